@@ -1,0 +1,104 @@
+"""dossier.toml -> Settings, checked in one pass; every problem is reported at once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dossier.errors import ConfigError
+
+FILENAME = "dossier.toml"
+
+DEFAULT_TOML = """\
+# Settings of this dossier workspace. Every setting is optional: delete a line
+# and its default applies. Text between quotes may hold any characters.
+
+[lke]
+# The LKE edition used to score an award year ("2021" = PermenPAN-RB 90/2021).
+edition = "2021"
+# A past year can keep the edition it was scored with, e.g.:
+# editions = { 2020 = "2014" }
+
+[penandatangan]
+# The internal assessment team (TPI) lead who signs each dossier's statement page.
+ketua_tpi = ""
+jabatan_ketua_tpi = "Ketua Tim Penilai Internal"
+nip_ketua_tpi = ""
+# City written above the signatures, e.g. "Jakarta". Empty: the register's Kota Rilis.
+kota = ""
+
+[dokumen]
+# A logo for the cover, relative to this folder (PNG or JPG), e.g. "logo.png".
+logo = ""
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The workspace's settings, with defaults for everything left out."""
+
+    edition: str = "2021"
+    editions: dict[int, str] = field(default_factory=dict)
+    tpi_lead: str = ""
+    tpi_position: str = "Ketua Tim Penilai Internal"
+    tpi_nip: str = ""
+    signing_city: str = ""
+    logo: Path | None = None
+    source: Path | None = None
+
+    def edition_for(self, year: int) -> str:
+        """The LKE edition that scores `year`."""
+        return self.editions.get(year, self.edition)
+
+
+def load_settings(workspace: Path) -> Settings:
+    """Read `dossier.toml` from the workspace; defaults apply when it is absent."""
+    path = workspace / FILENAME
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the file is not UTF-8 text; save it again as UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
+    problems: list[str] = []
+    known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}}
+    for section, value in data.items():
+        if section not in known or not isinstance(value, dict):
+            problems.append(f"[{section}] is not a known section (known: {', '.join(known)})")
+            continue
+        for key in value:
+            if key not in known[section]:
+                problems.append(f"[{section}] {key} is not a known setting (known: {', '.join(sorted(known[section]))})")
+
+    def text(section: str, key: str, default: str) -> str:
+        value = data.get(section, {}).get(key, default)
+        if not isinstance(value, str):
+            problems.append(f"[{section}] {key} must be text in quotes, got {value!r}")
+            return default
+        return value.strip()
+
+    editions: dict[int, str] = {}
+    for year, name in dict(data.get("lke", {}).get("editions", {})).items():
+        if not str(year).isdigit() or not isinstance(name, str):
+            problems.append(f'[lke] editions: expected year = "edition" such as 2020 = "2014", got {year} = {name!r}')
+        else:
+            editions[int(year)] = name
+    logo_text = text("dokumen", "logo", "")
+    logo = (workspace / logo_text) if logo_text else None
+    if logo is not None and not logo.is_file():
+        problems.append(f"[dokumen] logo: the file {logo} does not exist; put the logo there or empty the setting")
+    if problems:
+        raise ConfigError(f"{path}: " + ("\n  ".join(["settings are not valid:", *problems])))
+    return Settings(
+        edition=text("lke", "edition", "2021"),
+        editions=editions,
+        tpi_lead=text("penandatangan", "ketua_tpi", ""),
+        tpi_position=text("penandatangan", "jabatan_ketua_tpi", Settings.tpi_position),
+        tpi_nip=text("penandatangan", "nip_ketua_tpi", ""),
+        signing_city=text("penandatangan", "kota", ""),
+        logo=logo,
+        source=path,
+    )

@@ -1,0 +1,1 @@
+"""One module per document kind: build its context from the model and scores, render it."""

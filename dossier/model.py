@@ -1,0 +1,140 @@
+"""Plain data read from a workspace: the award year, its units and their LKE answers.
+
+Readers build these; scoring and documents only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from dossier.errors import Problem
+
+
+@dataclass(frozen=True)
+class Award:
+    """The `Penghargaan` sheet of the register: facts of the award year and its ceremony."""
+
+    year: int
+    ministry: str
+    ministry_short: str
+    awarding_body: str
+    ceremony_date: date | None
+    ceremony_place: str
+    opened_by: str
+    attended_by: str
+    release_city: str
+
+
+@dataclass(frozen=True)
+class Innovation:
+    """One row of the `Inovasi` sheet: an innovation a unit puts forward."""
+
+    unit_code: str
+    name: str
+    year: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One row of the `Kutipan` sheet: an official's words for the press release."""
+
+    name: str
+    position: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of the `Unit` sheet: a work unit (unit kerja) put forward this year.
+
+    `proposed` is the target predicate (WBK or WBBM), `current` the predicate it
+    already holds ("" or WBK), `result` the announced outcome ("" not yet
+    announced, WBK or WBBM awarded, "Tidak" not awarded).
+    """
+
+    code: str
+    name: str
+    kind: str
+    city: str
+    province: str
+    head: str
+    proposed: str
+    current: str
+    result: str
+    category: str
+    innovations: tuple[Innovation, ...] = ()
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One entry of an indicator's `Bukti Dukung` cell (bukti dukung = evidence)."""
+
+    entry: str
+    url: bool = False
+    path: Path | None = None
+    present: bool = False
+    problem: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.entry
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A unit's answer to one LKE indicator, with its notes and evidence.
+
+    Exactly one of `choice` (option kinds), `counts` (count kind: input number ->
+    value) and `index` (survey index) is set; none is set when the answer is missing.
+    """
+
+    code: str
+    choice: str | None = None
+    counts: dict[int, int] | None = None
+    index: float | None = None
+    note: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    where: str = ""
+
+    @property
+    def missing(self) -> bool:
+        return self.choice is None and self.counts is None and self.index is None
+
+
+@dataclass(frozen=True)
+class Lke:
+    """One unit's filled LKE workbook (Lembar Kerja Evaluasi)."""
+
+    unit_code: str
+    source: str
+    answers: dict[str, Answer]
+
+
+@dataclass
+class AwardYear:
+    """Everything read for one award year, and every problem found while reading."""
+
+    year: int
+    edition: str
+    inputs: Path
+    award: Award
+    units: list[Unit]
+    quotes: list[Quote]
+    lke: dict[str, Lke]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def bukti(self) -> Path:
+        return self.inputs / "bukti"
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

@@ -1,0 +1,1 @@
+"""Spreadsheets -> model, with errors that name the file, sheet and cell."""

@@ -1,0 +1,1 @@
+"""Rendering: Indonesian formatting, the Jinja environment, HTML to PDF and DOCX."""

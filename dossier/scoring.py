@@ -1,0 +1,213 @@
+"""Score a unit's LKE answers by the rules of an edition; decide eligibility.
+
+Pure functions: answers + edition -> scores. Full precision is kept; rounding
+happens only where a number is displayed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dossier.model import Answer, Lke, Unit
+from dossier.rules import CountRule, Edition, Indicator, Option
+
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    """One indicator's result: `fraction` is 0..1; `option` the chosen option, if any."""
+
+    indicator: Indicator
+    answer: Answer | None
+    fraction: float
+    option: Option | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.answer is None or self.answer.missing
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One unmet threshold: which rule, what was needed, what was reached."""
+
+    predicate: str
+    rule: str
+    label: str
+    required: float | str
+    reached: float | str
+
+    @property
+    def gap(self) -> float | None:
+        """How much is missing (None for a rule that is not a number)."""
+        if isinstance(self.required, float) and isinstance(self.reached, float):
+            return self.required - self.reached
+        return None
+
+    def to_json(self) -> dict:
+        return {
+            "predicate": self.predicate,
+            "rule": self.rule,
+            "label": self.label,
+            "required": self.required,
+            "reached": self.reached,
+            "gap": self.gap,
+        }
+
+
+@dataclass(frozen=True)
+class AreaPart:
+    """A node whose share of its weight is checked (an area-part, or an area)."""
+
+    path: Path
+    score: float
+    weight: float
+
+    @property
+    def name(self) -> str:
+        return " / ".join(self.path[1:])
+
+    @property
+    def share(self) -> float:
+        return self.score / self.weight if self.weight else 0.0
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """Every score of one unit, from each question up to the total, and its eligibility."""
+
+    unit: Unit
+    edition: Edition
+    nodes: dict[Path, float]
+    questions: dict[str, QuestionScore]
+    eligible: list[str]
+    shortfalls: dict[str, list[Shortfall]] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> float:
+        """The score of a named node of the edition (`total`, `pengungkit`, `ipak`...)."""
+        return self.nodes[self.edition.nodes[key]]
+
+    def get(self, key: str) -> float | None:
+        node = self.edition.nodes.get(key)
+        return self.nodes.get(node) if node else None
+
+    @property
+    def total(self) -> float:
+        return self.nodes[("",)]
+
+    @property
+    def missing(self) -> list[str]:
+        return [code for code, q in self.questions.items() if q.missing]
+
+    @property
+    def proposed_shortfalls(self) -> list[Shortfall]:
+        """The shortfalls against the predicate the unit is proposed for."""
+        return self.shortfalls.get(self.unit.proposed, [])
+
+    def area_parts(self, level: str = "area-part", component: str = "Pengungkit") -> list[AreaPart]:
+        """The nodes whose share is checked: each area-part, or each area across parts."""
+        if level == "area-part":
+            return [
+                AreaPart(path, self.nodes[path], weight)
+                for path, weight in self.edition.weights.items()
+                if len(path) == 3 and path[0] == component
+            ]
+        areas: dict[str, list[float]] = {}
+        for path, weight in self.edition.weights.items():
+            if len(path) == 3 and path[0] == component:
+                totals = areas.setdefault(path[2], [0.0, 0.0])
+                totals[0] += self.nodes[path]
+                totals[1] += weight
+        return [AreaPart((component, area), s, w) for area, (s, w) in areas.items()]
+
+    def to_json(self) -> dict:
+        """The unrounded scores, in the shape of `dossier score --json`."""
+        unit = self.unit
+        named = {key: self.nodes[node] for key, node in self.edition.nodes.items()}
+        areas = {}
+        for part in self.area_parts():
+            _, part_name, area = part.path
+            entry = areas.setdefault(area, {"area": area})
+            entry[part_name.lower()] = part.score
+            entry[f"{part_name.lower()}_weight"] = part.weight
+        return {
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind,
+            "proposed": unit.proposed,
+            "current": unit.current,
+            "result": unit.result,
+            **{key: named.get(key) for key in ("pemenuhan", "reform", "pengungkit", "hasil", "total")},
+            "ipak": named.get("ipak"),
+            "capaian_kinerja": named.get("capaian_kinerja"),
+            "ipkp": named.get("ipkp"),
+            "areas": list(areas.values()),
+            "eligible": self.eligible,
+            "shortfalls": [s.to_json() for s in self.proposed_shortfalls],
+            "missing": self.missing,
+        }
+
+
+def score_question(indicator: Indicator, answer: Answer | None, edition: Edition) -> QuestionScore:
+    """Score one answer as a fraction 0..1 of its question; a missing answer scores 0."""
+    if answer is None or answer.missing:
+        return QuestionScore(indicator, answer, 0.0)
+    if indicator.kind == "index":
+        return QuestionScore(indicator, answer, _clamp(answer.index / edition.index_max))
+    if indicator.kind == "count":
+        return QuestionScore(indicator, answer, count_fraction(indicator.count, answer.counts or {}))
+    option = indicator.option(answer.choice or "")
+    return QuestionScore(indicator, answer, option.score or 0.0 if option else 0.0, option)
+
+
+def count_fraction(rule: CountRule, counts: dict[int, int]) -> float:
+    """Apply a count formula: numerator / denominator clamped to 0..1, with its zero convention."""
+    numerator = sum(factor * counts.get(n, 0) for n, factor in rule.numerator.items())
+    denominator = sum(factor * counts.get(n, 0) for n, factor in rule.denominator.items())
+    if denominator == 0:
+        return rule.zero_denominator if numerator == 0 else rule.zero_denominator_numerator
+    return _clamp(numerator / denominator)
+
+
+def score_unit(unit: Unit, lke: Lke | None, edition: Edition) -> UnitScore:
+    """Score one unit: questions, groups (mean x weight), every sum up to the total, eligibility."""
+    answers = lke.answers if lke else {}
+    questions = {
+        code: score_question(indicator, answers.get(code), edition) for code, indicator in edition.indicators.items()
+    }
+    fractions: dict[Path, list[float]] = {}
+    for q in questions.values():
+        fractions.setdefault(q.indicator.group, []).append(q.fraction)
+    nodes = dict.fromkeys(edition.weights, 0.0)
+    for group, values in fractions.items():
+        score = sum(values) / len(values) * edition.weights[group]
+        nodes[group] = score
+        for depth in range(len(group) - 1, 0, -1):
+            nodes[group[:depth]] += score
+        nodes[("",)] += score
+    shortfalls = {p.name: _shortfalls(p, unit, nodes, edition) for p in edition.predicates}
+    eligible = [name for name, missed in shortfalls.items() if not missed]
+    return UnitScore(unit, edition, nodes, questions, eligible, shortfalls)
+
+
+def _shortfalls(predicate, unit: Unit, nodes: dict[Path, float], edition: Edition) -> list[Shortfall]:
+    found = []
+    if predicate.requires_current and unit.current != predicate.requires_current:
+        found.append(
+            Shortfall(predicate.name, "requires_current", "Predikat saat ini", predicate.requires_current, unit.current or "-")
+        )
+    for key, minimum in predicate.minimums.items():
+        reached = nodes[edition.nodes[key]]
+        if reached < minimum - 1e-9:
+            found.append(Shortfall(predicate.name, key, edition.label(key), minimum, reached))
+    probe = UnitScore(unit, edition, nodes, {}, [])
+    for part in probe.area_parts(predicate.area_share_level, predicate.area_share_component):
+        required = predicate.area_share * part.weight
+        if part.score < required - 1e-9:
+            found.append(Shortfall(predicate.name, "area_share:" + "/".join(part.path), part.name, required, part.score))
+    return found
+
+
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))

@@ -1,0 +1,487 @@
+"""The pipeline: load -> score -> plan -> render -> write -> manifest.
+
+Everything is read and checked first; then each unit's documents are rendered
+(in worker processes when --jobs > 1), written atomically, and listed in
+build/<year>/manifest.json. An output whose inputs did not change since the last
+build is kept as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dossier import __version__
+from dossier.config import Settings
+from dossier.errors import DossierError, Problem
+from dossier.model import AwardYear
+from dossier.output import Output, read_manifest, sha256, write_atomic, write_manifest
+from dossier.scoring import UnitScore, score_unit
+from dossier.workspace import Workspace
+
+UNIT_KINDS = {"pdf": ("dossier-pdf", "packet-pdf"), "docx": ("dossier-docx",)}
+YEAR_KINDS = {"pdf": ("recap-pdf", "release-pdf"), "docx": ("release-docx",), "xlsx": ("recap-xlsx",)}
+PATHS = {
+    "dossier-pdf": "dossier/{unit}.pdf",
+    "dossier-docx": "dossier/{unit}.docx",
+    "packet-pdf": "paket/{unit}.pdf",
+    "recap-xlsx": "rekapitulasi.xlsx",
+    "recap-pdf": "rekapitulasi.pdf",
+    "release-docx": "rilis.docx",
+    "release-pdf": "rilis.pdf",
+}
+CACHE = ".dossier-cache.json"
+DEFAULT_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit's documents (or the year-level documents when `unit` is empty) to render."""
+
+    unit: str
+    kinds: tuple[str, ...]
+    award_year: AwardYear
+    scores: tuple[UnitScore, ...]
+    settings: Settings
+    templates: Path | None
+    created: datetime
+    timeout: int = DEFAULT_TIMEOUT
+
+
+@dataclass
+class Rendered:
+    """What a worker sends back: the files' bytes, or the reason it failed."""
+
+    unit: str
+    files: dict[str, tuple[bytes, int | None]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+
+
+class Progress:
+    """Told when rendering starts and as each task ends; the CLI shows a bar or plain lines."""
+
+    def start(self, tasks: int, reused: int) -> None:
+        pass
+
+    def done(self, label: str, rendered: Rendered) -> None:
+        pass
+
+
+@dataclass
+class BuildResult:
+    """The summary of one build."""
+
+    year: int
+    built: list[Output] = field(default_factory=list)
+    reused: list[Output] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return sum(o.pages or 0 for o in self.built + self.reused)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def build_timestamp(year: int) -> datetime:
+    """The date stamped into every output: SOURCE_DATE_EPOCH, else 1 January of the award year."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime(year, 1, 1, tzinfo=timezone.utc)
+
+
+def build(
+    ws: Workspace,
+    year: int,
+    *,
+    units: list[str] | None = None,
+    formats: tuple[str, ...] = ("pdf", "docx", "xlsx"),
+    year_documents: bool = True,
+    unit_documents: bool = True,
+    jobs: int | None = None,
+    force: bool = False,
+    executor: Executor | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the documents of one award year into build/<year>/."""
+    started = time.monotonic()
+    award_year = ws.load(year)
+    edition = ws.edition(year)
+    result = BuildResult(year, problems=list(award_year.problems))
+    unknown = [c for c in units or [] if c not in {u.code for u in award_year.units}]
+    if unknown:
+        known = ", ".join(u.code for u in award_year.units)
+        raise DossierError(
+            f"inputs/{year}/nominasi.xlsx: no unit with code {', '.join(unknown)} in sheet Unit (codes: {known})."
+        )
+    blocked = _blocked_units(award_year)
+    scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
+    created = build_timestamp(year)
+    out_dir = ws.build_dir(year)
+    previous = _read_cache(out_dir)
+    depends = _Dependencies(ws, year, award_year, edition)
+
+    tasks: list[tuple[Task, dict[str, str]]] = []
+    for score in scores:
+        code = score.unit.code
+        if not unit_documents or (units and code not in units):
+            continue
+        if code in blocked:
+            result.failed[code] = blocked[code]
+            continue
+        kinds = tuple(k for f in formats for k in UNIT_KINDS.get(f, ()))
+        keys = {k: depends.unit_key(k, score) for k in kinds}
+        tasks.append((_task(code, kinds, award_year, (score,), ws, created, timeout), keys))
+    if year_documents and not blocked:
+        kinds = tuple(k for f in formats for k in YEAR_KINDS.get(f, ()))
+        keys = {k: depends.year_key(k, scores) for k in kinds}
+        tasks.append((_task("", kinds, award_year, tuple(scores), ws, created, timeout), keys))
+
+    todo = []
+    for task, keys in tasks:
+        fresh = {k for k in task.kinds if not force and _reusable(out_dir, PATHS[k].format(unit=task.unit), keys[k], previous)}
+        for kind in sorted(fresh):
+            entry = previous[PATHS[kind].format(unit=task.unit)]
+            result.reused.append(Output(**{k: v for k, v in entry.items() if k in Output.__dataclass_fields__}))
+        missing = tuple(k for k in task.kinds if k not in fresh)
+        if missing:
+            # The packet embeds the dossier PDF: rebuild them together.
+            if "packet-pdf" in missing and "dossier-pdf" not in missing:
+                missing += ("dossier-pdf",)
+            todo.append((dataclasses.replace(task, kinds=missing), keys))
+
+    if progress:
+        progress.start(len(todo), len(result.reused))
+    for (task, keys), rendered in zip(todo, _render_all([t for t, _ in todo], jobs, executor)):
+        result.problems.extend(rendered.problems)
+        label = task.unit or "recap/release"
+        if rendered.error:
+            result.failed[label] = rendered.error
+        else:
+            for kind, (data, pages) in rendered.files.items():
+                rel = PATHS[kind].format(unit=task.unit)
+                write_atomic(out_dir / rel, data)
+                result.built.append(Output(rel, kind, task.unit, len(data), sha256(data), keys.get(kind, ""), pages))
+        if progress:
+            progress.done(label, rendered)
+
+    _write_manifest(out_dir, year, edition.name, result, previous)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _task(code, kinds, award_year, scores, ws: Workspace, created, timeout) -> Task:
+    """A task carrying only what its documents need (one unit's LKE, not the whole year's)."""
+    slim = dataclasses.replace(
+        award_year, lke={c: l for c, l in award_year.lke.items() if c == code} if code else {}, problems=[]
+    )
+    return Task(code, kinds, slim, scores, ws.settings, ws.templates, created, timeout)
+
+
+def _blocked_units(award_year: AwardYear) -> dict[str, str]:
+    """Units whose LKE has errors other than evidence problems: their scores cannot be trusted."""
+    blocked: dict[str, str] = {}
+    sources = {lke.source: code for code, lke in award_year.lke.items()}
+    for problem in award_year.errors:
+        source = problem.where.split(",")[0]
+        code = sources.get(source)
+        if code and "evidence" not in problem.message.lower() and "bukti" not in problem.message.lower():
+            blocked.setdefault(code, f"not built: the LKE has errors ({problem}); run 'dossier validate'")
+    return blocked
+
+
+# --- rendering (runs in worker processes) ------------------------------------------------
+
+_ENVIRONMENTS: dict = {}
+
+
+def _environment(templates: Path | None):
+    """One Jinja environment per process and template folder, reused for every document."""
+    from dossier.render.templates import environment
+
+    if templates not in _ENVIRONMENTS:
+        _ENVIRONMENTS[templates] = environment(templates)
+    return _ENVIRONMENTS[templates]
+
+
+def render_task(task: Task) -> Rendered:
+    """Render one task's documents; never raises, so one bad unit cannot stop the year."""
+    started = time.monotonic()
+    rendered = Rendered(task.unit)
+    previous = signal.signal(signal.SIGALRM, _timeout) if hasattr(signal, "SIGALRM") else None
+    if previous is not None:
+        signal.alarm(task.timeout)
+    try:
+        rendered.files, rendered.problems = (_render_unit if task.unit else _render_year)(task)
+    except _Timeout:
+        rendered.error = f"stopped after {task.timeout} s (the per-document time limit); check its templates and inputs"
+    except DossierError as exc:
+        rendered.error = exc.format_message()
+    except Exception as exc:  # a bug or a library failure: report it with the unit, keep going
+        rendered.error = f"unexpected {type(exc).__name__}: {exc}"
+    finally:
+        if previous is not None:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    rendered.seconds = time.monotonic() - started
+    return rendered
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _timeout(_signum, _frame):
+    raise _Timeout()
+
+
+def _render_unit(task: Task):
+    from dossier.documents import dossier, packet
+
+    env = _environment(task.templates)
+    score = task.scores[0]
+    ctx = dossier.context(task.award_year, score, task.settings)
+    roots = _allowed_roots(task)
+    files, problems = {}, []
+    if "dossier-pdf" in task.kinds:
+        pdf = dossier.pdf(env, ctx, allowed_roots=roots, created=task.created)
+        files["dossier-pdf"] = (pdf, _pages(pdf))
+        if "packet-pdf" in task.kinds:
+            data, found = packet.build_packet(pdf, score, task.award_year, env, allowed_roots=roots, created=task.created)
+            files["packet-pdf"] = (data, _pages(data))
+            problems.extend(found)
+    if "dossier-docx" in task.kinds:
+        files["dossier-docx"] = (dossier.docx(env, ctx, created=task.created), None)
+    return files, problems
+
+
+def _render_year(task: Task):
+    from dossier.documents import recap, release
+
+    env = _environment(task.templates)
+    scores = list(task.scores)
+    roots = _allowed_roots(task)
+    files = {}
+    if "recap-xlsx" in task.kinds:
+        files["recap-xlsx"] = (recap.xlsx(task.award_year, scores, created=task.created), None)
+    if "recap-pdf" in task.kinds:
+        ctx = recap.context(task.award_year, scores, task.settings)
+        data = recap.pdf(env, ctx, allowed_roots=roots, created=task.created)
+        files["recap-pdf"] = (data, _pages(data))
+    if {"release-pdf", "release-docx"} & set(task.kinds):
+        ctx = release.context(task.award_year, scores, task.settings)
+        if "release-pdf" in task.kinds:
+            data = release.pdf(env, ctx, allowed_roots=roots, created=task.created)
+            files["release-pdf"] = (data, _pages(data))
+        if "release-docx" in task.kinds:
+            files["release-docx"] = (release.docx(env, ctx, created=task.created), None)
+    return files, []
+
+
+def _allowed_roots(task: Task) -> list[Path]:
+    from dossier.render.templates import static_dirs
+
+    return [*static_dirs(task.templates), task.award_year.bukti]
+
+
+def _pages(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _render_all(tasks: list[Task], jobs: int | None, executor: Executor | None) -> Iterator[Rendered]:
+    """Render tasks in order, in worker processes when there is more than one job.
+
+    At most two tasks per worker are in flight, so memory does not grow with the
+    number of units: each result is written and dropped before more are sent.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if executor is None and (jobs == 1 or len(tasks) <= 1):
+        yield from map(render_task, tasks)
+        return
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=jobs)
+    try:
+        window = max(2, 2 * jobs)
+        pending: list[Future] = []
+        queue = iter(tasks)
+        for task in queue:
+            pending.append(pool.submit(render_task, task))
+            if len(pending) >= window:
+                break
+        while pending:
+            yield pending.pop(0).result()
+            task = next(queue, None)
+            if task is not None:
+                pending.append(pool.submit(render_task, task))
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
+
+
+# --- incremental builds ---------------------------------------------------------------------
+
+
+class _Dependencies:
+    """Keys that change exactly when something an output depends on changes."""
+
+    def __init__(self, ws: Workspace, year: int, award_year: AwardYear, edition) -> None:
+        self.award_year = award_year
+        common = {
+            "tool": __version__,
+            "edition": _files_digest([edition.source, edition.source.parent / edition.source.with_suffix(".csv").name]),
+            "settings": repr(ws.settings),
+            "logo": _files_digest([ws.settings.logo] if ws.settings.logo else []),
+            "award": repr(award_year.award),
+        }
+        self.common = _digest(common)
+        self.templates = _TemplateDigests(ws.templates)
+
+    def unit_key(self, kind: str, score: UnitScore) -> str:
+        code = score.unit.code
+        lke = self.award_year.lke.get(code)
+        evidence = sorted(
+            {e.path for a in (lke.answers.values() if lke else ()) for e in a.evidence if e.path and e.present}
+        )
+        return _digest(
+            {
+                "common": self.common,
+                "kind": kind,
+                "unit": repr(score.unit),
+                "answers": repr(sorted(lke.answers.items())) if lke else "",
+                "evidence": _files_digest(evidence) if kind == "packet-pdf" else "",
+                "templates": self.templates.for_kind(kind),
+            }
+        )
+
+    def year_key(self, kind: str, scores: list[UnitScore]) -> str:
+        return _digest(
+            {
+                "common": self.common,
+                "kind": kind,
+                "scores": json.dumps([s.to_json() for s in scores], sort_keys=True),
+                "quotes": repr(self.award_year.quotes),
+                "templates": self.templates.for_kind(kind),
+            }
+        )
+
+
+class _TemplateDigests:
+    """The digest of the templates (and every static file) each kind of document uses."""
+
+    ROOTS = {
+        "dossier-pdf": ["dossier.html"],
+        "dossier-docx": ["dossier.html", "docx/reference.docx"],
+        "packet-pdf": ["dossier.html", "packet-divider.html", "packet-image.html"],
+        "recap-pdf": ["recap.html"],
+        "recap-xlsx": [],
+        "release-pdf": ["release.html"],
+        "release-docx": ["release.html", "docx/reference.docx"],
+    }
+
+    def __init__(self, workspace_templates: Path | None) -> None:
+        from dossier.render.templates import default_templates_dir
+
+        self.dirs = [d for d in (workspace_templates, default_templates_dir()) if d]
+        self.static = _files_digest(sorted(p for d in self.dirs for p in (d / "static").rglob("*") if p.is_file()))
+        self.cache: dict[str, str] = {}
+
+    def for_kind(self, kind: str) -> str:
+        if kind not in self.cache:
+            names = self._closure(self.ROOTS.get(kind, []))
+            files = [self._find(n) for n in sorted(names)]
+            self.cache[kind] = _digest({"static": self.static, "files": _files_digest([f for f in files if f])})
+        return self.cache[kind]
+
+    def _find(self, name: str) -> Path | None:
+        return next((d / name for d in self.dirs if (d / name).is_file()), None)
+
+    def _closure(self, names: list[str]) -> set[str]:
+        """The templates named and every template they extend, include or import."""
+        import re
+
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            path = self._find(name)
+            if path and path.suffix == ".html":
+                text = path.read_text(encoding="utf-8", errors="replace")
+                todo.extend(re.findall(r"{%-?\s*(?:extends|include|import|from)\s+['\"]([^'\"]+)['\"]", text))
+        return seen
+
+
+def _digest(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _files_digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode())
+        try:
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def _read_cache(out_dir: Path) -> dict[str, dict]:
+    """The previous build's entries by path (with key, size and mtime), or nothing."""
+    data = read_manifest(out_dir / CACHE)
+    return {e["path"]: e for e in data["files"] if isinstance(e, dict) and "path" in e} if data else {}
+
+
+def _reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bool:
+    """Keep a file only when its key matches and it is exactly the file the last build wrote."""
+    entry = previous.get(rel)
+    if not entry or entry.get("key") != key:
+        return False
+    try:
+        stat = (out_dir / rel).stat()
+    except OSError:
+        return False
+    return stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns")
+
+
+def _write_manifest(out_dir: Path, year: int, edition: str, result: BuildResult, previous: dict[str, dict]) -> None:
+    """Write manifest.json (what is in the build folder) and the cache (how to reuse it)."""
+    current = {o.path: o for o in result.reused + result.built}
+    # Outputs of units not part of this build stay listed while their files are intact.
+    for rel, entry in previous.items():
+        if rel not in current and (out_dir / rel).is_file() and _reusable(out_dir, rel, entry.get("key"), previous):
+            current[rel] = Output(**{k: v for k, v in entry.items() if k in Output.__dataclass_fields__})
+    entries = list(current.values())
+    extra = {"edition": edition, "tool": __version__}
+    manifest = [dataclasses.replace(e, key="") for e in entries]
+    write_manifest(out_dir / "manifest.json", year, manifest, extra)
+    cache = []
+    for e in entries:
+        stat = (out_dir / e.path).stat()
+        cache.append({**e.to_json(), "mtime_ns": stat.st_mtime_ns})
+    write_atomic(out_dir / CACHE, (json.dumps({"files": cache}, indent=1) + "\n").encode())

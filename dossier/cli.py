@@ -1,0 +1,238 @@
+"""The `dossier` command line: parse options, call the library, print. Nothing else."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from dossier import __version__
+
+
+class Context:
+    """What the group's options set for every command."""
+
+    def __init__(self) -> None:
+        self.root = Path(".")
+        self.verbosity = 0
+
+    @property
+    def workspace(self):
+        from dossier.workspace import Workspace
+
+        return Workspace(self.root.resolve())
+
+    def info(self, message: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(message, err=True)
+
+    def debug(self, message: str) -> None:
+        if self.verbosity > 0:
+            click.echo(message, err=True)
+
+
+pass_context = click.make_pass_decorator(Context, ensure=True)
+
+
+def _set_workspace(ctx: click.Context, _param, value):
+    if value is not None:
+        ctx.ensure_object(Context).root = Path(value)
+    return value
+
+
+workspace_option = click.option(
+    "-C",
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    expose_value=False,
+    is_eager=True,
+    callback=_set_workspace,
+    help="Workspace folder (default: the current folder).",
+)
+year_option = click.option("--year", type=int, help="Award year (default: the newest under inputs/).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dossier")
+@workspace_option
+@click.option("-v", "--verbose", count=True, help="Say more about what is done.")
+@click.option("-q", "--quiet", count=True, help="Say only what went wrong.")
+@pass_context
+def cli(obj: Context, verbose: int, quiet: int) -> None:
+    """Build Zona Integritas (WBK/WBBM) nomination dossiers from the units' LKE workbooks.
+
+    A workspace holds dossier.toml, inputs/<year>/nominasi.xlsx, inputs/<year>/lke/*.xlsx
+    and inputs/<year>/bukti/. Outputs go to build/<year>/.
+    """
+    obj.verbosity = verbose - quiet
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--year", type=int, help="Award year to lay out (default: this year).")
+@workspace_option
+@pass_context
+def init(obj: Context, directory: Path | None, year: int | None) -> None:
+    """Create a workspace: dossier.toml, an empty register and the lke/ and bukti/ folders."""
+    from dossier.workspace import create_workspace
+
+    root = directory or obj.root
+    year = year or date.today().year
+    create_workspace(root, year)
+    obj.info(f"Created a workspace in {root.resolve()} for award year {year}.")
+    obj.info(f"Next: fill in {Path('inputs', str(year), 'nominasi.xlsx')}, then run 'dossier lke-template'.")
+    obj.info("CARA-PAKAI.txt in the workspace explains each step.")
+
+
+@cli.command("lke-template")
+@year_option
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit (repeatable).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for the workbooks (default: build/<year>/lke-kosong).")
+@workspace_option
+@pass_context
+def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output: Path | None) -> None:
+    """Write a blank LKE workbook for each unit of the register, to send to the units."""
+    from dossier.workspace import write_blank_lkes
+
+    ws = obj.workspace
+    year = ws.year(year)
+    written = write_blank_lkes(ws, year, list(units), output)
+    for path in written:
+        obj.debug(f"wrote {path}")
+    obj.info(f"Wrote {len(written)} blank LKE workbook(s) to {written[0].parent if written else output}.")
+
+
+@cli.command()
+@year_option
+@click.option("--strict", is_flag=True, help="Treat warnings (such as missing answers) as errors.")
+@workspace_option
+@pass_context
+def validate(obj: Context, year: int | None, strict: bool) -> None:
+    """Read the whole award year and list every problem found."""
+    from dossier.console import problem_lines
+
+    ws = obj.workspace
+    year = ws.year(year)
+    award_year = ws.load(year)
+    for line in problem_lines(award_year.problems):
+        click.echo(line)
+    errors, warnings = len(award_year.errors), len(award_year.warnings)
+    failed = errors > 0 or (strict and warnings > 0)
+    summary = (
+        f"{year}: {len(award_year.units)} unit(s), {len(award_year.lke)} LKE workbook(s): "
+        f"{errors} error(s), {warnings} warning(s)."
+    )
+    if failed:
+        raise click.exceptions.Exit(_fail(summary))
+    obj.info(summary + (" All clear." if not warnings else ""))
+
+
+@cli.command()
+@year_option
+@click.option("--json", "as_json", is_flag=True, help="Print the unrounded scores as JSON.")
+@workspace_option
+@pass_context
+def score(obj: Context, year: int | None, as_json: bool) -> None:
+    """Score every unit and show its eligibility for WBK and WBBM, with every shortfall."""
+    from dossier.console import problem_lines, score_table
+    from dossier.scoring import score_unit
+
+    ws = obj.workspace
+    year = ws.year(year)
+    award_year = ws.load(year)
+    edition = ws.edition(year)
+    scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
+    if as_json:
+        payload = {"year": year, "edition": edition.name, "units": [s.to_json() for s in scores]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(score_table(scores))
+    if award_year.errors:
+        for line in problem_lines(award_year.errors):
+            click.echo(line, err=True)
+        raise click.exceptions.Exit(
+            _fail(f"{len(award_year.errors)} error(s) in the inputs: these scores may be wrong. Run 'dossier validate'.")
+        )
+
+
+@cli.command("build")
+@year_option
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's documents (repeatable).")
+@click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True, help="Only this format (default: both).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of CPUs).")
+@click.option("--force", is_flag=True, help="Rebuild everything, even what has not changed.")
+@click.option("--timeout", type=click.IntRange(min=1), default=300, show_default=True, help="Seconds one unit's documents may take.")
+@workspace_option
+@pass_context
+def build_command(obj: Context, year, units, formats, jobs, force, timeout) -> None:
+    """Build every unit's dossier (PDF, DOCX) and packet, the recap and the press release."""
+    _run_build(obj, year, units=list(units), formats=formats, jobs=jobs, force=force, timeout=timeout,
+               year_documents=not units)
+
+
+@cli.command()
+@year_option
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
+@workspace_option
+@pass_context
+def report(obj: Context, year, force) -> None:
+    """Build the recap (rekapitulasi) and the press-release draft (rilis) alone."""
+    _run_build(obj, year, unit_documents=False, force=force)
+
+
+def _run_build(obj: Context, year, *, formats=(), **options) -> None:
+    from dossier.build import build
+    from dossier.console import BuildProgress, build_summary, problem_lines
+
+    ws = obj.workspace
+    year = ws.year(year)
+    formats = tuple(formats or ("pdf", "docx")) + ("xlsx",)
+    result = build(ws, year, formats=formats, progress=BuildProgress(obj.verbosity), **options)
+    for line in problem_lines(result.problems):
+        if line.startswith("error") or obj.verbosity >= 0:
+            click.echo(line, err=True)
+    for label, reason in result.failed.items():
+        click.secho(f"failed: {label}: {reason}", fg="red", err=True)
+    summary = build_summary(result, ws.build_dir(year))
+    if not result.ok:
+        raise click.exceptions.Exit(_fail(summary))
+    obj.info(summary)
+
+
+@cli.group()
+def templates() -> None:
+    """Work with the document templates."""
+
+
+@templates.command("export")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@workspace_option
+@pass_context
+def templates_export(obj: Context, directory: Path | None, force: bool) -> None:
+    """Copy the default templates to DIRECTORY (default: the workspace's templates/) for editing."""
+    from dossier.render.templates import export_defaults
+
+    target = directory or obj.root / "templates"
+    written = export_defaults(target, force=force)
+    obj.info(f"Copied {len(written)} template file(s) to {target}. Files you keep there override the defaults.")
+
+
+def _fail(message: str) -> int:
+    click.secho(message, fg="red", err=True)
+    return 1
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    from dossier.readers.safety import check_xml_safety
+
+    check_xml_safety()
+    cli(obj=Context(), prog_name="dossier")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""What the CLI prints: problem lists and the score table."""
+
+from __future__ import annotations
+
+from dossier.errors import Problem
+from dossier.render.format import number
+from dossier.scoring import Shortfall, UnitScore
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """One line per problem, errors first, in the order they were found."""
+    ordered = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity != "error"]
+    return [f"{p.severity}: {p}" for p in ordered]
+
+
+def shortfall_text(shortfall: Shortfall) -> str:
+    """'Nilai IPKP 13,56 < 14,00 (kurang 0,44)' or 'Predikat saat ini: WBK diperlukan'."""
+    if shortfall.gap is None:
+        return f"{shortfall.label}: {shortfall.required} diperlukan (saat ini {shortfall.reached})"
+    return (
+        f"{shortfall.label} {number(shortfall.reached)} < {number(shortfall.required)} "
+        f"(kurang {number(shortfall.gap)})"
+    )
+
+
+def score_table(scores: list[UnitScore]) -> str:
+    """A plain-text table of every unit's scores, with its shortfalls below it."""
+    header = ["Code", "Unit", "Proposed", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total", "Eligible"]
+    rows = []
+    for s in scores:
+        rows.append(
+            [
+                s.unit.code,
+                s.unit.name if len(s.unit.name) <= 40 else s.unit.name[:39] + "…",
+                s.unit.proposed,
+                *(number(s.get(key)) for key in ("pemenuhan", "reform", "pengungkit", "hasil", "total")),
+                ", ".join(s.eligible) or "-",
+            ]
+        )
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    numeric = range(3, 8)
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])]
+    for s, row in zip(scores, rows):
+        out.append(line(row))
+        for shortfall in s.proposed_shortfalls:
+            out.append(f"    shortfall for {shortfall.predicate}: {shortfall_text(shortfall)}")
+        if s.missing:
+            out.append(f"    {len(s.missing)} answer(s) missing, scored 0: {', '.join(s.missing)}")
+    return "\n".join(out)
+
+
+class BuildProgress:
+    """A progress bar with the current unit and time left on a terminal; plain lines otherwise."""
+
+    def __init__(self, verbosity: int = 0) -> None:
+        import sys
+
+        self.verbosity = verbosity
+        self.tty = sys.stderr.isatty()
+        self.bar = None
+
+    def start(self, tasks: int, reused: int) -> None:
+        import click
+
+        if self.verbosity < 0:
+            return
+        if reused:
+            click.echo(f"{reused} document(s) unchanged since the last build, kept.", err=True)
+        if self.tty and tasks:
+            self.bar = click.progressbar(length=tasks, label="Building", file=None, show_eta=True,
+                                         item_show_func=lambda label: label)
+            self.bar.__enter__()
+
+    def done(self, label: str, rendered) -> None:
+        import click
+
+        if self.verbosity < 0:
+            return
+        if self.bar is not None:
+            self.bar.update(1, label)
+            if self.bar.pos >= self.bar.length:
+                self.bar.__exit__(None, None, None)
+                self.bar = None
+        else:
+            state = "failed" if rendered.error else f"{len(rendered.files)} file(s)"
+            click.echo(f"built {label}: {state} in {rendered.seconds:.1f} s", err=True)
+
+
+def build_summary(result, folder) -> str:
+    """'Built 14, reused 0, failed 0 document(s): 312 pages in 21.4 s -> build/2024'."""
+    return (
+        f"{result.year}: built {len(result.built)}, reused {len(result.reused)}, failed {len(result.failed)}; "
+        f"{result.pages} page(s) in {result.seconds:.1f} s. Output: {folder}"
+    )

@@ -1,0 +1,408 @@
+"""Read one unit's filled LKE workbook (Lembar Kerja Evaluasi) into answers.
+
+The sheet `LKE` holds a label cell `Kode Unit` with the unit's code to its right,
+above a table whose header row (within the first 20 rows) has `Kode`, `Jawaban`
+and optionally `Catatan` and `Bukti Dukung`. Rows without a Kode are headings.
+A count indicator has one row per input, coded `<code>.<n>`; its notes and
+evidence may sit on any of those rows and are gathered together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from dossier.errors import Problem
+from dossier.model import Answer, Evidence, Lke
+from dossier.readers.evidence import absent_message, resolve_evidence, split_entries
+from dossier.readers.safety import (
+    READ_ERRORS,
+    UnreadableWorkbook,
+    checked_rows,
+    is_error_value,
+    name_key,
+    ref,
+    sheet,
+    text,
+    uncached_formulas,
+    uncached_message,
+    value_at,
+    workbook,
+)
+from dossier.rules import Edition, Indicator
+
+SHEET = "LKE"
+HEADER_ROWS = 20
+UNIT_LABEL = "kode unit"
+COLUMNS = {"kode": "Kode", "jawaban": "Jawaban", "catatan": "Catatan", "bukti dukung": "Bukti Dukung"}
+ROW_CODE = re.compile(r"^([A-Z0-9]+)(?:\.(\d+))?$")
+WHOLE = re.compile(r"^\+?(\d+)(?:[.,]0{1,2})?$")  # "12", "12.0", "12,00"; "1.000" is a thousands separator
+DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+@dataclass
+class LkeRead:
+    """One LKE workbook as read: its answers (None when unusable), the unit code it names, its problems."""
+
+    source: str
+    lke: Lke | None = None
+    code_where: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    """One coded row of the table."""
+
+    number: int
+    input: int | None
+    value: object
+    note: str
+    evidence: tuple[Evidence, ...]
+
+
+def read_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
+    """Read one LKE workbook; every problem is collected, an unreadable file is one problem."""
+    result = LkeRead(rel)
+    try:
+        with workbook(path, rel) as book:
+            _LkeReader(path, rel, edition, bukti, book, result).read()
+    except UnreadableWorkbook as exc:
+        result.problems.append(Problem(exc.where, exc.reason))
+        result.lke = None
+    except READ_ERRORS as exc:
+        result.problems.append(
+            Problem(rel, f"cannot be read, the workbook is damaged ({type(exc).__name__}: {exc}); save it again as .xlsx")
+        )
+        result.lke = None
+    return result
+
+
+class _LkeReader:
+    def __init__(self, path: Path, rel: str, edition: Edition, bukti: Path, book, result: LkeRead):
+        self.path, self.rel, self.edition, self.bukti, self.book, self.result = path, rel, edition, bukti, book, result
+        self.problems = result.problems
+        self.title = SHEET
+        self.flagged: set[str] = set()  # indicators already reported with an error: not "missing" too
+
+    def at(self, row: int, column: int) -> str:
+        return f"{self.rel}, {self.title}!{ref(row, column)}"
+
+    def error(self, where: str, message: str, code: str = "") -> None:
+        self.problems.append(Problem(where, message))
+        if code:
+            self.flagged.add(code)
+
+    def warning(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message, "warning"))
+
+    def read(self) -> None:
+        ws = sheet(self.book, SHEET)
+        if ws is None:
+            self.error(self.rel, f"no sheet {SHEET}; the LKE table must be on a sheet named LKE (sheets found: {', '.join(self.book.sheetnames)})")
+            return
+        self.title = ws.title
+        rows = checked_rows(ws, f"{self.rel}, {self.title}")
+        unit_cell, header = self.find_top(rows)
+        if header is None:
+            return
+        header_row, columns = header
+        found = self.read_table(rows, header_row, columns)
+        empty = {(r.number, columns["jawaban"]) for rs in found.values() for r in rs if r.value is None}
+        if unit_cell and unit_cell[2] is None:
+            empty.add(unit_cell[:2])
+        formulas = uncached_formulas(self.path, self.rel, self.title, empty)
+        rows_of = {r.number: code for code, rs in found.items() for r in rs}
+        for (row, column), formula in sorted(formulas.items()):
+            self.error(self.at(row, column), uncached_message(formula), rows_of.get(row, ""))
+        unit_code = self.unit_code(unit_cell, header_row, formulas)
+        answers = self.answers(found, columns)
+        self.report_missing(answers, found)
+        if unit_code:
+            self.result.lke = Lke(unit_code, self.rel, answers)
+
+    # -- The top of the sheet: Kode Unit and the header row ----------------------------------
+
+    def find_top(self, rows) -> tuple[tuple[int, int, object] | None, tuple[int, dict[str, int]] | None]:
+        """Read rows until the header; return the Kode Unit value cell (row, column, value) and the header."""
+        unit_cell = None
+        near_miss: tuple[int, list[str]] | None = None
+        for number, row in enumerate(rows, start=1):
+            keys = [name_key(v) for v in row]
+            if unit_cell is None and UNIT_LABEL in keys:
+                column = keys.index(UNIT_LABEL) + 1
+                # The cell to the right; if the label is merged over several cells, the next filled one.
+                value_column = next((c for c in range(column + 1, len(row) + 1) if text(value_at(row, c))), column + 1)
+                unit_cell = (number, value_column, value_at(row, value_column))
+            if "kode" in keys and "jawaban" in keys:
+                columns = {key: keys.index(key) + 1 for key in COLUMNS if key in keys}
+                return unit_cell, (number, columns)
+            if "kode" in keys and near_miss is None:
+                near_miss = (number, [text(v) for v in row if text(v)])
+            if number >= HEADER_ROWS:
+                break
+        if near_miss:
+            self.error(
+                self.at(near_miss[0], 1),
+                f"header row {near_miss[0]} has no column Jawaban (found: {', '.join(near_miss[1])}); "
+                f"the table needs the columns Kode and Jawaban, and optionally Catatan and Bukti Dukung",
+            )
+        else:
+            self.error(
+                f"{self.rel}, {self.title}",
+                f"no header row with the columns Kode and Jawaban in rows 1-{HEADER_ROWS}; "
+                f"the table needs a header row with Kode, Jawaban and optionally Catatan and Bukti Dukung",
+            )
+        return unit_cell, None
+
+    def unit_code(self, unit_cell: tuple[int, int, object] | None, header_row: int, formulas: dict) -> str:
+        if unit_cell is None:
+            self.error(
+                f"{self.rel}, {self.title}",
+                f"no 'Kode Unit' label above the table (rows 1-{header_row - 1}); write Kode Unit in a cell "
+                f"and the unit's code, as in nominasi.xlsx, in the cell to its right",
+            )
+            return ""
+        row, column, value = unit_cell
+        self.result.code_where = self.at(row, column)
+        if is_error_value(value):
+            self.error(self.at(row, column), f"Kode Unit is the formula error {value}; type the unit's code")
+            return ""
+        code = text(value)
+        if not code and (row, column) not in formulas:  # an uncached formula is reported as such
+            self.error(self.at(row, column), "Kode Unit is empty; write the unit's code, as in nominasi.xlsx, sheet Unit")
+        return code
+
+    # -- The table ------------------------------------------------------------------------
+
+    def read_table(self, rows, header_row: int, columns: dict[str, int]) -> dict[str, list[_Row]]:
+        """Read the coded rows: indicator code -> its rows (one, or one per count input)."""
+        found: dict[str, list[_Row]] = {}
+        first_row: dict[str, int] = {}
+        kode_col, answer_col = columns["kode"], columns["jawaban"]
+        for number, row in enumerate(rows, start=header_row + 1):
+            raw_code = value_at(row, kode_col)
+            value = value_at(row, answer_col)
+            if isinstance(value, str) and not value.strip():
+                value = None
+            code = text(raw_code).upper().replace(" ", "")
+            if not code:
+                if value is not None:
+                    self.warning(self.at(number, answer_col), f"answer '{text(value)}' is in a row without Kode and is ignored; put it on the indicator's row")
+                continue
+            parsed = self.indicator_of(code, number, kode_col, value)
+            if parsed is None:
+                continue
+            indicator, n = parsed
+            if code in first_row:
+                self.error(
+                    self.at(number, kode_col),
+                    f"{code} appears twice (first in row {first_row[code]}); keep one row per "
+                    + ("count input" if n is not None else "indicator"),
+                    indicator.code,
+                )
+                continue
+            first_row[code] = number
+            if is_error_value(value):
+                self.error(self.at(number, answer_col), f"the answer for {code} is the formula error {value}; fix the formula or type the answer", indicator.code)
+                value = None
+            note = text(value_at(row, columns["catatan"])) if "catatan" in columns else ""
+            evidence = self.evidence(value_at(row, columns["bukti dukung"]), number, columns["bukti dukung"]) if "bukti dukung" in columns else ()
+            found.setdefault(indicator.code, []).append(_Row(number, n, value, note, evidence))
+        return found
+
+    def indicator_of(self, code: str, number: int, column: int, value) -> tuple[Indicator, int | None] | None:
+        """The indicator a row's Kode names, and its input number; report codes that name nothing."""
+        where = self.at(number, column)
+        match = ROW_CODE.match(code)
+        indicator = self.edition.indicators.get(match.group(1)) if match else None
+        if indicator is None:
+            close = difflib.get_close_matches(code.split(".")[0], list(self.edition.indicators), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            self.error(where, f"unknown indicator code '{code}' (not in LKE edition {self.edition.name}){hint}")
+            return None
+        n = int(match.group(2)) if match.group(2) is not None else None
+        inputs = [int(o.key) for o in indicator.options] if indicator.kind == "count" else []
+        if indicator.kind == "count":
+            if n is None:
+                if value is None:
+                    return None  # the heading row of a count indicator
+                self.error(
+                    where,
+                    f"{code} is a count indicator: write each number on its own row, coded "
+                    f"{', '.join(f'{code}.{i}' for i in inputs)}",
+                    code,
+                )
+                return None
+            if n not in inputs:
+                self.error(
+                    where,
+                    f"{code}: {indicator.code} has no input {n}; its inputs are "
+                    f"{', '.join(f'{indicator.code}.{i}' for i in inputs)}",
+                    indicator.code,
+                )
+                return None
+        elif n is not None:
+            self.error(where, f"{indicator.code} is not a count indicator; code its row {indicator.code}, without '.{n}'", indicator.code)
+            return None
+        return indicator, n
+
+    def evidence(self, cell, number: int, column: int) -> tuple[Evidence, ...]:
+        items = []
+        for entry in split_entries(cell):
+            item = resolve_evidence(entry, self.bukti)
+            if item.problem:
+                self.error(self.at(number, column), f"evidence '{entry}' {item.problem}")
+            elif not item.url and not item.present:
+                self.error(self.at(number, column), absent_message(item, self.bukti))
+            items.append(item)
+        return tuple(items)
+
+    # -- Answers ------------------------------------------------------------------------------
+
+    def answers(self, found: dict[str, list[_Row]], columns: dict[str, int]) -> dict[str, Answer]:
+        answers: dict[str, Answer] = {}
+        answer_col = columns["jawaban"]
+        for code, indicator in self.edition.indicators.items():
+            rows = found.get(code)
+            if not rows:
+                continue
+            rows = sorted(rows, key=lambda r: r.input or 0)
+            first = rows[0]
+            where = self.at(first.number, answer_col)
+            note = "\n".join(r.note for r in rows if r.note)
+            evidence = tuple(e for r in rows for e in r.evidence)
+            answer = Answer(code, note=note, evidence=evidence, where=where)
+            if indicator.kind == "count":
+                counts = {}
+                for r in rows:
+                    if r.value is not None:
+                        count = self.count(r.value, f"{code}.{r.input}", self.at(r.number, answer_col), code)
+                        if count is not None:
+                            counts[r.input] = count
+                if counts:
+                    answer = Answer(code, counts=counts, note=note, evidence=evidence, where=where)
+                    self.check_within(indicator, counts, rows, answer_col)
+            elif first.value is None:
+                pass
+            elif indicator.kind == "index":
+                answer = Answer(code, index=self.index(first.value, code, where), note=note, evidence=evidence, where=where)
+            else:
+                answer = Answer(code, choice=self.choice(first.value, indicator, where), note=note, evidence=evidence, where=where)
+            answers[code] = answer
+        return answers
+
+    def choice(self, value, indicator: Indicator, where: str) -> str | None:
+        written = text(value)
+        key = next((k for k in indicator.option_keys if k.casefold() == written.casefold()), None)
+        if key is None:
+            self.error(
+                where,
+                f"answer '{written}' for {indicator.code} is not an option; expected one of {', '.join(indicator.option_keys)}",
+                indicator.code,
+            )
+        return key
+
+    def count(self, value, label: str, where: str, code: str) -> int | None:
+        number = _whole(value)
+        if number is None:
+            written = text(value)
+            if isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+", written):
+                hint = f"; write it without a thousands separator ({written.replace('.', '')})"
+            else:
+                hint = "; write a whole number, 0 or more"
+            self.error(where, f"count '{written}' for {label} is not a non-negative whole number{hint}", code)
+        return number
+
+    def index(self, value, code: str, where: str) -> float | None:
+        low, high = self.edition.index_min, self.edition.index_max
+        written = text(value)
+        if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
+            number = None
+        elif isinstance(value, (int, float)):
+            number = float(value)
+        elif DECIMAL.match(written):
+            number = float(written.replace(",", "."))
+        else:
+            number = None
+        if number is None:
+            self.error(where, f"index '{written}' for {code} is not a number; write the survey index from {low:.2f} to {high:.2f}, e.g. 3,72", code)
+            return None
+        if not low <= number <= high:
+            self.error(where, f"index '{written}' for {code} is outside {low:.2f}-{high:.2f}; write the survey index on that scale, e.g. 3,72", code)
+            return None
+        return number
+
+    def check_within(self, indicator: Indicator, counts: dict[int, int], rows: list[_Row], answer_col: int) -> None:
+        """For rules that say so, the numerator (those who reported) may not exceed the denominator (those obliged)."""
+        rule = indicator.count
+        if rule is None or not rule.numerator_within_denominator:
+            return
+        if not all(n in counts for n in rule.numerator):
+            return
+        numerator = sum(f * counts.get(n, 0) for n, f in rule.numerator.items())
+        denominator = sum(f * counts.get(n, 0) for n, f in rule.denominator.items())
+        if numerator <= denominator:
+            return
+        code = indicator.code
+        top = " + ".join(f"{code}.{n}" for n in rule.numerator)
+        bottom = " + ".join(f"{code}.{n}" for n in rule.denominator)
+        values = " + ".join(str(counts.get(n, 0)) for n in rule.denominator)
+        shown = f"{bottom} = {values} = {_plain(denominator)}" if len(rule.denominator) > 1 else f"{bottom} = {_plain(denominator)}"
+        last = max(rule.numerator)
+        row = next((r.number for r in rows if r.input == last), rows[0].number)
+        self.error(
+            self.at(row, answer_col),
+            f"more reported than obliged for {code} ({indicator.question}): {top} = {_plain(numerator)} "
+            f"but {shown}; {top} must be at most {_plain(denominator)}",
+            code,
+        )
+
+    def report_missing(self, answers: dict[str, Answer], found: dict[str, list[_Row]]) -> None:
+        """One warning listing every unanswered indicator (and count input), one for rows not in the sheet."""
+        missing, absent = [], []
+        for code, indicator in self.edition.indicators.items():
+            if code in self.flagged:
+                continue
+            if code not in found:
+                absent.append(code)
+                continue
+            answer = answers[code]
+            if indicator.kind == "count" and not answer.missing:
+                given = answer.counts or {}
+                missing += [f"{code}.{o.key}" for o in indicator.options if int(o.key) not in given]
+            elif answer.missing:
+                missing.append(code)
+        total = len(self.edition.indicators)
+        if missing:
+            self.warning(
+                f"{self.rel}, {self.title}",
+                f"{len(missing)} answer(s) missing, scored 0: {', '.join(missing)}",
+            )
+        if absent:
+            self.warning(
+                f"{self.rel}, {self.title}",
+                f"{len(absent)} of {total} indicator(s) have no row in the table, scored 0: {', '.join(absent)}; "
+                f"start from the blank LKE that 'dossier lke-template' writes",
+            )
+
+
+def _whole(value) -> int | None:
+    """A non-negative whole number from a cell: 12, 12.0, '12', '12.0'; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    if isinstance(value, str):
+        match = WHOLE.match(value.strip())
+        return int(match.group(1)) if match else None
+    return None
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)

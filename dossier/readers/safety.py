@@ -1,0 +1,254 @@
+"""Open spreadsheets from units without trusting them.
+
+An XLSX file is a zip of XML parts. Before openpyxl sees one, the zip is
+checked: not a zip at all (legacy .xls, an encrypted workbook, anything
+else), too many members, or members that inflate absurdly (a zip bomb) are
+refused with a message saying what to do. XML is parsed through defusedxml,
+which openpyxl uses when it is installed; `check_xml_safety` makes sure.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from dossier.errors import DossierError, WorkbookError
+
+# Tunable limits. A filled LKE is ~100 KB packed, ~1 MB unpacked, ~15 members.
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
+MAX_RATIO = 100  # uncompressed / compressed, per member
+RATIO_MIN_SIZE = 1024 * 1024  # members smaller than this unpack to too little to matter
+MAX_MEMBERS = 10_000
+MAX_ROWS = 100_000  # a sheet declaring more rows than this is refused without being read
+MAX_COLUMNS = 64  # columns read per row; tables here are a dozen wide
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Compound File: legacy .xls, or an encrypted .xlsx
+ZIP_MAGIC = b"PK"
+
+# What openpyxl raises on a damaged package; anything of these while reading means "corrupt".
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    EOFError,
+    OSError,
+    ParseError,
+)
+try:  # defusedxml refuses entities and DTDs with its own exceptions
+    from defusedxml import DefusedXmlException
+
+    READ_ERRORS += (DefusedXmlException,)
+except ImportError:  # pragma: no cover - check_xml_safety reports it
+    pass
+try:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    READ_ERRORS += (InvalidFileException,)
+except ImportError:  # pragma: no cover
+    pass
+
+
+class UnreadableWorkbook(WorkbookError):
+    """Raised when a workbook is refused or cannot be read; `where` and `reason` make a Problem."""
+
+    def __init__(self, where: str, reason: str):
+        self.where = where
+        self.reason = reason
+        super().__init__(f"{where}: {reason}")
+
+
+def check_xml_safety() -> None:
+    """Refuse to run unless openpyxl parses XML through defusedxml."""
+    import openpyxl.xml
+
+    if not openpyxl.xml.DEFUSEDXML:
+        raise DossierError(
+            "openpyxl is not using defusedxml, so a hostile workbook could make XML expand without limit. "
+            "Install defusedxml (pip install defusedxml) and make sure the environment variable "
+            "OPENPYXL_DEFUSEDXML is unset or 'True'."
+        )
+
+
+def guard_package(path: Path, rel: str) -> None:
+    """Refuse a file that is not a sane XLSX zip; the message says what it looks like instead."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise UnreadableWorkbook(rel, f"cannot be read: {exc.strerror or exc}") from None
+    if size == 0:
+        raise UnreadableWorkbook(rel, "the file is empty (0 bytes); save the workbook again from Excel or LibreOffice")
+    if head.startswith(OLE_MAGIC):
+        if _is_encrypted(path):
+            raise UnreadableWorkbook(
+                rel,
+                "the workbook is password-protected (encrypted); remove the password "
+                "(Excel: File > Info > Protect Workbook > Encrypt with Password) and save it again as .xlsx",
+            )
+        raise UnreadableWorkbook(
+            rel, "this is a legacy Excel 97-2003 (.xls) file; open it in Excel or LibreOffice and save it as .xlsx"
+        )
+    if not head.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(path):
+        raise UnreadableWorkbook(rel, "not an Excel workbook: an .xlsx file is a zip package and this one is not; save it as .xlsx")
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableWorkbook(rel, f"the zip package is damaged ({exc}); save the workbook again as .xlsx") from None
+    if len(members) > MAX_MEMBERS:
+        raise UnreadableWorkbook(rel, f"refused: the package has {len(members)} parts, more than the {MAX_MEMBERS} allowed")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise UnreadableWorkbook(
+            rel,
+            f"refused: the package unpacks to {total // (1024 * 1024)} MB, more than the "
+            f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB allowed",
+        )
+    for member in members:
+        if member.file_size >= RATIO_MIN_SIZE and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            ratio = member.file_size // max(member.compress_size, 1)
+            raise UnreadableWorkbook(
+                rel,
+                f"refused: part {member.filename} inflates {ratio}:1, more than the {MAX_RATIO}:1 allowed "
+                f"(a zip bomb or a damaged file)",
+            )
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An encrypted OOXML file is an OLE container with an 'EncryptedPackage' stream."""
+    try:
+        data = path.read_bytes()[: 4 * 1024 * 1024]
+    except OSError:
+        return False
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def open_workbook(path: Path, rel: str, *, data_only: bool = True):
+    """Guard the package, then open it read-only; the caller closes it (see `workbook`)."""
+    from openpyxl import load_workbook
+
+    guard_package(path, rel)
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    except READ_ERRORS as exc:
+        raise UnreadableWorkbook(rel, f"cannot be read, the workbook is damaged ({_describe(exc)}); save it again as .xlsx") from None
+
+
+@contextmanager
+def workbook(path: Path, rel: str, *, data_only: bool = True) -> Iterator:
+    """Open a workbook as `open_workbook` does and close its file handle afterwards."""
+    book = open_workbook(path, rel, data_only=data_only)
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def sheet(book, name: str):
+    """The sheet whose name matches `name` ignoring case and surrounding spaces, or None."""
+    wanted = name.strip().casefold()
+    for title in book.sheetnames:
+        if title.strip().casefold() == wanted:
+            return book[title]
+    return None
+
+
+def checked_rows(ws, where: str) -> Iterator[tuple]:
+    """Yield a read-only sheet's rows as value tuples, refusing absurd sizes without reading them.
+
+    The declared dimension is checked first; it is then dropped because writers
+    get it wrong both ways (too small cuts rows off, too large pads with empty rows).
+    """
+    declared = ws.max_row or 0
+    if declared > MAX_ROWS:
+        raise UnreadableWorkbook(
+            where, f"refused: the sheet declares {declared} rows, more than the {MAX_ROWS} allowed"
+        )
+    ws.reset_dimensions()
+    for number, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+        if number > MAX_ROWS:
+            raise UnreadableWorkbook(where, f"refused: the sheet has more than {MAX_ROWS} rows")
+        yield row
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# --- Cells ---------------------------------------------------------------------------
+
+ERROR_VALUES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"))
+
+
+def ref(row: int, column: int) -> str:
+    """'E57' for row 57, column 5."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+def value_at(row: tuple, column: int):
+    """The value in a 1-based column of a row tuple; rows from read-only sheets vary in length."""
+    return row[column - 1] if 0 < column <= len(row) else None
+
+
+def name_key(value) -> str:
+    """A header or label as compared: case-folded, inner whitespace collapsed ('Bukti\\nDukung' = 'bukti dukung')."""
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+def text(value) -> str:
+    """A cell's value as text: 101 (or 101.0) -> '101', None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def is_error_value(value) -> bool:
+    """True for a cached formula error such as #DIV/0!."""
+    return isinstance(value, str) and value.strip() in ERROR_VALUES
+
+
+def uncached_formulas(path: Path, rel: str, title: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Of `cells` (row, column) that read back empty, those that hold a formula with no stored value.
+
+    Reading with data_only gives None both for an empty cell and for a formula no
+    spreadsheet program ever calculated; only a second pass without data_only tells.
+    It reads rows only up to the last cell asked about.
+    """
+    if not cells:
+        return {}
+    by_row: dict[int, list[int]] = {}
+    for r, c in cells:
+        by_row.setdefault(r, []).append(c)
+    found: dict[tuple[int, int], str] = {}
+    with workbook(path, rel, data_only=False) as book:
+        ws = book[title]
+        ws.reset_dimensions()
+        rows = ws.iter_rows(max_row=max(by_row), max_col=MAX_COLUMNS, values_only=True)
+        for number, row in enumerate(rows, start=1):
+            for c in by_row.get(number, ()):
+                value = value_at(row, c)
+                formula = getattr(value, "text", value)  # ArrayFormula keeps its text apart
+                if isinstance(formula, str) and formula.startswith("="):
+                    found[(number, c)] = formula
+    return found
+
+
+def uncached_message(formula: str) -> str:
+    return (
+        f"the formula {formula} has no stored value (the workbook was never calculated); "
+        f"open and save it in Excel/LibreOffice so the value is stored"
+    )

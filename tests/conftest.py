@@ -1,0 +1,36 @@
+"""Shared fixtures: a copy of the bundled sample award year, and tool checks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_YEAR = 2024
+
+
+def needs(tool: str):
+    """Skip a test when a command-line tool it uses is not installed."""
+    return pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} is not installed (scripts/setup installs it)")
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A fresh workspace holding a copy of the bundled sample award year."""
+    shutil.copytree(REPO / "inputs", tmp_path / "inputs")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> Path:
+    """The sample year built once for the whole session (read-only for tests)."""
+    from dossier.build import build
+    from dossier.workspace import Workspace
+
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(REPO / "inputs", root / "inputs")
+    result = build(Workspace(root), SAMPLE_YEAR, jobs=2)
+    assert result.ok, result.failed
+    return root

@@ -1,0 +1,140 @@
+"""The command line, through Click's runner, on real workspaces."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from dossier import __version__
+from dossier.cli import cli
+from dossier.readers import read_award_year
+from dossier.rules import load_edition
+from dossier.scoring import score_unit
+
+from .conftest import SAMPLE_YEAR
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_init_lays_out_a_workspace_and_refuses_to_overwrite(tmp_path):
+    result = run("init", str(tmp_path / "ws"), "--year", "2025")
+    assert result.exit_code == 0, result.output
+    ws = tmp_path / "ws"
+    assert (ws / "dossier.toml").read_text().startswith("# Settings")
+    assert (ws / "inputs/2025/lke").is_dir() and (ws / "inputs/2025/bukti").is_dir()
+    assert (ws / "CARA-PAKAI.txt").exists()
+    book = openpyxl.load_workbook(ws / "inputs/2025/nominasi.xlsx")
+    assert {"Penghargaan", "Unit", "Kutipan", "Inovasi"} <= set(book.sheetnames)
+    again = run("init", str(ws), "--year", "2025")
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    assert "Traceback" not in again.output
+
+
+def test_validate_on_the_sample_is_clean(sample):
+    result = run("-C", str(sample), "validate")
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+
+
+def test_workspace_option_works_after_the_command_too(sample):
+    assert run("validate", "-C", str(sample)).exit_code == 0
+
+
+def test_validate_reports_every_problem_and_fails(sample):
+    lke_dir = sample / f"inputs/{SAMPLE_YEAR}/lke"
+    first = sorted(lke_dir.glob("*.xlsx"))[0]
+    (lke_dir / "rusak.xlsx").write_bytes(b"this is not a workbook")
+    book = openpyxl.load_workbook(first)
+    sheet = book["LKE"]
+    header_row, columns = next(
+        (r[0].row, {str(c.value).strip().lower(): c.column for c in r if c.value})
+        for r in sheet.iter_rows(max_row=20)
+        if any(str(c.value).strip().lower() == "jawaban" for c in r)
+    )
+    row = next(r for r in range(header_row + 1, sheet.max_row + 1) if sheet.cell(r, columns["kode"]).value == "PPA1B")
+    sheet.cell(row, columns["jawaban"]).value = "F"
+    book.save(first)
+    result = run("-C", str(sample), "validate")
+    assert result.exit_code == 1
+    assert "lke/rusak.xlsx" in result.output
+    assert f"answer 'F' for PPA1B" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_score_json_agrees_with_scoring(sample):
+    result = run("-C", str(sample), "score", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["year"] == SAMPLE_YEAR
+    edition = load_edition("2021")
+    year = read_award_year(sample / f"inputs/{SAMPLE_YEAR}", SAMPLE_YEAR, edition)
+    expected = {u.code: score_unit(u, year.lke.get(u.code), edition) for u in year.units}
+    assert [u["code"] for u in data["units"]] == list(expected)
+    for unit in data["units"]:
+        score = expected[unit["code"]]
+        assert unit["total"] == pytest.approx(score.total, abs=1e-9)
+        assert unit["eligible"] == score.eligible
+
+
+def test_sample_shows_every_outcome(sample):
+    data = json.loads(run("-C", str(sample), "score", "--json").output)
+    outcomes = {u["code"]: (u["proposed"], u["eligible"], len(u["shortfalls"])) for u in data["units"]}
+    assert any(p == "WBK" and "WBK" in e for p, e, _ in outcomes.values())
+    assert any(p == "WBBM" and "WBBM" in e for p, e, _ in outcomes.values())
+    assert any(p == "WBK" and not e and n == 1 for p, e, n in outcomes.values())
+
+
+def test_score_table_uses_indonesian_numbers(sample):
+    result = run("-C", str(sample), "score")
+    assert result.exit_code == 0
+    assert "Pengungkit" in result.output
+    assert "," in result.output.splitlines()[2]  # decimal comma
+    assert "shortfall for WBK" in result.output
+
+
+def test_unknown_year_is_a_clear_error(sample):
+    result = run("-C", str(sample), "score", "--year", "1999")
+    assert result.exit_code == 1
+    assert "there is no award year 1999" in result.output
+
+
+def test_no_inputs_is_a_clear_error(tmp_path):
+    result = run("-C", str(tmp_path), "validate")
+    assert result.exit_code == 1
+    assert "no award year found" in result.output
+
+
+def test_lke_template_writes_a_workbook_per_unit(sample, tmp_path):
+    out = tmp_path / "out"
+    result = run("-C", str(sample), "lke-template", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    files = sorted(out.glob("*.xlsx"))
+    assert len(files) >= 6
+    book = openpyxl.load_workbook(files[0])
+    assert "LKE" in book.sheetnames
+
+
+def test_lke_template_unknown_unit(sample):
+    result = run("-C", str(sample), "lke-template", "--unit", "NOPE")
+    assert result.exit_code == 1
+    assert "no unit with code NOPE" in result.output
+
+
+def test_bad_settings_are_named(sample):
+    (sample / "dossier.toml").write_text('[lke]\nedition = "1999"\n')
+    result = run("-C", str(sample), "score")
+    assert result.exit_code == 1
+    assert "LKE edition '1999' not found" in result.output
+    assert "Available editions: 2021" in result.output

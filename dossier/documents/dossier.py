@@ -1,0 +1,348 @@
+"""The nomination dossier of one unit: its context, then the same HTML as PDF and DOCX.
+
+`context()` precomputes everything the template shows (scores, minimums,
+gaps, eligibility wording, the chart), so a template only lays out and formats.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+
+from dossier.config import Settings
+from dossier.model import AwardYear, Evidence
+from dossier.render import charts
+from dossier.render.format import number
+from dossier.render.templates import default_templates_dir, render
+from dossier.scoring import QuestionScore, Shortfall, UnitScore
+
+TEMPLATE = "dossier.html"
+TITLE = "Dokumen Usulan Zona Integritas"
+PREDICATE_NAMES = {
+    "WBK": "Wilayah Bebas dari Korupsi (WBK)",
+    "WBBM": "Wilayah Birokrasi Bersih dan Melayani (WBBM)",
+}
+# The summary table's Hasil rows, in LKE order: (node key, indent level).
+HASIL_ROWS = (("birokrasi_bersih", 0), ("ipak", 1), ("capaian_kinerja", 1), ("pelayanan_prima", 0))
+SURVEYS = (("HBA", "ipak", "Indeks Persepsi Anti Korupsi (IPAK)"), ("HPA", "ipkp", "Indeks Persepsi Kualitas Pelayanan (IPKP)"))
+
+
+def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
+    """Everything the dossier template shows for one unit, computed and worded here."""
+    unit, award, edition = score.unit, year.award, score.edition
+    predicates = list(edition.predicates)
+    signed = award.ceremony_date or date(year.year, 1, 1)
+    parts = score.area_parts()
+    return {
+        "title": f"{TITLE} – {unit.name}",
+        "document_title": TITLE,
+        "ministry": award.ministry,
+        "ministry_short": award.ministry_short,
+        "year": year.year,
+        "edition_title": edition.title,
+        "unit": {
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind,
+            "city": unit.city,
+            "province": unit.province,
+            "head": unit.head,
+            "proposed": unit.proposed,
+            "current": unit.current,
+        },
+        "target": f"Menuju {PREDICATE_NAMES.get(unit.proposed, unit.proposed)}",
+        "target_name": PREDICATE_NAMES.get(unit.proposed, unit.proposed),
+        "logo": _logo(settings.logo),
+        "profile": _profile(unit),
+        "innovations": [
+            {"name": i.name, "year": i.year, "description": i.description} for i in unit.innovations
+        ],
+        "predicates": [p.name for p in predicates],
+        "area_shares": [{"predicate": p.name, "share": p.area_share} for p in predicates],
+        "summary": _summary(score),
+        "eligibility": _eligibility(score),
+        "shortfalls": [_shortfall(s) for s in score.proposed_shortfalls],
+        "missing": score.missing,
+        "chart": charts.data_uri(
+            charts.area_share_chart(
+                [(f"{p.path[1]} – {p.path[2]}", p.share) for p in parts],
+                tuple(p.area_share for p in predicates),
+            )
+        ),
+        "lke": _lke(score),
+        "evidence": _evidence_index(score),
+        "surveys": _surveys(score),
+        "statement": {
+            "head": unit.head,
+            "unit": unit.name,
+            "tpi_lead": settings.tpi_lead,
+            "tpi_position": settings.tpi_position,
+            "tpi_nip": settings.tpi_nip,
+            "city": settings.signing_city or award.release_city,
+            "date": signed,
+        },
+    }
+
+
+def html(env: jinja2.Environment, ctx: dict) -> str:
+    """The dossier as HTML (the one source of both the PDF and the DOCX)."""
+    return render(env, TEMPLATE, ctx)
+
+
+def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None) -> bytes:
+    """The dossier as PDF bytes."""
+    from dossier.render.pdf import html_to_pdf
+
+    return html_to_pdf(
+        html(env, ctx),
+        base_url=default_templates_dir(),
+        allowed_roots=allowed_roots,
+        title=ctx["title"],
+        author=ctx["ministry"],
+        created=created,
+    )
+
+
+def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None) -> bytes:
+    """The dossier as DOCX bytes, mapped from the same HTML."""
+    from dossier.render.docx import html_to_docx
+
+    return html_to_docx(html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created)
+
+
+def _logo(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _profile(unit) -> list[dict]:
+    place = ", ".join(p for p in (unit.city, unit.province) if p)
+    current = unit.current or "Belum ada"
+    return [
+        {"label": "Nama unit kerja", "value": unit.name},
+        {"label": "Kode unit", "value": unit.code},
+        {"label": "Jenis unit", "value": unit.kind or "-"},
+        {"label": "Kedudukan", "value": place or "-"},
+        {"label": "Kepala unit kerja", "value": unit.head or "-"},
+        {"label": "Predikat yang diusulkan", "value": PREDICATE_NAMES.get(unit.proposed, unit.proposed or "-")},
+        {"label": "Predikat saat ini", "value": current},
+    ]
+
+
+def _row(score: UnitScore, label: str, value: float, weight: float, level: int, minimums: dict[str, float | None],
+         kind: str = "item") -> dict:
+    """A summary row: the score against each predicate's minimum (None where no minimum applies)."""
+    checks = {
+        name: {"minimum": minimum, "met": None if minimum is None else value >= minimum - 1e-9}
+        for name, minimum in minimums.items()
+    }
+    return {
+        "label": label,
+        "weight": weight,
+        "score": value,
+        "share": value / weight if weight else None,
+        "level": level,
+        "kind": kind,
+        "checks": checks,
+    }
+
+
+def _summary(score: UnitScore) -> list[dict]:
+    """The rows of the score summary: Pemenuhan and Reform per area, Pengungkit, Hasil, total."""
+    edition = score.edition
+    predicates = edition.predicates
+    rows = []
+    parts = score.area_parts()
+    for part_key in ("pemenuhan", "reform"):
+        node = edition.nodes[part_key]
+        rows.append(_row(score, edition.label(part_key), score[part_key], edition.weights[node], 0,
+                         {p.name: p.minimums.get(part_key) for p in predicates}, "group"))
+        for part in parts:
+            if part.path[:2] != node:
+                continue
+            minimums = {
+                p.name: p.area_share * part.weight if p.area_share_level == "area-part" else None for p in predicates
+            }
+            rows.append(_row(score, part.path[2], part.score, part.weight, 1, minimums))
+    rows.append(_row(score, edition.label("pengungkit"), score["pengungkit"], edition.weights[edition.nodes["pengungkit"]],
+                     0, {p.name: p.minimums.get("pengungkit") for p in predicates}, "subtotal"))
+    for key, level in HASIL_ROWS:
+        if key not in edition.nodes:
+            continue
+        rows.append(_row(score, edition.label(key), score[key], edition.weights[edition.nodes[key]], level,
+                         {p.name: p.minimums.get(key) for p in predicates}, "group" if level == 0 else "item"))
+    rows.append(_row(score, edition.label("hasil"), score["hasil"], edition.weights[edition.nodes["hasil"]], 0,
+                     {p.name: p.minimums.get("hasil") for p in predicates}, "subtotal"))
+    rows.append(_row(score, edition.label("total"), score.total, edition.weights[("",)], 0,
+                     {p.name: p.minimums.get("total") for p in predicates}, "total"))
+    return rows
+
+
+def _shortfall(s: Shortfall) -> dict:
+    if s.rule == "requires_current":
+        return {
+            "label": f"{s.label} (syarat {s.predicate})",
+            "required": f"berpredikat {s.required}",
+            "reached": s.reached if s.reached != "-" else "belum berpredikat",
+            "gap": f"harus sudah berpredikat {s.required}",
+            "numeric": False,
+        }
+    label = s.label
+    if s.rule.startswith("area_share:"):
+        label = " – ".join(s.rule.removeprefix("area_share:").split("/")[1:])
+    return {
+        "label": label,
+        "required": s.required,
+        "reached": s.reached,
+        "gap": f"kurang {number(s.gap)}",
+        "numeric": True,
+    }
+
+
+def _eligibility(score: UnitScore) -> list[dict]:
+    """One plain sentence per predicate: eligible, or not yet and how many requirements are missed."""
+    statements = []
+    for predicate in score.edition.predicates:
+        missed = score.shortfalls.get(predicate.name, [])
+        if not missed:
+            text = f"Memenuhi syarat {predicate.name}"
+        else:
+            text = f"Belum memenuhi syarat {predicate.name}: {len(missed)} syarat belum terpenuhi"
+        statements.append({
+            "predicate": predicate.name,
+            "ok": not missed,
+            "proposed": predicate.name == score.unit.proposed,
+            "text": text,
+        })
+    return statements
+
+
+def _answer(q: QuestionScore) -> dict:
+    """How an answer reads in the LKE table: letter and option text, counts, or the survey index."""
+    indicator, answer = q.indicator, q.answer
+    result = {"missing": q.missing, "choice": None, "text": "", "counts": [], "index": None}
+    if q.missing:
+        return result
+    if indicator.kind == "index":
+        result["index"] = answer.index
+    elif indicator.kind == "count":
+        result["counts"] = [
+            {"label": o.text, "value": (answer.counts or {}).get(int(o.key))} for o in indicator.options
+        ]
+    else:
+        result["choice"] = answer.choice
+        result["text"] = q.option.text if q.option else ""
+    return result
+
+
+def _evidence(entries: tuple[Evidence, ...]) -> list[dict]:
+    return [
+        {
+            "name": e.entry,
+            "url": e.url,
+            "present": e.present,
+            "status": "tautan" if e.url else ("ada" if e.present else "tidak ada"),
+            "problem": e.problem,
+        }
+        for e in entries
+    ]
+
+
+def _lke(score: UnitScore) -> list[dict]:
+    """The full LKE: part (component – part) > area > sub-area > indicators, in LKE order."""
+    edition = score.edition
+    by_group: dict[tuple[str, ...], list[QuestionScore]] = {}
+    for q in score.questions.values():
+        by_group.setdefault(q.indicator.group, []).append(q)
+    parts: dict[tuple[str, ...], dict] = {}
+    for group, questions in by_group.items():
+        part_path, area_path = group[:2], group[:3]
+        part = parts.setdefault(part_path, {
+            "id": "lke-" + _slug("-".join(part_path)),
+            "title": f"{part_path[0]} – {part_path[1]}",
+            "weight": edition.weights[part_path],
+            "score": score.nodes[part_path],
+            "areas": {},
+        })
+        area = part["areas"].setdefault(area_path, {
+            "name": group[2],
+            "weight": edition.weights[area_path],
+            "score": score.nodes[area_path],
+            "sub_areas": [],
+        })
+        area["sub_areas"].append({
+            "name": group[3] if len(group) > 3 else "",
+            "weight": edition.weights[group],
+            "score": score.nodes[group],
+            "indicators": [
+                {
+                    "code": q.indicator.code,
+                    "question": q.indicator.question,
+                    "kind": q.indicator.kind,
+                    "answer": _answer(q),
+                    "fraction": q.fraction,
+                    "note": q.answer.note if q.answer else "",
+                    "evidence": _evidence(q.answer.evidence if q.answer else ()),
+                }
+                for q in questions
+            ],
+        })
+    return [{**p, "areas": list(p["areas"].values())} for p in parts.values()]
+
+
+def _evidence_index(score: UnitScore) -> dict:
+    """Every evidence entry by indicator, with counts, and the indicators that cite none."""
+    rows, without = [], []
+    for code, q in score.questions.items():
+        entries = _evidence(q.answer.evidence if q.answer else ())
+        if not entries:
+            without.append(code)
+        for i, entry in enumerate(entries):
+            rows.append({"code": code, "first": i == 0, "rowspan": len(entries), **entry})
+    return {
+        "rows": rows,
+        "without": without,
+        "present": sum(1 for r in rows if r["status"] == "ada"),
+        "absent": sum(1 for r in rows if r["status"] == "tidak ada"),
+        "links": sum(1 for r in rows if r["status"] == "tautan"),
+    }
+
+
+def _surveys(score: UnitScore) -> list[dict]:
+    """The survey results (IPAK, IPKP): index, score, and each predicate's minimum score and index."""
+    edition = score.edition
+    surveys = []
+    for code, key, name in SURVEYS:
+        q = score.questions.get(code)
+        if q is None or key not in edition.nodes:
+            continue
+        weight = edition.weights[edition.nodes[key]]
+        minimums = []
+        for p in edition.predicates:
+            # The IPKP minimum is set on its parent node (Pelayanan publik prima) in the rules.
+            minimum = p.minimums.get(key, p.minimums.get("pelayanan_prima") if key == "ipkp" else None)
+            if minimum is not None:
+                minimums.append({
+                    "predicate": p.name,
+                    "score": minimum,
+                    "index": minimum / weight * edition.index_max if weight else None,
+                    "met": score[key] >= minimum - 1e-9,
+                })
+        surveys.append({
+            "code": code,
+            "name": name,
+            "index": None if q.missing else q.answer.index,
+            "score": score[key],
+            "weight": weight,
+            "minimums": minimums,
+        })
+    return surveys
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")

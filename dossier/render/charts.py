@@ -1,0 +1,101 @@
+"""Charts for documents, drawn with Pillow into PNG bytes (the same bytes every time)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from dossier.render.format import percent
+from dossier.render.templates import default_templates_dir
+
+DPI = 200
+WIDTH_MM = 170
+MM = DPI / 25.4
+
+INK = (26, 26, 26)
+GRID = (214, 220, 227)
+BAR = (46, 94, 153)
+WARN = (196, 58, 49)
+LINE_COLOURS = ((204, 122, 0), (29, 107, 47))
+LINE_NAMES = ("WBK", "WBBM")
+
+
+@cache
+def _font(size_pt: float) -> ImageFont.FreeTypeFont:
+    path = default_templates_dir() / "static" / "fonts" / "LiberationSans-Regular.ttf"
+    return ImageFont.truetype(str(path), round(size_pt * DPI / 72))
+
+
+def area_share_chart(parts: list[tuple[str, float]], lines: tuple[float, ...] = (0.60, 0.75)) -> bytes:
+    """Draw each area-part's share of its weight (0..1) as a bar, with the predicate minimums as lines.
+
+    Bars under the lowest line are drawn in the warning colour. Returns PNG bytes.
+    """
+    label_font, small = _font(8), _font(7)
+    width = round(WIDTH_MM * MM)
+    row = round(7.2 * MM)
+    top, bottom = round(12 * MM), round(9 * MM)
+    left = round(max([80 * MM] + [label_font.getlength(name) + 4 * MM for name, _ in parts]))
+    left = min(left, round(105 * MM))
+    right = round(16 * MM)
+    height = top + row * max(1, len(parts)) + bottom
+    plot = width - left - right
+
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+
+    def x_at(share: float) -> float:
+        return left + plot * min(1.0, max(0.0, share))
+
+    for tick in range(0, 101, 20):
+        x = x_at(tick / 100)
+        draw.line([(x, top - 2), (x, height - bottom)], fill=GRID, width=2)
+        draw.text((x, height - bottom + 1.5 * MM), f"{tick} %", font=small, fill=INK, anchor="mt")
+
+    warn_below = min(lines) if lines else 0.0
+    legend_x = 2 * MM
+    for j, share in enumerate(lines):
+        colour = LINE_COLOURS[j % len(LINE_COLOURS)]
+        x = x_at(share)
+        for y0 in range(top - 4, height - bottom, 18):  # dashed, so bars stay readable across it
+            draw.line([(x, y0), (x, min(y0 + 10, height - bottom))], fill=colour, width=4)
+        name = LINE_NAMES[j] if j < len(LINE_NAMES) else ""
+        text = f"Batas minimal {name} ({percent(share)})".replace("  ", " ")
+        draw.line([(legend_x, top / 2), (legend_x + 6 * MM, top / 2)], fill=colour, width=5)
+        draw.text((legend_x + 7.5 * MM, top / 2), text, font=small, fill=INK, anchor="lm")
+        legend_x += 7.5 * MM + small.getlength(text) + 8 * MM
+    draw.rectangle([legend_x, top / 2 - 1.2 * MM, legend_x + 4 * MM, top / 2 + 1.2 * MM], fill=WARN)
+    draw.text((legend_x + 5.5 * MM, top / 2), f"Di bawah {percent(warn_below)}", font=small, fill=INK, anchor="lm")
+
+    for i, (name, share) in enumerate(parts):
+        y = top + i * row
+        draw.text((left - 2.5 * MM, y + row / 2), _fit(name, label_font, left - 4 * MM), font=label_font, fill=INK, anchor="rm")
+        colour = WARN if share < warn_below - 1e-9 else BAR
+        draw.rectangle([left, y + row * 0.2, max(left + 2, x_at(share)), y + row * 0.8], fill=colour)
+        value = percent(share, 1)
+        at = (x_at(share) + 1.5 * MM, y + row / 2)
+        box = draw.textbbox(at, value, font=small, anchor="lm")
+        draw.rectangle([box[0] - 4, box[1] - 3, box[2] + 4, box[3] + 3], fill="white")
+        draw.text(at, value, font=small, fill=INK, anchor="lm")
+
+    out = io.BytesIO()
+    # No metadata chunks (dates, software): the same shares give the same bytes.
+    image.save(out, format="PNG", optimize=False, dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+def data_uri(png: bytes) -> str:
+    """Embed PNG bytes as a `data:` URI, the only kind of image a template may show."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _fit(text: str, font: ImageFont.FreeTypeFont, room: float) -> str:
+    """Shorten a label with an ellipsis so it fits `room` pixels."""
+    if font.getlength(text) <= room:
+        return text
+    while text and font.getlength(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…"

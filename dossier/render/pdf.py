@@ -1,0 +1,154 @@
+"""HTML -> PDF with WeasyPrint: nothing fetched from outside, the same bytes every time.
+
+A document may read `data:` URIs and files under the folders it is given (the
+template static folders, the year's `bukti/`); every other URL (http, https, a
+file elsewhere, a link leaving a folder) stops rendering with a RenderError
+naming it, so a hostile value in a workbook can never make the PDF fetch or
+embed anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from dossier.errors import RenderError
+
+# Built once per process: loading fontconfig and the bundled @font-face files
+# costs more than laying out a short document. The image cache is keyed by URL.
+_FONT_CONFIG: FontConfiguration | None = None
+_IMAGE_CACHE: dict = {}
+
+# WeasyPrint reports unsupported CSS and the like as warnings on its logger;
+# they are for template authors, not for the secretariat running a build.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+class RefusedURL(FatalURLFetchingError):
+    """Raised inside WeasyPrint for a URL a document may not read; stops rendering."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serve `data:` URIs and files under `roots` (after resolving links); refuse everything else."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True)
+        self.roots = [Path(os.path.realpath(r)) for r in roots]
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise RefusedURL(url, "documents may not fetch from the network or other sources")
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise RefusedURL(url, "documents may not read files from another host")
+        real = Path(os.path.realpath(url2pathname(unquote(parts.path))))
+        if not any(real == root or real.is_relative_to(root) for root in self.roots):
+            allowed = ", ".join(str(r) for r in self.roots) or "none"
+            raise RefusedURL(url, f"the file is outside the folders a document may read ({allowed})")
+        if not real.is_file():
+            raise RefusedURL(url, "the file does not exist")
+        return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": _content_type(real)})
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    base_url: str | Path,
+    allowed_roots: list[Path],
+    title: str = "",
+    author: str = "",
+    created: datetime | None = None,
+    pdf_variant: str | None = None,
+) -> bytes:
+    """Render HTML to PDF bytes; the same inputs give the same bytes."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
+    if len(_IMAGE_CACHE) > 256:  # charts differ per unit; keep a long build's memory flat
+        _IMAGE_CACHE.clear()
+    stamp = _pdf_date(created)
+    fetcher = ConfinedFetcher(list(allowed_roots))
+    base = str(base_url)
+    if isinstance(base_url, Path) and base_url.is_dir():
+        base = base_url.resolve().as_uri() + "/"
+    try:
+        with _font_timestamps(stamp):
+            document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+                font_config=_FONT_CONFIG, cache=_IMAGE_CACHE, pdf_variant=pdf_variant
+            )
+            metadata = document.metadata
+            metadata.title = title or metadata.title
+            metadata.authors = [author] if author else []
+            metadata.created = stamp
+            metadata.modified = stamp
+            identifier = hashlib.sha256(f"{title}\0{author}\0{stamp}\0{html}".encode()).hexdigest()[:32].encode()
+            return document.write_pdf(pdf_identifier=identifier, pdf_variant=pdf_variant, uncompressed_pdf=False)
+    except RefusedURL as exc:
+        raise RenderError(f"refused to read {exc.url} while making the PDF ({exc.reason}). "
+                          "Use data: URIs or files in the templates' static folder or the year's bukti folder.") from None
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__ if exc.__cause__ is not None else exc
+        raise RenderError(f"could not read a resource while making the PDF: {cause}") from None
+
+
+@contextmanager
+def _font_timestamps(stamp: str):
+    """Stamp subset fonts with the document's date, not the clock.
+
+    Without HarfBuzz-subset, WeasyPrint subsets fonts with fontTools, which
+    writes the current time into each font's `head` table unless
+    SOURCE_DATE_EPOCH is set; set it for the duration of one rendering.
+    """
+    seconds = int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _pdf_date(created: datetime | None) -> str:
+    """A W3C date for the PDF's CreationDate/ModDate: `created`, else SOURCE_DATE_EPOCH, else the epoch."""
+    if created is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        created = datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, tz=timezone.utc)
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    return created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _content_type(path: Path) -> str:
+    return {
+        ".css": "text/css",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".svg": "image/svg+xml",
+        ".gif": "image/gif",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+    }.get(path.suffix.lower(), "application/octet-stream")

@@ -1,0 +1,136 @@
+"""The Jinja environment every document is rendered with.
+
+Templates are looked up in the workspace's `templates/` folder first, then in
+the defaults shipped with dossier (Pelican's user-then-theme lookup). The
+environment is sandboxed, escapes every value and refuses undefined names, so
+a unit named `{{ 7*7 }}` or `<b>` is printed as it is and a typo in a template
+stops the build with the template, line and name.
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from dossier.errors import TemplateError
+from dossier.render import format as fmt
+
+STATIC = "static"
+
+
+def default_templates_dir() -> Path:
+    """The folder of the default templates (the source tree's, else the installed package's)."""
+    source = Path(__file__).resolve().parents[2] / "templates"
+    if (source / "base.html").is_file():
+        return source
+    return Path(str(resources.files("dossier.templates")))
+
+
+def search_path(workspace_templates: Path | None) -> list[Path]:
+    """Where templates are looked up, in order: the workspace's folder, then the defaults."""
+    places = [default_templates_dir()]
+    if workspace_templates is not None and Path(workspace_templates).is_dir():
+        places.insert(0, Path(workspace_templates))
+    return places
+
+
+def static_dirs(workspace_templates: Path | None) -> list[Path]:
+    """The static folders (CSS, fonts, images), the workspace's first; documents may read only these."""
+    return [place / STATIC for place in search_path(workspace_templates)]
+
+
+def environment(workspace_templates: Path | None) -> jinja2.Environment:
+    """Build the sandboxed, escaping, strict environment for one workspace."""
+    places = search_path(workspace_templates)
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(p) for p in places]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        cache_size=100,
+    )
+    env.filters.update(
+        number=fmt.number,
+        percent=fmt.percent,
+        long_date=fmt.long_date,
+        weekday=fmt.weekday,
+        day_month=fmt.day_month,
+        words=fmt.words,
+        join_list=fmt.join_list,
+    )
+    env.globals["static_url"] = _static_url(static_dirs(workspace_templates))
+    env.globals["search_path"] = tuple(str(p) for p in places)
+    return env
+
+
+def render(env: jinja2.Environment, name: str, context: dict) -> str:
+    """Render template `name`; any template mistake becomes a TemplateError saying where."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        missing = exc.name or name
+        looked = ", ".join(str(Path(p) / missing) for p in env.globals.get("search_path", ()))
+        raise TemplateError(f"template '{missing}' not found (looked in: {looked}).") from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or name
+        raise TemplateError(f"{where}, line {exc.lineno}: template syntax error: {exc.message}.") from None
+    except jinja2.UndefinedError as exc:
+        template, line = _template_line(exc, name)
+        raise TemplateError(
+            f"{template}, line {line}: {exc.message}. "
+            "Check the spelling against the names the document provides (see the default template)."
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        template, line = _template_line(exc, name)
+        raise TemplateError(f"{template}, line {line}: not allowed in a template: {exc}.") from None
+
+
+def export_defaults(target: Path, *, force: bool = False) -> list[Path]:
+    """Copy every default template and static file into `target`; keep existing files unless `force`."""
+    source = default_templates_dir()
+    written = []
+    for path in sorted(source.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        destination = Path(target) / path.relative_to(source)
+        if destination.exists() and not force:
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+        written.append(destination)
+    return written
+
+
+def _static_url(folders: list[Path]):
+    def static_url(name: str) -> Markup:
+        """The file URL of static file `name`: the workspace's copy if it has one, else the default."""
+        for folder in folders:
+            candidate = folder / name
+            if candidate.is_file():
+                return Markup(candidate.resolve().as_uri())
+        looked = ", ".join(str(f / name) for f in folders)
+        raise TemplateError(f"static file '{name}' not found (looked in: {looked}).")
+
+    return static_url
+
+
+def _template_line(exc: BaseException, fallback: str) -> tuple[str, int | str]:
+    """The template file and line a render error came from (the innermost template frame).
+
+    Jinja rewrites the traceback so that template frames carry the template's
+    file name and line; they are the frames marked with `__jinja_exception__`.
+    """
+    found: tuple[str, int | str] = (fallback, "?")
+    tb = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,454 @@
+"""The per-year archive: copying, the manifest and index, refusal, --force, verification, PDF/A checks."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML, Attachment
+
+from dossier import __version__, archive
+from dossier.archive import archive_year, format_findings, source_hash, verify_year
+from dossier.errors import ArchiveError
+from dossier.output import Output, sha256, write_manifest
+from dossier.workspace import Workspace
+
+YEAR = 2024
+CREATED = datetime(YEAR, 1, 1, tzinfo=timezone.utc)
+SOURCE_DATA = {
+    "unit": {"Kode": "UPT01", "Nama Unit": "Balai Contoh Sentosa", "Predikat Diusulkan": "WBK"},
+    "answers": {"PPA1A": "Ya", "HBA": 3.72},
+    "scores": {"total": 78.125, "eligible": ["WBK"]},
+}
+HOSTILE = 'Sentra <b>"Maju" & Co</b> {{ 7*7 }}'
+
+
+def _pdfa(body: str, attachments=()) -> bytes:
+    """A small PDF/A-3b document, as the build renders them."""
+    document = HTML(string=f"<html lang='id'><title>Uji</title><body>{body}</body></html>").render()
+    document.metadata.created = "2024-01-01T00:00:00Z"
+    return document.write_pdf(pdf_variant="pdf/a-3b", attachments=list(attachments))
+
+
+@pytest.fixture(scope="module")
+def pdfs() -> dict[str, bytes]:
+    data = json.dumps(SOURCE_DATA, ensure_ascii=False, indent=2)
+    dossier = _pdfa(
+        "<h1>Dokumen Usulan UPT01</h1><p>Balai Contoh Sentosa</p>",
+        [Attachment(string=data, name="sumber-data.json", description="Data sumber unit UPT01",
+                    relationship="Data", created=CREATED, modified=CREATED)],
+    )
+    writer = PdfWriter()  # the packet: the dossier, then an evidence file that is not PDF/A
+    writer.append(PdfReader(io.BytesIO(dossier)))
+    writer.add_blank_page(width=595, height=842)
+    packet = io.BytesIO()
+    writer.write(packet)
+    year_document = _pdfa("<h1>Rekapitulasi dan Rilis</h1>")  # one rendering serves both: only bytes matter here
+    return {
+        "dossier/UPT01.pdf": dossier,
+        "paket/UPT01.pdf": packet.getvalue(),
+        "rekapitulasi.pdf": year_document,
+        "rilis.pdf": year_document + b"\n",
+    }
+
+
+KINDS = {
+    "dossier/UPT01.pdf": ("dossier-pdf", "UPT01"),
+    "dossier/UPT01.docx": ("dossier-docx", "UPT01"),
+    "paket/UPT01.pdf": ("packet-pdf", "UPT01"),
+    "rekapitulasi.pdf": ("recap-pdf", ""),
+    "rekapitulasi.xlsx": ("recap-xlsx", ""),
+    "rilis.pdf": ("release-pdf", ""),
+}
+
+
+def make_workspace(root: Path, pdfs: dict[str, bytes], *, extra_build: dict | None = None) -> Workspace:
+    """A workspace with inputs/2024 and a finished build/2024 (PDFs, a DOCX, an XLSX and the manifest)."""
+    inputs = root / "inputs" / str(YEAR)
+    for rel, data in {"nominasi.xlsx": b"register", "lke/UPT01.xlsx": b"lke", "bukti/UPT01/sk.pdf": b"%PDF-sk"}.items():
+        (inputs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (inputs / rel).write_bytes(data)
+    build = root / "build" / str(YEAR)
+    files = {**pdfs, "dossier/UPT01.docx": b"PK docx", "rekapitulasi.xlsx": b"PK xlsx"}
+    entries = []
+    for rel, data in files.items():
+        (build / rel).parent.mkdir(parents=True, exist_ok=True)
+        (build / rel).write_bytes(data)
+        kind, unit = KINDS[rel]
+        entries.append(Output(rel, kind, unit, len(data), sha256(data), pages=1 if rel.endswith(".pdf") else None))
+    write_manifest(build / "manifest.json", YEAR, entries, {"edition": "lke-2021", "tool": __version__, **(extra_build or {})})
+    return Workspace(root)
+
+
+@pytest.fixture
+def ws(tmp_path, pdfs) -> Workspace:
+    return make_workspace(tmp_path / "kerja", pdfs)
+
+
+@pytest.fixture(scope="module")
+def archived_once(tmp_path_factory, pdfs) -> Workspace:
+    """A workspace archived once per module (rendering the index is the slow part); tests copy it."""
+    ws = make_workspace(tmp_path_factory.mktemp("archived") / "kerja", pdfs)
+    archive_year(ws, YEAR)
+    return ws
+
+
+@pytest.fixture
+def archived(tmp_path, archived_once) -> Workspace:
+    """A fresh copy of a workspace whose year 2024 is archived."""
+    shutil.copytree(archived_once.root, tmp_path / "kerja")
+    return Workspace(tmp_path / "kerja")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(ws: Workspace) -> list[str]:
+    return sorted(p.name for p in (ws.root / "archive").iterdir() if p.name != str(YEAR))
+
+
+# --- archiving ----------------------------------------------------------------------------
+
+
+def test_archive_copies_the_final_pdfs_byte_for_byte(ws, pdfs):
+    result = archive_year(ws, YEAR)
+
+    folder = ws.root / "archive" / "2024"
+    assert result.path == folder
+    files = tree(folder)
+    assert set(files) == set(pdfs) | {"manifest.json", "daftar-arsip.pdf"}
+    for rel, data in pdfs.items():
+        assert files[rel] == data
+    assert result.warnings == []
+
+
+def test_manifest_lists_every_file_with_kind_unit_size_hash_edition_tool_and_source_hash(archived, pdfs):
+
+    folder = archived.archive_dir(YEAR)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["year"] == YEAR
+    assert manifest["edition"] == "lke-2021"
+    assert manifest["tool"] == __version__
+    assert manifest["source_hash"] == source_hash(archived.inputs(YEAR))
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert set(listed) == set(pdfs) | {"daftar-arsip.pdf"}
+    assert listed["dossier/UPT01.pdf"]["kind"] == "dossier-pdf"
+    assert listed["dossier/UPT01.pdf"]["unit"] == "UPT01"
+    assert listed["rilis.pdf"]["unit"] is None
+    assert listed["daftar-arsip.pdf"]["kind"] == "index-pdf"
+    for rel, entry in listed.items():
+        data = (folder / rel).read_bytes()
+        assert entry["bytes"] == len(data)
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_source_hash_is_the_hash_of_a_sha256sum_listing_of_the_inputs(ws):
+    inputs = ws.inputs(YEAR)
+    listing = "".join(
+        f"{hashlib.sha256((inputs / rel).read_bytes()).hexdigest()}  {rel}\n"
+        for rel in ("bukti/UPT01/sk.pdf", "lke/UPT01.xlsx", "nominasi.xlsx")
+    )
+    assert source_hash(inputs) == hashlib.sha256(listing.encode()).hexdigest()
+
+    before = source_hash(inputs)
+    (inputs / "lke" / "UPT01.xlsx").rename(inputs / "lke" / "UPT02.xlsx")
+    assert source_hash(inputs) != before
+
+
+def test_archive_is_byte_identical_in_another_folder(tmp_path, pdfs, archived_once):
+    elsewhere = make_workspace(tmp_path / "folder" / "lain", pdfs)
+
+    archive_year(elsewhere, YEAR)
+
+    assert tree(elsewhere.archive_dir(YEAR)) == tree(archived_once.archive_dir(YEAR))
+
+
+def test_index_is_a_pdfa_listing_every_file_and_its_hash(archived, pdfs):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    index = archived.archive_dir(YEAR) / "daftar-arsip.pdf"
+
+    text = subprocess.run(["pdftotext", "-layout", str(index), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Daftar Arsip Dokumen Zona Integritas Tahun 2024" in text
+    assert re.search(r"Halaman 1 dari 1", text)
+    flat = re.sub(r"\s+", "", text)
+    for rel, data in pdfs.items():
+        assert rel in text
+        assert hashlib.sha256(data).hexdigest() in flat
+    assert "Paket usulan" in text and "Rekapitulasi penilaian" in text
+    assert _xmp(index.read_bytes()).count('pdfaid:part="3"') == 1
+
+
+def test_hostile_unit_codes_appear_literally_in_the_index(tmp_path, pdfs):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    ws = make_workspace(tmp_path, pdfs)
+    manifest_path = ws.build_dir(YEAR) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["unit"] == "UPT01":
+            entry["unit"] = HOSTILE
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    archive_year(ws, YEAR)
+
+    out = subprocess.run(["pdftotext", str(ws.archive_dir(YEAR) / "daftar-arsip.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert re.sub(r"\s+", " ", out).count('Sentra <b>"Maju" & Co</b> {{ 7*7 }}') == 2
+
+
+def test_a_build_file_that_does_not_match_its_manifest_is_refused(ws):
+    target = ws.build_dir(YEAR) / "rilis.pdf"
+    target.write_bytes(target.read_bytes() + b"\n%tampered")
+
+    with pytest.raises(ArchiveError) as error:
+        archive_year(ws, YEAR)
+
+    message = error.value.format_message()
+    assert "build/2024: 1 file(s) do not match manifest.json; rebuild first ('dossier build --year 2024')" in message
+    assert "build/2024/rilis.pdf: expected" in message
+    assert not (ws.root / "archive" / "2024").exists()
+    assert leftovers(ws) == []
+
+
+def test_a_build_without_the_release_pdf_is_refused(ws):
+    manifest_path = ws.build_dir(YEAR) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"] = [f for f in manifest["files"] if f["kind"] != "release-pdf"]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    with pytest.raises(ArchiveError, match=r"not complete enough to archive(.|\n)*no release-pdf listed"):
+        archive_year(ws, YEAR)
+
+
+def test_a_build_manifest_path_outside_the_build_folder_is_refused(ws):
+    manifest_path = ws.build_dir(YEAR) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["path"] == "rilis.pdf":
+            entry["path"] = "../../inputs/2024/nominasi.xlsx"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    with pytest.raises(ArchiveError, match=r"'\.\./\.\./inputs/2024/nominasi\.xlsx': not a path inside build/2024"):
+        archive_year(ws, YEAR)
+
+
+def test_a_missing_build_is_refused(tmp_path):
+    (tmp_path / "inputs" / "2024").mkdir(parents=True)
+
+    with pytest.raises(ArchiveError, match=r"build/2024/manifest.json: missing or unreadable.*dossier build --year 2024"):
+        archive_year(Workspace(tmp_path), YEAR)
+
+
+def test_inputs_changed_since_the_build_are_refused(tmp_path, pdfs):
+    ws = make_workspace(tmp_path, pdfs, extra_build={"source_hash": "0" * 64})
+
+    with pytest.raises(ArchiveError, match=r"inputs/2024: the inputs changed since build/2024 was built"):
+        archive_year(ws, YEAR)
+
+
+def test_an_unmarked_pdf_is_archived_with_a_warning(tmp_path, pdfs):
+    ws = make_workspace(tmp_path, {**pdfs, "rilis.pdf": HTML(string="<p>Rilis</p>").write_pdf()})
+
+    result = archive_year(ws, YEAR)
+
+    assert result.warnings == ["archive/2024/rilis.pdf: not marked as PDF/A (no pdfaid:part in its XMP metadata)"]
+
+
+def test_archiving_a_year_twice_is_refused(archived):
+    before = tree(archived.archive_dir(YEAR))
+
+    with pytest.raises(ArchiveError) as error:
+        archive_year(archived, YEAR)
+
+    message = error.value.format_message()
+    assert message.startswith("archive/2024 already exists (archived on ")
+    assert re.search(r"use --force to replace it; the current one is kept as archive/2024\.replaced-\d{8}-\d{6}\.$", message)
+    assert tree(archived.archive_dir(YEAR)) == before
+    assert leftovers(archived) == []
+
+
+def test_force_keeps_the_previous_year_under_a_dated_name(archived, pdfs):
+    old = archived.archive_dir(YEAR)
+    (old / "catatan.txt").write_bytes(b"added by hand")
+    before = tree(old)
+    rebuilt = archived.build_dir(YEAR) / "rilis.pdf"
+    manifest_path = archived.build_dir(YEAR) / "manifest.json"
+    new_release = _pdfa("<h1>Rilis Pers, revisi</h1>")
+    rebuilt.write_bytes(new_release)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["path"] == "rilis.pdf":
+            entry.update(bytes=len(new_release), sha256=sha256(new_release))
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    result = archive_year(archived, YEAR, force=True)
+
+    assert result.replaced is not None
+    assert re.fullmatch(r"2024\.replaced-\d{8}-\d{6}", result.replaced.name)
+    assert tree(result.replaced) == before
+    assert (archived.archive_dir(YEAR) / "rilis.pdf").read_bytes() == new_release
+    assert verify_year(archived, YEAR) == []
+    assert leftovers(archived) == [result.replaced.name]
+
+
+@pytest.mark.parametrize(
+    ("failing_step", "interruption"),
+    [(1, OSError(28, "No space left on device")), (2, OSError(28, "No space left on device")), (2, KeyboardInterrupt())],
+    ids=["moving-the-old-year-aside", "moving-the-new-year-in", "ctrl-c-moving-the-new-year-in"],
+)
+def test_an_interrupted_archive_leaves_the_previous_year_intact(archived, monkeypatch, failing_step, interruption):
+    before = tree(archived.archive_dir(YEAR))
+    real_rename, calls = archive._rename, []
+
+    def rename(source, destination):
+        calls.append(source)
+        if len(calls) == failing_step:
+            raise interruption
+        real_rename(source, destination)
+
+    monkeypatch.setattr(archive, "_rename", rename)
+    expected = ArchiveError if isinstance(interruption, OSError) else KeyboardInterrupt
+    with pytest.raises(expected):
+        archive_year(archived, YEAR, force=True)
+
+    assert tree(archived.archive_dir(YEAR)) == before
+    assert leftovers(archived) == []
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+def test_verify_finds_nothing_in_an_intact_year(archived):
+
+    findings = verify_year(archived, YEAR)
+
+    assert findings == []
+    assert format_findings(findings) == "No findings: every file matches the manifest."
+
+
+def test_verify_reports_a_changed_byte(archived):
+    target = archived.archive_dir(YEAR) / "dossier" / "UPT01.pdf"
+    data = bytearray(target.read_bytes())
+    data[200] ^= 0x01
+    target.write_bytes(bytes(data))
+
+    findings = verify_year(archived, YEAR)
+
+    assert [(f.where, f.kind) for f in findings] == [("archive/2024/dossier/UPT01.pdf", "changed")]
+    assert f"found {len(data)} bytes with SHA-256 {hashlib.sha256(data).hexdigest()}" in findings[0].detail
+
+
+def test_verify_reports_missing_and_extra_files(archived):
+    (archived.archive_dir(YEAR) / "rekapitulasi.pdf").unlink()
+    (archived.archive_dir(YEAR) / "paket" / "UPT99.pdf").write_bytes(b"%PDF-1.7 not archived")
+
+    findings = verify_year(archived, YEAR)
+
+    assert [str(f) for f in findings] == [
+        "archive/2024/rekapitulasi.pdf: missing: listed in the manifest but not in the folder",
+        "archive/2024/paket/UPT99.pdf: extra: in the folder but not in the manifest",
+    ]
+    assert format_findings(findings).endswith("\n2 finding(s).")
+
+
+def test_verify_reports_a_manifest_that_does_not_parse(archived):
+    manifest = archived.archive_dir(YEAR) / "manifest.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8")[:-10], encoding="utf-8")
+
+    findings = verify_year(archived, YEAR)
+
+    assert len(findings) == 1
+    assert str(findings[0]).startswith("archive/2024/manifest.json: manifest: does not parse as JSON: ")
+    assert "at line" in findings[0].detail
+
+
+def test_verify_reports_a_missing_manifest_and_a_bad_entry(archived):
+    manifest_path = archived.archive_dir(YEAR) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"][0]["path"] = "/etc/passwd"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    findings = [str(f) for f in verify_year(archived, YEAR)]
+
+    assert "archive/2024/manifest.json: manifest: entry 1 needs a 'path' inside the folder and a 'sha256'" in findings
+    assert "archive/2024/daftar-arsip.pdf: extra: in the folder but not in the manifest" in findings
+
+    manifest_path.unlink()
+    assert [str(f) for f in verify_year(archived, YEAR)] == [
+        "archive/2024/manifest.json: manifest: missing, so no file can be checked"
+    ]
+
+
+def test_verify_of_a_year_never_archived_says_so(ws):
+    with pytest.raises(ArchiveError, match=r"archive/2024: no archive for 2024; run 'dossier archive --year 2024' first"):
+        verify_year(ws, YEAR)
+
+
+# --- conformance of the archived dossier ------------------------------------------------------
+
+
+def _xmp(pdf: bytes) -> str:
+    metadata = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Metadata"].get_object()
+    return metadata.get_data().decode("utf-8")
+
+
+@pytest.fixture
+def archived_dossier(archived) -> Path:
+    return archived.archive_dir(YEAR) / "dossier" / "UPT01.pdf"
+
+
+def test_archived_dossier_claims_pdfa_3b_with_an_output_intent(archived_dossier):
+    data = archived_dossier.read_bytes()
+    xmp = _xmp(data)
+    assert re.search(r'pdfaid:part(="|>)3', xmp)
+    assert re.search(r'pdfaid:conformance(="|>)B', xmp)
+    intents = PdfReader(io.BytesIO(data)).trailer["/Root"]["/OutputIntents"]
+    assert len(intents) >= 1
+    assert intents[0].get_object()["/S"] == "/GTS_PDFA1"
+
+
+def test_archived_dossier_embeds_every_font(archived_dossier):
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    out = subprocess.run(["pdffonts", str(archived_dossier)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows, "pdffonts lists no font at all"
+    for row in rows:
+        # Columns: name, type, encoding, emb, sub, uni, object ID; 'emb' is the 4th from the right.
+        assert row.split()[-4] == "yes", f"font not embedded: {row}"
+
+
+def test_archived_dossier_carries_its_source_data_as_json(archived_dossier):
+    reader = PdfReader(archived_dossier)
+    assert list(reader.attachments) == ["sumber-data.json"]
+    (content,) = reader.attachments["sumber-data.json"]
+    assert json.loads(content.decode("utf-8")) == SOURCE_DATA
+    catalog_af = reader.trailer["/Root"]["/AF"]
+    assert catalog_af[0].get_object()["/AFRelationship"] == "/Data"
+
+
+def test_archived_pdfs_pass_qpdf_check(archived_dossier):
+    if not shutil.which("qpdf"):
+        pytest.skip("qpdf is not installed")
+    for pdf in sorted(archived_dossier.parent.parent.rglob("*.pdf")):
+        result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{pdf}: {result.stdout}{result.stderr}"
+        assert "No syntax or stream encoding errors found" in result.stdout
+
+
+def test_archived_dossier_and_index_pass_verapdf(archived_dossier):
+    if not shutil.which("verapdf"):
+        pytest.skip("verapdf is not on the PATH (it is not installable from the registries here)")
+    for pdf in (archived_dossier, archived_dossier.parent.parent / "daftar-arsip.pdf"):
+        result = subprocess.run(["verapdf", "--flavour", "3b", str(pdf)], capture_output=True, text=True)
+        assert 'isCompliant="true"' in result.stdout, result.stdout[-2000:]

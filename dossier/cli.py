@@ -202,6 +202,51 @@ def _run_build(obj: Context, year, *, formats=(), **options) -> None:
     obj.info(summary)
 
 
+@cli.group("archive", invoke_without_command=True)
+@year_option
+@click.option("--force", is_flag=True, help="Replace an existing archive; the previous one is kept under a dated name.")
+@workspace_option
+@click.pass_context
+def archive_command(ctx: click.Context, year: int | None, force: bool) -> None:
+    """Keep the year's final PDFs in archive/<year>/ with manifest.json and a printable index.
+
+    'dossier archive verify' checks an archived year against its manifest.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from dossier.archive import archive_year
+
+    obj = ctx.ensure_object(Context)
+    ws = obj.workspace
+    year = ws.year(year)
+    result = archive_year(ws, year, force=force)
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if result.replaced:
+        obj.info(f"The previous archive is kept as {result.replaced.relative_to(ws.root)}.")
+    obj.info(
+        f"Archived {len(result.files)} file(s) of {year} in {result.path.relative_to(ws.root)}; "
+        "check them later with 'dossier archive verify'."
+    )
+
+
+@archive_command.command("verify")
+@year_option
+@workspace_option
+@pass_context
+def archive_verify(obj: Context, year: int | None) -> None:
+    """Recompute every hash in archive/<year>/ and report each missing, changed or extra file."""
+    from dossier.archive import archived_year, format_findings, verify_year
+
+    ws = obj.workspace
+    year = archived_year(ws, year)
+    findings = verify_year(ws, year)
+    if findings:
+        click.echo(format_findings(findings))
+        raise click.exceptions.Exit(_fail(f"archive/{year} is not intact."))
+    obj.info(f"archive/{year}: every file matches its manifest.")
+
+
 @cli.group()
 def templates() -> None:
     """Work with the document templates."""

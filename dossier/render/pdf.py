@@ -10,6 +10,7 @@ embed anything.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -77,8 +78,13 @@ def html_to_pdf(
     author: str = "",
     created: datetime | None = None,
     pdf_variant: str | None = None,
+    attachments: tuple[tuple[str, bytes, str], ...] = (),
 ) -> bytes:
-    """Render HTML to PDF bytes; the same inputs give the same bytes."""
+    """Render HTML to PDF bytes; the same inputs give the same bytes.
+
+    `attachments` are (file name, bytes, description) embedded as source data
+    (AFRelationship /Data, as PDF/A-3 allows), dated `created`, never the clock.
+    """
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         _FONT_CONFIG = FontConfiguration()
@@ -100,7 +106,14 @@ def html_to_pdf(
             metadata.created = stamp
             metadata.modified = stamp
             identifier = hashlib.sha256(f"{title}\0{author}\0{stamp}\0{html}".encode()).hexdigest()[:32].encode()
-            return document.write_pdf(pdf_identifier=identifier, pdf_variant=pdf_variant, uncompressed_pdf=False)
+            moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            files = [
+                Attachment(file_obj=io.BytesIO(data), name=name, description=description,
+                           created=moment, modified=moment, relationship="Data")
+                for name, data, description in attachments
+            ]
+            return document.write_pdf(pdf_identifier=identifier, pdf_variant=pdf_variant, uncompressed_pdf=False,
+                                      attachments=files or None)
     except RefusedURL as exc:
         raise RenderError(f"refused to read {exc.url} while making the PDF ({exc.reason}). "
                           "Use data: URIs or files in the templates' static folder or the year's bukti folder.") from None

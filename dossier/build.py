@@ -15,6 +15,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -254,26 +255,31 @@ def _timeout(_signum, _frame):
 
 def _render_unit(task: Task):
     from dossier.documents import dossier, packet
+    from dossier.render.docx import reference_path
 
     env = _environment(task.templates)
     score = task.scores[0]
     ctx = dossier.context(task.award_year, score, task.settings)
+    markup = dossier.html(env, ctx)
     roots = _allowed_roots(task)
     files, problems = {}, []
     if "dossier-pdf" in task.kinds:
-        pdf = dossier.pdf(env, ctx, allowed_roots=roots, created=task.created)
+        pdf = dossier.pdf(env, ctx, allowed_roots=roots, created=task.created, markup=markup,
+                          source=dossier.source_data(score))
         files["dossier-pdf"] = (pdf, _pages(pdf))
         if "packet-pdf" in task.kinds:
             data, found = packet.build_packet(pdf, score, task.award_year, env, allowed_roots=roots, created=task.created)
             files["packet-pdf"] = (data, _pages(data))
             problems.extend(found)
     if "dossier-docx" in task.kinds:
-        files["dossier-docx"] = (dossier.docx(env, ctx, created=task.created), None)
+        reference = reference_path(task.templates)
+        files["dossier-docx"] = (dossier.docx(env, ctx, created=task.created, markup=markup, reference=reference), None)
     return files, problems
 
 
 def _render_year(task: Task):
     from dossier.documents import recap, release
+    from dossier.render.docx import reference_path
 
     env = _environment(task.templates)
     scores = list(task.scores)
@@ -291,7 +297,8 @@ def _render_year(task: Task):
             data = release.pdf(env, ctx, allowed_roots=roots, created=task.created)
             files["release-pdf"] = (data, _pages(data))
         if "release-docx" in task.kinds:
-            files["release-docx"] = (release.docx(env, ctx, created=task.created), None)
+            reference = reference_path(task.templates)
+            files["release-docx"] = (release.docx(env, ctx, created=task.created, reference=reference), None)
     return files, []
 
 
@@ -307,6 +314,28 @@ def _pages(pdf: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+@contextmanager
+def remote_executor(address: str | None) -> Iterator[Executor | None]:
+    """An executor on an existing Dask cluster for `dask://HOST:PORT`, or None for local processes."""
+    if not address:
+        yield None
+        return
+    if not address.startswith("dask://"):
+        raise DossierError(f"--executor {address}: expected dask://HOST:PORT, e.g. dask://127.0.0.1:8786.")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise DossierError("--executor dask://... needs the Dask extra: pip install 'dossier[dask]'.") from None
+    try:
+        client = Client("tcp://" + address.removeprefix("dask://"), timeout="10s")
+    except OSError as exc:
+        raise DossierError(f"--executor {address}: cannot reach the Dask scheduler ({exc}).") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
 
 
 def _render_all(tasks: list[Task], jobs: int | None, executor: Executor | None) -> Iterator[Rendered]:

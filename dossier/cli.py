@@ -165,12 +165,16 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild everything, even what has not changed.")
 @click.option("--timeout", type=click.IntRange(min=1), default=300, show_default=True, help="Seconds one unit's documents may take.")
+@click.option("--executor", metavar="dask://HOST:PORT", help="Render on an existing Dask cluster (needs dossier[dask]).")
 @workspace_option
 @pass_context
-def build_command(obj: Context, year, units, formats, jobs, force, timeout) -> None:
+def build_command(obj: Context, year, units, formats, jobs, force, timeout, executor) -> None:
     """Build every unit's dossier (PDF, DOCX) and packet, the recap and the press release."""
-    _run_build(obj, year, units=list(units), formats=formats, jobs=jobs, force=force, timeout=timeout,
-               year_documents=not units)
+    from dossier.build import remote_executor
+
+    with remote_executor(executor) as pool:
+        _run_build(obj, year, units=list(units), formats=formats, jobs=jobs, force=force, timeout=timeout,
+                   year_documents=not units, executor=pool)
 
 
 @cli.command()

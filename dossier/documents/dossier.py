@@ -7,6 +7,8 @@ gaps, eligibility wording, the chart), so a template only lays out and formats.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import QuestionScore, Shortfall, UnitScore
 
 TEMPLATE = "dossier.html"
+SOURCE_NAME = "sumber-data.json"
 TITLE = "Dokumen Usulan Zona Integritas"
 PREDICATE_NAMES = {
     "WBK": "Wilayah Bebas dari Korupsi (WBK)",
@@ -92,25 +95,72 @@ def html(env: jinja2.Environment, ctx: dict) -> str:
     return render(env, TEMPLATE, ctx)
 
 
-def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None) -> bytes:
-    """The dossier as PDF bytes."""
+def pdf(
+    env: jinja2.Environment,
+    ctx: dict,
+    *,
+    allowed_roots: list[Path],
+    created: datetime | None = None,
+    markup: str | None = None,
+    source: bytes | None = None,
+) -> bytes:
+    """The dossier as PDF/A-3b bytes, carrying `source` (see source_data) as an embedded file.
+
+    Pass `markup` when the HTML was already rendered for the DOCX, so it is rendered once.
+    """
     from dossier.render.pdf import html_to_pdf
 
     return html_to_pdf(
-        html(env, ctx),
+        markup or html(env, ctx),
         base_url=default_templates_dir(),
         allowed_roots=allowed_roots,
         title=ctx["title"],
         author=ctx["ministry"],
         created=created,
+        attachments=((SOURCE_NAME, source, "Data sumber: baris register, jawaban LKE dan nilai unit"),) if source else (),
     )
 
 
-def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None) -> bytes:
-    """The dossier as DOCX bytes, mapped from the same HTML."""
+def docx(
+    env: jinja2.Environment,
+    ctx: dict,
+    *,
+    created: datetime | None = None,
+    markup: str | None = None,
+    reference: Path | None = None,
+) -> bytes:
+    """The dossier as DOCX bytes, mapped from the same HTML onto the reference document's styles."""
     from dossier.render.docx import html_to_docx
 
-    return html_to_docx(html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created)
+    return html_to_docx(
+        markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created, reference=reference
+    )
+
+
+def source_data(score: UnitScore) -> bytes:
+    """The unit's register row, LKE answers and scores as JSON: the dossier explains itself without the workbooks."""
+    unit = score.unit
+    register = {f.name: getattr(unit, f.name) for f in dataclasses.fields(unit) if f.name not in ("innovations", "where")}
+    register["innovations"] = [dataclasses.asdict(i) for i in unit.innovations]
+    answers = {}
+    for code, q in score.questions.items():
+        a = q.answer
+        answers[code] = None if a is None or a.missing else {
+            "choice": a.choice,
+            "counts": {str(k): v for k, v in sorted((a.counts or {}).items())} or None,
+            "index": a.index,
+            "note": a.note,
+            "evidence": [e.entry for e in a.evidence],
+            "fraction": q.fraction,
+        }
+    data = {
+        "format": "dossier-source/1",
+        "edition": score.edition.name,
+        "unit": register,
+        "answers": answers,
+        "scores": score.to_json(),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
 def _logo(path: Path | None) -> str | None:

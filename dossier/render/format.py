@@ -49,7 +49,7 @@ def words(count: int) -> str:
 
 
 def join_list(items: list[str], last: str = "dan", sep: str = ", ") -> str:
-    """Join items as an Indonesian list: 'A, B dan C', or with sep='; ', last='serta': 'A; B; serta C'."""
+    """Join items as an Indonesian list: 'A, B, dan C', or with sep='; ', last='serta': 'A; B; serta C'."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)

@@ -25,6 +25,12 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from dossier.errors import RenderError
 
+# Every PDF is made archival from the start: PDF/A-3b keeps fonts embedded and colours
+# defined, and (unlike PDF/A-2) allows embedded source data. "b" (visual appearance)
+# rather than "u": the text layer of WeasyPrint output is Unicode-mapped anyway, but
+# "u" would promise it for every glyph of every font a workspace may bring.
+ARCHIVAL = "pdf/a-3b"
+
 # Built once per process: loading fontconfig and the bundled @font-face files
 # costs more than laying out a short document. The image cache is keyed by URL.
 _FONT_CONFIG: FontConfiguration | None = None
@@ -77,7 +83,7 @@ def html_to_pdf(
     title: str = "",
     author: str = "",
     created: datetime | None = None,
-    pdf_variant: str | None = None,
+    pdf_variant: str | None = ARCHIVAL,
     attachments: tuple[tuple[str, bytes, str], ...] = (),
 ) -> bytes:
     """Render HTML to PDF bytes; the same inputs give the same bytes.

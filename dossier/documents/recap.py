@@ -1,0 +1,390 @@
+"""The recap (rekapitulasi) of every unit's scores for the leadership: XLSX and a landscape PDF.
+
+One row per unit: code, name, kind, predicates, the twelve area-parts, the
+component sums, eligibility, shortfalls and the announced result. Numbers are
+stored unrounded and shown with two decimals; cells below a WBK minimum (taken
+from the edition's rules, never from constants) are shaded.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dossier.config import Settings
+from dossier.model import AwardYear
+from dossier.render import format as fmt
+from dossier.rules import Edition, Predicate
+from dossier.scoring import UnitScore
+from dossier.workbooks import normalize_package
+
+TEMPLATE = "recap.html"
+SHEET = "Rekapitulasi"
+AVERAGES_SHEET = "Rata-rata"
+NUMBER_FORMAT = "0.00"
+# The named nodes shown after the area-parts, in this order (keys of the edition's [nodes]).
+SUM_NODES = ("pemenuhan", "reform", "pengungkit", "ipak", "capaian_kinerja", "ipkp", "hasil", "total")
+NOT_ANNOUNCED = "Belum diumumkan"
+NOT_ELIGIBLE = "Belum memenuhi syarat"
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+BELOW_FILL = PatternFill("solid", fgColor="F8CBAD")  # light red: below the WBK minimum
+THIN = Side(style="thin", color="A6A6A6")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+@dataclass(frozen=True)
+class ScoreColumn:
+    """One score column of the recap: a node of the score tree and its WBK minimum, if it has one.
+
+    `group` and `short` are the PDF's two header rows ("Pemenuhan" over "1".."6");
+    `header` is the workbook's single header.
+    """
+
+    key: str
+    header: str
+    group: str
+    short: str
+    path: tuple[str, ...]
+    minimum: float | None
+
+    def below(self, value: float | None) -> bool:
+        return self.minimum is not None and value is not None and value < self.minimum - 1e-9
+
+
+def lowest_predicate(edition: Edition) -> Predicate:
+    """The predicate whose minimums the recap shades against (WBK: the edition lists the lowest first)."""
+    return edition.predicates[0]
+
+
+def areas(edition: Edition) -> list[str]:
+    """The areas of the share-checked component, in LKE order (numbered 1.. in the PDF)."""
+    component = lowest_predicate(edition).area_share_component
+    found: list[str] = []
+    for path in edition.weights:
+        if len(path) == 3 and path[0] == component and path[2] not in found:
+            found.append(path[2])
+    return found
+
+
+def score_columns(edition: Edition) -> list[ScoreColumn]:
+    """The recap's score columns: every area-part, then the component sums and the total."""
+    wbk = lowest_predicate(edition)
+    numbers = {area: str(i) for i, area in enumerate(areas(edition), start=1)}
+    columns = []
+    for path, weight in edition.weights.items():
+        if len(path) == 3 and path[0] == wbk.area_share_component:
+            share = wbk.area_share * weight if wbk.area_share_level == "area-part" else None
+            columns.append(ScoreColumn("/".join(path), f"{path[1]} – {path[2]}", path[1], numbers[path[2]], path, share))
+    for key in SUM_NODES:
+        path = edition.nodes.get(key)
+        if path is not None:
+            label = edition.label(key)
+            columns.append(ScoreColumn(key, label, "", label, path, _minimum(edition, wbk, path)))
+    return columns
+
+
+def _minimum(edition: Edition, predicate: Predicate, path: tuple[str, ...]) -> float | None:
+    """The predicate's minimum on this node, or on its parent when the node is that parent's only part.
+
+    (IPKP is the only part of "Pelayanan publik yang prima", whose minimum is the IPKP minimum.)
+    """
+    for key, minimum in predicate.minimums.items():
+        node = edition.nodes[key]
+        if node == path:
+            return minimum
+        children = [p for p in edition.weights if len(p) == len(node) + 1 and p[: len(node)] == node]
+        if children == [path]:
+            return minimum
+    return None
+
+
+def eligibility(score: UnitScore) -> str:
+    """'WBK, WBBM', or that the unit meets no predicate yet."""
+    return ", ".join(score.eligible) or NOT_ELIGIBLE
+
+
+def thresholds(edition: Edition) -> list[str]:
+    """One Indonesian line per predicate listing its minimums, from the rules data."""
+    lines = []
+    for predicate in edition.predicates:
+        parts = [f"{edition.label(key)} ≥ {fmt.number(value)}" for key, value in predicate.minimums.items()]
+        if predicate.area_share:
+            scope = "setiap bagian area (Pemenuhan dan Reform per area)" if predicate.area_share_level == "area-part" else "setiap area"
+            parts.append(f"{scope} ≥ {fmt.percent(predicate.area_share)} dari bobotnya")
+        if predicate.requires_current:
+            parts.append(f"sudah berpredikat {predicate.requires_current}")
+        lines.append(f"Syarat {predicate.name}: " + "; ".join(parts) + ".")
+    return lines
+
+
+def summary(scores: list[UnitScore], edition: Edition) -> str:
+    """'6 unit diusulkan, 4 memenuhi syarat WBK, 1 memenuhi syarat WBBM'."""
+    parts = [f"{len(scores)} unit diusulkan"]
+    for predicate in edition.predicates:
+        count = sum(predicate.name in s.eligible for s in scores)
+        parts.append(f"{count} memenuhi syarat {predicate.name}" if count else f"tidak ada yang memenuhi syarat {predicate.name}")
+    return ", ".join(parts)
+
+
+def announced(scores: list[UnitScore]) -> str:
+    """'Hasil penetapan: 3 WBK, 1 WBBM, 2 tidak mendapat predikat.' ('' before the announcement)."""
+    results = [s.unit.result for s in scores if s.unit.result]
+    if not results:
+        return ""
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result] = counts.get(result, 0) + 1
+    parts = [f"{n} tidak mendapat predikat" if r.lower() == "tidak" else f"{n} {r}" for r, n in counts.items()]
+    pending = len(scores) - len(results)
+    if pending:
+        parts.append(f"{pending} belum diumumkan")
+    return "Hasil penetapan: " + ", ".join(parts) + "."
+
+
+# --- the workbook -----------------------------------------------------------------------
+
+
+def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> bytes:
+    """Write the recap workbook: the table (with edition and thresholds above it) and the averages."""
+    edition = _edition(scores, year)
+    columns = score_columns(edition) if edition else []
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    header_row = _title_block(ws, year, edition)
+    headers = ["Kode", "Nama Unit", "Jenis Unit", "Predikat Diusulkan", "Predikat Saat Ini"]
+    headers += [c.header for c in columns] + ["Memenuhi Syarat", "Jumlah Kekurangan", "Hasil Penetapan"]
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(header_row, col, text)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[header_row].height = 64
+    first_score = 6
+    for row, score in enumerate(scores, start=header_row + 1):
+        unit = score.unit
+        values = [unit.code, unit.name, unit.kind, unit.proposed, unit.current or "-"]
+        values += [score.nodes[c.path] for c in columns]
+        values += [eligibility(score), len(score.proposed_shortfalls), unit.result or NOT_ANNOUNCED]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row, col, value)
+            cell.border = GRID
+            cell.alignment = Alignment(vertical="top", wrap_text=col == 2)
+        for offset, column in enumerate(columns):
+            cell = ws.cell(row, first_score + offset)
+            cell.number_format = NUMBER_FORMAT
+            if column.below(cell.value):
+                cell.fill = BELOW_FILL
+        shortfalls = ws.cell(row, first_score + len(columns) + 1)
+        if shortfalls.value:
+            shortfalls.fill = BELOW_FILL
+    last_row = header_row + max(len(scores), 1)
+    ws.freeze_panes = ws.cell(header_row + 1, 3)  # the header and the code and name stay in view
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
+    _size_columns(ws, header_row, len(headers), {2: 40})
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    _landscape(ws)
+    _averages_sheet(wb.create_sheet(AVERAGES_SHEET), scores, columns)
+    wb.properties.creator = "dossier"
+    wb.properties.lastModifiedBy = "dossier"
+    when = _utc(created)
+    wb.properties.created = when
+    wb.properties.modified = when
+    wb.properties.title = f"Rekapitulasi Penilaian Zona Integritas Tahun {year.year}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return normalize_package(buffer.getvalue(), when)
+
+
+def _title_block(ws: Worksheet, year: AwardYear, edition: Edition | None) -> int:
+    """Write the title, the LKE edition and the thresholds above the table; return the header row."""
+    lines = [f"Rekapitulasi Penilaian Zona Integritas Tahun {year.year} — {year.award.ministry}".rstrip(" —")]
+    if edition is not None:
+        lines.append(f"Edisi LKE: {edition.title or edition.name} (aturan '{edition.name}')")
+        lines += thresholds(edition)
+        wbk = lowest_predicate(edition).name
+        lines.append(f"Sel berwarna merah muda berada di bawah batas minimal {wbk}. "
+                     "Nilai disimpan tanpa pembulatan dan ditampilkan dua desimal.")
+    for row, text in enumerate(lines, start=1):
+        cell = ws.cell(row, 1, text)
+        cell.font = Font(bold=True, size=13) if row == 1 else Font(italic=row == len(lines), color="404040")
+    return len(lines) + 2
+
+
+def _averages_sheet(ws: Worksheet, scores: list[UnitScore], columns: list[ScoreColumn]) -> None:
+    """Averages, lowest and highest of every score column across the units."""
+    headers = ["Komponen", "Bobot", "Rata-rata", "Terendah", "Tertinggi", "Batas Minimal WBK", "Unit di Bawah Batas"]
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(1, col, text)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row, column in enumerate(columns, start=2):
+        values = [s.nodes[column.path] for s in scores]
+        weight = scores[0].edition.weights.get(column.path) if scores else None
+        mean = sum(values) / len(values) if values else None
+        cells = [
+            column.header,
+            weight,
+            mean,
+            min(values) if values else None,
+            max(values) if values else None,
+            column.minimum,
+            sum(column.below(v) for v in values) if column.minimum is not None else None,
+        ]
+        for col, value in enumerate(cells, start=1):
+            cell = ws.cell(row, col, value)
+            cell.border = GRID
+            if 2 <= col <= 6:
+                cell.number_format = NUMBER_FORMAT
+        if column.below(mean):
+            ws.cell(row, 3).fill = BELOW_FILL
+    ws.freeze_panes = "B2"
+    _size_columns(ws, 1, len(headers), {1: 48})
+
+
+def _size_columns(ws: Worksheet, header_row: int, count: int, fixed: dict[int, int]) -> None:
+    """Size each column to its longest value (headers wrap, so they count less)."""
+    for col in range(1, count + 1):
+        letter = get_column_letter(col)
+        if col in fixed:
+            ws.column_dimensions[letter].width = fixed[col]
+            continue
+        longest = 0
+        for row in range(header_row + 1, ws.max_row + 1):
+            value = ws.cell(row, col).value
+            text = f"{value:.2f}" if isinstance(value, float) else str(value or "")
+            longest = max(longest, len(text))
+        header = str(ws.cell(header_row, col).value or "")
+        longest = max(longest, max((len(w) for w in header.split()), default=0), len(header) // 3)
+        ws.column_dimensions[letter].width = min(max(longest + 2, 8), 30)
+
+
+def _landscape(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _utc(when: datetime) -> datetime:
+    """A naive UTC datetime, as the package stamps it."""
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return when
+
+
+def _edition(scores: list[UnitScore], year: AwardYear) -> Edition | None:
+    if scores:
+        return scores[0].edition
+    from dossier.rules import load_edition
+
+    try:
+        return load_edition(year.edition)
+    except Exception:  # an empty year with an unknown edition: the recap still says what it can
+        return None
+
+
+# --- the PDF ----------------------------------------------------------------------------
+
+
+def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dict:
+    """Everything recap.html shows, formatted for reading (Indonesian numbers)."""
+    edition = _edition(scores, year)
+    columns = score_columns(edition) if edition else []
+    rows = []
+    for score in scores:
+        unit = score.unit
+        rows.append({
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind,
+            "proposed": unit.proposed,
+            "current": unit.current or "-",
+            "cells": [{"text": fmt.number(score.nodes[c.path]), "fail": c.below(score.nodes[c.path])} for c in columns],
+            "eligible": eligibility(score),
+            "shortfalls": len(score.proposed_shortfalls),
+            "result": unit.result or "-",
+        })
+    groups: list[dict] = []
+    for column in columns:
+        if groups and groups[-1]["name"] == column.group and column.group:
+            groups[-1]["span"] += 1
+        else:
+            groups.append({"name": column.group, "span": 1, "label": column.short if not column.group else ""})
+    return {
+        "year": year.year,
+        "ministry": year.award.ministry,
+        "ministry_short": year.award.ministry_short,
+        "edition_title": (edition.title or edition.name) if edition else year.edition,
+        "thresholds": thresholds(edition) if edition else [],
+        "wbk": lowest_predicate(edition).name if edition else "WBK",
+        "columns": [{"short": c.short, "header": c.header, "group": c.group} for c in columns],
+        "groups": groups,
+        "areas": areas(edition) if edition else [],
+        "rows": rows,
+        "summary": summary(scores, edition) if edition else f"{len(scores)} unit diusulkan",
+        "announced": announced(scores),
+        "chart": totals_chart(scores, edition) if edition and scores else "",
+    }
+
+
+def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None) -> bytes:
+    """Render recap.html to a landscape PDF."""
+    from dossier.render.pdf import html_to_pdf
+    from dossier.render.templates import default_templates_dir, render
+
+    html = render(env, TEMPLATE, ctx)
+    title = f"Rekapitulasi Penilaian Zona Integritas Tahun {ctx['year']}"
+    return html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
+                       title=title, author=ctx["ministry"], created=created)
+
+
+def totals_chart(scores: list[UnitScore], edition: Edition) -> str:
+    """A bar per unit's total against each predicate's minimum total, as a PNG data URI.
+
+    (dossier.render.charts draws area-part shares; this draws totals in the same style.)
+    """
+    from PIL import Image, ImageDraw
+
+    from dossier.render.charts import BAR, DPI, GRID, INK, LINE_COLOURS, MM, WARN, _font, data_uri
+
+    lines = [(p.name, p.minimums["total"]) for p in edition.predicates if "total" in p.minimums]
+    label_font, small = _font(8), _font(7)
+    width, row = round(230 * MM), round(6.5 * MM)
+    top, bottom, right = round(11 * MM), round(9 * MM), round(14 * MM)
+    left = round(min(max(label_font.getlength(s.unit.code) for s in scores) + 5 * MM, 40 * MM))
+    height = top + row * len(scores) + bottom
+    plot = width - left - right
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+
+    def x_at(value: float) -> float:
+        return left + plot * min(100.0, max(0.0, value)) / 100.0
+
+    for tick in range(0, 101, 10):
+        draw.line([(x_at(tick), top - 2), (x_at(tick), height - bottom)], fill=GRID, width=2)
+        draw.text((x_at(tick), height - bottom + 1.5 * MM), str(tick), font=small, fill=INK, anchor="mt")
+    lowest = min((value for _, value in lines), default=0.0)
+    for i, score in enumerate(scores):
+        y = top + i * row
+        draw.text((left - 2.5 * MM, y + row / 2), score.unit.code, font=label_font, fill=INK, anchor="rm")
+        colour = WARN if score.total < lowest - 1e-9 else BAR
+        draw.rectangle([left, y + row * 0.2, max(left + 2, x_at(score.total)), y + row * 0.8], fill=colour)
+        draw.text((x_at(score.total) + 1.5 * MM, y + row / 2), fmt.number(score.total), font=small, fill=INK, anchor="lm")
+    for j, (name, value) in enumerate(lines):
+        colour = LINE_COLOURS[j % len(LINE_COLOURS)]
+        for y0 in range(top - 4, height - bottom, 18):  # dashed, so the bars stay readable across it
+            draw.line([(x_at(value), y0), (x_at(value), min(y0 + 10, height - bottom))], fill=colour, width=4)
+        draw.text((x_at(value), top - 2 * MM), f"{name} {fmt.number(value, 0)}", font=small, fill=colour, anchor="md")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, dpi=(DPI, DPI))
+    return data_uri(out.getvalue())

@@ -1,0 +1,194 @@
+"""The recap workbook and PDF: one row per unit, unrounded numbers, shading from the rules."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dossier.config import Settings
+from dossier.documents import recap
+from dossier.model import Answer, Award, AwardYear, Lke, Unit
+from dossier.rules import load_edition
+from dossier.scoring import score_unit
+
+EDITION = load_edition("2021")
+CREATED = datetime(2024, 12, 12, 9, 0, 0)
+
+
+def answers(code: str, target: float, index: float, weak_area: str = "") -> Lke:
+    """An LKE whose every answer scores close to the fraction `target` (1.0 = best).
+
+    Questions of `weak_area` get their worst option, so that area's parts fall below minimum.
+    """
+    found = {}
+    for key, indicator in EDITION.indicators.items():
+        if indicator.kind == "index":
+            found[key] = Answer(key, index=index)
+        elif indicator.kind == "count":
+            done = round(10 * target)
+            counts = {1: 10, 2: done, 3: done, 4: 0}
+            if key == "PRC3A":
+                counts = {1: 10, 2: 10 - done, 3: 0}
+            if key in ("PRE3A", "PRE3B"):
+                counts = {1: 1, 2: 5, 3: 4, 4: done}
+            found[key] = Answer(key, counts=counts)
+        else:
+            options = sorted(indicator.options, key=lambda o: abs((o.score or 0.0) - target))
+            pick = min(indicator.options, key=lambda o: o.score or 0.0) if indicator.area == weak_area else options[0]
+            found[key] = Answer(key, choice=pick.key)
+    return Lke(code, f"lke/{code}.xlsx", found)
+
+
+def unit(code, name, kind, proposed="WBK", current="", result="", category=""):
+    return Unit(code, name, kind, "Kota", "Provinsi", "Kepala", proposed, current, result, category)
+
+
+def award_year(units) -> AwardYear:
+    award = Award(2024, "Kementerian Contoh Maritim", "KCM", "Kementerian PANRB", date(2024, 12, 12),
+                  "Hotel Contoh, Jakarta", "Menteri PANRB", "Sekretaris Jenderal KCM", "Jakarta")
+    return AwardYear(2024, "2021", Path("/nonexistent/inputs/2024"), award, units, [], {})
+
+
+@pytest.fixture
+def year_and_scores():
+    units = [
+        unit("UPT01", "UPT Contoh Satu", "Unit Pelaksana Teknis (UPT)", "WBBM", "WBK", "WBBM"),
+        unit("UPT02", "UPT Contoh Dua", "Unit Pelaksana Teknis (UPT)", result="WBK"),
+        unit("BD01", 'Balai <b>"Maju" & Co</b>', "Balai Diklat", result="Tidak"),
+    ]
+    lkes = [answers("UPT01", 1.0, 4.0), answers("UPT02", 0.8, 3.7), answers("BD01", 0.8, 3.7, "Penguatan Pengawasan")]
+    scores = [score_unit(u, lke, EDITION) for u, lke in zip(units, lkes)]
+    return award_year(units), scores
+
+
+def test_scores_cover_every_outcome(year_and_scores):
+    _, scores = year_and_scores
+    assert scores[0].eligible == ["WBK", "WBBM"]
+    assert "WBK" in scores[1].eligible
+    assert scores[2].eligible == []
+
+
+def test_workbook_has_one_row_per_unit_with_unrounded_scores(year_and_scores):
+    year, scores = year_and_scores
+    wb = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))
+    assert wb.sheetnames == [recap.SHEET, recap.AVERAGES_SHEET]
+    ws = wb[recap.SHEET]
+    header_row = ws.freeze_panes and int(ws.freeze_panes[1:]) - 1
+    headers = [c.value for c in ws[header_row]]
+    assert headers[:5] == ["Kode", "Nama Unit", "Jenis Unit", "Predikat Diusulkan", "Predikat Saat Ini"]
+    assert headers[-3:] == ["Memenuhi Syarat", "Jumlah Kekurangan", "Hasil Penetapan"]
+    area_parts = [h for h in headers if " – " in h]
+    assert len(area_parts) == 12
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=header_row + 1) if row[0].value]
+    assert [r[0] for r in rows] == ["UPT01", "UPT02", "BD01"]
+    for row, score in zip(rows, scores):
+        data = _exact(score.to_json())
+        record = dict(zip(headers, row))
+        assert record["Nama Unit"] == data["name"]  # hostile text kept as it is
+        assert record["Nilai Total"] == data["total"]
+        assert record["Pemenuhan"] == data["pemenuhan"]
+        assert record["Reform"] == data["reform"]
+        assert record["Komponen Pengungkit"] == data["pengungkit"]
+        assert record["Komponen Hasil"] == data["hasil"]
+        assert record["Nilai IPAK"] == data["ipak"]
+        assert record["Capaian Kinerja"] == data["capaian_kinerja"]
+        assert record["Nilai IPKP"] == data["ipkp"]
+        for area in data["areas"]:
+            assert record[f"Pemenuhan – {area['area']}"] == area["pemenuhan"]
+            assert record[f"Reform – {area['area']}"] == area["reform"]
+        assert record["Jumlah Kekurangan"] == len(data["shortfalls"])
+        assert record["Memenuhi Syarat"] == (", ".join(data["eligible"]) or recap.NOT_ELIGIBLE)
+    assert rows[1][headers.index("Nilai Total")] != round(rows[1][headers.index("Nilai Total")], 2)  # unrounded
+    assert [r[-1] for r in rows] == ["WBBM", "WBK", "Tidak"]
+
+
+def _exact(value):
+    """The JSON numbers as the workbook stores them: openpyxl writes 16 significant digits."""
+    if isinstance(value, float):
+        return float("%.16g" % value)
+    if isinstance(value, dict):
+        return {k: _exact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exact(v) for v in value]
+    return value
+
+
+def test_workbook_is_usable_frozen_filtered_formatted_and_shaded(year_and_scores):
+    year, scores = year_and_scores
+    wb = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))
+    ws = wb[recap.SHEET]
+    header_row = int(ws.freeze_panes[1:]) - 1
+    assert ws.freeze_panes == f"C{header_row + 1}"
+    assert ws.auto_filter.ref.startswith(f"A{header_row}:") and ws.auto_filter.ref.endswith(str(header_row + 3))
+    headers = [c.value for c in ws[header_row]]
+    pengawasan = headers.index("Pemenuhan – Penguatan Pengawasan") + 1
+    total = headers.index("Nilai Total") + 1
+    weak, strong = ws.cell(header_row + 3, pengawasan), ws.cell(header_row + 1, pengawasan)
+    assert weak.number_format == "0.00" and ws.cell(header_row + 1, total).number_format == "0.00"
+    assert weak.value < 0.6 * 7.5 and weak.fill.fgColor.rgb.endswith("F8CBAD")
+    assert strong.fill.fill_type is None
+    assert ws.cell(header_row + 1, total).fill.fill_type is None
+    assert ws.column_dimensions["B"].width >= 30
+
+
+def test_first_sheet_names_edition_and_thresholds_from_rules(year_and_scores):
+    year, scores = year_and_scores
+    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHEET]
+    above = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, int(ws.freeze_panes[1:]) - 1))
+    assert EDITION.title in above
+    assert "Syarat WBK: Nilai Total ≥ 75,00" in above and "Syarat WBBM: Nilai Total ≥ 85,00" in above
+    assert "≥ 60 % dari bobotnya" in above and "sudah berpredikat WBK" in above
+
+
+def test_averages_sheet_gives_mean_min_max_per_area_part(year_and_scores):
+    year, scores = year_and_scores
+    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.AVERAGES_SHEET]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len([name for name in rows if " – " in name]) == 12
+    totals = [s.total for s in scores]
+    name, weight, mean, low, high, minimum, below = rows["Nilai Total"]
+    assert (weight, minimum) == (100.0, 75.0)
+    assert mean == pytest.approx(sum(totals) / 3) and (low, high) == (min(totals), max(totals))
+    assert rows["Pemenuhan – Penguatan Pengawasan"][6] == 1  # one unit below 60 % of 7.5
+    assert ws.cell(2, 3).number_format == "0.00"
+
+
+def test_workbook_bytes_are_deterministic(year_and_scores):
+    year, scores = year_and_scores
+    first = recap.xlsx(year, scores, created=CREATED)
+    assert first == recap.xlsx(year, scores, created=CREATED)
+    assert load_workbook(io.BytesIO(first)).properties.created == CREATED
+
+
+def test_summary_counts_units_and_eligibility(year_and_scores):
+    year, scores = year_and_scores
+    ctx = recap.context(year, scores, Settings())
+    assert ctx["summary"] == "3 unit diusulkan, 2 memenuhi syarat WBK, 1 memenuhi syarat WBBM"
+    assert ctx["announced"] == "Hasil penetapan: 1 WBBM, 1 WBK, 1 tidak mendapat predikat."
+    assert ctx["chart"].startswith("data:image/png;base64,")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
+def test_pdf_is_landscape_with_summary_table_and_literal_hostile_text(year_and_scores, tmp_path):
+    from pypdf import PdfReader
+
+    from dossier.render.templates import environment, static_dirs
+
+    year, scores = year_and_scores
+    ctx = recap.context(year, scores, Settings())
+    data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    assert page.mediabox.width > page.mediabox.height
+    path = tmp_path / "rekapitulasi.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "3 unit diusulkan, 2 memenuhi syarat WBK, 1 memenuhi syarat WBBM" in " ".join(text.split())
+    assert 'Balai <b>"Maju" & Co</b>' in text
+    assert "UPT02" in text and "Penguatan Pengawasan" in text
+    assert data == recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)

@@ -94,7 +94,7 @@ def html_to_pdf(
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         _FONT_CONFIG = FontConfiguration()
-    if len(_IMAGE_CACHE) > 256:  # charts differ per unit; keep a long build's memory flat
+    if len(_IMAGE_CACHE) > 16:  # evidence photos differ per unit: keep a long build's memory flat
         _IMAGE_CACHE.clear()
     stamp = _pdf_date(created)
     fetcher = ConfinedFetcher(list(allowed_roots))

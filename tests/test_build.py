@@ -1,0 +1,152 @@
+"""The whole pipeline on the bundled sample year: outputs, manifest, facts in both formats."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx as python_docx
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from dossier.build import build
+from dossier.cli import cli
+from dossier.output import file_sha256
+from dossier.workspace import Workspace
+
+from .conftest import REPO, SAMPLE_YEAR, needs
+
+KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "recap-xlsx", "recap-pdf", "release-docx", "release-pdf"}
+
+
+def manifest(root: Path) -> dict:
+    return json.loads((root / f"build/{SAMPLE_YEAR}/manifest.json").read_text())
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def docx_text(path: Path) -> str:
+    document = python_docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def test_manifest_lists_every_output_with_its_hash(built_sample):
+    data = manifest(built_sample)
+    out = built_sample / f"build/{SAMPLE_YEAR}"
+    assert {f["kind"] for f in data["files"]} == KINDS
+    units = {f["unit"] for f in data["files"] if f["unit"]}
+    assert len(units) == 6
+    for entry in data["files"]:
+        path = out / entry["path"]
+        assert path.stat().st_size == entry["bytes"]
+        assert file_sha256(path) == entry["sha256"]
+    assert not list(out.rglob("*.part")), "no temporary files are left behind"
+
+
+@needs("pdftotext")
+def test_pdf_and_docx_of_a_unit_carry_the_same_facts(built_sample):
+    scores = json.loads(CliRunner().invoke(cli, ["-C", str(built_sample), "score", "--json"]).output)
+    out = built_sample / f"build/{SAMPLE_YEAR}/dossier"
+    for unit in scores["units"]:
+        pdf = re.sub(r"\s+", " ", pdf_text(out / f"{unit['code']}.pdf"))
+        word = re.sub(r"\s+", " ", docx_text(out / f"{unit['code']}.docx"))
+        facts = [unit["name"], f"{unit['total']:.2f}".replace(".", ",")]
+        for area in unit["areas"]:
+            facts += [f"{area['pemenuhan']:.2f}".replace(".", ","), f"{area['reform']:.2f}".replace(".", ",")]
+        facts.append("Memenuhi syarat WBK" if "WBK" in unit["eligible"] else "Belum memenuhi syarat WBK")
+        for fact in facts:
+            assert fact in pdf, (unit["code"], fact)
+            assert fact in word, (unit["code"], fact)
+
+
+def test_dossier_has_pages_bookmarks_and_embedded_source_data(built_sample):
+    path = built_sample / f"build/{SAMPLE_YEAR}/dossier/UPT01.pdf"
+    reader = PdfReader(path)
+    assert len(reader.pages) > 8
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert any("Profil" in t for t in titles)
+    assert any("Ringkasan" in t for t in titles)
+    source = json.loads(reader.attachments["sumber-data.json"][0])
+    assert source["unit"]["code"] == "UPT01"
+    assert set(source["answers"]) == set(source["answers"]) and len(source["answers"]) == 113
+
+
+def test_packet_pages_are_the_dossier_plus_evidence_plus_dividers(built_sample):
+    out = built_sample / f"build/{SAMPLE_YEAR}"
+    data = manifest(built_sample)
+    pages = {(f["kind"], f["unit"]): f.get("pages") for f in data["files"]}
+    for code in ("UPT01", "BD02"):
+        dossier_pages = len(PdfReader(out / f"dossier/{code}.pdf").pages)
+        packet = PdfReader(out / f"paket/{code}.pdf")
+        assert pages[("packet-pdf", code)] == len(packet.pages)
+        assert len(packet.pages) > dossier_pages
+        top = [item.title for item in packet.outline if not isinstance(item, list)]
+        assert top[0] == "Dokumen Usulan"
+        assert len(top) > 1  # then one bookmark per area with evidence
+
+
+@needs("qpdf")
+def test_every_pdf_passes_qpdf_check(built_sample):
+    for path in sorted((built_sample / f"build/{SAMPLE_YEAR}").rglob("*.pdf")):
+        result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, (path.name, result.stdout[-500:], result.stderr[-500:])
+
+
+@needs("soffice")
+def test_libreoffice_converts_every_docx(built_sample, tmp_path):
+    files = sorted((built_sample / f"build/{SAMPLE_YEAR}").rglob("*.docx"))
+    profile = (tmp_path / "profile").as_uri()
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for path in files:
+        converted = tmp_path / (path.stem + ".pdf")
+        assert converted.exists() and len(PdfReader(converted).pages) >= 1, path
+
+
+def test_a_failing_unit_is_reported_and_the_others_still_build(sample):
+    # A workspace template that only breaks for one unit.
+    templates = sample / "templates"
+    templates.mkdir()
+    original = (REPO / "templates/dossier.html").read_text()
+    (templates / "dossier.html").write_text(
+        "{% if unit.code == 'BD02' %}{{ no_such_value }}{% endif %}" + original
+    )
+    result = CliRunner().invoke(cli, ["-C", str(sample), "build", "--format", "pdf", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert "failed: BD02" in result.output
+    assert "no_such_value" in result.output
+    assert "Traceback" not in result.output
+    built = {f["unit"] for f in manifest(sample)["files"] if f["kind"] == "dossier-pdf"}
+    assert built == {"UPT01", "UPT02", "UPT03", "UPT04", "BD01"}
+
+
+def test_unknown_unit_is_refused_before_anything_is_built(sample):
+    result = CliRunner().invoke(cli, ["-C", str(sample), "build", "--unit", "NOPE"])
+    assert result.exit_code == 1
+    assert "no unit with code NOPE" in result.output
+    assert not (sample / "build").exists()
+
+
+def test_build_is_byte_identical_in_another_folder(built_sample, tmp_path):
+    # Every date inside the files comes from the award year, never the clock, so another day gives the same bytes too.
+    other = tmp_path / "elsewhere"
+    shutil.copytree(REPO / "inputs", other / "inputs")
+    result = build(Workspace(other), SAMPLE_YEAR, jobs=2)
+    assert result.ok
+    first = {f["path"]: f["sha256"] for f in manifest(built_sample)["files"]}
+    second = {f["path"]: f["sha256"] for f in manifest(other)["files"]}
+    assert first == second

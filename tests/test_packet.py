@@ -1,0 +1,312 @@
+"""The nomination packet: dossier + evidence in LKE order, dividers, bookmarks, bad files as warnings."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docx
+import pytest
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from dossier.documents.packet import build_packet, make_packet
+from dossier.model import Answer, Award, AwardYear, Evidence, Lke, Unit
+from dossier.readers.evidence import resolve_evidence
+from dossier.render.pdf import html_to_pdf
+from dossier.render.templates import environment, static_dirs
+from dossier.rules import load_edition
+from dossier.scoring import score_unit
+
+CREATED = datetime(2024, 1, 1, tzinfo=timezone.utc)
+UNIT = Unit("BP01", 'Sentra <b>"Maju" & Co</b>', "Balai", "Bandung", "Jawa Barat", "Dr. Sari", "WBK", "", "", "")
+
+
+def needs(tool: str):
+    return pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} is not installed")
+
+
+FONT = static_dirs(None)[-1] / "fonts" / "LiberationSans-Regular.ttf"
+TEXTS = ("Dokumen Usulan", "Profil", "Ringkasan", "SK Tim Pokja ZI", "Lampiran SK", "Rencana Kerja", "Terkunci",
+         "RAHASIA NEGARA")
+
+
+def pdf_pages() -> dict[str, bytes]:
+    """Real PDFs made by WeasyPrint in one render (one page per text, each its own bookmark), split by pypdf."""
+    body = "".join(f'<section style="break-before: page"><h1>{text}</h1><p>{text}</p></section>' for text in TEXTS)
+    style = f'@font-face {{ font-family: T; src: url("{FONT.as_uri()}"); }} html {{ font-family: T; }}'
+    html = f"<html><head><style>{style}</style></head><body>{body}</body></html>"
+    rendered = html_to_pdf(html, base_url=FONT.parent, allowed_roots=[FONT.parent], created=CREATED)
+    source = PdfReader(io.BytesIO(rendered))
+
+    def pages(first: int, last: int) -> bytes:
+        writer = PdfWriter()
+        writer.append(source, pages=(first, last + 1))
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    index = {text: i for i, text in enumerate(TEXTS)}
+    return {
+        "dossier": pages(0, 2),
+        "sk-tim": pages(index["SK Tim Pokja ZI"], index["Lampiran SK"]),
+        **{text: pages(i, i) for text, i in index.items()},
+    }
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    """A year folder whose bukti/ holds good, bad and foreign evidence, plus a secret next to it."""
+    root = tmp_path_factory.mktemp("ws")
+    pdfs = pdf_pages()
+    (root / "dossier.pdf").write_bytes(pdfs["dossier"])
+    bukti = root / "inputs" / "2024" / "bukti"
+    (bukti / "BP01").mkdir(parents=True)
+    (bukti.parent / "secret.pdf").write_bytes(pdfs["RAHASIA NEGARA"])
+    (bukti / "BP01" / "sk-tim.pdf").write_bytes(pdfs["sk-tim"])
+    (bukti / "BP01" / "rencana-kerja.pdf").write_bytes(pdfs["Rencana Kerja"])
+    Image.new("RGB", (400, 300), (30, 120, 200)).save(bukti / "BP01" / "foto-rapat.png")
+    Image.new("RGB", (300, 500), (200, 120, 30)).save(bukti / "BP01" / "spanduk.jpg", quality=80)
+    Image.new("RGB", (320, 200), (90, 160, 90)).save(bukti / "BP01" / "denah.pdf", format="PNG")
+    document = docx.Document()
+    document.add_paragraph("Notulen rapat")
+    document.save(bukti / "BP01" / "notulen.docx")
+    (bukti / "BP01" / "rusak.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 9 0 R>> garbage\n%%EOF")
+    (bukti / "BP01" / "kosong.pdf").write_bytes(b"")
+    locked = PdfWriter(clone_from=io.BytesIO(pdfs["Terkunci"]))
+    locked.encrypt(user_password="rahasia", algorithm="AES-128")
+    with (bukti / "BP01" / "terkunci.pdf").open("wb") as handle:
+        locked.write(handle)
+    os.symlink(bukti.parent / "secret.pdf", bukti / "BP01" / "tautan-keluar.pdf")
+    return root
+
+
+def award_year(root: Path, answers: dict[str, tuple[str, ...]]) -> AwardYear:
+    """The award year of one unit whose answers name the given evidence, resolved as the reader does."""
+    inputs = root / "inputs" / "2024"
+    lke = Lke(
+        UNIT.code,
+        "lke/BP01.xlsx",
+        {
+            code: Answer(code, choice="Ya" if code == "PPA1A" else "A",
+                         evidence=tuple(resolve_evidence(e, inputs / "bukti") for e in entries))
+            for code, entries in answers.items()
+        },
+    )
+    award = Award(2024, "Kementerian Contoh", "KC", "Menteri", None, "Jakarta", "", "", "Jakarta")
+    return AwardYear(2024, "2021", inputs, award, [UNIT], [], {UNIT.code: lke})
+
+
+ALL = {
+    "PPA1A": ("BP01/sk-tim.pdf", "BP01/foto-rapat.png", "BP01/notulen.docx"),
+    "PPA1B": ("BP01/spanduk.jpg", "https://contoh.go.id/zi?x=1&y=<b>", "BP01/tidak-ada.pdf"),
+    "PPB1A": ("BP01/rusak.pdf", "BP01/kosong.pdf", "BP01/terkunci.pdf", "BP01/rencana-kerja.pdf"),
+    "PPB1B": ("BP01/sk-tim.pdf", "BP01/denah.pdf"),
+    "PRA2A": ("../secret.pdf", "BP01/tautan-keluar.pdf", "/etc/passwd"),
+}
+
+
+def make(root: Path, answers=ALL):
+    year = award_year(root, answers)
+    score = score_unit(UNIT, year.lke[UNIT.code], load_edition())
+    dossier = (root / "dossier.pdf").read_bytes()
+    roots = [*static_dirs(None), year.bukti]
+    return make_packet(dossier, score, year, environment(None), allowed_roots=roots, created=CREATED)
+
+
+@pytest.fixture(scope="module")
+def packet(workspace):
+    return make(workspace)
+
+
+def text_of(data: bytes, page: int) -> str:
+    return PdfReader(io.BytesIO(data)).pages[page - 1].extract_text()
+
+
+def outline_tree(data: bytes) -> list:
+    reader = PdfReader(io.BytesIO(data))
+
+    def walk(items):
+        tree = []
+        for item in items:
+            if isinstance(item, list):
+                tree[-1][1].extend(walk(item))
+            else:
+                tree.append((item.title, []))
+        return tree
+
+    return walk(reader.outline)
+
+
+def test_page_count_is_dossier_plus_dividers_plus_evidence(packet):
+    # Three areas have evidence -> three dividers; sk-tim 2 pages, rencana-kerja 1, three images 1 each.
+    assert (packet.dossier_pages, packet.divider_pages, packet.evidence_pages) == (3, 3, 6)
+    assert len(PdfReader(io.BytesIO(packet.data)).pages) == packet.pages == 12
+
+
+def test_evidence_follows_lke_order_after_the_dossier(packet):
+    pages = [text_of(packet.data, n) for n in range(1, packet.pages + 1)]
+    assert "Dokumen Usulan" in pages[0] and "Ringkasan" in pages[2]
+    assert "Manajemen Perubahan" in pages[3] and "PEMENUHAN" in pages[3]  # first divider
+    assert "SK Tim Pokja ZI" in pages[4] and "Lampiran SK" in pages[5]
+    assert "PPA1A" in pages[6] and "foto-rapat.png" in pages[6]  # the PNG's page and its caption
+    assert "PPA1B" in pages[7] and "spanduk.jpg" in pages[7]
+    assert "Penataan Tatalaksana" in pages[8]
+    assert "Rencana Kerja" in pages[9]
+    assert "PPB1B" in pages[10] and "denah.pdf" in pages[10]  # a PNG named .pdf is shown as an image
+    assert "Manajemen Perubahan" in pages[11] and "REFORM" in pages[11]
+
+
+def test_images_are_fitted_to_a4_in_their_orientation(packet):
+    reader = PdfReader(io.BytesIO(packet.data))
+    png, jpg = reader.pages[6], reader.pages[7]
+    millimetres = [round(float(v) / 72 * 25.4) for v in (png.mediabox.width, png.mediabox.height)]
+    assert millimetres == [297, 210]  # a landscape photo gets a landscape A4 page
+    millimetres = [round(float(v) / 72 * 25.4) for v in (jpg.mediabox.width, jpg.mediabox.height)]
+    assert millimetres == [210, 297]
+
+
+def test_outline_is_dossier_then_area_indicator_document(packet):
+    tree = outline_tree(packet.data)
+    assert [title for title, _ in tree] == [
+        "Dokumen Usulan",
+        "Pemenuhan – Manajemen Perubahan",
+        "Pemenuhan – Penataan Tatalaksana",
+        "Reform – Manajemen Perubahan",
+    ]
+    assert [t for t, _ in tree[0][1]] == ["Dokumen Usulan", "Profil", "Ringkasan"]  # the dossier's own outline
+    indicators = tree[1][1]
+    assert [t for t, _ in indicators] == ["PPA1A", "PPA1B"]
+    assert [t for t, _ in indicators[0][1]] == ["sk-tim.pdf", "foto-rapat.png", "notulen.docx (tidak disematkan)"]
+    assert [t for t, _ in indicators[1][1]] == [
+        "spanduk.jpg",
+        "https://contoh.go.id/zi?x=1&y=<b> (tidak disematkan)",
+        "tidak-ada.pdf (tidak ditemukan)",
+    ]
+    assert [t for t, _ in tree[2][1]] == ["PPB1A", "PPB1B"]
+    assert [t for t, _ in tree[2][1][1][1]] == ["sk-tim.pdf", "denah.pdf"]
+
+
+def test_bookmarks_point_at_each_documents_first_page(packet):
+    reader = PdfReader(io.BytesIO(packet.data))
+    # outline: [dossier, [its items], area 1, [PPA1A, [documents], PPA1B, [documents]], area 2, [...], ...]
+    area, indicators = reader.outline[2], reader.outline[3]
+    page = reader.get_destination_page_number
+    assert page(area) == 3  # 0-based: the first divider follows the 3 dossier pages
+    assert [page(indicators[0]), page(indicators[2])] == [4, 7]  # PPA1A -> sk-tim, PPA1B -> spanduk.jpg
+    assert [page(d) for d in indicators[1]] == [4, 6, 3]  # sk-tim, the PNG, the DOCX -> its divider
+    repeated = reader.outline[5][3][0]  # PPB1B's sk-tim.pdf: the copy embedded for PPA1A
+    assert page(repeated) == 4
+    every = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else every.append(page(item))
+
+    walk(reader.outline)
+    assert None not in every and max(every) < len(reader.pages)
+
+
+@needs("pdftotext")
+def test_divider_lists_bad_foreign_and_missing_files(packet, tmp_path):
+    path = tmp_path / "paket.pdf"
+    path.write_bytes(packet.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    dividers = [p for p in text.split("\f") if "Pembatas Bukti Dukung" in p]
+    assert len(dividers) == 3
+    first, second, third = dividers
+    assert "notulen.docx" in first and "tidak disematkan (berkas DOCX)" in first
+    assert "tidak ditemukan di folder bukti" in first and "tidak-ada.pdf" in first
+    assert "https://contoh.go.id/zi?x=1&y=<b>" in first and "tautan, tidak disematkan" in first
+    assert "disematkan, hlm. 5–6" in first and "disematkan (gambar), hlm. 7" in first
+    assert "PDF rusak atau tidak terbaca" in second
+    assert "berkas kosong (0 bita)" in second
+    assert "PDF dikunci kata sandi" in second
+    assert "sudah disematkan pada PPA1A, hlm. 5–6" in second
+    assert "disematkan, hlm. 10" in second and "disematkan (gambar), hlm. 11" in second
+    assert third.count("ditolak: berada di luar folder bukti") == 3
+    assert 'Sentra <b>"Maju" & Co</b>' in first  # a hostile unit name stays literal
+
+
+def test_damaged_encrypted_and_empty_pdfs_are_warnings(packet):
+    found = {p.where: p for p in packet.problems}
+    assert set(found) == {f"bukti/BP01/{name}.pdf (PPB1A)" for name in ("rusak", "kosong", "terkunci")}
+    assert all(p.severity == "warning" for p in packet.problems)
+    assert "protected by a password" in found["bukti/BP01/terkunci.pdf (PPB1A)"].message
+    assert "empty (0 bytes)" in found["bukti/BP01/kosong.pdf (PPB1A)"].message
+    assert "cannot be read" in found["bukti/BP01/rusak.pdf (PPB1A)"].message
+
+
+def test_files_outside_bukti_are_never_embedded(packet):
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(packet.data)).pages)
+    assert "RAHASIA NEGARA" not in text
+
+
+def test_paths_leaving_bukti_are_refused_even_when_the_reader_let_them_through(workspace):
+    """Defence in depth: entries with no problem set that leave bukti/ by '..', an absolute path or a link."""
+    bukti = workspace / "inputs" / "2024" / "bukti"
+    secret = bukti.parent / "secret.pdf"
+    entries = ("../secret.pdf", "BP01/tautan-keluar.pdf", str(secret))
+    year = award_year(workspace, {"PRA2A": ()})
+    year.lke[UNIT.code].answers["PRA2A"] = Answer(
+        "PRA2A", choice="A", evidence=tuple(Evidence(e, path=bukti / e, present=True) for e in entries)
+    )
+    score = score_unit(UNIT, year.lke[UNIT.code], load_edition())
+    result = make_packet((workspace / "dossier.pdf").read_bytes(), score, year, environment(None),
+                         allowed_roots=[*static_dirs(None), year.bukti], created=CREATED)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(result.data)).pages)
+    assert "RAHASIA NEGARA" not in text
+    assert (result.evidence_pages, result.pages) == (0, 4)
+    assert [p.where for p in result.problems] == [f"bukti/{e} (PRA2A)" for e in entries]
+    assert all("leads outside the bukti folder" in p.message for p in result.problems)
+    assert [d.kind for d in result.areas[0].documents] == ["refused"] * 3
+
+
+def test_unit_without_evidence_gets_one_divider_saying_so(workspace):
+    result = make(workspace, {"PPA1A": ()})
+    assert (result.divider_pages, result.evidence_pages, result.pages) == (1, 0, 4)
+    assert "tidak mencantumkan bukti dukung" in text_of(result.data, 4)
+    assert [title for title, _ in outline_tree(result.data)] == ["Dokumen Usulan", "Bukti Dukung"]
+
+
+def test_long_divider_spans_pages_and_page_numbers_still_match(workspace):
+    long_name = "BP01/" + "dokumentasi-kegiatan-pembangunan-zona-integritas-" * 4 + ".jpg"
+    image = workspace / "inputs" / "2024" / "bukti" / long_name
+    Image.new("RGB", (300, 600), (10, 10, 10)).save(image, format="JPEG")
+    missing = tuple(f"BP01/belum-diunggah-{n:02}.pdf" for n in range(36))
+    result = make(workspace, {"PPA1A": (*missing, long_name, "BP01/rencana-kerja.pdf")})
+    assert result.divider_pages >= 2 and result.evidence_pages == 2
+    assert result.pages == len(PdfReader(io.BytesIO(result.data)).pages) == 3 + result.divider_pages + 2
+    image_page = 3 + result.divider_pages + 1
+    divider = "".join(text_of(result.data, n) for n in range(4, image_page))
+    assert f"disematkan (gambar), hlm. {image_page}" in divider
+    assert f"disematkan, hlm. {image_page + 1}" in divider
+    assert "Rencana Kerja" in text_of(result.data, image_page + 1)
+
+
+def test_two_builds_give_the_same_bytes(workspace, packet):
+    year = award_year(workspace, ALL)
+    score = score_unit(UNIT, year.lke[UNIT.code], load_edition())
+    data, problems = build_packet((workspace / "dossier.pdf").read_bytes(), score, year, environment(None),
+                                  allowed_roots=[*static_dirs(None), year.bukti], created=CREATED)
+    assert data == packet.data
+    assert problems == packet.problems
+
+
+def test_packet_metadata_comes_from_created_not_the_clock(packet):
+    reader = PdfReader(io.BytesIO(packet.data))
+    assert reader.metadata["/CreationDate"] == "D:20240101000000Z"
+    assert reader.metadata["/Title"] == 'Paket Usulan Zona Integritas – Sentra <b>"Maju" & Co</b>'
+    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
+
+
+@needs("qpdf")
+def test_qpdf_check_passes(packet, tmp_path):
+    path = tmp_path / "paket.pdf"
+    path.write_bytes(packet.data)
+    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

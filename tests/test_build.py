@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from dossier.build import build
 from dossier.cli import cli
 from dossier.output import file_sha256
+from dossier.render.format import number
 from dossier.workspace import Workspace
 
 from .conftest import REPO, SAMPLE_YEAR, needs
@@ -61,9 +62,9 @@ def test_pdf_and_docx_of_a_unit_carry_the_same_facts(built_sample):
     for unit in scores["units"]:
         pdf = re.sub(r"\s+", " ", pdf_text(out / f"{unit['code']}.pdf"))
         word = re.sub(r"\s+", " ", docx_text(out / f"{unit['code']}.docx"))
-        facts = [unit["name"], f"{unit['total']:.2f}".replace(".", ",")]
+        facts = [unit["name"], number(unit["total"])]
         for area in unit["areas"]:
-            facts += [f"{area['pemenuhan']:.2f}".replace(".", ","), f"{area['reform']:.2f}".replace(".", ",")]
+            facts += [number(area["pemenuhan"]), number(area["reform"])]
         facts.append("Memenuhi syarat WBK" if "WBK" in unit["eligible"] else "Belum memenuhi syarat WBK")
         for fact in facts:
             assert fact in pdf, (unit["code"], fact)
@@ -145,6 +146,7 @@ def test_build_is_byte_identical_in_another_folder(built_sample, tmp_path):
     # Every date inside the files comes from the award year, never the clock, so another day gives the same bytes too.
     other = tmp_path / "elsewhere"
     shutil.copytree(REPO / "inputs", other / "inputs")
+    shutil.copytree(REPO / "templates", other / "templates")  # same templates, another folder
     result = build(Workspace(other), SAMPLE_YEAR, jobs=2)
     assert result.ok
     first = {f["path"]: f["sha256"] for f in manifest(built_sample)["files"]}

@@ -410,7 +410,9 @@ def _render_images(env, common: dict, images: list[Document], year: AwardYear, r
             {
                 "indicator": document.indicator,
                 "name": document.entry,
-                "src": document.source.as_uri(),
+                # A data: URI, not a file URL: WeasyPrint names an image after its URL, and
+                # the folder must not change the bytes of the packet.
+                "src": _data_uri(document.source),
                 "orientation": orientation,
                 "width_mm": f"{width * scale:.2f}",
                 "height_mm": f"{height * scale:.2f}",
@@ -424,6 +426,15 @@ def _render_images(env, common: dict, images: list[Document], year: AwardYear, r
         raise RenderError(f"{IMAGE_TEMPLATE}: {len(images)} images gave {count} pages; each image must fit on "
                           "exactly one page (check the template's image size and page breaks).")
     return data
+
+
+def _data_uri(path: Path) -> str:
+    """An image checked by _check_image (PNG or JPEG) as a data: URI."""
+    import base64
+
+    data = path.read_bytes()
+    kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
+    return f"data:image/{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
 def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: AwardYear, roots, created) -> bytes:

@@ -111,7 +111,7 @@ def html_to_pdf(
             metadata.authors = [author] if author else []
             metadata.created = stamp
             metadata.modified = stamp
-            identifier = hashlib.sha256(f"{title}\0{author}\0{stamp}\0{html}".encode()).hexdigest()[:32].encode()
+            identifier = _identifier(html, [*allowed_roots, Path(url2pathname(urlsplit(base).path))], title, author, stamp)
             moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
             files = [
                 Attachment(file_obj=io.BytesIO(data), name=name, description=description,
@@ -126,6 +126,13 @@ def html_to_pdf(
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ if exc.__cause__ is not None else exc
         raise RenderError(f"could not read a resource while making the PDF: {cause}") from None
+
+
+def _identifier(html: str, folders: list[Path], *parts: str) -> bytes:
+    """The PDF's /ID: a hash of what it shows, the same wherever the workspace or templates lie."""
+    for folder in sorted({str(Path(f).resolve()) for f in folders}, key=len, reverse=True):
+        html = html.replace(Path(folder).as_uri(), "").replace(folder, "")
+    return hashlib.sha256("\0".join([*parts, html]).encode()).hexdigest()[:32].encode()
 
 
 @contextmanager

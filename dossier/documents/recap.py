@@ -349,42 +349,20 @@ def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None =
 
 
 def totals_chart(scores: list[UnitScore], edition: Edition) -> str:
-    """A bar per unit's total against each predicate's minimum total, as a PNG data URI.
+    """A bar per unit's total against each predicate's minimum total, as a PNG data URI."""
+    from dossier.render.charts import bar_chart, data_uri
 
-    (dossier.render.charts draws area-part shares; this draws totals in the same style.)
-    """
-    from PIL import Image, ImageDraw
-
-    from dossier.render.charts import BAR, DPI, GRID, INK, LINE_COLOURS, MM, WARN, _font, data_uri
-
-    lines = [(p.name, p.minimums["total"]) for p in edition.predicates if "total" in p.minimums]
-    label_font, small = _font(8), _font(7)
-    width, row = round(230 * MM), round(6.5 * MM)
-    top, bottom, right = round(11 * MM), round(9 * MM), round(14 * MM)
-    left = round(min(max(label_font.getlength(s.unit.code) for s in scores) + 5 * MM, 40 * MM))
-    height = top + row * len(scores) + bottom
-    plot = width - left - right
-    image = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(image)
-
-    def x_at(value: float) -> float:
-        return left + plot * min(100.0, max(0.0, value)) / 100.0
-
-    for tick in range(0, 101, 10):
-        draw.line([(x_at(tick), top - 2), (x_at(tick), height - bottom)], fill=GRID, width=2)
-        draw.text((x_at(tick), height - bottom + 1.5 * MM), str(tick), font=small, fill=INK, anchor="mt")
+    lines = [(f"Batas minimal {p.name} ({fmt.number(p.minimums['total'], 0)})", p.minimums["total"])
+             for p in edition.predicates if "total" in p.minimums]
     lowest = min((value for _, value in lines), default=0.0)
-    for i, score in enumerate(scores):
-        y = top + i * row
-        draw.text((left - 2.5 * MM, y + row / 2), score.unit.code, font=label_font, fill=INK, anchor="rm")
-        colour = WARN if score.total < lowest - 1e-9 else BAR
-        draw.rectangle([left, y + row * 0.2, max(left + 2, x_at(score.total)), y + row * 0.8], fill=colour)
-        draw.text((x_at(score.total) + 1.5 * MM, y + row / 2), fmt.number(score.total), font=small, fill=INK, anchor="lm")
-    for j, (name, value) in enumerate(lines):
-        colour = LINE_COLOURS[j % len(LINE_COLOURS)]
-        for y0 in range(top - 4, height - bottom, 18):  # dashed, so the bars stay readable across it
-            draw.line([(x_at(value), y0), (x_at(value), min(y0 + 10, height - bottom))], fill=colour, width=4)
-        draw.text((x_at(value), top - 2 * MM), f"{name} {fmt.number(value, 0)}", font=small, fill=colour, anchor="md")
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False, dpi=(DPI, DPI))
-    return data_uri(out.getvalue())
+    png = bar_chart(
+        [(s.unit.code, s.total) for s in scores],
+        lines,
+        maximum=100.0,
+        ticks=[(t, str(t)) for t in range(0, 101, 10)],
+        value_label=fmt.number,
+        warn_label=f"Di bawah {fmt.number(lowest, 0)}",
+        width_mm=230,
+        label_mm=(15, 40),
+    )
+    return data_uri(png)

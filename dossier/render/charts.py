@@ -30,61 +30,85 @@ def _font(size_pt: float) -> ImageFont.FreeTypeFont:
 
 
 def area_share_chart(parts: list[tuple[str, float]], lines: tuple[float, ...] = (0.60, 0.75)) -> bytes:
-    """Draw each area-part's share of its weight (0..1) as a bar, with the predicate minimums as lines.
+    """Draw each area-part's share of its weight (0..1) as a bar, with the predicate minimums as lines."""
+    return bar_chart(
+        parts,
+        [(f"Batas minimal {_line_name(j)} ({percent(share)})", share) for j, share in enumerate(lines)],
+        maximum=1.0,
+        ticks=[(t / 100, f"{t} %") for t in range(0, 101, 20)],
+        value_label=lambda share: percent(share, 1),
+        warn_label=f"Di bawah {percent(min(lines, default=0.0))}",
+    )
+
+
+def bar_chart(
+    rows: list[tuple[str, float]],
+    lines: list[tuple[str, float]],
+    *,
+    maximum: float,
+    ticks: list[tuple[float, str]],
+    value_label,
+    warn_label: str,
+    width_mm: float = WIDTH_MM,
+    label_mm: tuple[float, float] = (80, 105),
+) -> bytes:
+    """Draw horizontal bars (label, value) on 0..maximum with dashed minimum lines and a legend.
 
     Bars under the lowest line are drawn in the warning colour. Returns PNG bytes.
     """
     label_font, small = _font(8), _font(7)
-    width = round(WIDTH_MM * MM)
+    width = round(width_mm * MM)
     row = round(7.2 * MM)
     top, bottom = round(12 * MM), round(9 * MM)
-    left = round(max([80 * MM] + [label_font.getlength(name) + 4 * MM for name, _ in parts]))
-    left = min(left, round(105 * MM))
+    left = round(max([label_mm[0] * MM] + [label_font.getlength(name) + 4 * MM for name, _ in rows]))
+    left = min(left, round(label_mm[1] * MM))
     right = round(16 * MM)
-    height = top + row * max(1, len(parts)) + bottom
+    height = top + row * max(1, len(rows)) + bottom
     plot = width - left - right
 
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
 
-    def x_at(share: float) -> float:
-        return left + plot * min(1.0, max(0.0, share))
+    def x_at(value: float) -> float:
+        return left + plot * min(1.0, max(0.0, value / maximum))
 
-    for tick in range(0, 101, 20):
-        x = x_at(tick / 100)
+    for value, text in ticks:
+        x = x_at(value)
         draw.line([(x, top - 2), (x, height - bottom)], fill=GRID, width=2)
-        draw.text((x, height - bottom + 1.5 * MM), f"{tick} %", font=small, fill=INK, anchor="mt")
+        draw.text((x, height - bottom + 1.5 * MM), text, font=small, fill=INK, anchor="mt")
 
-    warn_below = min(lines) if lines else 0.0
+    warn_below = min((value for _, value in lines), default=0.0)
     legend_x = 2 * MM
-    for j, share in enumerate(lines):
+    for j, (text, value) in enumerate(lines):
         colour = LINE_COLOURS[j % len(LINE_COLOURS)]
-        x = x_at(share)
+        x = x_at(value)
         for y0 in range(top - 4, height - bottom, 18):  # dashed, so bars stay readable across it
             draw.line([(x, y0), (x, min(y0 + 10, height - bottom))], fill=colour, width=4)
-        name = LINE_NAMES[j] if j < len(LINE_NAMES) else ""
-        text = f"Batas minimal {name} ({percent(share)})".replace("  ", " ")
         draw.line([(legend_x, top / 2), (legend_x + 6 * MM, top / 2)], fill=colour, width=5)
         draw.text((legend_x + 7.5 * MM, top / 2), text, font=small, fill=INK, anchor="lm")
         legend_x += 7.5 * MM + small.getlength(text) + 8 * MM
     draw.rectangle([legend_x, top / 2 - 1.2 * MM, legend_x + 4 * MM, top / 2 + 1.2 * MM], fill=WARN)
-    draw.text((legend_x + 5.5 * MM, top / 2), f"Di bawah {percent(warn_below)}", font=small, fill=INK, anchor="lm")
+    draw.text((legend_x + 5.5 * MM, top / 2), warn_label, font=small, fill=INK, anchor="lm")
 
-    for i, (name, share) in enumerate(parts):
+    for i, (name, value) in enumerate(rows):
         y = top + i * row
         draw.text((left - 2.5 * MM, y + row / 2), _fit(name, label_font, left - 4 * MM), font=label_font, fill=INK, anchor="rm")
-        colour = WARN if share < warn_below - 1e-9 else BAR
-        draw.rectangle([left, y + row * 0.2, max(left + 2, x_at(share)), y + row * 0.8], fill=colour)
-        value = percent(share, 1)
-        at = (x_at(share) + 1.5 * MM, y + row / 2)
-        box = draw.textbbox(at, value, font=small, anchor="lm")
+        colour = WARN if value < warn_below - 1e-9 else BAR
+        draw.rectangle([left, y + row * 0.2, max(left + 2, x_at(value)), y + row * 0.8], fill=colour)
+        text = value_label(value)
+        at = (x_at(value) + 1.5 * MM, y + row / 2)
+        box = draw.textbbox(at, text, font=small, anchor="lm")
         draw.rectangle([box[0] - 4, box[1] - 3, box[2] + 4, box[3] + 3], fill="white")
-        draw.text(at, value, font=small, fill=INK, anchor="lm")
+        draw.text(at, text, font=small, fill=INK, anchor="lm")
 
     out = io.BytesIO()
-    # No metadata chunks (dates, software): the same shares give the same bytes.
+    # No metadata chunks (dates, software): the same values give the same bytes.
     image.save(out, format="PNG", optimize=False, dpi=(DPI, DPI))
     return out.getvalue()
+
+
+def _line_name(index: int) -> str:
+    return LINE_NAMES[index] if index < len(LINE_NAMES) else ""
 
 
 def data_uri(png: bytes) -> str:

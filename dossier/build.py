@@ -268,9 +268,9 @@ def _render_unit(task: Task):
                           source=dossier.source_data(score))
         files["dossier-pdf"] = (pdf, _pages(pdf))
         if "packet-pdf" in task.kinds:
-            data, found = packet.build_packet(pdf, score, task.award_year, env, allowed_roots=roots, created=task.created)
-            files["packet-pdf"] = (data, _pages(data))
-            problems.extend(found)
+            made = packet.make_packet(pdf, score, task.award_year, env, allowed_roots=roots, created=task.created)
+            files["packet-pdf"] = (made.data, made.pages)
+            problems.extend(made.problems)
     if "dossier-docx" in task.kinds:
         reference = reference_path(task.templates)
         files["dossier-docx"] = (dossier.docx(env, ctx, created=task.created, markup=markup, reference=reference), None)

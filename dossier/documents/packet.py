@@ -114,20 +114,6 @@ class Packet:
         return self.dossier_pages + self.divider_pages + self.evidence_pages
 
 
-def build_packet(
-    dossier_pdf: bytes,
-    score: UnitScore,
-    year: AwardYear,
-    env: jinja2.Environment,
-    *,
-    allowed_roots: list[Path],
-    created: datetime,
-) -> tuple[bytes, list[Problem]]:
-    """Build one unit's packet PDF; return its bytes and the evidence problems found."""
-    packet = make_packet(dossier_pdf, score, year, env, allowed_roots=allowed_roots, created=created)
-    return packet.data, packet.problems
-
-
 def make_packet(
     dossier_pdf: bytes,
     score: UnitScore,

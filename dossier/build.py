@@ -136,6 +136,8 @@ def build(
     scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
     created = build_timestamp(year)
     out_dir = ws.build_dir(year)
+    for leftover in out_dir.rglob(".*.part"):  # temporary files of a build that was killed
+        leftover.unlink(missing_ok=True)
     previous = _read_cache(out_dir)
     depends = _Dependencies(ws, year, award_year, edition)
 
@@ -197,8 +199,12 @@ def _task(code, kinds, award_year, scores, ws: Workspace, created, timeout) -> T
 
 
 def _blocked_units(award_year: AwardYear) -> dict[str, str]:
-    """Units whose LKE has errors other than evidence problems: their scores cannot be trusted."""
-    blocked: dict[str, str] = {}
+    """Units with no readable LKE, or whose LKE has errors other than evidence problems: their scores cannot be trusted."""
+    blocked: dict[str, str] = {
+        unit.code: f"not built: no readable LKE workbook for {unit.code} in lke/; run 'dossier validate'"
+        for unit in award_year.units
+        if unit.code not in award_year.lke
+    }
     sources = {lke.source: code for code, lke in award_year.lke.items()}
     for problem in award_year.errors:
         source = problem.where.split(",")[0]

@@ -22,7 +22,9 @@ from dossier.readers.safety import (
     READ_ERRORS,
     UnreadableWorkbook,
     checked_rows,
+    damaged_reason,
     is_error_value,
+    merged_across,
     name_key,
     ref,
     sheet,
@@ -75,7 +77,7 @@ def read_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
         result.lke = None
     except READ_ERRORS as exc:
         result.problems.append(
-            Problem(rel, f"cannot be read, the workbook is damaged ({type(exc).__name__}: {exc}); save it again as .xlsx")
+            Problem(rel, damaged_reason(exc))
         )
         result.lke = None
     return result
@@ -139,6 +141,8 @@ class _LkeReader:
                 unit_cell = (number, value_column, value_at(row, value_column))
             if "kode" in keys and "jawaban" in keys:
                 columns = {key: keys.index(key) + 1 for key in COLUMNS if key in keys}
+                if self.merged_header(number, columns):
+                    return unit_cell, None
                 return unit_cell, (number, columns)
             if "kode" in keys and near_miss is None:
                 near_miss = (number, [text(v) for v in row if text(v)])
@@ -157,6 +161,21 @@ class _LkeReader:
                 f"the table needs a header row with Kode, Jawaban and optionally Catatan and Bukti Dukung",
             )
         return unit_cell, None
+
+    def merged_header(self, number: int, columns: dict[str, int]) -> bool:
+        """Report a header cell merged across columns: which column holds the codes or answers is unclear."""
+        for first, last in merged_across(self.book[self.title], number):
+            names = [COLUMNS[k] for k, c in columns.items() if first <= c <= last and k in ("kode", "jawaban")]
+            if names:
+                span = f"{ref(number, first)}:{ref(number, last)}"
+                self.error(
+                    f"{self.rel}, {self.title}!{span}",
+                    f"the header cell {' and '.join(names)} is merged across columns {span}, so it is not clear "
+                    f"which column holds the {'codes' if names[0] == 'Kode' else 'answers'}; unmerge the header "
+                    f"cells so that each header sits directly above its own column",
+                )
+                return True
+        return False
 
     def unit_code(self, unit_cell: tuple[int, int, object] | None, header_row: int, formulas: dict) -> str:
         if unit_cell is None:

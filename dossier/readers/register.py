@@ -21,6 +21,7 @@ from dossier.readers.safety import (
     READ_ERRORS,
     UnreadableWorkbook,
     checked_rows,
+    damaged_reason,
     is_error_value,
     name_key,
     ref,
@@ -101,7 +102,7 @@ def read_register(path: Path, year: int, rel: str = "nominasi.xlsx") -> Register
     except UnreadableWorkbook as exc:
         register.problems.append(Problem(exc.where, exc.reason))
     except READ_ERRORS as exc:
-        register.problems.append(Problem(rel, f"cannot be read, the workbook is damaged ({type(exc).__name__}: {exc}); save it again as .xlsx"))
+        register.problems.append(Problem(rel, damaged_reason(exc)))
     return register
 
 
@@ -160,7 +161,15 @@ class _RegisterReader:
                 values[field_name] = self.award_year(where, value)
             elif name == "Tanggal Penyerahan":
                 try:
-                    values[field_name] = parse_date(value)
+                    ceremony = parse_date(value)
+                    if abs(ceremony.year - self.year) > 1:  # a serial number or typo far off the award year
+                        self.error(
+                            where,
+                            f"Tanggal Penyerahan {ceremony.isoformat()} is not near award year {self.year}; "
+                            f"write the ceremony date, e.g. {self.year}-12-12 or 12 Desember {self.year}",
+                        )
+                    else:
+                        values[field_name] = ceremony
                 except ValueError:
                     self.error(
                         where,

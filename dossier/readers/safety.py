@@ -9,6 +9,7 @@ which openpyxl uses when it is installed; `check_xml_safety` makes sure.
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -140,7 +141,20 @@ def open_workbook(path: Path, rel: str, *, data_only: bool = True):
     try:
         return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     except READ_ERRORS as exc:
-        raise UnreadableWorkbook(rel, f"cannot be read, the workbook is damaged ({_describe(exc)}); save it again as .xlsx") from None
+        raise UnreadableWorkbook(rel, damaged_reason(exc)) from None
+
+
+def damaged_reason(exc: BaseException) -> str:
+    """Say why a workbook could not be read; XML that declares entities is refused as such."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__module__.startswith("defusedxml"):
+            return (
+                "refused: its XML declares entities or a DTD, which spreadsheet programs never write "
+                "(an XML entity bomb or a damaged file); save it again as .xlsx from Excel or LibreOffice"
+            )
+        cause = cause.__cause__ or cause.__context__
+    return f"cannot be read, the workbook is damaged ({_describe(exc)}); save it again as .xlsx"
 
 
 @contextmanager
@@ -180,8 +194,29 @@ def checked_rows(ws, where: str) -> Iterator[tuple]:
         yield row
 
 
+def merged_across(ws, row: int) -> list[tuple[int, int]]:
+    """The (first, last) columns of cells merged across columns in `row` of a read-only sheet.
+
+    Read-only sheets do not expose merged cells, so the sheet's <mergeCell> list is read
+    from the package (already guarded by `guard_package`).
+    """
+    try:
+        data = ws.parent._archive.read(ws._worksheet_path)
+    except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+        return []
+    from openpyxl.utils.cell import range_boundaries
+
+    spans = []
+    for match in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', data):
+        first_col, first_row, last_col, last_row = range_boundaries(match.group(1).decode())
+        if first_row <= row <= last_row and last_col > first_col:
+            spans.append((first_col, last_col))
+    return spans
+
+
 def _describe(exc: BaseException) -> str:
-    text = str(exc).strip()
+    # openpyxl's messages run over several lines and name the absolute path; the first line is enough.
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -154,3 +154,27 @@ def test_build_is_byte_identical_in_another_folder(built_sample, tmp_path):
     first = {f["path"]: f["sha256"] for f in manifest(built_sample)["files"]}
     second = {f["path"]: f["sha256"] for f in manifest(other)["files"]}
     assert first == second
+
+
+def test_the_built_sample_archives_as_pdfa_with_its_source_data_and_verifies(built_sample):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["-C", str(built_sample), "archive"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    archive = built_sample / f"archive/{SAMPLE_YEAR}"
+    entries = json.loads((archive / "manifest.json").read_text())["files"]
+    assert {e["kind"] for e in entries} == {"dossier-pdf", "packet-pdf", "recap-pdf", "release-pdf", "index-pdf"}
+    assert (archive / "daftar-arsip.pdf").exists()
+
+    reader = PdfReader(archive / "dossier/UPT04.pdf")
+    xmp = reader.xmp_metadata
+    assert xmp is not None and xmp.get_element("", "http://www.aiim.org/pdfa/ns/id/", "part") is not None
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    source = json.loads(reader.attachments["sumber-data.json"][0])
+    scores = json.loads(runner.invoke(cli, ["-C", str(built_sample), "score", "--json"]).output)
+    assert source["scores"] == next(u for u in scores["units"] if u["code"] == "UPT04")
+
+    assert runner.invoke(cli, ["-C", str(built_sample), "archive", "verify"]).exit_code == 0
+    again = runner.invoke(cli, ["-C", str(built_sample), "archive"])
+    assert again.exit_code == 1
+    assert "already exists" in again.output

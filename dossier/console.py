@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dossier.errors import Problem
-from dossier.render.format import number
+from dossier.render.format import distinct, number
 from dossier.scoring import Shortfall, UnitScore
 
 
@@ -17,10 +17,8 @@ def shortfall_text(shortfall: Shortfall) -> str:
     """'Nilai IPKP 13,56 < 14,00 (kurang 0,44)' or 'Predikat saat ini: WBK diperlukan'."""
     if shortfall.gap is None:
         return f"{shortfall.label}: {shortfall.required} diperlukan (saat ini {shortfall.reached})"
-    return (
-        f"{shortfall.label} {number(shortfall.reached)} < {number(shortfall.required)} "
-        f"(kurang {number(shortfall.gap)})"
-    )
+    reached, required, gap = distinct(shortfall.reached, shortfall.required)
+    return f"{shortfall.label} {reached} < {required} (kurang {gap})"
 
 
 def score_table(scores: list[UnitScore]) -> str:

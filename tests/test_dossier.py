@@ -109,7 +109,7 @@ def test_every_shortfall_of_the_proposed_predicate_has_its_gap(tmp_path):
     ctx = dossier.context(year, score, Settings())
     assert len(ctx["shortfalls"]) == len(score.proposed_shortfalls) > 0
     total = next(s for s in ctx["shortfalls"] if s["label"] == "Nilai Total")
-    assert total["required"] == 75.0 and total["gap"] == f"kurang {number(75.0 - score.total)}"
+    assert total["required"] == "75,00" and total["gap"] == f"kurang {number(75.0 - score.total)}"
     assert ctx["eligibility"][0]["text"] == f"Belum memenuhi syarat WBK: {len(ctx['shortfalls'])} syarat belum terpenuhi"
 
 

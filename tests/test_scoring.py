@@ -162,3 +162,12 @@ def test_to_json_is_unrounded_and_complete():
             "areas", "eligible", "shortfalls"} <= set(data)
     assert len(data["areas"]) == 6
     assert data["areas"][0]["pemenuhan_weight"] == 4.0
+
+
+def test_a_shortfall_just_under_its_minimum_shows_enough_places_to_differ():
+    from dossier.console import shortfall_text
+    from dossier.scoring import Shortfall
+
+    text = shortfall_text(Shortfall("WBK", "total", "Nilai Total", 75.0, 74.996))
+    assert text == "Nilai Total 74,996 < 75,000 (kurang 0,004)"
+    assert shortfall_text(Shortfall("WBK", "total", "Nilai Total", 75.0, 69.371)) == "Nilai Total 69,37 < 75,00 (kurang 5,63)"

@@ -17,7 +17,7 @@ import jinja2
 from dossier.config import Settings
 from dossier.model import AwardYear, Evidence
 from dossier.render import charts
-from dossier.render.format import number
+from dossier.render.format import distinct
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import QuestionScore, Shortfall, UnitScore
 
@@ -240,18 +240,12 @@ def _shortfall(s: Shortfall) -> dict:
             "required": f"berpredikat {s.required}",
             "reached": s.reached if s.reached != "-" else "belum berpredikat",
             "gap": f"harus sudah berpredikat {s.required}",
-            "numeric": False,
         }
     label = s.label
     if s.rule.startswith("area_share:"):
         label = " – ".join(s.rule.removeprefix("area_share:").split("/")[1:])
-    return {
-        "label": label,
-        "required": s.required,
-        "reached": s.reached,
-        "gap": f"kurang {number(s.gap)}",
-        "numeric": True,
-    }
+    reached, required, gap = distinct(s.reached, s.required)
+    return {"label": label, "required": required, "reached": reached, "gap": f"kurang {gap}"}
 
 
 def _eligibility(score: UnitScore) -> list[dict]:

@@ -23,6 +23,17 @@ def number(value: float | None, places: int = 2) -> str:
     return format_decimal(rounded, pattern, locale=LOCALE)
 
 
+def distinct(reached: float, required: float, places: int = 2) -> tuple[str, str, str]:
+    """Format a reached value, its minimum and the gap with enough places that they differ.
+
+    2.996 against 3.00 reads '2,996', '3,000', '0,004', never '3,00 < 3,00 (kurang 0,00)'.
+    """
+    while places < 6 and number(reached, places) == number(required, places):
+        places += 1
+    gap = max(required - reached, 0.0)
+    return number(reached, places), number(required, places), number(gap, places)
+
+
 def percent(share: float | None, places: int = 0) -> str:
     """Format a share 0..1 as a percentage: 0.6 -> '60 %'."""
     return "-" if share is None else f"{number(share * 100, places)} %"

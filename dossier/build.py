@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from dossier import __version__
 from dossier.config import Settings
 from dossier.errors import DossierError, Problem
 from dossier.model import AwardYear
-from dossier.output import Output, read_manifest, sha256, write_atomic, write_manifest
+from dossier.output import Output, read_manifest, sha256, write_atomic, write_if_changed, write_manifest
 from dossier.scoring import UnitScore, score_unit
 from dossier.workspace import Workspace
 
@@ -162,7 +163,7 @@ def build(
         fresh = {k for k in task.kinds if not force and _reusable(out_dir, PATHS[k].format(unit=task.unit), keys[k], previous)}
         for kind in sorted(fresh):
             entry = previous[PATHS[kind].format(unit=task.unit)]
-            result.reused.append(Output(**{k: v for k, v in entry.items() if k in Output.__dataclass_fields__}))
+            result.reused.append(_output(entry))
         missing = tuple(k for k in task.kinds if k not in fresh)
         if missing:
             # The packet embeds the dossier PDF: rebuild them together.
@@ -232,7 +233,10 @@ def render_task(task: Task) -> Rendered:
     """Render one task's documents; never raises, so one bad unit cannot stop the year."""
     started = time.monotonic()
     rendered = Rendered(task.unit)
-    previous = signal.signal(signal.SIGALRM, _timeout) if hasattr(signal, "SIGALRM") else None
+    # The alarm needs the main thread of a process: true in our worker processes and
+    # in-process builds, not in a Dask worker's thread (there _collect waits with a limit).
+    use_alarm = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _timeout) if use_alarm else None
     if previous is not None:
         signal.alarm(task.timeout)
     try:
@@ -364,14 +368,28 @@ def _render_all(tasks: list[Task], jobs: int | None, executor: Executor | None) 
             pending.append(pool.submit(render_task, task))
             if len(pending) >= window:
                 break
+        sent = list(tasks)
+        done = 0
         while pending:
-            yield pending.pop(0).result()
+            yield _collect(pending.pop(0), sent[done], remote=not own)
+            done += 1
             task = next(queue, None)
             if task is not None:
                 pending.append(pool.submit(render_task, task))
     finally:
         if own:
             pool.shutdown(cancel_futures=True)
+
+
+def _collect(future: Future, task: Task, remote: bool) -> Rendered:
+    """Wait for one task's result; a worker that died or a remote task past its limit is a failure, not a crash."""
+    try:
+        return future.result(timeout=task.timeout + 30 if remote else None)
+    except TimeoutError:
+        future.cancel()
+        return Rendered(task.unit, error=f"stopped after {task.timeout} s (the per-document time limit)")
+    except Exception as exc:  # e.g. BrokenProcessPool when the system killed a worker for memory
+        return Rendered(task.unit, error=f"the worker rendering it stopped ({type(exc).__name__}: {exc})")
 
 
 # --- incremental builds ---------------------------------------------------------------------
@@ -384,9 +402,10 @@ class _Dependencies:
         self.award_year = award_year
         common = {
             "tool": __version__,
-            "edition": _files_digest([edition.source, edition.source.parent / edition.source.with_suffix(".csv").name]),
-            "settings": repr(ws.settings),
-            "logo": _files_digest([ws.settings.logo] if ws.settings.logo else []),
+            "edition": _files_digest((p.name, p) for p in sorted(edition.source.parent.glob(edition.source.stem + ".*"))),
+            # Paths are left out of every key, so a moved or copied workspace keeps its outputs.
+            "settings": repr(dataclasses.replace(ws.settings, logo=None, source=None)),
+            "logo": _files_digest([("logo", ws.settings.logo)] if ws.settings.logo else []),
             "award": repr(award_year.award),
         }
         self.common = _digest(common)
@@ -395,16 +414,19 @@ class _Dependencies:
     def unit_key(self, kind: str, score: UnitScore) -> str:
         code = score.unit.code
         lke = self.award_year.lke.get(code)
-        evidence = sorted(
-            {e.path for a in (lke.answers.values() if lke else ()) for e in a.evidence if e.path and e.present}
-        )
+        answers = lke.answers.values() if lke else ()
+        evidence = {e.entry: e.path for a in answers for e in a.evidence if e.path and e.present}
         return _digest(
             {
                 "common": self.common,
                 "kind": kind,
                 "unit": repr(score.unit),
-                "answers": repr(sorted(lke.answers.items())) if lke else "",
-                "evidence": _files_digest(evidence) if kind == "packet-pdf" else "",
+                "answers": [
+                    (a.code, a.choice, sorted((a.counts or {}).items()), a.index, a.note,
+                     [(e.entry, e.url, e.present, e.problem) for e in a.evidence])
+                    for a in sorted(answers, key=lambda a: a.code)
+                ],
+                "evidence": _files_digest(sorted(evidence.items())) if kind == "packet-pdf" else "",
                 "templates": self.templates.for_kind(kind),
             }
         )
@@ -438,14 +460,17 @@ class _TemplateDigests:
         from dossier.render.templates import default_templates_dir
 
         self.dirs = [d for d in (workspace_templates, default_templates_dir()) if d]
-        self.static = _files_digest(sorted(p for d in self.dirs for p in (d / "static").rglob("*") if p.is_file()))
+        self.static = _files_digest(
+            sorted((str(p.relative_to(d)), p) for d in self.dirs for p in (d / "static").rglob("*") if p.is_file())
+        )
         self.cache: dict[str, str] = {}
 
     def for_kind(self, kind: str) -> str:
         if kind not in self.cache:
             names = self._closure(self.ROOTS.get(kind, []))
             files = [self._find(n) for n in sorted(names)]
-            self.cache[kind] = _digest({"static": self.static, "files": _files_digest([f for f in files if f])})
+            found = [(name, path) for name, path in zip(sorted(names), files) if path]
+            self.cache[kind] = _digest({"static": self.static, "files": _files_digest(found)})
         return self.cache[kind]
 
     def _find(self, name: str) -> Path | None:
@@ -473,10 +498,11 @@ def _digest(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _files_digest(paths: list[Path]) -> str:
+def _files_digest(files) -> str:
+    """A digest of (name, path) pairs: the names as given and the files' contents."""
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path).encode())
+    for name, path in files:
+        digest.update(name.encode() + b"\0")
         try:
             with open(path, "rb") as handle:
                 for block in iter(lambda: handle.read(1 << 20), b""):
@@ -489,7 +515,12 @@ def _files_digest(paths: list[Path]) -> str:
 def _read_cache(out_dir: Path) -> dict[str, dict]:
     """The previous build's entries by path (with key, size and mtime), or nothing."""
     data = read_manifest(out_dir / CACHE)
-    return {e["path"]: e for e in data["files"] if isinstance(e, dict) and "path" in e} if data else {}
+    fields = {"path": str, "kind": str, "bytes": int, "sha256": str, "key": str, "mtime_ns": int}
+    return {
+        e["path"]: e
+        for e in (data["files"] if data else [])
+        if isinstance(e, dict) and all(isinstance(e.get(k), t) for k, t in fields.items())
+    }
 
 
 def _reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bool:
@@ -504,13 +535,19 @@ def _reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> b
     return stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns")
 
 
+def _output(entry: dict) -> Output:
+    """An output recorded by the last build, as this build reports it."""
+    fields = {k: v for k, v in entry.items() if k in Output.__dataclass_fields__}
+    return Output(**{**fields, "unit": fields.get("unit") or ""})
+
+
 def _write_manifest(out_dir: Path, year: int, edition: str, result: BuildResult, previous: dict[str, dict]) -> None:
     """Write manifest.json (what is in the build folder) and the cache (how to reuse it)."""
     current = {o.path: o for o in result.reused + result.built}
     # Outputs of units not part of this build stay listed while their files are intact.
     for rel, entry in previous.items():
         if rel not in current and (out_dir / rel).is_file() and _reusable(out_dir, rel, entry.get("key"), previous):
-            current[rel] = Output(**{k: v for k, v in entry.items() if k in Output.__dataclass_fields__})
+            current[rel] = _output(entry)
     entries = list(current.values())
     extra = {"edition": edition, "tool": __version__}
     manifest = [dataclasses.replace(e, key="") for e in entries]
@@ -519,4 +556,4 @@ def _write_manifest(out_dir: Path, year: int, edition: str, result: BuildResult,
     for e in entries:
         stat = (out_dir / e.path).stat()
         cache.append({**e.to_json(), "mtime_ns": stat.st_mtime_ns})
-    write_atomic(out_dir / CACHE, (json.dumps({"files": cache}, indent=1) + "\n").encode())
+    write_if_changed(out_dir / CACHE, (json.dumps({"files": cache}, indent=1) + "\n").encode())

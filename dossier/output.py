@@ -70,7 +70,17 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_manifest(path: Path, year: int, entries: list[Output], extra: dict | None = None) -> None:
     """Write manifest.json atomically, entries sorted by path."""
     data = {"year": year, **(extra or {}), "files": [e.to_json() for e in sorted(entries, key=lambda e: e.path)]}
-    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_if_changed(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Write atomically, unless the file already holds exactly these bytes (then leave it untouched)."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
 
 
 def read_manifest(path: Path) -> dict | None:

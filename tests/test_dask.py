@@ -1,0 +1,88 @@
+"""Rendering on a Dask cluster (`--executor dask://HOST:PORT`) gives the same bytes as a local build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dossier.build import build, remote_executor
+from dossier.cli import cli
+from dossier.errors import DossierError
+from dossier.workspace import Workspace
+from tests.conftest import REPO, SAMPLE_YEAR
+
+distributed = pytest.importorskip(
+    "distributed", reason="distributed is not installed (the optional extra: pip install 'dossier[dask]')"
+)
+
+# One unit (the one with the fewest evidence files) plus the year-level documents keeps the file fast
+# while still sending several tasks to both workers.
+UNIT = "BD02"
+
+# Dask runs tasks in worker threads, where signal.signal raises: render_task must not use
+# SIGALRM there (it did, and every Dask build failed at once).
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as local, distributed.Client(local) as client:
+        yield local, client
+
+
+def _workspace(root: Path) -> Workspace:
+    shutil.copytree(REPO / "inputs", root / "inputs")
+    return Workspace(root)
+
+
+def _hashes(ws: Workspace) -> dict[str, str]:
+    manifest = json.loads((ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    return {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory) -> Workspace:
+    """The unit and the year-level documents built in local worker processes."""
+    ws = _workspace(tmp_path_factory.mktemp("local"))
+    result = build(ws, SAMPLE_YEAR, units=[UNIT], jobs=2)
+    assert result.ok, result.failed
+    return ws
+
+
+def test_dask_build_is_byte_identical_to_local(cluster, local, tmp_path):
+    _, client = cluster
+    ws = _workspace(tmp_path)
+    result = build(ws, SAMPLE_YEAR, units=[UNIT], executor=client.get_executor())
+    assert result.ok, result.failed
+    remote, here = _hashes(ws), _hashes(local)
+    kinds = {o.kind for o in result.built}
+    assert kinds == {"dossier-pdf", "packet-pdf", "dossier-docx", "recap-pdf", "recap-xlsx", "release-pdf", "release-docx"}
+    assert remote == here
+    # The sha256 in the manifest is of the file on disk, not only of what the worker sent.
+    for rel in remote:
+        assert (ws.build_dir(SAMPLE_YEAR) / rel).read_bytes() == (local.build_dir(SAMPLE_YEAR) / rel).read_bytes(), rel
+
+
+def test_cli_executor_dask_address(cluster, local, tmp_path):
+    scheduler, _ = cluster
+    port = scheduler.scheduler_address.rsplit(":", 1)[1]
+    ws = _workspace(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["-C", str(ws.root), "build", "--unit", UNIT, "--format", "docx", "--executor", f"dask://127.0.0.1:{port}"]
+    )
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == 0, result.output
+    rel = f"dossier/{UNIT}.docx"
+    assert _hashes(ws) == {rel: _hashes(local)[rel]}
+
+
+def test_executor_address_must_be_dask_url():
+    with pytest.raises(DossierError, match=r"expected dask://HOST:PORT"):
+        with remote_executor("tcp://127.0.0.1:8786"):
+            pass

@@ -1,0 +1,160 @@
+"""Incremental builds: an output is kept exactly when nothing it depends on changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dossier.build import CACHE, build
+from dossier.render.templates import default_templates_dir
+from dossier.workbooks import LKE_COLUMNS, LKE_HEADER_ROW
+from dossier.workspace import Workspace
+from tests.conftest import REPO, SAMPLE_YEAR
+
+# Two units (the one with the fewest evidence files, and one more) and the year-level documents:
+# enough to see which unit is rebuilt, fast enough to build once per module.
+CHANGED, OTHER = "BD02", "UPT02"
+UNITS = [CHANGED, OTHER]
+UNIT_KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf"}
+YEAR_KINDS = {"recap-pdf", "recap-xlsx", "release-pdf", "release-docx"}
+ALL = {(u, k) for u in UNITS for k in UNIT_KINDS} | {("", k) for k in YEAR_KINDS}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    """The sample year's two units and the year-level documents, built once, and a pristine copy of it."""
+    root = tmp_path_factory.mktemp("incremental")
+    ws = root / "ws"
+    shutil.copytree(REPO / "inputs", ws / "inputs")
+    result = build(Workspace(ws), SAMPLE_YEAR, units=UNITS, jobs=2)
+    assert result.ok, result.failed
+    assert {(o.unit, o.kind) for o in result.built} == ALL
+    shutil.copytree(ws, root / "pristine")  # copy2: the mtimes the cache recorded are kept
+    return ws, root / "pristine"
+
+
+@pytest.fixture
+def ws(built: tuple[Path, Path]) -> Workspace:
+    """The built workspace, restored from the pristine copy at the same path (keys hold absolute paths)."""
+    root, pristine = built
+    shutil.rmtree(root)
+    shutil.copytree(pristine, root)
+    return Workspace(root)
+
+
+def rebuild(ws: Workspace, **options):
+    result = build(ws, SAMPLE_YEAR, units=UNITS, jobs=2, **options)
+    assert result.ok, result.failed
+    # A reused year-level output comes back from the cache with unit None, a built one with "".
+    return {(o.unit or "", o.kind) for o in result.built}, {(o.unit or "", o.kind) for o in result.reused}
+
+
+def mtimes(ws: Workspace) -> dict[str, int]:
+    out = ws.build_dir(SAMPLE_YEAR)
+    # manifest.json and the cache are rewritten by every build; the documents must not be.
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*")
+            if p.is_file() and p.name not in (CACHE, "manifest.json")}
+
+
+def change_answer(lke: Path, code: str) -> None:
+    """Flip one Ya/Tidak answer in sheet LKE and save the workbook, as a unit correcting its LKE would."""
+    columns = list(LKE_COLUMNS)
+    wb = load_workbook(lke)
+    sheet = wb["LKE"]
+    for row in range(LKE_HEADER_ROW + 1, sheet.max_row + 1):
+        if sheet.cell(row, columns.index("Kode") + 1).value == code:
+            cell = sheet.cell(row, columns.index("Jawaban") + 1)
+            cell.value = {"Ya": "Tidak", "Tidak": "Ya"}[cell.value]
+            wb.save(lke)
+            return
+    raise AssertionError(f"{lke}: no row {code}")
+
+
+def lke_of(ws: Workspace, code: str) -> Path:
+    for path in (ws.inputs(SAMPLE_YEAR) / "lke").glob("*.xlsx"):
+        if load_workbook(path, read_only=True)["LKE"]["C3"].value == code:
+            return path
+    raise AssertionError(f"no LKE workbook for {code}")
+
+
+def test_no_change_reuses_every_output_and_touches_no_file(ws):
+    before = mtimes(ws)
+    manifest = (ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_bytes()
+    built, reused = rebuild(ws)
+    assert built == set()
+    assert reused == ALL
+    assert len(before) == len(ALL)
+    assert mtimes(ws) == before
+    assert (ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_bytes() == manifest
+
+
+def test_one_changed_lke_rebuilds_that_unit_and_the_year_documents(ws):
+    change_answer(lke_of(ws, CHANGED), "PPA1A")
+    built, reused = rebuild(ws)
+    assert built == {(CHANGED, k) for k in UNIT_KINDS} | {("", k) for k in YEAR_KINDS}
+    assert reused == {(OTHER, k) for k in UNIT_KINDS}
+
+
+def test_changed_release_template_rebuilds_only_the_release(ws):
+    templates = ws.root / "templates"
+    templates.mkdir()
+    text = (default_templates_dir() / "release.html").read_text(encoding="utf-8")
+    (templates / "release.html").write_text(text + "\n{# edited by the secretariat #}\n", encoding="utf-8")
+    built, reused = rebuild(ws)
+    assert built == {("", "release-pdf"), ("", "release-docx")}
+    assert reused == ALL - built
+
+
+def test_force_rebuilds_everything(ws):
+    # DOCX and XLSX only: --force takes the same path for every kind, and PDFs are the slow ones.
+    built, reused = rebuild(ws, force=True, formats=("docx", "xlsx"))
+    assert built == {(u, "dossier-docx") for u in UNITS} | {("", "release-docx"), ("", "recap-xlsx")}
+    assert reused == set()
+
+
+def test_deleted_output_is_rebuilt(ws):
+    (ws.build_dir(SAMPLE_YEAR) / f"dossier/{OTHER}.docx").unlink()
+    built, reused = rebuild(ws)
+    assert built == {(OTHER, "dossier-docx")}
+    assert reused == ALL - built
+    assert (ws.build_dir(SAMPLE_YEAR) / f"dossier/{OTHER}.docx").is_file()
+
+
+def test_corrupted_output_is_rebuilt(ws):
+    path = ws.build_dir(SAMPLE_YEAR) / "rilis.docx"
+    good = path.read_bytes()
+    stat = path.stat()
+    path.write_bytes(good[:100] + bytes(b ^ 0xFF for b in good[100:200]) + good[200:])  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    built, reused = rebuild(ws)
+    assert built == {("", "release-docx")}
+    assert reused == ALL - built
+    assert path.read_bytes() == good
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"", b'{"files": [{"path": "rilis.docx", "ke', b"[1, 2, 3]", b'{"files": {"rilis.docx": 1}}',
+     b'{"files": [7, "x", {"path": 3}, {"path": "rilis.docx", "key": null}]}',
+     b"\xff\xfe\x00garbled"],
+    ids=["empty", "truncated", "list", "files-not-list", "bad-entries", "not-utf8"],
+)
+def test_unreadable_cache_means_a_full_rebuild(ws, garbage):
+    (ws.build_dir(SAMPLE_YEAR) / CACHE).write_bytes(garbage)
+    # DOCX and XLSX only keep this fast; a cache that cannot be read is ignored whatever the kind.
+    built, reused = rebuild(ws, formats=("docx", "xlsx"))
+    assert built == {(u, "dossier-docx") for u in UNITS} | {("", "release-docx"), ("", "recap-xlsx")}
+    assert reused == set()
+    # The next build reads the cache it just wrote.
+    assert rebuild(ws, formats=("docx", "xlsx"))[0] == set()
+
+
+def test_moved_workspace_reuses_outputs(built, tmp_path):
+    shutil.copytree(built[1], tmp_path / "moved")
+    # DOCX and XLSX only keep this fast; every unit-level key holds the same paths.
+    built_now, _ = rebuild(Workspace(tmp_path / "moved"), formats=("docx", "xlsx"))
+    assert built_now == set()

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -124,8 +125,32 @@ def build(
 ) -> BuildResult:
     """Build the documents of one award year into build/<year>/."""
     started = time.monotonic()
-    award_year = ws.load(year)
+    out_dir = ws.build_dir(year)
+    for leftover in out_dir.rglob(".*.part"):  # temporary files of a build that was killed
+        leftover.unlink(missing_ok=True)
+    cache = _read_cache(out_dir)
+    previous = cache["files"]
     edition = ws.edition(year)
+    fingerprint = _fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents])
+    if not force and fingerprint == cache["fingerprint"] and all(_intact(out_dir, e) for e in previous.values()):
+        # Nothing the last (successful) build read has changed: skip reading the workbooks too.
+        result = BuildResult(year, reused=[_output(e) for e in previous.values()])
+        if progress:
+            progress.start(0, len(result.reused))
+        result.seconds = time.monotonic() - started
+        return result
+    jobs = jobs or os.cpu_count() or 1
+    with _local_pool(jobs) as pool:
+        award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map)
+        return _build_loaded(ws, award_year, edition, out_dir, previous, fingerprint, started, pool=executor or pool,
+                             units=units, formats=formats, year_documents=year_documents,
+                             unit_documents=unit_documents, force=force, timeout=timeout, progress=progress)
+
+
+def _build_loaded(ws, award_year, edition, out_dir, previous, fingerprint, started, *, pool, units, formats,
+                  year_documents, unit_documents, force, timeout, progress) -> BuildResult:
+    """Score, plan, render and write, once the award year has been read."""
+    year = award_year.year
     result = BuildResult(year, problems=list(award_year.problems))
     unknown = [c for c in units or [] if c not in {u.code for u in award_year.units}]
     if unknown:
@@ -136,10 +161,6 @@ def build(
     blocked = _blocked_units(award_year)
     scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
     created = build_timestamp(year)
-    out_dir = ws.build_dir(year)
-    for leftover in out_dir.rglob(".*.part"):  # temporary files of a build that was killed
-        leftover.unlink(missing_ok=True)
-    previous = _read_cache(out_dir)
     depends = _Dependencies(ws, year, award_year, edition)
 
     tasks: list[tuple[Task, dict[str, str]]] = []
@@ -173,7 +194,7 @@ def build(
 
     if progress:
         progress.start(len(todo), len(result.reused))
-    for (task, keys), rendered in zip(todo, _render_all([t for t, _ in todo], jobs, executor)):
+    for (task, keys), rendered in zip(todo, _render_all([t for t, _ in todo], pool)):
         result.problems.extend(rendered.problems)
         label = task.unit or "recap/release"
         if rendered.error:
@@ -186,7 +207,11 @@ def build(
         if progress:
             progress.done(label, rendered)
 
-    _write_manifest(out_dir, year, edition.name, result, previous)
+    from dossier.archive import source_hash  # the archive checks the build was made from today's inputs
+
+    clean = result.ok and not award_year.errors
+    extra = {"edition": edition.name, "tool": __version__, "source_hash": source_hash(award_year.inputs)}
+    _write_manifest(out_dir, year, extra, result, previous, fingerprint if clean else "")
     result.seconds = time.monotonic() - started
     return result
 
@@ -348,37 +373,42 @@ def remote_executor(address: str | None) -> Iterator[Executor | None]:
         client.close()
 
 
-def _render_all(tasks: list[Task], jobs: int | None, executor: Executor | None) -> Iterator[Rendered]:
-    """Render tasks in order, in worker processes when there is more than one job.
+@contextmanager
+def _local_pool(jobs: int) -> Iterator[Executor | None]:
+    """Worker processes for reading and rendering, or None to do it all in this process."""
+    if jobs <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _render_all(tasks: list[Task], pool: Executor | None) -> Iterator[Rendered]:
+    """Render tasks in order, in the pool when there is one and more than one task.
 
     At most two tasks per worker are in flight, so memory does not grow with the
     number of units: each result is written and dropped before more are sent.
     """
-    jobs = jobs or os.cpu_count() or 1
-    if executor is None and (jobs == 1 or len(tasks) <= 1):
+    if pool is None or len(tasks) <= 1:
         yield from map(render_task, tasks)
         return
-    own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=jobs)
-    try:
-        window = max(2, 2 * jobs)
-        pending: list[Future] = []
-        queue = iter(tasks)
-        for task in queue:
-            pending.append(pool.submit(render_task, task))
-            if len(pending) >= window:
-                break
-        sent = list(tasks)
-        done = 0
-        while pending:
-            yield _collect(pending.pop(0), sent[done], remote=not own)
-            done += 1
-            task = next(queue, None)
-            if task is not None:
-                pending.append(pool.submit(render_task, task))
-    finally:
-        if own:
-            pool.shutdown(cancel_futures=True)
+    remote = not isinstance(pool, ProcessPoolExecutor)
+    window = 2 * max(2, getattr(pool, "_max_workers", 2))
+    pending: list[tuple[Future, Task]] = []
+    queue = iter(tasks)
+    for task in queue:
+        pending.append((pool.submit(render_task, task), task))
+        if len(pending) >= window:
+            break
+    while pending:
+        future, task = pending.pop(0)
+        yield _collect(future, task, remote)
+        task = next(queue, None)
+        if task is not None:
+            pending.append((pool.submit(render_task, task), task))
 
 
 def _collect(future: Future, task: Task, remote: bool) -> Rendered:
@@ -512,27 +542,52 @@ def _files_digest(files) -> str:
     return digest.hexdigest()
 
 
-def _read_cache(out_dir: Path) -> dict[str, dict]:
-    """The previous build's entries by path (with key, size and mtime), or nothing."""
+def _read_cache(out_dir: Path) -> dict:
+    """The last build's fingerprint and its entries by path (with key, size and mtime); empty if unreadable."""
     data = read_manifest(out_dir / CACHE)
     fields = {"path": str, "kind": str, "bytes": int, "sha256": str, "key": str, "mtime_ns": int}
-    return {
+    files = {
         e["path"]: e
         for e in (data["files"] if data else [])
         if isinstance(e, dict) and all(isinstance(e.get(k), t) for k, t in fields.items())
     }
+    fingerprint = data.get("fingerprint") if data else None
+    return {"files": files, "fingerprint": fingerprint if isinstance(fingerprint, str) and fingerprint else None}
+
+
+def _intact(out_dir: Path, entry: dict) -> bool:
+    """The file is exactly the one the last build wrote (same size and modification time)."""
+    try:
+        stat = (out_dir / entry["path"]).stat()
+    except OSError:
+        return False
+    return stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns")
 
 
 def _reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bool:
     """Keep a file only when its key matches and it is exactly the file the last build wrote."""
     entry = previous.get(rel)
-    if not entry or entry.get("key") != key:
-        return False
-    try:
-        stat = (out_dir / rel).stat()
-    except OSError:
-        return False
-    return stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns")
+    return bool(entry) and entry.get("key") == key and _intact(out_dir, entry)
+
+
+def _fingerprint(ws: Workspace, year: int, edition, options: list) -> str:
+    """A digest of the size and time of every file a build reads, and of its options.
+
+    Equal to the last successful build's: nothing changed, and the build can skip even
+    reading the workbooks. Any doubt (a touched file) falls back to the full check by keys.
+    """
+    from dossier.render.templates import default_templates_dir
+
+    folders = [ws.inputs(year), ws.root / "rules", ws.root / "templates", default_templates_dir(), edition.source.parent]
+    stats = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                stat = path.stat()
+                stats.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
+    settings = ws.root / "dossier.toml"
+    stats.append(("dossier.toml", settings.stat().st_mtime_ns if settings.exists() else 0))
+    return _digest({"tool": __version__, "options": repr(options), "files": stats, "folders": [str(f) for f in folders]})
 
 
 def _output(entry: dict) -> Output:
@@ -541,19 +596,21 @@ def _output(entry: dict) -> Output:
     return Output(**{**fields, "unit": fields.get("unit") or ""})
 
 
-def _write_manifest(out_dir: Path, year: int, edition: str, result: BuildResult, previous: dict[str, dict]) -> None:
+def _write_manifest(
+    out_dir: Path, year: int, extra: dict, result: BuildResult, previous: dict[str, dict], fingerprint: str
+) -> None:
     """Write manifest.json (what is in the build folder) and the cache (how to reuse it)."""
     current = {o.path: o for o in result.reused + result.built}
     # Outputs of units not part of this build stay listed while their files are intact.
     for rel, entry in previous.items():
-        if rel not in current and (out_dir / rel).is_file() and _reusable(out_dir, rel, entry.get("key"), previous):
+        if rel not in current and _intact(out_dir, entry):
             current[rel] = _output(entry)
     entries = list(current.values())
-    extra = {"edition": edition, "tool": __version__}
     manifest = [dataclasses.replace(e, key="") for e in entries]
     write_manifest(out_dir / "manifest.json", year, manifest, extra)
     cache = []
     for e in entries:
         stat = (out_dir / e.path).stat()
         cache.append({**e.to_json(), "mtime_ns": stat.st_mtime_ns})
-    write_if_changed(out_dir / CACHE, (json.dumps({"files": cache}, indent=1) + "\n").encode())
+    data = {"fingerprint": fingerprint, "files": cache}
+    write_if_changed(out_dir / CACHE, (json.dumps(data, indent=1) + "\n").encode())

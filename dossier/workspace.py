@@ -66,11 +66,11 @@ class Workspace:
         """The LKE edition that scores `year` (workspace rules/ first, then the built-in ones)."""
         return load_edition(self.settings.edition_for(year), (self.root / "rules",))
 
-    def load(self, year: int) -> AwardYear:
+    def load(self, year: int, *, mapper=map) -> AwardYear:
         """Read the register, every LKE workbook and the evidence of one award year."""
         from dossier.readers import read_award_year
 
-        return read_award_year(self.inputs(year), year, self.edition(year))
+        return read_award_year(self.inputs(year), year, self.edition(year), mapper=mapper)
 
 
 HOWTO = """\

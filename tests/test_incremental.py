@@ -158,3 +158,30 @@ def test_moved_workspace_reuses_outputs(built, tmp_path):
     # DOCX and XLSX only keep this fast; every unit-level key holds the same paths.
     built_now, _ = rebuild(Workspace(tmp_path / "moved"), formats=("docx", "xlsx"))
     assert built_now == set()
+
+
+def test_no_change_rebuild_does_not_even_read_the_workbooks(ws, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the workbooks were read although nothing changed")
+
+    monkeypatch.setattr(Workspace, "load", refuse)
+    built_now, reused = rebuild(ws)
+    assert built_now == set() and reused == ALL
+
+
+def test_a_touched_input_falls_back_to_the_keys(ws):
+    # Saved again without a change: the fingerprint differs, the keys do not, nothing is rebuilt.
+    lke = lke_of(ws, OTHER)
+    os.utime(lke, ns=(lke.stat().st_atime_ns, lke.stat().st_mtime_ns + 10**9))
+    built_now, reused = rebuild(ws)
+    assert built_now == set() and reused == ALL
+
+
+def test_a_failed_build_is_not_taken_as_up_to_date(ws):
+    templates = Path(ws.root) / "templates"
+    templates.mkdir()
+    (templates / "release.html").write_text("{{ no_such_name }}")
+    result = build(ws, SAMPLE_YEAR, units=UNITS, jobs=2)
+    assert not result.ok
+    again = build(ws, SAMPLE_YEAR, units=UNITS, jobs=2)
+    assert not again.ok, "the second build must try (and fail) again, not report the year as up to date"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dossier.errors import Problem, WorkspaceError
 from dossier.model import AwardYear, Lke
-from dossier.readers.lke import read_lke
+from dossier.readers.lke import LkeRead, read_lke
 from dossier.readers.register import read_register
 from dossier.rules import Edition
 
@@ -24,8 +24,17 @@ OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
 __all__ = ["read_award_year", "read_lke", "read_register"]
 
 
-def read_award_year(inputs: Path, year: int, edition: Edition) -> AwardYear:
-    """Read `inputs/<year>`: the register, every LKE workbook and its evidence; collect every problem."""
+def _read_lke(job: tuple) -> LkeRead:
+    """Read one LKE workbook; a module-level function so worker processes can run it."""
+    return read_lke(*job)
+
+
+def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map) -> AwardYear:
+    """Read `inputs/<year>`: the register, every LKE workbook and its evidence; collect every problem.
+
+    `mapper` reads the LKE workbooks (a process pool's `map` reads them in parallel); results
+    come back in order, so problems are listed the same way whatever reads them.
+    """
     register_path = inputs / REGISTER
     if not register_path.is_file():
         raise WorkspaceError(
@@ -37,9 +46,9 @@ def read_award_year(inputs: Path, year: int, edition: Edition) -> AwardYear:
     units = {u.code.upper(): u for u in register.units}
     known = ", ".join(u.code for u in register.units) or "none"
     found: dict[str, Lke] = {}
-    for path in lke_files(inputs / "lke", problems):
-        rel = path.relative_to(inputs).as_posix()
-        result = read_lke(path, rel, edition, inputs / "bukti")
+    paths = lke_files(inputs / "lke", problems)
+    jobs = [(path, path.relative_to(inputs).as_posix(), edition, inputs / "bukti") for path in paths]
+    for result in mapper(_read_lke, jobs):
         problems.extend(result.problems)
         lke = result.lke
         if lke is None:

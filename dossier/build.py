@@ -20,14 +20,22 @@ from contextlib import contextmanager
 from functools import partial
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from dossier import __version__
 from dossier.config import Settings
 from dossier.errors import DossierError, Problem
 from dossier.model import AwardYear
-from dossier.output import Output, read_manifest, sha256, write_atomic, write_if_changed, write_manifest
+from dossier.output import (
+    Output,
+    build_timestamp,
+    read_manifest,
+    sha256,
+    write_atomic,
+    write_if_changed,
+    write_manifest,
+)
 from dossier.scoring import UnitScore, score_unit
 from dossier.workspace import Workspace
 
@@ -99,14 +107,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not self.failed
-
-
-def build_timestamp(year: int) -> datetime:
-    """The date stamped into every output: SOURCE_DATE_EPOCH, else 1 January of the award year."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime(year, 1, 1, tzinfo=timezone.utc)
 
 
 def build(

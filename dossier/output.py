@@ -7,9 +7,21 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from dossier.errors import RenderError
+
+
+def build_timestamp(year: int) -> datetime:
+    """The date stamped into every output: SOURCE_DATE_EPOCH, else 1 January of the award year (UTC).
+
+    Never the clock, so the same inputs give the same bytes on any day.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime(year, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)

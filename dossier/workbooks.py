@@ -9,11 +9,10 @@ timestamps come from the award year (or SOURCE_DATE_EPOCH), never the clock.
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -448,11 +447,10 @@ def _guide_sheet(ws: Worksheet, edition: Edition) -> None:
 
 
 def package_time(year: int) -> datetime:
-    """The timestamp stamped into saved packages: SOURCE_DATE_EPOCH if set, else 1 January of `year`."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
-    return datetime(year, 1, 1)
+    """The timestamp stamped into saved packages (naive, as zip and openpyxl want it)."""
+    from dossier.output import build_timestamp
+
+    return build_timestamp(year).replace(tzinfo=None)
 
 
 def save_workbook(wb: Workbook, path: Path, year: int) -> None:

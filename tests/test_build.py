@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
@@ -10,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import docx as python_docx
-import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 

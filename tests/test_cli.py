@@ -69,7 +69,7 @@ def test_validate_reports_every_problem_and_fails(sample):
     result = run("-C", str(sample), "validate")
     assert result.exit_code == 1
     assert "lke/rusak.xlsx" in result.output
-    assert f"answer 'F' for PPA1B" in result.output
+    assert "answer 'F' for PPA1B" in result.output
     assert "Traceback" not in result.output
 
 

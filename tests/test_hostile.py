@@ -26,7 +26,6 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from dossier.cli import cli
-from tests.conftest import needs
 from tests.workbook_factory import YEAR, write_year
 
 LKE = "lke/LKE BP01.xlsx"

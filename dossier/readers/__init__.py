@@ -48,7 +48,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map) ->
     found: dict[str, Lke] = {}
     paths = lke_files(inputs / "lke", problems)
     jobs = [(path, path.relative_to(inputs).as_posix(), edition, inputs / "bukti") for path in paths]
-    for result in mapper(_read_lke, jobs):
+    for (_, rel, _, _), result in zip(jobs, mapper(_read_lke, jobs)):
         problems.extend(result.problems)
         lke = result.lke
         if lke is None:

@@ -120,14 +120,15 @@ def _unit_tasks(root: Path):
 
 def phase_pdfonly(root: Path, jobs: int) -> dict:
     """The build's dossier-PDF part alone: its tasks through its own pool (context, Jinja, WeasyPrint, page count)."""
-    from dossier.build import _render_all
+    from dossier.build import _local_pool, _render_all
 
     _, _, _, tasks = _unit_tasks(root)
     started = time.perf_counter()
     pages, failed = 0, 0
-    for rendered in _render_all(tasks, jobs, None):
-        failed += bool(rendered.error)
-        pages += sum(p or 0 for _, p in rendered.files.values())
+    with _local_pool(jobs) as pool:
+        for rendered in _render_all(tasks, pool):
+            failed += bool(rendered.error)
+            pages += sum(p or 0 for _, p in rendered.files.values())
     return {"wall_s": time.perf_counter() - started, "pages": pages, "failed": failed, "documents": len(tasks)}
 
 

@@ -141,7 +141,7 @@ def build(
         return result
     jobs = jobs or os.cpu_count() or 1
     with _local_pool(jobs) as pool:
-        award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map)
+        award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map, cache=not force)
         return _build_loaded(ws, award_year, edition, out_dir, previous, fingerprint, started, pool=executor or pool,
                              units=units, formats=formats, year_documents=year_documents,
                              unit_documents=unit_documents, force=force, timeout=timeout, progress=progress)

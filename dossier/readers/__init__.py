@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dossier.errors import Problem, WorkspaceError
 from dossier.model import AwardYear, Lke
+from dossier.readers.cache import LkeCache
 from dossier.readers.lke import LkeRead, read_lke
 from dossier.readers.register import read_register
 from dossier.rules import Edition
@@ -29,11 +30,12 @@ def _read_lke(job: tuple) -> LkeRead:
     return read_lke(*job)
 
 
-def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map) -> AwardYear:
+def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, cache: Path | None = None) -> AwardYear:
     """Read `inputs/<year>`: the register, every LKE workbook and its evidence; collect every problem.
 
     `mapper` reads the LKE workbooks (a process pool's `map` reads them in parallel); results
-    come back in order, so problems are listed the same way whatever reads them.
+    come back in order, so problems are listed the same way whatever reads them. With
+    `cache` (a file), workbooks unchanged since the last read are not read again.
     """
     register_path = inputs / REGISTER
     if not register_path.is_file():
@@ -48,7 +50,16 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map) ->
     found: dict[str, Lke] = {}
     paths = lke_files(inputs / "lke", problems)
     jobs = [(path, path.relative_to(inputs).as_posix(), edition, inputs / "bukti") for path in paths]
-    for (_, rel, _, _), result in zip(jobs, mapper(_read_lke, jobs)):
+    remembered = LkeCache(cache, edition.name, inputs / "bukti") if cache else None
+    results = {job[1]: remembered.get(job[1], job[0]) for job in jobs} if remembered else {}
+    unread = [job for job in jobs if results.get(job[1]) is None]
+    for job, result in zip(unread, mapper(_read_lke, unread)):
+        results[job[1]] = result
+        if remembered:
+            remembered.put(job[1], job[0], result)
+    if remembered:
+        remembered.save()
+    for rel, result in ((job[1], results[job[1]]) for job in jobs):
         problems.extend(result.problems)
         lke = result.lke
         if lke is None:

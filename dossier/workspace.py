@@ -72,8 +72,9 @@ class Workspace:
         With `cache`, workbooks unchanged since the last build are not read again.
         """
         from dossier.readers import read_award_year
+        from dossier.readers.cache import FILENAME
 
-        remembered = self.build_dir(year) / ".lke-cache.json" if cache else None
+        remembered = self.build_dir(year) / FILENAME if cache else None
         return read_award_year(self.inputs(year), year, self.edition(year), mapper=mapper, cache=remembered)
 
 

@@ -17,6 +17,7 @@ from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
 
 FORMAT = "dossier-lke-cache/1"
+FILENAME = ".lke-cache.json"  # in build/<year>/
 
 
 class LkeCache:

@@ -27,6 +27,8 @@ from dossier import __version__
 from dossier.config import Settings
 from dossier.errors import DossierError, Problem
 from dossier.model import AwardYear
+from dossier.readers.cache import FILENAME as LKE_CACHE
+from dossier.readers.cache import LkeCache
 from dossier.output import (
     Output,
     build_timestamp,
@@ -140,14 +142,15 @@ def build(
         result.seconds = time.monotonic() - started
         return result
     jobs = jobs or os.cpu_count() or 1
+    remembered = None if force else LkeCache(out_dir / LKE_CACHE, edition.name, ws.inputs(year) / "bukti")
     with _local_pool(jobs) as pool:
-        award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map, cache=not force)
-        return _build_loaded(ws, award_year, edition, out_dir, previous, fingerprint, started, pool=executor or pool,
+        award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map, cache=remembered)
+        return _build_loaded(remembered, ws, award_year, edition, out_dir, previous, fingerprint, started, pool=executor or pool,
                              units=units, formats=formats, year_documents=year_documents,
                              unit_documents=unit_documents, force=force, timeout=timeout, progress=progress)
 
 
-def _build_loaded(ws, award_year, edition, out_dir, previous, fingerprint, started, *, pool, units, formats,
+def _build_loaded(remembered, ws, award_year, edition, out_dir, previous, fingerprint, started, *, pool, units, formats,
                   year_documents, unit_documents, force, timeout, progress) -> BuildResult:
     """Score, plan, render and write, once the award year has been read."""
     year = award_year.year
@@ -158,6 +161,8 @@ def _build_loaded(ws, award_year, edition, out_dir, previous, fingerprint, start
         raise DossierError(
             f"inputs/{year}/nominasi.xlsx: no unit with code {', '.join(unknown)} in sheet Unit (codes: {known})."
         )
+    if remembered:
+        remembered.save()
     blocked = _blocked_units(award_year)
     scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
     created = build_timestamp(year)

@@ -66,16 +66,14 @@ class Workspace:
         """The LKE edition that scores `year` (workspace rules/ first, then the built-in ones)."""
         return load_edition(self.settings.edition_for(year), (self.root / "rules",))
 
-    def load(self, year: int, *, mapper=map, cache: bool = False) -> AwardYear:
+    def load(self, year: int, *, mapper=map, cache=None) -> AwardYear:
         """Read the register, every LKE workbook and the evidence of one award year.
 
-        With `cache`, workbooks unchanged since the last build are not read again.
+        With `cache` (an LkeCache), workbooks unchanged since the last build are not read again.
         """
         from dossier.readers import read_award_year
-        from dossier.readers.cache import FILENAME
 
-        remembered = self.build_dir(year) / FILENAME if cache else None
-        return read_award_year(self.inputs(year), year, self.edition(year), mapper=mapper, cache=remembered)
+        return read_award_year(self.inputs(year), year, self.edition(year), mapper=mapper, cache=cache)
 
 
 HOWTO = """\

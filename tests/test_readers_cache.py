@@ -9,6 +9,7 @@ import pytest
 
 import dossier.readers as readers
 from dossier.readers import read_award_year
+from dossier.readers.cache import LkeCache
 from dossier.rules import load_edition
 
 from .conftest import REPO, SAMPLE_YEAR
@@ -20,6 +21,14 @@ EDITION = load_edition("2021")
 def year_dir(tmp_path):
     shutil.copytree(REPO / "inputs", tmp_path / "inputs")
     return tmp_path / "inputs" / str(SAMPLE_YEAR)
+
+
+def cached(year_dir, path):
+    """Read with the cache at `path`, then save it, as a build does."""
+    cache = LkeCache(path, EDITION.name, year_dir / "bukti")
+    result = read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache)
+    cache.save()
+    return result
 
 
 def counting(monkeypatch) -> list[str]:
@@ -37,30 +46,30 @@ def counting(monkeypatch) -> list[str]:
 def test_a_cached_read_equals_a_fresh_read_and_reads_nothing_again(year_dir, tmp_path, monkeypatch):
     cache = tmp_path / "cache.json"
     fresh = read_award_year(year_dir, SAMPLE_YEAR, EDITION)
-    first = read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache)
+    first = cached(year_dir, cache)
     seen = counting(monkeypatch)
-    second = read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache)
+    second = cached(year_dir, cache)
     assert seen == []
     assert fresh == first == second
 
 
 def test_only_the_changed_workbook_is_read_again(year_dir, tmp_path, monkeypatch):
     cache = tmp_path / "cache.json"
-    read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache)
+    cached(year_dir, cache)
     changed = sorted((year_dir / "lke").glob("*.xlsx"))[0]
     os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 10**9))
     seen = counting(monkeypatch)
-    read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache)
+    cached(year_dir, cache)
     assert seen == [changed.relative_to(year_dir).as_posix()]
 
 
 def test_a_change_in_bukti_reads_every_workbook_again(year_dir, tmp_path, monkeypatch):
     cache = tmp_path / "cache.json"
-    read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache)
+    cached(year_dir, cache)
     evidence = next(p for p in (year_dir / "bukti").rglob("*.pdf"))
     evidence.unlink()  # an evidence file disappears: every LKE citing it must now say so
     seen = counting(monkeypatch)
-    after = read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache)
+    after = cached(year_dir, cache)
     assert len(seen) == len(list((year_dir / "lke").glob("*.xlsx")))
     assert after == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
 
@@ -69,16 +78,16 @@ def test_a_change_in_bukti_reads_every_workbook_again(year_dir, tmp_path, monkey
 def test_an_unreadable_cache_is_ignored(year_dir, tmp_path, garbage):
     cache = tmp_path / "cache.json"
     cache.write_bytes(garbage)
-    assert read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache) == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
+    assert cached(year_dir, cache) == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
 
 
 def test_damaged_entries_are_read_again(year_dir, tmp_path):
     import json
 
     cache = tmp_path / "cache.json"
-    read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache)
+    cached(year_dir, cache)
     data = json.loads(cache.read_text())
     for rel, entry in data["entries"].items():
         entry["read"] = {"source": rel, "lke": {"answers": 5}}
     cache.write_text(json.dumps(data))
-    assert read_award_year(year_dir, SAMPLE_YEAR, EDITION, cache=cache) == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
+    assert cached(year_dir, cache) == read_award_year(year_dir, SAMPLE_YEAR, EDITION)

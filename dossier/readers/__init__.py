@@ -30,12 +30,12 @@ def _read_lke(job: tuple) -> LkeRead:
     return read_lke(*job)
 
 
-def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, cache: Path | None = None) -> AwardYear:
+def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, cache: LkeCache | None = None) -> AwardYear:
     """Read `inputs/<year>`: the register, every LKE workbook and its evidence; collect every problem.
 
     `mapper` reads the LKE workbooks (a process pool's `map` reads them in parallel); results
     come back in order, so problems are listed the same way whatever reads them. With
-    `cache` (a file), workbooks unchanged since the last read are not read again.
+    `cache`, workbooks unchanged since the last read are not read again (the caller saves it).
     """
     register_path = inputs / REGISTER
     if not register_path.is_file():
@@ -50,15 +50,12 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     found: dict[str, Lke] = {}
     paths = lke_files(inputs / "lke", problems)
     jobs = [(path, path.relative_to(inputs).as_posix(), edition, inputs / "bukti") for path in paths]
-    remembered = LkeCache(cache, edition.name, inputs / "bukti") if cache else None
-    results = {job[1]: remembered.get(job[1], job[0]) for job in jobs} if remembered else {}
+    results = {job[1]: cache.get(job[1], job[0]) for job in jobs} if cache else {}
     unread = [job for job in jobs if results.get(job[1]) is None]
     for job, result in zip(unread, mapper(_read_lke, unread)):
         results[job[1]] = result
-        if remembered:
-            remembered.put(job[1], job[0], result)
-    if remembered:
-        remembered.save()
+        if cache:
+            cache.put(job[1], job[0], result)
     for rel, result in ((job[1], results[job[1]]) for job in jobs):
         problems.extend(result.problems)
         lke = result.lke

@@ -230,7 +230,7 @@ def _task(code, kinds, award_year, scores, ws: Workspace, created, timeout) -> T
 
 
 def _blocked_units(award_year: AwardYear) -> dict[str, str]:
-    """Units with no readable LKE, or whose LKE has errors other than evidence problems: their scores cannot be trusted."""
+    """Units with no readable LKE, or whose LKE has errors beyond its evidence: their scores cannot be trusted."""
     blocked: dict[str, str] = {
         unit.code: f"not built: no readable LKE workbook for {unit.code} in lke/; run 'dossier validate'"
         for unit in award_year.units
@@ -238,9 +238,8 @@ def _blocked_units(award_year: AwardYear) -> dict[str, str]:
     }
     sources = {lke.source: code for code, lke in award_year.lke.items()}
     for problem in award_year.errors:
-        source = problem.where.split(",")[0]
-        code = sources.get(source)
-        if code and "evidence" not in problem.message.lower() and "bukti" not in problem.message.lower():
+        code = sources.get(problem.where.split(",")[0])
+        if code and problem.kind != "evidence":
             blocked.setdefault(code, f"not built: the LKE has errors ({problem}); run 'dossier validate'")
     return blocked
 

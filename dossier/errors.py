@@ -7,7 +7,7 @@ and what would be right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import click
 
@@ -49,6 +49,9 @@ class Problem:
     where: str
     message: str
     severity: str = "error"  # "error" or "warning"
+    # "evidence" for a problem with a cited document only: it does not touch the scores,
+    # so the unit's dossier is still built (its packet lists the document as missing).
+    kind: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message

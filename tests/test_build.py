@@ -176,3 +176,12 @@ def test_the_built_sample_archives_as_pdfa_with_its_source_data_and_verifies(bui
     again = runner.invoke(cli, ["-C", str(built_sample), "archive"])
     assert again.exit_code == 1
     assert "already exists" in again.output
+
+
+def test_a_missing_evidence_file_is_reported_but_does_not_block_the_unit(sample):
+    missing = next((sample / f"inputs/{SAMPLE_YEAR}/bukti/BD02").glob("*.pdf"))
+    missing.unlink()
+    result = CliRunner().invoke(cli, ["-C", str(sample), "build", "--unit", "BD02", "--format", "pdf", "--jobs", "1"])
+    assert f"BD02/{missing.name}" in result.output
+    assert result.exit_code == 0 and "failed: BD02" not in result.output
+    assert (sample / f"build/{SAMPLE_YEAR}/dossier/BD02.pdf").exists()

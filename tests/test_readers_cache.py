@@ -74,7 +74,7 @@ def test_a_change_in_bukti_reads_every_workbook_again(year_dir, tmp_path, monkey
     assert after == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'{"format": "dossier-lke-cache/1", "scope": 1}', b"\xff\x00", b'{"format": "dossier-lke-cache/1", "scope": "x", "entries": {"a": 5}}'])
+@pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'{"format": "dossier-lke-cache/2", "scope": 1}', b"\xff\x00", b'{"format": "dossier-lke-cache/2", "scope": "x", "entries": {"a": 5}}'])
 def test_an_unreadable_cache_is_ignored(year_dir, tmp_path, garbage):
     cache = tmp_path / "cache.json"
     cache.write_bytes(garbage)

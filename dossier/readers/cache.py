@@ -16,7 +16,7 @@ from dossier.errors import Problem
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
 
-FORMAT = "dossier-lke-cache/1"
+FORMAT = "dossier-lke-cache/2"
 FILENAME = ".lke-cache.json"  # in build/<year>/
 
 

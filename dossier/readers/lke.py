@@ -93,8 +93,8 @@ class _LkeReader:
     def at(self, row: int, column: int) -> str:
         return f"{self.rel}, {self.title}!{ref(row, column)}"
 
-    def error(self, where: str, message: str, code: str = "") -> None:
-        self.problems.append(Problem(where, message))
+    def error(self, where: str, message: str, code: str = "", kind: str = "") -> None:
+        self.problems.append(Problem(where, message, kind=kind))
         if code:
             self.flagged.add(code)
 
@@ -274,9 +274,9 @@ class _LkeReader:
         for entry in split_entries(cell):
             item = resolve_evidence(entry, self.bukti)
             if item.problem:
-                self.error(self.at(number, column), f"evidence '{entry}' {item.problem}")
+                self.error(self.at(number, column), f"evidence '{entry}' {item.problem}", kind="evidence")
             elif not item.url and not item.present:
-                self.error(self.at(number, column), absent_message(item, self.bukti))
+                self.error(self.at(number, column), absent_message(item, self.bukti), kind="evidence")
             items.append(item)
         return tuple(items)
 

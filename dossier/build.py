@@ -43,6 +43,9 @@ from dossier.workspace import Workspace
 
 UNIT_KINDS = {"pdf": ("dossier-pdf", "packet-pdf"), "docx": ("dossier-docx",)}
 YEAR_KINDS = {"pdf": ("recap-pdf", "release-pdf"), "docx": ("release-docx",), "xlsx": ("recap-xlsx",)}
+# The year-level documents, as separate tasks so they render side by side (the recap PDF of
+# a large year takes longer than a unit's documents).
+YEAR_TASKS = {"recap PDF": ("recap-pdf",), "recap workbook": ("recap-xlsx",), "press release": ("release-pdf", "release-docx")}
 PATHS = {
     "dossier-pdf": "dossier/{unit}.pdf",
     "dossier-docx": "dossier/{unit}.docx",
@@ -68,6 +71,11 @@ class Task:
     templates: Path | None
     created: datetime
     timeout: int = DEFAULT_TIMEOUT
+
+    @property
+    def label(self) -> str:
+        """The unit's code, or the name of the year-level documents."""
+        return self.unit or next(name for name, kinds in YEAR_TASKS.items() if set(self.kinds) <= set(kinds))
 
 
 @dataclass
@@ -169,6 +177,13 @@ def _build_loaded(remembered, ws, award_year, edition, out_dir, previous, finger
     depends = _Dependencies(ws, year, award_year, edition)
 
     tasks: list[tuple[Task, dict[str, str]]] = []
+    if year_documents and not blocked:  # first: the recap PDF of a large year is the longest task
+        wanted = {k for f in formats for k in YEAR_KINDS.get(f, ())}
+        for group in YEAR_TASKS.values():
+            kinds = tuple(k for k in group if k in wanted)
+            if kinds:
+                keys = {k: depends.year_key(k, scores) for k in kinds}
+                tasks.append((_task("", kinds, award_year, tuple(scores), ws, created, timeout), keys))
     for score in scores:
         code = score.unit.code
         if not unit_documents or (units and code not in units):
@@ -179,10 +194,6 @@ def _build_loaded(remembered, ws, award_year, edition, out_dir, previous, finger
         kinds = tuple(k for f in formats for k in UNIT_KINDS.get(f, ()))
         keys = {k: depends.unit_key(k, score) for k in kinds}
         tasks.append((_task(code, kinds, award_year, (score,), ws, created, timeout), keys))
-    if year_documents and not blocked:
-        kinds = tuple(k for f in formats for k in YEAR_KINDS.get(f, ()))
-        keys = {k: depends.year_key(k, scores) for k in kinds}
-        tasks.append((_task("", kinds, award_year, tuple(scores), ws, created, timeout), keys))
 
     todo = []
     for task, keys in tasks:
@@ -201,7 +212,7 @@ def _build_loaded(remembered, ws, award_year, edition, out_dir, previous, finger
         progress.start(len(todo), len(result.reused))
     for (task, keys), rendered in zip(todo, _render_all([t for t, _ in todo], pool)):
         result.problems.extend(rendered.problems)
-        label = task.unit or "recap/release"
+        label = task.label
         if rendered.error:
             result.failed[label] = rendered.error
         else:
@@ -444,6 +455,7 @@ class _Dependencies:
         }
         self.common = _digest(common)
         self.templates = _TemplateDigests(ws.templates)
+        self._scores: str | None = None
 
     def unit_key(self, kind: str, score: UnitScore) -> str:
         code = score.unit.code
@@ -466,11 +478,13 @@ class _Dependencies:
         )
 
     def year_key(self, kind: str, scores: list[UnitScore]) -> str:
+        if self._scores is None:  # the same for every year-level document: serialise once
+            self._scores = json.dumps([s.to_json() for s in scores], sort_keys=True)
         return _digest(
             {
                 "common": self.common,
                 "kind": kind,
-                "scores": json.dumps([s.to_json() for s in scores], sort_keys=True),
+                "scores": self._scores,
                 "quotes": repr(self.award_year.quotes),
                 "templates": self.templates.for_kind(kind),
             }

@@ -171,7 +171,7 @@ def test_summary_counts_units_and_eligibility(year_and_scores):
     ctx = recap.context(year, scores, Settings())
     assert ctx["summary"] == "3 unit diusulkan, 2 memenuhi syarat WBK, 1 memenuhi syarat WBBM"
     assert ctx["announced"] == "Hasil penetapan: 1 WBBM, 1 WBK, 1 tidak mendapat predikat."
-    assert ctx["chart"].startswith("data:image/png;base64,")
+    assert [c["uri"][:22] for c in ctx["charts"]] == ["data:image/png;base64,"]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
@@ -192,3 +192,39 @@ def test_pdf_is_landscape_with_summary_table_and_literal_hostile_text(year_and_s
     assert 'Balai <b>"Maju" & Co</b>' in text
     assert "UPT02" in text and "Penguatan Pengawasan" in text
     assert data == recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
+def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
+    """Regression: one chart of every unit grew taller than the page and was cut off after ~25 units."""
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from dossier.render.charts import DPI
+    from dossier.render.templates import environment, static_dirs
+
+    lke = answers("X", 0.8, 3.7)
+    units = [unit(f"U{i:03}", f"Unit Contoh {i}", "Balai Diklat") for i in range(1, 2 * recap.CHART_ROWS + 6)]
+    scores = [score_unit(u, Lke(u.code, f"lke/{u.code}.xlsx", lke.answers), EDITION) for u in units]
+    ctx = recap.context(award_year(units), scores, Settings())
+    charts = ctx["charts"]
+    assert [(c["first"], c["last"]) for c in charts] == [
+        (1, recap.CHART_ROWS), (recap.CHART_ROWS + 1, 2 * recap.CHART_ROWS), (2 * recap.CHART_ROWS + 1, len(units))
+    ]
+    for chart in charts:
+        import base64
+
+        image = Image.open(io.BytesIO(base64.b64decode(chart["uri"].split(",", 1)[1])))
+        height_mm = image.height / DPI * 25.4 * 230 / (image.width / DPI * 25.4)  # shown 230 mm wide
+        assert height_mm < 150  # a landscape A4 page leaves 176 mm, less the heading
+
+    data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
+    path = tmp_path / "rekapitulasi.pdf"
+    path.write_bytes(data)
+    listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    images = [line.split() for line in listed.splitlines()[2:]]
+    pages = [int(row[0]) for row in images if row[2] == "image"]
+    assert len(pages) == len(set(pages)) == len(charts)  # each chart on a page of its own, none split or dropped
+    assert pages[-1] == len(PdfReader(io.BytesIO(data)).pages)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Unit ke-{2 * recap.CHART_ROWS + 1} sampai ke-{len(units)} dari {len(units)} (lanjutan)" in text

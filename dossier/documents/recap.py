@@ -333,7 +333,7 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "rows": rows,
         "summary": summary(scores, edition) if edition else f"{len(scores)} unit diusulkan",
         "announced": announced(scores),
-        "chart": totals_chart(scores, edition) if edition and scores else "",
+        "charts": totals_charts(scores, edition) if edition and scores else [],
     }
 
 
@@ -348,21 +348,33 @@ def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None =
                        title=title, author=ctx["ministry"], created=created)
 
 
-def totals_chart(scores: list[UnitScore], edition: Edition) -> str:
-    """A bar per unit's total against each predicate's minimum total, as a PNG data URI."""
+# Bars per chart: one chart and its heading fit one landscape page, however many units.
+CHART_ROWS = 25
+
+
+def totals_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
+    """Bars of the units' totals against each predicate's minimum total, CHART_ROWS units a chart.
+
+    Each is {"uri": PNG data URI, "first": n, "last": m} (1-based positions in the table).
+    """
     from dossier.render.charts import bar_chart, data_uri
 
     lines = [(f"Batas minimal {p.name} ({fmt.number(p.minimums['total'], 0)})", p.minimums["total"])
              for p in edition.predicates if "total" in p.minimums]
     lowest = min((value for _, value in lines), default=0.0)
-    png = bar_chart(
-        [(s.unit.code, s.total) for s in scores],
-        lines,
-        maximum=100.0,
-        ticks=[(t, str(t)) for t in range(0, 101, 10)],
-        value_label=fmt.number,
-        warn_label=f"Di bawah {fmt.number(lowest, 0)}",
-        width_mm=230,
-        label_mm=(15, 40),
-    )
-    return data_uri(png)
+    charts = []
+    for start in range(0, len(scores), CHART_ROWS):
+        part = scores[start:start + CHART_ROWS]
+        png = bar_chart(
+            [(s.unit.code, s.total) for s in part],
+            lines,
+            maximum=100.0,
+            ticks=[(t, str(t)) for t in range(0, 101, 10)],
+            value_label=fmt.number,
+            warn_label=f"Di bawah {fmt.number(lowest, 0)}",
+            width_mm=230,
+            label_mm=(15, 40),
+            row_mm=4.6,
+        )
+        charts.append({"uri": data_uri(png), "first": start + 1, "last": start + len(part)})
+    return charts

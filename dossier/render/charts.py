@@ -51,6 +51,7 @@ def bar_chart(
     warn_label: str,
     width_mm: float = WIDTH_MM,
     label_mm: tuple[float, float] = (80, 105),
+    row_mm: float = 7.2,
 ) -> bytes:
     """Draw horizontal bars (label, value) on 0..maximum with dashed minimum lines and a legend.
 
@@ -58,7 +59,7 @@ def bar_chart(
     """
     label_font, small = _font(8), _font(7)
     width = round(width_mm * MM)
-    row = round(7.2 * MM)
+    row = round(row_mm * MM)
     top, bottom = round(12 * MM), round(9 * MM)
     left = round(max([label_mm[0] * MM] + [label_font.getlength(name) + 4 * MM for name, _ in rows]))
     left = min(left, round(label_mm[1] * MM))

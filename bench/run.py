@@ -283,7 +283,8 @@ def report(results: dict[int, dict], jobs: int) -> str:
         if one.get("wall_s") is not None:
             limit = TARGETS["oneunit_extra_s"] + one.get("unit_s", 0.0)
             verdicts.append(f"- {n} units: one-unit change {one['wall_s']:.2f} s (target < 3 s + its render {one.get('unit_s', 0):.1f} s"
-                            f" = {limit:.1f} s; rebuilt {one.get('built')} outputs): {ok(one['wall_s'] < limit)}")
+                            f" = {limit:.1f} s; rebuilt {one.get('built')} outputs; longest year-level task"
+                            f" {one.get('year_s', 0):.1f} s): {ok(one['wall_s'] < limit)}")
         if peak_worker is not None:
             verdicts.append(f"- {n} units: peak memory {peak_worker:.0f} MB per worker (target < 400 MB): {ok(peak_worker < TARGETS['worker_mb'])}")
     sizes = sorted(n for n, v in worker_peaks.items() if v)

@@ -176,14 +176,15 @@ def _build_loaded(remembered, ws, award_year, edition, out_dir, previous, finger
     created = build_timestamp(year)
     depends = _Dependencies(ws, year, award_year, edition)
 
-    tasks: list[tuple[Task, dict[str, str]]] = []
-    if year_documents and not blocked:  # first: the recap PDF of a large year is the longest task
+    year_tasks: list[tuple[Task, dict[str, str]]] = []
+    if year_documents and not blocked:
         wanted = {k for f in formats for k in YEAR_KINDS.get(f, ())}
         for group in YEAR_TASKS.values():
             kinds = tuple(k for k in group if k in wanted)
             if kinds:
                 keys = {k: depends.year_key(k, scores) for k in kinds}
-                tasks.append((_task("", kinds, award_year, tuple(scores), ws, created, timeout), keys))
+                year_tasks.append((_task("", kinds, award_year, tuple(scores), ws, created, timeout), keys))
+    unit_tasks: list[tuple[Task, dict[str, str]]] = []
     for score in scores:
         code = score.unit.code
         if not unit_documents or (units and code not in units):
@@ -193,7 +194,12 @@ def _build_loaded(remembered, ws, award_year, edition, out_dir, previous, finger
             continue
         kinds = tuple(k for f in formats for k in UNIT_KINDS.get(f, ()))
         keys = {k: depends.unit_key(k, score) for k in kinds}
-        tasks.append((_task(code, kinds, award_year, (score,), ws, created, timeout), keys))
+        unit_tasks.append((_task(code, kinds, award_year, (score,), ws, created, timeout), keys))
+    # Longest first, so no worker is left with one long task at the end: the recap PDF of a
+    # large year takes longer than any unit; the short year-level documents fill in last.
+    longest = [t for t in year_tasks if "recap-pdf" in t[0].kinds]
+    short = [t for t in year_tasks if "recap-pdf" not in t[0].kinds]
+    tasks = longest + unit_tasks + short
 
     todo = []
     for task, keys in tasks:

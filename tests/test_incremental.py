@@ -100,6 +100,17 @@ def test_one_changed_lke_rebuilds_that_unit_and_the_year_documents(ws):
     assert reused == {(OTHER, k) for k in UNIT_KINDS}
 
 
+def test_longest_task_first_and_short_year_documents_last(ws):
+    """The recap PDF (longest in a large year) starts first; a changed unit does not wait behind the release."""
+    from dossier.build import Progress
+
+    order = []
+    progress = type("Order", (Progress,), {"done": lambda self, label, rendered: order.append(label)})()
+    change_answer(lke_of(ws, CHANGED), "PPA1A")
+    assert build(ws, SAMPLE_YEAR, units=UNITS, jobs=1, progress=progress).ok
+    assert order == ["recap PDF", CHANGED, "recap workbook", "press release"]
+
+
 def test_changed_release_template_rebuilds_only_the_release(ws):
     templates = ws.root / "templates"
     templates.mkdir()

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
+from functools import cached_property, partial
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -174,7 +174,7 @@ def _build_loaded(remembered, ws, award_year, edition, out_dir, previous, finger
     blocked = _blocked_units(award_year)
     scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
     created = build_timestamp(year)
-    depends = _Dependencies(ws, year, award_year, edition)
+    depends = _Dependencies(ws, year, award_year, edition, scores)
 
     year_tasks: list[tuple[Task, dict[str, str]]] = []
     if year_documents and not blocked:
@@ -182,7 +182,7 @@ def _build_loaded(remembered, ws, award_year, edition, out_dir, previous, finger
         for group in YEAR_TASKS.values():
             kinds = tuple(k for k in group if k in wanted)
             if kinds:
-                keys = {k: depends.year_key(k, scores) for k in kinds}
+                keys = {k: depends.year_key(k) for k in kinds}
                 year_tasks.append((_task("", kinds, award_year, tuple(scores), ws, created, timeout), keys))
     unit_tasks: list[tuple[Task, dict[str, str]]] = []
     for score in scores:
@@ -449,8 +449,9 @@ def _collect(future: Future, task: Task, remote: bool) -> Rendered:
 class _Dependencies:
     """Keys that change exactly when something an output depends on changes."""
 
-    def __init__(self, ws: Workspace, year: int, award_year: AwardYear, edition) -> None:
+    def __init__(self, ws: Workspace, year: int, award_year: AwardYear, edition, scores: list[UnitScore]) -> None:
         self.award_year = award_year
+        self.scores = scores
         common = {
             "tool": __version__,
             "edition": _files_digest((p.name, p) for p in sorted(edition.source.parent.glob(edition.source.stem + ".*"))),
@@ -461,7 +462,6 @@ class _Dependencies:
         }
         self.common = _digest(common)
         self.templates = _TemplateDigests(ws.templates)
-        self._scores: str | None = None
 
     def unit_key(self, kind: str, score: UnitScore) -> str:
         code = score.unit.code
@@ -483,14 +483,17 @@ class _Dependencies:
             }
         )
 
-    def year_key(self, kind: str, scores: list[UnitScore]) -> str:
-        if self._scores is None:  # the same for every year-level document: serialise once
-            self._scores = json.dumps([s.to_json() for s in scores], sort_keys=True)
+    @cached_property
+    def scores_json(self) -> str:
+        """Every unit's scores, serialised once for all the year-level documents."""
+        return json.dumps([s.to_json() for s in self.scores], sort_keys=True)
+
+    def year_key(self, kind: str) -> str:
         return _digest(
             {
                 "common": self.common,
                 "kind": kind,
-                "scores": self._scores,
+                "scores": self.scores_json,
                 "quotes": repr(self.award_year.quotes),
                 "templates": self.templates.for_kind(kind),
             }

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import signal
 import threading
 import time
@@ -56,6 +57,7 @@ PATHS = {
     "release-pdf": "rilis.pdf",
 }
 CACHE = ".dossier-cache.json"
+RECAP_PARTS = ".recap-parts"  # the recap PDF's rendered parts, kept by content (see documents/recap.py)
 DEFAULT_TIMEOUT = 300
 
 
@@ -71,6 +73,7 @@ class Task:
     templates: Path | None
     created: datetime
     timeout: int = DEFAULT_TIMEOUT
+    parts_dir: Path | None = None  # where the recap keeps its rendered parts
 
     @property
     def label(self) -> str:
@@ -151,6 +154,8 @@ def build(
         return result
     jobs = jobs or os.cpu_count() or 1
     remembered = None if force else LkeCache(out_dir / LKE_CACHE, edition.name, ws.inputs(year) / "bukti")
+    if force:  # everything rendered afresh, the recap's parts too
+        shutil.rmtree(out_dir / RECAP_PARTS, ignore_errors=True)
     with _local_pool(jobs) as pool:
         award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map, cache=remembered)
         return _build_loaded(remembered, ws, award_year, edition, out_dir, previous, fingerprint, started, pool=executor or pool,
@@ -243,7 +248,8 @@ def _task(code, kinds, award_year, scores, ws: Workspace, created, timeout) -> T
     slim = dataclasses.replace(
         award_year, lke={c: l for c, l in award_year.lke.items() if c == code} if code else {}, problems=[]
     )
-    return Task(code, kinds, slim, scores, ws.settings, ws.templates, created, timeout)
+    parts = None if code else ws.build_dir(award_year.year) / RECAP_PARTS
+    return Task(code, kinds, slim, scores, ws.settings, ws.templates, created, timeout, parts)
 
 
 def _blocked_units(award_year: AwardYear) -> dict[str, str]:
@@ -345,7 +351,7 @@ def _render_year(task: Task):
         files["recap-xlsx"] = (recap.xlsx(task.award_year, scores, created=task.created), None)
     if "recap-pdf" in task.kinds:
         ctx = recap.context(task.award_year, scores, task.settings)
-        data = recap.pdf(env, ctx, allowed_roots=roots, created=task.created)
+        data = recap.pdf(env, ctx, allowed_roots=roots, created=task.created, parts_dir=task.parts_dir)
         files["recap-pdf"] = (data, _pages(data))
     if {"release-pdf", "release-docx"} & set(task.kinds):
         ctx = release.context(task.award_year, scores, task.settings)

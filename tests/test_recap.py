@@ -195,6 +195,15 @@ def test_pdf_is_landscape_with_summary_table_and_literal_hostile_text(year_and_s
     assert data == recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
 
 
+def large_year(count: int = 2 * recap.CHART_ROWS + 5, weak: str = ""):
+    """A year of `count` units, every one answering alike except `weak` (the worst answers)."""
+    lke = answers("X", 0.8, 3.7)
+    units = [unit(f"U{i:03}", f"Unit Contoh {i}", "Balai Diklat") for i in range(1, count + 1)]
+    scores = [score_unit(u, Lke(u.code, f"lke/{u.code}.xlsx", lke.answers if u.code != weak else
+                                answers(u.code, 0.2, 1.0).answers), EDITION) for u in units]
+    return award_year(units), scores
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
 def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
     """Regression: one chart of every unit grew taller than the page and was cut off after ~25 units."""
@@ -203,10 +212,9 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
 
     from dossier.render.templates import environment, static_dirs
 
-    lke = answers("X", 0.8, 3.7)
-    units = [unit(f"U{i:03}", f"Unit Contoh {i}", "Balai Diklat") for i in range(1, 2 * recap.CHART_ROWS + 6)]
-    scores = [score_unit(u, Lke(u.code, f"lke/{u.code}.xlsx", lke.answers), EDITION) for u in units]
-    ctx = recap.context(award_year(units), scores, Settings())
+    year, scores = large_year()
+    units = year.units
+    ctx = recap.context(year, scores, Settings())
     charts = ctx["charts"]
     assert [(c["first"], c["last"]) for c in charts] == [
         (1, recap.CHART_ROWS), (recap.CHART_ROWS + 1, 2 * recap.CHART_ROWS), (2 * recap.CHART_ROWS + 1, len(units))
@@ -225,3 +233,59 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
     assert pages[-1] == len(PdfReader(io.BytesIO(data)).pages)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert f"Unit ke-{2 * recap.CHART_ROWS + 1} sampai ke-{len(units)} dari {len(units)} (lanjutan)" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
+def test_pdf_in_parts_reads_as_one_document(tmp_path):
+    """Joined from parts: numbered "Halaman X dari Y" throughout, PDF/A metadata, bookmarks, one column layout."""
+    from pypdf import PdfReader
+
+    from dossier.render.templates import environment, static_dirs
+
+    year, scores = large_year()
+    ctx = recap.context(year, scores, Settings())
+    assert len(ctx["widths"]) == 4 + len(ctx["columns"]) + 3
+    assert sum(ctx["widths"]) == pytest.approx(recap.TABLE_MM, abs=0.5) and min(ctx["widths"]) > 4
+    data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
+    reader = PdfReader(io.BytesIO(data))
+    pages = len(reader.pages)
+    assert pages == 1 + 3 + 3  # title and 12 rows, 3 blocks of up to 15 rows, 3 charts
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert text.count("Halaman") == 1 and f"Halaman {number} dari {pages}" in text
+        assert "Rekapitulasi Penilaian Zona Integritas Tahun 2024" in text  # the running header
+    root = reader.trailer["/Root"]
+    assert "/OutputIntents" in root and b"pdfaid:part" in root["/Metadata"].get_data()
+    assert reader.metadata.title == "Rekapitulasi Penilaian Zona Integritas Tahun 2024"
+    assert [item.title for item in reader.outline] == [
+        "Rekapitulasi Penilaian Zona Integritas Tahun 2024", "Nilai Total Setiap Unit terhadap Batas Minimal"]
+    path = tmp_path / "rekapitulasi.pdf"
+    path.write_bytes(data)
+    if shutil.which("qpdf"):
+        assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert all(u.name in text for u in year.units)
+
+
+def test_a_rebuild_renders_again_only_the_parts_that_changed(tmp_path, monkeypatch):
+    """One unit's lower scores: its block, the title (the summary counts change) and its chart; the same bytes."""
+    from dossier.render import pdf as pdf_module
+    from dossier.render.templates import environment, static_dirs
+
+    rendered = []
+    real = pdf_module.html_to_pdf
+    monkeypatch.setattr(pdf_module, "html_to_pdf", lambda html, **kw: rendered.append(html) or real(html, **kw))
+    env, roots, parts = environment(None), static_dirs(None), tmp_path / "parts"
+    year, scores = large_year()
+    recap.pdf(env, recap.context(year, scores, Settings()), allowed_roots=roots, created=CREATED, parts_dir=parts)
+    assert len(rendered) == 7 + 1  # every part and the footers
+    assert len(list(parts.glob("*.pdf"))) == 8
+
+    rendered.clear()
+    year, scores = large_year(weak="U030")  # in the second block (rows 28-42) and the second chart (26-50)
+    ctx = recap.context(year, scores, Settings())
+    again = recap.pdf(env, ctx, allowed_roots=roots, created=CREATED, parts_dir=parts)
+    assert len(rendered) == 3  # the title with the summary, the block of U030, its chart (same pages: same footers)
+    assert any("U030" in html and "<h1" not in html and "<img" not in html for html in rendered)
+    assert len(list(parts.glob("*.pdf"))) == 8  # the parts no longer used are gone
+    assert again == recap.pdf(env, ctx, allowed_roots=roots, created=CREATED)  # the same bytes as rendered afresh

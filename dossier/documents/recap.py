@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dossier.config import Settings
+from dossier.errors import DossierError, RenderError
 from dossier.model import AwardYear
 from dossier.render import format as fmt
 from dossier.rules import Edition, Predicate
@@ -334,18 +335,143 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "summary": summary(scores, edition) if edition else f"{len(scores)} unit diusulkan",
         "announced": announced(scores),
         "charts": totals_charts(scores, edition) if edition and scores else [],
+        "widths": column_widths(columns, rows),
     }
 
 
-def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None) -> bytes:
-    """Render recap.html to a landscape PDF."""
-    from dossier.render.pdf import html_to_pdf
-    from dossier.render.templates import default_templates_dir, render
+# The PDF table: its width, type size and cell padding (as recap.html sets them).
+TABLE_MM, TABLE_PT, CELL_PADDING_MM = 273.0, 6.6, 2 * 0.9 + 0.4
 
-    html = render(env, TEMPLATE, ctx)
+
+def column_widths(columns: list[ScoreColumn], rows: list[dict]) -> list[float]:
+    """Each column's width in mm, the same on every page: room for its longest word, the name gets the rest.
+
+    The table is rendered in parts (see pdf()), so the widths cannot come from laying out each part.
+    """
+    from dossier.render.charts import text_mm
+
+    def fit(header: str, cells) -> float:
+        words = [(w, True) for w in header.replace("\u00ad", " ").split()] + [(str(c), False) for c in cells]
+        return round(max(text_mm(w, TABLE_PT, bold) for w, bold in words) + CELL_PADDING_MM, 1)
+
+    widths = [fit("Kode", (r["code"] for r in rows)), 0.0, fit("Usulan", (r["proposed"] for r in rows)),
+              fit("Saat Ini", (r["current"] for r in rows))]
+    for i, column in enumerate(columns):
+        widths.append(fit(column.short, (r["cells"][i]["text"] for r in rows)))
+    widths += [fit("Memenuhi Syarat", (w for r in rows for w in r["eligible"].split())),
+               fit("Keku\u00adrangan", (r["shortfalls"] for r in rows)), fit("Hasil Pene\u00adtapan", (r["result"] for r in rows))]
+    widths[1] = round(max(30.0, TABLE_MM - sum(widths)), 1)
+    return widths
+
+
+# The PDF is rendered in parts, each its own WeasyPrint document: the title with the first
+# rows, blocks of rows, each chart. The parts are joined with pypdf and numbered afterwards
+# ("Halaman X dari Y", from one document of footers laid over the pages). So memory stays that
+# of one part however many units a year has, and with `parts_dir` a rebuild after one corrected
+# unit renders again only the parts whose content changed (each part is kept by its content).
+HEAD_ROWS = 12  # rows under the title and summary on the first page
+BLOCK_ROWS = 15  # rows a page: fits even when every row takes three lines
+
+
+def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
+        parts_dir: Path | None = None) -> bytes:
+    """Render recap.html to a landscape PDF/A, part by part (see above)."""
+    from pypdf import PdfReader
+
     title = f"Rekapitulasi Penilaian Zona Integritas Tahun {ctx['year']}"
-    return html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
-                       title=title, author=ctx["ministry"], created=created)
+    kept = _PartCache(parts_dir)
+    parts = [kept.render(env, {**ctx, "part": part}, allowed_roots, title, created) for part in _parts(ctx)]
+    pages = sum(len(PdfReader(io.BytesIO(data)).pages) for data in parts)
+    footers = kept.render(env, {**ctx, "part": _part(footers=pages)}, allowed_roots, title, created)
+    kept.prune()
+    return _join(parts, footers)
+
+
+def _parts(ctx: dict) -> list[dict]:
+    """What each part shows: the title and first rows, blocks of rows (the last with the legend), each chart."""
+    rows = ctx["rows"]
+    parts = [_part(head=True, rows=rows[:HEAD_ROWS])]
+    parts += [_part(rows=rows[start:start + BLOCK_ROWS]) for start in range(HEAD_ROWS, len(rows), BLOCK_ROWS)]
+    parts[-1]["legend"] = True
+    parts += [_part(charts=[chart]) for chart in ctx["charts"]]
+    return parts
+
+
+def _part(*, head=False, rows=(), legend=False, charts=(), footers=0) -> dict:
+    return {"head": head, "rows": list(rows), "legend": legend, "charts": list(charts), "footers": footers}
+
+
+class _PartCache:
+    """Rendered parts kept in a folder by the digest of everything that makes their bytes."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def render(self, env, ctx: dict, allowed_roots: list[Path], title: str, created: datetime | None) -> bytes:
+        import hashlib
+        import json
+
+        import weasyprint
+
+        from dossier import __version__
+        from dossier.output import write_atomic
+        from dossier.render.pdf import html_to_pdf
+        from dossier.render.templates import default_templates_dir, render
+
+        html = render(env, TEMPLATE, ctx)
+        key = json.dumps([html, str(created), title, ctx["ministry"], __version__, weasyprint.__version__])
+        name = hashlib.sha256(key.encode()).hexdigest()[:40] + ".pdf"
+        self.used.add(name)
+        if self.folder is not None:
+            try:
+                data = (self.folder / name).read_bytes()
+                if data.startswith(b"%PDF-") and b"%%EOF" in data[-32:]:  # whole, as write_atomic left it
+                    return data
+            except OSError:
+                pass
+        data = html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
+                           title=title, author=ctx["ministry"], created=created)
+        if self.folder is not None:
+            try:
+                write_atomic(self.folder / name, data)
+            except (OSError, DossierError):
+                pass  # a folder we cannot write (a remote worker, a full disk): the next build renders it again
+        return data
+
+    def prune(self) -> None:
+        """Forget the parts this rendering did not use."""
+        for path in self.folder.glob("*.pdf") if self.folder is not None and self.folder.is_dir() else ():
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def _join(parts: list[bytes], footers: bytes) -> bytes:
+    """One PDF/A of the parts' pages with the footers laid over them, its metadata from the first part."""
+    import hashlib
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+    writer = PdfWriter()
+    for data in parts:
+        writer.append(PdfReader(io.BytesIO(data)))  # with its bookmarks (the title, the first chart)
+    numbers = PdfReader(io.BytesIO(footers))
+    if len(numbers.pages) != len(writer.pages):
+        raise RenderError(f"the recap's page numbers: {len(numbers.pages)} footer(s) for {len(writer.pages)} pages")
+    for page, footer in zip(writer.pages, numbers.pages):
+        page.merge_page(footer)
+    first = PdfReader(io.BytesIO(parts[0]))
+    for key in ("/Metadata", "/OutputIntents"):  # what makes it PDF/A-3b, as WeasyPrint wrote it
+        writer.root_object[NameObject(key)] = first.trailer["/Root"].raw_get(key).clone(writer)
+    writer.add_metadata(first.metadata)  # the same title, author and dates as the XMP metadata
+    writer.page_mode = "/UseOutlines"
+    digest = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for data in [*parts, footers])).digest()
+    identifier = ByteStringObject(digest[:16])
+    writer._ID = ArrayObject([identifier, identifier])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 # Bars per chart: one chart and its heading fit one landscape page, however many units.

@@ -24,9 +24,14 @@ LINE_NAMES = ("WBK", "WBBM")
 
 
 @cache
-def _font(size_pt: float) -> ImageFont.FreeTypeFont:
-    path = default_templates_dir() / "static" / "fonts" / "LiberationSans-Regular.ttf"
-    return ImageFont.truetype(str(path), round(size_pt * DPI / 72))
+def _font(size_pt: float, bold: bool = False) -> ImageFont.FreeTypeFont:
+    name = "LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf"
+    return ImageFont.truetype(str(default_templates_dir() / "static" / "fonts" / name), round(size_pt * DPI / 72))
+
+
+def text_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """How wide `text` is, in mm, set in the documents' font (Liberation Sans) at `size_pt`."""
+    return _font(size_pt, bold).getlength(text) / MM
 
 
 def area_share_chart(parts: list[tuple[str, float]], lines: tuple[float, ...] = (0.60, 0.75)) -> bytes:

@@ -72,11 +72,21 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp makes the file readable by its owner alone; documents get the usual
+        # permissions (as open() would give them), so colleagues can read a shared build folder.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise RenderError(f"{path}: could not write the file ({exc.strerror or exc}). "
                           f"Check free disk space and permissions, then build again.") from None
+
+
+def _umask() -> int:
+    """The process's umask. Reading it means setting it: briefly to the common 022, never to 0."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_manifest(path: Path, year: int, entries: list[Output], extra: dict | None = None) -> None:

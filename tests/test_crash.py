@@ -220,3 +220,15 @@ def test_temporary_files_of_a_killed_build_are_removed(workspaces, tmp_path):
     result = CliRunner().invoke(cli, ["-C", str(root), "report"])
     assert result.exit_code == 0, result.output
     assert part_files(root) == []
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    """Regression: outputs were readable by their owner alone (mkstemp's 0600), not by colleagues on a shared drive."""
+    from dossier.output import write_atomic
+
+    previous = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "rekapitulasi.pdf", b"%PDF-1.7")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "rekapitulasi.pdf").stat().st_mode & 0o777 == 0o644

@@ -58,6 +58,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is read once, at import)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that a reader sees either the old file or the new one, never half.
 
@@ -74,19 +84,12 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         # mkstemp makes the file readable by its owner alone; documents get the usual
         # permissions (as open() would give them), so colleagues can read a shared build folder.
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~UMASK)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise RenderError(f"{path}: could not write the file ({exc.strerror or exc}). "
                           f"Check free disk space and permissions, then build again.") from None
-
-
-def _umask() -> int:
-    """The process's umask. Reading it means setting it: briefly to the common 022, never to 0."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def write_manifest(path: Path, year: int, entries: list[Output], extra: dict | None = None) -> None:

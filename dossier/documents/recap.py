@@ -381,10 +381,11 @@ def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None =
     title = f"Rekapitulasi Penilaian Zona Integritas Tahun {ctx['year']}"
     kept = _PartCache(parts_dir)
     parts = [kept.render(env, {**ctx, "part": part}, allowed_roots, title, created) for part in _parts(ctx)]
-    pages = sum(len(PdfReader(io.BytesIO(data)).pages) for data in parts)
-    footers = kept.render(env, {**ctx, "part": _part(footers=pages)}, allowed_roots, title, created)
+    readers = [PdfReader(io.BytesIO(data)) for data in parts]
+    footers = kept.render(env, {**ctx, "part": _part(footers=sum(len(r.pages) for r in readers))},
+                          allowed_roots, title, created)
     kept.prune()
-    return _join(parts, footers)
+    return _join(parts, readers, footers)
 
 
 def _parts(ctx: dict) -> list[dict]:
@@ -446,7 +447,7 @@ class _PartCache:
                 path.unlink(missing_ok=True)
 
 
-def _join(parts: list[bytes], footers: bytes) -> bytes:
+def _join(parts: list[bytes], readers: list, footers: bytes) -> bytes:
     """One PDF/A of the parts' pages with the footers laid over them, its metadata from the first part."""
     import hashlib
 
@@ -454,14 +455,14 @@ def _join(parts: list[bytes], footers: bytes) -> bytes:
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
     writer = PdfWriter()
-    for data in parts:
-        writer.append(PdfReader(io.BytesIO(data)))  # with its bookmarks (the title, the first chart)
+    for reader in readers:
+        writer.append(reader)  # with its bookmarks (the title, the first chart)
     numbers = PdfReader(io.BytesIO(footers))
     if len(numbers.pages) != len(writer.pages):
         raise RenderError(f"the recap's page numbers: {len(numbers.pages)} footer(s) for {len(writer.pages)} pages")
     for page, footer in zip(writer.pages, numbers.pages):
         page.merge_page(footer)
-    first = PdfReader(io.BytesIO(parts[0]))
+    first = readers[0]
     for key in ("/Metadata", "/OutputIntents"):  # what makes it PDF/A-3b, as WeasyPrint wrote it
         writer.root_object[NameObject(key)] = first.trailer["/Root"].raw_get(key).clone(writer)
     writer.add_metadata(first.metadata)  # the same title, author and dates as the XMP metadata

@@ -232,19 +232,22 @@ def archive_command(ctx: click.Context, year: int | None, force: bool) -> None:
         f"Archived {len(result.files)} file(s) of {year} in {result.path.relative_to(ws.root)}; "
         "check them later with 'dossier archive verify'."
     )
+    click.echo(f"Fingerprint (SHA-256 of manifest.json; record it in the official letter): {result.fingerprint}")
 
 
 @archive_command.command("verify")
 @year_option
+@click.option("--sidik-jari", "fingerprint", metavar="HEX",
+              help="The fingerprint recorded when the year was archived; the manifest must still have it.")
 @workspace_option
 @pass_context
-def archive_verify(obj: Context, year: int | None) -> None:
-    """Recompute every hash in archive/<year>/ and report each missing, changed or extra file."""
+def archive_verify(obj: Context, year: int | None, fingerprint: str | None) -> None:
+    """Check archive/<year>/ against its manifest, its index, its dossiers' own data and (given) its fingerprint."""
     from dossier.archive import archived_year, format_findings, verify_year
 
     ws = obj.workspace
     year = archived_year(ws, year)
-    findings = verify_year(ws, year)
+    findings = verify_year(ws, year, fingerprint)
     if findings:
         click.echo(format_findings(findings))
         raise click.exceptions.Exit(_fail(f"archive/{year} is not intact."))

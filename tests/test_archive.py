@@ -18,17 +18,43 @@ from weasyprint import HTML, Attachment
 from dossier import __version__, archive
 from dossier.archive import archive_year, format_findings, source_hash, verify_year
 from dossier.errors import ArchiveError
+from dossier.documents import dossier as documents
+from dossier.model import Answer, Evidence, Lke, Unit
 from dossier.output import Output, sha256, write_manifest
+from dossier.rules import load_edition
+from dossier.scoring import score_unit
 from dossier.workspace import Workspace
 
 YEAR = 2024
 CREATED = datetime(YEAR, 1, 1, tzinfo=timezone.utc)
-SOURCE_DATA = {
-    "unit": {"Kode": "UPT01", "Nama Unit": "Balai Contoh Sentosa", "Predikat Diusulkan": "WBK"},
-    "answers": {"PPA1A": "Ya", "HBA": 3.72},
-    "scores": {"total": 78.125, "eligible": ["WBK"]},
-}
 HOSTILE = 'Sentra <b>"Maju" & Co</b> {{ 7*7 }}'
+
+
+def source_data(code: str, name: str, *, year: int = YEAR) -> bytes:
+    """A unit's real sumber-data.json: a few answers of each kind, scored by the 2021 edition."""
+    edition = load_edition("2021")
+    by_kind = {}
+    for indicator in edition.indicators.values():
+        by_kind.setdefault(indicator.kind, indicator)
+    answers = {}
+    for kind, indicator in by_kind.items():
+        if kind == "index":
+            answers[indicator.code] = Answer(indicator.code, index=3.72)
+        elif kind == "count":
+            answers[indicator.code] = Answer(indicator.code, counts={1: 4, 2: 3})
+        else:
+            answers[indicator.code] = Answer(indicator.code, choice=indicator.options[0].key, note="ada",
+                                             evidence=(Evidence("sk.pdf"),))
+    unit = Unit(code, name, "UPT", "Kota Contoh", "Jawa Barat", "Kepala", "WBK", "", "", "Pelayanan")
+    return documents.source_data(score_unit(unit, Lke(code, f"lke/{code}.xlsx", answers), edition), year)
+
+
+def _dossier_pdf(code: str, name: str, source: bytes) -> bytes:
+    return _pdfa(
+        f"<h1>Dokumen Usulan {code}</h1><p>{name}</p>",
+        [Attachment(string=source.decode("utf-8"), name="sumber-data.json", description=f"Data sumber unit {code}",
+                    relationship="Data", created=CREATED, modified=CREATED)],
+    )
 
 
 def _pdfa(body: str, attachments=()) -> bytes:
@@ -40,12 +66,7 @@ def _pdfa(body: str, attachments=()) -> bytes:
 
 @pytest.fixture(scope="module")
 def pdfs() -> dict[str, bytes]:
-    data = json.dumps(SOURCE_DATA, ensure_ascii=False, indent=2)
-    dossier = _pdfa(
-        "<h1>Dokumen Usulan UPT01</h1><p>Balai Contoh Sentosa</p>",
-        [Attachment(string=data, name="sumber-data.json", description="Data sumber unit UPT01",
-                    relationship="Data", created=CREATED, modified=CREATED)],
-    )
+    dossier = _dossier_pdf("UPT01", "Balai Contoh Sentosa", source_data("UPT01", "Balai Contoh Sentosa"))
     writer = PdfWriter()  # the packet: the dossier, then an evidence file that is not PDF/A
     writer.append(PdfReader(io.BytesIO(dossier)))
     writer.add_blank_page(width=595, height=842)
@@ -84,7 +105,7 @@ def make_workspace(root: Path, pdfs: dict[str, bytes], *, extra_build: dict | No
         (build / rel).write_bytes(data)
         kind, unit = KINDS[rel]
         entries.append(Output(rel, kind, unit, len(data), sha256(data), pages=1 if rel.endswith(".pdf") else None))
-    write_manifest(build / "manifest.json", YEAR, entries, {"edition": "lke-2021", "tool": __version__, **(extra_build or {})})
+    write_manifest(build / "manifest.json", YEAR, entries, {"edition": "2021", "tool": __version__, **(extra_build or {})})
     return Workspace(root)
 
 
@@ -136,15 +157,14 @@ def test_manifest_lists_every_file_with_kind_unit_size_hash_edition_tool_and_sou
     folder = archived.archive_dir(YEAR)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["year"] == YEAR
-    assert manifest["edition"] == "lke-2021"
+    assert manifest["edition"] == "2021"
     assert manifest["tool"] == __version__
     assert manifest["source_hash"] == source_hash(archived.inputs(YEAR))
     listed = {f["path"]: f for f in manifest["files"]}
-    assert set(listed) == set(pdfs) | {"daftar-arsip.pdf"}
+    assert set(listed) == set(pdfs)  # the index embeds the manifest, so it cannot be listed in it
     assert listed["dossier/UPT01.pdf"]["kind"] == "dossier-pdf"
     assert listed["dossier/UPT01.pdf"]["unit"] == "UPT01"
     assert listed["rilis.pdf"]["unit"] is None
-    assert listed["daftar-arsip.pdf"]["kind"] == "index-pdf"
     for rel, entry in listed.items():
         data = (folder / rel).read_bytes()
         assert entry["bytes"] == len(data)
@@ -333,7 +353,7 @@ def test_verify_finds_nothing_in_an_intact_year(archived):
     findings = verify_year(archived, YEAR)
 
     assert findings == []
-    assert format_findings(findings) == "No findings: every file matches the manifest."
+    assert format_findings(findings) == "No findings: every file matches the manifest, the index and its own source data."
 
 
 def test_verify_reports_a_changed_byte(archived):
@@ -381,7 +401,7 @@ def test_verify_reports_a_missing_manifest_and_a_bad_entry(archived):
     findings = [str(f) for f in verify_year(archived, YEAR)]
 
     assert "archive/2024/manifest.json: manifest: entry 1 needs a 'path' inside the folder and a 'sha256'" in findings
-    assert "archive/2024/daftar-arsip.pdf: extra: in the folder but not in the manifest" in findings
+    assert "archive/2024/dossier/UPT01.pdf: extra: in the folder but not in the manifest" in findings
 
     manifest_path.unlink()
     assert [str(f) for f in verify_year(archived, YEAR)] == [
@@ -432,7 +452,7 @@ def test_archived_dossier_carries_its_source_data_as_json(archived_dossier):
     reader = PdfReader(archived_dossier)
     assert list(reader.attachments) == ["sumber-data.json"]
     (content,) = reader.attachments["sumber-data.json"]
-    assert json.loads(content.decode("utf-8")) == SOURCE_DATA
+    assert content == source_data("UPT01", "Balai Contoh Sentosa")
     catalog_af = reader.trailer["/Root"]["/AF"]
     assert catalog_af[0].get_object()["/AFRelationship"] == "/Data"
 

@@ -477,7 +477,7 @@ def _first_difference(embedded: bytes, manifest: bytes) -> str:
         old, new = json.loads(embedded), json.loads(manifest)
     except ValueError:
         return "the embedded one does not parse"
-    for key in sorted(set(old) | set(new) - {"files"}):
+    for key in sorted((set(old) | set(new)) - {"files"}):
         if old.get(key) != new.get(key):
             return f"{key} was {old.get(key)!r}, now {new.get(key)!r}"
     before = {f.get("path"): f for f in old.get("files", []) if isinstance(f, dict)}

@@ -18,12 +18,23 @@ class Context:
     def __init__(self) -> None:
         self.root = Path(".")
         self.verbosity = 0
+        self._warned = False
 
     @property
     def workspace(self):
+        from dossier.errors import ConfigError
         from dossier.workspace import Workspace
 
-        return Workspace(self.root.resolve())
+        ws = Workspace(self.root.resolve())
+        if not self._warned:  # settings set aside (a logo outside the workspace, say) are said once
+            self._warned = True
+            try:
+                warnings = ws.settings.warnings
+            except ConfigError:  # reported by the command that needs the settings
+                warnings = ()
+            for warning in warnings:
+                click.secho(f"warning: {warning}", fg="yellow", err=True)
+        return ws
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:

@@ -46,6 +46,7 @@ class Settings:
     signing_city: str = ""
     logo: Path | None = None
     source: Path | None = None
+    warnings: tuple[str, ...] = ()  # settings that were set aside (a logo outside the workspace, say)
 
     def edition_for(self, year: int) -> str:
         """The LKE edition that scores `year`."""
@@ -88,8 +89,14 @@ def load_settings(workspace: Path) -> Settings:
             editions[int(year)] = name
     logo_text = text("dokumen", "logo", "")
     logo = (workspace / logo_text) if logo_text else None
+    warnings: list[str] = []
     if logo is not None and not logo.is_file():
         problems.append(f"[dokumen] logo: the file {logo} does not exist; put the logo there or empty the setting")
+    elif logo is not None:
+        refused = _logo_problem(logo, workspace)
+        if refused:
+            warnings.append(f"{path}: [dokumen] logo: {refused}; the documents are made without a logo")
+            logo = None
     if problems:
         raise ConfigError(f"{path}: " + ("\n  ".join(["settings are not valid:", *problems])))
     return Settings(
@@ -101,4 +108,23 @@ def load_settings(workspace: Path) -> Settings:
         signing_city=text("penandatangan", "kota", ""),
         logo=logo,
         source=path,
+        warnings=tuple(warnings),
     )
+
+
+IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+def _logo_problem(logo: Path, workspace: Path) -> str:
+    """Why `logo` may not go on the cover, or "": it must be a PNG or JPEG inside the workspace, links resolved."""
+    real, root = logo.resolve(), workspace.resolve()
+    if not real.is_relative_to(root):
+        return f"{logo} leads to {real}, outside the workspace {root}; copy the image into the workspace"
+    try:
+        with real.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        return f"{logo} cannot be read ({exc.strerror or exc})"
+    if not any(head.startswith(signature) for signature in IMAGE_SIGNATURES):
+        return f"{logo} is not a PNG or JPEG image"
+    return ""

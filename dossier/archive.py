@@ -19,10 +19,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -38,6 +40,8 @@ INDEX_KIND = "index-pdf"
 MANIFEST = "manifest.json"
 TEMPLATE = "daftar-arsip.html"
 SOURCE_DATA = "sumber-data.json"
+SIGNATURE_FIELD = "TandaTanganArsip"
+PADES_HINT = "install it with pip install 'dossier[pades]'"
 
 
 @dataclass
@@ -146,7 +150,7 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         write_manifest(tmp / MANIFEST, year, files, header)
         manifest = (tmp / MANIFEST).read_bytes()
         fingerprint = hashlib.sha256(manifest).hexdigest()
-        write_atomic(tmp / INDEX, render_index(ws, year, header, files, manifest))
+        write_atomic(tmp / INDEX, _sign(ws, render_index(ws, year, header, files, manifest)))
         # mkdtemp makes the folder its owner's alone; an archive gets the usual permissions.
         os.chmod(tmp, 0o777 & ~UMASK)
         replaced = _swap_in(ws, tmp, target, force)
@@ -328,6 +332,46 @@ def render_index(ws: Workspace, year: int, header: dict, files: list[Output], ma
                        attachments=((MANIFEST, manifest, f"Manifest arsip; sidik jari SHA-256 {fingerprint}"),))
 
 
+def _sign(ws: Workspace, index: bytes) -> bytes:
+    """Sign the index as PAdES with the certificate and key of dossier.toml's [arsip]; unsigned when none is set."""
+    settings = ws.settings
+    if settings.signing_certificate is None:
+        return index
+    try:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+    except ImportError:
+        raise ArchiveError(f"{settings.source}: [arsip] names a certificate to sign the archive, but pyHanko is "
+                           f"not installed; {PADES_HINT}, or empty the setting.") from None
+    passphrase = os.environ.get("DOSSIER_KUNCI_SANDI")
+    with _quiet("pyhanko"):
+        try:
+            signer = signers.SimpleSigner.load(str(settings.signing_key), str(settings.signing_certificate),
+                                               key_passphrase=passphrase.encode() if passphrase else None)
+        except Exception:  # pyHanko raises several kinds for a bad key, certificate or passphrase
+            signer = None
+    if signer is None:
+        raise ArchiveError(
+            f"{settings.source}: [arsip] the key {settings.signing_key} and certificate {settings.signing_certificate} "
+            "could not be loaded; both must be PEM files that belong together (a key with a passphrase reads it "
+            "from DOSSIER_KUNCI_SANDI)."
+        )
+    metadata = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES,
+                                            md_algorithm="sha256", reason="Arsip dokumen Zona Integritas")
+    return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(index)), metadata, signer=signer).getvalue()
+
+
+@contextmanager
+def _quiet(logger: str):
+    """Keep a library's log (pyHanko prints tracebacks for an untrusted certificate) off the terminal."""
+    log = logging.getLogger(logger)
+    level, log.level = log.level, logging.CRITICAL + 1
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def _pdfa_warnings(ws: Workspace, path: Path, kind: str) -> list[str]:
     """Say when an archived PDF (other than a packet) does not claim PDF/A, or a dossier lacks its data."""
     if kind == "packet-pdf":  # a merge with arbitrary evidence PDFs: kept as built, see the README
@@ -381,6 +425,7 @@ def verify_year(ws: Workspace, year: int, fingerprint: str | None = None) -> lis
     if fingerprint is not None and fingerprint.strip().lower() != actual:
         findings.append(Finding(where, "fingerprint", f"its SHA-256 is {actual}, not the recorded {fingerprint.strip()}"))
     findings += _check_index(ws, folder, manifest_bytes)
+    findings += _check_signature(ws, folder)
     if manifest.get("year") != year:
         findings.append(Finding(where, "manifest", f"names year {manifest.get('year')!r}, but the folder is {year}"))
 
@@ -469,6 +514,52 @@ def _check_index(ws: Workspace, folder: Path, manifest: bytes) -> list[Finding]:
         return [Finding(where, "index", f"its embedded {MANIFEST} (SHA-256 {hashlib.sha256(embedded).hexdigest()}) "
                                         f"does not agree with {MANIFEST}: {_first_difference(embedded, manifest)}")]
     return []
+
+
+def _check_signature(ws: Workspace, folder: Path) -> list[Finding]:
+    """A signed index must still be exactly as signed, by a certificate of the CA in dossier.toml (when set)."""
+    index = folder / INDEX
+    if index.is_symlink() or not index.is_file():
+        return []  # reported already
+    where = _rel(ws, index)
+    data = _read_plain(index)
+    settings = ws.settings
+    if b"/ByteRange" not in data and settings.signing_certificate is None:
+        return []  # neither signed nor meant to be
+    try:
+        from pyhanko.keys import load_cert_from_pemder
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
+        from pyhanko_certvalidator import ValidationContext
+    except ImportError:
+        return [Finding(where, "signature", f"the index is signed, but pyHanko is not installed to check it; {PADES_HINT}")]
+    try:
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    except Exception as exc:  # a damaged file: pyHanko raises several kinds
+        return [Finding(where, "signature", f"the signatures cannot be read ({exc})")]
+    if not signatures:
+        return [Finding(where, "signature", f"not signed, though {settings.source} names a certificate to sign with")]
+    roots = [load_cert_from_pemder(str(settings.signing_ca))] if settings.signing_ca else []
+    findings = []
+    for signature in signatures:
+        with _quiet("pyhanko"), _quiet("pyhanko_certvalidator"):
+            try:
+                status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots))
+            except Exception as exc:  # a malformed signature
+                findings.append(Finding(where, "signature", f"{signature.field_name}: cannot be checked ({exc})"))
+                continue
+        signer = status.signing_cert.subject.human_friendly if status.signing_cert else "unknown"
+        if not (status.intact and status.valid):
+            findings.append(Finding(where, "signature", f"{signature.field_name} (signed by {signer}) no longer "
+                                                        "matches the file: it was changed after signing"))
+        elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            findings.append(Finding(where, "signature", f"{signature.field_name} (signed by {signer}) does not cover "
+                                                        "the whole file: something was added after signing"))
+        elif roots and not status.trusted:
+            findings.append(Finding(where, "signature", f"{signature.field_name} is signed by {signer}, whose "
+                                                        f"certificate is not issued by the CA {settings.signing_ca}"))
+    return findings
 
 
 def _first_difference(embedded: bytes, manifest: bytes) -> str:

@@ -31,6 +31,15 @@ kota = ""
 [dokumen]
 # A logo for the cover, relative to this folder (PNG or JPG), e.g. "logo.png".
 logo = ""
+
+# [arsip]
+# Sign daftar-arsip.pdf (PAdES) when archiving; needs pip install 'dossier[pades]'.
+# Certificate and private key as PEM files, relative to this folder; a key with a
+# passphrase reads it from the environment variable DOSSIER_KUNCI_SANDI.
+# sertifikat = "tanda-tangan/sertifikat.pem"
+# kunci = "tanda-tangan/kunci.pem"
+# The CA that 'dossier archive verify' trusts for that signature:
+# ca = "tanda-tangan/ca.pem"
 """
 
 
@@ -47,6 +56,9 @@ class Settings:
     logo: Path | None = None
     source: Path | None = None
     warnings: tuple[str, ...] = ()  # settings that were set aside (a logo outside the workspace, say)
+    signing_certificate: Path | None = None  # [arsip] sertifikat: signs daftar-arsip.pdf, with signing_key
+    signing_key: Path | None = None
+    signing_ca: Path | None = None  # [arsip] ca: the CA archive verify trusts for that signature
 
     def edition_for(self, year: int) -> str:
         """The LKE edition that scores `year`."""
@@ -65,7 +77,7 @@ def load_settings(workspace: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
     problems: list[str] = []
-    known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}}
+    known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"}}
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
             problems.append(f"[{section}] is not a known section (known: {', '.join(known)})")
@@ -97,6 +109,14 @@ def load_settings(workspace: Path) -> Settings:
         if refused:
             warnings.append(f"{path}: [dokumen] logo: {refused}; the documents are made without a logo")
             logo = None
+    signing = {}
+    for key in ("sertifikat", "kunci", "ca"):
+        name = text("arsip", key, "")
+        signing[key] = (workspace / name) if name else None
+        if signing[key] is not None and not signing[key].is_file():
+            problems.append(f"[arsip] {key}: the file {signing[key]} does not exist; put it there or empty the setting")
+    if (signing["sertifikat"] is None) != (signing["kunci"] is None):
+        problems.append("[arsip] sertifikat and kunci go together: give both (to sign the archive) or neither")
     if problems:
         raise ConfigError(f"{path}: " + ("\n  ".join(["settings are not valid:", *problems])))
     return Settings(
@@ -109,6 +129,9 @@ def load_settings(workspace: Path) -> Settings:
         logo=logo,
         source=path,
         warnings=tuple(warnings),
+        signing_certificate=signing["sertifikat"],
+        signing_key=signing["kunci"],
+        signing_ca=signing["ca"],
     )
 
 

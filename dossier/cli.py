@@ -262,7 +262,8 @@ def archive_verify(obj: Context, year: int | None, fingerprint: str | None) -> N
     if findings:
         click.echo(format_findings(findings))
         raise click.exceptions.Exit(_fail(f"archive/{year} is not intact."))
-    obj.info(f"archive/{year}: every file matches its manifest.")
+    anchor = " and the recorded fingerprint" if fingerprint else " (give --sidik-jari to check the fingerprint too)"
+    obj.info(f"archive/{year}: every file matches its manifest, the index and its own source data{anchor}.")
 
 
 @cli.group()

@@ -18,12 +18,23 @@ class Context:
     def __init__(self) -> None:
         self.root = Path(".")
         self.verbosity = 0
+        self._warned = False
 
     @property
     def workspace(self):
+        from dossier.errors import ConfigError
         from dossier.workspace import Workspace
 
-        return Workspace(self.root.resolve())
+        ws = Workspace(self.root.resolve())
+        if not self._warned:  # settings set aside (a logo outside the workspace, say) are said once
+            self._warned = True
+            try:
+                warnings = ws.settings.warnings
+            except ConfigError:  # reported by the command that needs the settings
+                warnings = ()
+            for warning in warnings:
+                click.secho(f"warning: {warning}", fg="yellow", err=True)
+        return ws
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
@@ -232,23 +243,27 @@ def archive_command(ctx: click.Context, year: int | None, force: bool) -> None:
         f"Archived {len(result.files)} file(s) of {year} in {result.path.relative_to(ws.root)}; "
         "check them later with 'dossier archive verify'."
     )
+    click.echo(f"Fingerprint (SHA-256 of manifest.json; record it in the official letter): {result.fingerprint}")
 
 
 @archive_command.command("verify")
 @year_option
+@click.option("--sidik-jari", "fingerprint", metavar="HEX",
+              help="The fingerprint recorded when the year was archived; the manifest must still have it.")
 @workspace_option
 @pass_context
-def archive_verify(obj: Context, year: int | None) -> None:
-    """Recompute every hash in archive/<year>/ and report each missing, changed or extra file."""
+def archive_verify(obj: Context, year: int | None, fingerprint: str | None) -> None:
+    """Check archive/<year>/ against its manifest, its index, its dossiers' own data and (given) its fingerprint."""
     from dossier.archive import archived_year, format_findings, verify_year
 
     ws = obj.workspace
     year = archived_year(ws, year)
-    findings = verify_year(ws, year)
+    findings = verify_year(ws, year, fingerprint)
     if findings:
         click.echo(format_findings(findings))
         raise click.exceptions.Exit(_fail(f"archive/{year} is not intact."))
-    obj.info(f"archive/{year}: every file matches its manifest.")
+    anchor = " and the recorded fingerprint" if fingerprint else " (give --sidik-jari to check the fingerprint too)"
+    obj.info(f"archive/{year}: every file matches its manifest, the index and its own source data{anchor}.")
 
 
 @cli.group()

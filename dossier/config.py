@@ -31,6 +31,15 @@ kota = ""
 [dokumen]
 # A logo for the cover, relative to this folder (PNG or JPG), e.g. "logo.png".
 logo = ""
+
+# [arsip]
+# Sign daftar-arsip.pdf (PAdES) when archiving; needs pip install 'dossier[pades]'.
+# Certificate and private key as PEM files, relative to this folder; a key with a
+# passphrase reads it from the environment variable DOSSIER_KUNCI_SANDI.
+# sertifikat = "tanda-tangan/sertifikat.pem"
+# kunci = "tanda-tangan/kunci.pem"
+# The CA that 'dossier archive verify' trusts for that signature:
+# ca = "tanda-tangan/ca.pem"
 """
 
 
@@ -46,6 +55,10 @@ class Settings:
     signing_city: str = ""
     logo: Path | None = None
     source: Path | None = None
+    warnings: tuple[str, ...] = ()  # settings that were set aside (a logo outside the workspace, say)
+    signing_certificate: Path | None = None  # [arsip] sertifikat: signs daftar-arsip.pdf, with signing_key
+    signing_key: Path | None = None
+    signing_ca: Path | None = None  # [arsip] ca: the CA archive verify trusts for that signature
 
     def edition_for(self, year: int) -> str:
         """The LKE edition that scores `year`."""
@@ -64,7 +77,7 @@ def load_settings(workspace: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
     problems: list[str] = []
-    known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}}
+    known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"}}
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
             problems.append(f"[{section}] is not a known section (known: {', '.join(known)})")
@@ -88,8 +101,22 @@ def load_settings(workspace: Path) -> Settings:
             editions[int(year)] = name
     logo_text = text("dokumen", "logo", "")
     logo = (workspace / logo_text) if logo_text else None
+    warnings: list[str] = []
     if logo is not None and not logo.is_file():
         problems.append(f"[dokumen] logo: the file {logo} does not exist; put the logo there or empty the setting")
+    elif logo is not None:
+        refused = _logo_problem(logo, workspace)
+        if refused:
+            warnings.append(f"{path}: [dokumen] logo: {refused}; the documents are made without a logo")
+            logo = None
+    signing = {}
+    for key in ("sertifikat", "kunci", "ca"):
+        name = text("arsip", key, "")
+        signing[key] = (workspace / name) if name else None
+        if signing[key] is not None and not signing[key].is_file():
+            problems.append(f"[arsip] {key}: the file {signing[key]} does not exist; put it there or empty the setting")
+    if (signing["sertifikat"] is None) != (signing["kunci"] is None):
+        problems.append("[arsip] sertifikat and kunci go together: give both (to sign the archive) or neither")
     if problems:
         raise ConfigError(f"{path}: " + ("\n  ".join(["settings are not valid:", *problems])))
     return Settings(
@@ -101,4 +128,26 @@ def load_settings(workspace: Path) -> Settings:
         signing_city=text("penandatangan", "kota", ""),
         logo=logo,
         source=path,
+        warnings=tuple(warnings),
+        signing_certificate=signing["sertifikat"],
+        signing_key=signing["kunci"],
+        signing_ca=signing["ca"],
     )
+
+
+IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+def _logo_problem(logo: Path, workspace: Path) -> str:
+    """Why `logo` may not go on the cover, or "": it must be a PNG or JPEG inside the workspace, links resolved."""
+    real, root = logo.resolve(), workspace.resolve()
+    if not real.is_relative_to(root):
+        return f"{logo} leads to {real}, outside the workspace {root}; copy the image into the workspace"
+    try:
+        with real.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        return f"{logo} cannot be read ({exc.strerror or exc})"
+    if not any(head.startswith(signature) for signature in IMAGE_SIGNATURES):
+        return f"{logo} is not a PNG or JPEG image"
+    return ""

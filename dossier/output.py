@@ -75,8 +75,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     over the target. On any failure (a full disk, say) the temporary file is removed and
     the previous file stays as it was.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:  # a read-only or full folder: say so, not a traceback
+        raise RenderError(f"{path.parent}: cannot write there ({exc.strerror or exc}). "
+                          f"Make the folder writable (or free disk space), then run again.") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,17 +19,43 @@ from weasyprint import HTML, Attachment
 from dossier import __version__, archive
 from dossier.archive import archive_year, format_findings, source_hash, verify_year
 from dossier.errors import ArchiveError
+from dossier.documents import dossier as documents
+from dossier.model import Answer, Evidence, Lke, Unit
 from dossier.output import Output, sha256, write_manifest
+from dossier.rules import load_edition
+from dossier.scoring import score_unit
 from dossier.workspace import Workspace
 
 YEAR = 2024
 CREATED = datetime(YEAR, 1, 1, tzinfo=timezone.utc)
-SOURCE_DATA = {
-    "unit": {"Kode": "UPT01", "Nama Unit": "Balai Contoh Sentosa", "Predikat Diusulkan": "WBK"},
-    "answers": {"PPA1A": "Ya", "HBA": 3.72},
-    "scores": {"total": 78.125, "eligible": ["WBK"]},
-}
 HOSTILE = 'Sentra <b>"Maju" & Co</b> {{ 7*7 }}'
+
+
+def source_data(code: str, name: str, *, year: int = YEAR) -> bytes:
+    """A unit's real sumber-data.json: a few answers of each kind, scored by the 2021 edition."""
+    edition = load_edition("2021")
+    by_kind = {}
+    for indicator in edition.indicators.values():
+        by_kind.setdefault(indicator.kind, indicator)
+    answers = {}
+    for kind, indicator in by_kind.items():
+        if kind == "index":
+            answers[indicator.code] = Answer(indicator.code, index=3.72)
+        elif kind == "count":
+            answers[indicator.code] = Answer(indicator.code, counts={1: 4, 2: 3})
+        else:
+            answers[indicator.code] = Answer(indicator.code, choice=indicator.options[0].key, note="ada",
+                                             evidence=(Evidence("sk.pdf"),))
+    unit = Unit(code, name, "UPT", "Kota Contoh", "Jawa Barat", "Kepala", "WBK", "", "", "Pelayanan")
+    return documents.source_data(score_unit(unit, Lke(code, f"lke/{code}.xlsx", answers), edition), year)
+
+
+def _dossier_pdf(code: str, name: str, source: bytes) -> bytes:
+    return _pdfa(
+        f"<h1>Dokumen Usulan {code}</h1><p>{name}</p>",
+        [Attachment(string=source.decode("utf-8"), name="sumber-data.json", description=f"Data sumber unit {code}",
+                    relationship="Data", created=CREATED, modified=CREATED)],
+    )
 
 
 def _pdfa(body: str, attachments=()) -> bytes:
@@ -40,12 +67,7 @@ def _pdfa(body: str, attachments=()) -> bytes:
 
 @pytest.fixture(scope="module")
 def pdfs() -> dict[str, bytes]:
-    data = json.dumps(SOURCE_DATA, ensure_ascii=False, indent=2)
-    dossier = _pdfa(
-        "<h1>Dokumen Usulan UPT01</h1><p>Balai Contoh Sentosa</p>",
-        [Attachment(string=data, name="sumber-data.json", description="Data sumber unit UPT01",
-                    relationship="Data", created=CREATED, modified=CREATED)],
-    )
+    dossier = _dossier_pdf("UPT01", "Balai Contoh Sentosa", source_data("UPT01", "Balai Contoh Sentosa"))
     writer = PdfWriter()  # the packet: the dossier, then an evidence file that is not PDF/A
     writer.append(PdfReader(io.BytesIO(dossier)))
     writer.add_blank_page(width=595, height=842)
@@ -84,7 +106,7 @@ def make_workspace(root: Path, pdfs: dict[str, bytes], *, extra_build: dict | No
         (build / rel).write_bytes(data)
         kind, unit = KINDS[rel]
         entries.append(Output(rel, kind, unit, len(data), sha256(data), pages=1 if rel.endswith(".pdf") else None))
-    write_manifest(build / "manifest.json", YEAR, entries, {"edition": "lke-2021", "tool": __version__, **(extra_build or {})})
+    write_manifest(build / "manifest.json", YEAR, entries, {"edition": "2021", "tool": __version__, **(extra_build or {})})
     return Workspace(root)
 
 
@@ -136,15 +158,14 @@ def test_manifest_lists_every_file_with_kind_unit_size_hash_edition_tool_and_sou
     folder = archived.archive_dir(YEAR)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["year"] == YEAR
-    assert manifest["edition"] == "lke-2021"
+    assert manifest["edition"] == "2021"
     assert manifest["tool"] == __version__
     assert manifest["source_hash"] == source_hash(archived.inputs(YEAR))
     listed = {f["path"]: f for f in manifest["files"]}
-    assert set(listed) == set(pdfs) | {"daftar-arsip.pdf"}
+    assert set(listed) == set(pdfs)  # the index embeds the manifest, so it cannot be listed in it
     assert listed["dossier/UPT01.pdf"]["kind"] == "dossier-pdf"
     assert listed["dossier/UPT01.pdf"]["unit"] == "UPT01"
     assert listed["rilis.pdf"]["unit"] is None
-    assert listed["daftar-arsip.pdf"]["kind"] == "index-pdf"
     for rel, entry in listed.items():
         data = (folder / rel).read_bytes()
         assert entry["bytes"] == len(data)
@@ -333,7 +354,7 @@ def test_verify_finds_nothing_in_an_intact_year(archived):
     findings = verify_year(archived, YEAR)
 
     assert findings == []
-    assert format_findings(findings) == "No findings: every file matches the manifest."
+    assert format_findings(findings) == "No findings: every file matches the manifest, the index and its own source data."
 
 
 def test_verify_reports_a_changed_byte(archived):
@@ -381,7 +402,7 @@ def test_verify_reports_a_missing_manifest_and_a_bad_entry(archived):
     findings = [str(f) for f in verify_year(archived, YEAR)]
 
     assert "archive/2024/manifest.json: manifest: entry 1 needs a 'path' inside the folder and a 'sha256'" in findings
-    assert "archive/2024/daftar-arsip.pdf: extra: in the folder but not in the manifest" in findings
+    assert "archive/2024/dossier/UPT01.pdf: extra: in the folder but not in the manifest" in findings
 
     manifest_path.unlink()
     assert [str(f) for f in verify_year(archived, YEAR)] == [
@@ -432,7 +453,7 @@ def test_archived_dossier_carries_its_source_data_as_json(archived_dossier):
     reader = PdfReader(archived_dossier)
     assert list(reader.attachments) == ["sumber-data.json"]
     (content,) = reader.attachments["sumber-data.json"]
-    assert json.loads(content.decode("utf-8")) == SOURCE_DATA
+    assert content == source_data("UPT01", "Balai Contoh Sentosa")
     catalog_af = reader.trailer["/Root"]["/AF"]
     assert catalog_af[0].get_object()["/AFRelationship"] == "/Data"
 
@@ -452,3 +473,264 @@ def test_archived_dossier_and_index_pass_verapdf(archived_dossier):
     for pdf in (archived_dossier, archived_dossier.parent.parent / "daftar-arsip.pdf"):
         result = subprocess.run(["verapdf", "--flavour", "3b", str(pdf)], capture_output=True, text=True)
         assert 'isCompliant="true"' in result.stdout, result.stdout[-2000:]
+
+
+# --- an archive that proves itself ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_units_once(tmp_path_factory, pdfs) -> Workspace:
+    """A workspace with units UPT01 and UPT02, archived once per module."""
+    second = _dossier_pdf("UPT02", "Loka Contoh Makmur", source_data("UPT02", "Loka Contoh Makmur"))
+    ws = make_workspace(tmp_path_factory.mktemp("two") / "kerja",
+                        {**pdfs, "dossier/UPT02.pdf": second, "paket/UPT02.pdf": second + b"\n"})
+    archive_year(ws, YEAR)
+    return ws
+
+
+KINDS.update({"dossier/UPT02.pdf": ("dossier-pdf", "UPT02"), "paket/UPT02.pdf": ("packet-pdf", "UPT02")})
+
+
+@pytest.fixture
+def two_units(tmp_path, two_units_once) -> Workspace:
+    shutil.copytree(two_units_once.root, tmp_path / "kerja", symlinks=True)
+    return Workspace(tmp_path / "kerja")
+
+
+def _manifest(ws: Workspace) -> dict:
+    return json.loads((ws.archive_dir(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _rewrite_manifest(ws: Workspace, manifest: dict, *, reindex: bool = False) -> None:
+    """Write manifest.json as archiving writes it; with `reindex`, also forge a matching daftar-arsip.pdf."""
+    folder = ws.archive_dir(YEAR)
+    files = [Output(f["path"], f["kind"], f["unit"] or "", f["bytes"], f["sha256"], pages=f.get("pages"))
+             for f in manifest["files"]]
+    header = {k: v for k, v in manifest.items() if k not in ("year", "files")}
+    (folder / "manifest.json").unlink()
+    write_manifest(folder / "manifest.json", YEAR, files, header)
+    if reindex:
+        data = (folder / "manifest.json").read_bytes()
+        (folder / "daftar-arsip.pdf").write_bytes(archive.render_index(ws, YEAR, header, files, data))
+
+
+def _refile(ws: Workspace, rel: str, data: bytes) -> dict:
+    """Put `data` at `rel` and update its manifest entry, as someone editing both would."""
+    (ws.archive_dir(YEAR) / rel).write_bytes(data)
+    manifest = _manifest(ws)
+    for entry in manifest["files"]:
+        if entry["path"] == rel:
+            entry.update(bytes=len(data), sha256=sha256(data))
+    return manifest
+
+
+def _kinds(findings) -> list[tuple[str, str]]:
+    return [(f.where, f.kind) for f in findings]
+
+
+def test_archive_prints_its_fingerprint_and_the_index_carries_the_manifest(two_units):
+    folder = two_units.archive_dir(YEAR)
+    manifest = (folder / "manifest.json").read_bytes()
+    fingerprint = hashlib.sha256(manifest).hexdigest()
+
+    reader = PdfReader(folder / "daftar-arsip.pdf")
+    assert reader.attachments["manifest.json"] == [manifest]
+    assert fingerprint in re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    assert verify_year(two_units, YEAR, fingerprint) == []
+    assert verify_year(two_units, YEAR, fingerprint.upper()) == []
+
+
+def test_cli_prints_the_fingerprint_and_verify_checks_it(ws):
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    archived_run = CliRunner().invoke(cli, ["-C", str(ws.root), "archive", "--year", "2024"])
+    assert archived_run.exit_code == 0, archived_run.output
+    fingerprint = hashlib.sha256((ws.archive_dir(YEAR) / "manifest.json").read_bytes()).hexdigest()
+    assert f"Fingerprint (SHA-256 of manifest.json; record it in the official letter): {fingerprint}" in archived_run.output
+
+    good = CliRunner().invoke(cli, ["-C", str(ws.root), "archive", "verify", "--sidik-jari", fingerprint])
+    assert good.exit_code == 0, good.output
+    bad = CliRunner().invoke(cli, ["-C", str(ws.root), "archive", "verify", "--sidik-jari", "ab" * 32])
+    assert bad.exit_code == 1
+    assert f"archive/2024/manifest.json: fingerprint: its SHA-256 is {fingerprint}, not the recorded {'ab' * 32}" in bad.output
+
+
+def test_verify_refuses_another_units_dossier_filed_under_this_units_name(two_units):
+    other = (two_units.archive_dir(YEAR) / "dossier" / "UPT02.pdf").read_bytes()
+    _rewrite_manifest(two_units, _refile(two_units, "dossier/UPT01.pdf", other))
+
+    findings = verify_year(two_units, YEAR)
+
+    assert ("archive/2024/dossier/UPT01.pdf", "source") in _kinds(findings)
+    assert "its sumber-data.json is unit 'UPT02', but the manifest files it as 'UPT01'" in format_findings(findings)
+    assert ("archive/2024/daftar-arsip.pdf", "index") in _kinds(findings)
+    assert "the entry of dossier/UPT01.pdf differs" in format_findings(findings)
+
+
+def test_verify_refuses_a_swapped_dossier_even_with_a_forged_index(two_units):
+    other = (two_units.archive_dir(YEAR) / "dossier" / "UPT02.pdf").read_bytes()
+    fingerprint = hashlib.sha256((two_units.archive_dir(YEAR) / "manifest.json").read_bytes()).hexdigest()
+    _rewrite_manifest(two_units, _refile(two_units, "dossier/UPT01.pdf", other), reindex=True)
+
+    assert _kinds(verify_year(two_units, YEAR)) == [("archive/2024/dossier/UPT01.pdf", "source")]
+    assert ("archive/2024/manifest.json", "fingerprint") in _kinds(verify_year(two_units, YEAR, fingerprint))
+
+
+def test_verify_refuses_a_unit_removed_with_its_manifest_entries(two_units):
+    folder = two_units.archive_dir(YEAR)
+    fingerprint = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+    manifest = _manifest(two_units)
+    manifest["files"] = [f for f in manifest["files"] if f["unit"] != "UPT02"]
+    (folder / "dossier" / "UPT02.pdf").unlink()
+    (folder / "paket" / "UPT02.pdf").unlink()
+    _rewrite_manifest(two_units, manifest)
+
+    findings = verify_year(two_units, YEAR)
+
+    assert _kinds(findings) == [("archive/2024/daftar-arsip.pdf", "index")]
+    assert "dossier/UPT02.pdf was listed, now it is not" in findings[0].detail
+    # Forging the index too leaves only the fingerprint recorded outside the archive to catch it.
+    _rewrite_manifest(two_units, manifest, reindex=True)
+    assert verify_year(two_units, YEAR) == []
+    assert _kinds(verify_year(two_units, YEAR, fingerprint)) == [("archive/2024/manifest.json", "fingerprint")]
+
+
+def test_verify_refuses_a_rewritten_edition_and_input_hash(two_units):
+    manifest = _manifest(two_units)
+    manifest["edition"] = "2014"
+    manifest["source_hash"] = "0" * 64
+    _rewrite_manifest(two_units, manifest)
+
+    findings = verify_year(two_units, YEAR)
+    text = format_findings(findings)
+
+    assert ("archive/2024/daftar-arsip.pdf", "index") in _kinds(findings)
+    assert "edition was '2021', now '2014'" in text
+    for unit in ("UPT01", "UPT02"):
+        assert (f"archive/2024/dossier/{unit}.pdf", "source") in _kinds(findings)
+    assert "was scored with LKE edition '2021', but the manifest names '2014'" in text
+
+
+def test_verify_refuses_scores_that_do_not_follow_from_the_answers(two_units):
+    source = json.loads(source_data("UPT01", "Balai Contoh Sentosa"))
+    source["scores"]["total"] = 99.5
+    source["scores"]["eligible"] = ["WBK", "WBBM"]
+    forged = _dossier_pdf("UPT01", "Balai Contoh Sentosa", json.dumps(source).encode())
+    _rewrite_manifest(two_units, _refile(two_units, "dossier/UPT01.pdf", forged), reindex=True)
+
+    findings = verify_year(two_units, YEAR)
+
+    assert _kinds(findings) == [("archive/2024/dossier/UPT01.pdf", "source")]
+    assert "its scores do not follow from its own answers (total, eligible" in findings[0].detail
+
+
+def test_verify_refuses_a_dossier_of_another_year(two_units):
+    forged = _dossier_pdf("UPT01", "Balai Contoh Sentosa", source_data("UPT01", "Balai Contoh Sentosa", year=2023))
+    _rewrite_manifest(two_units, _refile(two_units, "dossier/UPT01.pdf", forged), reindex=True)
+
+    findings = verify_year(two_units, YEAR)
+
+    assert [str(f) for f in findings] == [
+        "archive/2024/dossier/UPT01.pdf: source: its sumber-data.json is of year 2023, but the archive is 2024"
+    ]
+
+
+@pytest.mark.parametrize("linked", ["rekapitulasi.pdf", "dossier", "daftar-arsip.pdf"])
+def test_verify_refuses_a_file_or_folder_replaced_by_a_link(two_units, linked):
+    folder = two_units.archive_dir(YEAR)
+    elsewhere = two_units.root / "salinan" / linked
+    shutil.move(folder / linked, elsewhere.parent / linked) if elsewhere.parent.mkdir() is None else None
+    (folder / linked).symlink_to(elsewhere)  # the same bytes, but outside the archive
+
+    findings = verify_year(two_units, YEAR)
+
+    assert (f"archive/2024/{linked}", "link") in _kinds(findings)
+    assert f"a link to {elsewhere.resolve()}" in format_findings(findings)
+
+
+def test_verify_refuses_an_archive_folder_that_is_a_link(two_units):
+    folder = two_units.archive_dir(YEAR)
+    folder.rename(two_units.root / "elsewhere")
+    folder.symlink_to(two_units.root / "elsewhere")
+
+    assert _kinds(verify_year(two_units, YEAR)) == [("archive/2024", "link")]
+
+
+# --- small faults: leftovers, permissions, read-only folders --------------------------------------
+
+
+def test_folders_left_by_a_killed_archive_are_removed_on_the_next_run(ws):
+    leftover = ws.root / "archive" / ".2024.tmp-k1ll3d"
+    (leftover / "dossier").mkdir(parents=True)
+    (leftover / "dossier" / "UPT01.pdf").write_bytes(b"%PDF half")
+    other_year = ws.root / "archive" / ".2023.tmp-k1ll3d"
+    other_year.mkdir()
+
+    archive_year(ws, YEAR)
+
+    assert not leftover.exists()
+    assert other_year.exists()  # another year's archive may be running
+    assert verify_year(ws, YEAR) == []
+
+
+def test_the_archived_year_gets_the_usual_permissions(ws):
+    from dossier.output import UMASK
+
+    archive_year(ws, YEAR)
+
+    mode = ws.archive_dir(YEAR).stat().st_mode & 0o777
+    assert mode == 0o777 & ~UMASK
+    if UMASK == 0o022:
+        assert mode == 0o755
+    assert (ws.archive_dir(YEAR) / "daftar-arsip.pdf").stat().st_mode & 0o777 == 0o666 & ~UMASK
+
+
+@pytest.fixture
+def read_only():
+    """Make folders read-only for real, even for root (which ignores permission bits): chattr +i."""
+    made = []
+
+    def freeze(folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(folder)]).returncode:
+                pytest.skip("running as root without chattr +i, so a folder cannot be made read-only")
+        else:
+            folder.chmod(0o555)
+        made.append(folder)
+
+    yield freeze
+    for folder in made:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)])
+        folder.chmod(0o755)
+
+
+def test_a_read_only_archive_folder_gets_a_message(ws, read_only):
+    read_only(ws.root / "archive")
+
+    with pytest.raises(ArchiveError) as error:
+        archive_year(ws, YEAR)
+
+    message = error.value.format_message()
+    assert message.startswith("archive: cannot write there (")
+    assert "Make the folder writable (or free disk space), then archive again." in message
+
+
+def test_a_read_only_workspace_gets_a_message(ws, read_only):
+    read_only(ws.root)
+
+    with pytest.raises(ArchiveError, match=r"^archive: cannot write there \("):
+        archive_year(ws, YEAR)
+
+
+def test_writing_into_a_read_only_build_folder_gets_a_message(tmp_path, read_only):
+    from dossier.errors import RenderError
+    from dossier.output import write_atomic
+
+    read_only(tmp_path / "build" / "2024")
+
+    with pytest.raises(RenderError, match=r"build/2024: cannot write there \(.*\)\. Make the folder writable"):
+        write_atomic(tmp_path / "build" / "2024" / "rilis.pdf", b"%PDF")

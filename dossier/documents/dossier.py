@@ -137,8 +137,11 @@ def docx(
     )
 
 
-def source_data(score: UnitScore) -> bytes:
-    """The unit's register row, LKE answers and scores as JSON: the dossier explains itself without the workbooks."""
+def source_data(score: UnitScore, year: int | None = None) -> bytes:
+    """The unit's register row, LKE answers and scores as JSON: the dossier explains itself without the workbooks.
+
+    `year` (the award year) lets `archive verify` check that a dossier is filed under its own year.
+    """
     unit = score.unit
     register = {f.name: getattr(unit, f.name) for f in dataclasses.fields(unit) if f.name not in ("innovations", "where")}
     register["innovations"] = [dataclasses.asdict(i) for i in unit.innovations]
@@ -160,6 +163,8 @@ def source_data(score: UnitScore) -> bytes:
         "answers": answers,
         "scores": score.to_json(),
     }
+    if year is not None:
+        data["year"] = year
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 

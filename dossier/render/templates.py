@@ -5,10 +5,15 @@ the defaults shipped with dossier (Pelican's user-then-theme lookup). The
 environment is sandboxed, escapes every value and refuses undefined names, so
 a unit named `{{ 7*7 }}` or `<b>` is printed as it is and a typo in a template
 stops the build with the template, line and name.
+
+Every template and static file is read only from inside its folder: paths are
+resolved, links included, so a link in `templates/` (or a `templates/static`
+linked elsewhere) cannot bring a file from outside into a document.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -40,15 +45,53 @@ def search_path(workspace_templates: Path | None) -> list[Path]:
 
 
 def static_dirs(workspace_templates: Path | None) -> list[Path]:
-    """The static folders (CSS, fonts, images), the workspace's first; documents may read only these."""
-    return [place / STATIC for place in search_path(workspace_templates)]
+    """The static folders (CSS, fonts, images), the workspace's first; documents may read only these.
+
+    A static folder that resolves outside its templates folder (a link to /etc, say) is left out.
+    """
+    return [place / STATIC for place in search_path(workspace_templates) if _within(place / STATIC, place)]
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that reads a template only when its real path lies inside its search folder."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            filename = os.path.join(folder, *pieces)
+            if not os.path.isfile(filename):
+                continue
+            real = os.path.realpath(filename)
+            if not _within(Path(real), Path(folder)):
+                raise TemplateError(
+                    f"{filename}: leads to {real}, outside the templates folder {folder}; "
+                    "a template may only use files inside its folder. Copy the file there instead of linking it."
+                )
+            with open(real, encoding=self.encoding) as handle:
+                contents = handle.read()
+            mtime = os.path.getmtime(real)
+
+            def uptodate() -> bool:
+                try:
+                    return os.path.getmtime(real) == mtime
+                except OSError:
+                    return False
+
+            return contents, os.path.normpath(filename), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path`, links resolved, is `folder` or lies inside it (links resolved too)."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def environment(workspace_templates: Path | None) -> jinja2.Environment:
     """Build the sandboxed, escaping, strict environment for one workspace."""
     places = search_path(workspace_templates)
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(p) for p in places]),
+        loader=ConfinedLoader([str(p) for p in places]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -114,6 +157,9 @@ def _static_url(folders: list[Path]):
         for folder in folders:
             candidate = folder / name
             if candidate.is_file():
+                if not _within(candidate, folder):
+                    raise TemplateError(f"static file '{name}': {candidate} leads to {candidate.resolve()}, "
+                                        f"outside the static folder {folder}; copy the file there instead of linking it.")
                 return Markup(candidate.resolve().as_uri())
         looked = ", ".join(str(f / name) for f in folders)
         raise TemplateError(f"static file '{name}' not found (looked in: {looked}).")

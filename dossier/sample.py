@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dossier.layout import REGISTER
 from dossier.model import Answer, Award, Evidence, Innovation, Quote, Unit
 from dossier.render.format import number
 from dossier.rules import Edition, Indicator, load_edition
@@ -181,7 +182,7 @@ def write_sample_year(workspace: Path, year: int = 2024) -> Path:
         shutil.rmtree(folder)  # regenerate from scratch: no stale LKE or evidence left behind
     award = sample_award(year)
     units = sample_units()
-    write_register(folder / "nominasi.xlsx", year, award, units, sample_quotes())
+    write_register(folder / REGISTER, year, award, units, sample_quotes())
     answers = sample_answers(edition, year)
     pdfs: list[tuple[Path, str]] = []
     for unit in units:

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from dossier.errors import Problem
-from dossier.layout import AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, UNIT, UNIT_RECOMMENDED
+from dossier.layout import AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, REGISTER, UNIT, UNIT_RECOMMENDED
 from dossier.layout import Table as Layout
 from dossier.model import Award, Innovation, Quote, Unit
 from dossier.readers.safety import (
@@ -77,7 +77,7 @@ def empty_award(year: int) -> Award:
     return Award(year, "", "", "", None, "", "", "", "")
 
 
-def read_register(path: Path, year: int, rel: str = "nominasi.xlsx") -> Register:
+def read_register(path: Path, year: int, rel: str = REGISTER) -> Register:
     """Read `nominasi.xlsx`; a file that cannot be read becomes one problem and an empty register."""
     register = Register(empty_award(year))
     try:

@@ -6,6 +6,8 @@ eligible for WBK, one already WBK and eligible for WBBM, one that misses a
 single WBK threshold (IPKP), and one clearly not eligible. Results (Hasil
 Penetapan) are left empty: the year is shown before the announcement.
 
+The data (ministry, units, answering profiles, evidence documents, quotes) is
+in `dossier/data/sample.toml`; this module writes the files from it.
 Regenerate with `python -m dossier.sample [WORKSPACE]`. Output is deterministic.
 """
 
@@ -16,21 +18,18 @@ import io
 import random
 import shutil
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dossier.layout import REGISTER
 from dossier.model import Answer, Award, Evidence, Innovation, Quote, Unit
 from dossier.render.format import number
 from dossier.rules import Edition, Indicator, load_edition
 from dossier.workbooks import normalize_package, package_time, write_lke_template, write_register
 
-MINISTRY = "Kementerian Sumber Daya Maritim"
-MINISTRY_SHORT = "KSDM"
-UPT = "Unit Pelaksana Teknis (UPT)"
-DIKLAT = "Balai Diklat"
-WBK_CATEGORY = "Wilayah Bebas dari Korupsi (WBK)"
-WBBM_CATEGORY = "Wilayah Birokrasi Bersih dan Melayani (WBBM)"
+DATA = Path(__file__).parent / "data" / "sample.toml"
 
 
 @dataclass(frozen=True)
@@ -49,185 +48,76 @@ class Profile:
 
 @dataclass(frozen=True)
 class Document:
-    """An evidence document every unit may hold: its file name, title and the indicators citing it."""
+    """An evidence document every unit may hold: its file name, title, the indicators citing it, a PDF's body."""
 
     file: str
     title: str
     indicators: tuple[str, ...]
+    body: str = ""  # HTML, for a PDF
 
 
+def _load(path: Path = DATA) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+_DATA = _load()
+MINISTRY = _DATA["ministry"]["name"]
+MINISTRY_SHORT = _DATA["ministry"]["short"]
+UPT = _DATA["unit_kinds"]["UPT"]
+DIKLAT = _DATA["unit_kinds"]["DIKLAT"]
+WBK_CATEGORY = _DATA["categories"]["WBK"]
+WBBM_CATEGORY = _DATA["categories"]["WBBM"]
 DOCUMENTS = {
-    "sk-tim": Document("sk-tim-zi.pdf", "Keputusan Kepala tentang Tim Pembangunan Zona Integritas", ("PPA1A", "PPA1B")),
-    "rencana": Document(
-        "rencana-kerja-zi.pdf", "Rencana Kerja Pembangunan Zona Integritas", ("PPA2A", "PPA2B", "PPA3A")
-    ),
-    "survei": Document(
-        "laporan-survei-ipak-ipkp.pdf", "Laporan Survei Persepsi Anti Korupsi dan Kualitas Pelayanan", ("HBA", "HPA")
-    ),
-    "standar": Document(
-        "standar-pelayanan.pdf", "Keputusan Kepala tentang Standar Pelayanan", ("PPF1A", "PPF1B", "PPF1D")
-    ),
-    "lhkpn": Document("rekap-lhkpn-lhkasn.png", "Rekapitulasi Penyampaian LHKPN dan LHKASN", ("PRE3A", "PRE3B")),
-    "sosialisasi": Document("foto-sosialisasi-zi.jpg", "Sosialisasi Pembangunan Zona Integritas", ("PPA2C", "PPA4D")),
-    "pelayanan": Document("foto-ruang-pelayanan.jpg", "Ruang Pelayanan Terpadu", ("PPF2E", "PPF5A")),
+    key: Document(d["file"], d["title"], tuple(d["indicators"]), d.get("body", ""))
+    for key, d in _DATA["documents"].items()
 }
-# Evidence that is not a generated PDF or image: a Word file and a web page.
-EXTRA_EVIDENCE = {
-    ("UPT01", "PPA3B"): "UPT01/notulen-rapat-monev-zi.docx",
-    ("UPT03", "PPF1D"): "https://www.ksdm.example/upt03/standar-pelayanan",
-}
-
-COMMON_NOTES = {
-    "PPA1A": "Tim ditetapkan dengan keputusan kepala unit pada Januari {year}.",
-    "PPA2C": "Sosialisasi melalui apel pagi, media sosial unit dan spanduk di ruang pelayanan.",
-    "PPE4A": "Aplikasi pengaduan pelanggaran terhubung dengan Inspektorat Jenderal KSDM.",
-    "HBA": "Survei oleh tim independen terhadap pengguna layanan, Agustus-September {year}.",
-    "HPA": "Survei bersamaan dengan IPAK, responden yang sama.",
-}
-
+ALL_DOCUMENTS = tuple(DOCUMENTS)
+EXTRA_EVIDENCE = {(e["unit"], e["indicator"]): e["entry"] for e in _DATA["extra_evidence"]}
+COMMON_NOTES = dict(_DATA["common_notes"])
 UNITS = [
     Unit(
-        "UPT01", "Balai Pengawasan Sumber Daya Maritim Bitung", UPT, "Bitung", "Sulawesi Utara",
-        "Ir. Hendrik Mamahit, M.Si.", "WBK", "", "", WBK_CATEGORY,
-        (
-            Innovation("UPT01", "SIPANDU LAUT", "2023", "Aplikasi pelaporan kapal pengawas secara daring yang memangkas waktu verifikasi dari tiga hari menjadi satu hari."),
-            Innovation("UPT01", "Klinik Izin Nelayan", "2024", "Layanan jemput bola perizinan bagi nelayan kecil di pelabuhan setiap Jumat."),
-        ),
-    ),
-    Unit(
-        "UPT02", "Balai Karantina Hasil Laut Kupang", UPT, "Kupang", "Nusa Tenggara Timur",
-        "drh. Maria Goreti Bunga", "WBK", "", "", WBK_CATEGORY,
-        (Innovation("UPT02", "KARLA Cepat", "2024", "Sertifikat karantina elektronik terbit dalam dua jam dengan tanda tangan elektronik."),),
-    ),
-    Unit(
-        "UPT03", "Stasiun Pemantauan Pesisir Mataram", UPT, "Mataram", "Nusa Tenggara Barat",
-        "Lalu Ahmad Zainuddin, S.T., M.T.", "WBBM", "WBK", "", WBBM_CATEGORY,
-        (
-            Innovation("UPT03", "Pantau Pesisir Warga", "2022", "Warga pesisir melaporkan abrasi dan pencemaran melalui pesan singkat yang langsung ditindaklanjuti petugas."),
-            Innovation("UPT03", "Layanan Data Satu Pintu", "2023", "Permintaan data pemantauan pesisir dilayani di satu loket dan daring tanpa biaya."),
-        ),
-    ),
-    Unit(
-        "UPT04", "Loka Riset Budidaya Laut Ambon", UPT, "Ambon", "Maluku",
-        "Dr. Yohana Latuconsina, S.Pi., M.Si.", "WBK", "", "", WBK_CATEGORY,
-        (Innovation("UPT04", "Bibit Unggul Keliling", "2024", "Penyaluran benih rumput laut unggul langsung ke kelompok pembudidaya di pulau-pulau kecil."),),
-    ),
-    Unit(
-        "BD01", "Balai Diklat Maritim Makassar", DIKLAT, "Makassar", "Sulawesi Selatan",
-        "Andi Muhammad Rusdi, S.Pi., M.M.", "WBK", "", "", WBK_CATEGORY,
-        (
-            Innovation("BD01", "Kelas Pelaut Daring", "2023", "Pelatihan keselamatan kerja laut secara daring dengan ujian di pelabuhan terdekat."),
-            Innovation("BD01", "Sertifikat Tanpa Antre", "2024", "Sertifikat pelatihan elektronik yang dapat diverifikasi dengan kode QR."),
-        ),
-    ),
-    Unit(
-        "BD02", "Balai Diklat Kelautan Sorong", DIKLAT, "Sorong", "Papua Barat Daya",
-        "Yakobus Kambu, S.Sos.", "WBK", "", "", WBK_CATEGORY,
-        (Innovation("BD02", "Diklat Kampung Nelayan", "2024", "Pelatihan pengolahan hasil laut di kampung nelayan bersama pemerintah kampung."),),
-    ),
+        u["code"], u["name"], _DATA["unit_kinds"][u["kind"]], u["city"], u["province"], u["head"],
+        u["proposed"], u["current"], u["result"], _DATA["categories"][u["proposed"]],
+        tuple(Innovation(u["code"], i["name"], i["year"], i["description"]) for i in u.get("innovations", ())),
+    )
+    for u in _DATA["units"]
 ]
-
-ALL_DOCUMENTS = tuple(DOCUMENTS)
 PROFILES = {
-    "UPT01": Profile(
-        best=(0.7, 0.25, 0.05), ipak=3.68, capaian="B", ipkp=3.45,
-        counts={
-            "PRA1A": {1: 12, 2: 12}, "PRA1B": {1: 12, 2: 11}, "PRC3A": {1: 3, 2: 1, 3: 1}, "PRD1A": {1: 8, 2: 7},
-            "PRE2A": {1: 14, 2: 0, 3: 14}, "PRE3A": {1: 1, 2: 4, 3: 2, 4: 7}, "PRE3B": {1: 0, 2: 6, 3: 41, 4: 47},
-            "PRF1B": {1: 9, 2: 7},
-        },
-        lke_file="LKE UPT01 Bitung.xlsx", documents=ALL_DOCUMENTS,
-        notes={"PRC3A": "Satu pelanggaran disiplin ringan, telah dijatuhi teguran tertulis."},
-    ),
-    "UPT02": Profile(
-        best=(0.62, 0.3, 0.08), ipak=3.62, capaian="B", ipkp=3.31,
-        counts={
-            "PRA1A": {1: 10, 2: 9}, "PRA1B": {1: 9, 2: 8}, "PRC3A": {1: 2, 2: 1, 3: 1}, "PRD1A": {1: 6, 2: 5},
-            "PRE2A": {1: 9, 2: 1, 3: 8}, "PRE3A": {1: 1, 2: 3, 3: 1, 4: 5}, "PRE3B": {1: 0, 2: 5, 3: 33, 4: 37},
-            "PRF1B": {1: 6, 2: 4},
-        },
-        lke_file="lke_karantina_kupang_final.xlsx", documents=ALL_DOCUMENTS,
-        notes={"PRE3B": "Satu pegawai pelaksana sedang cuti di luar tanggungan negara."},
-    ),
-    "UPT03": Profile(
-        best=(0.9, 0.1), ipak=3.78, capaian="A", ipkp=3.71,
-        counts={
-            "PRA1A": {1: 15, 2: 18}, "PRA1B": {1: 18, 2: 18}, "PRC3A": {1: 1, 2: 0, 3: 0}, "PRD1A": {1: 7, 2: 7},
-            "PRE2A": {1: 21, 2: 0, 3: 21}, "PRE3A": {1: 1, 2: 5, 3: 1, 4: 7}, "PRE3B": {1: 0, 2: 7, 3: 52, 4: 59},
-            "PRF1B": {1: 11, 2: 11},
-        },
-        lke_file="UPT03 - LKE 2024 (revisi).xlsx", documents=ALL_DOCUMENTS,
-        notes={"PRA1A": "Setiap agen perubahan membuat paling sedikit satu perubahan; tiga agen membuat dua."},
-    ),
-    "UPT04": Profile(
-        best=(0.72, 0.23, 0.05), ipak=3.66, capaian="B", ipkp=3.10,
-        counts={
-            "PRA1A": {1: 8, 2: 8}, "PRA1B": {1: 8, 2: 7}, "PRC3A": {1: 2, 2: 1, 3: 1}, "PRD1A": {1: 5, 2: 5},
-            "PRE2A": {1: 6, 2: 0, 3: 6}, "PRE3A": {1: 1, 2: 2, 3: 1, 4: 4}, "PRE3B": {1: 0, 2: 4, 3: 27, 4: 31},
-            "PRF1B": {1: 5, 2: 4},
-        },
-        lke_file="LKE-Loka-Ambon.xlsx", documents=ALL_DOCUMENTS,
-        notes={"HPA": "Keluhan utama responden: waktu tunggu benih di musim tanam."},
-    ),
-    "BD01": Profile(
-        best=(0.72, 0.24, 0.04), ipak=3.64, capaian="A", ipkp=3.38,
-        counts={
-            "PRA1A": {1: 10, 2: 10}, "PRA1B": {1: 10, 2: 9}, "PRC3A": {1: 0, 2: 0, 3: 0}, "PRD1A": {1: 6, 2: 6},
-            "PRE2A": {1: 11, 2: 1, 3: 10}, "PRE3A": {1: 1, 2: 3, 3: 2, 4: 6}, "PRE3B": {1: 0, 2: 5, 3: 38, 4: 43},
-            "PRF1B": {1: 7, 2: 5},
-        },
-        lke_file="LKE BPSDM Makassar.xlsx", documents=ALL_DOCUMENTS,
-        notes={"PRC3A": "Tidak ada pelanggaran disiplin pada tahun lalu maupun tahun ini."},
-    ),
-    "BD02": Profile(
-        best=(0.35, 0.35, 0.3), ipak=3.41, capaian="C", ipkp=3.05,
-        counts={
-            "PRA1A": {1: 6, 2: 3}, "PRA1B": {1: 3, 2: 1}, "PRC3A": {1: 4, 2: 3, 3: 2}, "PRD1A": {1: 6, 2: 3},
-            "PRE2A": {1: 5, 2: 2, 3: 3}, "PRE3A": {1: 1, 2: 2, 3: 0, 4: 2}, "PRE3B": {1: 0, 2: 4, 3: 21, 4: 19},
-            "PRF1B": {1: 4, 2: 1},
-        },
-        lke_file="lke bd02.xlsx", documents=("sk-tim", "rencana", "survei", "sosialisasi"),
-        notes={"PRE3B": "Enam pegawai belum melaporkan; sudah diingatkan melalui surat edaran."},
-    ),
+    u["code"]: Profile(
+        best=tuple(u["profile"]["best"]),
+        ipak=u["profile"]["ipak"],
+        capaian=u["profile"]["capaian"],
+        ipkp=u["profile"]["ipkp"],
+        counts={code: dict(enumerate(values, start=1)) for code, values in u["profile"]["counts"].items()},
+        lke_file=u["profile"]["lke_file"],
+        documents=tuple(u["profile"].get("documents", ALL_DOCUMENTS)),
+        notes=dict(u["profile"].get("notes", {})),
+    )
+    for u in _DATA["units"]
 }
+PDF_STYLE = _DATA["pdf"]["style"]
 
 
 def sample_award(year: int = 2024) -> Award:
     """The ceremony facts of the sample year."""
+    award = _DATA["award"]
     return Award(
         year=year,
         ministry=MINISTRY,
         ministry_short=MINISTRY_SHORT,
-        awarding_body="Kementerian PANRB",
-        ceremony_date=date(year, 12, 12),
-        ceremony_place="Balai Samudra Raya, Jakarta",
-        opened_by="Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
-        attended_by="Sekretaris Jenderal KSDM, Dra. Ratna Wulandari, M.Si.",
-        release_city="Jakarta",
+        awarding_body=award["awarding_body"],
+        ceremony_date=date(year, award["ceremony_month"], award["ceremony_day"]),
+        ceremony_place=award["ceremony_place"],
+        opened_by=award["opened_by"],
+        attended_by=award["attended_by"],
+        release_city=award["release_city"],
     )
 
 
 def sample_quotes() -> list[Quote]:
     """The officials' words for the press release."""
-    return [
-        Quote(
-            "Dra. Ratna Wulandari, M.Si.",
-            "Sekretaris Jenderal Kementerian Sumber Daya Maritim",
-            "Penghargaan ini bukan garis akhir. Kami ingin setiap unit kerja KSDM melayani masyarakat pesisir "
-            "dengan bersih, cepat dan tanpa pungutan.",
-        ),
-        Quote(
-            "Ir. Bambang Setiadi, M.Eng.",
-            "Inspektur Jenderal Kementerian Sumber Daya Maritim",
-            "Tim Penilai Internal memeriksa setiap bukti dukung secara berjenjang. Unit yang belum berhasil tahun "
-            "ini akan kami dampingi untuk tahun depan.",
-        ),
-        Quote(
-            "Lalu Ahmad Zainuddin, S.T., M.T.",
-            "Kepala Stasiun Pemantauan Pesisir Mataram",
-            "Predikat WBK kami jaga dengan layanan data yang terbuka bagi siapa saja, tanpa biaya dan tanpa antre.",
-        ),
-    ]
+    return [Quote(q["name"], q["position"], q["text"]) for q in _DATA["quotes"]]
 
 
 def sample_units() -> list[Unit]:
@@ -292,7 +182,7 @@ def write_sample_year(workspace: Path, year: int = 2024) -> Path:
         shutil.rmtree(folder)  # regenerate from scratch: no stale LKE or evidence left behind
     award = sample_award(year)
     units = sample_units()
-    write_register(folder / "nominasi.xlsx", year, award, units, sample_quotes())
+    write_register(folder / REGISTER, year, award, units, sample_quotes())
     answers = sample_answers(edition, year)
     pdfs: list[tuple[Path, str]] = []
     for unit in units:
@@ -330,52 +220,10 @@ def _write_evidence(bukti: Path, unit: Unit, profile: Profile, year: int) -> lis
     return pdfs
 
 
-PDF_STYLE = """
-@page { size: A4; margin: 2cm 2.2cm; }
-body { font-family: "Liberation Serif", serif; font-size: 11.5pt; line-height: 1.45; }
-section + section { page-break-before: always; }
-.kop { text-align: center; border-bottom: 3px double #000; padding-bottom: 6px; margin-bottom: 18px; }
-.kop b { display: block; font-size: 13pt; }
-h1 { font-size: 12.5pt; text-align: center; margin: 14px 0 2px; }
-.nomor { text-align: center; margin-bottom: 18px; }
-table { border-collapse: collapse; width: 100%; margin: 10px 0; }
-td, th { border: 1px solid #444; padding: 3px 6px; font-size: 10.5pt; }
-.ttd { margin-left: 55%; margin-top: 30px; }
-.contoh { color: #888; font-size: 9pt; margin-top: 40px; text-align: center; }
-"""
-
-PDF_BODIES = {
-    "sk-tim-zi.pdf": (
-        "<p>Menimbang bahwa untuk mewujudkan Wilayah Bebas dari Korupsi perlu dibentuk tim yang bertugas "
-        "menyusun, melaksanakan dan memantau rencana pembangunan Zona Integritas, maka ditetapkan:</p>"
-        "<table><tr><th>No</th><th>Jabatan dalam Tim</th><th>Unsur</th></tr>"
-        "<tr><td>1</td><td>Penanggung Jawab</td><td>Kepala Unit</td></tr>"
-        "<tr><td>2</td><td>Ketua</td><td>Kepala Subbagian Umum</td></tr>"
-        "<tr><td>3</td><td>Anggota</td><td>Perwakilan setiap seksi dan kelompok jabatan fungsional</td></tr></table>"
-    ),
-    "rencana-kerja-zi.pdf": (
-        "<p>Rencana kerja ini memuat kegiatan, target prioritas, penanggung jawab dan jadwal pembangunan "
-        "Zona Integritas pada enam area perubahan.</p>"
-        "<table><tr><th>Area</th><th>Target prioritas</th><th>Waktu</th></tr>"
-        "<tr><td>Manajemen Perubahan</td><td>Agen perubahan di setiap seksi</td><td>Triwulan I</td></tr>"
-        "<tr><td>Penguatan Pengawasan</td><td>Pengendalian gratifikasi dan benturan kepentingan</td><td>Triwulan II</td></tr>"
-        "<tr><td>Pelayanan Publik</td><td>Standar pelayanan dan survei kepuasan</td><td>Triwulan III</td></tr></table>"
-    ),
-    "laporan-survei-ipak-ipkp.pdf": (
-        "<p>Survei dilakukan oleh tim independen terhadap pengguna layanan dengan skala 1,00 sampai 4,00, "
-        "dengan hasil sebagai berikut.</p>"
-    ),
-    "standar-pelayanan.pdf": (
-        "<p>Standar pelayanan memuat persyaratan, prosedur, jangka waktu, biaya, produk layanan dan "
-        "penanganan pengaduan, serta dimaklumatkan di ruang pelayanan dan laman unit.</p>"
-    ),
-}
-
-
 def _pdf_page(document: Document, unit: Unit, profile: Profile, year: int) -> str:
     """One evidence document as a one-page HTML section, every value escaped."""
     e = html.escape
-    body = PDF_BODIES.get(document.file, "")
+    body = document.body
     if document is DOCUMENTS["survei"]:
         body += (
             "<table><tr><th>Survei</th><th>Indeks (1,00-4,00)</th></tr>"
@@ -388,7 +236,7 @@ def _pdf_page(document: Document, unit: Unit, profile: Profile, year: int) -> st
 <div class="nomor">Nomor: {e(_number(document, unit, year))}</div>
 {body}
 <div class="ttd">{e(unit.city)}, 15 Januari {year}<br>Kepala,<br><br><br><b>{e(unit.head)}</b></div>
-<div class="contoh">Dokumen contoh buatan dossier. Seluruh nama dan angka rekaan.</div>
+<div class="contoh">{e(_DATA["pdf"]["disclaimer"])}</div>
 </section>"""
 
 
@@ -482,17 +330,14 @@ def _write_docx(path: Path, unit: Unit, year: int) -> None:
     props.author = props.last_modified_by = "dossier"
     props.created = props.modified = when
     props.revision = 1
-    doc.add_heading("Notulen Rapat Monitoring dan Evaluasi Zona Integritas", level=1)
+    minutes = _DATA["minutes"]
+    doc.add_heading(minutes["title"], level=1)
     doc.add_paragraph(f"{unit.name}, {MINISTRY}")
-    doc.add_paragraph(f"Tanggal: 13 Juni {year}").add_run().add_break()
+    doc.add_paragraph(f"Tanggal: {minutes['date'].format(year=year)}").add_run().add_break()
     doc.paragraphs[-1].add_run(f"Pimpinan rapat: {unit.head}")
-    for point in (
-        "Capaian rencana kerja pembangunan Zona Integritas triwulan II dibahas per area perubahan.",
-        "Tindak lanjut rekomendasi monitoring triwulan I telah selesai seluruhnya.",
-        "Survei kepuasan masyarakat dijadwalkan pada Agustus.",
-    ):
+    for point in minutes["points"]:
         doc.add_paragraph(point, style="List Number")
-    doc.add_paragraph("Dokumen contoh buatan dossier. Seluruh nama dan angka rekaan.")
+    doc.add_paragraph(_DATA["pdf"]["disclaimer"])
     buffer = io.BytesIO()
     doc.save(buffer)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Write the workbooks staff open in Excel: the register (`nominasi.xlsx`) and the LKE template.
 
-The layouts here are the input contract of issue 2; the readers in
-`dossier.readers` read them back. Text shown in the workbooks is Bahasa
+The layout (sheets, labels, columns) is in `dossier.layout`, the input
+contract the readers in `dossier.readers` read back. Text shown in the workbooks is Bahasa
 Indonesia. Saved files are byte-identical for the same inputs: the package's
 timestamps come from the award year (or SOURCE_DATE_EPOCH), never the clock.
 """
@@ -22,56 +22,30 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dossier.layout import (
+    AWARD_LABELS,
+    AWARD_SHEET,
+    AWARD_WIDTHS,
+    GUIDE,
+    GUIDE_SHEET,
+    INNOVATION,
+    LKE,
+    LKE_HEADER_ROW,
+    LKE_TITLE_LABELS,
+    LKE_UNIT_LABEL,
+    QUOTE,
+    TABLE_ROWS,
+    UNIT,
+    Table,
+)
 from dossier.model import Answer, Award, Quote, Unit
 from dossier.render.format import number
 from dossier.rules import Edition, Indicator
 
-# The register's sheets: label -> hint shown beside it (Penghargaan) or header -> width (tables).
-AWARD_LABELS = {
-    "Tahun": "Tahun penghargaan, misalnya 2024.",
-    "Instansi": "Nama lengkap kementerian/lembaga, misalnya Kementerian Sumber Daya Maritim.",
-    "Singkatan Instansi": "Singkatan yang dipakai dalam siaran pers, misalnya KSDM.",
-    "Pemberi Penghargaan": "Pemberi penghargaan, misalnya Kementerian PANRB.",
-    "Tanggal Penyerahan": "Tanggal upacara penyerahan: tanggal Excel, 2024-12-12, atau 12 Desember 2024.",
-    "Tempat Penyerahan": "Tempat upacara penyerahan penghargaan.",
-    "Dibuka Oleh": "Pejabat yang membuka acara (nama dan jabatan).",
-    "Dihadiri Oleh": "Pejabat yang hadir mewakili instansi (nama dan jabatan).",
-    "Kota Rilis": "Kota yang ditulis di awal siaran pers, misalnya Jakarta.",
-}
-UNIT_COLUMNS = {
-    "Kode": 10,
-    "Nama Unit": 44,
-    "Jenis Unit": 28,
-    "Kota": 16,
-    "Provinsi": 20,
-    "Kepala Unit": 28,
-    "Predikat Diusulkan": 12,
-    "Predikat Saat Ini": 12,
-    "Hasil Penetapan": 12,
-    "Kategori Penghargaan": 36,
-}
-UNIT_HINTS = {
-    "Kode": "Kode unik unit, tanpa spasi, misalnya UPT01. Kode yang sama ditulis di sel Kode Unit pada LKE unit ini.",
-    "Predikat Diusulkan": "WBK atau WBBM.",
-    "Predikat Saat Ini": "Kosongkan, atau WBK jika unit sudah berpredikat WBK (syarat usulan WBBM).",
-    "Hasil Penetapan": "Kosongkan sampai pengumuman. Lalu WBK/WBBM jika mendapat penghargaan, atau Tidak.",
-    "Kategori Penghargaan": "Teks bebas untuk siaran pers, misalnya Wilayah Bebas dari Korupsi.",
-}
-QUOTE_COLUMNS = {"Nama": 30, "Jabatan": 40, "Kutipan": 90}
-INNOVATION_COLUMNS = {"Kode Unit": 12, "Nama Inovasi": 36, "Tahun": 8, "Uraian": 80}
+LKE_COLUMNS = LKE.headers  # the LKE table's headers, in column order (tests and benchmarks edit by them)
+ANSWER = LKE.number("answer")
+CENTERED = ("position", "code", "answer")
 
-# The LKE table, in column order, with widths.
-LKE_COLUMNS = {
-    "No": 6,
-    "Kode": 11,
-    "Pertanyaan": 52,
-    "Pilihan Jawaban": 62,
-    "Jawaban": 11,
-    "Catatan": 32,
-    "Bukti Dukung": 32,
-}
-LKE_HEADER_ROW = 8
-TABLE_ROWS = 500  # how far down the register's validations reach
 
 BOLD = Font(bold=True)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -101,88 +75,79 @@ def write_register(
     """Write the award year's register `nominasi.xlsx`: empty and laid out for the user, or filled."""
     wb = Workbook()
     _award_sheet(wb.active, year, award)
-    _unit_sheet(wb.create_sheet("Unit"), units)
-    _table_sheet(
-        wb.create_sheet("Kutipan"),
-        QUOTE_COLUMNS,
-        [(q.name, q.position, q.text) for q in quotes],
-        hints={"Kutipan": "Kutipan pejabat untuk siaran pers, tanpa tanda petik."},
-    )
+    _unit_sheet(wb.create_sheet(UNIT.sheet), units)
+    _table_sheet(wb.create_sheet(QUOTE.sheet), QUOTE, [_row(QUOTE, q) for q in quotes])
     innovations = [
-        (i.unit_code or u.code, i.name, int(i.year) if str(i.year).isdigit() else i.year, i.description)
+        _row(INNOVATION, i, unit_code=i.unit_code or u.code, year=int(i.year) if str(i.year).isdigit() else i.year)
         for u in units
         for i in u.innovations
     ]
-    inovasi = wb.create_sheet("Inovasi")
-    _table_sheet(
+    inovasi = wb.create_sheet(INNOVATION.sheet)
+    _table_sheet(inovasi, INNOVATION, innovations)
+    code, unit_code = UNIT.letter("code"), INNOVATION.letter("unit_code")
+    _list_validation(
         inovasi,
-        INNOVATION_COLUMNS,
-        innovations,
-        hints={"Kode Unit": "Kode unit dari lembar Unit.", "Tahun": "Tahun inovasi mulai diterapkan."},
+        f"{UNIT.sheet}!${code}$2:${code}${TABLE_ROWS}",
+        f"{unit_code}2:{unit_code}{TABLE_ROWS}",
+        INNOVATION.column("unit_code").prompt,
     )
-    _list_validation(inovasi, f"Unit!$A$2:$A${TABLE_ROWS}", f"A2:A{TABLE_ROWS}", "Pilih kode unit dari lembar Unit.")
     save_workbook(wb, path, year)
 
 
+def _row(table: Table, item, **values) -> tuple:
+    """A table row from a model object: each column's `key` names its field, unless given in `values`."""
+    return tuple(values[c.key] if c.key in values else getattr(item, c.key) for c in table.columns)
+
+
 def _award_sheet(ws: Worksheet, year: int, award: Award | None) -> None:
-    ws.title = "Penghargaan"
-    values = {
-        "Tahun": award.year if award else year,
-        "Instansi": award.ministry if award else None,
-        "Singkatan Instansi": award.ministry_short if award else None,
-        "Pemberi Penghargaan": award.awarding_body if award else None,
-        "Tanggal Penyerahan": _excel_date(award.ceremony_date) if award else None,
-        "Tempat Penyerahan": award.ceremony_place if award else None,
-        "Dibuka Oleh": award.opened_by if award else None,
-        "Dihadiri Oleh": award.attended_by if award else None,
-        "Kota Rilis": award.release_city if award else None,
-    }
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 50
-    ws.column_dimensions["C"].width = 70
-    for row, (label, hint) in enumerate(AWARD_LABELS.items(), start=1):
-        ws.cell(row, 1, label).font = BOLD
+    ws.title = AWARD_SHEET
+    for letter, width in zip("ABC", AWARD_WIDTHS):
+        ws.column_dimensions[letter].width = width
+    for row, label in enumerate(AWARD_LABELS, start=1):
+        written = getattr(award, label.key) if award else (year if label.key == "year" else None)
+        if label.key == "ceremony_date":
+            written = _excel_date(written)
+        ws.cell(row, 1, label.text).font = BOLD
         ws.cell(row, 1).alignment = WRAP_TOP
-        value = ws.cell(row, 2, values[label] or None)
+        value = ws.cell(row, 2, written or None)
         value.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         value.fill = INPUT_FILL
         value.border = GRID
-        hint_cell = ws.cell(row, 3, hint)
+        hint_cell = ws.cell(row, 3, label.hint)
         hint_cell.font = Font(italic=True, color="7F7F7F")
         hint_cell.alignment = WRAP_TOP
-        if label == "Tanggal Penyerahan":
+        if label.key == "ceremony_date":
             value.number_format = DATE_FORMAT
         fit_row_height(ws, row)
 
 
 def _unit_sheet(ws: Worksheet, units: Sequence[Unit]) -> None:
-    rows = [
-        (u.code, u.name, u.kind, u.city, u.province, u.head, u.proposed, u.current, u.result, u.category)
-        for u in units
-    ]
-    _table_sheet(ws, UNIT_COLUMNS, rows, hints=UNIT_HINTS)
-    last = TABLE_ROWS
-    _list_validation(ws, '"WBK,WBBM"', f"G2:G{last}", "Pilih WBK atau WBBM.", blank=False)
-    _list_validation(ws, '"WBK"', f"H2:H{last}", "Kosongkan, atau WBK jika unit sudah berpredikat WBK.")
-    _list_validation(ws, '"WBK,WBBM,Tidak"', f"I2:I{last}", "Kosongkan sampai pengumuman; lalu WBK, WBBM atau Tidak.")
+    _table_sheet(ws, UNIT, [_row(UNIT, u) for u in units])
+    for column in UNIT.columns:
+        if column.choices:
+            letter = UNIT.letter(column.key)
+            listed = ",".join(c for c in column.choices if c)
+            _list_validation(
+                ws, f'"{listed}"', f"{letter}2:{letter}{TABLE_ROWS}", column.prompt, blank="" in column.choices
+            )
 
 
-def _table_sheet(ws: Worksheet, columns: dict[str, int], rows: Iterable[Sequence], hints: dict[str, str]) -> None:
+def _table_sheet(ws: Worksheet, table: Table, rows: Iterable[Sequence]) -> None:
     """Lay out a table sheet: bold frozen header with hints, sized columns, wrapped rows."""
-    for col, (name, width) in enumerate(columns.items(), start=1):
-        cell = ws.cell(1, col, name)
+    for col, column in enumerate(table.columns, start=1):
+        cell = ws.cell(1, col, column.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = CENTER_TOP
-        if name in hints:
-            cell.comment = _hint(hints[name])
-        ws.column_dimensions[get_column_letter(col)].width = width
+        if column.hint:
+            cell.comment = _hint(column.hint)
+        ws.column_dimensions[get_column_letter(col)].width = column.width
     for r, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
             ws.cell(r, col, value if value != "" else None).alignment = WRAP_TOP
         fit_row_height(ws, r)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}1"
 
 
 def _list_validation(ws: Worksheet, formula: str, cells: str, prompt: str, blank: bool = True) -> DataValidation:
@@ -221,15 +186,15 @@ def write_lke_template(
     """Write a unit's LKE workbook: every indicator of the edition, grouped, with validation; filled if `answers`."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "LKE"
+    ws.title = LKE.sheet
     _lke_title(ws, edition, unit_code, unit_name, year, ministry)
-    for col, (name, width) in enumerate(LKE_COLUMNS.items(), start=1):
-        cell = ws.cell(LKE_HEADER_ROW, col, name)
+    for col, column in enumerate(LKE.columns, start=1):
+        cell = ws.cell(LKE_HEADER_ROW, col, column.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = GRID
-        ws.column_dimensions[get_column_letter(col)].width = width
+        ws.column_dimensions[get_column_letter(col)].width = column.width
     answers = answers or {}
     validations = _LkeValidations(ws, edition)
     row = LKE_HEADER_ROW + 1
@@ -241,8 +206,8 @@ def write_lke_template(
                 row += 1
         shown = indicator.group
         row = _indicator_rows(ws, row, number_, indicator, answers.get(indicator.code), validations, edition)
-    last_col = get_column_letter(len(LKE_COLUMNS))
-    ws.freeze_panes = f"C{LKE_HEADER_ROW + 1}"
+    last_col = get_column_letter(len(LKE.columns))
+    ws.freeze_panes = f"{LKE.letter('question')}{LKE_HEADER_ROW + 1}"  # No and Kode stay in view
     ws.print_title_rows = f"{LKE_HEADER_ROW}:{LKE_HEADER_ROW}"
     ws.print_area = f"A1:{last_col}{row - 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -255,7 +220,7 @@ def write_lke_template(
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.left.text = f"LKE {unit_code} - {year}"
     ws.oddFooter.right.text = "Halaman &P dari &N"
-    _guide_sheet(wb.create_sheet("Petunjuk"), edition)
+    _guide_sheet(wb.create_sheet(GUIDE_SHEET), edition)
     save_workbook(wb, path, year)
 
 
@@ -263,16 +228,18 @@ def _lke_title(ws: Worksheet, edition: Edition, code: str, name: str, year: int,
     ws.cell(1, 1, "LEMBAR KERJA EVALUASI (LKE) ZONA INTEGRITAS").font = Font(bold=True, size=14)
     ws.cell(2, 1, edition.title or f"Edisi {edition.name}").font = Font(italic=True)
     # Labels sit in the Kode column: wide enough for them, and the value gets the wide Pertanyaan column.
-    for row, (label, value) in enumerate(
-        [("Kode Unit", code), ("Nama Unit", name), ("Tahun", year), ("Instansi", ministry)], start=3
-    ):
-        ws.cell(row, 2, label).font = BOLD
-        cell = ws.cell(row, 3, value)
+    column = LKE.number("code")
+    for row, (label, value) in enumerate(zip(LKE_TITLE_LABELS, (code, name, year, ministry)), start=3):
+        ws.cell(row, column, label).font = BOLD
+        cell = ws.cell(row, column + 1, value)
         cell.alignment = Alignment(horizontal="left")
-        cell.font = BOLD if label == "Kode Unit" else Font()
-    ws.cell(7, 1, "Isi kolom Jawaban (sel kuning), Catatan dan Bukti Dukung. Petunjuk lengkap: lembar Petunjuk.").font = Font(
-        italic=True, color="7F7F7F"
-    )
+        cell.font = BOLD if label == LKE_UNIT_LABEL else Font()
+    header = LKE.header
+    ws.cell(
+        7, 1,
+        f"Isi kolom {header('answer')} (sel kuning), {header('note')} dan {header('evidence')}. "
+        f"Petunjuk lengkap: lembar {GUIDE_SHEET}.",
+    ).font = Font(italic=True, color="7F7F7F")
 
 
 def _group_row(ws: Worksheet, row: int, depth: int, path: tuple[str, ...], edition: Edition) -> None:
@@ -284,10 +251,11 @@ def _group_row(ws: Worksheet, row: int, depth: int, path: tuple[str, ...], editi
     # Text in column A spills across the empty filled cells to its right, like a merged row,
     # without merged cells that readers and sorting trip over.
     ws.cell(row, 1, text).font = font
-    for col in range(1, len(LKE_COLUMNS) + 1):
+    last = len(LKE.columns)
+    for col in range(1, last + 1):
         cell = ws.cell(row, col)
         cell.fill = fill
-        cell.border = Border(top=THIN, bottom=THIN, left=THIN if col == 1 else None, right=THIN if col == 7 else None)
+        cell.border = Border(top=THIN, bottom=THIN, left=THIN if col == 1 else None, right=THIN if col == last else None)
 
 
 def _indicator_rows(
@@ -303,17 +271,18 @@ def _indicator_rows(
     note = answer.note if answer else ""
     evidence = "\n".join(e.entry for e in answer.evidence) if answer else ""
     if indicator.kind == "count":
-        _cells(ws, row, position, None, indicator.question, _count_explanation(indicator), input_cell=False)
+        _cells(ws, row, position=position, question=indicator.question, options=_count_explanation(indicator))
         row += 1
         counts = (answer.counts if answer else None) or {}
         for i, option in enumerate(indicator.options):
             n = int(option.key)
             first = i == 0  # notes and evidence of a count indicator go on its first input row
             _cells(
-                ws, row, None, f"{indicator.code}.{n}", f"({n}) {option.text}", "Bilangan bulat 0 atau lebih",
-                counts.get(n), note if first else "", evidence if first else "",
+                ws, row, code=f"{indicator.code}.{n}", question=f"({n}) {option.text}",
+                options="Bilangan bulat 0 atau lebih", answer=counts.get(n),
+                note=note if first else "", evidence=evidence if first else "",
             )
-            validations.add(indicator, ws.cell(row, 5))
+            validations.add(indicator, ws.cell(row, ANSWER))
             row += 1
         return row
     if indicator.kind == "index":
@@ -323,19 +292,26 @@ def _indicator_rows(
     else:
         options = "\n".join(_option_line(o.key, o.text) for o in indicator.options)
         value = answer.choice if answer else None
-    _cells(ws, row, position, indicator.code, indicator.question, options, value, note, evidence)
-    validations.add(indicator, ws.cell(row, 5))
+    _cells(
+        ws, row, position=position, code=indicator.code, question=indicator.question, options=options,
+        answer=value, note=note, evidence=evidence,
+    )
+    validations.add(indicator, ws.cell(row, ANSWER))
     return row + 1
 
 
-def _cells(ws, row, position, code, question, options, value=None, note="", evidence="", input_cell=True) -> None:
-    for col, item in enumerate((position, code, question, options, value, note or None, evidence or None), start=1):
-        cell = ws.cell(row, col, item)
+
+def _cells(ws: Worksheet, row: int, **values) -> None:
+    """Write one LKE row, a value per column key; the Jawaban cell is an input (yellow) once a row is coded."""
+    input_cell = "code" in values
+    for col, column in enumerate(LKE.columns, start=1):
+        item = values.get(column.key)
+        cell = ws.cell(row, col, None if item == "" else item)
         cell.border = GRID
-        cell.alignment = CENTER_TOP if col in (1, 2, 5) else WRAP_TOP
-        if col == 5 and input_cell:
+        cell.alignment = CENTER_TOP if column.key in CENTERED else WRAP_TOP
+        if column.key == "answer" and input_cell:
             cell.fill = INPUT_FILL
-        if col == 5 and isinstance(item, float):
+        if column.key == "answer" and isinstance(item, float):
             cell.number_format = "0.00"
     fit_row_height(ws, row)
 
@@ -411,23 +387,6 @@ class _LkeValidations:
         self.ws.add_data_validation(dv)
         self.by_key[key] = dv
         return dv
-
-
-GUIDE = [
-    ("Petunjuk Pengisian LKE Zona Integritas", None),
-    ("1. Jangan mengubah isi kolom Kode, nama kolom judul tabel, maupun sel Kode Unit di bagian atas lembar LKE.", None),
-    ("2. Isi kolom Jawaban (sel kuning) untuk setiap pertanyaan:", None),
-    ("", "Ya/Tidak: pilih Ya atau Tidak dari daftar."),
-    ("", "Pilihan A-C, A-D atau A-E: pilih huruf yang sesuai dengan uraian di kolom Pilihan Jawaban."),
-    ("", "Pertanyaan jumlah (kode bertitik, misalnya PRE3A.4): isi bilangan bulat 0 atau lebih pada setiap baris."),
-    ("", "Jumlah yang sudah melaporkan LHKPN/LHKASN tidak boleh melebihi jumlah yang wajib melaporkan."),
-    ("", "Nilai survei IPAK (HBA) dan IPKP (HPA): isi indeks 1,00 sampai 4,00, misalnya 3,72."),
-    ("3. Kolom Catatan: penjelasan singkat atas jawaban (boleh kosong).", None),
-    ("4. Kolom Bukti Dukung: satu bukti per baris (Alt+Enter) atau dipisah titik koma (;).", None),
-    ("", "Tulis lokasi berkas relatif terhadap folder bukti, misalnya UPT01/sk-tim-zi.pdf, atau alamat https://..."),
-    ("", "Untuk pertanyaan jumlah, tulis catatan dan bukti dukung pada baris input pertama."),
-    ("5. Nama berkas LKE bebas. Simpan sebagai .xlsx dan kirim ke sekretariat.", None),
-]
 
 
 def _guide_sheet(ws: Worksheet, edition: Edition) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dossier.config import Settings, load_settings
 from dossier.errors import WorkspaceError
+from dossier.layout import REGISTER
 from dossier.model import AwardYear
 from dossier.rules import Edition, load_edition
 
@@ -110,7 +111,7 @@ def create_workspace(root: Path, year: int) -> list[Path]:
     from dossier.workbooks import write_register
 
     year_dir = root / "inputs" / str(year)
-    targets = [root / FILENAME, year_dir / "nominasi.xlsx", root / "CARA-PAKAI.txt"]
+    targets = [root / FILENAME, year_dir / REGISTER, root / "CARA-PAKAI.txt"]
     existing = [p for p in targets if p.exists()]
     if existing:
         raise WorkspaceError(
@@ -120,7 +121,7 @@ def create_workspace(root: Path, year: int) -> list[Path]:
     for folder in (year_dir / "lke", year_dir / "bukti"):
         folder.mkdir(parents=True, exist_ok=True)
     (root / FILENAME).write_text(DEFAULT_TOML, encoding="utf-8")
-    write_register(year_dir / "nominasi.xlsx", year)
+    write_register(year_dir / REGISTER, year)
     (root / "CARA-PAKAI.txt").write_text(HOWTO.format(year=year), encoding="utf-8")
     return targets + [year_dir / "lke", year_dir / "bukti"]
 
@@ -131,7 +132,7 @@ def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | 
     from dossier.workbooks import write_lke_template
 
     award_year = ws.load(year)
-    register_errors = [p for p in award_year.errors if p.where.startswith("nominasi.xlsx")]
+    register_errors = [p for p in award_year.errors if p.where.startswith(REGISTER)]
     if register_errors:
         raise InputErrors(register_errors)
     units = award_year.units

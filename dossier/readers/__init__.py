@@ -11,13 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from dossier.errors import Problem, WorkspaceError
+from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import AwardYear, Lke
 from dossier.readers.cache import LkeCache
 from dossier.readers.lke import LkeRead, read_lke
 from dossier.readers.register import read_register
 from dossier.rules import Edition
 
-REGISTER = "nominasi.xlsx"
 LKE_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheets in lke/ that are not read: said so, rather than silently skipped.
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
@@ -67,7 +67,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
                 problems.append(
                     Problem(
                         result.code_where or rel,
-                        f"Kode Unit '{lke.unit_code}' is not a unit of {REGISTER} (sheet Unit); "
+                        f"{LKE_UNIT_LABEL} '{lke.unit_code}' is not a unit of {REGISTER} (sheet {UNIT.sheet}); "
                         f"expected one of {known}, or add the unit to the register",
                     )
                 )

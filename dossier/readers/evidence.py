@@ -3,14 +3,31 @@
 A path may never leave the bukti folder: `..`, absolute paths and symlinks
 pointing outside are refused, so a workbook cannot make the dossier embed
 `/etc/passwd` or another unit's private files.
+
+`collect_evidence` then checks the files themselves for the nomination packet:
+which are PDFs or images that can be embedded, and why the others cannot. A
+bad evidence file is a warning, never a failure. Files are only read from
+inside the year's `bukti/` folder, checked again there (defence in depth).
 """
 
 from __future__ import annotations
 
+import io
+import logging
+import os
 import re
+import stat
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from dossier.model import Evidence
+from dossier.errors import Problem
+from dossier.model import AwardYear, Evidence
+
+if TYPE_CHECKING:  # readers come before scoring: only the type is needed
+    from dossier.scoring import UnitScore
 
 _URL = re.compile(r"^https?://[^\s/?#]+\S*$", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
@@ -75,3 +92,244 @@ def _case_twin(path: Path) -> Path | None:
         return None
     wanted = path.name.casefold()
     return next((p for p in sorted(folder.iterdir()) if p.name.casefold() == wanted and p.is_file()), None)
+
+
+# --- Checking the files, for the nomination packet -------------------------------------
+
+NO_EVIDENCE_TITLE = "Bukti Dukung"
+# An evidence file larger than this is listed, not embedded: one scan must not exhaust a worker's memory.
+MAX_EVIDENCE_BYTES = 256 * 1024 * 1024
+# What became of each evidence entry. The first two are embedded in the packet.
+PDF, IMAGE = "pdf", "image"
+REPEAT, URL, OTHER, MISSING, REFUSED, UNREADABLE = "repeat", "url", "other", "missing", "refused", "unreadable"
+EMBEDDED = (PDF, IMAGE)
+OUTSIDE = "ditolak: berada di luar folder bukti"
+NOT_FOUND = "tidak ditemukan di folder bukti"
+
+
+@dataclass(eq=False)
+class Document:
+    """One evidence entry of one indicator, and what the packet does with it."""
+
+    indicator: str
+    entry: str
+    kind: str
+    note: str = ""  # the reason shown on the divider (Bahasa Indonesia) when not embedded
+    source: Path | None = None  # the real path inside bukti/, once checked
+    data: bytes | None = None  # a PDF's checked bytes, until appended
+    size: tuple[int, int] = (0, 0)  # an image's pixels, as displayed (EXIF rotation applied)
+    pages: int = 0
+    first_page: int = 0  # 1-based page in the packet; 0 until placed
+    same_as: Document | None = None  # for REPEAT: the earlier entry that embeds the same file
+
+    @property
+    def embedded(self) -> bool:
+        return self.kind in EMBEDDED
+
+    @property
+    def target(self) -> Document:
+        return self.same_as if self.same_as is not None else self
+
+
+@dataclass
+class Area:
+    """One area of the LKE (component / part / area) and its indicators' evidence."""
+
+    group: tuple[str, ...]
+    indicators: list[tuple[str, str, list[Document]]] = field(default_factory=list)  # (code, question, documents)
+    divider_pages: int = 1
+    first_page: int = 0
+
+    @property
+    def title(self) -> str:
+        if not self.group:
+            return NO_EVIDENCE_TITLE
+        return f"{self.group[1]} – {self.group[2]}"
+
+    @property
+    def documents(self) -> list[Document]:
+        return [d for _, _, docs in self.indicators for d in docs]
+
+
+def collect_evidence(score: UnitScore, year: AwardYear, problems: list[Problem]) -> list[Area]:
+    """Check every evidence entry of the unit, in LKE order, grouped by area.
+
+    PDFs are read and checked here (their bytes kept until appended); images are
+    checked with Pillow. Every entry that cannot be embedded says why.
+    """
+    areas: dict[tuple[str, ...], Area] = {}
+    seen: dict[Path, Document] = {}
+    for code, indicator in score.edition.indicators.items():
+        question = score.questions.get(code)
+        answer = question.answer if question else None
+        if answer is None or not answer.evidence:
+            continue
+        documents = []
+        for evidence in answer.evidence:
+            document = _check(evidence, code, year, score.unit.code, problems)
+            if document.embedded and document.source is not None:
+                if document.source in seen:
+                    first = seen[document.source]
+                    document = Document(code, evidence.entry, REPEAT, source=document.source, same_as=first)
+                else:
+                    seen[document.source] = document
+            documents.append(document)
+        group = indicator.group[:3]
+        areas.setdefault(group, Area(group)).indicators.append((code, indicator.question, documents))
+    return list(areas.values()) or [Area(())]
+
+
+def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: list[Problem]) -> Document:
+    """Decide what one evidence entry becomes; open it only if it is a regular file inside bukti/."""
+    entry = evidence.entry
+    where = f"bukti/{entry} ({code})"
+    if evidence.url:
+        return Document(code, entry, URL, "tautan, tidak disematkan")
+    bukti = Path(os.path.realpath(year.bukti))
+    wanted = evidence.path if evidence.path is not None else Path(entry)
+    candidate = wanted if wanted.is_absolute() else year.bukti / wanted
+    # realpath follows every link without opening the file, so a link out of bukti/ is caught here.
+    real = Path(os.path.realpath(candidate))
+    inside = real != bukti and real.is_relative_to(bukti) and not Path(entry).is_absolute()
+    if evidence.problem:
+        # The reader refused the entry and has reported it already: never open it here.
+        return Document(code, entry, *_refusal(evidence, real, inside))
+    if not inside:
+        problems.append(Problem(where, f"refused to put this file in the packet of {unit}: the path leads outside "
+                                       f"the bukti folder ({year.bukti}). Only files inside that folder are embedded.",
+                                "warning"))
+        return Document(code, entry, REFUSED, OUTSIDE)
+    try:
+        info = real.stat()
+    except OSError:
+        if evidence.present:  # the reader saw it, so it vanished since; otherwise the reader has reported it
+            problems.append(Problem(where, f"the evidence file disappeared while the packet of {unit} was built; "
+                                           "it is listed as not found.", "warning"))
+        return Document(code, entry, MISSING, NOT_FOUND)
+    if not stat.S_ISREG(info.st_mode):
+        problems.append(Problem(where, f"not a regular file, so it is not embedded in the packet of {unit}; "
+                                       "name a file, not a folder or device.", "warning"))
+        return Document(code, entry, REFUSED, "ditolak: bukan berkas")
+    if info.st_size == 0:
+        problems.append(Problem(where, f"the file is empty (0 bytes), so it is not embedded in the packet of {unit}; "
+                                       "replace it with the real document.", "warning"))
+        return Document(code, entry, UNREADABLE, "tidak disematkan: berkas kosong (0 bita)", real)
+    if info.st_size > MAX_EVIDENCE_BYTES:
+        problems.append(Problem(where, f"the file is {info.st_size // (1024 * 1024)} MB, more than the "
+                                       f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB a packet embeds; it is listed as "
+                                       f"not embedded in the packet of {unit}. Reduce it (e.g. scan at 150 dpi).",
+                                "warning"))
+        return Document(code, entry, OTHER, "tidak disematkan: berkas terlalu besar", real)
+    try:
+        with real.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        problems.append(Problem(where, f"cannot open this file ({exc.strerror}), so it is not embedded in the "
+                                       f"packet of {unit}. Check its permissions.", "warning"))
+        return Document(code, entry, UNREADABLE, "tidak disematkan: berkas tidak dapat dibuka", real)
+    kind = _sniff(head)
+    if kind == PDF:
+        return _check_pdf(Document(code, entry, PDF, source=real), where, unit, problems)
+    if kind == IMAGE:
+        return _check_image(Document(code, entry, IMAGE, source=real), where, unit, problems)
+    label = real.suffix.lstrip(".").upper() or "tanpa ekstensi"
+    if real.suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg"):
+        problems.append(Problem(where, f"the file is named {real.suffix} but its content is not a "
+                                       f"{real.suffix.lstrip('.').upper()}; it is not embedded in the packet of "
+                                       f"{unit}. Open it and save it again in that format.", "warning"))
+        return Document(code, entry, UNREADABLE, f"tidak disematkan: isi berkas bukan {label}", real)
+    return Document(code, entry, OTHER, f"tidak disematkan (berkas {label})", real)
+
+
+def _refusal(evidence: Evidence, real: Path, inside: bool) -> tuple[str, str]:
+    """The kind and divider wording of an entry the reader refused (its message says why, in English)."""
+    if not inside:
+        return REFUSED, OUTSIDE
+    if evidence.path is None:  # a link of another kind (ftp:, file:) or no file name at all
+        return REFUSED, "ditolak: penulisan alamat tidak diterima"
+    if real.is_dir():
+        return REFUSED, "ditolak: berupa folder, bukan berkas"
+    if not real.exists():
+        return MISSING, NOT_FOUND
+    return REFUSED, "ditolak pada pemeriksaan bukti dukung"
+
+
+def _sniff(head: bytes) -> str:
+    """Tell a PDF or a JPG/PNG image by its first bytes, whatever its name says."""
+    if b"%PDF-" in head:
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
+        return IMAGE
+    return OTHER
+
+
+def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem]) -> Document:
+    """Read an evidence PDF fully (every object and content stream) and keep a clean copy of it."""
+    from pypdf import PdfReader, PdfWriter  # heavy, and the LKE reader needs none of it
+
+    reason = ""
+    with _quiet_pypdf():
+        try:
+            reader = PdfReader(io.BytesIO(document.source.read_bytes()), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                document.kind, document.note = UNREADABLE, "tidak disematkan: PDF dikunci kata sandi"
+                problems.append(Problem(where, f"this PDF is protected by a password, so it is not embedded in the "
+                                               f"packet of {unit} (it is listed on the divider page). Put a copy "
+                                               "without a password in the bukti folder.", "warning"))
+                return document
+            for page in reader.pages:
+                contents = page.get_contents()
+                if contents is not None:
+                    contents.get_data()
+            copy = PdfWriter()
+            copy.append(reader, import_outline=False, excluded_fields=["/AA"])
+            out = io.BytesIO()
+            copy.write(out)
+            document.data = out.getvalue()
+            document.pages = len(PdfReader(io.BytesIO(document.data)).pages)
+        except Exception as exc:  # pypdf raises many kinds on a damaged file; any of them means "unreadable"
+            reason = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    if reason or document.pages == 0:
+        document.kind, document.note, document.data, document.pages = (
+            UNREADABLE, "tidak disematkan: PDF rusak atau tidak terbaca", None, 0)
+        problems.append(Problem(where, f"this PDF cannot be read ({reason or 'it has no pages'}), so it is not "
+                                       f"embedded in the packet of {unit}. Open it and save it again as PDF.",
+                                "warning"))
+    return document
+
+
+def _check_image(document: Document, where: str, unit: str, problems: list[Problem]) -> Document:
+    """Check that a JPG/PNG decodes and is not absurdly large; note its displayed size."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(document.source) as image:
+                image.verify()
+            with Image.open(document.source) as image:
+                image.load()
+                width, height = image.size
+                if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientation: shown rotated by 90 degrees
+                    width, height = height, width
+    except Exception as exc:  # Pillow raises many kinds on a damaged or oversized image
+        document.kind, document.note = UNREADABLE, "tidak disematkan: gambar rusak atau tidak terbaca"
+        problems.append(Problem(where, f"this image cannot be read ({type(exc).__name__}: {exc}), so it is not "
+                                       f"embedded in the packet of {unit}. Save it again as JPG or PNG.", "warning"))
+        return document
+    document.size, document.pages = (width, height), 1
+    return document
+
+
+@contextmanager
+def _quiet_pypdf():
+    """Keep pypdf's repair notes about evidence files out of the build output."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)

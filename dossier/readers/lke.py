@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from dossier.errors import Problem
+from dossier.layout import LKE, LKE_SHEET, LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.evidence import absent_message, resolve_evidence, split_entries
 from dossier.readers.safety import (
@@ -36,10 +37,12 @@ from dossier.readers.safety import (
 )
 from dossier.rules import Edition, Indicator
 
-SHEET = "LKE"
+SHEET = LKE_SHEET
 HEADER_ROWS = 20
-UNIT_LABEL = "kode unit"
-COLUMNS = {"kode": "Kode", "jawaban": "Jawaban", "catatan": "Catatan", "bukti dukung": "Bukti Dukung"}
+UNIT_LABEL = LKE_UNIT_LABEL.casefold()
+READ = ("code", "answer", "note", "evidence")  # the LKE columns read; the others are for the people filling it in
+REQUIRED = tuple(LKE.header(k) for k in READ if LKE.column(k).required)  # Kode, Jawaban
+OPTIONAL = tuple(LKE.header(k) for k in READ if not LKE.column(k).required)  # Catatan, Bukti Dukung
 ROW_CODE = re.compile(r"^([A-Z0-9]+)(?:\.(\d+))?$")
 WHOLE = re.compile(r"^\+?(\d+)(?:[.,]0{1,2})?$")  # "12", "12.0", "12,00"; "1.000" is a thousands separator
 DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
@@ -104,7 +107,7 @@ class _LkeReader:
     def read(self) -> None:
         ws = sheet(self.book, SHEET)
         if ws is None:
-            self.error(self.rel, f"no sheet {SHEET}; the LKE table must be on a sheet named LKE (sheets found: {', '.join(self.book.sheetnames)})")
+            self.error(self.rel, f"no sheet {SHEET}; the LKE table must be on a sheet named {SHEET} (sheets found: {', '.join(self.book.sheetnames)})")
             return
         self.title = ws.title
         rows = checked_rows(ws, f"{self.rel}, {self.title}")
@@ -113,7 +116,7 @@ class _LkeReader:
             return
         header_row, columns = header
         found = self.read_table(rows, header_row, columns)
-        empty = {(r.number, columns["jawaban"]) for rs in found.values() for r in rs if r.value is None}
+        empty = {(r.number, columns["answer"]) for rs in found.values() for r in rs if r.value is None}
         if unit_cell and unit_cell[2] is None:
             empty.add(unit_cell[:2])
         formulas = uncached_formulas(self.path, self.rel, self.title, empty)
@@ -131,7 +134,7 @@ class _LkeReader:
     def find_top(self, rows) -> tuple[tuple[int, int, object] | None, tuple[int, dict[str, int]] | None]:
         """Read rows until the header; return the Kode Unit value cell (row, column, value) and the header."""
         unit_cell = None
-        near_miss: tuple[int, list[str]] | None = None
+        near_miss: tuple[int, list[str], list[str]] | None = None
         for number, row in enumerate(rows, start=1):
             keys = [name_key(v) for v in row]
             if unit_cell is None and UNIT_LABEL in keys:
@@ -139,39 +142,42 @@ class _LkeReader:
                 # The cell to the right; if the label is merged over several cells, the next filled one.
                 value_column = next((c for c in range(column + 1, len(row) + 1) if text(value_at(row, c))), column + 1)
                 unit_cell = (number, value_column, value_at(row, value_column))
-            if "kode" in keys and "jawaban" in keys:
-                columns = {key: keys.index(key) + 1 for key in COLUMNS if key in keys}
+            if all(h.casefold() in keys for h in REQUIRED):
+                columns = {k: keys.index(LKE.header(k).casefold()) + 1 for k in READ if LKE.header(k).casefold() in keys}
                 if self.merged_header(number, columns):
                     return unit_cell, None
                 return unit_cell, (number, columns)
-            if "kode" in keys and near_miss is None:
-                near_miss = (number, [text(v) for v in row if text(v)])
+            if LKE.header("code").casefold() in keys and near_miss is None:
+                absent = [h for h in REQUIRED if h.casefold() not in keys]
+                near_miss = (number, [text(v) for v in row if text(v)], absent)
             if number >= HEADER_ROWS:
                 break
+        needs, optional = " and ".join(REQUIRED), " and ".join(OPTIONAL)
         if near_miss:
             self.error(
                 self.at(near_miss[0], 1),
-                f"header row {near_miss[0]} has no column Jawaban (found: {', '.join(near_miss[1])}); "
-                f"the table needs the columns Kode and Jawaban, and optionally Catatan and Bukti Dukung",
+                f"header row {near_miss[0]} has no column {' and '.join(near_miss[2])} (found: {', '.join(near_miss[1])}); "
+                f"the table needs the columns {needs}, and optionally {optional}",
             )
         else:
             self.error(
                 f"{self.rel}, {self.title}",
-                f"no header row with the columns Kode and Jawaban in rows 1-{HEADER_ROWS}; "
-                f"the table needs a header row with Kode, Jawaban and optionally Catatan and Bukti Dukung",
+                f"no header row with the columns {needs} in rows 1-{HEADER_ROWS}; "
+                f"the table needs a header row with {', '.join(REQUIRED)} and optionally {optional}",
             )
         return unit_cell, None
 
     def merged_header(self, number: int, columns: dict[str, int]) -> bool:
         """Report a header cell merged across columns: which column holds the codes or answers is unclear."""
         for first, last in merged_across(self.book[self.title], number):
-            names = [COLUMNS[k] for k, c in columns.items() if first <= c <= last and k in ("kode", "jawaban")]
+            keys = [k for k, c in columns.items() if first <= c <= last and LKE.column(k).required]
+            names = [LKE.header(k) for k in keys]
             if names:
                 span = f"{ref(number, first)}:{ref(number, last)}"
                 self.error(
                     f"{self.rel}, {self.title}!{span}",
                     f"the header cell {' and '.join(names)} is merged across columns {span}, so it is not clear "
-                    f"which column holds the {'codes' if names[0] == 'Kode' else 'answers'}; unmerge the header "
+                    f"which column holds the {'codes' if keys[0] == 'code' else 'answers'}; unmerge the header "
                     f"cells so that each header sits directly above its own column",
                 )
                 return True
@@ -181,18 +187,18 @@ class _LkeReader:
         if unit_cell is None:
             self.error(
                 f"{self.rel}, {self.title}",
-                f"no 'Kode Unit' label above the table (rows 1-{header_row - 1}); write Kode Unit in a cell "
-                f"and the unit's code, as in nominasi.xlsx, in the cell to its right",
+                f"no '{LKE_UNIT_LABEL}' label above the table (rows 1-{header_row - 1}); write {LKE_UNIT_LABEL} in a "
+                f"cell and the unit's code, as in {REGISTER}, in the cell to its right",
             )
             return ""
         row, column, value = unit_cell
         self.result.code_where = self.at(row, column)
         if is_error_value(value):
-            self.error(self.at(row, column), f"Kode Unit is the formula error {value}; type the unit's code")
+            self.error(self.at(row, column), f"{LKE_UNIT_LABEL} is the formula error {value}; type the unit's code")
             return ""
         code = text(value)
         if not code and (row, column) not in formulas:  # an uncached formula is reported as such
-            self.error(self.at(row, column), "Kode Unit is empty; write the unit's code, as in nominasi.xlsx, sheet Unit")
+            self.error(self.at(row, column), f"{LKE_UNIT_LABEL} is empty; write the unit's code, as in {REGISTER}, sheet {UNIT.sheet}")
         return code
 
     # -- The table ------------------------------------------------------------------------
@@ -201,7 +207,7 @@ class _LkeReader:
         """Read the coded rows: indicator code -> its rows (one, or one per count input)."""
         found: dict[str, list[_Row]] = {}
         first_row: dict[str, int] = {}
-        kode_col, answer_col = columns["kode"], columns["jawaban"]
+        kode_col, answer_col = columns["code"], columns["answer"]
         for number, row in enumerate(rows, start=header_row + 1):
             raw_code = value_at(row, kode_col)
             value = value_at(row, answer_col)
@@ -228,8 +234,8 @@ class _LkeReader:
             if is_error_value(value):
                 self.error(self.at(number, answer_col), f"the answer for {code} is the formula error {value}; fix the formula or type the answer", indicator.code)
                 value = None
-            note = text(value_at(row, columns["catatan"])) if "catatan" in columns else ""
-            evidence = self.evidence(value_at(row, columns["bukti dukung"]), number, columns["bukti dukung"]) if "bukti dukung" in columns else ()
+            note = text(value_at(row, columns["note"])) if "note" in columns else ""
+            evidence = self.evidence(value_at(row, columns["evidence"]), number, columns["evidence"]) if "evidence" in columns else ()
             found.setdefault(indicator.code, []).append(_Row(number, n, value, note, evidence))
         return found
 
@@ -284,7 +290,7 @@ class _LkeReader:
 
     def answers(self, found: dict[str, list[_Row]], columns: dict[str, int]) -> dict[str, Answer]:
         answers: dict[str, Answer] = {}
-        answer_col = columns["jawaban"]
+        answer_col = columns["answer"]
         for code, indicator in self.edition.indicators.items():
             rows = found.get(code)
             if not rows:

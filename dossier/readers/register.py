@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 from dossier.errors import Problem
+from dossier.layout import AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, REGISTER, UNIT, UNIT_RECOMMENDED
+from dossier.layout import Table as Layout
 from dossier.model import Award, Innovation, Quote, Unit
 from dossier.readers.safety import (
     READ_ERRORS,
@@ -35,28 +37,10 @@ from dossier.readers.safety import (
 
 HEADER_ROWS = 20  # a table's header row is looked for in this many rows
 
-AWARD_LABELS = {
-    "Tahun": "year",
-    "Instansi": "ministry",
-    "Singkatan Instansi": "ministry_short",
-    "Pemberi Penghargaan": "awarding_body",
-    "Tanggal Penyerahan": "ceremony_date",
-    "Tempat Penyerahan": "ceremony_place",
-    "Dibuka Oleh": "opened_by",
-    "Dihadiri Oleh": "attended_by",
-    "Kota Rilis": "release_city",
-}
-UNIT_COLUMNS = (
-    "Kode", "Nama Unit", "Jenis Unit", "Kota", "Provinsi", "Kepala Unit",
-    "Predikat Diusulkan", "Predikat Saat Ini", "Hasil Penetapan", "Kategori Penghargaan",
-)
-UNIT_RECOMMENDED = ("Jenis Unit", "Kota", "Provinsi", "Kepala Unit")
-QUOTE_COLUMNS = ("Nama", "Jabatan", "Kutipan")
-INNOVATION_COLUMNS = ("Kode Unit", "Nama Inovasi", "Tahun", "Uraian")
-
-PROPOSED = ("WBK", "WBBM")
-CURRENT = ("", "WBK")
-RESULTS = ("", "WBK", "WBBM", "Tidak")
+AWARD_FIELDS = {label.text: label.key for label in AWARD_LABELS}  # label -> Award field
+PROPOSED = UNIT.column("proposed").choices
+CURRENT = UNIT.column("current").choices
+RESULTS = UNIT.column("result").choices
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
 
@@ -73,26 +57,27 @@ class Register:
 
 @dataclass
 class Table:
-    """A table sheet: where its header is, which column holds each expected name, its data rows."""
+    """A table sheet as found: where its header is, which column holds each layout column (by key), its data rows."""
 
+    layout: Layout
     title: str
     header_row: int
-    columns: dict[str, int]
+    columns: dict[str, int]  # key -> column number, for the columns present
     rows: list[tuple[int, tuple]]
 
-    def get(self, row: tuple, name: str):
-        column = self.columns.get(name)
+    def get(self, row: tuple, key: str):
+        column = self.columns.get(key)
         return value_at(row, column) if column else None
 
-    def where(self, rel: str, number: int, name: str) -> str:
-        return f"{rel}, {self.title}!{ref(number, self.columns.get(name, 1))}"
+    def where(self, rel: str, number: int, key: str) -> str:
+        return f"{rel}, {self.title}!{ref(number, self.columns.get(key, 1))}"
 
 
 def empty_award(year: int) -> Award:
     return Award(year, "", "", "", None, "", "", "", "")
 
 
-def read_register(path: Path, year: int, rel: str = "nominasi.xlsx") -> Register:
+def read_register(path: Path, year: int, rel: str = REGISTER) -> Register:
     """Read `nominasi.xlsx`; a file that cannot be read becomes one problem and an empty register."""
     register = Register(empty_award(year))
     try:
@@ -128,22 +113,22 @@ class _RegisterReader:
     # -- Penghargaan ---------------------------------------------------------------
 
     def award(self) -> Award:
-        ws = self.require_sheet("Penghargaan", "labels in column A and values in column B: " + ", ".join(AWARD_LABELS))
+        ws = self.require_sheet(AWARD_SHEET, "labels in column A and values in column B: " + ", ".join(AWARD_FIELDS))
         if ws is None:
             return empty_award(self.year)
         title = ws.title
         found: dict[str, tuple[int, object]] = {}
         for number, row in enumerate(checked_rows(ws, f"{self.rel}, {title}"), start=1):
             label = name_key(value_at(row, 1)).rstrip(":").strip()
-            for name in AWARD_LABELS:
+            for name in AWARD_FIELDS:
                 if label == name.casefold() and name not in found:
                     found[name] = (number, value_at(row, 2))
-        missing = [n for n in AWARD_LABELS if n not in found]
+        missing = [n for n in AWARD_FIELDS if n not in found]
         if missing:
             self.error(
                 f"{self.rel}, {title}",
                 f"label(s) {', '.join(missing)} not found in column A; expected the labels "
-                f"{', '.join(AWARD_LABELS)}, each with its value in column B",
+                f"{', '.join(AWARD_FIELDS)}, each with its value in column B",
             )
         values: dict[str, object] = {}
         empty = []
@@ -156,16 +141,16 @@ class _RegisterReader:
                 self.note_empty(title, number, 2)
                 empty.append(name)
                 continue
-            field_name = AWARD_LABELS[name]
-            if name == "Tahun":
-                values[field_name] = self.award_year(where, value)
-            elif name == "Tanggal Penyerahan":
+            field_name = AWARD_FIELDS[name]
+            if field_name == "year":
+                values[field_name] = self.award_year(where, value, name)
+            elif field_name == "ceremony_date":
                 try:
                     ceremony = parse_date(value)
                     if abs(ceremony.year - self.year) > 1:  # a serial number or typo far off the award year
                         self.error(
                             where,
-                            f"Tanggal Penyerahan {ceremony.isoformat()} is not near award year {self.year}; "
+                            f"{name} {ceremony.isoformat()} is not near award year {self.year}; "
                             f"write the ceremony date, e.g. {self.year}-12-12 or 12 Desember {self.year}",
                         )
                     else:
@@ -173,30 +158,30 @@ class _RegisterReader:
                 except ValueError:
                     self.error(
                         where,
-                        f"Tanggal Penyerahan '{text(value)}' is not a date; write an Excel date, "
+                        f"{name} '{text(value)}' is not a date; write an Excel date, "
                         f"or text such as 2024-12-12 or 12 Desember 2024",
                     )
             else:
                 values[field_name] = text(value)
         formulas = self.check_formulas(title)
-        empty = [n for n in empty if n != "Tahun" and (found[n][0], 2) not in formulas]
+        empty = [n for n in empty if AWARD_FIELDS[n] != "year" and (found[n][0], 2) not in formulas]
         if empty:
             self.warning(
                 f"{self.rel}, {title}",
                 f"no value yet for {', '.join(empty)}; the documents will leave {'it' if len(empty) == 1 else 'them'} blank",
             )
-        fields = {f: "" for f in AWARD_LABELS.values()} | {"year": self.year, "ceremony_date": None}
+        fields = {f: "" for f in AWARD_FIELDS.values()} | {"year": self.year, "ceremony_date": None}
         return Award(**(fields | values))
 
-    def award_year(self, where: str, value) -> int:
+    def award_year(self, where: str, value, label: str) -> int:
         written = text(value)
         if not written.isdigit():
-            self.error(where, f"Tahun '{written}' is not a year; write the award year, {self.year}")
+            self.error(where, f"{label} '{written}' is not a year; write the award year, {self.year}")
             return self.year
         if int(written) != self.year:
             self.error(
                 where,
-                f"Tahun is {written} but this register is in the folder of award year {self.year}; "
+                f"{label} is {written} but this register is in the folder of award year {self.year}; "
                 f"make them agree (write {self.year}, or move the file to inputs/{written}/)",
             )
         return self.year
@@ -204,17 +189,18 @@ class _RegisterReader:
     # -- Unit ------------------------------------------------------------------------
 
     def units(self) -> list[Unit]:
-        table = self.table("Unit", UNIT_COLUMNS, required=True)
+        table = self.table(UNIT, required=True)
         if table is None:
             return []
         self.register.units_read = True
         units: list[Unit] = []
         seen: dict[str, int] = {}
+        header = UNIT.header
         for number, row in table.rows:
-            where = table.where(self.rel, number, "Kode")
-            code = self.cell_text(table, row, number, "Kode")
+            where = table.where(self.rel, number, "code")
+            code = self.cell_text(table, row, number, "code")
             if not code:
-                self.error(where, "this unit row has no Kode; write the unit's code (e.g. UPT01) or clear the row")
+                self.error(where, f"this unit row has no {header('code')}; write the unit's code (e.g. UPT01) or clear the row")
                 continue
             if not UNIT_CODE.match(code):
                 self.error(
@@ -227,86 +213,74 @@ class _RegisterReader:
                 self.error(where, f"unit code {code} appears twice (first in row {seen[code.upper()]}); each unit needs its own code")
                 continue
             seen[code.upper()] = number
-            values = {name: self.cell_text(table, row, number, name) for name in UNIT_COLUMNS if name != "Kode"}
-            if not values["Nama Unit"]:
-                self.error(table.where(self.rel, number, "Nama Unit"), f"unit {code} has no Nama Unit; write the unit's full name")
-            proposed = self.choice(table, number, "Predikat Diusulkan", values, PROPOSED, code, "WBK or WBBM")
-            current = self.choice(table, number, "Predikat Saat Ini", values, CURRENT, code, "empty, or WBK when the unit already holds WBK")
-            result = self.choice(
-                table, number, "Hasil Penetapan", values, RESULTS, code,
-                "empty until the announcement, then WBK, WBBM or Tidak",
+            values = {c.key: self.cell_text(table, row, number, c.key) for c in UNIT.columns if c.key != "code"}
+            if not values["name"]:
+                self.error(table.where(self.rel, number, "name"), f"unit {code} has no {header('name')}; write the unit's full name")
+            values["proposed"] = self.choice(table, number, "proposed", values, code, "WBK or WBBM")
+            values["current"] = self.choice(table, number, "current", values, code, "empty, or WBK when the unit already holds WBK")
+            values["result"] = self.choice(
+                table, number, "result", values, code, "empty until the announcement, then WBK, WBBM or Tidak"
             )
-            blank = [n for n in UNIT_RECOMMENDED if not values[n]]
+            blank = [header(key) for key in UNIT_RECOMMENDED if not values[key]]
             if blank:
                 self.warning(where, f"unit {code} has no {', '.join(blank)} yet; the documents will leave {'it' if len(blank) == 1 else 'them'} blank")
-            units.append(
-                Unit(
-                    code=code,
-                    name=values["Nama Unit"],
-                    kind=values["Jenis Unit"],
-                    city=values["Kota"],
-                    province=values["Provinsi"],
-                    head=values["Kepala Unit"],
-                    proposed=proposed,
-                    current=current,
-                    result=result,
-                    category=values["Kategori Penghargaan"],
-                    where=where,
-                )
-            )
+            units.append(Unit(code=code, **values, where=where))
         self.check_formulas(table.title)
         return units
 
-    def choice(self, table: Table, number: int, name: str, values: dict, allowed: tuple[str, ...], code: str, expected: str) -> str:
-        written = values[name]
-        match = next((a for a in allowed if a.casefold() == written.casefold()), None)
+    def choice(self, table: Table, number: int, key: str, values: dict, code: str, expected: str) -> str:
+        written = values[key]
+        match = next((a for a in UNIT.column(key).choices if a.casefold() == written.casefold()), None)
         if match is None:
             shown = f"'{written}'" if written else "empty"
-            self.error(table.where(self.rel, number, name), f"{name} of unit {code} is {shown}; expected {expected}")
+            self.error(table.where(self.rel, number, key), f"{UNIT.header(key)} of unit {code} is {shown}; expected {expected}")
             return written
         return match
 
     # -- Inovasi, Kutipan --------------------------------------------------------------
 
     def innovations(self, units: list[Unit]) -> dict[str, list[Innovation]]:
-        table = self.table("Inovasi", INNOVATION_COLUMNS, required=False, purpose="the dossiers will list no innovations")
+        table = self.table(INNOVATION, required=False, purpose="the dossiers will list no innovations")
         if table is None:
             return {}
         codes = {u.code.upper(): u.code for u in units}
         found: dict[str, list[Innovation]] = {}
+        header = INNOVATION.header
         for number, row in table.rows:
-            values = {name: self.cell_text(table, row, number, name) for name in INNOVATION_COLUMNS}
-            code = codes.get(values["Kode Unit"].upper())
+            values = {c.key: self.cell_text(table, row, number, c.key) for c in INNOVATION.columns}
+            code = codes.get(values["unit_code"].upper())
             if code is None:
-                written = values["Kode Unit"]
+                written = values["unit_code"]
                 known = ", ".join(u.code for u in units) or "none yet"
                 self.error(
-                    table.where(self.rel, number, "Kode Unit"),
-                    (f"innovation for unit '{written}', which is not in sheet Unit" if written else "innovation row has no Kode Unit")
+                    table.where(self.rel, number, "unit_code"),
+                    (f"innovation for unit '{written}', which is not in sheet {UNIT.sheet}" if written
+                     else f"innovation row has no {header('unit_code')}")
                     + f"; expected one of the unit codes ({known})",
                 )
                 continue
-            if not values["Nama Inovasi"]:
-                self.error(table.where(self.rel, number, "Nama Inovasi"), f"innovation of unit {code} has no Nama Inovasi; write its name")
+            if not values["name"]:
+                self.error(table.where(self.rel, number, "name"), f"innovation of unit {code} has no {header('name')}; write its name")
                 continue
-            found.setdefault(code, []).append(Innovation(code, values["Nama Inovasi"], values["Tahun"], values["Uraian"]))
+            found.setdefault(code, []).append(Innovation(**(values | {"unit_code": code})))
         self.check_formulas(table.title)
         return found
 
     def quotes(self) -> list[Quote]:
-        table = self.table("Kutipan", QUOTE_COLUMNS, required=False, purpose="the press release will have no quotes")
+        table = self.table(QUOTE, required=False, purpose="the press release will have no quotes")
         if table is None:
             return []
         quotes = []
+        header = QUOTE.header
         for number, row in table.rows:
-            values = {name: self.cell_text(table, row, number, name) for name in QUOTE_COLUMNS}
-            if not values["Kutipan"]:
-                self.error(table.where(self.rel, number, "Kutipan"), "this quote row has no Kutipan; write the words quoted or clear the row")
+            values = {c.key: self.cell_text(table, row, number, c.key) for c in QUOTE.columns}
+            if not values["text"]:
+                self.error(table.where(self.rel, number, "text"), f"this quote row has no {header('text')}; write the words quoted or clear the row")
                 continue
-            if not values["Nama"]:
-                self.error(table.where(self.rel, number, "Nama"), "this quote has no Nama; write who said it")
+            if not values["name"]:
+                self.error(table.where(self.rel, number, "name"), f"this quote has no {header('name')}; write who said it")
                 continue
-            quotes.append(Quote(values["Nama"], values["Jabatan"], values["Kutipan"]))
+            quotes.append(Quote(**values))
         self.check_formulas(table.title)
         return quotes
 
@@ -321,8 +295,9 @@ class _RegisterReader:
             )
         return ws
 
-    def table(self, name: str, columns: tuple[str, ...], *, required: bool, purpose: str = "") -> Table | None:
-        """Find a table sheet and its header row; report what is missing."""
+    def table(self, layout: Layout, *, required: bool, purpose: str = "") -> Table | None:
+        """Find a table sheet and its header row by the layout's headers; report what is missing."""
+        name, columns = layout.sheet, layout.headers
         ws = sheet(self.book, name)
         if ws is None:
             where = self.rel
@@ -333,14 +308,14 @@ class _RegisterReader:
                 self.warning(where, f"{message}; {purpose}")
             return None
         rows = list(checked_rows(ws, f"{self.rel}, {ws.title}"))
-        wanted = {c.casefold(): c for c in columns}
+        wanted = {c.header.casefold(): c.key for c in layout.columns}
         best_row, best = 0, {}
         for number, row in enumerate(rows[:HEADER_ROWS], start=1):
             matched: dict[str, int] = {}
             for column, value in enumerate(row, start=1):
-                name_ = wanted.get(name_key(value))
-                if name_ and name_ not in matched:
-                    matched[name_] = column
+                key = wanted.get(name_key(value))
+                if key and key not in matched:
+                    matched[key] = column
             if len(matched) > len(best):
                 best_row, best = number, matched
         if not best:
@@ -349,7 +324,7 @@ class _RegisterReader:
                 f"no header row found in rows 1-{HEADER_ROWS}; expected a row with the columns {', '.join(columns)}",
             )
             return None
-        missing = [c for c in columns if c not in best]
+        missing = [c.header for c in layout.columns if c.required and c.key not in best]
         if missing:
             self.error(
                 f"{self.rel}, {ws.title}!{ref(best_row, 1)}",
@@ -361,15 +336,18 @@ class _RegisterReader:
             for number, row in enumerate(rows[best_row:], start=best_row + 1)
             if any(text(value_at(row, c)) for c in best.values())
         ]
-        return Table(ws.title, best_row, best, data)
+        return Table(layout, ws.title, best_row, best, data)
 
-    def cell_text(self, table: Table, row: tuple, number: int, name: str) -> str:
-        value = table.get(row, name)
+    def cell_text(self, table: Table, row: tuple, number: int, key: str) -> str:
+        """The text of a cell by column key; "" for an optional column the workbook lacks."""
+        if key not in table.columns:
+            return ""
+        value = table.get(row, key)
         if is_error_value(value):
-            self.error(table.where(self.rel, number, name), f"{name} is the formula error {value}; write the value itself")
+            self.error(table.where(self.rel, number, key), f"{table.layout.header(key)} is the formula error {value}; write the value itself")
             return ""
         if value is None:
-            self.note_empty(table.title, number, table.columns[name])
+            self.note_empty(table.title, number, table.columns[key])
         if isinstance(value, datetime):
             value = value.date()
         return text(value)

@@ -118,6 +118,15 @@ def way_to(score: UnitScore, predicate_name: str) -> Way:
     return Way(predicate_name, steps, tuple(blocked))
 
 
+def score_json(score: UnitScore) -> dict:
+    """`UnitScore.to_json()` with the way to each predicate not yet met: `path` and `path_blocked`."""
+    found = ways(score)
+    return score.to_json() | {
+        "path": {name: way.to_json() for name, way in found.items()},
+        "path_blocked": {name: [b.to_json() for b in way.blocked] for name, way in found.items()},
+    }
+
+
 def apply_steps(score: UnitScore, steps: tuple[Step, ...] | list[Step]) -> UnitScore:
     """Score the unit again with every step's answer in place of its own."""
     lke_answers = {code: q.answer for code, q in score.questions.items() if q.answer is not None}

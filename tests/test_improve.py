@@ -238,3 +238,19 @@ def test_an_unanswered_question_is_raised_from_blank():
     way = way_to(score, "WBBM")
     assert way.reaches and all(s.previous is None for s in way.steps)
     assert "WBBM" in apply_steps(score, way.steps).eligible
+
+
+def test_with_skipped_blanks_the_way_raises_answered_questions(tmp_path):
+    from tests.test_scoring import edition_with
+
+    skip = edition_with(tmp_path, missing="skip")
+    answers = base_answers() | {c: Answer(c, choice=min(EDITION.indicators[c].option_keys,
+                                                       key=lambda k: EDITION.indicators[c].option(k).score or 0))
+                                for c in CHOICES[:40] if EDITION.indicators[c].component == "Pengungkit"}
+    for code in CHOICES[40:50]:
+        del answers[code]
+    score = score_unit(WBK_UNIT, lke(answers, WBK_UNIT), skip)
+    way = way_to(score, "WBK")
+    assert score.shortfalls["WBK"] and way.reaches and way.steps
+    assert all(step.code in answers for step in way.steps)  # blanks are left out of the mean, not raised
+    assert "WBK" in apply_steps(score, way.steps).eligible

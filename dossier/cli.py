@@ -149,6 +149,7 @@ def validate(obj: Context, year: int | None, strict: bool) -> None:
 def score(obj: Context, year: int | None, as_json: bool) -> None:
     """Score every unit and show its eligibility for WBK and WBBM, with every shortfall."""
     from dossier.console import problem_lines, score_table
+    from dossier.improve import score_json, ways
     from dossier.scoring import score_unit
 
     ws = obj.workspace
@@ -157,10 +158,10 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
     edition = ws.edition(year)
     scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
     if as_json:
-        payload = {"year": year, "edition": edition.name, "units": [s.to_json() for s in scores]}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        units = [score_json(s) for s in scores]
+        click.echo(json.dumps({"year": year, "edition": edition.name, "units": units}, ensure_ascii=False, indent=2))
     else:
-        click.echo(score_table(scores))
+        click.echo(score_table(scores, {s.unit.code: ways(s) for s in scores}))
     if award_year.errors:
         for line in problem_lines(award_year.errors):
             click.echo(line, err=True)

@@ -50,6 +50,7 @@ KINDS = {"ya/tidak": "ya_tidak", "a/b/c": "abc", "a/b/c/d": "abcd", "a/b/c/d/e":
 PERCENT, COUNT = "%", "jumlah"
 # Below this likeness (difflib ratio of normalised text) a question is not taken as an indicator's.
 MATCH = 0.6
+REPEAT = 0.95  # a row this close to an indicator already found repeats it
 UNIT_PREFIX = re.compile(r"^(.+?)[ \-_.]")
 
 
@@ -221,69 +222,84 @@ class _OfficialReader(_reader_base()):
     # -- Matching rows to indicators ------------------------------------------------------
 
     def match(self, lines: list[_Line]) -> dict:
-        """Walk the hierarchy: headings set the context, indicator rows are matched by their text."""
+        """Walk the hierarchy, then match indicator rows: close question texts first, then rows reworded."""
+        items = self.items(lines)
+        chosen: dict[int, Indicator] = {}
+        taken: dict[str, int] = {}
+        # First the rows whose question is close to an indicator's, so that a reworded or extra
+        # row cannot take an indicator that its own row, further down, names plainly.
+        for strict in (True, False):
+            for i, (line, context, heading, _) in enumerate(items):
+                if i in chosen:
+                    continue
+                indicator = self.best(line, context, heading, taken, strict=strict)
+                if indicator is None:
+                    continue
+                if indicator.code in taken:
+                    self.error(
+                        self.at(line.number, LAST),
+                        f"row {line.number} repeats indicator {indicator.code} ({indicator.question}), already on row "
+                        f"{items[taken[indicator.code]][0].number}; keep one row per indicator",
+                        indicator.code,
+                    )
+                    chosen[i] = None
+                    continue
+                chosen[i] = indicator
+                taken[indicator.code] = i
         found: dict[str, list] = {}
-        where_of: dict[str, int] = {}
+        for i, (line, context, heading, block) in enumerate(items):
+            indicator = chosen.get(i)
+            if i not in chosen:
+                self.best(line, context, heading, taken, strict=False, report=True)
+            if indicator is None:
+                continue
+            if indicator.kind == "count":
+                found[indicator.code] = []
+                self.count_inputs(indicator, block, found)
+            else:
+                self.check_kind(line, indicator)
+                found[indicator.code] = [self.row(line, None)]
+        return found
+
+    def items(self, lines: list[_Line]) -> list[tuple[_Line, dict, str, list[_Line]]]:
+        """The indicator rows, each with its context (the headings above it) and its Jumlah rows."""
+        items = []
         context = {COMPONENT: "", PART: "", AREA: "", SUB_AREA: ""}
         heading = ""
-        count_block: tuple[Indicator, list[_Line]] | None = None
-
-        def close_block():
-            if count_block is not None:
-                self.count_inputs(*count_block, found)
-
+        block: list[_Line] | None = None  # the Jumlah rows of the '%' row just read
         for line in lines:
             if line.kind == COUNT:
-                if count_block is None:
+                if block is None:
                     self.unmatched(line, "a count input (Jumlah) with no percentage (%) row above it")
                 else:
-                    count_block[1].append(line)
+                    block.append(line)
                 continue
-            option_kind = KINDS.get(line.kind)
             is_indicator = (
-                option_kind is not None
+                line.kind in KINDS
                 or (line.kind == PERCENT and line.level >= INDICATOR)
                 or (not line.kind and line.level >= INDICATOR)
             )
             if not is_indicator:
-                close_block()
-                count_block = None
                 if line.level in context:
                     context[line.level] = line.name
                     for deeper in range(line.level + 1, SUB_AREA + 1):
                         context[deeper] = ""
                 heading = line.name
+                block = None
                 continue
-            close_block()
-            count_block = None
-            indicator = self.best(line, context, heading, found)
-            if indicator is None:
-                continue
-            if indicator.code in where_of:
-                self.error(
-                    self.at(line.number, LAST),
-                    f"row {line.number} repeats indicator {indicator.code} ({indicator.question}), already on row "
-                    f"{where_of[indicator.code]}; keep one row per indicator",
-                    indicator.code,
-                )
-                continue
-            where_of[indicator.code] = line.number
-            if indicator.kind == "count":
-                count_block = (indicator, [])
-                found[indicator.code] = []
-            else:
-                self.check_kind(line, indicator)
-                found[indicator.code] = [self.row(line, None)]
-        close_block()
-        return found
+            block = [] if line.kind == PERCENT else None
+            items.append((line, dict(context), heading, block if block is not None else []))
+        return items
 
-    def best(self, line: _Line, context: dict, heading: str, found: dict) -> Indicator | None:
-        """The indicator a row asks, by part, area, sub-area and question text; None (and a problem) if none fits."""
+    def best(self, line: _Line, context: dict, heading: str, taken: dict, *, strict: bool, report: bool = False) -> Indicator | None:
+        """The indicator a row asks, by part, area, sub-area and question text; None if none fits.
+
+        `strict` takes only a close question text (and may return an indicator already taken:
+        a repeated row); otherwise a reworded question fits when its place and kind agree.
+        """
         question = _words(line.name)
         candidates = []
         for indicator in self.edition.indicators.values():
-            if indicator.code in found:
-                continue
             if _alike(_words(indicator.component), _words(context[COMPONENT]).split(" ")[0]) < 0.8 and context[COMPONENT]:
                 continue
             part = _alike(_words(indicator.part), _words(context[PART]))
@@ -292,17 +308,25 @@ class _OfficialReader(_reader_base()):
             asked = max(_alike(_words(indicator.question), question), _alike(_words(indicator.question), _words(heading)) if line.kind == PERCENT else 0.0)
             if indicator.component == "Hasil":  # no sub-areas; the area is named on the indicator's own row
                 area = max(area, _alike(_words(indicator.area), question))
-            same_kind = 0.3 if KINDS.get(line.kind, "count" if line.kind == PERCENT else "") == indicator.kind else 0.0
-            candidates.append((asked + 0.5 * area + 0.3 * sub + 0.2 * part + same_kind, asked, indicator))
-        if candidates:
-            score, asked, indicator = max(candidates, key=lambda c: c[0])
-            # A reworded question still fits when its place in the hierarchy and its kind agree.
-            if asked >= MATCH or (asked >= 0.3 and score >= 1.0):
-                return indicator
-            closest = f"; the closest is {indicator.code} ({indicator.question}), {asked:.0%} alike"
-        else:
-            closest = ""
-        self.unmatched(line, f"'{line.name}'{closest}")
+            same_kind = KINDS.get(line.kind, "count" if line.kind == PERCENT else "") == indicator.kind
+            place = sub >= 0.8 if indicator.sub_area else part >= 0.8
+            candidates.append((asked + 0.5 * area + 0.3 * sub + 0.2 * part + 0.3 * same_kind, asked, same_kind and place, indicator))
+        free = [c for c in candidates if c[3].code not in taken]
+        if strict:
+            if free and (best := max(free, key=lambda c: c[0]))[1] >= MATCH:
+                return best[3]
+            # The same question again, nearly word for word: a repeated row.
+            repeat = [c for c in candidates if c[3].code in taken and c[1] >= REPEAT]
+            return max(repeat, key=lambda c: c[0])[3] if repeat else None
+        if not free:
+            if report:
+                self.unmatched(line, f"'{line.name}'")
+            return None
+        score, asked, fits, indicator = max(free, key=lambda c: c[0])
+        if asked >= MATCH or (asked >= 0.3 and fits):
+            return indicator
+        if report:
+            self.unmatched(line, f"'{line.name}'; the closest is {indicator.code} ({indicator.question}), {asked:.0%} alike")
         return None
 
     def unmatched(self, line: _Line, what: str) -> None:

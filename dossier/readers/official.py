@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +85,20 @@ def _squash(value) -> str:
     return re.sub(r"[^a-z0-9]", "", str(value).casefold())
 
 
+@lru_cache(maxsize=4096)
 def _words(value) -> str:
     """Text as compared: case-folded, punctuation dropped, spaces collapsed, leading bullets gone."""
     return " ".join(re.sub(r"[^0-9a-z%]+", " ", text(value).casefold()).split())
 
 
+@lru_cache(maxsize=65536)
 def _alike(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+    """How alike two normalised texts are, 0-1; below 0.3 only an upper bound (never a match)."""
+    if not a or not b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    quick = matcher.quick_ratio()
+    return quick if quick < 0.3 else matcher.ratio()
 
 
 def unit_code_of(rel: str) -> str:
@@ -297,20 +305,9 @@ class _OfficialReader(_reader_base()):
         `strict` takes only a close question text (and may return an indicator already taken:
         a repeated row); otherwise a reworded question fits when its place and kind agree.
         """
-        question = _words(line.name)
-        candidates = []
-        for indicator in self.edition.indicators.values():
-            if _alike(_words(indicator.component), _words(context[COMPONENT]).split(" ")[0]) < 0.8 and context[COMPONENT]:
-                continue
-            part = _alike(_words(indicator.part), _words(context[PART]))
-            area = _alike(_words(indicator.area), _words(context[AREA]))
-            sub = _alike(_words(indicator.sub_area), _words(context[SUB_AREA])) if indicator.sub_area else 0.0
-            asked = max(_alike(_words(indicator.question), question), _alike(_words(indicator.question), _words(heading)) if line.kind == PERCENT else 0.0)
-            if indicator.component == "Hasil":  # no sub-areas; the area is named on the indicator's own row
-                area = max(area, _alike(_words(indicator.area), question))
-            same_kind = KINDS.get(line.kind, "count" if line.kind == PERCENT else "") == indicator.kind
-            place = sub >= 0.8 if indicator.sub_area else part >= 0.8
-            candidates.append((asked + 0.5 * area + 0.3 * sub + 0.2 * part + 0.3 * same_kind, asked, same_kind and place, indicator))
+        candidates = self.candidates(line, context, heading, near=True)
+        if not any(c[1] >= MATCH and c[3].code not in taken for c in candidates):
+            candidates = self.candidates(line, context, heading, near=False)  # a heading mistyped or missing
         free = [c for c in candidates if c[3].code not in taken]
         if strict:
             if free and (best := max(free, key=lambda c: c[0]))[1] >= MATCH:
@@ -328,6 +325,29 @@ class _OfficialReader(_reader_base()):
         if report:
             self.unmatched(line, f"'{line.name}'; the closest is {indicator.code} ({indicator.question}), {asked:.0%} alike")
         return None
+
+    def candidates(self, line: _Line, context: dict, heading: str, *, near: bool) -> list[tuple]:
+        """(score, question likeness, place and kind agree, indicator) for the indicators a row may ask.
+
+        `near` compares the question only with the indicators of the row's own part and area.
+        """
+        question = _words(line.name)
+        candidates = []
+        for indicator in self.edition.indicators.values():
+            if _alike(_words(indicator.component), _words(context[COMPONENT]).split(" ")[0]) < 0.8 and context[COMPONENT]:
+                continue
+            part = _alike(_words(indicator.part), _words(context[PART]))
+            area = _alike(_words(indicator.area), _words(context[AREA]))
+            if near and (part < 0.8 or (indicator.sub_area and area < 0.6)):
+                continue
+            sub = _alike(_words(indicator.sub_area), _words(context[SUB_AREA])) if indicator.sub_area else 0.0
+            asked = max(_alike(_words(indicator.question), question), _alike(_words(indicator.question), _words(heading)) if line.kind == PERCENT else 0.0)
+            if indicator.component == "Hasil":  # no sub-areas; the area is named on the indicator's own row
+                area = max(area, _alike(_words(indicator.area), question))
+            same_kind = KINDS.get(line.kind, "count" if line.kind == PERCENT else "") == indicator.kind
+            place = sub >= 0.8 if indicator.sub_area else part >= 0.8
+            candidates.append((asked + 0.5 * area + 0.3 * sub + 0.2 * part + 0.3 * same_kind, asked, same_kind and place, indicator))
+        return candidates
 
     def unmatched(self, line: _Line, what: str) -> None:
         message = (

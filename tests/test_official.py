@@ -278,3 +278,30 @@ def test_lke_template_resmi_writes_official_workbooks_that_the_year_reads(tmp_pa
 def test_our_own_workbooks_are_not_taken_for_official_ones(tmp_path):
     inputs = write_year(tmp_path, units=("BP01",))
     assert read_award_year(inputs, YEAR, edition()).problems == []
+
+
+def test_a_typed_lhkpn_total_over_empty_parts_is_scored_as_their_sum(tmp_path):
+    answers = random_answers(10)
+    answers["PRE3A"] = Answer("PRE3A", counts={1: 12, 2: 0, 3: 0, 4: 11})
+    filled = tmp_path / "UPT01 LKE ZI.xlsx"
+    book = fill_form(REAL, filled, answers)
+    ws = book["Jawaban"]
+    for row in (176, 177, 178):
+        ws.cell(row, 11).value = None
+    ws["K175"] = 12
+    book.save(filled)
+    result = read(filled, "lke/UPT01 LKE ZI.xlsx")
+    assert [(p.severity, p.where) for p in result.problems] == [("warning", "lke/UPT01 LKE ZI.xlsx, Jawaban!K175")]
+    assert result.lke.answers["PRE3A"].counts == {1: 12, 2: 0, 3: 0, 4: 11}
+    assert score(result.lke) == pytest.approx(regulation_total(answers), abs=1e-4)
+
+
+def test_notes_and_links_of_the_official_form_are_read(tmp_path):
+    filled = tmp_path / "UPT01 LKE ZI.xlsx"
+    book = fill_form(REAL, filled, random_answers(11))
+    ws = book["Jawaban"]
+    ws["L6"], ws["M6"], ws["N6"] = "Tim dibentuk Januari", "SK Kepala Balai No. 1/2024", "https://example.go.id/sk-tim.pdf"
+    book.save(filled)
+    answer = read(filled, "lke/UPT01 LKE ZI.xlsx").lke.answers["PPA1A"]
+    assert answer.note == "Tim dibentuk Januari\nSK Kepala Balai No. 1/2024"
+    assert [(e.entry, e.url) for e in answer.evidence] == [("https://example.go.id/sk-tim.pdf", True)]

@@ -410,23 +410,38 @@ class _OfficialReader(_reader_base()):
                 indicator.code,
             )
             return
-        for n, line in zip(inputs, leaves):
-            found[indicator.code].append(self.row(line, n))
         for total, parts in totals:
             self.check_total(indicator, total, parts)
+        for n, line in zip(inputs, leaves):
+            found[indicator.code].append(self.row(line, n))
 
     def check_total(self, indicator: Indicator, total: _Line, parts: list[_Line]) -> None:
-        """Warn where a hand-typed total disagrees with its parts; the parts are scored."""
+        """Warn where a hand-typed total disagrees with its parts; the parts are scored.
+
+        A total typed over empty parts stands in for them (on the first part, the others 0):
+        the score only uses their sum.
+        """
         from dossier.readers.lke import _whole
 
         if total.value is None:
             return
         typed = _whole(total.value)
+        span = f"{ref(parts[0].number, self.answer_col)}:{ref(parts[-1].number, self.answer_col)}"
+        if typed is not None and all(p.value is None for p in parts):
+            # Only the total typed, as many units do: it is the sum of the parts, scored as the first.
+            self.warning(
+                self.at(total.number, self.answer_col),
+                f"only the total '{total.name}' for {indicator.code} is filled ({typed}), its parts {span} are "
+                f"empty; scored as {typed} + 0 + ... (fill the parts to be exact)",
+            )
+            parts[0].value = typed
+            for part in parts[1:]:
+                part.value = 0
+            return
         values = [_whole(p.value) for p in parts]
         if typed is None or any(v is None for v in values):
             return
         if typed != sum(values):
-            span = f"{ref(parts[0].number, self.answer_col)}:{ref(parts[-1].number, self.answer_col)}"
             self.warning(
                 self.at(total.number, self.answer_col),
                 f"the total '{total.name}' for {indicator.code} is {typed} but its parts {span} add up to "

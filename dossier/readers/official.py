@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from dossier.errors import Problem
 from dossier.model import Lke
 from dossier.readers.evidence import resolve_evidence, split_entries
+from dossier.readers.lke import LkeRead, _LkeReader, _Row, _whole
 from dossier.readers.safety import (
     MAX_COLUMNS,
     READ_ERRORS,
@@ -56,7 +57,7 @@ UNIT_PREFIX = re.compile(r"^(.+?)[ \-_.]")
 
 
 def is_official(path: Path, rel: str) -> bool:
-    """True for a workbook in the official layout: a sheet named like "LKE ZI" and no sheet "LKE"."""
+    """True for a workbook in the official layout: no sheet "LKE", and a sheet "LKE ZI" or one headed by Pilihan Jawaban."""
     try:
         with workbook(path, rel) as book:
             return _official_sheet(book) is not None
@@ -70,7 +71,7 @@ def _official_sheet(book) -> str | None:
     if "lke" in keys:
         return None
     for key, name in keys.items():
-        if key in ("lkezi", "lkezonaintegritas") or (key.startswith("lkezi") and len(key) <= 12):
+        if key in (_squash(SHEET), "lkezonaintegritas") or (key.startswith(_squash(SHEET)) and len(key) <= 12):
             return name
     # Copies exported by evaluation applications rename the sheet ("Jawaban"); its header row tells.
     for name in book.sheetnames:
@@ -124,8 +125,6 @@ class _Line:
 
 def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
     """Read one official-layout workbook into the same `LkeRead` the usual reader gives."""
-    from dossier.readers.lke import LkeRead
-
     result = LkeRead(rel)
     try:
         with workbook(path, rel) as book:
@@ -139,19 +138,10 @@ def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
     return result
 
 
-def _reader_base():
-    from dossier.readers.lke import _LkeReader
-
-    return _LkeReader
-
-
-class _OfficialReader(_reader_base()):
+class _OfficialReader(_LkeReader):
     """The usual reader's answer checks, fed from the official sheet's hierarchy."""
 
     def read(self) -> None:
-        from dossier.readers.lke import _Row
-
-        self._Row = _Row
         title = _official_sheet(self.book)
         ws = self.book[title]
         self.title = ws.title
@@ -224,7 +214,7 @@ class _OfficialReader(_reader_base()):
             links = "\n".join(text(value_at(row, c)) for c in columns["links"] if text(value_at(row, c)))
             kind = name_key(value_at(row, columns["choices"]))
             lines.append(_Line(number, level, marker, name, kind, value, note, links))
-        self.answer_col = columns["jawaban"]
+        self.answer_col, self.choices_col = columns["jawaban"], columns["choices"]
         return lines
 
     # -- Matching rows to indicators ------------------------------------------------------
@@ -364,7 +354,7 @@ class _OfficialReader(_reader_base()):
         if kind and kind != indicator.kind:
             shown = {v: k for k, v in KINDS.items()}
             self.warning(
-                self.at(line.number, self.answer_col - 1),
+                self.at(line.number, self.choices_col),
                 f"Pilihan Jawaban '{line.kind}' for {indicator.code} differs from the regulation's "
                 f"'{shown.get(indicator.kind, indicator.kind)}'; the answer is checked against the regulation's options",
             )
@@ -379,7 +369,7 @@ class _OfficialReader(_reader_base()):
         # Evidence in the official form is described in words, not filed under bukti/: kept as notes.
         described = [e.entry for e in evidence if not e.url]
         note = "\n".join(filter(None, [line.note, *described]))
-        return self._Row(line.number, n, value, note, urls)
+        return _Row(line.number, n, value, note, urls)
 
     def count_inputs(self, indicator: Indicator, block: list[_Line], found: dict) -> None:
         """Map a count indicator's Jumlah rows onto its inputs; a marked row with sub-rows is a total of them."""
@@ -421,8 +411,6 @@ class _OfficialReader(_reader_base()):
         A total typed over empty parts stands in for them (on the first part, the others 0):
         the score only uses their sum.
         """
-        from dossier.readers.lke import _whole
-
         if total.value is None:
             return
         typed = _whole(total.value)

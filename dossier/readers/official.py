@@ -151,13 +151,13 @@ class _OfficialReader(_LkeReader):
             return
         lines = self.lines(rows, columns)
         found = self.match(lines)
-        answer_col = columns["jawaban"]
+        answer_col = columns["answer"]
         empty = {(r.number, answer_col) for rs in found.values() for r in rs if r.value is None}
         formulas = uncached_formulas(self.path, self.rel, self.title, empty)
         rows_of = {r.number: code for code, rs in found.items() for r in rs}
         for (row, column), formula in sorted(formulas.items()):
             self.error(self.at(row, column), uncached_message(formula), rows_of.get(row, ""))
-        answers = self.answers(found, {"jawaban": answer_col})
+        answers = self.answers(found, {"answer": answer_col})
         self.report_missing(answers, found)
         self.result.code_where = self.rel
         self.result.lke = Lke(unit_code_of(self.rel), self.rel, answers)
@@ -188,7 +188,7 @@ class _OfficialReader(_LkeReader):
                     links.append(c)
                 elif "catatan" in key or "keterangan" in key or "penjelasan" in key:
                     notes.append(c)
-            return {"choices": choices, "jawaban": answer, "notes": notes, "links": links, "header": number}
+            return {"choices": choices, "answer": answer, "notes": notes, "links": links, "header": number}
         self.error(
             f"{self.rel}, {self.title}",
             f"no header row with Pilihan Jawaban and Jawaban in rows 1-{HEADER_ROWS}; the official LKE ZI sheet "
@@ -207,14 +207,14 @@ class _OfficialReader(_LkeReader):
             level = filled[0]
             name = text(value_at(row, filled[-1]))
             marker = text(value_at(row, level)) if len(filled) > 1 else ""
-            value = value_at(row, columns["jawaban"])
+            value = value_at(row, columns["answer"])
             if isinstance(value, str) and not value.strip():
                 value = None
             note = "\n".join(text(value_at(row, c)) for c in columns["notes"] if text(value_at(row, c)))
             links = "\n".join(text(value_at(row, c)) for c in columns["links"] if text(value_at(row, c)))
             kind = name_key(value_at(row, columns["choices"]))
             lines.append(_Line(number, level, marker, name, kind, value, note, links))
-        self.answer_col, self.choices_col = columns["jawaban"], columns["choices"]
+        self.answer_col, self.choices_col = columns["answer"], columns["choices"]
         return lines
 
     # -- Matching rows to indicators ------------------------------------------------------

@@ -190,6 +190,7 @@ def _table_sheet(ws: Worksheet, table: Table, rows: Iterable[Sequence]) -> None:
         if column.hint:
             cell.comment = _hint(column.hint)
         ws.column_dimensions[get_column_letter(col)].width = column.width
+    fit_row_height(ws, 1)  # "Predikat Diusulkan" wraps in its narrow column
     for r, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
             put(ws, r, col, value if value != "" else None).alignment = WRAP_TOP

@@ -305,3 +305,31 @@ def test_only_the_input_cells_are_unlocked_and_the_sheet_has_no_password(blank):
     answer = LKE.letter("answer")
     for r in coded:
         assert any(f"{answer}{r}" in dv.sqref for dv in ws.data_validations.dataValidation), r
+
+
+@needs_soffice
+def test_the_sample_year_calculated_by_libreoffice_shows_what_dossier_score_gives(tmp_path):
+    """Through the command line: every sample LKE, saved by LibreOffice, shows `dossier score`'s total."""
+    import json
+
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+    from dossier.sample import write_sample_year
+
+    folder = write_sample_year(tmp_path / "ws")
+    lke_files = sorted((folder / "lke").glob("*.xlsx"))
+    for original, done in zip(lke_files, calculate(lke_files, tmp_path / "calculated", tmp_path / "profile")):
+        shutil.move(done, original)  # as a unit that opened, filled and saved it in LibreOffice
+    result = CliRunner().invoke(cli, ["-C", str(tmp_path / "ws"), "score", "--json", "--year", str(folder.name)])
+    assert result.exit_code == 0, result.output
+    totals = {unit["code"]: unit["total"] for unit in json.loads(result.output)["units"]}
+    shown = {}
+    for path in lke_files:
+        ws = sheet_values(path)
+        label = LKE.number("code")  # the title labels sit in the Kode column, their values to the right
+        code = next(ws.cell(r, label + 1).value for r in range(1, LKE_HEADER_ROW) if ws.cell(r, label).value == "Kode Unit")
+        shown[code] = total_cell(ws)
+    assert set(shown) == set(totals)
+    for code, total in totals.items():
+        assert shown[code] == pytest.approx(total, abs=TOLERANCE), code

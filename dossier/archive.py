@@ -22,7 +22,9 @@ from pathlib import Path, PurePosixPath
 
 from dossier import __version__
 from dossier.errors import ArchiveError
-from dossier.output import Output, file_sha256, read_manifest, write_atomic, write_manifest
+from dossier.digests import file_sha256, sha256, source_hash
+from dossier.output import Output, read_manifest, write_atomic, write_manifest
+from dossier.reproducible import build_timestamp, pdf_pages
 from dossier.workspace import Workspace
 
 ARCHIVED_KINDS = ("dossier-pdf", "packet-pdf", "recap-pdf", "release-pdf")
@@ -55,22 +57,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.kind}: {self.detail}"
-
-
-def source_hash(inputs_dir: Path) -> str:
-    """Hash every file under inputs/<year>/: the SHA-256 of a sha256sum-style listing.
-
-    The listing has one line '<sha256 of the file>  <path relative to inputs_dir>' per file,
-    sorted by path, so it can be checked by hand:
-    cd inputs/2024 && find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum
-    """
-    if not inputs_dir.is_dir():
-        raise ArchiveError(f"{inputs_dir}: the inputs folder of the year is missing; the archive records a hash of it.")
-    files = sorted(
-        (p.relative_to(inputs_dir).as_posix(), p) for p in inputs_dir.rglob("*") if p.is_file()
-    )
-    listing = "".join(f"{file_sha256(path)}  {rel}\n" for rel, path in files)
-    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
 def archived_years(ws: Workspace) -> list[int]:
@@ -126,11 +112,10 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
             "build_tool": build.get("tool"),
             "source_hash": inputs_hash,
         }
-        from dossier.build import _pages  # imported here: build may import source_hash from this module
 
         index = render_index(ws, year, header, files)
         write_atomic(tmp / INDEX, index)
-        files.append(Output(INDEX, INDEX_KIND, "", len(index), hashlib.sha256(index).hexdigest(), pages=_pages(index)))
+        files.append(Output(INDEX, INDEX_KIND, "", len(index), sha256(index), pages=pdf_pages(index)))
         write_manifest(tmp / MANIFEST, year, files, header)
         replaced = _swap_in(ws, tmp, target, force)
     except OSError as exc:
@@ -283,7 +268,6 @@ def _difference(entry: Output, size: int, digest: str) -> str:
 
 def render_index(ws: Workspace, year: int, header: dict, files: list[Output]) -> bytes:
     """Render daftar-arsip.pdf (PDF/A-3b): every archived file with its kind, unit, size and SHA-256."""
-    from dossier.build import build_timestamp
     from dossier.render.pdf import html_to_pdf
     from dossier.render.templates import environment, render, static_dirs
 

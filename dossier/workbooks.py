@@ -9,8 +9,6 @@ timestamps come from the award year (or SOURCE_DATE_EPOCH), never the clock.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dossier.model import Answer, Award, Quote, Unit
 from dossier.render.format import number
+from dossier.reproducible import normalize_package, package_time
 from dossier.rules import Edition, Indicator
 
 # The register's sheets: label -> hint shown beside it (Penghargaan) or header -> width (tables).
@@ -446,13 +445,6 @@ def _guide_sheet(ws: Worksheet, edition: Edition) -> None:
 # --- Deterministic saving ------------------------------------------------------------
 
 
-def package_time(year: int) -> datetime:
-    """The timestamp stamped into saved packages (naive, as zip and openpyxl want it)."""
-    from dossier.output import build_timestamp
-
-    return build_timestamp(year).replace(tzinfo=None)
-
-
 def save_workbook(wb: Workbook, path: Path, year: int) -> None:
     """Save a workbook so that the same content always gives the same bytes."""
     when = package_time(year)
@@ -463,23 +455,3 @@ def save_workbook(wb: Workbook, path: Path, year: int) -> None:
     wb.save(buffer)  # openpyxl stamps "modified" with the clock; normalize_package fixes it
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(normalize_package(buffer.getvalue(), when))
-
-
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def normalize_package(data: bytes, when: datetime) -> bytes:
-    """Rewrite an OOXML zip (XLSX, DOCX) with fixed member times and core-property dates."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), content)
-            member = zipfile.ZipInfo(info.filename, date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            target.writestr(member, content)
-    return out.getvalue()

@@ -17,8 +17,9 @@ from weasyprint import HTML, Attachment
 
 from dossier import __version__, archive
 from dossier.archive import archive_year, format_findings, source_hash, verify_year
+from dossier.digests import sha256
 from dossier.errors import ArchiveError
-from dossier.output import Output, sha256, write_manifest
+from dossier.output import Output, write_manifest
 from dossier.workspace import Workspace
 
 YEAR = 2024

@@ -40,6 +40,7 @@ from dossier.output import Output, write_atomic, write_manifest
 from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.readers.cache import LkeCache
 from dossier.reproducible import build_timestamp
+from dossier.rules import Edition
 from dossier.scoring import UnitScore, score_unit
 from dossier.workers import DEFAULT_TIMEOUT, Rendered, Task, local_pool, remote_executor, render_all
 from dossier.workspace import Workspace
@@ -90,10 +91,10 @@ class Plan:
     force: bool
     timeout: int
     progress: Progress | None
-    started: float
+    started: float  # time.monotonic() when the build began
+    edition: Edition
     previous: dict[str, dict]  # the last build's outputs by path
-    fingerprint: str
-    edition: object = None
+    fingerprint: str  # of every file this build reads (see incremental.fingerprint)
 
     @property
     def out_dir(self) -> Path:
@@ -126,7 +127,7 @@ def build(
     cache = read_cache(out_dir)
     edition = ws.edition(year)
     plan = Plan(ws, year, units, formats, year_documents, unit_documents, force, timeout, progress, started,
-                previous=cache["files"], edition=edition,
+                edition, previous=cache["files"],
                 fingerprint=fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents]))
     if not force and plan.fingerprint == cache["fingerprint"] and all(intact(out_dir, e) for e in plan.previous.values()):
         # Nothing the last (successful) build read has changed: skip reading the workbooks too.

@@ -10,8 +10,11 @@ percentage, `Jumlah` for a count input, `Nilai (0-4)` for a survey index),
 
 Real copies differ (rows inserted or deleted, typos, extra columns, their own
 formulas), so columns are found by their headers and each indicator by its area,
-sub-area and question text, never by a row number. The workbook's own `Nilai` and
-`%` are not read: dossier scores the answers by the regulation.
+sub-area and question text, never by a row number. A row with its question in G is
+an indicator whatever its Pilihan Jawaban says; a title in F without a question is
+a sub-area's. The workbook's own `Nilai` is not read: dossier scores the answers by
+the regulation (README, "The official LKE workbook", lists where the workbook's
+formulas differ). A count's `%` is only checked against its Jumlah rows.
 """
 
 from __future__ import annotations

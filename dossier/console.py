@@ -52,40 +52,54 @@ def score_table(scores: list[UnitScore]) -> str:
 
 
 class BuildProgress:
-    """A progress bar with the current unit and time left on a terminal; plain lines otherwise."""
+    """A progress bar naming the unit being built, with the time left, on a terminal; plain lines otherwise.
 
-    def __init__(self, verbosity: int = 0) -> None:
+    With -v it prints a line per finished task, naming every file written, instead of the bar.
+    """
+
+    def __init__(self, verbosity: int = 0, tty: bool | None = None) -> None:
         import sys
 
         self.verbosity = verbosity
-        self.tty = sys.stderr.isatty()
+        self.tty = sys.stderr.isatty() if tty is None else tty
         self.bar = None
+        self.pending: list[str] = []  # labels not finished yet, in the order they are started
 
-    def start(self, tasks: int, reused: int) -> None:
+    def start(self, tasks: int, reused: int, labels=()) -> None:
         import click
 
         if self.verbosity < 0:
             return
+        self.pending = list(labels)
         if reused:
             click.echo(f"{reused} document(s) unchanged since the last build, kept.", err=True)
-        if self.tty and tasks:
-            self.bar = click.progressbar(length=tasks, label="Building", file=None, show_eta=True,
-                                         item_show_func=lambda label: label)
+        if self.tty and tasks and self.verbosity == 0:
+            self.bar = click.progressbar(length=tasks, label="Building", show_eta=True, show_pos=True,
+                                         item_show_func=lambda label: label, file=click.get_text_stream("stderr"))
             self.bar.__enter__()
+            if self.pending:
+                self.bar.current_item = self.pending[0]
+                self.bar.render_progress()
 
     def done(self, label: str, rendered) -> None:
         import click
 
+        if label in self.pending:
+            self.pending.remove(label)
         if self.verbosity < 0:
             return
         if self.bar is not None:
-            self.bar.update(1, label)
+            # Name the task now being built (the first not finished), not the one just finished.
+            self.bar.update(1, self.pending[0] if self.pending else label)
             if self.bar.pos >= self.bar.length:
                 self.bar.__exit__(None, None, None)
                 self.bar = None
         else:
             state = "failed" if rendered.error else f"{len(rendered.files)} file(s)"
             click.echo(f"built {label}: {state} in {rendered.seconds:.1f} s", err=True)
+            if self.verbosity > 0:
+                for kind in rendered.files:
+                    click.echo(f"    {kind}", err=True)
 
 
 def build_summary(result, folder) -> str:

@@ -66,6 +66,8 @@ class BuildProgress:
         self.pending: list[str] = []  # labels not finished yet, in the order they are started
 
     def start(self, tasks: int, reused: int, labels=()) -> None:
+        import sys
+
         import click
 
         if self.verbosity < 0:
@@ -75,7 +77,7 @@ class BuildProgress:
             click.echo(f"{reused} document(s) unchanged since the last build, kept.", err=True)
         if self.tty and tasks and self.verbosity == 0:
             self.bar = click.progressbar(length=tasks, label="Building", show_eta=True, show_pos=True,
-                                         item_show_func=lambda label: label, file=click.get_text_stream("stderr"))
+                                         item_show_func=lambda label: label, file=sys.stderr)
             self.bar.__enter__()
             if self.pending:
                 self.bar.current_item = self.pending[0]

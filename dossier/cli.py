@@ -164,15 +164,16 @@ def init(obj: Context, directory: Path | None, year: int | None) -> None:
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit (repeatable).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for the workbooks (default: build/<year>/lke-kosong).")
+@click.option("--format", "layout", type=click.Choice(["dossier", "resmi"]), default="dossier", show_default=True, help="resmi: the official KemenPAN-RB layout (sheet LKE ZI).")
 @workspace_option
 @pass_context
-def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output: Path | None) -> None:
+def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output: Path | None, layout: str) -> None:
     """Write a blank LKE workbook for each unit that has none yet (or each unit named), to send to the units."""
     from dossier.workspace import write_blank_lkes
 
     ws = obj.workspace
     year = ws.year(year)
-    written = write_blank_lkes(ws, year, list(units), output)
+    written = write_blank_lkes(ws, year, list(units), output, layout)
     for path in written:
         obj.debug(f"wrote {path}")
     if not written:
@@ -180,7 +181,7 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
                  f"(--unit CODE writes a unit's blank workbook anyway).")
         return
     obj.info(f"Wrote {len(written)} blank LKE workbook(s) to {written[0].parent}: "
-             f"{', '.join(p.stem.removesuffix(' LKE') for p in written)}.")
+             f"{', '.join(p.stem.split(' ')[0] for p in written)}.")
 
 
 @cli.command()
@@ -217,6 +218,7 @@ def validate(obj: Context, year: int | None, strict: bool) -> None:
 def score(obj: Context, year: int | None, as_json: bool) -> None:
     """Score every unit and show its eligibility for WBK and WBBM, with every shortfall."""
     from dossier.console import problem_lines, score_table
+    from dossier.improve import score_json, ways
     from dossier.scoring import score_unit
 
     ws = obj.workspace
@@ -226,10 +228,10 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
     edition = ws.edition(year)
     scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
     if as_json:
-        payload = {"year": year, "edition": edition.name, "units": [s.to_json() for s in scores]}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        units = [score_json(s) for s in scores]
+        click.echo(json.dumps({"year": year, "edition": edition.name, "units": units}, ensure_ascii=False, indent=2))
     else:
-        click.echo(score_table(scores))
+        click.echo(score_table(scores, {s.unit.code: ways(s) for s in scores}))
     if award_year.errors:
         for line in problem_lines(award_year.errors):
             click.echo(line, err=True)

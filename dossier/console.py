@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dossier.errors import Problem
-from dossier.render.format import distinct, number
+from dossier.improve import Way
+from dossier.render.format import distinct, number, rounded_tree
 from dossier.scoring import Shortfall, UnitScore
+
+TABLE_NODES = ("pemenuhan", "reform", "pengungkit", "hasil", "total")
 
 
 def problem_lines(problems: list[Problem]) -> list[str]:
@@ -21,8 +24,36 @@ def shortfall_text(shortfall: Shortfall) -> str:
     return f"{shortfall.label} {reached} < {required} (kurang {gap})"
 
 
-def score_table(scores: list[UnitScore]) -> str:
-    """A plain-text table of every unit's scores, with its shortfalls below it."""
+def printed_scores(score: UnitScore, keys: tuple[str, ...] = TABLE_NODES) -> list[str]:
+    """The named nodes as printed: rounded top down, so each printed sum is the sum of its printed parts."""
+    tree = rounded_tree(score.nodes)
+    nodes = score.edition.nodes
+    return [number(tree[nodes[key]]) if key in nodes and nodes[key] in tree else "-" for key in keys]
+
+
+def caution_text(caution: Shortfall) -> str:
+    """'Reform / Penguatan Pengawasan 2,00 < 4,50 (60 % of its weight), though its area meets the minimum'."""
+    reached, required, _ = distinct(caution.reached, caution.required)
+    return f"{caution.label} {reached} < {required}: this half is below the share, its area as a whole meets it"
+
+
+def way_lines(way: Way, labels: dict[str, str] | None = None, indent: str = "    ") -> list[str]:
+    """The way to a predicate: one line per step, then what no answer can fix; `labels` names each rule."""
+    labels = labels or {}
+    if not way.steps and not way.blocked:
+        return []
+    out = [f"{indent}way to {way.predicate}: raise {len(way.steps)} answer(s)" if way.steps
+           else f"{indent}way to {way.predicate}: no answer to raise"]
+    for step in way.steps:
+        out.append(f"{indent}  {step.code}: {step.previous or '(blank)'} -> {step.answer} (+{number(step.adds)}; "
+                   f"for {'; '.join(labels.get(r, r) for r in step.fixes)})")
+    for blocked in way.blocked:
+        out.append(f"{indent}  cannot be met by answers: {blocked.shortfall.label}: {blocked.reason}")
+    return out
+
+
+def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None = None) -> str:
+    """A plain-text table of every unit's scores; below each, its shortfalls, cautions and way to the proposed predicate."""
     header = ["Code", "Unit", "Proposed", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total", "Eligible"]
     rows = []
     for s in scores:
@@ -31,7 +62,7 @@ def score_table(scores: list[UnitScore]) -> str:
                 s.unit.code,
                 s.unit.name if len(s.unit.name) <= 40 else s.unit.name[:39] + "…",
                 s.unit.proposed,
-                *(number(s.get(key)) for key in ("pemenuhan", "reform", "pengungkit", "hasil", "total")),
+                *printed_scores(s),
                 ", ".join(s.eligible) or "-",
             ]
         )
@@ -46,6 +77,11 @@ def score_table(scores: list[UnitScore]) -> str:
         out.append(line(row))
         for shortfall in s.proposed_shortfalls:
             out.append(f"    shortfall for {shortfall.predicate}: {shortfall_text(shortfall)}")
+        for caution in s.proposed_cautions:
+            out.append(f"    caution for {caution.predicate}: {caution_text(caution)}")
+        way = (ways or {}).get(s.unit.code, {}).get(s.unit.proposed)
+        if way is not None:
+            out.extend(way_lines(way, {f.rule: f.label for f in s.shortfalls.get(way.predicate, [])}))
         if s.missing:
             out.append(f"    {len(s.missing)} answer(s) missing, scored 0: {', '.join(s.missing)}")
     return "\n".join(out)

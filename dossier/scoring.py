@@ -83,6 +83,9 @@ class UnitScore:
     questions: dict[str, QuestionScore]
     eligible: list[str]
     shortfalls: dict[str, list[Shortfall]] = field(default_factory=dict)
+    cautions: dict[str, list[Shortfall]] = field(default_factory=dict)
+    """Per predicate: halves (Pemenuhan or Reform of an area) below the area share while
+    their area as a whole meets it. Only a caution: the unit stays eligible."""
 
     def __getitem__(self, key: str) -> float:
         """The score of a named node of the edition (`total`, `pengungkit`, `ipak`...)."""
@@ -101,9 +104,19 @@ class UnitScore:
         return [code for code, q in self.questions.items() if q.missing]
 
     @property
+    def missing_count(self) -> int:
+        """How many indicators have no answer."""
+        return len(self.missing)
+
+    @property
     def proposed_shortfalls(self) -> list[Shortfall]:
         """The shortfalls against the predicate the unit is proposed for."""
         return self.shortfalls.get(self.unit.proposed, [])
+
+    @property
+    def proposed_cautions(self) -> list[Shortfall]:
+        """The cautions (a half below its share in an area that passes) for the proposed predicate."""
+        return self.cautions.get(self.unit.proposed, [])
 
     def area_parts(self, level: str = "area-part", component: str = "Pengungkit") -> list[AreaPart]:
         """The nodes whose share is checked: each area-part, or each area across parts."""
@@ -145,12 +158,17 @@ class UnitScore:
             "areas": list(areas.values()),
             "eligible": self.eligible,
             "shortfalls": [s.to_json() for s in self.proposed_shortfalls],
+            "cautions": [s.to_json() for s in self.proposed_cautions],
             "missing": self.missing,
         }
 
 
 def score_question(indicator: Indicator, answer: Answer | None, edition: Edition) -> QuestionScore:
-    """Score one answer as a fraction 0..1 of its question; a missing answer scores 0."""
+    """Score one answer as a fraction 0..1 of its question; a missing answer scores 0.
+
+    Whether a missing answer then counts in its sub-area's mean is the edition's
+    `missing` setting, applied by `score_unit`.
+    """
     if answer is None or answer.missing:
         return QuestionScore(indicator, answer, 0.0)
     if indicator.kind == "index":
@@ -178,17 +196,21 @@ def score_unit(unit: Unit, lke: Lke | None, edition: Edition) -> UnitScore:
     }
     fractions: dict[Path, list[float]] = {}
     for q in questions.values():
-        fractions.setdefault(q.indicator.group, []).append(q.fraction)
+        values = fractions.setdefault(q.indicator.group, [])
+        if not (q.missing and edition.missing == "skip"):
+            values.append(q.fraction)
     nodes = dict.fromkeys(edition.weights, 0.0)
     for group, values in fractions.items():
-        score = sum(values) / len(values) * edition.weights[group]
+        # With missing = "skip" a sub-area with no answer at all scores 0 (the official workbook shows "Blm Diisi").
+        score = sum(values) / len(values) * edition.weights[group] if values else 0.0
         nodes[group] = score
         for depth in range(len(group) - 1, 0, -1):
             nodes[group[:depth]] += score
         nodes[("",)] += score
     shortfalls = {p.name: _shortfalls(p, unit, nodes, edition) for p in edition.predicates}
     eligible = [name for name, missed in shortfalls.items() if not missed]
-    return UnitScore(unit, edition, nodes, questions, eligible, shortfalls)
+    cautions = {p.name: _cautions(p, unit, nodes, edition) for p in edition.predicates}
+    return UnitScore(unit, edition, nodes, questions, eligible, shortfalls, cautions)
 
 
 def _shortfalls(predicate, unit: Unit, nodes: dict[Path, float], edition: Edition) -> list[Shortfall]:
@@ -206,6 +228,24 @@ def _shortfalls(predicate, unit: Unit, nodes: dict[Path, float], edition: Editio
         required = predicate.area_share * part.weight
         if part.score < required - 1e-9:
             found.append(Shortfall(predicate.name, "area_share:" + "/".join(part.path), part.name, required, part.score))
+    return found
+
+
+def _cautions(predicate, unit: Unit, nodes: dict[Path, float], edition: Edition) -> list[Shortfall]:
+    """Halves below the share whose whole area meets it (only when the predicate checks areas)."""
+    if predicate.area_share_level != "area" or not predicate.area_share:
+        return []
+    probe = UnitScore(unit, edition, nodes, {}, [])
+    passing = {
+        part.path[1]
+        for part in probe.area_parts("area", predicate.area_share_component)
+        if part.score >= predicate.area_share * part.weight - 1e-9
+    }
+    found = []
+    for half in probe.area_parts("area-part", predicate.area_share_component):
+        required = predicate.area_share * half.weight
+        if half.path[2] in passing and half.score < required - 1e-9:
+            found.append(Shortfall(predicate.name, "area_part_share:" + "/".join(half.path), half.name, required, half.score))
     return found
 
 

@@ -228,13 +228,15 @@ def start_year(ws: Workspace, year: int) -> NewYear:
     return NewYear(target / REGISTER, source, len(units), left_out)
 
 
-def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | None) -> list[Path]:
+def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | None, layout: str = "dossier") -> list[Path]:
     """Write a blank LKE workbook for each unit of the register that has none in lke/, and for each unit named.
 
+    `layout` "resmi" writes the official KemenPAN-RB form instead of our own.
     A unit without an LKE is the normal state at this step; only register rows that cannot
     be told apart (no code, a bad or repeated code) stop it.
     """
     from dossier.errors import InputErrors
+    from dossier.official_template import write_official_template
     from dossier.readers.register import UNUSABLE_ROW
     from dossier.workbooks import write_lke_template
 
@@ -260,9 +262,8 @@ def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | 
     for unit in units:
         if unit.code not in wanted:
             continue
-        path = folder / f"{unit.code} LKE.xlsx"
-        write_lke_template(
-            path, edition, unit_code=unit.code, unit_name=unit.name, year=year, ministry=award_year.award.ministry
-        )
+        path = folder / (f"{unit.code} LKE ZI.xlsx" if layout == "resmi" else f"{unit.code} LKE.xlsx")
+        write = write_official_template if layout == "resmi" else write_lke_template
+        write(path, edition, unit_code=unit.code, unit_name=unit.name, year=year, ministry=award_year.award.ministry)
         written.append(path)
     return written

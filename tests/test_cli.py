@@ -140,3 +140,32 @@ def test_bad_settings_are_named(sample):
     assert result.exit_code == 1
     assert "LKE edition '1999' not found" in result.output
     assert "Available editions: 2021" in result.output
+
+
+def test_score_json_gives_the_way_to_each_predicate_not_yet_met(sample):
+    from dossier.improve import Step, apply_steps
+
+    data = json.loads(run("-C", str(sample), "score", "--json").output)
+    edition = load_edition("2021")
+    year = read_award_year(sample / f"inputs/{SAMPLE_YEAR}", SAMPLE_YEAR, edition)
+    units = {u.code: u for u in year.units}
+    for unit in data["units"]:
+        assert {"path", "path_blocked", "cautions", "shortfalls", "eligible"} <= set(unit)
+        assert set(unit["path"]) == {p for p in ("WBK", "WBBM") if p not in unit["eligible"]}
+        for predicate, steps in unit["path"].items():
+            for step in steps:
+                assert set(step) == {"code", "answer", "from", "adds", "fixes"} and step["fixes"]
+            score = score_unit(units[unit["code"]], year.lke.get(unit["code"]), edition)
+            after = apply_steps(score, [Step(s["code"], s["answer"], s["from"], s["adds"], tuple(s["fixes"])) for s in steps])
+            left = {s.rule for s in after.shortfalls[predicate]}
+            assert left == {b["rule"] for b in unit["path_blocked"][predicate]}
+    far = next(u for u in data["units"] if len(u["path"].get("WBK", [])) >= 3)
+    assert {b["rule"] for b in far["path_blocked"]["WBK"]} == {"ipak", "pelayanan_prima"}
+
+
+def test_score_text_shows_the_way_and_what_answers_cannot_fix(sample):
+    output = run("-C", str(sample), "score").output
+    assert "way to WBK: raise 6 answer(s)" in output
+    assert "HBB: C -> A (+2,50; for Nilai Total; Birokrasi yang Bersih dan Akuntabel)" in output
+    assert "cannot be met by answers: Pelayanan Publik yang Prima (IPKP): bergantung hanya pada indeks survei (HPA)" in output
+    assert "caution for WBK: Reform / Manajemen Perubahan 2,25 < 2,40" in output

@@ -152,8 +152,27 @@ def thresholds_met(result, predicate) -> bool:
         return False
     if any(result[key] < minimum - 1e-9 for key, minimum in predicate.minimums.items()):
         return False
-    parts = result.area_parts(predicate.area_share_level, predicate.area_share_component)
-    return all(p.score >= predicate.area_share * p.weight - 1e-9 for p in parts)
+    # The six areas (PermenPAN-RB 90/2021 Tabel 6): Pemenuhan and Reform of each area together,
+    # summed here from the score tree rather than through the scoring module's own grouping.
+    assert predicate.area_share_level == "area"
+    areas: dict[str, list[float]] = {}
+    for path, weight in EDITION.weights.items():
+        if len(path) == 3 and path[0] == predicate.area_share_component:
+            totals = areas.setdefault(path[2], [0.0, 0.0])
+            totals[0] += result.nodes[path]
+            totals[1] += weight
+    assert len(areas) == 6
+    return all(score >= predicate.area_share * weight - 1e-9 for score, weight in areas.values())
+
+
+def weak_halves(result, predicate) -> set[str]:
+    """The halves (area-parts) below the share."""
+    return {
+        "/".join(path)
+        for path, weight in EDITION.weights.items()
+        if len(path) == 3 and path[0] == predicate.area_share_component
+        and result.nodes[path] < predicate.area_share * weight - 1e-9
+    }
 
 
 @settings(max_examples=80, deadline=None)
@@ -165,6 +184,9 @@ def test_eligible_exactly_when_every_threshold_holds(values, current):
         assert (predicate.name in result.eligible) == thresholds_met(result, predicate), predicate.name
         if predicate.name in result.eligible:
             assert not result.shortfalls[predicate.name]
+            # Eligible with a weak half: the caution names exactly those halves.
+            cautions = {c.rule.removeprefix("area_part_share:") for c in result.cautions[predicate.name]}
+            assert cautions == weak_halves(result, predicate)
 
 
 @settings(max_examples=30, deadline=None)
@@ -190,4 +212,4 @@ def test_best_answers_are_eligible_and_one_failed_threshold_is_not(data):
     for predicate in EDITION.predicates:
         if not thresholds_met(result, predicate):
             assert predicate.name not in result.eligible
-    assert not result.eligible  # an empty area-part fails every area-share threshold
+    assert not result.eligible  # an empty half leaves its area at 50 %, below every area share

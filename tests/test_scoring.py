@@ -145,14 +145,77 @@ def test_just_below_threshold_is_a_shortfall_with_its_gap():
     assert shortfall.gap == pytest.approx(0.4375)
 
 
-def test_area_part_below_sixty_percent_is_named():
-    # Penguatan Pengawasan / Reform (7.50): PRE1A (2.50) at E, PRE2A (3.00) at 0 -> 2.00 left < 4.50.
-    weak = best_answers(PRE1A=Answer("PRE1A", choice="E"), PRE2A=Answer("PRE2A", counts={1: 10, 2: 0, 3: 0}))
-    score = score_unit(unit(), weak, EDITION)
-    rules = [s.rule for s in score.proposed_shortfalls]
-    assert rules == ["area_share:Pengungkit/Reform/Penguatan Pengawasan"]
+def edition_with(tmp_path, **settings):
+    """The 2021 edition with some top-level or predicate settings replaced, in a workspace rules folder."""
+    import shutil
+
+    source = EDITION.source
+    text = source.read_text(encoding="utf-8")
+    for key, value in settings.items():
+        text = text.replace(f'{key} = "{getattr(EDITION, key, None) or "area"}"', f'{key} = "{value}"')
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    shutil.copy(source.parent / "lke-2021.csv", folder)
+    (folder / "lke-test.toml").write_text(text.replace('name = "2021"', 'name = "test"'), encoding="utf-8")
+    return load_edition("test", (folder,))
+
+
+# Penguatan Pengawasan / Reform (7.50): PRE1A (2.50) at E, PRE2A (3.00) at 0 -> 2.00 left < 4.50,
+# while the whole area (15.00) keeps 7.50 + 2.00 = 9.50 >= 9.00.
+WEAK_HALF = {"PRE1A": Answer("PRE1A", choice="E"), "PRE2A": Answer("PRE2A", counts={1: 10, 2: 0, 3: 0})}
+
+
+def test_weak_half_in_a_strong_area_is_eligible_with_a_caution():
+    score = score_unit(unit(), best_answers(**WEAK_HALF), EDITION)
+    assert score.eligible == ["WBK"]
+    assert score.proposed_shortfalls == []
+    [caution] = score.proposed_cautions
+    assert caution.rule == "area_part_share:Pengungkit/Reform/Penguatan Pengawasan"
+    assert caution.label == "Reform / Penguatan Pengawasan"
+    assert (caution.required, caution.reached) == (pytest.approx(4.5), pytest.approx(2.0))
+    assert score.to_json()["cautions"][0]["rule"] == caution.rule
+
+
+def test_an_area_below_sixty_percent_is_named():
+    # Also PPE1A..: empty Pemenuhan / Penguatan Pengawasan -> 0 + 2.00 of 15.00 < 9.00.
+    emptied = {c: Answer(c) for c, i in EDITION.indicators.items() if i.group[:3] == ("Pengungkit", "Pemenuhan", "Penguatan Pengawasan")}
+    score = score_unit(unit(), best_answers(**WEAK_HALF, **emptied), EDITION)
+    [shortfall] = score.proposed_shortfalls
+    assert shortfall.rule == "area_share:Pengungkit/Penguatan Pengawasan"
+    assert shortfall.label == "Penguatan Pengawasan"
+    assert (shortfall.required, shortfall.reached) == (pytest.approx(9.0), pytest.approx(2.0))
+    assert score.proposed_cautions == []  # a failing area is a shortfall, not a caution
+
+
+def test_the_twelve_half_reading_stays_an_edition_setting(tmp_path):
+    strict = edition_with(tmp_path, area_share_level="area-part")
+    assert {p.area_share_level for p in strict.predicates} == {"area-part"}
+    score = score_unit(unit(), best_answers(**WEAK_HALF), strict)
+    assert [s.rule for s in score.proposed_shortfalls] == ["area_share:Pengungkit/Reform/Penguatan Pengawasan"]
     assert score.proposed_shortfalls[0].required == pytest.approx(4.5)
     assert score.proposed_shortfalls[0].reached == pytest.approx(2.0)
+    assert score.eligible == [] and score.proposed_cautions == []
+
+
+def test_missing_answers_skipped_as_the_official_average_does(tmp_path):
+    skip = edition_with(tmp_path, missing="skip")
+    assert skip.missing == "skip" and EDITION.missing == "zero"
+    answers = best_answers(PPA2A=Answer("PPA2A"), PPA1B=Answer("PPA1B", choice="B"))
+    group = ("Pengungkit", "Pemenuhan", "Manajemen Perubahan", "Rencana Pembangunan Zona Integritas")
+    skipped, zeroed = score_unit(unit(), answers, skip), score_unit(unit(), answers, EDITION)
+    assert skipped.nodes[group] == pytest.approx(1.0)  # the two answered, both at best
+    assert zeroed.nodes[group] == pytest.approx(2 / 3)
+    assert skipped.missing == zeroed.missing == ["PPA2A"] and skipped.missing_count == 1
+    # A sub-area with no answer at all scores 0 either way.
+    empty = best_answers(**{c: Answer(c) for c, i in EDITION.indicators.items() if i.group == group})
+    assert score_unit(unit(), empty, skip).nodes[group] == 0.0
+
+
+def test_an_unknown_missing_setting_is_named(tmp_path):
+    from dossier.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="missing = 'blank' must be one of skip, zero"):
+        edition_with(tmp_path, missing="blank")
 
 
 def test_to_json_is_unrounded_and_complete():
@@ -171,3 +234,13 @@ def test_a_shortfall_just_under_its_minimum_shows_enough_places_to_differ():
     text = shortfall_text(Shortfall("WBK", "total", "Nilai Total", 75.0, 74.996))
     assert text == "Nilai Total 74,996 < 75,000 (kurang 0,004)"
     assert shortfall_text(Shortfall("WBK", "total", "Nilai Total", 75.0, 69.371)) == "Nilai Total 69,37 < 75,00 (kurang 5,63)"
+
+
+def test_score_table_shows_the_caution_of_an_eligible_unit():
+    from dossier.console import score_table
+
+    score = score_unit(unit(), best_answers(**WEAK_HALF), EDITION)
+    lines = score_table([score]).splitlines()
+    assert lines[2].rstrip().endswith("WBK")
+    assert lines[3] == ("    caution for WBK: Reform / Penguatan Pengawasan 2,00 < 4,50: "
+                        "this half is below the share, its area as a whole meets it")

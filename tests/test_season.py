@@ -355,6 +355,35 @@ def test_a_close_code_says_which_unit_was_meant(tmp_path, written):
             f"the workbook of '{written}' is probably this unit's") in errors
 
 
+def test_an_official_workbook_is_matched_by_its_file_name_or_berkas_lke(tmp_path):
+    from dossier.official_template import write_official_template
+    from dossier.rules import load_edition
+
+    inputs = write_year(tmp_path, units=("BP01", "BP02"))
+    (inputs / "lke/LKE BP02.xlsx").unlink()
+    write_official_template(inputs / "lke/Formulir ZI bp02 final.xlsx", load_edition("2021"), unit_code="BP02",
+                            unit_name="Balai", year=2024, ministry="K")
+    _, errors = read_problems(inputs)
+    assert errors == [
+        "lke/Formulir ZI bp02 final.xlsx: the file name fits no unit of nominasi.xlsx (sheet Unit), so this LKE is "
+        "not used; it is probably unit BP02: start the file name with BP02, or name the file in the unit's Berkas LKE column",
+        "nominasi.xlsx, Unit!A3: unit BP02 has no LKE workbook in lke/ (or its workbook could not be read); "
+        "the workbook of 'Formulir ZI bp02 final.xlsx' is probably this unit's",
+    ]
+
+    def edit(sheet):
+        sheet.cell(1, 11, "Berkas LKE")
+        sheet.cell(3, 11, "Formulir ZI bp02 final.xlsx")
+
+    set_register(inputs, edit)
+    year, errors = read_problems(inputs)
+    assert errors == [] and year.lke["BP02"].source == "lke/Formulir ZI bp02 final.xlsx"
+    (inputs / "lke/Formulir ZI bp02 final.xlsx").rename(inputs / "lke/BP02 LKE ZI.xlsx")
+    set_register(inputs, lambda sheet: setattr(sheet.cell(3, 11), "value", None))
+    year, errors = read_problems(inputs)
+    assert errors == [] and year.lke["BP02"].source == "lke/BP02 LKE ZI.xlsx"
+
+
 def test_codes_match_whatever_their_case(tmp_path):
     inputs = tmp_path / "inputs/2024"
     (inputs / "lke").mkdir(parents=True)

@@ -190,12 +190,18 @@ def _code_key(code: str) -> str:
 
 
 def _close(written: str, codes) -> list[str]:
-    """The codes `written` probably meant: the same once spaces, case and leading zeros are set aside, else alike."""
+    """The codes `written` probably meant: the same once spaces, case and leading zeros are set aside,
+    else the one code inside it, else the most alike."""
     codes = list(dict.fromkeys(codes))
     key = _code_key(written)
     same = [c for c in codes if _code_key(c) == key]
     if same:
         return same
+    inside = [  # 'Formulir UPT04 final.xlsx' holds the code UPT04, either way round
+        c for c in codes if min(len(_code_key(c)), len(key)) > 2 and (_code_key(c) in key or key in _code_key(c))
+    ]
+    if len(inside) == 1:
+        return inside
     keys = {_code_key(c): c for c in codes}
     return [keys[k] for k in difflib.get_close_matches(key, list(keys), n=1, cutoff=0.75)]
 

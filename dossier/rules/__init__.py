@@ -20,6 +20,7 @@ PACKAGE_EDITIONS = Path(__file__).parent / "editions"
 OPTION_KINDS = {"ya_tidak", "abc", "abcd", "abcde"}
 KINDS = OPTION_KINDS | {"count", "index"}
 SHARE_LEVELS = {"area-part", "area"}
+MISSING = {"zero", "skip"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ class Edition:
     predicates: tuple[Predicate, ...]
     index_min: float
     index_max: float
+    missing: str = "zero"
+    """How a missing answer scores: "zero", or "skip" (left out of its sub-area's mean)."""
 
     def predicate(self, name: str) -> Predicate | None:
         return next((p for p in self.predicates if p.name == name), None)
@@ -168,6 +171,9 @@ def _load(path: Path) -> Edition:
     predicates = tuple(_read_predicate(p, nodes, problems) for p in data.get("predicates", []))
     if not predicates:
         problems.append("no [[predicates]] are defined")
+    missing = str(data.get("missing", "zero"))
+    if missing not in MISSING:
+        problems.append(f"missing = '{missing}' must be one of {', '.join(sorted(MISSING))}")
     if problems:
         raise ConfigError(f"{path}: this rules edition is not valid:\n  " + "\n  ".join(problems))
     return Edition(
@@ -181,6 +187,7 @@ def _load(path: Path) -> Edition:
         predicates=predicates,
         index_min=float(data.get("index_min", 1.0)),
         index_max=float(data.get("index_max", 4.0)),
+        missing=missing,
     )
 
 
@@ -282,7 +289,8 @@ def _read_predicate(data: dict, nodes: dict[str, tuple[str, ...]], problems: lis
             problems.append(f"predicate {name}: minimum '{key}' names no node of [nodes] ({', '.join(nodes)})")
             continue
         minimums[key] = float(value)
-    level = str(data.get("area_share_level", "area-part"))
+    # The regulation's reading (the six areas) unless an edition asks for the twelve halves.
+    level = str(data.get("area_share_level", "area"))
     if level not in SHARE_LEVELS:
         problems.append(f"predicate {name}: area_share_level '{level}' must be one of {', '.join(sorted(SHARE_LEVELS))}")
     return Predicate(

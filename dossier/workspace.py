@@ -121,7 +121,8 @@ Every command works on the current folder; add -C FOLDER to work on another.
 3. Make a blank LKE workbook for every unit that has none yet, and send it to the unit:
        dossier lke-template
    The workbooks are written to build/{year}/lke-kosong/, named "<code> LKE.xlsx".
-   Run it again when a unit is added; --unit CODE writes one unit's again.
+   Run it again when a unit is added; --unit CODE writes one unit's again;
+   --format resmi writes the official KemenPAN-RB form (sheet LKE ZI) instead.
 4. Put each filled LKE workbook back into inputs/{year}/lke/. Its file name starts
    with the unit's code (UPT01 LKE.xlsx, UPT01-final.xlsx), or the register's column
    Berkas LKE names the file. Put the evidence files (bukti dukung) into

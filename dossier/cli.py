@@ -277,6 +277,8 @@ def _run_build(obj: Context, year, *, formats=(), **options) -> None:
     year = ws.year(year)
     formats = tuple(formats or ("pdf", "docx")) + ("xlsx",)
     result = build(ws, year, formats=formats, progress=BuildProgress(obj.verbosity), **options)
+    for output in result.built:
+        obj.debug(f"wrote build/{year}/{output.path}" + (f" ({output.pages} page(s))" if output.pages else ""))
     for line in problem_lines(result.problems):
         if line.startswith("error") or obj.verbosity >= 0:
             click.echo(line, err=True)

@@ -135,14 +135,12 @@ class BuildProgress:
         else:
             state = "failed" if rendered.error else f"{len(rendered.files)} file(s)"
             click.echo(f"built {label}: {state} in {rendered.seconds:.1f} s", err=True)
-            if self.verbosity > 0:
-                for kind in rendered.files:
-                    click.echo(f"    {kind}", err=True)
 
 
 def build_summary(result, folder) -> str:
-    """'Built 14, reused 0, failed 0 document(s): 312 pages in 21.4 s -> build/2024'."""
+    """'2024: built 14, reused 0, failed 0; 312 page(s) in 21.4 s. Output: build/2024', naming what was not built."""
+    failed = f" ({', '.join(result.failed)} not built)" if result.failed else ""
     return (
-        f"{result.year}: built {len(result.built)}, reused {len(result.reused)}, failed {len(result.failed)}; "
+        f"{result.year}: built {len(result.built)}, reused {len(result.reused)}, failed {len(result.failed)}{failed}; "
         f"{result.pages} page(s) in {result.seconds:.1f} s. Output: {folder}"
     )

@@ -156,8 +156,8 @@ def init(obj: Context, directory: Path | None, year: int | None) -> None:
     create_workspace(root, year)
     obj.info(f"Created a workspace in {root.resolve()} for award year {year}.")
     obj.info(f"Next: fill in {register} (sheets Penghargaan and Unit), then run 'dossier lke-template' "
-             f"for a blank LKE workbook per unit; then 'dossier validate', 'score', 'build', 'report', 'archive'.")
-    obj.info("CARA-PAKAI.txt in the workspace explains each step.")
+             f"to write a blank LKE workbook per unit.")
+    obj.info("CARA-PAKAI.txt in the workspace explains each step after that: validate, score, build, report, archive.")
 
 
 @cli.command("lke-template")

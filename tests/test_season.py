@@ -327,6 +327,10 @@ def test_berkas_lke_names_the_file_of_a_unit(tmp_path):
     assert errors == []
     assert year.lke["BP02"].source == "lke/balai dua.xlsx"
 
+    set_register(inputs, lambda sheet: sheet.cell(3, 11, "lke\\BALAI DUA.xlsx"))  # a folder and another case
+    year, errors = read_problems(inputs)
+    assert errors == [] and year.lke["BP02"].source == "lke/balai dua.xlsx"
+
     set_register(inputs, lambda sheet: sheet.cell(3, 11, "balai-dua.xlsx"))
     _, errors = read_problems(inputs)
     assert errors[0] == ("nominasi.xlsx, Unit!A3: Berkas LKE of unit BP02 is 'balai-dua.xlsx', but lke/ holds no "

@@ -87,10 +87,10 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     """
     units = register.units
     by_code = {u.code.upper(): u for u in units}
-    named = {u.lke_file.casefold(): u for u in units if u.lke_file}
+    named = {_berkas(u): u for u in units if u.lke_file}
     read_names = {Path(r.source).name.casefold() for r in reads}
     for unit in units:
-        if unit.lke_file and unit.lke_file.casefold() not in read_names:
+        if unit.lke_file and _berkas(unit) not in read_names:
             near = _close(unit.lke_file, [Path(r.source).name for r in reads])
             problems.append(Problem(
                 unit.where,
@@ -176,6 +176,11 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
                "('dossier lke-template' writes a blank one)"),
         ))
     return found
+
+
+def _berkas(unit) -> str:
+    """The file name a unit's `Berkas LKE` gives, as compared: 'lke/UPT01 Final.xlsx' -> 'upt01 final.xlsx'."""
+    return Path(unit.lke_file.replace("\\", "/")).name.casefold()
 
 
 def _starts_with_code(name: str, code: str) -> bool:

@@ -50,11 +50,10 @@ class Context:
 
     def show_read(self, award_year) -> None:
         """With -v: say what was read, and which workbook went to which unit."""
-        from dossier.layout import REGISTER
+        from dossier.console import read_lines
 
-        self.debug(f"read inputs/{award_year.year}/{REGISTER}: {len(award_year.units)} unit(s)")
-        for code, lke in award_year.lke.items():
-            self.debug(f"read inputs/{award_year.year}/{lke.source}: unit {code}, {len(lke.answers)} answer(s)")
+        for line in read_lines(award_year):
+            self.debug(line)
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)

@@ -87,6 +87,17 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
     return "\n".join(out)
 
 
+def read_lines(award_year) -> list[str]:
+    """What was read, for -v: the register, and which workbook went to which unit."""
+    from dossier.layout import REGISTER
+
+    folder = f"inputs/{award_year.year}"
+    lines = [f"read {folder}/{REGISTER}: {len(award_year.units)} unit(s)"]
+    for code, lke in award_year.lke.items():
+        lines.append(f"read {folder}/{lke.source}: unit {code}, {len(lke.answers)} answer(s)")
+    return lines
+
+
 class BuildProgress:
     """A progress bar naming the unit being built, with the time left, on a terminal; plain lines otherwise.
 
@@ -100,6 +111,13 @@ class BuildProgress:
         self.tty = sys.stderr.isatty() if tty is None else tty
         self.bar = None
         self.pending: list[str] = []  # labels not finished yet, in the order they are started
+
+    def read(self, award_year) -> None:
+        import click
+
+        if self.verbosity > 0:
+            for line in read_lines(award_year):
+                click.echo(line, err=True)
 
     def start(self, tasks: int, reused: int, labels=()) -> None:
         import sys

@@ -7,6 +7,7 @@ archive and verify; a unit added mid-season; the next year started from this one
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import datetime
@@ -113,6 +114,7 @@ def test_a_season_from_an_empty_folder(tmp_path):
     result = run("-C", str(root), "build", "-j", "1", "-v")
     assert result.exit_code == 0, result.output
     assert f"wrote build/{YEAR}/dossier/UPT01.pdf" in result.output
+    assert f"read inputs/{YEAR}/lke/UPT01 LKE.xlsx: unit UPT01" in result.output
     built = root / "build" / str(YEAR)
     for name in ("dossier/UPT01.pdf", "dossier/UPT02.docx", "paket/UPT02.pdf", "rekapitulasi.xlsx", "rilis.pdf"):
         assert (built / name).is_file(), name
@@ -133,6 +135,19 @@ def test_a_season_from_an_empty_folder(tmp_path):
     result = run("-C", str(root), "validate")
     assert result.exit_code == 1
     assert "unit UPT03 has no LKE workbook" in result.output
+
+    # Until it has one, the year's documents would leave it out unsaid: the build fails and
+    # names it, and no recap or release is left behind from before.
+    for command in ("build", "report"):
+        result = run("-C", str(root), command)
+        assert result.exit_code == 1, result.output
+        assert "UPT03" in result.output.splitlines()[-1], result.output  # the summary names it
+        assert "rekapitulasi" in result.output and "not written" in result.output
+        for name in ("rekapitulasi.xlsx", "rekapitulasi.pdf", "rilis.docx", "rilis.pdf"):
+            assert not (built / name).exists(), name
+        listed = json.loads((built / "manifest.json").read_text())
+        assert not any("rekapitulasi" in str(entry) or "rilis" in str(entry) for entry in listed["files"])
+        assert (built / "dossier/UPT01.pdf").is_file()  # the units that can be built still are
 
 
 # --- lke-template ------------------------------------------------------------------------------

@@ -110,8 +110,8 @@ UNIT = Table(
         ),
         Column(
             "Predikat Saat Ini", "current", 12,
-            "Kosongkan, atau WBK jika unit sudah berpredikat WBK (syarat usulan WBBM).",
-            choices=("", "WBK"), prompt="Kosongkan, atau WBK jika unit sudah berpredikat WBK.",
+            "Kosongkan, atau WBK/WBBM jika unit sudah berpredikat itu (WBK adalah syarat usulan WBBM).",
+            choices=("", "WBK", "WBBM"), prompt="Kosongkan, atau WBK/WBBM jika unit sudah berpredikat itu.",
         ),
         Column(
             "Hasil Penetapan", "result", 12,
@@ -121,6 +121,11 @@ UNIT = Table(
         Column(
             "Kategori Penghargaan", "category", 36,
             "Teks bebas untuk siaran pers, misalnya Wilayah Bebas dari Korupsi.",
+        ),
+        Column(
+            "Berkas LKE", "lke_file", 30,
+            "Boleh kosong. Nama berkas LKE unit ini di folder lke/, jika namanya tidak diawali kode unit.",
+            required=False,
         ),
     ),
 )

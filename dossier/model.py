@@ -51,7 +51,7 @@ class Unit:
     """One row of the `Unit` sheet: a work unit (unit kerja) put forward this year.
 
     `proposed` is the target predicate (WBK or WBBM), `current` the predicate it
-    already holds ("" or WBK), `result` the announced outcome ("" not yet
+    already holds ("", WBK or WBBM), `result` the announced outcome ("" not yet
     announced, WBK or WBBM awarded, "Tidak" not awarded).
     """
 
@@ -67,6 +67,7 @@ class Unit:
     category: str
     innovations: tuple[Innovation, ...] = ()
     where: str = ""
+    lke_file: str = ""  # the register's optional `Berkas LKE`: the unit's file under lke/
 
 
 @dataclass(frozen=True)

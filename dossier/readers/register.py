@@ -42,6 +42,9 @@ PROPOSED = UNIT.column("proposed").choices
 CURRENT = UNIT.column("current").choices
 RESULTS = UNIT.column("result").choices
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+# Problem.kind of an error that makes a register row unusable (no code, a bad or repeated code):
+# even 'dossier lke-template' cannot go on, as it cannot tell which unit the row is.
+UNUSABLE_ROW = "unusable-row"
 
 
 @dataclass
@@ -97,8 +100,8 @@ class _RegisterReader:
         self.problems = register.problems
         self.empty_formulas: dict[str, set[tuple[int, int]]] = {}  # sheet -> cells that read back empty
 
-    def error(self, where: str, message: str) -> None:
-        self.problems.append(Problem(where, message))
+    def error(self, where: str, message: str, kind: str = "") -> None:
+        self.problems.append(Problem(where, message, kind=kind))
 
     def warning(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message, "warning"))
@@ -200,24 +203,25 @@ class _RegisterReader:
             where = table.where(self.rel, number, "code")
             code = self.cell_text(table, row, number, "code")
             if not code:
-                self.error(where, f"this unit row has no {header('code')}; write the unit's code (e.g. UPT01) or clear the row")
+                self.error(where, f"this unit row has no {header('code')}; write the unit's code (e.g. UPT01) or clear the row", UNUSABLE_ROW)
                 continue
             if not UNIT_CODE.match(code):
                 self.error(
                     where,
                     f"unit code '{code}' is not valid; use up to 32 letters, digits, '-' or '_', "
                     f"without spaces (e.g. UPT01)",
+                    UNUSABLE_ROW,
                 )
                 continue
             if code.upper() in seen:
-                self.error(where, f"unit code {code} appears twice (first in row {seen[code.upper()]}); each unit needs its own code")
+                self.error(where, f"unit code {code} appears twice (first in row {seen[code.upper()]}); each unit needs its own code", UNUSABLE_ROW)
                 continue
             seen[code.upper()] = number
             values = {c.key: self.cell_text(table, row, number, c.key) for c in UNIT.columns if c.key != "code"}
             if not values["name"]:
                 self.error(table.where(self.rel, number, "name"), f"unit {code} has no {header('name')}; write the unit's full name")
             values["proposed"] = self.choice(table, number, "proposed", values, code, "WBK or WBBM")
-            values["current"] = self.choice(table, number, "current", values, code, "empty, or WBK when the unit already holds WBK")
+            values["current"] = self.choice(table, number, "current", values, code, "empty, or the predicate the unit already holds (WBK or WBBM)")
             values["result"] = self.choice(
                 table, number, "result", values, code, "empty until the announcement, then WBK, WBBM or Tidak"
             )

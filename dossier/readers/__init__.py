@@ -14,6 +14,7 @@ from dossier.errors import Problem, WorkspaceError
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import AwardYear, Lke
 from dossier.readers.cache import LkeCache
+from dossier.readers.evidence import report_without_evidence
 from dossier.readers.lke import LkeRead, read_lke
 from dossier.readers.register import read_register
 from dossier.rules import Edition
@@ -91,6 +92,9 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
                     f"put its filled LKE there ('dossier lke-template' writes a blank one)",
                 )
             )
+    for unit in register.units:
+        if unit.code in found:
+            report_without_evidence(found[unit.code], edition, problems)
     return AwardYear(
         year=year,
         edition=edition.name,

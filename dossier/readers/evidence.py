@@ -24,9 +24,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from dossier.errors import Problem
-from dossier.model import AwardYear, Evidence
+from dossier.model import AwardYear, Evidence, Lke
 
 if TYPE_CHECKING:  # readers come before scoring: only the type is needed
+    from dossier.rules import Edition
     from dossier.scoring import UnitScore
 
 _URL = re.compile(r"^https?://[^\s/?#]+\S*$", re.IGNORECASE)
@@ -70,6 +71,23 @@ def resolve_evidence(entry: str, bukti: Path) -> Evidence:
     if resolved.is_dir():
         return Evidence(entry, path=resolved, problem="is a folder; name a file inside it")
     return Evidence(entry, path=resolved, present=resolved.is_file())
+
+
+def report_without_evidence(lke: Lke, edition: Edition, problems: list[Problem]) -> list[str]:
+    """Warn once per unit about the indicators whose Bukti Dukung is empty; return their codes.
+
+    Every indicator needs evidence for the evaluators; it is a warning (an error with
+    `validate --strict`) because the score does not depend on it.
+    """
+    bare = [code for code in edition.indicators if not (lke.answers.get(code) and lke.answers[code].evidence)]
+    if bare:
+        where = next((lke.answers[c].where for c in bare if c in lke.answers and lke.answers[c].where), lke.source)
+        problems.append(Problem(
+            where,
+            f"unit {lke.unit_code}: {len(bare)} of {len(edition.indicators)} indicator(s) have no evidence "
+            f"(Bukti Dukung is empty): {', '.join(bare)}; name a file under bukti/ or a web address for each",
+            "warning", kind="evidence"))
+    return bare
 
 
 def absent_message(evidence: Evidence, bukti: Path) -> str:

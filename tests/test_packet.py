@@ -213,7 +213,7 @@ def test_bookmarks_run_in_page_order(packet):
 def test_every_page_is_numbered_within_the_packet(packet):
     reader = PdfReader(io.BytesIO(packet.data))
     for number, page in enumerate(reader.pages, start=1):
-        assert f"hlm. {number} dari 17" in page.extract_text()
+        assert f"Paket · hlm. {number} dari 17" in page.extract_text()
 
 
 def test_pages_the_unit_sent_get_a_strip_for_the_number(packet):
@@ -325,3 +325,14 @@ def test_qpdf_check_passes(packet, tmp_path):
     path.write_bytes(packet.data)
     result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs("pdftoppm")
+def test_the_number_is_drawn_in_the_strip_not_only_extractable(packet, tmp_path):
+    """pypdf clips a merged page to its box: the stamp must be visible where the strip was added."""
+    path = tmp_path / "paket.pdf"
+    path.write_bytes(packet.data)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "5", "-l", "5", str(path), str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    strip = image.crop((0, image.height - round(9 / 25.4 * 50), image.width, image.height))
+    assert strip.getextrema()[0] < 160  # grey text in the strip below the unit's page

@@ -176,7 +176,8 @@ MM_PT = 72 / 25.4
 
 
 def page_label(number: int, total: int) -> str:
-    return f"hlm. {number} dari {total}"
+    """The packet's page number; "paket" tells it from the dossier's own "Halaman X dari Y" on the same page."""
+    return f"Paket · hlm. {number} dari {total}"
 
 
 def number_pages(writer: PdfWriter, added_strip: set[int] = frozenset()) -> None:
@@ -211,10 +212,13 @@ def number_pages(writer: PdfWriter, added_strip: set[int] = frozenset()) -> None
         text = page_label(index + 1, total)
         x = right - STAMP_FROM_RIGHT_MM * MM_PT - text_mm(text, STAMP_PT) * MM_PT
         stamp = PageObject.create_blank_page(width=float(page.mediabox.width), height=float(page.mediabox.height))
+        # pypdf clips a merged page to its own box: give the stamp the page's box, strip included.
+        stamp.mediabox = RectangleObject(page.mediabox)
+        stamp.cropbox = RectangleObject(page.mediabox)
         stamp[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/Font"): DictionaryObject({NameObject("/FHlm"): font})})
         content = DecodedStreamObject()
-        content.set_data(f"q 0.33 g BT /FHlm {STAMP_PT:g} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET Q".encode("ascii"))
+        content.set_data(f"q 0.33 g BT /FHlm {STAMP_PT:g} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET Q".encode("cp1252"))
         stamp[NameObject("/Contents")] = writer._add_object(content)
         page.merge_page(stamp)
 
@@ -346,7 +350,8 @@ def _divider(area: Area, index: int) -> dict:
         "component": component,
         "part": part,
         "rows": rows,
-        "embedded": sum(1 for d in area.documents if d.embedded),
+        "embedded": sum(1 for d in area.documents if d.embedded and d.kind != REPEAT),
+        "repeated": sum(1 for d in area.documents if d.kind == REPEAT),
         "listed": len(rows),
     }
 

@@ -68,9 +68,9 @@ class Unit:
     current: str
     result: str
     category: str
-    recipient: str = ""  # who received the award on the unit's behalf (the release names them)
     innovations: tuple[Innovation, ...] = ()
     where: str = ""
+    recipient: str = ""  # who received the award on the unit's behalf (the release names them)
 
 
 @dataclass(frozen=True)

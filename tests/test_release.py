@@ -57,7 +57,8 @@ WEAK_HBA = {"HBA": Answer("HBA", index=1.0)}
 def award_year(results, units=UNITS, award=AWARD, quotes=QUOTES):
     made, scores = [], []
     for (code, name, kind, proposed, current, category, recipient, meets), result in zip(units, results):
-        unit = Unit(code, name, kind, "Kota", "Provinsi", "Kepala", proposed, current, result, category, recipient)
+        unit = Unit(code, name, kind, "Kota", "Provinsi", "Kepala", proposed, current, result, category,
+                    recipient=recipient)
         made.append(unit)
         answers = best_answers() if meets else best_answers(**WEAK, **WEAK_HBA)
         scores.append(score_unit(unit, Lke(code, f"lke/{code}.xlsx", answers.answers), EDITION))

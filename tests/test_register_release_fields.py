@@ -43,3 +43,18 @@ def test_an_unknown_phase_names_the_cell_and_the_choices(tmp_path):
     assert [(p.where, p.severity) for p in register.problems] == [("nominasi.xlsx, Kutipan!D2", "error")]
     assert "expected sebelum (before the results), sesudah (after) or empty (both)" in register.problems[0].message
     assert register.quotes == []
+
+
+def test_the_public_relations_sign_off_comes_from_the_settings(tmp_path):
+    import pytest
+
+    from dossier.config import DEFAULT_TOML, ConfigError, load_settings
+
+    (tmp_path / "dossier.toml").write_text(DEFAULT_TOML, encoding="utf-8")
+    assert (load_settings(tmp_path).pr_bureau, load_settings(tmp_path).pr_contact) == ("", "")
+    (tmp_path / "dossier.toml").write_text('[humas]\nbiro = "Biro Humas"\nkontak = "Rina, 021-555"\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert (settings.pr_bureau, settings.pr_contact) == ("Biro Humas", "Rina, 021-555")
+    (tmp_path / "dossier.toml").write_text('[humas]\ntelepon = "021"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[humas\] telepon is not a known setting"):
+        load_settings(tmp_path)

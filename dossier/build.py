@@ -30,6 +30,7 @@ from dossier.errors import DossierError, Problem
 from dossier.model import AwardYear
 from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.readers.cache import LkeCache
+from dossier.readers.evidence import OFFICE_CACHE
 from dossier.output import (
     Output,
     build_timestamp,
@@ -154,8 +155,9 @@ def build(
         return result
     jobs = jobs or os.cpu_count() or 1
     remembered = None if force else LkeCache(out_dir / LKE_CACHE, edition.name, ws.inputs(year) / "bukti")
-    if force:  # everything rendered afresh, the recap's parts too
+    if force:  # everything rendered afresh, the recap's parts and the evidence converted to PDF too
         shutil.rmtree(out_dir / RECAP_PARTS, ignore_errors=True)
+        shutil.rmtree(out_dir / OFFICE_CACHE, ignore_errors=True)
     with _local_pool(jobs) as pool:
         award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map, cache=remembered)
         return _build_loaded(remembered, ws, award_year, edition, out_dir, previous, fingerprint, started, pool=executor or pool,

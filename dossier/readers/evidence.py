@@ -4,9 +4,12 @@ A path may never leave the bukti folder: `..`, absolute paths and symlinks
 pointing outside are refused, so a workbook cannot make the dossier embed
 `/etc/passwd` or another unit's private files.
 
+`report_without_evidence` warns about the indicators that cite no evidence at all.
+
 `collect_evidence` then checks the files themselves for the nomination packet:
-which are PDFs or images that can be embedded, and why the others cannot. A
-bad evidence file is a warning, never a failure. Files are only read from
+which are PDFs or images that can be embedded, which office files LibreOffice
+turns into PDF, and why the others cannot be embedded. A bad evidence file is a
+warning, never a failure. Files are only read from
 inside the year's `bukti/` folder, checked again there (defence in depth).
 """
 

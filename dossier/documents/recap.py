@@ -291,6 +291,7 @@ def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
             if shortfall is not None and shortfall.gap is not None:
                 ws.cell(row, 7).fill = BELOW_FILL
             row += 1
+    ws.row_dimensions[1].height = 30  # two lines: "Predikat / Diusulkan", "Batas / Minimal"
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(row - 1, 1)}"
     _size_columns(ws, 1, len(headers), {2: 40, 4: 44})

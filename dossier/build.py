@@ -40,6 +40,7 @@ from dossier.model import AwardYear
 from dossier.output import Output, write_atomic, write_manifest
 from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.readers.cache import LkeCache
+from dossier.readers.evidence import OFFICE_CACHE
 from dossier.reproducible import build_timestamp
 from dossier.rules import Edition
 from dossier.scoring import UnitScore, score_unit
@@ -142,8 +143,9 @@ def build(
         return result
     jobs = jobs or os.cpu_count() or 1
     remembered = None if force else LkeCache(out_dir / LKE_CACHE, edition.name, ws.inputs(year) / "bukti")
-    if force:  # everything rendered afresh, the recap's parts too
+    if force:  # everything rendered afresh, the recap's parts and the evidence converted to PDF too
         shutil.rmtree(out_dir / RECAP_PARTS, ignore_errors=True)
+        shutil.rmtree(out_dir / OFFICE_CACHE, ignore_errors=True)
     with local_pool(jobs) as pool:
         award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map, cache=remembered)
         if progress:

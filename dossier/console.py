@@ -84,6 +84,8 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
             out.extend(way_lines(way, {f.rule: f.label for f in s.shortfalls.get(way.predicate, [])}))
         if s.missing:
             out.append(f"    {len(s.missing)} answer(s) missing, scored 0: {', '.join(s.missing)}")
+        if s.without_evidence:
+            out.append(f"    {len(s.without_evidence)} indicator(s) without evidence (Bukti Dukung): {', '.join(s.without_evidence)}")
     return "\n".join(out)
 
 

@@ -16,6 +16,7 @@ from dossier.errors import Problem, WorkspaceError
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import AwardYear, Lke
 from dossier.readers.cache import LkeCache
+from dossier.readers.evidence import report_without_evidence
 from dossier.readers.lke import LkeRead, read_own_lke
 from dossier.readers.official import is_official, read_official
 from dossier.readers.register import Register, read_register
@@ -68,6 +69,9 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     for result in reads:
         problems.extend(result.problems)
     found = match_units(register, reads, problems)
+    for unit in register.units:
+        if unit.code in found:
+            report_without_evidence(found[unit.code], edition, problems)
     return AwardYear(
         year=year,
         edition=edition.name,

@@ -38,6 +38,7 @@ from dossier.readers.safety import (
 HEADER_ROWS = 20  # a table's header row is looked for in this many rows
 
 AWARD_FIELDS = {label.text: label.key for label in AWARD_LABELS}  # label -> Award field
+OPTIONAL_LABELS = {label.text for label in AWARD_LABELS if not label.required}
 PROPOSED = UNIT.column("proposed").choices
 CURRENT = UNIT.column("current").choices
 RESULTS = UNIT.column("result").choices
@@ -126,7 +127,7 @@ class _RegisterReader:
             for name in AWARD_FIELDS:
                 if label == name.casefold() and name not in found:
                     found[name] = (number, value_at(row, 2))
-        missing = [n for n in AWARD_FIELDS if n not in found]
+        missing = [n for n in AWARD_FIELDS if n not in found and n not in OPTIONAL_LABELS]
         if missing:
             self.error(
                 f"{self.rel}, {title}",
@@ -167,7 +168,8 @@ class _RegisterReader:
             else:
                 values[field_name] = text(value)
         formulas = self.check_formulas(title)
-        empty = [n for n in empty if AWARD_FIELDS[n] != "year" and (found[n][0], 2) not in formulas]
+        empty = [n for n in empty if AWARD_FIELDS[n] != "year" and (found[n][0], 2) not in formulas
+                 and n not in OPTIONAL_LABELS]
         if empty:
             self.warning(
                 f"{self.rel}, {title}",
@@ -284,7 +286,13 @@ class _RegisterReader:
             if not values["name"]:
                 self.error(table.where(self.rel, number, "name"), f"this quote has no {header('name')}; write who said it")
                 continue
-            quotes.append(Quote(**values))
+            phases = QUOTE.column("phase").choices
+            phase = next((p for p in phases if p.casefold() == values["phase"].casefold()), None)
+            if phase is None:
+                self.error(table.where(self.rel, number, "phase"), f"{header('phase')} '{values['phase']}' is not a phase; "
+                           "expected sebelum (before the results), sesudah (after) or empty (both)")
+                continue
+            quotes.append(Quote(**(values | {"phase": phase})))
         self.check_formulas(table.title)
         return quotes
 

@@ -267,6 +267,8 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
     """Read an evidence PDF fully (every object and content stream) and keep a clean copy of it."""
     from pypdf import PdfReader, PdfWriter  # heavy, and the LKE reader needs none of it
 
+    from dossier.readers.pdf_safety import sanitize
+
     reason = ""
     with _quiet_pypdf():
         try:
@@ -277,6 +279,7 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
                                                f"packet of {unit} (it is listed on the divider page). Put a copy "
                                                "without a password in the bukti folder.", "warning"))
                 return document
+            sanitize(reader)  # refuses a PDF bomb; strips scripts, actions and embedded files
             for page in reader.pages:
                 contents = page.get_contents()
                 if contents is not None:

@@ -63,7 +63,13 @@ workspace_option = click.option(
     callback=_set_workspace,
     help="Workspace folder (default: the current folder).",
 )
-year_option = click.option("--year", type=int, help="Award year (default: the newest under inputs/).")
+def _year(_ctx, _param, value):
+    from dossier.workspace import check_year
+
+    return None if value is None else check_year(value)
+
+
+year_option = click.option("--year", callback=_year, help="Award year (default: the newest under inputs/).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

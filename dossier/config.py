@@ -71,7 +71,8 @@ def load_settings(workspace: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows Notepad starts UTF-8 files with a byte-order mark, which TOML does not allow.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the file is not UTF-8 text; save it again as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:

@@ -18,6 +18,7 @@ from dossier.digests import digest, files_digest
 from dossier.documents.kinds import DocumentKind
 from dossier.model import AwardYear
 from dossier.output import Output, read_manifest, write_if_changed
+from dossier.reproducible import build_timestamp
 from dossier.scoring import UnitScore
 from dossier.workspace import Workspace
 
@@ -38,6 +39,7 @@ class Dependencies:
             "settings": repr(dataclasses.replace(ws.settings, logo=None, source=None)),
             "logo": files_digest([("logo", ws.settings.logo)] if ws.settings.logo else []),
             "award": repr(award_year.award),
+            "created": str(build_timestamp(award_year.year)),  # SOURCE_DATE_EPOCH dates every output
         }
         self.common = digest(common)
         self.templates = TemplateDigests(ws.templates)

@@ -13,6 +13,24 @@ from dossier.model import AwardYear
 from dossier.rules import Edition, load_edition
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # award years dossier accepts
+
+
+def check_year(value) -> int:
+    """An award year: four digits 0-9 between FIRST_YEAR and LAST_YEAR; WorkspaceError otherwise."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise WorkspaceError(
+            f"award year {text[:20]!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR} written in the digits 0-9, "
+            "e.g. 2024."
+        )
+    return int(text)
+
+
+def _is_year(name: str) -> bool:
+    return name.isascii() and name.isdigit() and FIRST_YEAR <= int(name) <= LAST_YEAR
+
+
 @dataclass
 class Workspace:
     """A dossier workspace folder and its settings."""
@@ -31,7 +49,7 @@ class Workspace:
         """The award years that have an inputs folder, oldest first."""
         if not self.inputs_root.is_dir():
             return []
-        return sorted(int(p.name) for p in self.inputs_root.iterdir() if p.is_dir() and p.name.isdigit())
+        return sorted(int(p.name) for p in self.inputs_root.iterdir() if p.is_dir() and _is_year(p.name))
 
     def year(self, year: int | None) -> int:
         """The year asked for, or the newest one under inputs/."""
@@ -43,6 +61,7 @@ class Workspace:
                     f"holding nominasi.xlsx; run 'dossier init' to create one, or pass -C to choose another workspace."
                 )
             return years[-1]
+        year = check_year(year)
         if year not in years:
             found = ", ".join(map(str, years)) or "none"
             raise WorkspaceError(f"{self.inputs_root / str(year)}: there is no award year {year} (years found: {found}).")

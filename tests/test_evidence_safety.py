@@ -18,7 +18,7 @@ from pypdf.generic import (
 )
 
 from dossier.build import build
-from dossier.readers.pdf_safety import PdfTooLarge, check_inflated
+from dossier.readers.evidence_safety import PdfTooLarge, check_inflated
 from dossier.workspace import Workspace
 from tests.conftest import REPO, SAMPLE_YEAR
 

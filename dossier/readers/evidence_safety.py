@@ -1,4 +1,4 @@
-"""Evidence PDFs made harmless before they go into a packet.
+"""Evidence files made harmless before they go into a packet: PDFs, and images decoded strictly.
 
 A unit's evidence PDF may carry active content: JavaScript (in the document's name tree,
 in the catalogue's /OpenAction, in page and annotation actions), /Launch and other
@@ -14,6 +14,8 @@ dropped; a file unpacking to more than MAX_INFLATED is refused (PdfTooLarge).
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 # All the streams of one evidence PDF together, unpacked. A scanned document of a hundred
 # pages is ~50 MB; its page descriptions (what pypdf unpacks to copy it) far less.
@@ -151,3 +153,20 @@ def _annotation_kept(annotation) -> bool:
         return annotation.get_object().get("/Subtype") not in ACTIVE_ANNOTATIONS
     except Exception:  # noqa: BLE001 - a damaged annotation is dropped
         return False
+
+
+@contextmanager
+def strict_images() -> Iterator[None]:
+    """Decode images strictly while checking them: a truncated JPEG is an error, not half a picture.
+
+    WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process when it is
+    imported, which makes a cut-off file decode "successfully" with its lower part blank.
+    """
+    from PIL import ImageFile
+
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous

@@ -183,7 +183,11 @@ def private_temp_folder() -> Iterator[Path]:
     setting for this process and the workers it forks. SIGTERM ends the command as Ctrl-C
     does, through this cleanup.
     """
-    folder = tempfile.mkdtemp(prefix="dossier-")
+    try:
+        folder = tempfile.mkdtemp(prefix="dossier-")
+    except OSError:  # a temp folder we cannot write: the commands that need one say so themselves
+        yield Path(tempfile.gettempdir())
+        return
     saved = os.environ.get("TMPDIR"), tempfile.tempdir
     previous_term = None
     if threading.current_thread() is threading.main_thread():

@@ -111,3 +111,23 @@ def test_the_inflated_size_is_counted_without_keeping_it():
     assert check_inflated(reader) >= 6_000_000
     with pytest.raises(PdfTooLarge):
         check_inflated(PdfReader(io.BytesIO(bomb_pdf(3, 2_000_000))), limit=5_000_000)
+
+
+def test_large_images_do_not_count_as_a_bomb():
+    """A long scan's images are large unpacked, but they are copied packed: only what is unpacked counts."""
+    packed = zlib.compress(bytes(20_000_000), 9)
+    writer = PdfWriter()
+    for _ in range(3):
+        page = writer.add_blank_page(595, 842)
+        image = EncodedStreamObject()
+        image._data = packed
+        image.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
+                      NameObject("/Width"): NumberObject(5000), NameObject("/Height"): NumberObject(4000),
+                      NameObject("/ColorSpace"): NameObject("/DeviceGray"),
+                      NameObject("/BitsPerComponent"): NumberObject(8),
+                      NameObject("/Filter"): NameObject("/FlateDecode")})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): writer._add_object(image)})})
+    out = io.BytesIO()
+    writer.write(out)
+    assert check_inflated(PdfReader(io.BytesIO(out.getvalue())), limit=10_000_000) < 10_000_000

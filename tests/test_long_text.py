@@ -36,7 +36,15 @@ def test_300_characters_in_every_text_field_builds_every_document(tmp_path):
         if row[0].value in UNITS:
             for name in UNIT_TEXT:
                 row[headers.index(name)].value = f"{name} {LONG}"[:300]
+    for title in ("Kutipan", "Inovasi"):  # every text cell of the quotes and the innovations
+        for row in book[title].iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.strip() and cell.column > 1:
+                    cell.value = f"{cell.value} {LONG}"[:300]
     book.save(register)
+    (tmp_path / "dossier.toml").write_text(
+        f'[penandatangan]\nketua_tpi = "{LONG}"\njabatan_ketua_tpi = "{LONG}"\nnip_ketua_tpi = "{LONG[:40]}"\n'
+        f'kota = "{LONG}"\n', encoding="utf-8")
     result = build(Workspace(tmp_path), SAMPLE_YEAR, units=UNITS, jobs=2)
     assert result.ok, result.failed
     out = tmp_path / "build" / str(SAMPLE_YEAR)

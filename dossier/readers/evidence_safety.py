@@ -7,8 +7,9 @@ pages, its annotations and form fields, and embedded files. `sanitize` removes a
 them from a reader's objects, before the pages are copied, so no trace reaches the packet.
 
 It first bounds what the file unpacks to: a PDF of a few MB whose streams inflate to
-70 MB each took gigabytes of memory. Every stream is inflated once, counted and
-dropped; a file unpacking to more than MAX_INFLATED is refused (PdfTooLarge).
+70 MB each took gigabytes of memory. Every stream we would unpack (page contents,
+forms, object streams; not images, which are copied packed) is inflated once,
+counted and dropped; a file unpacking to more than MAX_INFLATED is refused (PdfTooLarge).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def sanitize(reader, limit: int = MAX_INFLATED) -> None:
 
 
 def check_inflated(reader, limit: int = MAX_INFLATED) -> int:
-    """The total unpacked size of a reader's streams; PdfTooLarge past `limit`, without holding them."""
+    """The total unpacked size of a reader's streams but images; PdfTooLarge past `limit`, without holding them."""
     from pypdf.generic import IndirectObject, StreamObject
 
     numbers = {(num, gen) for gen, table in reader.xref.items() for num in table}
@@ -54,7 +55,8 @@ def check_inflated(reader, limit: int = MAX_INFLATED) -> int:
             obj = IndirectObject(num, gen, reader).get_object()
         except Exception:  # noqa: BLE001 - a damaged object: the full read after this reports it
             continue
-        if isinstance(obj, StreamObject):
+        # Images are copied packed, never unpacked by us: a long scan at 300 dpi is legitimately large.
+        if isinstance(obj, StreamObject) and obj.get("/Subtype") != "/Image":
             total += _inflated(obj, limit - total)
             if total > limit:
                 raise PdfTooLarge(

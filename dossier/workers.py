@@ -176,7 +176,7 @@ def _start_worker() -> None:
 
 
 @contextmanager
-def private_temp_folder() -> Iterator[Path]:
+def private_temp_folder() -> Iterator[Path | None]:
     """Send every temporary file of this process and its workers into one folder, removed at the end.
 
     TMPDIR is set for programs we start (LibreOffice) and for spawned workers; tempfile's own
@@ -185,8 +185,8 @@ def private_temp_folder() -> Iterator[Path]:
     """
     try:
         folder = tempfile.mkdtemp(prefix="dossier-")
-    except OSError:  # a temp folder we cannot write: the commands that need one say so themselves
-        yield Path(tempfile.gettempdir())
+    except OSError:  # no temp folder we can write: the commands that need one say so themselves
+        yield None
         return
     saved = os.environ.get("TMPDIR"), tempfile.tempdir
     previous_term = None

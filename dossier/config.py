@@ -151,4 +151,18 @@ def _logo_problem(logo: Path, workspace: Path) -> str:
         return f"{logo} cannot be read ({exc.strerror or exc})"
     if not any(head.startswith(signature) for signature in IMAGE_SIGNATURES):
         return f"{logo} is not a PNG or JPEG image"
+    return _damaged_image(real)
+
+
+def _damaged_image(path: Path) -> str:
+    """Why an image cannot be decoded in full (cut off or damaged), or ""; never shown half-blank."""
+    from PIL import Image
+
+    from dossier.readers.evidence_safety import strict_images
+
+    try:
+        with strict_images(), Image.open(path) as image:
+            image.load()
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on a damaged image
+        return f"{path} cannot be read in full ({type(exc).__name__}: {exc}); save the image again as PNG or JPEG"
     return ""

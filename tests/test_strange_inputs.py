@@ -110,3 +110,15 @@ def test_an_out_of_range_source_date_epoch_gets_a_message(workspace, epoch):
     run = dossier(workspace, "build", "--format", "docx", SOURCE_DATE_EPOCH=epoch)
     assert run.returncode == 1
     assert "SOURCE_DATE_EPOCH" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_truncated_jpeg_logo_is_set_aside_with_a_message(tmp_path):
+    import weasyprint  # noqa: F401 - as in a build, where Pillow would accept it half-blank
+
+    photo = next((REPO / "inputs").rglob("*.jpg"))
+    (tmp_path / "logo.jpg").write_bytes(photo.read_bytes()[: photo.stat().st_size // 2])
+    (tmp_path / "dossier.toml").write_text('[dokumen]\nlogo = "logo.jpg"\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert settings.logo is None
+    (warning,) = settings.warnings
+    assert "logo.jpg cannot be read in full" in warning and "truncated" in warning

@@ -80,7 +80,7 @@ class PartCache:
     def prune(self) -> None:
         """Forget the parts this rendering did not use."""
         for path in self.folder.glob("*.pdf") if self.folder is not None and self.folder.is_dir() else ():
-            if path.name.split(".")[0] not in self.used:
+            if path.name.split(".")[0] not in self.used or path.name.count(".") != 2:  # or of an older layout
                 path.unlink(missing_ok=True)
 
 

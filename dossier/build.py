@@ -133,7 +133,8 @@ def build(
     edition = ws.edition(year)
     plan = Plan(ws, year, units, formats, year_documents, unit_documents, force, timeout, progress, started,
                 edition, previous=cache["files"],
-                fingerprint=fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents]))
+                fingerprint=fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents,
+                                                            build_timestamp(year)]))
     if not force and plan.fingerprint == cache["fingerprint"] and all(intact(out_dir, e) for e in plan.previous.values()):
         # Nothing the last (successful) build read has changed: skip reading the workbooks too.
         result = BuildResult(year, reused=[recorded(e) for e in plan.previous.values()])

@@ -371,8 +371,11 @@ def main() -> None:
     """Entry point of the console script."""
     from dossier.readers.safety import check_xml_safety
 
+    from dossier.workers import private_temp_folder
+
     check_xml_safety()
-    cli(obj=Context(), prog_name="dossier")
+    with private_temp_folder():  # nothing of ours is left in the temp folder, however the command ends
+        cli(obj=Context(), prog_name="dossier")
 
 
 if __name__ == "__main__":  # pragma: no cover

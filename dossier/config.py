@@ -80,7 +80,8 @@ def load_settings(workspace: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows Notepad starts UTF-8 files with a byte-order mark, which TOML does not allow.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the file is not UTF-8 text; save it again as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
@@ -162,4 +163,18 @@ def _logo_problem(logo: Path, workspace: Path) -> str:
         return f"{logo} cannot be read ({exc.strerror or exc})"
     if not any(head.startswith(signature) for signature in IMAGE_SIGNATURES):
         return f"{logo} is not a PNG or JPEG image"
+    return _damaged_image(real)
+
+
+def _damaged_image(path: Path) -> str:
+    """Why an image cannot be decoded in full (cut off or damaged), or ""; never shown half-blank."""
+    from PIL import Image
+
+    from dossier.readers.evidence_safety import strict_images
+
+    try:
+        with strict_images(), Image.open(path) as image:
+            image.load()
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on a damaged image
+        return f"{path} cannot be read in full ({type(exc).__name__}: {exc}); save the image again as PNG or JPEG"
     return ""

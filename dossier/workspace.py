@@ -43,6 +43,7 @@ class Workspace:
                     f"holding nominasi.xlsx; run 'dossier init' to create one, or pass -C to choose another workspace."
                 )
             return years[-1]
+        year = check_year(year)
         if year not in years:
             found = ", ".join(map(str, years)) or "none"
             raise WorkspaceError(f"{self.inputs_root / str(year)}: there is no award year {year} (years found: {found}).")
@@ -97,12 +98,23 @@ class Workspace:
         ]
 
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # award years dossier accepts
 
 
 def is_year(written: str) -> bool:
     """Whether a folder name or an option is an award year: ASCII digits, 1900-2999."""
     return written.isascii() and written.isdigit() and FIRST_YEAR <= int(written) <= LAST_YEAR
+
+
+def check_year(value) -> int:
+    """An award year given to the library; WorkspaceError when it is not one."""
+    text = str(value).strip()
+    if not is_year(text):
+        raise WorkspaceError(
+            f"award year {text[:20]!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR} written in the digits 0-9, "
+            "e.g. 2024."
+        )
+    return int(text)
 
 
 # The how-to `dossier init` leaves in the workspace. Its steps are the README's "yearly

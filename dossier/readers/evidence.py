@@ -295,6 +295,8 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
     """Read an evidence PDF fully (every object and content stream) and keep a clean copy of it."""
     from pypdf import PdfReader, PdfWriter  # heavy, and the LKE reader needs none of it
 
+    from dossier.readers.evidence_safety import sanitize
+
     reason = ""
     with _quiet_pypdf():
         try:
@@ -305,6 +307,7 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
                                                f"packet of {unit} (it is listed on the divider page). Put a copy "
                                                "without a password in the bukti folder.", "warning"))
                 return document
+            sanitize(reader)  # refuses a PDF bomb; strips scripts, actions and embedded files
             for page in reader.pages:
                 contents = page.get_contents()
                 if contents is not None:
@@ -330,8 +333,10 @@ def _check_image(document: Document, where: str, unit: str, problems: list[Probl
     """Check that a JPG/PNG decodes and is not absurdly large; note its displayed size."""
     from PIL import Image
 
+    from dossier.readers.evidence_safety import strict_images
+
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), strict_images():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(document.source) as image:
                 image.verify()

@@ -481,7 +481,8 @@ class _Dependencies:
                 "unit": repr(score.unit),
                 "answers": [
                     (a.code, a.choice, sorted((a.counts or {}).items()), a.index, a.note,
-                     [(e.entry, e.url, e.present, e.problem) for e in a.evidence])
+                     [(e.entry, e.url, e.present, e.problem) for e in a.evidence],
+                     (a.tpi_choice, sorted((a.tpi_counts or {}).items()), a.tpi_index, a.tpi_note))
                     for a in sorted(answers, key=lambda a: a.code)
                 ],
                 "evidence": _files_digest(sorted(evidence.items())) if kind == "packet-pdf" else "",

@@ -162,6 +162,14 @@ LKE = Table(
         Column("Jawaban", "answer", 11),
         Column("Catatan", "note", 32, required=False),
         Column("Bukti Dukung", "evidence", 32, required=False),
+        # The TPI (Tim Penilai Internal) reviews each answer: its own answer, where it differs, and why.
+        Column(
+            "Jawaban TPI", "tpi_answer", 11,
+            "Diisi Tim Penilai Internal (TPI): jawaban TPI bila berbeda dari jawaban unit. "
+            "Kosong berarti jawaban unit yang dinilai.",
+            required=False,
+        ),
+        Column("Catatan TPI", "tpi_note", 32, "Diisi TPI: alasan koreksi atau catatan atas bukti dukung.", required=False),
     ),
     header_row=LKE_HEADER_ROW,
 )
@@ -181,4 +189,6 @@ GUIDE = [
     ("", "Tulis lokasi berkas relatif terhadap folder bukti, misalnya UPT01/sk-tim-zi.pdf, atau alamat https://..."),
     ("", "Untuk pertanyaan jumlah, tulis catatan dan bukti dukung pada baris input pertama."),
     ("5. Nama berkas LKE bebas. Simpan sebagai .xlsx dan kirim ke sekretariat.", None),
+    ("6. Kolom Jawaban TPI dan Catatan TPI diisi oleh Tim Penilai Internal, bukan oleh unit.", None),
+    ("", "TPI mengisi Jawaban TPI hanya bila jawabannya berbeda dari jawaban unit; nilai yang dihitung memakai jawaban TPI."),
 ]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -44,13 +44,16 @@ from dossier.rules import Edition, Indicator
 
 LKE_COLUMNS = LKE.headers  # the LKE table's headers, in column order (tests and benchmarks edit by them)
 ANSWER = LKE.number("answer")
-CENTERED = ("position", "code", "answer")
+TPI_ANSWER = LKE.number("tpi_answer")
+CENTERED = ("position", "code", "answer", "tpi_answer")
+INPUTS = ("answer", "tpi_answer")  # the cells a choice, count or index goes in, with the same drop-downs
 
 
 BOLD = Font(bold=True)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+TPI_FILL = PatternFill("solid", fgColor="E2EFDA")  # the TPI's columns: light green, apart from the unit's yellow
 GROUP_STYLES = [  # component, part, area, sub-area
     (Font(bold=True, color="FFFFFF", size=12), PatternFill("solid", fgColor="2E75B6")),
     (Font(bold=True, size=11), PatternFill("solid", fgColor="9DC3E6")),
@@ -238,7 +241,7 @@ def _lke_title(ws: Worksheet, edition: Edition, code: str, name: str, year: int,
     ws.cell(
         7, 1,
         f"Isi kolom {header('answer')} (sel kuning), {header('note')} dan {header('evidence')}. "
-        f"Petunjuk lengkap: lembar {GUIDE_SHEET}.",
+        f"Kolom {header('tpi_answer')} dan {header('tpi_note')} (sel hijau) diisi TPI. Petunjuk lengkap: lembar {GUIDE_SHEET}.",
     ).font = Font(italic=True, color="7F7F7F")
 
 
@@ -270,33 +273,39 @@ def _indicator_rows(
     """Write one indicator (a count indicator: a heading row and one row per input); return the next row."""
     note = answer.note if answer else ""
     evidence = "\n".join(e.entry for e in answer.evidence) if answer else ""
+    tpi_note = answer.tpi_note if answer else ""
     if indicator.kind == "count":
         _cells(ws, row, position=position, question=indicator.question, options=_count_explanation(indicator))
         row += 1
         counts = (answer.counts if answer else None) or {}
+        tpi_counts = (answer.tpi_counts if answer else None) or {}
         for i, option in enumerate(indicator.options):
             n = int(option.key)
             first = i == 0  # notes and evidence of a count indicator go on its first input row
             _cells(
                 ws, row, code=f"{indicator.code}.{n}", question=f"({n}) {option.text}",
-                options="Bilangan bulat 0 atau lebih", answer=counts.get(n),
-                note=note if first else "", evidence=evidence if first else "",
+                options="Bilangan bulat 0 atau lebih", answer=counts.get(n), tpi_answer=tpi_counts.get(n),
+                note=note if first else "", evidence=evidence if first else "", tpi_note=tpi_note if first else "",
             )
-            validations.add(indicator, ws.cell(row, ANSWER))
+            for column in (ANSWER, TPI_ANSWER):
+                validations.add(indicator, ws.cell(row, column))
             row += 1
         return row
     if indicator.kind == "index":
         options = indicator.options[0].text if indicator.options else ""
         value = answer.index if answer else None
+        tpi_value = answer.tpi_index if answer else None
         options = options or f"Indeks {number(edition.index_min)}-{number(edition.index_max)}"
     else:
         options = "\n".join(_option_line(o.key, o.text) for o in indicator.options)
         value = answer.choice if answer else None
+        tpi_value = answer.tpi_choice if answer else None
     _cells(
         ws, row, position=position, code=indicator.code, question=indicator.question, options=options,
-        answer=value, note=note, evidence=evidence,
+        answer=value, note=note, evidence=evidence, tpi_answer=tpi_value, tpi_note=tpi_note,
     )
-    validations.add(indicator, ws.cell(row, ANSWER))
+    for column in (ANSWER, TPI_ANSWER):
+        validations.add(indicator, ws.cell(row, column))
     return row + 1
 
 
@@ -311,7 +320,10 @@ def _cells(ws: Worksheet, row: int, **values) -> None:
         cell.alignment = CENTER_TOP if column.key in CENTERED else WRAP_TOP
         if column.key == "answer" and input_cell:
             cell.fill = INPUT_FILL
-        if column.key == "answer" and isinstance(item, float):
+        if column.key.startswith("tpi_") and input_cell:
+            cell.fill = TPI_FILL
+            cell.protection = Protection(locked=False)
+        if column.key in INPUTS and isinstance(item, float):
             cell.number_format = "0.00"
     fit_row_height(ws, row)
 

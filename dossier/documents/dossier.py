@@ -147,8 +147,8 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     register["innovations"] = [dataclasses.asdict(i) for i in unit.innovations]
     answers = {}
     for code, q in score.questions.items():
-        a = q.answer
-        answers[code] = None if a is None or a.missing else {
+        a = q.review or q.answer  # the unit's answer as read, with the TPI's beside it
+        answers[code] = None if a is None or (a.missing and not a.reviewed) else {
             "choice": a.choice,
             "counts": {str(k): v for k, v in sorted((a.counts or {}).items())} or None,
             "index": a.index,
@@ -156,6 +156,13 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
             "evidence": [e.entry for e in a.evidence],
             "fraction": q.fraction,
         }
+        if a is not None and (a.reviewed or a.tpi_note):
+            answers[code]["tpi"] = {
+                "choice": a.tpi_choice,
+                "counts": {str(k): v for k, v in sorted((a.tpi_counts or {}).items())} or None,
+                "index": a.tpi_index,
+                "note": a.tpi_note,
+            }
     data = {
         "format": "dossier-source/1",
         "edition": score.edition.name,

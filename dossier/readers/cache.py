@@ -16,7 +16,7 @@ from dossier.errors import Problem
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
 
-FORMAT = "dossier-lke-cache/2"
+FORMAT = "dossier-lke-cache/3"
 FILENAME = ".lke-cache.json"  # in build/<year>/
 
 
@@ -105,4 +105,9 @@ def _answer(a: dict) -> Answer:
             for e in a["evidence"]
         ),
         where=a["where"],
+        tpi_choice=a["tpi_choice"],
+        tpi_counts=None if a["tpi_counts"] is None else {int(k): int(v) for k, v in a["tpi_counts"].items()},
+        tpi_index=a["tpi_index"],
+        tpi_note=a["tpi_note"],
+        where_tpi=a["where_tpi"],
     )

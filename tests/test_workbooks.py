@@ -210,13 +210,13 @@ def test_filled_lke_template_reads_back_its_answers(tmp_path, edition):
     write_lke_template(path, edition, unit_code="U1", unit_name="Unit", year=2024, ministry="K", answers=answers)
     rows = lke_rows(load_workbook(path)["LKE"])
     # columns: No, Kode, Pertanyaan, Pilihan Jawaban, Jawaban, Catatan, Bukti Dukung
-    assert rows["PPA1A"][4:] == ("Ya", "SK Nomor 1", "U1/sk.pdf\nhttps://x.example/a")
+    assert rows["PPA1A"][4:7] == ("Ya", "SK Nomor 1", "U1/sk.pdf\nhttps://x.example/a")
     assert rows["PPB1B"][4:6] == ("D", HOSTILE)
     assert [rows[f"PRE3A.{n}"][4] for n in (1, 2, 3, 4)] == [1, 4, 2, 6]
-    assert rows["PRE3A.1"][5:] == ("Satu belum", "U1/lhkpn.png")
-    assert rows["PRE3A.2"][5:] == (None, None)
+    assert rows["PRE3A.1"][5:7] == ("Satu belum", "U1/lhkpn.png")
+    assert rows["PRE3A.2"][5:7] == (None, None)
     assert rows["HPA"][4] == 3.1
-    assert rows["PPA1B"][4:] == (None, None, None)
+    assert rows["PPA1B"][4:7] == (None, None, None)
 
 
 def test_filled_lke_template_scores_as_its_answers(tmp_path, edition):

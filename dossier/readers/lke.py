@@ -154,7 +154,7 @@ class _LkeReader:
                 near_miss = (number, [text(v) for v in row if text(v)], absent)
             if number >= HEADER_ROWS:
                 break
-        needs, optional = " and ".join(REQUIRED), " and ".join(OPTIONAL)
+        needs, optional = " and ".join(REQUIRED), ", ".join(OPTIONAL[:-1]) + " and " + OPTIONAL[-1]
         if near_miss:
             self.error(
                 self.at(near_miss[0], 1),

@@ -122,13 +122,18 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
 @workspace_option
 @pass_context
 def validate(obj: Context, year: int | None, strict: bool) -> None:
-    """Read the whole award year and list every problem found."""
-    from dossier.console import problem_lines
+    """Read the whole award year and list every problem found, and how many answers each unit left blank."""
+    from dossier.console import missing_lines, problem_lines
+    from dossier.scoring import score_unit
 
     ws = obj.workspace
     year = ws.year(year)
     award_year = ws.load(year)
     for line in problem_lines(award_year.problems):
+        click.echo(line)
+    edition = ws.edition(year)
+    scored = [score_unit(u, award_year.lke[u.code], edition) for u in award_year.units if u.code in award_year.lke]
+    for line in missing_lines(scored):
         click.echo(line)
     errors, warnings = len(award_year.errors), len(award_year.warnings)
     failed = errors > 0 or (strict and warnings > 0)

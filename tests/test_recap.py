@@ -247,7 +247,7 @@ def test_pdf_in_parts_reads_as_one_document(tmp_path):
 
     year, scores = large_year()
     ctx = recap.context(year, scores, Settings())
-    assert len(ctx["widths"]) == 4 + len(ctx["columns"]) + 3
+    assert len(ctx["widths"]) == 4 + len(ctx["columns"]) + 4
     assert sum(ctx["widths"]) == pytest.approx(recap.TABLE_MM, abs=0.5) and min(ctx["widths"]) > 4
     data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
     reader = PdfReader(io.BytesIO(data))

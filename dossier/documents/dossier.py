@@ -17,7 +17,7 @@ import jinja2
 from dossier.config import Settings
 from dossier.model import AwardYear, Evidence
 from dossier.render import charts
-from dossier.render.format import distinct, rounded_tree
+from dossier.render.format import distinct, rounded, rounded_tree
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import QuestionScore, Shortfall, UnitScore
 
@@ -67,7 +67,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "area_shares": [{"predicate": p.name, "share": p.area_share} for p in predicates],
         "summary": _summary(score),
         "eligibility": _eligibility(score),
-        "shortfalls": [_shortfall(s) for s in score.proposed_shortfalls],
+        "shortfalls": [shortfall_row(s, score) for s in score.proposed_shortfalls],
         "cautions": [caution(c) for c in score.proposed_cautions],
         "review": review(score),
         "way": way(score),
@@ -317,7 +317,7 @@ def way(score: UnitScore) -> dict | None:
     if proposed in score.eligible or score.edition.predicate(proposed) is None:
         return None
     found = way_to(score, proposed)
-    labels = {s.rule: _shortfall(s)["label"] for s in score.shortfalls.get(proposed, [])}
+    labels = {s.rule: shortfall_row(s, score)["label"] for s in score.shortfalls.get(proposed, [])}
     steps = []
     for step in found.steps:
         q = score.questions[step.code]
@@ -337,7 +337,25 @@ def way(score: UnitScore) -> dict | None:
     }
 
 
-def _shortfall(s: Shortfall) -> dict:
+def printed_reached(score: UnitScore, rule: str):
+    """What a shortfall reached, as the score tables print it (None for a rule no table prints).
+
+    A six-area minimum reads against the sum of the area's printed halves.
+    """
+    edition, tree = score.edition, _printed(score)
+    if rule in edition.nodes:
+        return tree.get(edition.nodes[rule])
+    if rule.startswith("area_share:"):
+        path = tuple(rule.removeprefix("area_share:").split("/"))
+        if path in tree:
+            return tree[path]
+        halves = [tree[p] for p in edition.weights if len(p) == 3 and (p[0], p[2]) == path]
+        return sum(halves) if halves else None
+    return None
+
+
+def shortfall_row(s: Shortfall, score: UnitScore | None = None) -> dict:
+    """A shortfall as printed: with `score`, reached reads as the tables print it, so the gap is their difference."""
     if s.rule == "requires_current":
         return {
             "label": f"{s.label} (syarat {s.predicate})",
@@ -348,7 +366,10 @@ def _shortfall(s: Shortfall) -> dict:
     label = s.label
     if s.rule.startswith("area_share:"):
         label = " – ".join(s.rule.removeprefix("area_share:").split("/")[1:])
-    reached, required, gap = distinct(s.reached, s.required)
+    printed = printed_reached(score, s.rule) if score is not None else None
+    # The printed value stands in unless it prints as the minimum itself (then more places are needed).
+    shown = printed if printed is not None and printed < rounded(s.required) else s.reached
+    reached, required, gap = distinct(shown, s.required)
     return {"label": label, "required": required, "reached": reached, "gap": f"kurang {gap}"}
 
 

@@ -102,15 +102,16 @@ def init(obj: Context, directory: Path | None, year: int | None) -> None:
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit (repeatable).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for the workbooks (default: build/<year>/lke-kosong).")
+@click.option("--format", "layout", type=click.Choice(["dossier", "resmi"]), default="dossier", show_default=True, help="resmi: the official KemenPAN-RB layout (sheet LKE ZI).")
 @workspace_option
 @pass_context
-def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output: Path | None) -> None:
+def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output: Path | None, layout: str) -> None:
     """Write a blank LKE workbook for each unit of the register, to send to the units."""
     from dossier.workspace import write_blank_lkes
 
     ws = obj.workspace
     year = ws.year(year)
-    written = write_blank_lkes(ws, year, list(units), output)
+    written = write_blank_lkes(ws, year, list(units), output, layout)
     for path in written:
         obj.debug(f"wrote {path}")
     obj.info(f"Wrote {len(written)} blank LKE workbook(s) to {written[0].parent if written else output}.")

@@ -152,6 +152,8 @@ GUIDE_SHEET = "Petunjuk"
 LKE_HEADER_ROW = 8
 LKE_UNIT_LABEL = "Kode Unit"  # the reader finds the unit's code to the right of this label
 LKE_TITLE_LABELS = (LKE_UNIT_LABEL, "Nama Unit", "Tahun", "Instansi")  # above the table, in the Kode column
+LKE_TOTAL_LABEL = "Nilai Total"  # above the table, left of the Nilai column; the total's formula sits to its right
+LKE_INPUTS = ("answer", "note", "evidence", "tpi_answer", "tpi_note")  # filled in by the unit and the TPI: unlocked on coded rows, the rest protected
 LKE = Table(
     LKE_SHEET,
     (
@@ -160,6 +162,8 @@ LKE = Table(
         Column("Pertanyaan", "question", 52, required=False),
         Column("Pilihan Jawaban", "options", 62, required=False),
         Column("Jawaban", "answer", 11),
+        # Written as formulas for the unit to see its score (question 0-1, groups weighted); never read.
+        Column("Nilai", "score", 9, required=False),
         Column("Catatan", "note", 32, required=False),
         Column("Bukti Dukung", "evidence", 32, required=False),
         # The TPI (Tim Penilai Internal) reviews each answer: its own answer, where it differs, and why.
@@ -188,7 +192,13 @@ GUIDE = [
     ("4. Kolom Bukti Dukung: satu bukti per baris (Alt+Enter) atau dipisah titik koma (;).", None),
     ("", "Tulis lokasi berkas relatif terhadap folder bukti, misalnya UPT01/sk-tim-zi.pdf, atau alamat https://..."),
     ("", "Untuk pertanyaan jumlah, tulis catatan dan bukti dukung pada baris input pertama."),
-    ("5. Nama berkas LKE bebas. Simpan sebagai .xlsx dan kirim ke sekretariat.", None),
-    ("6. Kolom Jawaban TPI dan Catatan TPI diisi oleh Tim Penilai Internal, bukan oleh unit.", None),
-    ("", "TPI mengisi Jawaban TPI hanya bila jawabannya berbeda dari jawaban unit; nilai yang dihitung memakai jawaban TPI."),
+    ("5. Kolom Nilai dan sel Nilai Total dihitung otomatis dengan rumus, sebagai gambaran bagi unit:", None),
+    ("", "nilai tiap pertanyaan 0 sampai 1; nilai sub-area = rata-rata nilai pertanyaannya x bobot;"),
+    ("", "nilai area, bagian dan komponen = jumlah nilai di bawahnya. Jawaban yang kosong bernilai 0."),
+    ("", "Nilai resmi tetap dihitung sekretariat dari jawaban menurut aturan penilaian."),
+    ("6. Lembar LKE dikunci tanpa kata sandi: hanya kolom Jawaban, Catatan, Bukti Dukung, Jawaban TPI dan Catatan TPI yang dapat diisi.", None),
+    ("7. Nama berkas LKE bebas. Simpan sebagai .xlsx dan kirim ke sekretariat.", None),
+    ("8. Kolom Jawaban TPI dan Catatan TPI (sel hijau) diisi oleh Tim Penilai Internal, bukan oleh unit.", None),
+    ("", "TPI mengisi Jawaban TPI hanya bila jawabannya berbeda dari jawaban unit; nilai resmi memakai jawaban TPI."),
+    ("", "Kolom Nilai menghitung jawaban unit sendiri (penilaian mandiri)."),
 ]

@@ -126,8 +126,9 @@ def create_workspace(root: Path, year: int) -> list[Path]:
     return targets + [year_dir / "lke", year_dir / "bukti"]
 
 
-def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | None) -> list[Path]:
-    """Write a blank LKE workbook per unit of the register (or only the units named)."""
+def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | None, layout: str = "dossier") -> list[Path]:
+    """Write a blank LKE workbook per unit of the register (or only the units named); `layout` "resmi" is the official form."""
+    from dossier.official_template import write_official_template
     from dossier.errors import InputErrors
     from dossier.workbooks import write_lke_template
 
@@ -148,9 +149,8 @@ def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | 
     for unit in units:
         if codes and unit.code not in codes:
             continue
-        path = folder / f"LKE {unit.code}.xlsx"
-        write_lke_template(
-            path, edition, unit_code=unit.code, unit_name=unit.name, year=year, ministry=award_year.award.ministry
-        )
+        path = folder / (f"{unit.code} LKE ZI.xlsx" if layout == "resmi" else f"LKE {unit.code}.xlsx")
+        write = write_official_template if layout == "resmi" else write_lke_template
+        write(path, edition, unit_code=unit.code, unit_name=unit.name, year=year, ministry=award_year.award.ministry)
         written.append(path)
     return written

@@ -24,7 +24,7 @@ from dossier.model import AwardYear
 from dossier.render import format as fmt
 from dossier.rules import Edition, Predicate
 from dossier.scoring import UnitScore
-from dossier.workbooks import normalize_package
+from dossier.workbooks import normalize_package, put
 
 TEMPLATE = "recap.html"
 SHEET = "Rekapitulasi"
@@ -195,7 +195,7 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
         values += [score.self_assessment.total, len(score.changed), caution_text(score)]
         values += [eligibility(score), len(score.proposed_shortfalls), unit.result or NOT_ANNOUNCED]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
+            cell = put(ws, row, col, value)  # names and codes from the inputs: text, never formulas
             cell.border = GRID
             cell.alignment = Alignment(vertical="top", wrap_text=col == 2)
         for offset, column in enumerate(columns):
@@ -237,7 +237,7 @@ def _title_block(ws: Worksheet, year: AwardYear, edition: Edition | None) -> int
         lines.append(f"Sel berwarna merah muda berada di bawah batas minimal {wbk}. "
                      "Nilai disimpan tanpa pembulatan dan ditampilkan dua desimal.")
     for row, text in enumerate(lines, start=1):
-        cell = ws.cell(row, 1, text)
+        cell = put(ws, row, 1, text)
         cell.font = Font(bold=True, size=13) if row == 1 else Font(italic=row == len(lines), color="404040")
     return len(lines) + 2
 
@@ -263,7 +263,7 @@ def _averages_sheet(ws: Worksheet, scores: list[UnitScore], columns: list[ScoreC
             sum(column.below(v) for v in values) if column.minimum is not None else None,
         ]
         for col, value in enumerate(cells, start=1):
-            cell = ws.cell(row, col, value)
+            cell = put(ws, row, col, value)
             cell.border = GRID
             if 2 <= col <= 6:
                 cell.number_format = NUMBER_FORMAT

@@ -73,6 +73,10 @@ class _Row:
 
 def read_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
     """Read one LKE workbook; every problem is collected, an unreadable file is one problem."""
+    from dossier.readers import official  # the official KemenPAN-RB layout, read into the same model
+
+    if official.is_official(path, rel):
+        return official.read_official(path, rel, edition, bukti)
     result = LkeRead(rel)
     try:
         with workbook(path, rel) as book:

@@ -1,0 +1,437 @@
+"""Read an LKE workbook in the official KemenPAN-RB layout (Lampiran III, PermenPAN-RB 90/2021).
+
+Its main sheet, "LKE ZI", numbers its rows down column A and holds the hierarchy in
+columns B-G: a marker and a name one column to its right (component in B/C, part in
+C/D, area in D/E, sub-area in E/F, indicator letter in F and question in G; the
+Hasil indicators sit at the area level, D/E). Below a header row come `Bobot`,
+`Penjelasan`, `Pilihan Jawaban` (Ya/Tidak, A/B/C, ..., `%` for a computed
+percentage, `Jumlah` for a count input, `Nilai (0-4)` for a survey index),
+`Jawaban`, the workbook's own `Nilai` and `%`, then notes, evidence and links.
+
+Real copies differ (rows inserted or deleted, typos, extra columns, their own
+formulas), so columns are found by their headers and each indicator by its area,
+sub-area and question text, never by a row number. The workbook's own `Nilai` and
+`%` are not read: dossier scores the answers by the regulation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dossier.errors import Problem
+from dossier.model import Lke
+from dossier.readers.evidence import resolve_evidence, split_entries
+from dossier.readers.lke import LkeRead, _LkeReader, _Row, _whole
+from dossier.readers.safety import (
+    MAX_COLUMNS,
+    READ_ERRORS,
+    UnreadableWorkbook,
+    checked_rows,
+    damaged_reason,
+    is_error_value,
+    name_key,
+    ref,
+    text,
+    uncached_formulas,
+    uncached_message,
+    value_at,
+    workbook,
+)
+from dossier.rules import Edition, Indicator
+
+SHEET = "LKE ZI"
+HEADER_ROWS = 20
+# Hierarchy columns B-G; a row's level is its first filled column among them.
+FIRST, LAST = 2, 7
+COMPONENT, PART, AREA, SUB_AREA, INDICATOR = 2, 3, 4, 5, 6
+KINDS = {"ya/tidak": "ya_tidak", "a/b/c": "abc", "a/b/c/d": "abcd", "a/b/c/d/e": "abcde", "nilai (0-4)": "index"}
+PERCENT, COUNT = "%", "jumlah"
+# Below this likeness (difflib ratio of normalised text) a question is not taken as an indicator's.
+MATCH = 0.6
+REPEAT = 0.95  # a row this close to an indicator already found repeats it
+UNIT_PREFIX = re.compile(r"^(.+?)[ \-_.]")
+
+
+def is_official(path: Path, rel: str) -> bool:
+    """True for a workbook in the official layout: no sheet "LKE", and a sheet "LKE ZI" or one headed by Pilihan Jawaban."""
+    try:
+        with workbook(path, rel) as book:
+            return _official_sheet(book) is not None
+    except (UnreadableWorkbook, *READ_ERRORS):
+        return False  # the usual reader reports why it cannot be read
+
+
+def _official_sheet(book) -> str | None:
+    """The official main sheet: "LKE ZI" (or close), else a sheet headed by Pilihan Jawaban; None if ours."""
+    keys = {_squash(n): n for n in book.sheetnames}
+    if "lke" in keys:
+        return None
+    for key, name in keys.items():
+        if key in (_squash(SHEET), "lkezonaintegritas") or (key.startswith(_squash(SHEET)) and len(key) <= 12):
+            return name
+    # Copies exported by evaluation applications rename the sheet ("Jawaban"); its header row tells.
+    for name in book.sheetnames:
+        ws = book[name]
+        rows = ws.iter_rows(max_row=HEADER_ROWS, max_col=MAX_COLUMNS, values_only=True)
+        if any("pilihan jawaban" in (name_key(v) for v in row) for row in rows):
+            return name
+    return None
+
+
+def _squash(value) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(value).casefold())
+
+
+@lru_cache(maxsize=4096)
+def _words(value) -> str:
+    """Text as compared: case-folded, punctuation dropped, spaces collapsed, leading bullets gone."""
+    return " ".join(re.sub(r"[^0-9a-z%]+", " ", text(value).casefold()).split())
+
+
+@lru_cache(maxsize=65536)
+def _alike(a: str, b: str) -> float:
+    """How alike two normalised texts are, 0-1; below 0.3 only an upper bound (never a match)."""
+    if not a or not b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    quick = matcher.quick_ratio()
+    return quick if quick < 0.3 else matcher.ratio()
+
+
+def unit_code_of(rel: str) -> str:
+    """The unit code a file name starts with: 'UPT01 LKE ZI.xlsx' -> 'UPT01'."""
+    name = Path(rel).name
+    match = UNIT_PREFIX.match(name)
+    return match.group(1) if match else Path(name).stem
+
+
+@dataclass
+class _Line:
+    """One row of the official sheet, as the hierarchy sees it."""
+
+    number: int
+    level: int
+    marker: str
+    name: str
+    kind: str
+    value: object
+    note: str
+    links: str
+
+
+def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
+    """Read one official-layout workbook into the same `LkeRead` the usual reader gives."""
+    result = LkeRead(rel)
+    try:
+        with workbook(path, rel) as book:
+            _OfficialReader(path, rel, edition, bukti, book, result).read()
+    except UnreadableWorkbook as exc:
+        result.problems.append(Problem(exc.where, exc.reason))
+        result.lke = None
+    except READ_ERRORS as exc:
+        result.problems.append(Problem(rel, damaged_reason(exc)))
+        result.lke = None
+    return result
+
+
+class _OfficialReader(_LkeReader):
+    """The usual reader's answer checks, fed from the official sheet's hierarchy."""
+
+    def read(self) -> None:
+        title = _official_sheet(self.book)
+        ws = self.book[title]
+        self.title = ws.title
+        rows = list(checked_rows(ws, f"{self.rel}, {self.title}"))
+        columns = self.header(rows)
+        if columns is None:
+            return
+        lines = self.lines(rows, columns)
+        found = self.match(lines)
+        answer_col = columns["answer"]
+        empty = {(r.number, answer_col) for rs in found.values() for r in rs if r.value is None}
+        formulas = uncached_formulas(self.path, self.rel, self.title, empty)
+        rows_of = {r.number: code for code, rs in found.items() for r in rs}
+        for (row, column), formula in sorted(formulas.items()):
+            self.error(self.at(row, column), uncached_message(formula), rows_of.get(row, ""))
+        answers = self.answers(found, {"answer": answer_col})
+        self.report_missing(answers, found)
+        self.result.code_where = self.rel
+        self.result.lke = Lke(unit_code_of(self.rel), self.rel, answers)
+
+    # -- The header row: Pilihan Jawaban, Jawaban, notes and links ---------------------------
+
+    def header(self, rows) -> dict[str, int] | None:
+        for number, row in enumerate(rows[:HEADER_ROWS], start=1):
+            keys = [name_key(v) for v in row]
+            if "pilihan jawaban" not in keys:
+                continue
+            choices = keys.index("pilihan jawaban") + 1
+            # The unit's answer: the first "Jawaban ..." right of Pilihan Jawaban (not the evaluators' "Jawaban TPI").
+            answer = next(
+                (c for c in range(choices + 1, len(keys) + 1) if keys[c - 1].startswith("jawaban") and "tpi" not in keys[c - 1]),
+                None,
+            )
+            if answer is None:
+                self.error(self.at(number, choices), "the header row has Pilihan Jawaban but no column Jawaban to its right; the unit's answers go in a column headed Jawaban")
+                return None
+            # Notes and evidence: the columns after the answer, up to the evaluators' own (Jawaban TPI ...).
+            notes, links = [], []
+            for c in range(answer + 1, len(keys) + 1):
+                key = keys[c - 1]
+                if key.startswith("jawaban"):
+                    break
+                if "bukti" in key or "tautan" in key or "link" in key:
+                    links.append(c)
+                elif "catatan" in key or "keterangan" in key or "penjelasan" in key:
+                    notes.append(c)
+            return {"choices": choices, "answer": answer, "notes": notes, "links": links, "header": number}
+        self.error(
+            f"{self.rel}, {self.title}",
+            f"no header row with Pilihan Jawaban and Jawaban in rows 1-{HEADER_ROWS}; the official LKE ZI sheet "
+            f"has its column headers (Bobot, Penjelasan, Pilihan Jawaban, Jawaban) above the indicators",
+        )
+        return None
+
+    def lines(self, rows, columns: dict) -> list[_Line]:
+        lines = []
+        for number, row in enumerate(rows, start=1):
+            if number <= columns["header"]:
+                continue
+            filled = [c for c in range(FIRST, LAST + 1) if text(value_at(row, c))]
+            if not filled:
+                continue
+            level = filled[0]
+            name = text(value_at(row, filled[-1]))
+            marker = text(value_at(row, level)) if len(filled) > 1 else ""
+            value = value_at(row, columns["answer"])
+            if isinstance(value, str) and not value.strip():
+                value = None
+            note = "\n".join(text(value_at(row, c)) for c in columns["notes"] if text(value_at(row, c)))
+            links = "\n".join(text(value_at(row, c)) for c in columns["links"] if text(value_at(row, c)))
+            kind = name_key(value_at(row, columns["choices"]))
+            lines.append(_Line(number, level, marker, name, kind, value, note, links))
+        self.answer_col, self.choices_col = columns["answer"], columns["choices"]
+        return lines
+
+    # -- Matching rows to indicators ------------------------------------------------------
+
+    def match(self, lines: list[_Line]) -> dict:
+        """Walk the hierarchy, then match indicator rows: close question texts first, then rows reworded."""
+        items = self.items(lines)
+        chosen: dict[int, Indicator] = {}
+        taken: dict[str, int] = {}
+        # First the rows whose question is close to an indicator's, so that a reworded or extra
+        # row cannot take an indicator that its own row, further down, names plainly.
+        for strict in (True, False):
+            for i, (line, context, heading, _) in enumerate(items):
+                if i in chosen:
+                    continue
+                indicator = self.best(line, context, heading, taken, strict=strict)
+                if indicator is None:
+                    continue
+                if indicator.code in taken:
+                    self.error(
+                        self.at(line.number, LAST),
+                        f"row {line.number} repeats indicator {indicator.code} ({indicator.question}), already on row "
+                        f"{items[taken[indicator.code]][0].number}; keep one row per indicator",
+                        indicator.code,
+                    )
+                    chosen[i] = None
+                    continue
+                chosen[i] = indicator
+                taken[indicator.code] = i
+        found: dict[str, list] = {}
+        for i, (line, context, heading, block) in enumerate(items):
+            indicator = chosen.get(i)
+            if i not in chosen:
+                self.best(line, context, heading, taken, strict=False, report=True)
+            if indicator is None:
+                continue
+            if indicator.kind == "count":
+                found[indicator.code] = []
+                self.count_inputs(indicator, block, found)
+            else:
+                self.check_kind(line, indicator)
+                found[indicator.code] = [self.row(line, None)]
+        return found
+
+    def items(self, lines: list[_Line]) -> list[tuple[_Line, dict, str, list[_Line]]]:
+        """The indicator rows, each with its context (the headings above it) and its Jumlah rows."""
+        items = []
+        context = {COMPONENT: "", PART: "", AREA: "", SUB_AREA: ""}
+        heading = ""
+        block: list[_Line] | None = None  # the Jumlah rows of the '%' row just read
+        for line in lines:
+            if line.kind == COUNT:
+                if block is None:
+                    self.unmatched(line, "a count input (Jumlah) with no percentage (%) row above it")
+                else:
+                    block.append(line)
+                continue
+            is_indicator = (
+                line.kind in KINDS
+                or (line.kind == PERCENT and line.level >= INDICATOR)
+                or (not line.kind and line.level >= INDICATOR)
+            )
+            if not is_indicator:
+                if line.level in context:
+                    context[line.level] = line.name
+                    for deeper in range(line.level + 1, SUB_AREA + 1):
+                        context[deeper] = ""
+                heading = line.name
+                block = None
+                continue
+            block = [] if line.kind == PERCENT else None
+            items.append((line, dict(context), heading, block if block is not None else []))
+        return items
+
+    def best(self, line: _Line, context: dict, heading: str, taken: dict, *, strict: bool, report: bool = False) -> Indicator | None:
+        """The indicator a row asks, by part, area, sub-area and question text; None if none fits.
+
+        `strict` takes only a close question text (and may return an indicator already taken:
+        a repeated row); otherwise a reworded question fits when its place and kind agree.
+        """
+        candidates = self.candidates(line, context, heading, near=True)
+        if not any(c[1] >= MATCH and c[3].code not in taken for c in candidates):
+            candidates = self.candidates(line, context, heading, near=False)  # a heading mistyped or missing
+        free = [c for c in candidates if c[3].code not in taken]
+        if strict:
+            if free and (best := max(free, key=lambda c: c[0]))[1] >= MATCH:
+                return best[3]
+            # The same question again, nearly word for word: a repeated row.
+            repeat = [c for c in candidates if c[3].code in taken and c[1] >= REPEAT]
+            return max(repeat, key=lambda c: c[0])[3] if repeat else None
+        if not free:
+            if report:
+                self.unmatched(line, f"'{line.name}'")
+            return None
+        score, asked, fits, indicator = max(free, key=lambda c: c[0])
+        if asked >= MATCH or (asked >= 0.3 and fits):
+            return indicator
+        if report:
+            self.unmatched(line, f"'{line.name}'; the closest is {indicator.code} ({indicator.question}), {asked:.0%} alike")
+        return None
+
+    def candidates(self, line: _Line, context: dict, heading: str, *, near: bool) -> list[tuple]:
+        """(score, question likeness, place and kind agree, indicator) for the indicators a row may ask.
+
+        `near` compares the question only with the indicators of the row's own part and area.
+        """
+        question = _words(line.name)
+        candidates = []
+        for indicator in self.edition.indicators.values():
+            if _alike(_words(indicator.component), _words(context[COMPONENT]).split(" ")[0]) < 0.8 and context[COMPONENT]:
+                continue
+            part = _alike(_words(indicator.part), _words(context[PART]))
+            area = _alike(_words(indicator.area), _words(context[AREA]))
+            if near and (part < 0.8 or (indicator.sub_area and area < 0.6)):
+                continue
+            sub = _alike(_words(indicator.sub_area), _words(context[SUB_AREA])) if indicator.sub_area else 0.0
+            asked = max(_alike(_words(indicator.question), question), _alike(_words(indicator.question), _words(heading)) if line.kind == PERCENT else 0.0)
+            if indicator.component == "Hasil":  # no sub-areas; the area is named on the indicator's own row
+                area = max(area, _alike(_words(indicator.area), question))
+            same_kind = KINDS.get(line.kind, "count" if line.kind == PERCENT else "") == indicator.kind
+            place = sub >= 0.8 if indicator.sub_area else part >= 0.8
+            candidates.append((asked + 0.5 * area + 0.3 * sub + 0.2 * part + 0.3 * same_kind, asked, same_kind and place, indicator))
+        return candidates
+
+    def unmatched(self, line: _Line, what: str) -> None:
+        message = (
+            f"row {line.number} is not an indicator of LKE edition {self.edition.name}: {what}; "
+            f"check the question text against the official LKE, or remove the row"
+        )
+        if line.value is None:
+            self.warning(self.at(line.number, LAST), message + " (it has no answer, so nothing is lost)")
+        else:
+            self.error(self.at(line.number, LAST), message + f"; its answer '{text(line.value)}' is not scored")
+
+    def check_kind(self, line: _Line, indicator: Indicator) -> None:
+        kind = KINDS.get(line.kind)
+        if kind and kind != indicator.kind:
+            shown = {v: k for k, v in KINDS.items()}
+            self.warning(
+                self.at(line.number, self.choices_col),
+                f"Pilihan Jawaban '{line.kind}' for {indicator.code} differs from the regulation's "
+                f"'{shown.get(indicator.kind, indicator.kind)}'; the answer is checked against the regulation's options",
+            )
+
+    def row(self, line: _Line, n: int | None):
+        value = line.value
+        if is_error_value(value):
+            self.error(self.at(line.number, self.answer_col), f"the answer on row {line.number} is the formula error {value}; fix the formula or type the answer")
+            value = None
+        evidence = tuple(resolve_evidence(e, self.bukti) for e in split_entries(line.links))
+        urls = tuple(e for e in evidence if e.url)
+        # Evidence in the official form is described in words, not filed under bukti/: kept as notes.
+        described = [e.entry for e in evidence if not e.url]
+        note = "\n".join(filter(None, [line.note, *described]))
+        return _Row(line.number, n, value, note, urls)
+
+    def count_inputs(self, indicator: Indicator, block: list[_Line], found: dict) -> None:
+        """Map a count indicator's Jumlah rows onto its inputs; a marked row with sub-rows is a total of them."""
+        inputs = [int(o.key) for o in indicator.options]
+        leaves, totals = [], []
+        i = 0
+        while i < len(block):
+            line = block[i]
+            parts = []
+            j = i + 1
+            if line.marker:  # "- Jumlah yang harus melaporkan" with its parts below, unmarked
+                while j < len(block) and not block[j].marker:
+                    parts.append(block[j])
+                    j += 1
+            if parts:
+                totals.append((line, parts))
+                leaves.extend(parts)
+                i = j
+            else:
+                leaves.append(line)
+                i += 1
+        if len(leaves) != len(inputs):
+            rows = ", ".join(str(line.number) for line in leaves) or "none"
+            self.error(
+                self.at(block[0].number if block else 1, self.answer_col),
+                f"{indicator.code} ({indicator.question}) needs {len(inputs)} Jumlah rows, one per input "
+                f"({'; '.join(o.text for o in indicator.options)}), but has {len(leaves)} (rows {rows})",
+                indicator.code,
+            )
+            return
+        for total, parts in totals:
+            self.check_total(indicator, total, parts)
+        for n, line in zip(inputs, leaves):
+            found[indicator.code].append(self.row(line, n))
+
+    def check_total(self, indicator: Indicator, total: _Line, parts: list[_Line]) -> None:
+        """Warn where a hand-typed total disagrees with its parts; the parts are scored.
+
+        A total typed over empty parts stands in for them (on the first part, the others 0):
+        the score only uses their sum.
+        """
+        if total.value is None:
+            return
+        typed = _whole(total.value)
+        span = f"{ref(parts[0].number, self.answer_col)}:{ref(parts[-1].number, self.answer_col)}"
+        if typed is not None and all(p.value is None for p in parts):
+            # Only the total typed, as many units do: it is the sum of the parts, scored as the first.
+            self.warning(
+                self.at(total.number, self.answer_col),
+                f"only the total '{total.name}' for {indicator.code} is filled ({typed}), its parts {span} are "
+                f"empty; scored as {typed} + 0 + ... (fill the parts to be exact)",
+            )
+            parts[0].value = typed
+            for part in parts[1:]:
+                part.value = 0
+            return
+        values = [_whole(p.value) for p in parts]
+        if typed is None or any(v is None for v in values):
+            return
+        if typed != sum(values):
+            self.warning(
+                self.at(total.number, self.answer_col),
+                f"the total '{total.name}' for {indicator.code} is {typed} but its parts {span} add up to "
+                f"{sum(values)}; scored with the parts ({' + '.join(str(v) for v in values)})",
+            )

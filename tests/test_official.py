@@ -1,0 +1,307 @@
+"""LKE workbooks in the official KemenPAN-RB layout: a real copy from a public repository, filled
+as a unit would fill it, scored against the regulation computed here from the reference CSV."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from dossier.cli import cli
+from dossier.model import Answer, Lke
+from dossier.official_template import write_official_template
+from dossier.readers import read_award_year
+from dossier.readers.lke import read_lke
+from dossier.scoring import score_unit
+from dossier.workbooks import write_lke_template
+
+from .workbook_factory import YEAR, edition, write_year
+
+DATA = Path(__file__).parent / "data" / "official"
+REAL = DATA / "gratifikasi-app-Export_Template_LKE.xlsx"
+REFERENCE = Path("/work/shared/reference/lke-zi-2021.csv")
+CSV = REFERENCE if REFERENCE.is_file() else Path(__file__).parent.parent / "dossier/rules/editions/lke-2021.csv"
+OPTION_KINDS = {"ya/tidak", "a/b/c", "a/b/c/d", "a/b/c/d/e", "nilai (0-4)"}
+
+
+def key(value) -> str:
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+# -- The official form as a unit fills it ----------------------------------------------------
+
+
+def form_rows(ws, choices_col: int = 10):
+    """The form's indicator rows in order, each with its Jumlah rows: (row, [input rows], [total rows]).
+
+    An indicator row has an option kind in Pilihan Jawaban, or '%' at the indicator level (F/G);
+    the Jumlah rows below a '%' row are its inputs, except a marked total row with its parts below.
+    """
+    found = []
+    rows = list(ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=choices_col))
+    for i, row in enumerate(rows):
+        kind = key(row[choices_col - 1].value)
+        level = next((c for c in range(2, 8) if row[c - 1].value not in (None, "")), 99)
+        if kind in OPTION_KINDS or (kind == "%" and level >= 6):
+            inputs, totals = [], []
+            j = i + 1
+            while j < len(rows) and key(rows[j][choices_col - 1].value) == "jumlah":
+                marked = rows[j][5].value not in (None, "")
+                has_parts = j + 1 < len(rows) and key(rows[j + 1][choices_col - 1].value) == "jumlah" and rows[j + 1][5].value in (None, "")
+                (totals if marked and has_parts else inputs).append(rows[j][0].row)
+                j += 1
+            found.append((row[0].row, inputs, totals))
+    return found
+
+
+def random_answers(seed: int) -> dict[str, Answer]:
+    """Valid answers for every indicator; counts with reported <= obliged."""
+    rng = random.Random(seed)
+    answers = {}
+    for code, indicator in edition().indicators.items():
+        if indicator.kind == "index":
+            answers[code] = Answer(code, index=round(rng.uniform(2.5, 4.0), 2))
+        elif indicator.kind == "count":
+            counts = {int(o.key): rng.randint(0, 9) for o in indicator.options}
+            if code in ("PRE3A", "PRE3B"):
+                counts[4] = rng.randint(0, counts[1] + counts[2] + counts[3])
+            answers[code] = Answer(code, counts=counts)
+        else:
+            answers[code] = Answer(code, choice=rng.choice(indicator.option_keys))
+    return answers
+
+
+def fill_form(source: Path, target: Path, answers: dict[str, Answer], *, answer_col: int = 11, choices_col: int = 10,
+              typed_totals: bool = True) -> openpyxl.Workbook:
+    """Fill the form through openpyxl, indicator by indicator in the regulation's order."""
+    book = openpyxl.load_workbook(source)
+    ws = book[[n for n in book.sheetnames if n in ("Jawaban", "LKE ZI")][0]]
+    rows = form_rows(ws, choices_col)
+    indicators = list(edition().indicators.values())
+    assert len(rows) == len(indicators)
+    for (row, inputs, totals), indicator in zip(rows, indicators):
+        answer = answers[indicator.code]
+        if indicator.kind == "count":
+            assert len(inputs) == len(indicator.options), indicator.code
+            for r, option in zip(inputs, indicator.options):
+                ws.cell(r, answer_col, answer.counts[int(option.key)])
+            for r in totals if typed_totals else ():
+                ws.cell(r, answer_col, answer.counts[1] + answer.counts[2] + answer.counts[3])
+        else:
+            ws.cell(row, answer_col, answer.index if indicator.kind == "index" else answer.choice)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return book
+
+
+# -- The regulation, computed independently from the reference CSV ------------------------------
+
+RATIOS = {  # count indicator: (numerator, denominator, score at 0/0, score at n/0 with n != 0)
+    "PRA1A": ({2: 1}, {1: 1}, 0.0, 0.0), "PRA1B": ({2: 1}, {1: 1}, 0.0, 0.0),
+    "PRC3A": ({1: 1, 2: -1}, {1: 1}, 1.0, 0.0), "PRD1A": ({2: 1}, {1: 1}, 0.0, 0.0),
+    "PRE2A": ({3: 1}, {1: 1}, 1.0, 1.0), "PRE3A": ({4: 1}, {1: 1, 2: 1, 3: 1}, 1.0, 1.0),
+    "PRE3B": ({4: 1}, {1: 1, 2: 1, 3: 1}, 1.0, 1.0), "PRF1B": ({2: 1}, {1: 1}, 0.0, 0.0),
+}
+
+
+def regulation_total(answers: dict[str, Answer]) -> float:
+    """Nilai = sum over sub-areas (Hasil: areas) of the mean of its questions' values times its weight."""
+    weights, groups, scores = {}, {}, {}
+    with CSV.open(encoding="utf-8") as f:
+        for line in csv.DictReader(f):
+            group = (line["part"], line["area"], line["sub_area"])
+            weights[group] = float(line["sub_area_weight"] or line["area_weight"])
+            groups.setdefault(group, set()).add(line["code"])
+            if line["option_score"]:
+                scores[(line["code"], line["option"])] = float(line["option_score"])
+    total = 0.0
+    for group, codes in groups.items():
+        values = []
+        for code in codes:
+            a = answers[code]
+            if a.index is not None:
+                values.append(a.index / 4)
+            elif a.counts is not None:
+                top, bottom, zero, zero_n = RATIOS[code]
+                n = sum(f * a.counts[i] for i, f in top.items())
+                d = sum(f * a.counts[i] for i, f in bottom.items())
+                values.append(min(1.0, max(0.0, n / d)) if d else (zero if n == 0 else zero_n))
+            else:
+                values.append(scores[(code, a.choice)])
+        total += sum(values) / len(values) * weights[group]
+    return total
+
+
+def score(lke: Lke) -> float:
+    from dossier.model import Unit
+
+    u = Unit("UPT01", "Unit", "Balai", "Kota", "Prov", "Kepala", "WBK", "", "", "")
+    return score_unit(u, lke, edition()).total
+
+
+def read(path: Path, rel: str):
+    return read_lke(path, rel, edition(), path.parent)
+
+
+# -- The real form ------------------------------------------------------------------------------
+
+
+def test_the_real_official_form_is_recognised_and_every_indicator_found():
+    result = read(REAL, "lke/UPT01 LKE ZI.xlsx")
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert result.lke.unit_code == "UPT01"
+    assert set(result.lke.answers) == set(edition().indicators)
+    assert all(a.missing for a in result.lke.answers.values())
+    # The row each indicator was found on is the one the form's own order gives.
+    book = openpyxl.load_workbook(REAL)
+    rows = form_rows(book["Jawaban"])
+    for (row, inputs, _), code in zip(rows, edition().indicators):
+        where = result.lke.answers[code].where
+        assert where.endswith(f"Jawaban!K{inputs[0] if inputs else row}"), (code, where)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_filled_real_form_scores_as_the_regulation_and_as_our_template(tmp_path, seed):
+    answers = random_answers(seed)
+    filled = tmp_path / "lke" / "UPT01 LKE ZI.xlsx"
+    fill_form(REAL, filled, answers)
+    result = read(filled, "lke/UPT01 LKE ZI.xlsx")
+    assert [p for p in result.problems] == []
+    read_back = {c: (a.choice, a.counts, a.index) for c, a in result.lke.answers.items()}
+    assert read_back == {c: (a.choice, a.counts, a.index) for c, a in answers.items()}
+    official = score(result.lke)
+    assert official == pytest.approx(regulation_total(answers), abs=1e-4)
+    own = tmp_path / "own" / "LKE UPT01.xlsx"
+    write_lke_template(own, edition(), unit_code="UPT01", unit_name="Unit", year=YEAR, ministry="K", answers=answers)
+    assert score(read(own, "lke/LKE UPT01.xlsx").lke) == pytest.approx(official, abs=1e-4)
+
+
+def test_a_wrong_answer_is_reported_at_the_official_cell(tmp_path):
+    answers = random_answers(4)
+    filled = tmp_path / "UPT01 LKE ZI.xlsx"
+    book = fill_form(REAL, filled, answers)
+    book["Jawaban"]["K23"] = "F"  # PPB1A, A/B/C/D
+    book.save(filled)
+    messages = [str(p) for p in read(filled, "lke/UPT01 LKE ZI.xlsx").problems]
+    assert messages == ["lke/UPT01 LKE ZI.xlsx, Jawaban!K23: answer 'F' for PPB1A is not an option; expected one of A, B, C, D"]
+
+
+def test_inserted_rows_typos_extra_columns_and_a_deleted_row(tmp_path):
+    answers = random_answers(5)
+    filled = tmp_path / "UPT01 LKE ZI.xlsx"
+    book = fill_form(REAL, filled, answers)
+    ws = book["Jawaban"]
+    assert ws["G24"].value.startswith("Prosedur operasional tetap (SOP) telah diterapkan")
+    ws["G24"] = "Prosedur operasonal tetap (SOP) telah diterapakan"  # typos
+    ws.delete_rows(68)  # PPD2D, "Indikator kinerja telah memenuhi kriteria SMART"
+    ws.insert_rows(40, 2)  # two empty rows inside Penataan Sistem Manajemen SDM
+    ws.insert_cols(9)  # an extra column before Penjelasan: Pilihan Jawaban moves to K, Jawaban to L
+    ws["I1"] = "Keterangan Tambahan"
+    book.save(filled)
+    result = read(filled, "lke/UPT01 LKE ZI.xlsx")
+    assert [p.message for p in result.problems if p.severity == "error"] == []
+    assert [p.message for p in result.problems if "no row" in p.message] == [
+        "1 of 113 indicator(s) have no row in the table, scored 0: PPD2D; start from the blank LKE that 'dossier lke-template' writes"
+    ]
+    got = {c: (a.choice, a.counts, a.index) for c, a in result.lke.answers.items()}
+    assert got == {c: (a.choice, a.counts, a.index) for c, a in answers.items() if c != "PPD2D"}
+    assert result.lke.answers["PPB1B"].where == "lke/UPT01 LKE ZI.xlsx, Jawaban!L24"
+
+
+def test_a_row_that_is_no_indicator_is_a_problem_naming_its_row(tmp_path):
+    filled = tmp_path / "UPT01 LKE ZI.xlsx"
+    book = fill_form(REAL, filled, random_answers(6))
+    ws = book["Jawaban"]
+    ws.insert_rows(22)
+    ws["F22"], ws["G22"], ws["J22"], ws["K22"] = "e.", "Kantin kejujuran tersedia di lobi kantor", "Ya/Tidak", "Ya"
+    book.save(filled)
+    errors = [str(p) for p in read(filled, "lke/UPT01 LKE ZI.xlsx").problems if p.severity == "error"]
+    assert len(errors) == 1
+    assert errors[0].startswith("lke/UPT01 LKE ZI.xlsx, Jawaban!G22: row 22 is not an indicator of LKE edition 2021: "
+                                "'Kantin kejujuran tersedia di lobi kantor'")
+    assert errors[0].endswith("its answer 'Ya' is not scored")
+
+
+def test_a_typed_lhkasn_total_that_disagrees_with_its_parts_is_a_warning_and_the_parts_are_scored(tmp_path):
+    answers = random_answers(7)
+    answers["PRE3B"] = Answer("PRE3B", counts={1: 2, 2: 5, 3: 10, 4: 15})
+    filled = tmp_path / "UPT01 LKE ZI.xlsx"
+    book = fill_form(REAL, filled, answers)
+    book["Jawaban"]["K182"] = 20  # Jumlah yang harus melaporkan; its parts K183:K185 add up to 17
+    book.save(filled)
+    result = read(filled, "lke/UPT01 LKE ZI.xlsx")
+    assert [str(p) for p in result.problems] == [
+        "lke/UPT01 LKE ZI.xlsx, Jawaban!K182: the total 'Jumlah yang harus melaporkan (tidak wajib LHKPN)' for PRE3B is 20 but its "
+        "parts K183:K185 add up to 17; scored with the parts (2 + 5 + 10)"
+    ]
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert result.lke.answers["PRE3B"].counts == {1: 2, 2: 5, 3: 10, 4: 15}
+    assert score(result.lke) == pytest.approx(regulation_total(answers), abs=1e-4)
+
+
+# -- Our blank official-layout workbook ------------------------------------------------------------
+
+
+def test_the_blank_resmi_workbook_filled_scores_as_our_own_template(tmp_path):
+    answers = random_answers(8)
+    blank = tmp_path / "blank" / "UPT01 LKE ZI.xlsx"
+    write_official_template(blank, edition(), unit_code="UPT01", unit_name="Unit", year=YEAR, ministry="K")
+    filled = tmp_path / "lke" / "UPT01 LKE ZI.xlsx"
+    fill_form(blank, filled, answers)
+    result = read(filled, "lke/UPT01 LKE ZI.xlsx")
+    assert result.problems == []
+    own = tmp_path / "own" / "LKE UPT01.xlsx"
+    write_lke_template(own, edition(), unit_code="UPT01", unit_name="Unit", year=YEAR, ministry="K", answers=answers)
+    assert score(result.lke) == pytest.approx(score(read(own, "lke/LKE UPT01.xlsx").lke), abs=1e-4)
+    assert score(result.lke) == pytest.approx(regulation_total(answers), abs=1e-4)
+
+
+def test_lke_template_resmi_writes_official_workbooks_that_the_year_reads(tmp_path):
+    inputs = write_year(tmp_path, units=("BP01",))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["-C", str(tmp_path), "lke-template", "--format", "resmi", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = out / "BP01 LKE ZI.xlsx"
+    assert "LKE ZI" in openpyxl.load_workbook(written).sheetnames
+    (inputs / "lke" / "LKE BP01.xlsx").unlink()
+    answers = random_answers(9)
+    fill_form(written, inputs / "lke" / "BP01 LKE ZI.xlsx", answers)
+    year = read_award_year(inputs, YEAR, edition())
+    assert year.errors == []
+    assert score_unit(year.units[0], year.lke["BP01"], edition()).total == pytest.approx(regulation_total(answers), abs=1e-4)
+
+
+def test_our_own_workbooks_are_not_taken_for_official_ones(tmp_path):
+    inputs = write_year(tmp_path, units=("BP01",))
+    assert read_award_year(inputs, YEAR, edition()).problems == []
+
+
+def test_a_typed_lhkpn_total_over_empty_parts_is_scored_as_their_sum(tmp_path):
+    answers = random_answers(10)
+    answers["PRE3A"] = Answer("PRE3A", counts={1: 12, 2: 0, 3: 0, 4: 11})
+    filled = tmp_path / "UPT01 LKE ZI.xlsx"
+    book = fill_form(REAL, filled, answers)
+    ws = book["Jawaban"]
+    for row in (176, 177, 178):
+        ws.cell(row, 11).value = None
+    ws["K175"] = 12
+    book.save(filled)
+    result = read(filled, "lke/UPT01 LKE ZI.xlsx")
+    assert [(p.severity, p.where) for p in result.problems] == [("warning", "lke/UPT01 LKE ZI.xlsx, Jawaban!K175")]
+    assert result.lke.answers["PRE3A"].counts == {1: 12, 2: 0, 3: 0, 4: 11}
+    assert score(result.lke) == pytest.approx(regulation_total(answers), abs=1e-4)
+
+
+def test_notes_and_links_of_the_official_form_are_read(tmp_path):
+    filled = tmp_path / "UPT01 LKE ZI.xlsx"
+    book = fill_form(REAL, filled, random_answers(11))
+    ws = book["Jawaban"]
+    ws["L6"], ws["M6"], ws["N6"] = "Tim dibentuk Januari", "SK Kepala Balai No. 1/2024", "https://example.go.id/sk-tim.pdf"
+    book.save(filled)
+    answer = read(filled, "lke/UPT01 LKE ZI.xlsx").lke.answers["PPA1A"]
+    assert answer.note == "Tim dibentuk Januari\nSK Kepala Balai No. 1/2024"
+    assert [(e.entry, e.url) for e in answer.evidence] == [("https://example.go.id/sk-tim.pdf", True)]

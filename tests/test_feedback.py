@@ -47,13 +47,13 @@ def test_feedback_workbook_has_every_section_for_an_ineligible_unit_with_tpi_cor
     assert book.sheetnames == [s for s, _, _ in feedback.SECTIONS]
     summary = " ".join(str(c.value) for c in book["Ringkasan"]["A"] if c.value)
     assert "Kepada: Kepala Balai Diklat Kelautan Sorong (BD02)" in summary
-    assert "Belum memenuhi syarat WBK" in summary and "2 jawaban dikoreksi TPI" in summary
+    assert "Belum memenuhi syarat WBK" in summary and "0 jawaban dikoreksi TPI" in summary
     corrections = {r[0].value: r for r in book["Koreksi TPI"].iter_rows(min_row=4)}
-    assert set(corrections) == {"PPA2B", "PPA3A"}
-    assert corrections["PPA3A"][4].value == "Laporan monitoring triwulan III dan IV belum ada."
-    assert corrections["PPA3A"][2].value.startswith("A") and corrections["PPA3A"][3].value.startswith("B")
+    assert set(corrections) == {"PPA3A"}  # a note only: the TPI kept the unit's answer
+    assert corrections["PPA3A"][4].value.startswith("Laporan monitoring triwulan III dan IV belum ada")
+    assert corrections["PPA3A"][3].value == "(tidak diubah)"
     shortfalls = [r[0].value for r in book["Kekurangan"].iter_rows(min_row=4)]
-    assert "Nilai Total" in shortfalls
+    assert "Nilai Total" in shortfalls and "Perhatian: Manajemen Perubahan – Reform" in shortfalls
     steps = [r[0].value for r in book["Langkah"].iter_rows(min_row=4)]
     way = dossier.way(score)
     assert steps == [s["code"] for s in way["steps"]] and steps
@@ -61,7 +61,8 @@ def test_feedback_workbook_has_every_section_for_an_ineligible_unit_with_tpi_cor
     assert without == {c for c, q in score.questions.items() if not (q.answer and q.answer.evidence)}
     # A printed shortfall reads as the score table prints it: gap = minimum - reached, as printed.
     for row in book["Kekurangan"].iter_rows(min_row=4):
-        required, reached, gap = _num(row[1].value), _num(row[2].value), _num(row[3].value.split()[-1])
+        # "kurang 0,23", or for a caution "kurang 0,15 (tetap memenuhi syarat)"
+        required, reached, gap = _num(row[1].value), _num(row[2].value), _num(row[3].value.split()[1])
         assert round(required - reached, 2) == gap
 
 
@@ -116,7 +117,7 @@ def test_feedback_pdf_has_every_section(year, tmp_path):
     for _, title, columns in feedback.SECTIONS:
         if columns:
             assert title in text, title
-    assert "Laporan monitoring triwulan III dan IV belum ada." in text
+    assert "Laporan monitoring triwulan III dan IV belum ada" in text
     assert "Kepada: Kepala Balai Diklat Kelautan Sorong (BD02)" in text
     assert "HBB" in text and "tidak dapat dicapai lewat jawaban LKE" in text
 
@@ -125,7 +126,7 @@ def test_feedback_pdf_has_every_section(year, tmp_path):
 def test_lhe_shows_per_area_both_scores_notes_and_recommendations_in_pdf_and_docx(year, tmp_path):
     from docx import Document
 
-    award_year, score = scored(year, "BD02")
+    award_year, score = scored(year, "BD01")
     ctx = lhe.context(award_year, score, Settings())
     assert len(ctx["rows"]) == 8  # six Pengungkit areas, two Hasil parts
     from decimal import Decimal
@@ -133,7 +134,7 @@ def test_lhe_shows_per_area_both_scores_notes_and_recommendations_in_pdf_and_doc
     assert sum((r["tpi"] for r in ctx["rows"]), Decimal(0)) == ctx["total"]["tpi"]
     assert sum((r["own"] for r in ctx["rows"]), Decimal(0)) == ctx["total"]["own"]
     first = ctx["sections"][0]
-    assert first["name"] == "Manajemen Perubahan" and {n["code"] for n in first["notes"]} == {"PPA2B", "PPA3A"}
+    assert first["name"] == "Manajemen Perubahan" and {n["code"] for n in first["notes"]} == {"PPA2B"}
     assert first["tpi"] < first["own"]
     env = environment(None)
     text = pdf_text(lhe.pdf(env, ctx, allowed_roots=static_dirs(None), created=CREATED), tmp_path)
@@ -142,7 +143,7 @@ def test_lhe_shows_per_area_both_scores_notes_and_recommendations_in_pdf_and_doc
     document = Document(io.BytesIO(lhe.docx(env, ctx, created=CREATED)))
     words = " ".join(p.text for p in document.paragraphs) + " ".join(
         c.text for t in document.tables for row in t.rows for c in row.cells)
-    assert "Manajemen Perubahan" in words and "Laporan monitoring triwulan III dan IV belum ada." in words
+    assert "Manajemen Perubahan" in words and "Bukti rencana kerja hanya memuat sebagian kegiatan." in words
 
 
 def test_dossier_marks_the_tpis_corrections_and_shows_both_scores(year):

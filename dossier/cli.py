@@ -205,6 +205,24 @@ def report(obj: Context, year, force) -> None:
     _run_build(obj, year, unit_documents=False, force=force)
 
 
+@cli.command("umpan-balik")
+@year_option
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's feedback (repeatable).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
+@workspace_option
+@pass_context
+def feedback_command(obj: Context, year, units, force) -> None:
+    """Write each unit's feedback (umpan balik): build/<year>/umpan-balik/<code>.xlsx and .pdf.
+
+    For every unit, even one whose LKE has errors: the problems in its workbook, indicators
+    without evidence, the TPI's corrections and notes, its shortfalls and the way to its
+    proposed predicate. 'dossier build' writes them too.
+    """
+    from dossier.documents.feedback import KINDS
+
+    _run_build(obj, year, units=list(units), year_documents=False, force=force, only=tuple(k.kind for k in KINDS))
+
+
 def _run_build(obj: Context, year, *, formats=(), **options) -> None:
     from dossier.build import build
     from dossier.console import BuildProgress, build_summary, problem_lines

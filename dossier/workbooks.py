@@ -14,21 +14,20 @@ the edition's rules.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dossier.cells import put
 from dossier.layout import (
     AWARD_LABELS,
     AWARD_SHEET,
@@ -50,6 +49,7 @@ from dossier.layout import (
 )
 from dossier.model import Answer, Award, Quote, Unit
 from dossier.render.format import number
+from dossier.reproducible import normalize_package, package_time
 from dossier.rules import Edition, Indicator
 
 LKE_COLUMNS = LKE.headers  # the LKE table's headers, in column order (tests and benchmarks edit by them)
@@ -81,21 +81,6 @@ CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 DATE_FORMAT = "[$-421]d mmmm yyyy;@"  # 421 = Indonesian: "12 Desember 2024"
 HINT_AUTHOR = "dossier"
 PAGE_NUMBERS = "Halaman &P dari &N"  # footer codes: this page, page count
-
-
-def put(ws: Worksheet, row: int, column: int, value) -> Cell:
-    """Write one value from the inputs into a cell; text is always stored as text, never as a formula.
-
-    openpyxl stores a string starting with '=' as a formula. OWASP's guidance on
-    formula injection names values starting with =, +, -, @, tab and CR: as
-    typed text cells none of them is evaluated by Excel or LibreOffice, and the
-    text reads back exactly as given (no quote is prepended to it).
-    """
-    cell = ws.cell(row, column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 def print_setup(ws: Worksheet, *, title_rows: int | None = None, footer: str = "") -> None:
@@ -577,13 +562,6 @@ def _guide_sheet(ws: Worksheet, edition: Edition) -> None:
 # --- Deterministic saving ------------------------------------------------------------
 
 
-def package_time(year: int) -> datetime:
-    """The timestamp stamped into saved packages (naive, as zip and openpyxl want it)."""
-    from dossier.output import build_timestamp
-
-    return build_timestamp(year).replace(tzinfo=None)
-
-
 def save_workbook(wb: Workbook, path: Path, year: int) -> None:
     """Save a workbook so that the same content always gives the same bytes."""
     when = package_time(year)
@@ -594,23 +572,3 @@ def save_workbook(wb: Workbook, path: Path, year: int) -> None:
     wb.save(buffer)  # openpyxl stamps "modified" with the clock; normalize_package fixes it
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(normalize_package(buffer.getvalue(), when))
-
-
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def normalize_package(data: bytes, when: datetime) -> bytes:
-    """Rewrite an OOXML zip (XLSX, DOCX) with fixed member times and core-property dates."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), content)
-            member = zipfile.ZipInfo(info.filename, date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            target.writestr(member, content)
-    return out.getvalue()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from dossier.layout import LKE, LKE_HEADER_ROW, LKE_INPUTS, LKE_SHEET, LKE_TOTAL_LABEL
 from dossier.model import Answer, Lke, Unit
-from dossier.readers.lke import read_lke
+from dossier.readers import read_lke
 from dossier.rules import Edition, load_edition
 from dossier.scoring import score_question, score_unit
 from dossier.workbooks import write_lke_template

@@ -228,7 +228,7 @@ def test_filled_lke_template_reads_back_its_answers(tmp_path, edition):
 def test_filled_lke_template_scores_as_its_answers(tmp_path, edition):
     """A template filled and read back by the LKE reader scores as the answers written."""
     from dossier.model import Lke
-    from dossier.readers.lke import read_lke
+    from dossier.readers import read_lke
     from dossier.scoring import score_unit
 
     answers = {  # a spread of options, so that every kind and score is exercised

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from dossier.config import Settings
 from dossier.documents.dossier import PREDICATE_NAMES, caution, review, shortfall_row, way
+from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem
 from dossier.model import AwardYear
 from dossier.render.format import number
@@ -239,3 +240,25 @@ def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], create
 
     return html_to_pdf(html(env, ctx), base_url=default_templates_dir(), allowed_roots=allowed_roots,
                        title=ctx["title"], author=ctx["ministry"], created=created)
+
+
+# --- the kinds the build makes -------------------------------------------------------------------
+
+
+def _prepared(job: Job) -> dict:
+    return job.shared("feedback", lambda: context(job.award_year, job.score, job.settings))
+
+
+def render_xlsx(job: Job) -> Made:
+    return Made(xlsx(_prepared(job), created=job.created))
+
+
+def render_pdf(job: Job) -> Made:
+    return Made(pdf(job.env, _prepared(job), allowed_roots=job.allowed_roots, created=job.created))
+
+
+XLSX_KIND = DocumentKind("feedback-xlsx", "umpan-balik/{unit}.xlsx", "xlsx", (), per_unit=True, render=render_xlsx,
+                         problems=True)
+PDF_KIND = DocumentKind("feedback-pdf", "umpan-balik/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
+                        problems=True)
+KINDS = (XLSX_KIND, PDF_KIND)

@@ -16,6 +16,7 @@ import jinja2
 
 from dossier.config import Settings
 from dossier.documents.dossier import PREDICATE_NAMES, answer_text, caution, shortfall_row, way
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear
 from dossier.render.format import apportion, rounded_tree
 from dossier.render.templates import default_templates_dir, render
@@ -152,3 +153,30 @@ def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None,
     return html_to_docx(markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created,
                         reference=reference)
 
+
+
+# --- the kinds the build makes -------------------------------------------------------------------
+
+
+def _prepared(job: Job) -> tuple[dict, str]:
+    """The context and the HTML, made once for the PDF and the DOCX of a unit."""
+    def make():
+        ctx = context(job.award_year, job.score, job.settings)
+        return ctx, html(job.env, ctx)
+
+    return job.shared("lhe", make)
+
+
+def render_pdf(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, markup=markup))
+
+
+def render_docx(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference))
+
+
+PDF_KIND = DocumentKind("lhe-pdf", "lhe/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf)
+DOCX_KIND = DocumentKind("lhe-docx", "lhe/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
+                         render=render_docx)

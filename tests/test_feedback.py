@@ -171,3 +171,40 @@ def test_dossier_shows_the_way_for_an_ineligible_unit(year):
     assert "Langkah menuju WBK" in markup
     eligible = dossier.context(*scored(year, "UPT01"), Settings())
     assert eligible["way"] is None
+
+
+# --- through the command line ---------------------------------------------------------------------
+
+
+def test_umpan_balik_writes_every_units_feedback_even_one_with_lke_errors(sample):
+    import json
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+    from dossier.layout import LKE
+
+    lke = sample / f"inputs/{SAMPLE_YEAR}/lke/lke bd02.xlsx"
+    book = openpyxl.load_workbook(lke)
+    ws = book["LKE"]
+    code_col, answer_col = LKE.number("code"), LKE.number("answer")
+    row = next(r for r in range(LKE.header_row + 1, ws.max_row + 1) if ws.cell(r, code_col).value == "PPA2B")
+    ws.cell(row, answer_col, "Z")
+    book.save(lke)
+
+    result = CliRunner().invoke(cli, ["-C", str(sample), "umpan-balik"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = sample / f"build/{SAMPLE_YEAR}/umpan-balik"
+    codes = {"UPT01", "UPT02", "UPT03", "UPT04", "BD01", "BD02"}
+    assert {p.name for p in out.iterdir()} == {f"{c}.{ext}" for c in codes for ext in ("xlsx", "pdf")}
+    manifest = json.loads((sample / f"build/{SAMPLE_YEAR}/manifest.json").read_text())
+    kinds = {(f["kind"], f["unit"]) for f in manifest["files"]}
+    assert kinds == {(k, c) for c in codes for k in ("feedback-xlsx", "feedback-pdf")}
+    problems = openpyxl.load_workbook(out / "BD02.xlsx")["Masalah LKE"]
+    rows = [(r[0].value, r[2].value, r[3].value) for r in problems.iter_rows(min_row=4)]
+    letter = LKE.letter("answer")
+    assert (f"LKE!{letter}{row}", "Jawaban 'Z' untuk PPA2B bukan pilihan yang tersedia.", "Pilih salah satu: A, B, C.") in rows
+    # again: nothing changed, nothing rebuilt
+    again = CliRunner().invoke(cli, ["-C", str(sample), "umpan-balik"], catch_exceptions=False)
+    assert "built 0, reused 12" in again.output

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from dossier.layout import LKE
 from dossier.model import Answer, Lke, Unit
-from dossier.readers.lke import read_lke
+from dossier.readers import read_lke
 from dossier.rules import load_edition
 from dossier.scoring import SELF_ASSESSMENT_KEYS, score_unit
 from dossier.workbooks import write_lke_template
@@ -207,3 +207,50 @@ def test_a_workbook_without_the_tpi_columns_still_reads(tmp_path):
     lke_book("BP01", ed=edition()).save(path)
     read = read_lke(path, "lke/old.xlsx", edition(), tmp_path)
     assert read.lke is not None and not any(a.reviewed for a in read.lke.answers.values())
+
+
+# --- the official layout: the TPI's answers in a second workbook -----------------------------------
+
+
+def test_a_second_official_workbook_named_tpi_holds_the_tpis_answers(tmp_path):
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+    from dossier.readers import read_award_year
+    from tests.test_official import fill_form, random_answers
+    from tests.workbook_factory import YEAR, write_year
+
+    inputs = write_year(tmp_path, units=("BP01",))
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["-C", str(tmp_path), "lke-template", "--format", "resmi", "-o", str(out)]).exit_code == 0
+    (inputs / "lke" / "LKE BP01.xlsx").unlink()
+    own = random_answers(21)
+    tpi = dict(own)
+    code = next(c for c, a in own.items() if a.choice not in (None, EDITION.indicators[c].option_keys[-1])
+                and EDITION.indicators[c].kind not in ("count", "index"))
+    lowest = EDITION.indicators[code].option_keys[-1]
+    tpi[code] = Answer(code, choice=lowest)
+    fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / "BP01 LKE ZI.xlsx", own)
+    fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / "BP01 LKE ZI TPI.xlsx", tpi)
+    year = read_award_year(inputs, YEAR, EDITION)
+    assert year.errors == []
+    answer = year.lke["BP01"].answers[code]
+    assert (answer.choice, answer.tpi_choice) == (own[code].choice, lowest)
+    assert answer.where_tpi.startswith("lke/BP01 LKE ZI TPI.xlsx")
+    result = score_unit(year.units[0], year.lke["BP01"], EDITION)
+    assert result.changed == [code]
+    alone = score_unit(year.units[0], Lke("BP01", "x", {c: a.own() for c, a in year.lke["BP01"].answers.items()}), EDITION)
+    assert result.self_assessment.total == alone.total and result.total < alone.total
+
+
+def test_a_tpi_workbook_without_the_units_own_is_a_problem(tmp_path):
+    import shutil
+
+    from dossier.readers import read_award_year
+    from tests.workbook_factory import YEAR, write_year
+
+    inputs = write_year(tmp_path, units=("BP01",))
+    shutil.move(inputs / "lke" / "LKE BP01.xlsx", inputs / "lke" / "LKE BP01 TPI.xlsx")
+    year = read_award_year(inputs, YEAR, EDITION)
+    assert "BP01" not in year.lke
+    assert any("holds the TPI's answers for unit BP01" in p.message for p in year.errors)

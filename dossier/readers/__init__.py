@@ -7,12 +7,13 @@ the first; only a missing register stops it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
 from dossier.errors import Problem, WorkspaceError
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
-from dossier.model import AwardYear, Lke
+from dossier.model import Answer, AwardYear, Lke
 from dossier.readers.cache import LkeCache
 from dossier.readers.lke import LkeRead, read_own_lke
 from dossier.readers.official import is_official, read_official
@@ -20,6 +21,9 @@ from dossier.readers.register import read_register
 from dossier.rules import Edition
 
 LKE_SUFFIXES = (".xlsx", ".xlsm")
+# A second workbook of a unit holding the TPI's answers (as the official layout has no TPI columns):
+# "TPI" as a word in its file name, e.g. "LKE UPT01 TPI.xlsx" or "UPT01_tpi.xlsx".
+TPI_NAME = re.compile(r"(?<![a-z])tpi(?![a-z])", re.IGNORECASE)
 # Spreadsheets in lke/ that are not read: said so, rather than silently skipped.
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
 
@@ -56,6 +60,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     units = {u.code.upper(): u for u in register.units}
     known = ", ".join(u.code for u in register.units) or "none"
     found: dict[str, Lke] = {}
+    reviews: dict[str, Lke] = {}  # the TPI's own workbook of a unit (official layout: a second workbook)
     paths = lke_files(inputs / "lke", problems)
     jobs = [(path, path.relative_to(inputs).as_posix(), edition, inputs / "bukti") for path in paths]
     results = {job[1]: cache.get(job[1], job[0]) for job in jobs} if cache else {}
@@ -80,6 +85,13 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
                     )
                 )
             continue
+        if TPI_NAME.search(Path(rel).stem):
+            if unit.code in reviews:
+                problems.append(Problem(result.code_where or rel, f"unit {unit.code} already has a TPI workbook, "
+                                        f"{reviews[unit.code].source}; keep one TPI workbook per unit"))
+            else:
+                reviews[unit.code] = lke
+            continue
         if unit.code in found:
             problems.append(
                 Problem(
@@ -90,6 +102,12 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
             )
             continue
         found[unit.code] = replace(lke, unit_code=unit.code)
+    for code, review in reviews.items():
+        if code in found:
+            found[code] = with_review(found[code], review)
+        else:
+            problems.append(Problem(review.source, f"{review.source} holds the TPI's answers for unit {code}, but the "
+                                    f"unit's own LKE workbook is missing; put it in lke/ beside the TPI's"))
     for unit in register.units:
         if unit.code not in found:
             problems.append(
@@ -109,6 +127,24 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
         lke={u.code: found[u.code] for u in register.units if u.code in found},
         problems=problems,
     )
+
+
+def with_review(own: Lke, review: Lke) -> Lke:
+    """The unit's workbook with the answers and notes of the TPI's workbook as the TPI's review."""
+    answers = dict(own.answers)
+    for code, tpi in review.answers.items():
+        answer = answers.get(code) or Answer(code)
+        values = {}
+        if tpi.choice is not None:
+            values["tpi_choice"] = tpi.choice
+        if tpi.counts:
+            values["tpi_counts"] = tpi.counts
+        if tpi.index is not None:
+            values["tpi_index"] = tpi.index
+        note = tpi.note or tpi.tpi_note
+        if values or note:
+            answers[code] = replace(answer, tpi_note=note, where_tpi=tpi.where, **values)
+    return replace(own, answers=answers)
 
 
 def lke_files(folder: Path, problems: list[Problem]) -> list[Path]:

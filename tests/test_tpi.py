@@ -254,3 +254,37 @@ def test_a_tpi_workbook_without_the_units_own_is_a_problem(tmp_path):
     year = read_award_year(inputs, YEAR, EDITION)
     assert "BP01" not in year.lke
     assert any("holds the TPI's answers for unit BP01" in p.message for p in year.errors)
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+def test_score_shows_both_scores_and_validate_counts_missing_answers(sample):
+    import json
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    runner = CliRunner()
+    text = runner.invoke(cli, ["-C", str(sample), "score"], catch_exceptions=False).output
+    assert "Self" in text.splitlines()[0] and "TPI changed" in text.splitlines()[0]
+    assert "the TPI changed 1 answer(s): PPA2C" in text
+    data = json.loads(runner.invoke(cli, ["-C", str(sample), "score", "--json"], catch_exceptions=False).output)
+    upt01 = next(u for u in data["units"] if u["code"] == "UPT01")
+    assert set(upt01["self_assessment"]) == set(SELF_ASSESSMENT_KEYS)
+    assert upt01["tpi_changed"] == ["PPA2C"] and upt01["self_assessment"]["total"] > upt01["total"]
+    assert upt01["self_assessment"]["eligible"] == ["WBK"]
+
+    lke = sample / "inputs/2024/lke/LKE UPT01 Bitung.xlsx"
+    book = openpyxl.load_workbook(lke)
+    ws = book["LKE"]
+    code_col, answer_col = LKE.number("code"), LKE.number("answer")
+    for row in range(LKE.header_row + 1, ws.max_row + 1):
+        if ws.cell(row, code_col).value in ("PPA1B", "PPB1A"):
+            ws.cell(row, answer_col).value = None
+    book.save(lke)
+    result = runner.invoke(cli, ["-C", str(sample), "validate"], catch_exceptions=False)
+    assert "UPT01: 2 answer(s) missing (scored 0)" in result.output
+    assert "UPT02:" not in result.output

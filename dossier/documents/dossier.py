@@ -65,7 +65,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
             {"name": i.name, "year": i.year, "description": i.description} for i in unit.innovations
         ],
         "predicates": [p.name for p in predicates],
-        "area_shares": [{"predicate": p.name, "share": p.area_share} for p in predicates],
+        "area_shares": [{"predicate": p.name, "share": p.area_share, "level": p.area_share_level} for p in predicates],
         "summary": _summary(score),
         "eligibility": _eligibility(score),
         "shortfalls": [shortfall_row(s, score) for s in score.proposed_shortfalls],

@@ -36,7 +36,7 @@ SECTIONS = (
     ("Masalah LKE", "Masalah pada berkas LKE", (("Sel", "cell", 16), ("Jenis", "severity", 12),
                                                 ("Yang salah", "what", 60), ("Cara memperbaiki", "fix", 60))),
     ("Tanpa Bukti", "Indikator tanpa bukti dukung", (("Kode", "code", 10), ("Indikator", "question", 80),
-                                                     ("Jawaban", "answer", 30))),
+                                                     ("Area", "area", 30))),
     ("Koreksi TPI", "Koreksi dan catatan Tim Penilai Internal (TPI)",
      (("Kode", "code", 10), ("Indikator", "question", 60), ("Jawaban unit", "unit", 26), ("Jawaban TPI", "tpi", 26),
       ("Catatan TPI", "note", 50))),
@@ -74,7 +74,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
                             "what": "Berkas LKE unit ini belum diterima atau tidak dapat dibaca.",
                             "fix": "Kirim LKE yang diisi pada format dari sekretariat (.xlsx)."})
     without = [
-        {"code": code, "question": q.indicator.question, "answer": "belum dijawab" if q.missing else "dijawab"}
+        {"code": code, "question": q.indicator.question, "area": q.indicator.group[2] if len(q.indicator.group) > 2 else q.indicator.group[-1]}
         for code, q in score.questions.items()
         if not (q.answer and q.answer.evidence)
     ]

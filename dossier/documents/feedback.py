@@ -179,7 +179,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 def xlsx(ctx: dict, *, created: datetime) -> bytes:
     """The feedback workbook: a summary sheet, then one sheet per section."""
-    from dossier.workbooks import fit_row_height, normalize_package
+    from dossier.reproducible import normalize_package
 
     wb = Workbook()
     first = True
@@ -202,7 +202,7 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
             for col, (_, key, _) in enumerate(columns, start=1):
                 cell = _text(ws, row, col, item.get(key, ""))
                 cell.border, cell.alignment = GRID, WRAP
-            fit_row_height(ws, row)
+            _fit_height(ws, row, columns)
         if not found:
             _text(ws, 4, 1, "Tidak ada.").font = Font(italic=True)
         ws.freeze_panes = "A4"
@@ -213,6 +213,16 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return normalize_package(buffer.getvalue(), when)
+
+
+def _fit_height(ws, row: int, columns) -> None:
+    """Make a row tall enough for its wrapped text (spreadsheets do not grow rows written by openpyxl)."""
+    lines = max(
+        sum(max(1, -(-len(part) // max(1, int(width * 1.15)))) for part in str(ws.cell(row, col).value or "").split("\n"))
+        for col, (_, _, width) in enumerate(columns, start=1)
+    )
+    if lines > 1:
+        ws.row_dimensions[row].height = lines * 15.0 + 2
 
 
 def _text(ws, row: int, column: int, value):

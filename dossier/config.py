@@ -32,6 +32,13 @@ kota = ""
 # A logo for the cover, relative to this folder (PNG or JPG), e.g. "logo.png".
 logo = ""
 
+[humas]
+# The public-relations bureau that issues the press release, and how journalists reach it.
+# biro = "Biro Hubungan Masyarakat"
+# kontak = "Nama Petugas, telepon 021-1234567, surel humas@kementerian.go.id"
+biro = ""
+kontak = ""
+
 # [arsip]
 # Sign daftar-arsip.pdf (PAdES) when archiving; needs pip install 'dossier[pades]'.
 # Certificate and private key as PEM files, relative to this folder; a key with a
@@ -59,6 +66,8 @@ class Settings:
     signing_certificate: Path | None = None  # [arsip] sertifikat: signs daftar-arsip.pdf, with signing_key
     signing_key: Path | None = None
     signing_ca: Path | None = None  # [arsip] ca: the CA archive verify trusts for that signature
+    pr_bureau: str = ""  # [humas] biro: the bureau that signs off the press release
+    pr_contact: str = ""  # [humas] kontak: who journalists call or write to
 
     def edition_for(self, year: int) -> str:
         """The LKE edition that scores `year`."""
@@ -77,7 +86,8 @@ def load_settings(workspace: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
     problems: list[str] = []
-    known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"}}
+    known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"},
+             "humas": {"biro", "kontak"}}
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
             problems.append(f"[{section}] is not a known section (known: {', '.join(known)})")
@@ -132,6 +142,8 @@ def load_settings(workspace: Path) -> Settings:
         signing_certificate=signing["sertifikat"],
         signing_key=signing["kunci"],
         signing_ca=signing["ca"],
+        pr_bureau=text("humas", "biro", ""),
+        pr_contact=text("humas", "kontak", ""),
     )
 
 

@@ -86,6 +86,7 @@ class Dependencies:
                 "kind": kind.kind,
                 "scores": self.scores_json,
                 "quotes": repr(self.award_year.quotes),
+                "units": repr(self.award_year.units),  # the release names categories and recipients
                 "templates": self.templates.for_kind(kind),
             }
         )

@@ -25,6 +25,8 @@ class Award:
     opened_by: str
     attended_by: str
     release_city: str
+    event_name: str = ""  # the ceremony's formal name, as the release names it
+    release_all_units: str = ""  # "Ya": the release after the results names the units not awarded too
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Quote:
     name: str
     position: str
     text: str
+    phase: str = ""  # "sebelum" (before the results), "sesudah" (after), "" (both)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class Unit:
     """One row of the `Unit` sheet: a work unit (unit kerja) put forward this year.
 
     `proposed` is the target predicate (WBK or WBBM), `current` the predicate it
-    already holds ("" or WBK), `result` the announced outcome ("" not yet
+    already holds ("", WBK or WBBM), `result` the announced outcome ("" not yet
     announced, WBK or WBBM awarded, "Tidak" not awarded).
     """
 
@@ -67,6 +70,8 @@ class Unit:
     category: str
     innovations: tuple[Innovation, ...] = ()
     where: str = ""
+    lke_file: str = ""  # the register's optional `Berkas LKE`: the unit's file under lke/
+    recipient: str = ""  # who received the award on the unit's behalf (the release names them)
 
 
 @dataclass(frozen=True)

@@ -208,3 +208,14 @@ def test_umpan_balik_writes_every_units_feedback_even_one_with_lke_errors(sample
     # again: nothing changed, nothing rebuilt
     again = CliRunner().invoke(cli, ["-C", str(sample), "umpan-balik"], catch_exceptions=False)
     assert "built 0, reused 12" in again.output
+
+
+def test_recap_shows_the_self_assessment_under_each_total_starred_when_the_tpi_changed_answers(year):
+    from dossier.documents import recap
+
+    award_year, edition = year
+    scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
+    ctx = recap.context(award_year, scores, Settings())
+    owns = {r["code"]: next(c["own"] for c in r["cells"] if c["own"]) for r in ctx["rows"]}
+    assert owns["UPT01"] == "(88,66)*" and owns["UPT02"] == "(84,27)"
+    assert all(r["cells"][-1]["text"] for r in ctx["rows"])

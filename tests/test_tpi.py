@@ -222,8 +222,8 @@ def test_a_second_official_workbook_named_tpi_holds_the_tpis_answers(tmp_path):
 
     inputs = write_year(tmp_path, units=("BP01",))
     out = tmp_path / "out"
-    assert CliRunner().invoke(cli, ["-C", str(tmp_path), "lke-template", "--format", "resmi", "-o", str(out)]).exit_code == 0
     (inputs / "lke" / "LKE BP01.xlsx").unlink()
+    assert CliRunner().invoke(cli, ["-C", str(tmp_path), "lke-template", "--format", "resmi", "-o", str(out)]).exit_code == 0
     own = random_answers(21)
     tpi = dict(own)
     code = next(c for c, a in own.items() if a.choice not in (None, EDITION.indicators[c].option_keys[-1])
@@ -287,4 +287,4 @@ def test_score_shows_both_scores_and_validate_counts_missing_answers(sample):
     book.save(lke)
     result = runner.invoke(cli, ["-C", str(sample), "validate"], catch_exceptions=False)
     assert "UPT01: 2 answer(s) missing (scored 0)" in result.output
-    assert "UPT02:" not in result.output
+    assert not [line for line in result.output.splitlines() if line.startswith("UPT02:") and "missing" in line]

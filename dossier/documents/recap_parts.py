@@ -27,11 +27,16 @@ def split(ctx: dict) -> list[dict]:
     parts += [part(rows=rows[start:start + BLOCK_ROWS]) for start in range(HEAD_ROWS, len(rows), BLOCK_ROWS)]
     parts[-1]["legend"] = True
     parts += [part(charts=[chart]) for chart in ctx["charts"]]
+    by_units: dict[int, list[dict]] = {}
+    for chart in ctx.get("area_charts", []):  # one part per block of units: a corrected unit renders one again
+        by_units.setdefault(chart["first"], []).append(chart)
+    parts += [part(area_charts=charts) for charts in by_units.values()]
     return parts
 
 
-def part(*, head=False, rows=(), legend=False, charts=(), footers=0) -> dict:
-    return {"head": head, "rows": list(rows), "legend": legend, "charts": list(charts), "footers": footers}
+def part(*, head=False, rows=(), legend=False, charts=(), footers=0, area_charts=()) -> dict:
+    return {"head": head, "rows": list(rows), "legend": legend, "charts": list(charts), "footers": footers,
+            "area_charts": list(area_charts)}
 
 
 class PartCache:

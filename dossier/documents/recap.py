@@ -311,7 +311,7 @@ def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
                 cells = [unit.code, unit.name, unit.proposed, shortfall.label, shortfall.required, shortfall.reached,
                          shortfall.gap]
             for col, value in enumerate(cells, start=1):
-                cell = ws.cell(row, col, value)
+                cell = put(ws, row, col, value)  # codes and names from the inputs: text, never formulas
                 cell.border = GRID
                 cell.alignment = Alignment(vertical="top", wrap_text=col in (2, 4))
                 if 5 <= col <= 7 and isinstance(value, float):

@@ -88,7 +88,7 @@ def load_settings(workspace: Path) -> Settings:
         raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
     problems: list[str] = []
     known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"},
-             "humas": {"biro", "kontak"}}
+             "humas": {"biro", "kontak"}, "antarmuka": {"bahasa"}}  # [antarmuka] is read by dossier.i18n
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
             problems.append(f"[{section}] is not a known section (known: {', '.join(known)})")

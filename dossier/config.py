@@ -126,6 +126,8 @@ def load_settings(workspace: Path) -> Settings:
         signing[key] = (workspace / name) if name else None
         if signing[key] is not None and not signing[key].is_file():
             problems.append(f"[arsip] {key}: the file {signing[key]} does not exist; put it there or empty the setting")
+    if text("antarmuka", "bahasa", "id").lower() not in ("id", "en"):
+        problems.append(f'[antarmuka] bahasa must be "id" (Bahasa Indonesia) or "en" (English), got {data["antarmuka"]["bahasa"]!r}')
     if (signing["sertifikat"] is None) != (signing["kunci"] is None):
         problems.append("[arsip] sertifikat and kunci go together: give both (to sign the archive) or neither")
     if problems:

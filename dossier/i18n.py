@@ -39,7 +39,7 @@ _state: dict[str, object] = {}
 
 def choose_language(workspace: Path | None = None) -> str:
     """The language to speak: DOSSIER_LANG, else the workspace's [antarmuka] bahasa, else Indonesian."""
-    wanted = _known(os.environ.get(ENV, ""))
+    wanted = _known(_asked())
     if wanted:
         return wanted
     if workspace is not None:
@@ -47,6 +47,14 @@ def choose_language(workspace: Path | None = None) -> str:
         if wanted:
             return wanted
     return DEFAULT_LANGUAGE
+
+
+def _asked() -> str:
+    """DOSSIER_LANG as the user (or a parent process) set it, not as set_language exported it here."""
+    value = os.environ.get(ENV, "")
+    if value and value == _state.get("exported") and not _state.get("user_set"):
+        return ""  # ours: a workspace named later (-C) may still choose its language
+    return value
 
 
 def _known(name: str) -> str | None:
@@ -69,7 +77,8 @@ def _configured(workspace: Path) -> str:
 def set_language(language: str) -> str:
     """Speak `language` from now on, in this process, in the worker processes it starts and in Click."""
     language = _known(language) or DEFAULT_LANGUAGE
-    os.environ[ENV] = language
+    _state["user_set"] = bool(_asked())
+    os.environ[ENV] = _state["exported"] = language
     _state["language"] = language
     _state["dossier"] = catalog(language, DOMAIN)
     _state["click"] = catalog(language, CLICK_DOMAIN)

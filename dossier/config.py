@@ -47,6 +47,11 @@ kontak = ""
 # kunci = "tanda-tangan/kunci.pem"
 # The CA that 'dossier archive verify' trusts for that signature:
 # ca = "tanda-tangan/ca.pem"
+
+# [antarmuka]
+# The language dossier speaks on the command line: "id" (Bahasa Indonesia, the default)
+# or "en" (English). The environment variable DOSSIER_LANG=en does the same.
+# bahasa = "en"
 """
 
 

@@ -18,6 +18,7 @@ and with it the language, is known.
 
 from __future__ import annotations
 
+import functools
 import gettext as _gettext
 import inspect
 import io
@@ -100,9 +101,14 @@ def language() -> str:
 
 def catalog(language: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
     """The translations of `domain` into `language`; English (no catalog) passes messages through."""
-    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    return _load(LOCALE_DIR / language / "LC_MESSAGES", domain)
+
+
+@functools.lru_cache(maxsize=None)
+def _load(folder: Path, domain: str) -> _gettext.NullTranslations:
     po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
-    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+    # A second of slack: an installer may write the .po a moment after the .mo built from it.
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime - 1):
         with mo.open("rb") as handle:
             return _gettext.GNUTranslations(handle)
     if po.is_file():  # a source tree that was never built, or a .po edited since

@@ -67,7 +67,7 @@ def test_help_is_indonesian_by_default_on_an_english_machine(tmp_path):
     assert "\nOpsi:\n" in result.stdout and "\nPerintah:\n" in result.stdout
     assert "Tampilkan pesan ini lalu keluar." in out
     assert "Folder kerja (bawaan: folder saat ini)." in out
-    assert "Menyusun berkas usulan Zona Integritas (WBK/WBBM) dari berkas LKE setiap" in out
+    assert "Menyusun dokumen usulan Zona Integritas (WBK/WBBM) dari berkas LKE setiap" in out
     assert "Usage" not in out and "Show this message" not in out and "workbook" not in out
 
 

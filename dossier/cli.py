@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from dossier import __version__
+from dossier.i18n import TranslatedCommand, TranslatedHelp, _, ngettext, use_workspace
 
 
 class Context:
@@ -62,6 +63,7 @@ pass_context = click.make_pass_decorator(Context, ensure=True)
 def _set_workspace(ctx: click.Context, _param, value):
     if value is not None:
         ctx.ensure_object(Context).root = Path(value)
+        use_workspace(Path(value))  # its dossier.toml may ask for English
     return value
 
 
@@ -110,8 +112,10 @@ workspace_option = common_options
 year_option = click.option("--year", callback=_year, metavar="YEAR", help="Award year (default: the newest under inputs/).")
 
 
-class SeasonGroup(click.Group):
+class SeasonGroup(TranslatedHelp, click.Group):
     """A command group that lists its commands in the order they were added: the order of the season."""
+
+    command_class = TranslatedCommand  # help in the language spoken
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
@@ -145,18 +149,22 @@ def init(obj: Context, directory: Path | None, year: int | None) -> None:
     if is_workspace(root):
         made = start_year(Workspace(root.resolve()), year)
         for problem in made.left_out:
-            click.secho(f"warning: not carried forward: {problem}", fg="yellow", err=True)
-        source = (f"with the {made.units} unit(s) of {made.carried_from} carried forward"
-                  if made.carried_from else "with an empty register")
-        obj.info(f"Added award year {year} to the workspace {root.resolve()}, {source}.")
-        obj.info(f"Next: check {register} (Predikat Diusulkan, Predikat Saat Ini, the ceremony), "
-                 f"then run 'dossier lke-template'.")
+            click.secho(_("warning: not carried forward: {problem}").format(problem=problem), fg="yellow", err=True)
+        source = (ngettext("with the {count} unit of {year} carried forward",
+                           "with the {count} units of {year} carried forward", made.units)
+                  .format(count=made.units, year=made.carried_from)
+                  if made.carried_from else _("with an empty register"))
+        obj.info(_("Added award year {year} to the workspace {folder}, {source}.")
+                 .format(year=year, folder=root.resolve(), source=source))
+        obj.info(_("Next: check {register} (Predikat Diusulkan, Predikat Saat Ini, the ceremony), "
+                   "then run 'dossier lke-template'.").format(register=register))
         return
     create_workspace(root, year)
-    obj.info(f"Created a workspace in {root.resolve()} for award year {year}.")
-    obj.info(f"Next: fill in {register} (sheets Penghargaan and Unit), then run 'dossier lke-template' "
-             f"to write a blank LKE workbook per unit.")
-    obj.info("CARA-PAKAI.txt in the workspace explains each step after that: validate, score, build, report, archive.")
+    obj.info(_("Created a workspace in {folder} for award year {year}.").format(folder=root.resolve(), year=year))
+    obj.info(_("Next: fill in {register} (sheets Penghargaan and Unit), then run 'dossier lke-template' "
+               "to write a blank LKE workbook per unit.").format(register=register))
+    obj.info(_("CARA-PAKAI.txt in the workspace explains each step after that: "
+               "validate, score, build, report, archive."))
 
 
 @cli.command("lke-template")
@@ -397,6 +405,7 @@ def main() -> None:
     from dossier.workers import private_temp_folder
 
     check_xml_safety()
+    use_workspace(Path("."))  # Indonesian unless DOSSIER_LANG or dossier.toml asks for English; -C may change it
     with private_temp_folder():  # nothing of ours is left in the temp folder, however the command ends
         cli(obj=Context(), prog_name="dossier")
 

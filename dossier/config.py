@@ -47,6 +47,11 @@ kontak = ""
 # kunci = "tanda-tangan/kunci.pem"
 # The CA that 'dossier archive verify' trusts for that signature:
 # ca = "tanda-tangan/ca.pem"
+
+# [antarmuka]
+# The language dossier speaks on the command line: "id" (Bahasa Indonesia, the default)
+# or "en" (English). The environment variable DOSSIER_LANG=en does the same.
+# bahasa = "en"
 """
 
 
@@ -88,7 +93,7 @@ def load_settings(workspace: Path) -> Settings:
         raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
     problems: list[str] = []
     known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"},
-             "humas": {"biro", "kontak"}}
+             "humas": {"biro", "kontak"}, "antarmuka": {"bahasa"}}  # [antarmuka] is read by dossier.i18n
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
             problems.append(f"[{section}] is not a known section (known: {', '.join(known)})")
@@ -126,6 +131,8 @@ def load_settings(workspace: Path) -> Settings:
         signing[key] = (workspace / name) if name else None
         if signing[key] is not None and not signing[key].is_file():
             problems.append(f"[arsip] {key}: the file {signing[key]} does not exist; put it there or empty the setting")
+    if text("antarmuka", "bahasa", "id").lower() not in ("id", "en"):
+        problems.append(f'[antarmuka] bahasa must be "id" (Bahasa Indonesia) or "en" (English), got {data["antarmuka"]["bahasa"]!r}')
     if (signing["sertifikat"] is None) != (signing["kunci"] is None):
         problems.append("[arsip] sertifikat and kunci go together: give both (to sign the archive) or neither")
     if problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_YEAR = 2024
+
+# The tests written before the command line spoke Indonesian read its English; tests/test_i18n.py
+# checks both languages (and sets DOSSIER_LANG itself).
+os.environ.setdefault("DOSSIER_LANG", "en")
 
 
 def needs(tool: str):

@@ -235,7 +235,7 @@ def test_next_year_carries_the_register_forward(tmp_path):
     settings = (root / "dossier.toml").read_bytes()
     result = run("-C", str(root), "init", "--year", "2025")
     assert result.exit_code == 0, result.output
-    assert "4 unit(s) of 2024 carried forward" in result.output
+    assert "4 units of 2024 carried forward" in result.output
     year = root / "inputs/2025"
     assert sorted(p.name for p in year.iterdir()) == ["bukti", "lke", "nominasi.xlsx"]
     assert not any((year / "lke").iterdir()) and not any((year / "bukti").iterdir())

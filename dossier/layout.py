@@ -70,6 +70,7 @@ class Label:
     text: str
     key: str
     hint: str
+    required: bool = True  # an optional label may be missing from a register written before it existed
 
 
 # --- The register, nominasi.xlsx ------------------------------------------------------------
@@ -90,7 +91,17 @@ AWARD_LABELS = (
     Label("Dibuka Oleh", "opened_by", "Pejabat yang membuka acara (nama dan jabatan)."),
     Label("Dihadiri Oleh", "attended_by", "Pejabat yang hadir mewakili instansi (nama dan jabatan)."),
     Label("Kota Rilis", "release_city", "Kota yang ditulis di awal siaran pers, misalnya Jakarta."),
+    Label(
+        "Tanggal Usulan",
+        "proposal_date",
+        "Tanggal surat usulan dan surat pernyataan. Kosong: tanggal ditulis tangan pada titik-titik.",
+        required=False,
+    ),
+    Label("Opini BPK", "bpk_opinion", "Opini BPK atas laporan keuangan instansi, misalnya Wajar Tanpa Pengecualian (WTP).",
+          required=False),
+    Label("Nilai SAKIP", "sakip", "Nilai/predikat SAKIP instansi, misalnya BB (77,50).", required=False),
 )
+AWARD_DATES = ("ceremony_date", "proposal_date")  # labels whose value is a date
 
 UNIT = Table(
     "Unit",
@@ -122,6 +133,7 @@ UNIT = Table(
             "Kategori Penghargaan", "category", 36,
             "Teks bebas untuk siaran pers, misalnya Wilayah Bebas dari Korupsi.",
         ),
+        Column("NIP Kepala Unit", "head_nip", 22, "NIP kepala unit, untuk blok tanda tangan surat pernyataan.", required=False),
     ),
 )
 UNIT_RECOMMENDED = ("kind", "city", "province", "head")  # warned about when empty: the documents show them

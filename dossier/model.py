@@ -25,6 +25,9 @@ class Award:
     opened_by: str
     attended_by: str
     release_city: str
+    proposal_date: date | None = None  # Tanggal Usulan: dates the statements and the cover letter
+    bpk_opinion: str = ""  # Opini BPK: the ministry's audit opinion, a prerequisite TPN checks
+    sakip: str = ""  # Nilai SAKIP: the ministry's performance accountability rating, another
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Unit:
     category: str
     innovations: tuple[Innovation, ...] = ()
     where: str = ""
+    head_nip: str = ""  # NIP Kepala Unit, printed under the head's name in the statement
 
 
 @dataclass(frozen=True)

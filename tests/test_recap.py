@@ -147,7 +147,7 @@ def test_first_sheet_names_edition_and_thresholds_from_rules(year_and_scores):
     above = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, int(ws.freeze_panes[1:]) - 1))
     assert EDITION.title in above
     assert "Syarat WBK: Nilai Total ≥ 75,00" in above and "Syarat WBBM: Nilai Total ≥ 85,00" in above
-    assert "≥ 60 % dari bobotnya" in above and "sudah berpredikat WBK" in above
+    assert "≥ 60% dari bobotnya" in above and "sudah berpredikat WBK" in above
 
 
 def test_averages_sheet_gives_mean_min_max_per_area_part(year_and_scores):

@@ -94,8 +94,8 @@ def distinct(reached: float, required: float, places: int = 2) -> tuple[str, str
 
 
 def percent(share: float | None, places: int = 0) -> str:
-    """Format a share 0..1 as a percentage: 0.6 -> '60 %'."""
-    return "-" if share is None else f"{number(share * 100, places)} %"
+    """Format a share 0..1 as an Indonesian percentage, no space before the sign: 0.885 -> '88,5%' (places=1)."""
+    return "-" if share is None else f"{number(share * 100, places)}%"
 
 
 def long_date(value: date | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -17,13 +17,18 @@ import jinja2
 from dossier.config import Settings
 from dossier.model import AwardYear, Evidence
 from dossier.render import charts
-from dossier.render.format import distinct
+from dossier.render.format import distinct, long_date, title_case
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import QuestionScore, Shortfall, UnitScore
 
 TEMPLATE = "dossier.html"
 SOURCE_NAME = "sumber-data.json"
 TITLE = "Dokumen Usulan Zona Integritas"
+DRAFT_TITLE = "Dokumen Evaluasi Zona Integritas"  # a unit not (yet) eligible is evaluated, not proposed
+DRAFT_MARK = "DRAF — belum memenuhi syarat"
+DATE_BLANK = "...................................."  # a date to write by hand when Tanggal Usulan is empty
+# What the dossier does with the unit: propose it for its target, for a lower predicate it meets, or not at all.
+PROPOSED, LOWERED, DRAFT = "proposed", "lowered", "draft"
 PREDICATE_NAMES = {
     "WBK": "Wilayah Bebas dari Korupsi (WBK)",
     "WBBM": "Wilayah Birokrasi Bersih dan Melayani (WBBM)",
@@ -33,15 +38,46 @@ HASIL_ROWS = (("birokrasi_bersih", 0), ("ipak", 1), ("capaian_kinerja", 1), ("pe
 SURVEYS = (("HBA", "ipak", "Indeks Persepsi Anti Korupsi (IPAK)"), ("HPA", "ipkp", "Indeks Persepsi Kualitas Pelayanan (IPKP)"))
 
 
+def proposal(score: UnitScore) -> str | None:
+    """The predicate the unit is proposed for: its target when eligible, else the highest lower one it meets, else None.
+
+    Under PermenPAN-RB 90/2021 only a unit meeting a predicate's minimums is proposed for it:
+    a unit aiming at WBBM that meets only WBK is proposed for WBK.
+    """
+    names = score.edition.predicate_names
+    target = score.unit.proposed
+    if target in score.eligible:
+        return target
+    lower = [n for n in names[: names.index(target)] if n in score.eligible] if target in names else []
+    return lower[-1] if lower else None
+
+
+def status(score: UnitScore) -> str:
+    """PROPOSED (eligible for its target), LOWERED (proposed for a lower predicate) or DRAFT (not proposed)."""
+    predicate = proposal(score)
+    return DRAFT if predicate is None else PROPOSED if predicate == score.unit.proposed else LOWERED
+
+
+def signing_date(award) -> str:
+    """The proposal's date as printed ('20 November 2024'), or a dotted line to fill in by hand."""
+    return long_date(award.proposal_date) if award.proposal_date else DATE_BLANK
+
+
 def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
     """Everything the dossier template shows for one unit, computed and worded here."""
     unit, award, edition = score.unit, year.award, score.edition
     predicates = list(edition.predicates)
-    signed = award.ceremony_date or date(year.year, 1, 1)
     parts = score.area_parts()
+    state, predicate = status(score), proposal(score)
+    title = DRAFT_TITLE if state == DRAFT else TITLE
     return {
-        "title": f"{TITLE} – {unit.name}",
-        "document_title": TITLE,
+        "title": f"{title} – {unit.name}",
+        "document_title": title,
+        "status": state,
+        "draft_mark": DRAFT_MARK if state == DRAFT else "",
+        "proposal": predicate or "",
+        "proposal_name": PREDICATE_NAMES.get(predicate, predicate or ""),
+        "way": _way(score) if state != PROPOSED else None,
         "ministry": award.ministry,
         "ministry_short": award.ministry_short,
         "year": year.year,
@@ -56,10 +92,10 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
             "proposed": unit.proposed,
             "current": unit.current,
         },
-        "target": f"Menuju {PREDICATE_NAMES.get(unit.proposed, unit.proposed)}",
+        "target": f"Menuju {PREDICATE_NAMES.get(predicate or unit.proposed, predicate or unit.proposed)}",
         "target_name": PREDICATE_NAMES.get(unit.proposed, unit.proposed),
         "logo": _logo(settings.logo),
-        "profile": _profile(unit),
+        "profile": _profile(unit, state, predicate),
         "innovations": [
             {"name": i.name, "year": i.year, "description": i.description} for i in unit.innovations
         ],
@@ -71,7 +107,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "missing": score.missing,
         "chart": charts.data_uri(
             charts.area_share_chart(
-                [(f"{p.path[1]} – {p.path[2]}", p.share) for p in parts],
+                [(f"{p.path[1]} – {title_case(p.path[2])}", p.share) for p in parts],
                 tuple(p.area_share for p in predicates),
             )
         ),
@@ -80,12 +116,14 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "surveys": _surveys(score),
         "statement": {
             "head": unit.head,
+            "head_nip": unit.head_nip,
             "unit": unit.name,
             "tpi_lead": settings.tpi_lead,
             "tpi_position": settings.tpi_position,
             "tpi_nip": settings.tpi_nip,
             "city": settings.signing_city or award.release_city,
-            "date": signed,
+            "date": signing_date(award),
+            "shortfall_count": len(score.proposed_shortfalls),
         },
     }
 
@@ -175,16 +213,24 @@ def _logo(path: Path | None) -> str | None:
     return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _profile(unit) -> list[dict]:
+def _profile(unit, state: str, predicate: str | None) -> list[dict]:
     place = ", ".join(p for p in (unit.city, unit.province) if p)
     current = unit.current or "Belum ada"
+    target = PREDICATE_NAMES.get(unit.proposed, unit.proposed or "-")
+    if state == DRAFT:
+        proposed = {"label": "Predikat yang dituju", "value": f"{target} – belum memenuhi syarat, belum diusulkan"}
+    elif state == LOWERED:
+        proposed = {"label": "Predikat yang diusulkan",
+                    "value": f"{PREDICATE_NAMES.get(predicate, predicate)} (semula menuju {unit.proposed})"}
+    else:
+        proposed = {"label": "Predikat yang diusulkan", "value": target}
     return [
         {"label": "Nama unit kerja", "value": unit.name},
         {"label": "Kode unit", "value": unit.code},
         {"label": "Jenis unit", "value": unit.kind or "-"},
         {"label": "Kedudukan", "value": place or "-"},
         {"label": "Kepala unit kerja", "value": unit.head or "-"},
-        {"label": "Predikat yang diusulkan", "value": PREDICATE_NAMES.get(unit.proposed, unit.proposed or "-")},
+        proposed,
         {"label": "Predikat saat ini", "value": current},
     ]
 
@@ -246,9 +292,9 @@ def _shortfall(s: Shortfall) -> dict:
             "reached": s.reached if s.reached != "-" else "belum berpredikat",
             "gap": f"harus sudah berpredikat {s.required}",
         }
-    label = s.label
+    label = title_case(s.label)
     if s.rule.startswith("area_share:"):
-        label = " – ".join(s.rule.removeprefix("area_share:").split("/")[1:])
+        label = " – ".join(title_case(n) for n in s.rule.removeprefix("area_share:").split("/")[1:])
     reached, required, gap = distinct(s.reached, s.required)
     return {"label": label, "required": required, "reached": reached, "gap": f"kurang {gap}"}
 
@@ -285,8 +331,21 @@ def _answer(q: QuestionScore) -> dict:
         ]
     else:
         result["choice"] = answer.choice
-        result["text"] = q.option.text if q.option else ""
+        result["text"] = _after_key(answer.choice, q.option.text if q.option else "")
     return result
+
+
+def _after_key(key: str, text: str) -> str:
+    """How the option's text follows its bold key: ' – Jika ...', ', jika ...' for 'Ya, jika ...', '' for 'Tidak'.
+
+    Ya/Tidak options often begin with the key itself; printing 'Ya – Ya, jika ...' says it twice.
+    """
+    text = text.strip()
+    if text.casefold() == key.casefold():
+        return ""
+    if text[: len(key) + 1].casefold() == key.casefold() + ",":
+        return text[len(key):]
+    return f" – {text}" if text else ""
 
 
 def _evidence(entries: tuple[Evidence, ...]) -> list[dict]:
@@ -313,19 +372,19 @@ def _lke(score: UnitScore) -> list[dict]:
         part_path, area_path = group[:2], group[:3]
         part = parts.setdefault(part_path, {
             "id": "lke-" + _slug("-".join(part_path)),
-            "title": f"{part_path[0]} – {part_path[1]}",
+            "title": f"{part_path[0]} – {title_case(part_path[1])}",
             "weight": edition.weights[part_path],
             "score": score.nodes[part_path],
             "areas": {},
         })
         area = part["areas"].setdefault(area_path, {
-            "name": group[2],
+            "name": title_case(group[2]),
             "weight": edition.weights[area_path],
             "score": score.nodes[area_path],
             "sub_areas": [],
         })
         area["sub_areas"].append({
-            "name": group[3] if len(group) > 3 else "",
+            "name": title_case(group[3]) if len(group) > 3 else "",
             "weight": edition.weights[group],
             "score": score.nodes[group],
             "indicators": [
@@ -342,6 +401,27 @@ def _lke(score: UnitScore) -> list[dict]:
             ],
         })
     return [{**p, "areas": list(p["areas"].values())} for p in parts.values()]
+
+
+def _way(score: UnitScore) -> dict:
+    """The fewest LKE answers to raise to meet the target predicate, and the thresholds no answer can meet."""
+    from dossier.improve import way_to
+
+    way = way_to(score, score.unit.proposed)
+    steps = []
+    for step in way.steps:
+        q = score.questions[step.code]
+        options = {o.key: o.text for o in q.indicator.options}
+        steps.append({
+            "code": step.code,
+            "question": q.indicator.question,
+            "from": step.previous or "belum dijawab",
+            "to": step.answer,
+            "to_text": _after_key(step.answer, options.get(step.answer, "")).removeprefix(" – ").lstrip(", "),
+            "adds": step.adds,
+        })
+    blocked = [{"label": _shortfall(b.shortfall)["label"], "reason": b.reason} for b in way.blocked]
+    return {"predicate": way.predicate, "steps": steps, "blocked": blocked}
 
 
 def _evidence_index(score: UnitScore) -> dict:

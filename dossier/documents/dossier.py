@@ -94,7 +94,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         },
         "target": f"Menuju {PREDICATE_NAMES.get(predicate or unit.proposed, predicate or unit.proposed)}",
         "target_name": PREDICATE_NAMES.get(unit.proposed, unit.proposed),
-        "logo": _logo(settings.logo),
+        "logo": logo_uri(settings.logo),
         "profile": _profile(unit, state, predicate),
         "innovations": [
             {"name": i.name, "year": i.year, "description": i.description} for i in unit.innovations
@@ -166,13 +166,26 @@ def docx(
     created: datetime | None = None,
     markup: str | None = None,
     reference: Path | None = None,
+    pdf: bytes | None = None,
 ) -> bytes:
-    """The dossier as DOCX bytes, mapped from the same HTML onto the reference document's styles."""
-    from dossier.render.docx import html_to_docx
+    """The dossier as DOCX bytes, mapped from the same HTML onto the reference document's styles.
 
-    return html_to_docx(
-        markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created, reference=reference
-    )
+    `pdf` (the dossier's PDF, when already made) gives the table of contents its page
+    numbers and the file its thumbnail; without it the HTML is laid out here for them.
+    """
+    from dossier.render.docx import html_to_docx
+    from dossier.render.pdf import html_to_pdf
+
+    markup = markup or html(env, ctx)
+    if pdf is None:
+        pdf = html_to_pdf(markup, base_url=default_templates_dir(), allowed_roots=_static_roots(env),
+                          title=ctx["title"], author=ctx["ministry"], created=created)
+    return html_to_docx(markup, title=ctx["title"], author=ctx["ministry"], created=created, reference=reference, pdf=pdf)
+
+
+def _static_roots(env: jinja2.Environment) -> list[Path]:
+    """The static folders the environment's templates may read (fonts): all a layout for page numbers needs."""
+    return [Path(place) / "static" for place in env.globals.get("search_path", ())]
 
 
 def source_data(score: UnitScore, year: int | None = None) -> bytes:
@@ -206,7 +219,8 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-def _logo(path: Path | None) -> str | None:
+def logo_uri(path: Path | None) -> str | None:
+    """The logo as a data: URI for a template (None without a logo)."""
     if path is None:
         return None
     kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"

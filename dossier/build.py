@@ -335,7 +335,8 @@ def _render_unit(task: Task):
             problems.extend(made.problems)
     if "dossier-docx" in task.kinds:
         reference = reference_path(task.templates)
-        files["dossier-docx"] = (dossier.docx(env, ctx, created=task.created, markup=markup, reference=reference), None)
+        made = files.get("dossier-pdf", (None, None))[0]  # its page numbers and first page serve the DOCX
+        files["dossier-docx"] = (dossier.docx(env, ctx, created=task.created, markup=markup, reference=reference, pdf=made), None)
     return files, problems
 
 

@@ -358,7 +358,8 @@ def _after_key(key: str, text: str) -> str:
     if text.casefold() == key.casefold():
         return ""
     if text[: len(key) + 1].casefold() == key.casefold() + ",":
-        return text[len(key):]
+        return ", " + text[len(key) + 1:].lstrip()  # 'Ya,pengaduan' in the LKE's text reads 'Ya, pengaduan'
+
     return f" – {text}" if text else ""
 
 

@@ -298,3 +298,22 @@ def test_a_letter_without_settings_leaves_lines_to_fill_and_names_the_ministry(t
     assert ctx["number"] == letter.BLANK and ctx["date"] == dossier.DATE_BLANK
     assert [p["value"] for p in ctx["prerequisites"]] == [letter.BLANK, letter.BLANK]
     assert [u["code"] for u in ctx["units"]] == ["ST01", "ST02"]
+
+
+def test_the_letter_settings_are_read_from_dossier_toml(tmp_path):
+    from dossier.config import DEFAULT_TOML, load_settings
+    from dossier.errors import ConfigError
+
+    (tmp_path / "dossier.toml").write_text(DEFAULT_TOML, encoding="utf-8")
+    defaults = load_settings(tmp_path)
+    assert defaults.letterhead == () and defaults.letter_position == "Sekretaris Jenderal"
+    assert defaults.letter_to.startswith("Menteri Pendayagunaan Aparatur Negara")
+    (tmp_path / "dossier.toml").write_text(
+        '[surat_usulan]\nkop = ["KEMENTERIAN CONTOH", " Jalan Contoh 1 ", ""]\nnomor = "B-1/SJ/2024"\n'
+        'penandatangan = "Dra. Ratna"\njabatan = "Sekretaris Jenderal"\nnip = "1970"\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert settings.letterhead == ("KEMENTERIAN CONTOH", "Jalan Contoh 1")
+    assert (settings.letter_number, settings.letter_signatory, settings.letter_nip) == ("B-1/SJ/2024", "Dra. Ratna", "1970")
+    (tmp_path / "dossier.toml").write_text("[surat_usulan]\nkop = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[surat_usulan\] kop must be a list of lines"):
+        load_settings(tmp_path)

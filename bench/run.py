@@ -26,7 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import YEAR, change_answer, write_year  # noqa: E402
 
-from dossier.build import YEAR_TASKS  # noqa: E402
+from dossier.documents.registry import KINDS  # noqa: E402
+
+YEAR_TASKS = {k.group for k in KINDS if not k.per_unit}
 
 PHASES = ("full", "nochange", "oneunit", "pdfonly", "floor", "libreoffice")
 CHANGED_UNIT = "U001"
@@ -106,7 +108,9 @@ def phase_oneunit(root: Path, jobs: int) -> dict:
 
 def _unit_tasks(root: Path):
     """The build's own tasks for every unit's dossier PDF alone (read and scored untimed)."""
-    from dossier.build import _task, build_timestamp
+    from dossier.build import _task
+    from dossier.documents.dossier import PDF_KIND
+    from dossier.reproducible import build_timestamp
     from dossier.scoring import score_unit
     from dossier.workspace import Workspace
 
@@ -116,19 +120,19 @@ def _unit_tasks(root: Path):
     created = build_timestamp(YEAR)
     scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
     return ws, award_year, scores, [
-        _task(s.unit.code, ("dossier-pdf",), award_year, (s,), ws, created, 300) for s in scores
+        _task(s.unit.code, (PDF_KIND,), award_year, (s,), ws, created, 300) for s in scores
     ]
 
 
 def phase_pdfonly(root: Path, jobs: int) -> dict:
     """The build's dossier-PDF part alone: its tasks through its own pool (context, Jinja, WeasyPrint, page count)."""
-    from dossier.build import _local_pool, _render_all
+    from dossier.workers import local_pool, render_all
 
     _, _, _, tasks = _unit_tasks(root)
     started = time.perf_counter()
     pages, failed = 0, 0
-    with _local_pool(jobs) as pool:
-        for rendered in _render_all(tasks, pool):
+    with local_pool(jobs) as pool:
+        for rendered in render_all(tasks, pool):
             failed += bool(rendered.error)
             pages += sum(p or 0 for _, p in rendered.files.values())
     return {"wall_s": time.perf_counter() - started, "pages": pages, "failed": failed, "documents": len(tasks)}
@@ -146,12 +150,12 @@ def phase_floor(root: Path, jobs: int) -> dict:
     """WeasyPrint alone on the same dossier HTML (rendered untimed first), in a pool of `jobs` processes."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from dossier.build import _environment
+    from dossier.workers import environment
     from dossier.documents import dossier
     from dossier.render.templates import default_templates_dir
 
     ws, award_year, scores, _ = _unit_tasks(root)
-    env = _environment(ws.templates)
+    env = environment(ws.templates)
     base = default_templates_dir().resolve().as_uri() + "/"
     pages_html = [(dossier.html(env, dossier.context(award_year, s, ws.settings)), base) for s in scores]
     started = time.perf_counter()

@@ -30,8 +30,10 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from dossier import __version__
+from dossier.digests import file_sha256, source_hash
 from dossier.errors import ArchiveError
-from dossier.output import UMASK, Output, file_sha256, read_manifest, write_atomic, write_manifest
+from dossier.output import UMASK, Output, read_manifest, write_atomic, write_manifest
+from dossier.reproducible import build_timestamp
 from dossier.workspace import Workspace
 
 ARCHIVED_KINDS = ("dossier-pdf", "packet-pdf", "recap-pdf", "release-pdf")
@@ -67,22 +69,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.kind}: {self.detail}"
-
-
-def source_hash(inputs_dir: Path) -> str:
-    """Hash every file under inputs/<year>/: the SHA-256 of a sha256sum-style listing.
-
-    The listing has one line '<sha256 of the file>  <path relative to inputs_dir>' per file,
-    sorted by path, so it can be checked by hand:
-    cd inputs/2024 && find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum
-    """
-    if not inputs_dir.is_dir():
-        raise ArchiveError(f"{inputs_dir}: the inputs folder of the year is missing; the archive records a hash of it.")
-    files = sorted(
-        (p.relative_to(inputs_dir).as_posix(), p) for p in inputs_dir.rglob("*") if p.is_file()
-    )
-    listing = "".join(f"{file_sha256(path)}  {rel}\n" for rel, path in files)
-    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
 def archived_years(ws: Workspace) -> list[int]:
@@ -312,7 +298,6 @@ def _difference(entry: Output, size: int, digest: str) -> str:
 
 def render_index(ws: Workspace, year: int, header: dict, files: list[Output], manifest: bytes) -> bytes:
     """Render daftar-arsip.pdf (PDF/A-3b): every archived file with its hash, the fingerprint, the manifest inside."""
-    from dossier.build import build_timestamp
     from dossier.render.pdf import html_to_pdf
     from dossier.render.templates import environment, render, static_dirs
 

@@ -164,6 +164,8 @@ GUIDE_SHEET = "Petunjuk"
 LKE_HEADER_ROW = 8
 LKE_UNIT_LABEL = "Kode Unit"  # the reader finds the unit's code to the right of this label
 LKE_TITLE_LABELS = (LKE_UNIT_LABEL, "Nama Unit", "Tahun", "Instansi")  # above the table, in the Kode column
+LKE_TOTAL_LABEL = "Nilai Total"  # above the table, left of the Nilai column; the total's formula sits to its right
+LKE_INPUTS = ("answer", "note", "evidence")  # the columns a unit fills in: unlocked on coded rows, the rest protected
 LKE = Table(
     LKE_SHEET,
     (
@@ -172,6 +174,8 @@ LKE = Table(
         Column("Pertanyaan", "question", 52, required=False),
         Column("Pilihan Jawaban", "options", 62, required=False),
         Column("Jawaban", "answer", 11),
+        # Written as formulas for the unit to see its score (question 0-1, groups weighted); never read.
+        Column("Nilai", "score", 9, required=False),
         Column("Catatan", "note", 32, required=False),
         Column("Bukti Dukung", "evidence", 32, required=False),
     ),
@@ -192,5 +196,10 @@ GUIDE = [
     ("4. Kolom Bukti Dukung: satu bukti per baris (Alt+Enter) atau dipisah titik koma (;).", None),
     ("", "Tulis lokasi berkas relatif terhadap folder bukti, misalnya UPT01/sk-tim-zi.pdf, atau alamat https://..."),
     ("", "Untuk pertanyaan jumlah, tulis catatan dan bukti dukung pada baris input pertama."),
-    ("5. Nama berkas LKE bebas. Simpan sebagai .xlsx dan kirim ke sekretariat.", None),
+    ("5. Kolom Nilai dan sel Nilai Total dihitung otomatis dengan rumus, sebagai gambaran bagi unit:", None),
+    ("", "nilai tiap pertanyaan 0 sampai 1; nilai sub-area = rata-rata nilai pertanyaannya x bobot;"),
+    ("", "nilai area, bagian dan komponen = jumlah nilai di bawahnya. Jawaban yang kosong bernilai 0."),
+    ("", "Nilai resmi tetap dihitung sekretariat dari jawaban menurut aturan penilaian."),
+    ("6. Lembar LKE dikunci tanpa kata sandi: hanya kolom Jawaban, Catatan dan Bukti Dukung yang dapat diisi.", None),
+    ("7. Nama berkas LKE bebas. Simpan sebagai .xlsx dan kirim ke sekretariat.", None),
 ]

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dossier.rules import Edition, Indicator
-from dossier.workbooks import GRID, HEADER_FILL, HEADER_FONT, save_workbook
+from dossier.workbooks import GRID, HEADER_FILL, HEADER_FONT, print_setup, put, save_workbook
 
 SHEET = "LKE ZI"
 HEADER_ROW = 5
@@ -39,8 +39,8 @@ def write_official_template(path: Path, edition: Edition, *, unit_code: str, uni
     ws.title = SHEET
     ws["B1"] = "LEMBAR KERJA EVALUASI ZONA INTEGRITAS"
     ws["B1"].font = Font(bold=True, size=13)
-    ws["B2"] = f"{unit_name} ({unit_code})"
-    ws["B3"] = f"{ministry} - Tahun {year}"
+    put(ws, 2, 2, f"{unit_name} ({unit_code})")  # from the register: always text, never a formula
+    put(ws, 3, 2, f"{ministry} - Tahun {year}")
     for col, (name, width) in enumerate(COLUMNS.items(), start=1):
         cell = ws.cell(HEADER_ROW, col, name.strip() or None)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
@@ -57,11 +57,7 @@ def write_official_template(path: Path, edition: Edition, *, unit_code: str, uni
         shown = group if not hasil else group[:2]
         writer.indicator(indicator, depth=2 if hasil else 4)
     ws.freeze_panes = f"H{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.right.text = "Halaman &P dari &N"
+    print_setup(ws, title_rows=HEADER_ROW, footer=f"LKE {unit_code} - {year}")
     save_workbook(wb, path, year)
 
 

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from dossier.errors import RenderError
-
-
-def build_timestamp(year: int) -> datetime:
-    """The date stamped into every output: SOURCE_DATE_EPOCH, else 1 January of the award year (UTC).
-
-    Never the clock, so the same inputs give the same bytes on any day.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime(year, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -44,18 +31,6 @@ class Output:
         if self.pages is None:
             del data["pages"]
         return data
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _umask() -> int:

@@ -4,24 +4,30 @@ The layout (sheets, labels, columns) is in `dossier.layout`, the input
 contract the readers in `dossier.readers` read back. Text shown in the workbooks is Bahasa
 Indonesia. Saved files are byte-identical for the same inputs: the package's
 timestamps come from the award year (or SOURCE_DATE_EPOCH), never the clock.
+
+Every value that comes from the inputs is written with `put`, which stores text
+as text: a unit named `=HYPERLINK(...)` stays a name, never a live formula. The
+only formulas in our workbooks are the LKE's own score formulas, built here from
+the edition's rules.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dossier.cells import put
 from dossier.layout import (
     AWARD_DATES,
     AWARD_LABELS,
@@ -32,20 +38,27 @@ from dossier.layout import (
     INNOVATION,
     LKE,
     LKE_HEADER_ROW,
+    LKE_INPUTS,
     LKE_TITLE_LABELS,
+    LKE_TOTAL_LABEL,
     LKE_UNIT_LABEL,
     QUOTE,
+    REGISTER,
     TABLE_ROWS,
     UNIT,
     Table,
 )
 from dossier.model import Answer, Award, Quote, Unit
 from dossier.render.format import number
+from dossier.reproducible import normalize_package, package_time
 from dossier.rules import Edition, Indicator
 
 LKE_COLUMNS = LKE.headers  # the LKE table's headers, in column order (tests and benchmarks edit by them)
 ANSWER = LKE.number("answer")
-CENTERED = ("position", "code", "answer")
+SCORE = LKE.number("score")
+CENTERED = ("position", "code", "answer", "score")
+TOTAL_ROW = 3  # the Nilai Total label and its formula, beside the title block
+SCORE_FORMAT = "0.00"
 
 
 BOLD = Font(bold=True)
@@ -60,10 +73,28 @@ GROUP_STYLES = [  # component, part, area, sub-area
 ]
 THIN = Side(style="thin", color="A6A6A6")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+UNLOCKED = Protection(locked=False)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 DATE_FORMAT = "[$-421]d mmmm yyyy;@"  # 421 = Indonesian: "12 Desember 2024"
 HINT_AUTHOR = "dossier"
+PAGE_NUMBERS = "Halaman &P dari &N"  # footer codes: this page, page count
+
+
+def print_setup(ws: Worksheet, *, title_rows: int | None = None, footer: str = "") -> None:
+    """Print a sheet on A4 landscape, one page wide, header rows repeated, footer with page numbers."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = f"{title_rows}:{title_rows}"
+    # '&' starts a code in a header or footer; a literal one (from a unit code) is doubled.
+    ws.oddFooter.left.text = footer.replace("&", "&&") if footer else None
+    ws.oddFooter.right.text = PAGE_NUMBERS
 
 
 def write_register(
@@ -92,6 +123,8 @@ def write_register(
         f"{unit_code}2:{unit_code}{TABLE_ROWS}",
         INNOVATION.column("unit_code").prompt,
     )
+    for ws in wb.worksheets:
+        print_setup(ws, title_rows=None if ws.title == AWARD_SHEET else 1, footer=f"{REGISTER} {year}, lembar {ws.title}")
     save_workbook(wb, path, year)
 
 
@@ -110,7 +143,7 @@ def _award_sheet(ws: Worksheet, year: int, award: Award | None) -> None:
             written = _excel_date(written)
         ws.cell(row, 1, label.text).font = BOLD
         ws.cell(row, 1).alignment = WRAP_TOP
-        value = ws.cell(row, 2, written or None)
+        value = put(ws, row, 2, written or None)
         value.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         value.fill = INPUT_FILL
         value.border = GRID
@@ -143,9 +176,10 @@ def _table_sheet(ws: Worksheet, table: Table, rows: Iterable[Sequence]) -> None:
         if column.hint:
             cell.comment = _hint(column.hint)
         ws.column_dimensions[get_column_letter(col)].width = column.width
+    fit_row_height(ws, 1)  # "Predikat Diusulkan" wraps in its narrow column
     for r, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
-            ws.cell(r, col, value if value != "" else None).alignment = WRAP_TOP
+            put(ws, r, col, value if value != "" else None).alignment = WRAP_TOP
         fit_row_height(ws, r)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}1"
@@ -184,7 +218,11 @@ def write_lke_template(
     ministry: str,
     answers: dict[str, Answer] | None = None,
 ) -> None:
-    """Write a unit's LKE workbook: every indicator of the edition, grouped, with validation; filled if `answers`."""
+    """Write a unit's LKE workbook: every indicator of the edition, grouped, with validation; filled if `answers`.
+
+    The Nilai column and the Nilai Total cell score the workbook as the unit fills
+    it in (formulas from the edition's rules); only the input cells are unlocked.
+    """
     wb = Workbook()
     ws = wb.active
     ws.title = LKE.sheet
@@ -198,65 +236,66 @@ def write_lke_template(
         ws.column_dimensions[get_column_letter(col)].width = column.width
     answers = answers or {}
     validations = _LkeValidations(ws, edition)
+    scores = _ScoreCells()
     row = LKE_HEADER_ROW + 1
     shown: tuple[str, ...] = ()
     for number_, indicator in enumerate(edition.indicators.values(), start=1):
         for depth in range(len(indicator.group)):
             if indicator.group[: depth + 1] != shown[: depth + 1]:
                 _group_row(ws, row, depth, indicator.group[: depth + 1], edition)
+                scores.groups.setdefault(indicator.group[: depth + 1], row)
                 row += 1
         shown = indicator.group
+        scores.questions.setdefault(indicator.group, []).append(row)
         row = _indicator_rows(ws, row, number_, indicator, answers.get(indicator.code), validations, edition)
+    _score_formulas(ws, edition, scores)
     last_col = get_column_letter(len(LKE.columns))
     ws.freeze_panes = f"{LKE.letter('question')}{LKE_HEADER_ROW + 1}"  # No and Kode stay in view
-    ws.print_title_rows = f"{LKE_HEADER_ROW}:{LKE_HEADER_ROW}"
     ws.print_area = f"A1:{last_col}{row - 1}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, title_rows=LKE_HEADER_ROW, footer=f"LKE {unit_code} - {year}")
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.left.text = f"LKE {unit_code} - {year}"
-    ws.oddFooter.right.text = "Halaman &P dari &N"
+    _protect(ws)
     _guide_sheet(wb.create_sheet(GUIDE_SHEET), edition)
     save_workbook(wb, path, year)
 
 
 def _lke_title(ws: Worksheet, edition: Edition, code: str, name: str, year: int, ministry: str) -> None:
     ws.cell(1, 1, "LEMBAR KERJA EVALUASI (LKE) ZONA INTEGRITAS").font = Font(bold=True, size=14)
-    ws.cell(2, 1, edition.title or f"Edisi {edition.name}").font = Font(italic=True)
+    put(ws, 2, 1, edition.title or f"Edisi {edition.name}").font = Font(italic=True)
     # Labels sit in the Kode column: wide enough for them, and the value gets the wide Pertanyaan column.
     column = LKE.number("code")
     for row, (label, value) in enumerate(zip(LKE_TITLE_LABELS, (code, name, year, ministry)), start=3):
         ws.cell(row, column, label).font = BOLD
-        cell = ws.cell(row, column + 1, value)
+        cell = put(ws, row, column + 1, value)
         cell.alignment = Alignment(horizontal="left")
         cell.font = BOLD if label == LKE_UNIT_LABEL else Font()
+    # The total sits above the Nilai column, its label to the left; its formula is written with the others.
+    label = ws.cell(TOTAL_ROW, SCORE - 1, LKE_TOTAL_LABEL)
+    label.font = BOLD
+    label.alignment = Alignment(horizontal="right")
     header = LKE.header
     ws.cell(
         7, 1,
         f"Isi kolom {header('answer')} (sel kuning), {header('note')} dan {header('evidence')}. "
-        f"Petunjuk lengkap: lembar {GUIDE_SHEET}.",
+        f"Kolom {header('score')} dihitung otomatis. Petunjuk lengkap: lembar {GUIDE_SHEET}.",
     ).font = Font(italic=True, color="7F7F7F")
 
 
 def _group_row(ws: Worksheet, row: int, depth: int, path: tuple[str, ...], edition: Edition) -> None:
-    """A heading row for a component, part, area or sub-area; its Kode cell stays empty."""
+    """A heading row for a component, part, area or sub-area; its Kode cell stays empty, its Nilai is a formula."""
     font, fill = GROUP_STYLES[min(depth, len(GROUP_STYLES) - 1)]
     weight = edition.weights.get(path)
     title = path[-1].upper() if depth == 0 else path[-1]
     text = f"{title} (bobot {number(weight)})" if weight else title
     # Text in column A spills across the empty filled cells to its right, like a merged row,
     # without merged cells that readers and sorting trip over.
-    ws.cell(row, 1, text).font = font
+    put(ws, row, 1, text).font = font
     last = len(LKE.columns)
     for col in range(1, last + 1):
         cell = ws.cell(row, col)
         cell.fill = fill
         cell.border = Border(top=THIN, bottom=THIN, left=THIN if col == 1 else None, right=THIN if col == last else None)
+    ws.cell(row, SCORE).font = font
 
 
 def _indicator_rows(
@@ -268,13 +307,18 @@ def _indicator_rows(
     validations: _LkeValidations,
     edition: Edition,
 ) -> int:
-    """Write one indicator (a count indicator: a heading row and one row per input); return the next row."""
+    """Write one indicator (a count indicator: a heading row and one row per input); return the next row.
+
+    The indicator's first row gets its score formula in the Nilai column.
+    """
     note = answer.note if answer else ""
     evidence = "\n".join(e.entry for e in answer.evidence) if answer else ""
     if indicator.kind == "count":
         _cells(ws, row, position=position, question=indicator.question, options=_count_explanation(indicator))
+        heading = row
         row += 1
         counts = (answer.counts if answer else None) or {}
+        inputs = {}
         for i, option in enumerate(indicator.options):
             n = int(option.key)
             first = i == 0  # notes and evidence of a count indicator go on its first input row
@@ -284,7 +328,9 @@ def _indicator_rows(
                 note=note if first else "", evidence=evidence if first else "",
             )
             validations.add(indicator, ws.cell(row, ANSWER))
+            inputs[n] = f"{get_column_letter(ANSWER)}{row}"
             row += 1
+        _score_cell(ws, heading, count_formula(indicator, inputs))
         return row
     if indicator.kind == "index":
         options = indicator.options[0].text if indicator.options else ""
@@ -298,23 +344,115 @@ def _indicator_rows(
         answer=value, note=note, evidence=evidence,
     )
     validations.add(indicator, ws.cell(row, ANSWER))
+    _score_cell(ws, row, question_formula(indicator, f"{get_column_letter(ANSWER)}{row}", edition))
     return row + 1
 
 
-
 def _cells(ws: Worksheet, row: int, **values) -> None:
-    """Write one LKE row, a value per column key; the Jawaban cell is an input (yellow) once a row is coded."""
-    input_cell = "code" in values
+    """Write one LKE row, a value per column key; a coded row's input cells are unlocked, its Jawaban yellow."""
+    input_row = "code" in values
     for col, column in enumerate(LKE.columns, start=1):
         item = values.get(column.key)
-        cell = ws.cell(row, col, None if item == "" else item)
+        cell = put(ws, row, col, None if item == "" else item)
         cell.border = GRID
         cell.alignment = CENTER_TOP if column.key in CENTERED else WRAP_TOP
-        if column.key == "answer" and input_cell:
+        if input_row and column.key in LKE_INPUTS:
+            cell.protection = UNLOCKED
+        if column.key == "answer" and input_row:
             cell.fill = INPUT_FILL
         if column.key == "answer" and isinstance(item, float):
             cell.number_format = "0.00"
     fit_row_height(ws, row)
+
+
+# --- The LKE's own score formulas ------------------------------------------------------
+# They repeat dossier.scoring's rules in Excel, for the unit's eyes only: dossier
+# scores from the answers. Each question scores 0..1 (a blank or invalid answer 0);
+# a group of questions scores the mean of all its questions (blanks count) x its
+# weight; every higher node sums its children.
+
+
+@dataclass
+class _ScoreCells:
+    """Where the scores are: each group's heading row, and the first row of each group's questions."""
+
+    groups: dict[tuple[str, ...], int] = field(default_factory=dict)
+    questions: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+
+
+def question_formula(indicator: Indicator, cell: str, edition: Edition) -> str:
+    """The formula of a choice or index question's score 0..1, from the answer in `cell`."""
+    if indicator.kind == "index":
+        low, high = _num(edition.index_min), _num(edition.index_max)
+        inside = f"AND({cell}>={low},{cell}<={high})"
+        return f"=IF(ISNUMBER({cell}),IF({inside},MIN(1,MAX(0,{cell}/{high})),0),0)"
+    formula = "0"  # no answer, or one that is not an option
+    for option in reversed(indicator.options):
+        if option.score:
+            key = option.key.replace('"', '""')
+            formula = f'IF(TRIM({cell})="{key}",{_num(option.score)},{formula})'  # "=" ignores case, as the reader
+    return f"={formula}"
+
+
+def count_formula(indicator: Indicator, inputs: dict[int, str]) -> str:
+    """The formula of a count question's score 0..1 from its input cells (input number -> cell).
+
+    No input filled in scores 0 (a missing answer); an empty input counts 0; a zero
+    denominator scores the edition's convention; the fraction is clamped to 0..1.
+    """
+    rule = indicator.count
+    if rule is None:
+        return "=0"
+
+    def side(terms: dict[int, float]) -> str:
+        parts = [
+            inputs[n] if factor == 1 else f"-{inputs[n]}" if factor == -1 else f"{_num(factor)}*{inputs[n]}"
+            for n, factor in terms.items()
+        ]
+        joined = "+".join(parts).replace("+-", "-")
+        return joined if len(parts) == 1 and not joined.startswith("-") else f"({joined})"
+
+    top, bottom = side(rule.numerator), side(rule.denominator)
+    zero = _num(rule.zero_denominator)
+    if rule.zero_denominator_numerator != rule.zero_denominator:
+        zero = f"IF({top}=0,{zero},{_num(rule.zero_denominator_numerator)})"
+    return (
+        f"=IF(COUNT({','.join(inputs.values())})=0,0,"
+        f"IF({bottom}=0,{zero},MIN(1,MAX(0,{top}/{bottom}))))"
+    )
+
+
+def _score_formulas(ws: Worksheet, edition: Edition, scores: _ScoreCells) -> None:
+    """Each group's score at its heading row, and the total beside the title."""
+    column = get_column_letter(SCORE)
+    for path, row in scores.groups.items():
+        parts = [f"{column}{r}" for r in scores.questions.get(path, ())]
+        own = f"SUM({','.join(parts)})/{len(parts)}*{_num(edition.weights[path])}" if parts else ""
+        children = [f"{column}{scores.groups[p]}" for p in scores.groups if len(p) == len(path) + 1 and p[:-1] == path]
+        below = f"SUM({','.join(children)})" if children else ""
+        _score_cell(ws, row, "=" + ("+".join(t for t in (own, below) if t) or "0"))
+    components = [f"{column}{row}" for path, row in scores.groups.items() if len(path) == 1]
+    _score_cell(ws, TOTAL_ROW, f"=SUM({','.join(components)})" if components else "=0").font = BOLD
+
+
+def _score_cell(ws: Worksheet, row: int, formula: str) -> Cell:
+    cell = ws.cell(row, SCORE)
+    cell.value = formula  # ours, built from the edition: the one place a formula is written
+    cell.number_format = SCORE_FORMAT
+    cell.alignment = CENTER_TOP
+    return cell
+
+
+def _num(value: float) -> str:
+    """A number as a formula literal: 0.5, 1, 0.67."""
+    return repr(float(value)).removesuffix(".0")
+
+
+def _protect(ws: Worksheet) -> None:
+    """Protect the sheet without a password: the unit fills the unlocked cells and may still resize rows and columns."""
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
 
 
 def fit_row_height(ws: Worksheet, row: int, line_height: float = 15.0) -> None:
@@ -394,23 +532,13 @@ def _guide_sheet(ws: Worksheet, edition: Edition) -> None:
     for row, (first, second) in enumerate(GUIDE, start=1):
         ws.cell(row, 1, first or f"     - {second}").alignment = Alignment(wrap_text=True, vertical="top")
     ws.cell(1, 1).font = Font(bold=True, size=13)
-    ws.cell(len(GUIDE) + 2, 1, f"Edisi LKE: {edition.title or edition.name}").font = Font(italic=True)
+    put(ws, len(GUIDE) + 2, 1, f"Edisi LKE: {edition.title or edition.name}").font = Font(italic=True)
     ws.column_dimensions["A"].width = 100
     ws.sheet_view.showGridLines = False
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, footer=f"{GUIDE_SHEET} LKE")
 
 
 # --- Deterministic saving ------------------------------------------------------------
-
-
-def package_time(year: int) -> datetime:
-    """The timestamp stamped into saved packages (naive, as zip and openpyxl want it)."""
-    from dossier.output import build_timestamp
-
-    return build_timestamp(year).replace(tzinfo=None)
 
 
 def save_workbook(wb: Workbook, path: Path, year: int) -> None:
@@ -423,23 +551,3 @@ def save_workbook(wb: Workbook, path: Path, year: int) -> None:
     wb.save(buffer)  # openpyxl stamps "modified" with the clock; normalize_package fixes it
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(normalize_package(buffer.getvalue(), when))
-
-
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def normalize_package(data: bytes, when: datetime) -> bytes:
-    """Rewrite an OOXML zip (XLSX, DOCX) with fixed member times and core-property dates."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), content)
-            member = zipfile.ZipInfo(info.filename, date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            target.writestr(member, content)
-    return out.getvalue()

@@ -18,10 +18,11 @@ from weasyprint import HTML, Attachment
 
 from dossier import __version__, archive
 from dossier.archive import archive_year, format_findings, source_hash, verify_year
+from dossier.digests import sha256
 from dossier.errors import ArchiveError
 from dossier.documents import dossier as documents
 from dossier.model import Answer, Evidence, Lke, Unit
-from dossier.output import Output, sha256, write_manifest
+from dossier.output import Output, write_manifest
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
 from dossier.workspace import Workspace

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from dossier.build import build
 from dossier.cli import cli
-from dossier.output import file_sha256
+from dossier.digests import file_sha256
 from dossier.render.format import number
 from dossier.workspace import Workspace
 

@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dossier.cli import cli
-from dossier.output import file_sha256
+from dossier.digests import file_sha256
 from tests.workbook_factory import YEAR, write_year
 
 BUILD = ("build", "--jobs", "1", "--format", "pdf")

@@ -197,3 +197,12 @@ def test_a_failed_build_is_not_taken_as_up_to_date(ws):
     assert not result.ok
     again = build(ws, SAMPLE_YEAR, units=UNITS, jobs=2)
     assert not again.ok, "the second build must try (and fail) again, not report the year as up to date"
+
+
+def test_template_dependencies_follow_extends_include_import_and_from():
+    from dossier.render.templates import referenced_templates
+
+    source = """{% extends "base.html" %}{% import "macros.html" as m %}{% from "parts.html" import row %}
+{%- include 'static/x.css' %}{% include name_in_a_variable %}{# {% include "commented.html" %} #}"""
+    assert sorted(referenced_templates(source)) == ["base.html", "macros.html", "parts.html", "static/x.css"]
+    assert referenced_templates("{% include 'broken.html' ") == []  # the rendering reports the mistake

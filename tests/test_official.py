@@ -15,7 +15,7 @@ from dossier.cli import cli
 from dossier.model import Answer, Lke
 from dossier.official_template import write_official_template
 from dossier.readers import read_award_year
-from dossier.readers.lke import read_lke
+from dossier.readers import read_lke
 from dossier.scoring import score_unit
 from dossier.workbooks import write_lke_template
 

@@ -14,7 +14,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from dossier.errors import DossierError
 from dossier.model import Answer, Lke, Unit
-from dossier.readers.lke import LkeRead, read_lke
+from dossier.readers import read_lke
+from dossier.readers.lke import LkeRead
 from dossier.readers.register import read_register
 from dossier.rules import Indicator, load_edition
 from dossier.scoring import count_fraction, score_unit

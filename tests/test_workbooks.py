@@ -209,21 +209,27 @@ def test_filled_lke_template_reads_back_its_answers(tmp_path, edition):
         "HPA": Answer("HPA", index=3.1),
     }
     write_lke_template(path, edition, unit_code="U1", unit_name="Unit", year=2024, ministry="K", answers=answers)
-    rows = lke_rows(load_workbook(path)["LKE"])
-    # columns: No, Kode, Pertanyaan, Pilihan Jawaban, Jawaban, Catatan, Bukti Dukung
-    assert rows["PPA1A"][4:] == ("Ya", "SK Nomor 1", "U1/sk.pdf\nhttps://x.example/a")
-    assert rows["PPB1B"][4:6] == ("D", HOSTILE)
-    assert [rows[f"PRE3A.{n}"][4] for n in (1, 2, 3, 4)] == [1, 4, 2, 6]
-    assert rows["PRE3A.1"][5:] == ("Satu belum", "U1/lhkpn.png")
-    assert rows["PRE3A.2"][5:] == (None, None)
-    assert rows["HPA"][4] == 3.1
-    assert rows["PPA1B"][4:] == (None, None, None)
+    ws = load_workbook(path)["LKE"]
+    names = [c.value for c in ws[LKE_HEADER_ROW]]
+    rows = {code: dict(zip(names, row)) for code, row in lke_rows(ws).items()}
+
+    def cells(code, *headers):
+        return tuple(rows[code][h] for h in headers)
+
+    inputs = ("Jawaban", "Catatan", "Bukti Dukung")
+    assert cells("PPA1A", *inputs) == ("Ya", "SK Nomor 1", "U1/sk.pdf\nhttps://x.example/a")
+    assert cells("PPB1B", "Jawaban", "Catatan") == ("D", HOSTILE)
+    assert [rows[f"PRE3A.{n}"]["Jawaban"] for n in (1, 2, 3, 4)] == [1, 4, 2, 6]
+    assert cells("PRE3A.1", "Catatan", "Bukti Dukung") == ("Satu belum", "U1/lhkpn.png")
+    assert cells("PRE3A.2", "Catatan", "Bukti Dukung") == (None, None)
+    assert rows["HPA"]["Jawaban"] == 3.1
+    assert cells("PPA1B", *inputs) == (None, None, None)
 
 
 def test_filled_lke_template_scores_as_its_answers(tmp_path, edition):
     """A template filled and read back by the LKE reader scores as the answers written."""
     from dossier.model import Lke
-    from dossier.readers.lke import read_lke
+    from dossier.readers import read_lke
     from dossier.scoring import score_unit
 
     answers = {  # a spread of options, so that every kind and score is exercised

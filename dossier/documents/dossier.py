@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from dossier.config import Settings
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear, Evidence
 from dossier.render import charts
 from dossier.render.format import distinct, long_date, title_case
@@ -490,3 +491,33 @@ def _surveys(score: UnitScore) -> list[dict]:
 
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+# --- the kinds it builds ----------------------------------------------------------------
+
+
+def _prepared(job: Job) -> tuple[dict, str]:
+    """The context and the HTML, made once for the PDF and the DOCX of a unit."""
+    def make():
+        ctx = context(job.award_year, job.score, job.settings)
+        return ctx, html(job.env, ctx)
+
+    return job.shared("dossier", make)
+
+
+def render_pdf(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, markup=markup,
+                    source=source_data(job.score, job.award_year.year)))
+
+
+def render_docx(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    made = job.made.get(PDF_KIND.kind)  # the PDF of the same task, when made: its pages serve the TOC and thumbnail
+    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference,
+                     pdf=made.data if made else None))
+
+
+PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf)
+DOCX_KIND = DocumentKind("dossier-docx", "dossier/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
+                         render=render_docx)

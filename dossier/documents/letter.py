@@ -15,6 +15,7 @@ import jinja2
 
 from dossier.config import Settings
 from dossier.documents.dossier import PREDICATE_NAMES, logo_uri, proposal, signing_date
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear
 from dossier.render import format as fmt
 from dossier.scoring import UnitScore
@@ -108,3 +109,31 @@ def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None,
 
     return html_to_docx(markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created,
                         reference=reference)
+
+
+# --- the kinds it builds ----------------------------------------------------------------
+
+
+def _prepared(job: Job) -> tuple[dict, str]:
+    """The context and the HTML, made once for the PDF and the DOCX."""
+    def make():
+        ctx = context(job.award_year, list(job.scores), job.settings)
+        return ctx, html(job.env, ctx)
+
+    return job.shared("letter", make)
+
+
+def render_pdf(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, markup=markup))
+
+
+def render_docx(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference))
+
+
+PDF_KIND = DocumentKind("letter-pdf", "surat-usulan.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
+                        group="cover letter")
+DOCX_KIND = DocumentKind("letter-docx", "surat-usulan.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
+                         render=render_docx, group="cover letter")

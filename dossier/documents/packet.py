@@ -16,13 +16,15 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject
 
+from dossier.documents.dossier import PDF_KIND as DOSSIER_PDF
+from dossier.documents.dossier import TEMPLATE as DOSSIER_TEMPLATE
+from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem, RenderError
 from dossier.model import AwardYear
 from dossier.readers.evidence import (
@@ -38,6 +40,7 @@ from dossier.readers.evidence import (
     collect_evidence,
 )
 from dossier.render.templates import render
+from dossier.reproducible import fix_identifier, pdf_date
 from dossier.scoring import UnitScore
 
 DIVIDER_TEMPLATE = "packet-divider.html"
@@ -122,7 +125,7 @@ def make_packet(
             f"(dossier {len(dossier.pages)}, dividers {divider_pages}, evidence {evidence_pages})."
         )
     writer.page_mode = "/UseOutlines"
-    stamp = _pdf_date(created)
+    stamp = pdf_date(created)
     writer.add_metadata(
         {
             "/Title": f"{TITLE} – {score.unit.name}",
@@ -133,9 +136,7 @@ def make_packet(
             "/ModDate": stamp,
         }
     )
-    # A fixed file identifier from the content, so two builds give the same bytes.
-    identifier = ByteStringObject(digest.digest()[:16])
-    writer._ID = ArrayObject([identifier, identifier])
+    fix_identifier(writer, digest.digest())  # from the content, so two builds give the same bytes
     out = io.BytesIO()
     writer.write(out)
     return Packet(out.getvalue(), problems, len(dossier.pages), divider_pages, evidence_pages, tuple(areas))
@@ -291,7 +292,11 @@ def _is_web(entry: str) -> bool:
     return entry.lower().startswith(("http://", "https://"))
 
 
-def _pdf_date(created: datetime) -> str:
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=timezone.utc)
-    return created.astimezone(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+def render_pdf(job: Job) -> Made:
+    packet = make_packet(job.made[DOSSIER_PDF.kind].data, job.score, job.award_year, job.env,
+                         allowed_roots=job.allowed_roots, created=job.created)
+    return Made(packet.data, packet.pages, list(packet.problems))
+
+
+KIND = DocumentKind("packet-pdf", "paket/{unit}.pdf", "pdf", (DOSSIER_TEMPLATE, DIVIDER_TEMPLATE, IMAGE_TEMPLATE),
+                    per_unit=True, render=render_pdf, needs=(DOSSIER_PDF.kind,), evidence=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,13 +18,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dossier.cells import put
 from dossier.config import Settings
-from dossier.errors import DossierError, RenderError
+from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.model import AwardYear
 from dossier.render import format as fmt
+from dossier.reproducible import naive_utc, normalize_package
 from dossier.rules import Edition, Predicate
 from dossier.scoring import UnitScore
-from dossier.workbooks import normalize_package
 
 TEMPLATE = "recap.html"
 SHEET = "Rekapitulasi"
@@ -176,7 +177,7 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
         values += [score.nodes[c.path] for c in columns]
         values += [eligibility(score), len(score.proposed_shortfalls), unit.result or NOT_ANNOUNCED]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
+            cell = put(ws, row, col, value)  # names and codes from the inputs: text, never formulas
             cell.border = GRID
             cell.alignment = Alignment(vertical="top", wrap_text=col == 2)
         for offset, column in enumerate(columns):
@@ -196,7 +197,7 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
     _averages_sheet(wb.create_sheet(AVERAGES_SHEET), scores, columns)
     wb.properties.creator = "dossier"
     wb.properties.lastModifiedBy = "dossier"
-    when = _utc(created)
+    when = naive_utc(created)
     wb.properties.created = when
     wb.properties.modified = when
     wb.properties.title = f"Rekapitulasi Penilaian Zona Integritas Tahun {year.year}"
@@ -215,7 +216,7 @@ def _title_block(ws: Worksheet, year: AwardYear, edition: Edition | None) -> int
         lines.append(f"Sel berwarna merah muda berada di bawah batas minimal {wbk}. "
                      "Nilai disimpan tanpa pembulatan dan ditampilkan dua desimal.")
     for row, text in enumerate(lines, start=1):
-        cell = ws.cell(row, 1, text)
+        cell = put(ws, row, 1, text)
         cell.font = Font(bold=True, size=13) if row == 1 else Font(italic=row == len(lines), color="404040")
     return len(lines) + 2
 
@@ -241,7 +242,7 @@ def _averages_sheet(ws: Worksheet, scores: list[UnitScore], columns: list[ScoreC
             sum(column.below(v) for v in values) if column.minimum is not None else None,
         ]
         for col, value in enumerate(cells, start=1):
-            cell = ws.cell(row, col, value)
+            cell = put(ws, row, col, value)
             cell.border = GRID
             if 2 <= col <= 6:
                 cell.number_format = NUMBER_FORMAT
@@ -274,13 +275,6 @@ def _landscape(ws: Worksheet) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _utc(when: datetime) -> datetime:
-    """A naive UTC datetime, as the package stamps it."""
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
-    return when
 
 
 def _edition(scores: list[UnitScore], year: AwardYear) -> Edition | None:
@@ -364,115 +358,21 @@ def column_widths(columns: list[ScoreColumn], rows: list[dict]) -> list[float]:
     return widths
 
 
-# The PDF is rendered in parts, each its own WeasyPrint document: the title with the first
-# rows, blocks of rows, each chart. The parts are joined with pypdf and numbered afterwards
-# ("Halaman X dari Y", from one document of footers laid over the pages). So memory stays that
-# of one part however many units a year has, and with `parts_dir` a rebuild after one corrected
-# unit renders again only the parts whose content changed (each part is kept by its content).
-HEAD_ROWS = 12  # rows under the title and summary on the first page
-BLOCK_ROWS = 15  # rows a page: fits even when every row takes three lines
-
-
 def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
         parts_dir: Path | None = None) -> bytes:
-    """Render recap.html to a landscape PDF/A, part by part (see above)."""
+    """Render recap.html to a landscape PDF/A, part by part (see documents/recap_parts.py)."""
     from pypdf import PdfReader
 
+    from dossier.documents.recap_parts import PartCache, join, part, split
+
     title = f"Rekapitulasi Penilaian Zona Integritas Tahun {ctx['year']}"
-    kept = _PartCache(parts_dir)
-    parts = [kept.render(env, {**ctx, "part": part}, allowed_roots, title, created) for part in _parts(ctx)]
+    kept = PartCache(parts_dir, TEMPLATE)
+    parts = [kept.render(env, {**ctx, "part": p}, allowed_roots, title, created) for p in split(ctx)]
     readers = [PdfReader(io.BytesIO(data)) for data in parts]
-    footers = kept.render(env, {**ctx, "part": _part(footers=sum(len(r.pages) for r in readers))},
+    footers = kept.render(env, {**ctx, "part": part(footers=sum(len(r.pages) for r in readers))},
                           allowed_roots, title, created)
     kept.prune()
-    return _join(parts, readers, footers)
-
-
-def _parts(ctx: dict) -> list[dict]:
-    """What each part shows: the title and first rows, blocks of rows (the last with the legend), each chart."""
-    rows = ctx["rows"]
-    parts = [_part(head=True, rows=rows[:HEAD_ROWS])]
-    parts += [_part(rows=rows[start:start + BLOCK_ROWS]) for start in range(HEAD_ROWS, len(rows), BLOCK_ROWS)]
-    parts[-1]["legend"] = True
-    parts += [_part(charts=[chart]) for chart in ctx["charts"]]
-    return parts
-
-
-def _part(*, head=False, rows=(), legend=False, charts=(), footers=0) -> dict:
-    return {"head": head, "rows": list(rows), "legend": legend, "charts": list(charts), "footers": footers}
-
-
-class _PartCache:
-    """Rendered parts kept in a folder by the digest of everything that makes their bytes."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
-
-    def render(self, env, ctx: dict, allowed_roots: list[Path], title: str, created: datetime | None) -> bytes:
-        import hashlib
-        import json
-
-        import weasyprint
-
-        from dossier import __version__
-        from dossier.output import write_atomic
-        from dossier.render.pdf import html_to_pdf
-        from dossier.render.templates import default_templates_dir, render
-
-        html = render(env, TEMPLATE, ctx)
-        key = json.dumps([html, str(created), title, ctx["ministry"], __version__, weasyprint.__version__])
-        name = hashlib.sha256(key.encode()).hexdigest()[:40] + ".pdf"
-        self.used.add(name)
-        if self.folder is not None:
-            try:
-                data = (self.folder / name).read_bytes()
-                if data.startswith(b"%PDF-") and b"%%EOF" in data[-32:]:  # whole, as write_atomic left it
-                    return data
-            except OSError:
-                pass
-        data = html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
-                           title=title, author=ctx["ministry"], created=created)
-        if self.folder is not None:
-            try:
-                write_atomic(self.folder / name, data)
-            except (OSError, DossierError):
-                pass  # a folder we cannot write (a remote worker, a full disk): the next build renders it again
-        return data
-
-    def prune(self) -> None:
-        """Forget the parts this rendering did not use."""
-        for path in self.folder.glob("*.pdf") if self.folder is not None and self.folder.is_dir() else ():
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
-
-
-def _join(parts: list[bytes], readers: list, footers: bytes) -> bytes:
-    """One PDF/A of the parts' pages with the footers laid over them, its metadata from the first part."""
-    import hashlib
-
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
-
-    writer = PdfWriter()
-    for reader in readers:
-        writer.append(reader)  # with its bookmarks (the title, the first chart)
-    numbers = PdfReader(io.BytesIO(footers))
-    if len(numbers.pages) != len(writer.pages):
-        raise RenderError(f"the recap's page numbers: {len(numbers.pages)} footer(s) for {len(writer.pages)} pages")
-    for page, footer in zip(writer.pages, numbers.pages):
-        page.merge_page(footer)
-    first = readers[0]
-    for key in ("/Metadata", "/OutputIntents"):  # what makes it PDF/A-3b, as WeasyPrint wrote it
-        writer.root_object[NameObject(key)] = first.trailer["/Root"].raw_get(key).clone(writer)
-    writer.add_metadata(first.metadata)  # the same title, author and dates as the XMP metadata
-    writer.page_mode = "/UseOutlines"
-    digest = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for data in [*parts, footers])).digest()
-    identifier = ByteStringObject(digest[:16])
-    writer._ID = ArrayObject([identifier, identifier])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return join(parts, readers, footers)
 
 
 # Bars per chart: one chart and its heading fit one landscape page, however many units.
@@ -505,3 +405,22 @@ def totals_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
         )
         charts.append({"uri": data_uri(png), "first": start + 1, "last": start + len(part)})
     return charts
+
+
+# --- the kinds it builds ----------------------------------------------------------------
+
+
+def render_pdf(job: Job) -> Made:
+    ctx = context(job.award_year, list(job.scores), job.settings)
+    return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, parts_dir=job.parts_dir))
+
+
+def render_xlsx(job: Job) -> Made:
+    return Made(xlsx(job.award_year, list(job.scores), created=job.created))
+
+
+# The recap PDF of a large year takes longer than a unit's documents: its own task, first.
+PDF_KIND = DocumentKind("recap-pdf", "rekapitulasi.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
+                        group="recap PDF", slow=True)
+XLSX_KIND = DocumentKind("recap-xlsx", "rekapitulasi.xlsx", "xlsx", (), per_unit=False, render=render_xlsx,
+                         group="recap workbook")

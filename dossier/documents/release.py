@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dossier.config import Settings
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear, Quote, Unit
 from dossier.render import format as fmt
 from dossier.scoring import UnitScore
@@ -268,3 +269,21 @@ def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None =
 
     return html_to_pdf(_render(env, ctx), base_url=default_templates_dir(), allowed_roots=allowed_roots,
                        title=ctx["headline"], author=ctx["ministry"], created=created)
+
+
+def _context(job: Job) -> dict:
+    return job.shared("release", lambda: context(job.award_year, list(job.scores), job.settings))
+
+
+def render_pdf(job: Job) -> Made:
+    return Made(pdf(job.env, _context(job), allowed_roots=job.allowed_roots, created=job.created))
+
+
+def render_docx(job: Job) -> Made:
+    return Made(docx(job.env, _context(job), created=job.created, reference=job.reference))
+
+
+PDF_KIND = DocumentKind("release-pdf", "rilis.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
+                        group="press release")
+DOCX_KIND = DocumentKind("release-docx", "rilis.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
+                         render=render_docx, group="press release")

@@ -14,7 +14,8 @@ from dossier.errors import Problem, WorkspaceError
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import AwardYear, Lke
 from dossier.readers.cache import LkeCache
-from dossier.readers.lke import LkeRead, read_lke
+from dossier.readers.lke import LkeRead, read_own_lke
+from dossier.readers.official import is_official, read_official
 from dossier.readers.register import read_register
 from dossier.rules import Edition
 
@@ -23,6 +24,13 @@ LKE_SUFFIXES = (".xlsx", ".xlsm")
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
 
 __all__ = ["read_award_year", "read_lke", "read_register"]
+
+
+def read_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
+    """Read one LKE workbook, in dossier's own layout or the official KemenPAN-RB one, into the same model."""
+    if is_official(path, rel):
+        return read_official(path, rel, edition, bukti)
+    return read_own_lke(path, rel, edition, bukti)
 
 
 def _read_lke(job: tuple) -> LkeRead:

@@ -69,12 +69,8 @@ class _Row:
     evidence: tuple[Evidence, ...]
 
 
-def read_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
-    """Read one LKE workbook; every problem is collected, an unreadable file is one problem."""
-    from dossier.readers import official  # the official KemenPAN-RB layout, read into the same model
-
-    if official.is_official(path, rel):
-        return official.read_official(path, rel, edition, bukti)
+def read_own_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
+    """Read one LKE workbook in dossier's own layout; every problem is collected, an unreadable file is one problem."""
     result = LkeRead(rel)
     try:
         with workbook(path, rel) as book:

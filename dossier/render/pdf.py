@@ -9,11 +9,9 @@ embed anything.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from dossier.errors import RenderError
+from dossier.reproducible import W3C, html_identifier, source_date_epoch, w3c_date
 
 # Every PDF is made archival from the start: PDF/A-3b keeps fonts embedded and colours
 # defined, and (unlike PDF/A-2) allows embedded source data. "b" (visual appearance)
@@ -96,13 +95,13 @@ def html_to_pdf(
         _FONT_CONFIG = FontConfiguration()
     if len(_IMAGE_CACHE) > 16:  # evidence photos differ per unit: keep a long build's memory flat
         _IMAGE_CACHE.clear()
-    stamp = _pdf_date(created)
+    stamp = w3c_date(created)
     fetcher = ConfinedFetcher(list(allowed_roots))
     base = str(base_url)
     if isinstance(base_url, Path) and base_url.is_dir():
         base = base_url.resolve().as_uri() + "/"
     try:
-        with _font_timestamps(stamp):
+        with source_date_epoch(stamp):
             document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
                 font_config=_FONT_CONFIG, cache=_IMAGE_CACHE, pdf_variant=pdf_variant
             )
@@ -111,8 +110,9 @@ def html_to_pdf(
             metadata.authors = [author] if author else []
             metadata.created = stamp
             metadata.modified = stamp
-            identifier = _identifier(html, [*allowed_roots, Path(url2pathname(urlsplit(base).path))], title, author, stamp)
-            moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            folders = [*allowed_roots, Path(url2pathname(urlsplit(base).path))]
+            identifier = html_identifier(html, folders, title, author, stamp)
+            moment = datetime.strptime(stamp, W3C).replace(tzinfo=timezone.utc)
             files = [
                 Attachment(file_obj=io.BytesIO(data), name=name, description=description,
                            created=moment, modified=moment, relationship="Data")
@@ -126,43 +126,6 @@ def html_to_pdf(
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ if exc.__cause__ is not None else exc
         raise RenderError(f"could not read a resource while making the PDF: {cause}") from None
-
-
-def _identifier(html: str, folders: list[Path], *parts: str) -> bytes:
-    """The PDF's /ID: a hash of what it shows, the same wherever the workspace or templates lie."""
-    for folder in sorted({str(Path(f).resolve()) for f in folders}, key=len, reverse=True):
-        html = html.replace(Path(folder).as_uri(), "").replace(folder, "")
-    return hashlib.sha256("\0".join([*parts, html]).encode()).hexdigest()[:32].encode()
-
-
-@contextmanager
-def _font_timestamps(stamp: str):
-    """Stamp subset fonts with the document's date, not the clock.
-
-    Without HarfBuzz-subset, WeasyPrint subsets fonts with fontTools, which
-    writes the current time into each font's `head` table unless
-    SOURCE_DATE_EPOCH is set; set it for the duration of one rendering.
-    """
-    seconds = int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-def _pdf_date(created: datetime | None) -> str:
-    """A W3C date for the PDF's CreationDate/ModDate: `created`, else SOURCE_DATE_EPOCH, else the epoch."""
-    if created is None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        created = datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, tz=timezone.utc)
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=timezone.utc)
-    return created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _content_type(path: Path) -> str:

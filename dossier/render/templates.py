@@ -181,3 +181,18 @@ def _template_line(exc: BaseException, fallback: str) -> tuple[str, int | str]:
             found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def referenced_templates(source: str) -> list[str]:
+    """The templates a template's source extends, includes or imports by a constant name.
+
+    Found by Jinja's own parser (jinja2.meta); a template that does not parse references
+    nothing here, and its rendering reports the mistake.
+    """
+    from jinja2 import meta
+
+    try:
+        tree = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).parse(source)
+    except jinja2.TemplateSyntaxError:
+        return []
+    return [name for name in meta.find_referenced_templates(tree) if name]

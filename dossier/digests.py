@@ -1,0 +1,57 @@
+"""Digests: of bytes, of files, of the year's inputs, and of the keys incremental builds compare."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from dossier.errors import ArchiveError
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_hash(inputs_dir: Path) -> str:
+    """Hash every file under inputs/<year>/: the SHA-256 of a sha256sum-style listing.
+
+    The listing has one line '<sha256 of the file>  <path relative to inputs_dir>' per file,
+    sorted by path, so it can be checked by hand:
+    cd inputs/2024 && find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum
+    """
+    if not inputs_dir.is_dir():
+        raise ArchiveError(f"{inputs_dir}: the inputs folder of the year is missing; the archive records a hash of it.")
+    files = sorted(
+        (p.relative_to(inputs_dir).as_posix(), p) for p in inputs_dir.rglob("*") if p.is_file()
+    )
+    listing = "".join(f"{file_sha256(path)}  {rel}\n" for rel, path in files)
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
+def digest(data: dict) -> str:
+    """A digest of JSON-able data (anything else by its str), independent of key order."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def files_digest(files: Iterable[tuple[str, Path]]) -> str:
+    """A digest of (name, path) pairs: the names as given and the files' contents."""
+    result = hashlib.sha256()
+    for name, path in files:
+        result.update(name.encode() + b"\0")
+        try:
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    result.update(block)
+        except OSError:
+            result.update(b"<missing>")
+    return result.hexdigest()

@@ -1,0 +1,93 @@
+"""What a kind of document declares, and what its render function is given.
+
+Each document module (dossier, packet, recap, release) declares its kinds once, as
+DocumentKind values; documents/registry.py lists them, and the build loops over that
+list without naming any kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+
+from dossier.config import Settings
+from dossier.errors import Problem
+from dossier.model import AwardYear
+from dossier.scoring import UnitScore
+
+DOCX_REFERENCE = "docx/reference.docx"  # the styles of every DOCX: a template each DOCX kind depends on
+
+
+@dataclass
+class Made:
+    """One rendered file: its bytes, its page count (counted for PDFs when left out), what went wrong on the way."""
+
+    data: bytes
+    pages: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of output file, as listed in manifest.json."""
+
+    kind: str  # the manifest's kind, e.g. "dossier-pdf"
+    path: str  # relative to build/<year>/; "{unit}" stands for the unit's code
+    format: str  # the --format that selects it: pdf, docx or xlsx
+    templates: tuple[str, ...]  # the root templates it renders (their includes are found); a change rebuilds it
+    per_unit: bool  # one file per unit, or one for the year
+    render: Callable[[Job], Made]
+    # Year-level kinds of one group render in one task, sharing their work; the group names
+    # the task in progress lines and failures. A unit's kinds all render in that unit's task.
+    group: str = ""
+    needs: tuple[str, ...] = ()  # kinds of the same task whose files it uses: rendered before it, again with it
+    evidence: bool = False  # reads the unit's evidence files: their contents are part of its key
+    slow: bool = False  # takes longer than a unit's documents: scheduled first
+
+    def path_for(self, unit: str) -> str:
+        return self.path.format(unit=unit)
+
+
+@dataclass
+class Job:
+    """What a render function gets: one task's data, and the files its task made so far."""
+
+    unit: str  # empty for the year-level documents
+    award_year: AwardYear  # holding only this unit's LKE, or none for the year-level documents
+    scores: tuple[UnitScore, ...]
+    settings: Settings
+    templates: Path | None
+    created: datetime
+    env: jinja2.Environment
+    parts_dir: Path | None = None  # where a year-level document may keep rendered parts between builds
+    made: dict[str, Made] = field(default_factory=dict)
+    _shared: dict = field(default_factory=dict)
+
+    @property
+    def score(self) -> UnitScore:
+        return self.scores[0]
+
+    @cached_property
+    def allowed_roots(self) -> list[Path]:
+        """The folders a document may read: the templates' static folders and the year's bukti."""
+        from dossier.render.templates import static_dirs
+
+        return [*static_dirs(self.templates), self.award_year.bukti]
+
+    @cached_property
+    def reference(self) -> Path | None:
+        """The reference DOCX whose styles a DOCX takes."""
+        from dossier.render.docx import reference_path
+
+        return reference_path(self.templates)
+
+    def shared(self, name: str, make: Callable[[], object]):
+        """Work the kinds of one module share within a task (a context, its markup): made once."""
+        if name not in self._shared:
+            self._shared[name] = make()
+        return self._shared[name]

@@ -1,0 +1,104 @@
+"""The recap PDF in parts: each its own WeasyPrint document, joined with pypdf and numbered afterwards.
+
+The parts are the title with the first rows, blocks of rows, and each chart; the page
+numbers ("Halaman X dari Y") come from one document of footers laid over the pages. So
+memory stays that of one part however many units a year has, and with a parts folder a
+rebuild after one corrected unit renders again only the parts whose content changed
+(each part is kept by its content).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+from dossier.errors import DossierError, RenderError
+from dossier.reproducible import fix_identifier, parts_digest
+
+HEAD_ROWS = 12  # rows under the title and summary on the first page
+BLOCK_ROWS = 15  # rows a page: fits even when every row takes three lines
+
+
+def split(ctx: dict) -> list[dict]:
+    """What each part shows: the title and first rows, blocks of rows (the last with the legend), each chart."""
+    rows = ctx["rows"]
+    parts = [part(head=True, rows=rows[:HEAD_ROWS])]
+    parts += [part(rows=rows[start:start + BLOCK_ROWS]) for start in range(HEAD_ROWS, len(rows), BLOCK_ROWS)]
+    parts[-1]["legend"] = True
+    parts += [part(charts=[chart]) for chart in ctx["charts"]]
+    return parts
+
+
+def part(*, head=False, rows=(), legend=False, charts=(), footers=0) -> dict:
+    return {"head": head, "rows": list(rows), "legend": legend, "charts": list(charts), "footers": footers}
+
+
+class PartCache:
+    """Rendered parts kept in a folder by the digest of everything that makes their bytes."""
+
+    def __init__(self, folder: Path | None, template: str) -> None:
+        self.folder = folder
+        self.template = template
+        self.used: set[str] = set()
+
+    def render(self, env, ctx: dict, allowed_roots: list[Path], title: str, created: datetime | None) -> bytes:
+        import hashlib
+        import json
+
+        import weasyprint
+
+        from dossier import __version__
+        from dossier.output import write_atomic
+        from dossier.render.pdf import html_to_pdf
+        from dossier.render.templates import default_templates_dir, render
+
+        html = render(env, self.template, ctx)
+        key = json.dumps([html, str(created), title, ctx["ministry"], __version__, weasyprint.__version__])
+        name = hashlib.sha256(key.encode()).hexdigest()[:40] + ".pdf"
+        self.used.add(name)
+        if self.folder is not None:
+            try:
+                data = (self.folder / name).read_bytes()
+                if data.startswith(b"%PDF-") and b"%%EOF" in data[-32:]:  # whole, as write_atomic left it
+                    return data
+            except OSError:
+                pass
+        data = html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
+                           title=title, author=ctx["ministry"], created=created)
+        if self.folder is not None:
+            try:
+                write_atomic(self.folder / name, data)
+            except (OSError, DossierError):
+                pass  # a folder we cannot write (a remote worker, a full disk): the next build renders it again
+        return data
+
+    def prune(self) -> None:
+        """Forget the parts this rendering did not use."""
+        for path in self.folder.glob("*.pdf") if self.folder is not None and self.folder.is_dir() else ():
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def join(parts: list[bytes], readers: list, footers: bytes) -> bytes:
+    """One PDF/A of the parts' pages with the footers laid over them, its metadata from the first part."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    for reader in readers:
+        writer.append(reader)  # with its bookmarks (the title, the first chart)
+    numbers = PdfReader(io.BytesIO(footers))
+    if len(numbers.pages) != len(writer.pages):
+        raise RenderError(f"the recap's page numbers: {len(numbers.pages)} footer(s) for {len(writer.pages)} pages")
+    for page, footer in zip(writer.pages, numbers.pages):
+        page.merge_page(footer)
+    first = readers[0]
+    for key in ("/Metadata", "/OutputIntents"):  # what makes it PDF/A-3b, as WeasyPrint wrote it
+        writer.root_object[NameObject(key)] = first.trailer["/Root"].raw_get(key).clone(writer)
+    writer.add_metadata(first.metadata)  # the same title, author and dates as the XMP metadata
+    writer.page_mode = "/UseOutlines"
+    fix_identifier(writer, parts_digest([*parts, footers]))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,32 @@
+"""Every kind of document the build makes, in the order a task renders them.
+
+Adding a kind: declare a DocumentKind in its own module (see documents/kinds.py) and
+list it here. The build reads nothing else.
+"""
+
+from __future__ import annotations
+
+from dossier.documents import dossier, letter, packet, recap, release
+from dossier.documents.kinds import DocumentKind
+
+KINDS: list[DocumentKind] = [
+    dossier.PDF_KIND,
+    dossier.DOCX_KIND,
+    packet.KIND,
+    recap.PDF_KIND,
+    recap.XLSX_KIND,
+    release.PDF_KIND,
+    release.DOCX_KIND,
+    letter.PDF_KIND,
+    letter.DOCX_KIND,
+]
+
+
+def register(kind: DocumentKind) -> None:
+    """Add a kind (after those above); a kind of the same name is replaced."""
+    unregister(kind.kind)
+    KINDS.append(kind)
+
+
+def unregister(name: str) -> None:
+    KINDS[:] = [k for k in KINDS if k.kind != name]

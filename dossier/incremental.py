@@ -1,0 +1,186 @@
+"""Incremental state: what the last build left, and the keys that say whether an output is still good.
+
+Each output has a key that changes exactly when something it depends on changes (the
+tool, the edition, the settings, the unit's answers, the templates it renders...). An
+output whose key matches and whose file is exactly the one the last build wrote is kept.
+A fingerprint of every file a build reads lets a build with nothing changed return at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import cached_property
+from pathlib import Path
+
+from dossier import __version__
+from dossier.digests import digest, files_digest
+from dossier.documents.kinds import DocumentKind
+from dossier.model import AwardYear
+from dossier.output import Output, read_manifest, write_if_changed
+from dossier.scoring import UnitScore
+from dossier.workspace import Workspace
+
+CACHE = ".dossier-cache.json"
+RECAP_PARTS = ".recap-parts"  # where year-level documents keep rendered parts by content (see documents/recap_parts.py)
+
+
+class Dependencies:
+    """Keys that change exactly when something an output depends on changes."""
+
+    def __init__(self, ws: Workspace, award_year: AwardYear, edition, scores: list[UnitScore]) -> None:
+        self.award_year = award_year
+        self.scores = scores
+        common = {
+            "tool": __version__,
+            "edition": files_digest((p.name, p) for p in sorted(edition.source.parent.glob(edition.source.stem + ".*"))),
+            # Paths are left out of every key, so a moved or copied workspace keeps its outputs.
+            "settings": repr(dataclasses.replace(ws.settings, logo=None, source=None)),
+            "logo": files_digest([("logo", ws.settings.logo)] if ws.settings.logo else []),
+            "award": repr(award_year.award),
+        }
+        self.common = digest(common)
+        self.templates = TemplateDigests(ws.templates)
+
+    def key(self, kind: DocumentKind, score: UnitScore | None) -> str:
+        """The key of one output: of a unit's document (with its score), or of a year-level one."""
+        return self.unit_key(kind, score) if kind.per_unit else self.year_key(kind)
+
+    def unit_key(self, kind: DocumentKind, score: UnitScore) -> str:
+        code = score.unit.code
+        lke = self.award_year.lke.get(code)
+        answers = lke.answers.values() if lke else ()
+        evidence = {e.entry: e.path for a in answers for e in a.evidence if e.path and e.present}
+        return digest(
+            {
+                "common": self.common,
+                "kind": kind.kind,
+                "unit": repr(score.unit),
+                "answers": [
+                    (a.code, a.choice, sorted((a.counts or {}).items()), a.index, a.note,
+                     [(e.entry, e.url, e.present, e.problem) for e in a.evidence])
+                    for a in sorted(answers, key=lambda a: a.code)
+                ],
+                "evidence": files_digest(sorted(evidence.items())) if kind.evidence else "",
+                "templates": self.templates.for_kind(kind),
+            }
+        )
+
+    @cached_property
+    def scores_json(self) -> str:
+        """Every unit's scores, serialised once for all the year-level documents."""
+        return json.dumps([s.to_json() for s in self.scores], sort_keys=True)
+
+    def year_key(self, kind: DocumentKind) -> str:
+        return digest(
+            {
+                "common": self.common,
+                "kind": kind.kind,
+                "scores": self.scores_json,
+                "quotes": repr(self.award_year.quotes),
+                "templates": self.templates.for_kind(kind),
+            }
+        )
+
+
+class TemplateDigests:
+    """The digest of the templates (and every static file) each kind of document uses."""
+
+    def __init__(self, workspace_templates: Path | None) -> None:
+        from dossier.render.templates import default_templates_dir
+
+        self.dirs = [d for d in (workspace_templates, default_templates_dir()) if d]
+        self.static = files_digest(
+            sorted((str(p.relative_to(d)), p) for d in self.dirs for p in (d / "static").rglob("*") if p.is_file())
+        )
+        self.cache: dict[str, str] = {}
+
+    def for_kind(self, kind: DocumentKind) -> str:
+        if kind.kind not in self.cache:
+            names = sorted(self._closure(list(kind.templates)))
+            found = [(name, path) for name, path in ((n, self._find(n)) for n in names) if path]
+            self.cache[kind.kind] = digest({"static": self.static, "files": files_digest(found)})
+        return self.cache[kind.kind]
+
+    def _find(self, name: str) -> Path | None:
+        return next((d / name for d in self.dirs if (d / name).is_file()), None)
+
+    def _closure(self, names: list[str]) -> set[str]:
+        """The templates named and every template they extend, include or import."""
+        from dossier.render.templates import referenced_templates
+
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            path = self._find(name)
+            if path and path.suffix == ".html":
+                todo.extend(referenced_templates(path.read_text(encoding="utf-8", errors="replace")))
+        return seen
+
+
+def read_cache(out_dir: Path) -> dict:
+    """The last build's fingerprint and its entries by path (with key, size and mtime); empty if unreadable."""
+    data = read_manifest(out_dir / CACHE)
+    fields = {"path": str, "kind": str, "bytes": int, "sha256": str, "key": str, "mtime_ns": int}
+    files = {
+        e["path"]: e
+        for e in (data["files"] if data else [])
+        if isinstance(e, dict) and all(isinstance(e.get(k), t) for k, t in fields.items())
+    }
+    fingerprint = data.get("fingerprint") if data else None
+    return {"files": files, "fingerprint": fingerprint if isinstance(fingerprint, str) and fingerprint else None}
+
+
+def write_cache(out_dir: Path, entries: list[Output], fingerprint: str) -> None:
+    """Write how to reuse the outputs: each with its key and the modification time it was written with."""
+    cache = []
+    for e in entries:
+        stat = (out_dir / e.path).stat()
+        cache.append({**e.to_json(), "mtime_ns": stat.st_mtime_ns})
+    data = {"fingerprint": fingerprint, "files": cache}
+    write_if_changed(out_dir / CACHE, (json.dumps(data, indent=1) + "\n").encode())
+
+
+def intact(out_dir: Path, entry: dict) -> bool:
+    """The file is exactly the one the last build wrote (same size and modification time)."""
+    try:
+        stat = (out_dir / entry["path"]).stat()
+    except OSError:
+        return False
+    return stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns")
+
+
+def reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bool:
+    """Keep a file only when its key matches and it is exactly the file the last build wrote."""
+    entry = previous.get(rel)
+    return bool(entry) and entry.get("key") == key and intact(out_dir, entry)
+
+
+def fingerprint(ws: Workspace, year: int, edition, options: list) -> str:
+    """A digest of the size and time of every file a build reads, and of its options.
+
+    Equal to the last successful build's: nothing changed, and the build can skip even
+    reading the workbooks. Any doubt (a touched file) falls back to the full check by keys.
+    """
+    from dossier.render.templates import default_templates_dir
+
+    folders = [ws.inputs(year), ws.root / "rules", ws.root / "templates", default_templates_dir(), edition.source.parent]
+    stats = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                stat = path.stat()
+                stats.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
+    settings = ws.root / "dossier.toml"
+    stats.append(("dossier.toml", settings.stat().st_mtime_ns if settings.exists() else 0))
+    return digest({"tool": __version__, "options": repr(options), "files": stats, "folders": [str(f) for f in folders]})
+
+
+def recorded(entry: dict) -> Output:
+    """An output recorded by the last build, as this build reports it."""
+    fields = {k: v for k, v in entry.items() if k in Output.__dataclass_fields__}
+    return Output(**{**fields, "unit": fields.get("unit") or ""})

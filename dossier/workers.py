@@ -1,0 +1,189 @@
+"""Workers: render tasks in processes (or on a Dask cluster), each within its time limit.
+
+A task is one unit's documents, or one group of year-level documents. render_task runs
+in the worker and never raises, so one bad unit cannot stop the year; a worker that dies
+or a remote task past its limit becomes that task's failure.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from dossier.config import Settings
+from dossier.documents.kinds import DocumentKind, Job
+from dossier.errors import DossierError, Problem
+from dossier.model import AwardYear
+from dossier.reproducible import pdf_pages
+from dossier.scoring import UnitScore
+
+DEFAULT_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit's documents (or a group of the year-level documents when `unit` is empty) to render."""
+
+    unit: str
+    kinds: tuple[DocumentKind, ...]  # in the order they render: a kind after those it needs
+    award_year: AwardYear
+    scores: tuple[UnitScore, ...]
+    settings: Settings
+    templates: Path | None
+    created: datetime
+    timeout: int = DEFAULT_TIMEOUT
+    parts_dir: Path | None = None  # where year-level documents keep their rendered parts
+
+    @property
+    def label(self) -> str:
+        """The unit's code, or the name of the year-level group."""
+        return self.unit or self.kinds[0].group
+
+
+@dataclass
+class Rendered:
+    """What a worker sends back: the files' bytes and page counts by kind, or the reason it failed."""
+
+    unit: str
+    files: dict[str, tuple[bytes, int | None]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+
+
+_ENVIRONMENTS: dict = {}
+
+
+def environment(templates: Path | None):
+    """One Jinja environment per process and template folder, reused for every document."""
+    from dossier.render.templates import environment as make
+
+    if templates not in _ENVIRONMENTS:
+        _ENVIRONMENTS[templates] = make(templates)
+    return _ENVIRONMENTS[templates]
+
+
+def render_task(task: Task) -> Rendered:
+    """Render one task's documents; never raises, so one bad unit cannot stop the year."""
+    started = time.monotonic()
+    rendered = Rendered(task.unit)
+    # The alarm needs the main thread of a process: true in our worker processes and
+    # in-process builds, not in a Dask worker's thread (there _collect waits with a limit).
+    use_alarm = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _timeout) if use_alarm else None
+    if previous is not None:
+        signal.alarm(task.timeout)
+    try:
+        rendered.files, rendered.problems = _render(task)
+    except _Timeout:
+        rendered.error = f"stopped after {task.timeout} s (the per-document time limit); check its templates and inputs"
+    except DossierError as exc:
+        rendered.error = exc.format_message()
+    except Exception as exc:  # a bug or a library failure: report it with the unit, keep going
+        rendered.error = f"unexpected {type(exc).__name__}: {exc}"
+    finally:
+        if previous is not None:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    rendered.seconds = time.monotonic() - started
+    return rendered
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _timeout(_signum, _frame):
+    raise _Timeout()
+
+
+def _render(task: Task) -> tuple[dict[str, tuple[bytes, int | None]], list[Problem]]:
+    """Render each kind of the task in turn; later kinds see what earlier ones made."""
+    job = Job(task.unit, task.award_year, task.scores, task.settings, task.templates, task.created,
+              environment(task.templates), task.parts_dir)
+    files, problems = {}, []
+    for kind in task.kinds:
+        made = kind.render(job)
+        job.made[kind.kind] = made
+        pages = made.pages if made.pages is not None or kind.format != "pdf" else pdf_pages(made.data)
+        files[kind.kind] = (made.data, pages)
+        problems.extend(made.problems)
+    return files, problems
+
+
+@contextmanager
+def remote_executor(address: str | None) -> Iterator[Executor | None]:
+    """An executor on an existing Dask cluster for `dask://HOST:PORT`, or None for local processes."""
+    if not address:
+        yield None
+        return
+    if not address.startswith("dask://"):
+        raise DossierError(f"--executor {address}: expected dask://HOST:PORT, e.g. dask://127.0.0.1:8786.")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise DossierError("--executor dask://... needs the Dask extra: pip install 'dossier[dask]'.") from None
+    try:
+        client = Client("tcp://" + address.removeprefix("dask://"), timeout="10s")
+    except OSError as exc:
+        raise DossierError(f"--executor {address}: cannot reach the Dask scheduler ({exc}).") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
+
+
+@contextmanager
+def local_pool(jobs: int) -> Iterator[Executor | None]:
+    """Worker processes for reading and rendering, or None to do it all in this process."""
+    if jobs <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[Rendered]:
+    """Render tasks in order, in the pool when there is one and more than one task.
+
+    At most two tasks per worker are in flight, so memory does not grow with the
+    number of units: each result is written and dropped before more are sent.
+    """
+    if pool is None or len(tasks) <= 1:
+        yield from map(render_task, tasks)
+        return
+    remote = not isinstance(pool, ProcessPoolExecutor)
+    window = 2 * max(2, getattr(pool, "_max_workers", 2))
+    pending: list[tuple[Future, Task]] = []
+    queue = iter(tasks)
+    for task in queue:
+        pending.append((pool.submit(render_task, task), task))
+        if len(pending) >= window:
+            break
+    while pending:
+        future, task = pending.pop(0)
+        yield _collect(future, task, remote)
+        task = next(queue, None)
+        if task is not None:
+            pending.append((pool.submit(render_task, task), task))
+
+
+def _collect(future: Future, task: Task, remote: bool) -> Rendered:
+    """Wait for one task's result; a worker that died or a remote task past its limit is a failure, not a crash."""
+    try:
+        return future.result(timeout=task.timeout + 30 if remote else None)
+    except TimeoutError:
+        future.cancel()
+        return Rendered(task.unit, error=f"stopped after {task.timeout} s (the per-document time limit)")
+    except Exception as exc:  # e.g. BrokenProcessPool when the system killed a worker for memory
+        return Rendered(task.unit, error=f"the worker rendering it stopped ({type(exc).__name__}: {exc})")

@@ -20,7 +20,7 @@ from dossier.workspace import Workspace
 
 from .conftest import REPO, SAMPLE_YEAR, needs
 
-KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "recap-xlsx", "recap-pdf", "release-docx", "release-pdf"}
+KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "recap-xlsx", "recap-pdf", "release-docx", "release-pdf", "letter-pdf", "letter-docx"}
 
 
 def manifest(root: Path) -> dict:

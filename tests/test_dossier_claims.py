@@ -317,3 +317,22 @@ def test_the_letter_settings_are_read_from_dossier_toml(tmp_path):
     (tmp_path / "dossier.toml").write_text("[surat_usulan]\nkop = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[surat_usulan\] kop must be a list of lines"):
         load_settings(tmp_path)
+
+
+@pdftotext
+def test_the_build_writes_the_cover_letter_as_a_registered_kind(built_sample):
+    import json
+
+    out = built_sample / "build" / "2024"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    kinds = {f["kind"]: f["path"] for f in manifest["files"]}
+    assert kinds["letter-pdf"] == "surat-usulan.pdf" and kinds["letter-docx"] == "surat-usulan.docx"
+    text = " ".join(pdf_text((out / "surat-usulan.pdf").read_bytes()).split())
+    # The sample's eligible units are proposed; UPT04 (misses IPKP) and BD02 are not mentioned.
+    for name in ("Balai Pengawasan Sumber Daya Maritim Bitung", "Stasiun Pemantauan Pesisir Mataram", "Balai Diklat Maritim Makassar"):
+        assert name in text
+    assert "Loka Riset Budidaya Laut Ambon" not in text and "Balai Diklat Kelautan Sorong" not in text
+    assert "29 Mei 2024" in text and "Wajar Tanpa Pengecualian (WTP)" in text
+    assert "Ambon" not in docx_text((out / "surat-usulan.docx").read_bytes())
+    draft = " ".join(pdf_text((out / "dossier" / "UPT04.pdf").read_bytes(), "-f", "1", "-l", "1").split())
+    assert "DRAF — belum memenuhi syarat" in draft

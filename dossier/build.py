@@ -13,6 +13,7 @@ import dataclasses
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,7 @@ from dossier.model import AwardYear
 from dossier.output import Output, write_atomic, write_manifest
 from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.readers.cache import LkeCache
+from dossier.readers.evidence import OFFICE_CACHE
 from dossier.reproducible import build_timestamp
 from dossier.rules import Edition
 from dossier.scoring import UnitScore, score_unit
@@ -51,8 +53,11 @@ __all__ = ["CACHE", "RECAP_PARTS", "BuildResult", "Plan", "Progress", "build", "
 class Progress:
     """Told when rendering starts and as each task ends; the CLI shows a bar or plain lines."""
 
-    def start(self, tasks: int, reused: int) -> None:
-        pass
+    def read(self, award_year: AwardYear) -> None:
+        """Told once the award year has been read (the CLI's -v lists what was read)."""
+
+    def start(self, tasks: int, reused: int, labels: Sequence[str] = ()) -> None:
+        """Told before rendering: the tasks to render, in the order they start, and the outputs reused."""
 
     def done(self, label: str, rendered: Rendered) -> None:
         pass
@@ -128,7 +133,8 @@ def build(
     edition = ws.edition(year)
     plan = Plan(ws, year, units, formats, year_documents, unit_documents, force, timeout, progress, started,
                 edition, previous=cache["files"],
-                fingerprint=fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents]))
+                fingerprint=fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents,
+                                                            build_timestamp(year)]))
     if not force and plan.fingerprint == cache["fingerprint"] and all(intact(out_dir, e) for e in plan.previous.values()):
         # Nothing the last (successful) build read has changed: skip reading the workbooks too.
         result = BuildResult(year, reused=[recorded(e) for e in plan.previous.values()])
@@ -138,10 +144,13 @@ def build(
         return result
     jobs = jobs or os.cpu_count() or 1
     remembered = None if force else LkeCache(out_dir / LKE_CACHE, edition.name, ws.inputs(year) / "bukti")
-    if force:  # everything rendered afresh, the recap's parts too
+    if force:  # everything rendered afresh, the recap's parts and the evidence converted to PDF too
         shutil.rmtree(out_dir / RECAP_PARTS, ignore_errors=True)
+        shutil.rmtree(out_dir / OFFICE_CACHE, ignore_errors=True)
     with local_pool(jobs) as pool:
         award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map, cache=remembered)
+        if progress:
+            progress.read(award_year)
         _check_units(plan, award_year)
         if remembered:
             remembered.save()
@@ -164,7 +173,7 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
     scores = [score_unit(u, award_year.lke.get(u.code), plan.edition) for u in award_year.units]
     todo = _stale(plan, _tasks(plan, award_year, scores, result), result)
     if plan.progress:
-        plan.progress.start(len(todo), len(result.reused))
+        plan.progress.start(len(todo), len(result.reused), [task.label for task, _ in todo])
     for (task, keys), rendered in zip(todo, render_all([t for t, _ in todo], pool)):
         result.problems.extend(rendered.problems)
         if rendered.error:
@@ -193,6 +202,8 @@ def _tasks(plan: Plan, award_year: AwardYear, scores: list[UnitScore], result: B
     created = build_timestamp(plan.year)
     depends = Dependencies(plan.ws, award_year, plan.edition, scores)
     year_tasks: list[Keyed] = []
+    if plan.year_documents and blocked:
+        _leave_out_year_documents(plan, blocked, result)
     if plan.year_documents and not blocked:
         groups: dict[str, list[DocumentKind]] = {}
         for kind in plan.kinds(per_unit=False):
@@ -243,6 +254,20 @@ def _task(code: str, kinds: tuple[DocumentKind, ...], award_year: AwardYear, sco
     )
     parts = None if code else ws.build_dir(award_year.year) / RECAP_PARTS
     return Task(code, kinds, slim, scores, ws.settings, ws.templates, created, timeout, parts)
+
+
+def _leave_out_year_documents(plan: Plan, blocked: dict[str, str], result: BuildResult) -> None:
+    """Year documents made while a unit cannot be built would leave it out unsaid: write none, keep no old copy.
+
+    The recap and the release of an earlier build are removed, so that neither they nor the
+    manifest say anything the inputs no longer do; the build fails, naming the units.
+    """
+    codes = ", ".join(blocked)
+    result.failed.update(blocked)  # said by 'dossier report' too, which builds no unit's documents
+    for kind in plan.kinds(per_unit=False):
+        path = kind.path_for("")
+        (plan.out_dir / path).unlink(missing_ok=True)
+        result.failed[path] = f"not written while unit(s) {codes} cannot be built (see above); no older copy is kept"
 
 
 def _blocked_units(award_year: AwardYear) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,9 +23,12 @@ class Context:
 
     @property
     def workspace(self):
-        from dossier.errors import ConfigError
+        from dossier.errors import ConfigError, WorkspaceError
         from dossier.workspace import Workspace
 
+        if not self.root.is_dir():
+            what = "is not a folder" if self.root.exists() else "does not exist"
+            raise WorkspaceError(f"the workspace folder {self.root} {what}; give -C an existing workspace folder.")
         ws = Workspace(self.root.resolve())
         if not self._warned:  # settings set aside (a logo outside the workspace, say) are said once
             self._warned = True
@@ -44,6 +48,13 @@ class Context:
         if self.verbosity > 0:
             click.echo(message, err=True)
 
+    def show_read(self, award_year) -> None:
+        """With -v: say what was read, and which workbook went to which unit."""
+        from dossier.console import read_lines
+
+        for line in read_lines(award_year):
+            self.debug(line)
+
 
 pass_context = click.make_pass_decorator(Context, ensure=True)
 
@@ -54,48 +65,98 @@ def _set_workspace(ctx: click.Context, _param, value):
     return value
 
 
-workspace_option = click.option(
-    "-C",
-    "--workspace",
-    type=click.Path(file_okay=False, path_type=Path),
-    expose_value=False,
-    is_eager=True,
-    callback=_set_workspace,
-    help="Workspace folder (default: the current folder).",
-)
-year_option = click.option("--year", type=int, help="Award year (default: the newest under inputs/).")
+def _count(sign: int):
+    def callback(ctx: click.Context, _param, value):
+        if value:
+            ctx.ensure_object(Context).verbosity += sign * value
+        return value
+
+    return callback
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_colour(ctx: click.Context, _param, value):
+    if value or os.environ.get("NO_COLOR"):  # https://no-color.org: set and not empty
+        ctx.color = False
+    return value
+
+
+def _year(ctx: click.Context, param, value):
+    """An award year: ASCII digits, 1900-2999 (int() would take '２０２６' or '٢٠٢٦')."""
+    from dossier.workspace import FIRST_YEAR, LAST_YEAR, is_year
+
+    if value is None:
+        return None
+    if not is_year(value):
+        raise click.BadParameter(f"'{value}' is not an award year; write it in digits 0-9, {FIRST_YEAR}-{LAST_YEAR}, e.g. 2025.", ctx, param)
+    return int(value)
+
+
+def common_options(command):
+    """-C, -v, -q and --no-color, taken before the command or after it."""
+    for option in reversed((
+        click.option("-C", "--workspace", type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+                     is_eager=True, callback=_set_workspace, help="Workspace folder (default: the current folder)."),
+        click.option("-v", "--verbose", count=True, expose_value=False, callback=_count(1),
+                     help="Say more: what is read and what is built."),
+        click.option("-q", "--quiet", count=True, expose_value=False, callback=_count(-1), help="Say only what went wrong."),
+        click.option("--no-color", is_flag=True, expose_value=False, callback=_set_colour,
+                     help="No colour (also when NO_COLOR is set)."),
+    )):
+        command = option(command)
+    return command
+
+
+workspace_option = common_options
+year_option = click.option("--year", callback=_year, metavar="YEAR", help="Award year (default: the newest under inputs/).")
+
+
+class SeasonGroup(click.Group):
+    """A command group that lists its commands in the order they were added: the order of the season."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=SeasonGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dossier")
-@workspace_option
-@click.option("-v", "--verbose", count=True, help="Say more about what is done.")
-@click.option("-q", "--quiet", count=True, help="Say only what went wrong.")
-@pass_context
-def cli(obj: Context, verbose: int, quiet: int) -> None:
+@common_options
+def cli() -> None:
     """Build Zona Integritas (WBK/WBBM) nomination dossiers from the units' LKE workbooks.
 
     A workspace holds dossier.toml, inputs/<year>/nominasi.xlsx, inputs/<year>/lke/*.xlsx
-    and inputs/<year>/bukti/. Outputs go to build/<year>/.
+    and inputs/<year>/bukti/. Outputs go to build/<year>/. The commands below are listed
+    in the order of the season.
     """
-    obj.verbosity = verbose - quiet
 
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--year", type=int, help="Award year to lay out (default: this year).")
+@click.option("--year", callback=_year, metavar="YEAR", help="Award year to lay out (default: this year).")
 @workspace_option
 @pass_context
 def init(obj: Context, directory: Path | None, year: int | None) -> None:
-    """Create a workspace: dossier.toml, an empty register and the lke/ and bukti/ folders."""
-    from dossier.workspace import create_workspace
+    """Create a workspace, or the next award year in an existing one (its register carried forward)."""
+    from dossier.layout import REGISTER
+    from dossier.workspace import Workspace, create_workspace, is_workspace, start_year
 
     root = directory or obj.root
     year = year or date.today().year
+    register = Path("inputs", str(year), REGISTER)
+    if is_workspace(root):
+        made = start_year(Workspace(root.resolve()), year)
+        for problem in made.left_out:
+            click.secho(f"warning: not carried forward: {problem}", fg="yellow", err=True)
+        source = (f"with the {made.units} unit(s) of {made.carried_from} carried forward"
+                  if made.carried_from else "with an empty register")
+        obj.info(f"Added award year {year} to the workspace {root.resolve()}, {source}.")
+        obj.info(f"Next: check {register} (Predikat Diusulkan, Predikat Saat Ini, the ceremony), "
+                 f"then run 'dossier lke-template'.")
+        return
     create_workspace(root, year)
     obj.info(f"Created a workspace in {root.resolve()} for award year {year}.")
-    obj.info(f"Next: fill in {Path('inputs', str(year), 'nominasi.xlsx')}, then run 'dossier lke-template'.")
-    obj.info("CARA-PAKAI.txt in the workspace explains each step.")
+    obj.info(f"Next: fill in {register} (sheets Penghargaan and Unit), then run 'dossier lke-template' "
+             f"to write a blank LKE workbook per unit.")
+    obj.info("CARA-PAKAI.txt in the workspace explains each step after that: validate, score, build, report, archive.")
 
 
 @cli.command("lke-template")
@@ -106,7 +167,7 @@ def init(obj: Context, directory: Path | None, year: int | None) -> None:
 @workspace_option
 @pass_context
 def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output: Path | None, layout: str) -> None:
-    """Write a blank LKE workbook for each unit of the register, to send to the units."""
+    """Write a blank LKE workbook for each unit that has none yet (or each unit named), to send to the units."""
     from dossier.workspace import write_blank_lkes
 
     ws = obj.workspace
@@ -114,7 +175,12 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
     written = write_blank_lkes(ws, year, list(units), output, layout)
     for path in written:
         obj.debug(f"wrote {path}")
-    obj.info(f"Wrote {len(written)} blank LKE workbook(s) to {written[0].parent if written else output}.")
+    if not written:
+        obj.info(f"Every unit of {year} already has an LKE workbook in lke/; nothing written "
+                 f"(--unit CODE writes a unit's blank workbook anyway).")
+        return
+    obj.info(f"Wrote {len(written)} blank LKE workbook(s) to {written[0].parent}: "
+             f"{', '.join(p.stem.split(' ')[0] for p in written)}.")
 
 
 @cli.command()
@@ -129,6 +195,7 @@ def validate(obj: Context, year: int | None, strict: bool) -> None:
     ws = obj.workspace
     year = ws.year(year)
     award_year = ws.load(year)
+    obj.show_read(award_year)
     for line in problem_lines(award_year.problems):
         click.echo(line)
     errors, warnings = len(award_year.errors), len(award_year.warnings)
@@ -156,6 +223,7 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
     ws = obj.workspace
     year = ws.year(year)
     award_year = ws.load(year)
+    obj.show_read(award_year)
     edition = ws.edition(year)
     scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
     if as_json:
@@ -208,6 +276,8 @@ def _run_build(obj: Context, year, *, formats=(), **options) -> None:
     year = ws.year(year)
     formats = tuple(formats or ("pdf", "docx")) + ("xlsx",)
     result = build(ws, year, formats=formats, progress=BuildProgress(obj.verbosity), **options)
+    for output in result.built:
+        obj.debug(f"wrote build/{year}/{output.path}" + (f" ({output.pages} page(s))" if output.pages else ""))
     for line in problem_lines(result.problems):
         if line.startswith("error") or obj.verbosity >= 0:
             click.echo(line, err=True)
@@ -219,7 +289,7 @@ def _run_build(obj: Context, year, *, formats=(), **options) -> None:
     obj.info(summary)
 
 
-@cli.group("archive", invoke_without_command=True)
+@cli.group("archive", cls=SeasonGroup, invoke_without_command=True)
 @year_option
 @click.option("--force", is_flag=True, help="Replace an existing archive; the previous one is kept under a dated name.")
 @workspace_option
@@ -253,11 +323,16 @@ def archive_command(ctx: click.Context, year: int | None, force: bool) -> None:
 @click.option("--sidik-jari", "fingerprint", metavar="HEX",
               help="The fingerprint recorded when the year was archived; the manifest must still have it.")
 @workspace_option
-@pass_context
-def archive_verify(obj: Context, year: int | None, fingerprint: str | None) -> None:
+@click.pass_context
+def archive_verify(ctx: click.Context, year: int | None, fingerprint: str | None) -> None:
     """Check archive/<year>/ against its manifest, its index, its dossiers' own data and (given) its fingerprint."""
     from dossier.archive import archived_year, format_findings, verify_year
 
+    before = ctx.parent.params.get("year") if ctx.parent else None  # 'dossier archive --year 2023 verify'
+    if before is not None and year is not None and before != year:
+        raise click.UsageError(f"two different years, --year {before} before 'verify' and --year {year} after it; give one.")
+    year = year if year is not None else before
+    obj = ctx.ensure_object(Context)
     ws = obj.workspace
     year = archived_year(ws, year)
     findings = verify_year(ws, year, fingerprint)
@@ -268,7 +343,7 @@ def archive_verify(obj: Context, year: int | None, fingerprint: str | None) -> N
     obj.info(f"archive/{year}: every file matches its manifest, the index and its own source data{anchor}.")
 
 
-@cli.group()
+@cli.group(cls=SeasonGroup)
 def templates() -> None:
     """Work with the document templates."""
 
@@ -296,8 +371,11 @@ def main() -> None:
     """Entry point of the console script."""
     from dossier.readers.safety import check_xml_safety
 
+    from dossier.workers import private_temp_folder
+
     check_xml_safety()
-    cli(obj=Context(), prog_name="dossier")
+    with private_temp_folder():  # nothing of ours is left in the temp folder, however the command ends
+        cli(obj=Context(), prog_name="dossier")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,6 +32,13 @@ kota = ""
 # A logo for the cover, relative to this folder (PNG or JPG), e.g. "logo.png".
 logo = ""
 
+[humas]
+# The public-relations bureau that issues the press release, and how journalists reach it.
+# biro = "Biro Hubungan Masyarakat"
+# kontak = "Nama Petugas, telepon 021-1234567, surel humas@kementerian.go.id"
+biro = ""
+kontak = ""
+
 [surat_usulan]
 # The ministry's cover letter (surat usulan) to the Minister of PANRB, build/<year>/surat-usulan.pdf.
 # Letterhead (kop surat): one line per entry; the logo above sits beside it. Empty: the register's Instansi.
@@ -73,6 +80,8 @@ class Settings:
     signing_certificate: Path | None = None  # [arsip] sertifikat: signs daftar-arsip.pdf, with signing_key
     signing_key: Path | None = None
     signing_ca: Path | None = None  # [arsip] ca: the CA archive verify trusts for that signature
+    pr_bureau: str = ""  # [humas] biro: the bureau that signs off the press release
+    pr_contact: str = ""  # [humas] kontak: who journalists call or write to
     letterhead: tuple[str, ...] = ()  # [surat_usulan] kop: the cover letter's letterhead lines
     letter_number: str = ""  # [surat_usulan] nomor
     letter_signatory: str = ""  # [surat_usulan] penandatangan
@@ -91,13 +100,15 @@ def load_settings(workspace: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows Notepad starts UTF-8 files with a byte-order mark, which TOML does not allow.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the file is not UTF-8 text; save it again as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
     problems: list[str] = []
     known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"},
+             "humas": {"biro", "kontak"},
              "surat_usulan": {"kop", "nomor", "penandatangan", "jabatan", "nip", "kepada"}}
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
@@ -159,6 +170,8 @@ def load_settings(workspace: Path) -> Settings:
         signing_certificate=signing["sertifikat"],
         signing_key=signing["kunci"],
         signing_ca=signing["ca"],
+        pr_bureau=text("humas", "biro", ""),
+        pr_contact=text("humas", "kontak", ""),
         letterhead=tuple(line.strip() for line in letterhead if line.strip()),
         letter_number=text("surat_usulan", "nomor", ""),
         letter_signatory=text("surat_usulan", "penandatangan", ""),
@@ -183,4 +196,18 @@ def _logo_problem(logo: Path, workspace: Path) -> str:
         return f"{logo} cannot be read ({exc.strerror or exc})"
     if not any(head.startswith(signature) for signature in IMAGE_SIGNATURES):
         return f"{logo} is not a PNG or JPEG image"
+    return _damaged_image(real)
+
+
+def _damaged_image(path: Path) -> str:
+    """Why an image cannot be decoded in full (cut off or damaged), or ""; never shown half-blank."""
+    from PIL import Image
+
+    from dossier.readers.evidence_safety import strict_images
+
+    try:
+        with strict_images(), Image.open(path) as image:
+            image.load()
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on a damaged image
+        return f"{path} cannot be read in full ({type(exc).__name__}: {exc}); save the image again as PNG or JPEG"
     return ""

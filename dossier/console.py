@@ -84,38 +84,71 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
             out.extend(way_lines(way, {f.rule: f.label for f in s.shortfalls.get(way.predicate, [])}))
         if s.missing:
             out.append(f"    {len(s.missing)} answer(s) missing, scored 0: {', '.join(s.missing)}")
+        if s.without_evidence:
+            out.append(f"    {len(s.without_evidence)} indicator(s) without evidence (Bukti Dukung): {', '.join(s.without_evidence)}")
     return "\n".join(out)
 
 
-class BuildProgress:
-    """A progress bar with the current unit and time left on a terminal; plain lines otherwise."""
+def read_lines(award_year) -> list[str]:
+    """What was read, for -v: the register, and which workbook went to which unit."""
+    from dossier.layout import REGISTER
 
-    def __init__(self, verbosity: int = 0) -> None:
+    folder = f"inputs/{award_year.year}"
+    lines = [f"read {folder}/{REGISTER}: {len(award_year.units)} unit(s)"]
+    for code, lke in award_year.lke.items():
+        lines.append(f"read {folder}/{lke.source}: unit {code}, {len(lke.answers)} answer(s)")
+    return lines
+
+
+class BuildProgress:
+    """A progress bar naming the unit being built, with the time left, on a terminal; plain lines otherwise.
+
+    With -v it prints a line per finished task, naming every file written, instead of the bar.
+    """
+
+    def __init__(self, verbosity: int = 0, tty: bool | None = None) -> None:
         import sys
 
         self.verbosity = verbosity
-        self.tty = sys.stderr.isatty()
+        self.tty = sys.stderr.isatty() if tty is None else tty
         self.bar = None
+        self.pending: list[str] = []  # labels not finished yet, in the order they are started
 
-    def start(self, tasks: int, reused: int) -> None:
+    def read(self, award_year) -> None:
+        import click
+
+        if self.verbosity > 0:
+            for line in read_lines(award_year):
+                click.echo(line, err=True)
+
+    def start(self, tasks: int, reused: int, labels=()) -> None:
+        import sys
+
         import click
 
         if self.verbosity < 0:
             return
+        self.pending = list(labels)
         if reused:
             click.echo(f"{reused} document(s) unchanged since the last build, kept.", err=True)
-        if self.tty and tasks:
-            self.bar = click.progressbar(length=tasks, label="Building", file=None, show_eta=True,
-                                         item_show_func=lambda label: label)
+        if self.tty and tasks and self.verbosity == 0:
+            self.bar = click.progressbar(length=tasks, label="Building", show_eta=True, show_pos=True,
+                                         item_show_func=lambda label: label, file=sys.stderr)
             self.bar.__enter__()
+            if self.pending:
+                self.bar.current_item = self.pending[0]
+                self.bar.render_progress()
 
     def done(self, label: str, rendered) -> None:
         import click
 
+        if label in self.pending:
+            self.pending.remove(label)
         if self.verbosity < 0:
             return
         if self.bar is not None:
-            self.bar.update(1, label)
+            # Name the task now being built (the first not finished), not the one just finished.
+            self.bar.update(1, self.pending[0] if self.pending else label)
             if self.bar.pos >= self.bar.length:
                 self.bar.__exit__(None, None, None)
                 self.bar = None
@@ -125,8 +158,9 @@ class BuildProgress:
 
 
 def build_summary(result, folder) -> str:
-    """'Built 14, reused 0, failed 0 document(s): 312 pages in 21.4 s -> build/2024'."""
+    """'2024: built 14, reused 0, failed 0; 312 page(s) in 21.4 s. Output: build/2024', naming what was not built."""
+    failed = f" ({', '.join(result.failed)} not built)" if result.failed else ""
     return (
-        f"{result.year}: built {len(result.built)}, reused {len(result.reused)}, failed {len(result.failed)}; "
+        f"{result.year}: built {len(result.built)}, reused {len(result.reused)}, failed {len(result.failed)}{failed}; "
         f"{result.pages} page(s) in {result.seconds:.1f} s. Output: {folder}"
     )

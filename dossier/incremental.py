@@ -18,6 +18,7 @@ from dossier.digests import digest, files_digest
 from dossier.documents.kinds import DocumentKind
 from dossier.model import AwardYear
 from dossier.output import Output, read_manifest, write_if_changed
+from dossier.reproducible import build_timestamp
 from dossier.scoring import UnitScore
 from dossier.workspace import Workspace
 
@@ -38,6 +39,7 @@ class Dependencies:
             "settings": repr(dataclasses.replace(ws.settings, logo=None, source=None)),
             "logo": files_digest([("logo", ws.settings.logo)] if ws.settings.logo else []),
             "award": repr(award_year.award),
+            "created": str(build_timestamp(award_year.year)),  # SOURCE_DATE_EPOCH dates every output
         }
         self.common = digest(common)
         self.templates = TemplateDigests(ws.templates)
@@ -78,6 +80,7 @@ class Dependencies:
                 "kind": kind.kind,
                 "scores": self.scores_json,
                 "quotes": repr(self.award_year.quotes),
+                "units": repr(self.award_year.units),  # the release names categories and recipients
                 "templates": self.templates.for_kind(kind),
             }
         )
@@ -123,7 +126,7 @@ class TemplateDigests:
 
 
 def read_cache(out_dir: Path) -> dict:
-    """The last build's fingerprint and its entries by path (with key, size and mtime); empty if unreadable."""
+    """The last build's fingerprint and its entries by path (with key, size, mtime and hash); empty if unreadable."""
     data = read_manifest(out_dir / CACHE)
     fields = {"path": str, "kind": str, "bytes": int, "sha256": str, "key": str, "mtime_ns": int}
     files = {
@@ -146,12 +149,21 @@ def write_cache(out_dir: Path, entries: list[Output], fingerprint: str) -> None:
 
 
 def intact(out_dir: Path, entry: dict) -> bool:
-    """The file is exactly the one the last build wrote (same size and modification time)."""
+    """The file is exactly the one the last build wrote: same size and time, and same content.
+
+    The content is checked too: a file replaced by another of the same size and time is
+    not the one recorded (and `archive`, which hashes every file, would refuse it).
+    """
+    from dossier.digests import file_sha256
+
+    path = out_dir / entry["path"]
     try:
-        stat = (out_dir / entry["path"]).stat()
+        stat = path.stat()
+        if stat.st_size != entry.get("bytes") or stat.st_mtime_ns != entry.get("mtime_ns"):
+            return False
+        return file_sha256(path) == entry.get("sha256")
     except OSError:
         return False
-    return stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns")
 
 
 def reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bool:
@@ -161,23 +173,24 @@ def reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bo
 
 
 def fingerprint(ws: Workspace, year: int, edition, options: list) -> str:
-    """A digest of the size and time of every file a build reads, and of its options.
+    """A digest of the content of every file a build reads, and of its options.
 
     Equal to the last successful build's: nothing changed, and the build can skip even
-    reading the workbooks. Any doubt (a touched file) falls back to the full check by keys.
+    reading the workbooks. By content, not size and time: a file replaced by another of
+    the same size and time is a change (and `archive`, which hashes the inputs, agrees).
     """
+    from dossier.digests import file_sha256
     from dossier.render.templates import default_templates_dir
 
     folders = [ws.inputs(year), ws.root / "rules", ws.root / "templates", default_templates_dir(), edition.source.parent]
-    stats = []
+    files = []
     for folder in folders:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():
-                stat = path.stat()
-                stats.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
+                files.append((str(path.relative_to(folder)), file_sha256(path)))
     settings = ws.root / "dossier.toml"
-    stats.append(("dossier.toml", settings.stat().st_mtime_ns if settings.exists() else 0))
-    return digest({"tool": __version__, "options": repr(options), "files": stats, "folders": [str(f) for f in folders]})
+    files.append(("dossier.toml", file_sha256(settings) if settings.is_file() else ""))
+    return digest({"tool": __version__, "options": repr(options), "files": files, "folders": [str(f) for f in folders]})
 
 
 def recorded(entry: dict) -> Output:

@@ -91,6 +91,10 @@ AWARD_LABELS = (
     Label("Dibuka Oleh", "opened_by", "Pejabat yang membuka acara (nama dan jabatan)."),
     Label("Dihadiri Oleh", "attended_by", "Pejabat yang hadir mewakili instansi (nama dan jabatan)."),
     Label("Kota Rilis", "release_city", "Kota yang ditulis di awal siaran pers, misalnya Jakarta."),
+    Label("Nama Acara", "event_name", "Nama resmi acara penyerahan, misalnya Penganugerahan Zona Integritas "
+          "Tahun 2024.", required=False),
+    Label("Rilis Sebut Semua Unit", "release_all_units", "Isi Ya agar siaran pers setelah pengumuman juga menyebut "
+          "unit yang belum memperoleh predikat; kosongkan untuk menyebut penerima saja.", required=False),
     Label(
         "Tanggal Usulan",
         "proposal_date",
@@ -121,8 +125,8 @@ UNIT = Table(
         ),
         Column(
             "Predikat Saat Ini", "current", 12,
-            "Kosongkan, atau WBK jika unit sudah berpredikat WBK (syarat usulan WBBM).",
-            choices=("", "WBK"), prompt="Kosongkan, atau WBK jika unit sudah berpredikat WBK.",
+            "Kosongkan, atau WBK/WBBM jika unit sudah berpredikat itu (WBK adalah syarat usulan WBBM).",
+            choices=("", "WBK", "WBBM"), prompt="Kosongkan, atau WBK/WBBM jika unit sudah berpredikat itu.",
         ),
         Column(
             "Hasil Penetapan", "result", 12,
@@ -132,6 +136,16 @@ UNIT = Table(
         Column(
             "Kategori Penghargaan", "category", 36,
             "Teks bebas untuk siaran pers, misalnya Wilayah Bebas dari Korupsi.",
+        ),
+        Column(
+            "Berkas LKE", "lke_file", 30,
+            "Boleh kosong. Nama berkas LKE unit ini di folder lke/, jika namanya tidak diawali kode unit.",
+            required=False,
+        ),
+        Column(
+            "Penerima", "recipient", 32,
+            "Yang menerima penghargaan atas nama unit (nama dan jabatan), untuk siaran pers. Boleh kosong.",
+            required=False,
         ),
         Column("NIP Kepala Unit", "head_nip", 22, "NIP kepala unit, untuk blok tanda tangan surat pernyataan.", required=False),
     ),
@@ -144,6 +158,12 @@ QUOTE = Table(
         Column("Nama", "name", 30),
         Column("Jabatan", "position", 40),
         Column("Kutipan", "text", 90, "Kutipan pejabat untuk siaran pers, tanpa tanda petik."),
+        Column(
+            "Tahap", "phase", 12,
+            "sebelum (rilis sebelum pengumuman), sesudah (setelah pengumuman), atau kosong (keduanya).",
+            required=False, choices=("", "sebelum", "sesudah"),
+            prompt="Kosongkan (keduanya), atau sebelum / sesudah pengumuman.",
+        ),
     ),
 )
 

@@ -25,6 +25,8 @@ class Award:
     opened_by: str
     attended_by: str
     release_city: str
+    event_name: str = ""  # the ceremony's formal name, as the release names it
+    release_all_units: str = ""  # "Ya": the release after the results names the units not awarded too
     proposal_date: date | None = None  # Tanggal Usulan: dates the statements and the cover letter
     bpk_opinion: str = ""  # Opini BPK: the ministry's audit opinion, a prerequisite TPN checks
     sakip: str = ""  # Nilai SAKIP: the ministry's performance accountability rating, another
@@ -47,6 +49,7 @@ class Quote:
     name: str
     position: str
     text: str
+    phase: str = ""  # "sebelum" (before the results), "sesudah" (after), "" (both)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Unit:
     """One row of the `Unit` sheet: a work unit (unit kerja) put forward this year.
 
     `proposed` is the target predicate (WBK or WBBM), `current` the predicate it
-    already holds ("" or WBK), `result` the announced outcome ("" not yet
+    already holds ("", WBK or WBBM), `result` the announced outcome ("" not yet
     announced, WBK or WBBM awarded, "Tidak" not awarded).
     """
 
@@ -70,6 +73,8 @@ class Unit:
     category: str
     innovations: tuple[Innovation, ...] = ()
     where: str = ""
+    lke_file: str = ""  # the register's optional `Berkas LKE`: the unit's file under lke/
+    recipient: str = ""  # who received the award on the unit's behalf (the release names them)
     head_nip: str = ""  # NIP Kepala Unit, printed under the head's name in the statement
 
 

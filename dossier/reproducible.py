@@ -20,15 +20,31 @@ from pathlib import Path
 W3C = "%Y-%m-%dT%H:%M:%SZ"
 
 
+# The last second of 2999: the latest SOURCE_DATE_EPOCH, as award years end there too.
+MAX_EPOCH = 32503680000 - 1
+
+
+def epoch_setting() -> datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC datetime, None when unset; a value out of range is an error, said plainly."""
+    from dossier.errors import DossierError
+
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_EPOCH:
+        raise DossierError(
+            f"SOURCE_DATE_EPOCH={text[:40]!r}: expected the seconds since 1970-01-01 UTC, in digits 0-9, at most "
+            f"{MAX_EPOCH} (the end of 2999); unset it to date the documents 1 January of the award year."
+        )
+    return datetime.fromtimestamp(int(text), tz=timezone.utc)
+
+
 def build_timestamp(year: int) -> datetime:
     """The date stamped into every output: SOURCE_DATE_EPOCH, else 1 January of the award year (UTC).
 
     Never the clock, so the same inputs give the same bytes on any day.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime(year, 1, 1, tzinfo=timezone.utc)
+    return epoch_setting() or datetime(year, 1, 1, tzinfo=timezone.utc)
 
 
 def naive_utc(when: datetime) -> datetime:
@@ -69,8 +85,7 @@ def normalize_package(data: bytes, when: datetime) -> bytes:
 def w3c_date(created: datetime | None) -> str:
     """A W3C date for a rendered PDF's dates: `created`, else SOURCE_DATE_EPOCH, else the epoch."""
     if created is None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        created = datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, tz=timezone.utc)
+        created = epoch_setting() or datetime.fromtimestamp(0, tz=timezone.utc)
     if created.tzinfo is None:
         created = created.replace(tzinfo=timezone.utc)
     return created.astimezone(timezone.utc).strftime(W3C)

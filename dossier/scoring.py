@@ -104,6 +104,11 @@ class UnitScore:
         return [code for code, q in self.questions.items() if q.missing]
 
     @property
+    def without_evidence(self) -> list[str]:
+        """The indicators whose answer names no evidence (an empty `Bukti Dukung`)."""
+        return [code for code, q in self.questions.items() if not (q.answer and q.answer.evidence)]
+
+    @property
     def missing_count(self) -> int:
         """How many indicators have no answer."""
         return len(self.missing)
@@ -160,6 +165,7 @@ class UnitScore:
             "shortfalls": [s.to_json() for s in self.proposed_shortfalls],
             "cautions": [s.to_json() for s in self.proposed_cautions],
             "missing": self.missing,
+            "without_evidence": self.without_evidence,
         }
 
 

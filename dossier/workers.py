@@ -3,11 +3,20 @@
 A task is one unit's documents, or one group of year-level documents. render_task runs
 in the worker and never raises, so one bad unit cannot stop the year; a worker that dies
 or a remote task past its limit becomes that task's failure.
+
+Each worker process may use at most MAX_WORKER_MEMORY of address space, so one hostile
+input fails its own task instead of taking the machine down. Every temporary file of a
+command (WeasyPrint's font copies, which it removes only in a `__del__` that never runs in
+an ended worker) goes into one private folder that is removed when the command ends,
+whether it finished, failed or was interrupted (see private_temp_folder).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +34,9 @@ from dossier.reproducible import pdf_pages
 from dossier.scoring import UnitScore
 
 DEFAULT_TIMEOUT = 300
+# Address space one worker process may use (bytes); override with DOSSIER_WORKER_MEMORY_MB.
+# A large year's recap or a packet of many scans takes well under 1 GB.
+MAX_WORKER_MEMORY = 3 * 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,10 @@ def render_task(task: Task) -> Rendered:
         rendered.files, rendered.problems = _render(task)
     except _Timeout:
         rendered.error = f"stopped after {task.timeout} s (the per-document time limit); check its templates and inputs"
+    except MemoryError:
+        rendered.error = (f"stopped: it needed more than the {worker_memory() // (1024 * 1024)} MB of memory a worker "
+                          "may use; check its evidence files for huge or damaged ones (or raise "
+                          "DOSSIER_WORKER_MEMORY_MB)")
     except DossierError as exc:
         rendered.error = exc.format_message()
     except Exception as exc:  # a bug or a library failure: report it with the unit, keep going
@@ -140,13 +156,67 @@ def remote_executor(address: str | None) -> Iterator[Executor | None]:
         client.close()
 
 
+def worker_memory() -> int:
+    """The address space a worker process may use, in bytes."""
+    text = os.environ.get("DOSSIER_WORKER_MEMORY_MB", "").strip()
+    return int(text) * 1024 * 1024 if text.isascii() and text.isdigit() and int(text) > 0 else MAX_WORKER_MEMORY
+
+
+def _start_worker() -> None:
+    """Set up one worker process: its memory limit, and the default reaction to SIGTERM."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command's own handler (see private_temp_folder)
+    try:
+        import resource
+
+        limit = worker_memory()
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ImportError, ValueError, OSError):  # not on this system: the worker runs without the limit
+        pass
+
+
+@contextmanager
+def private_temp_folder() -> Iterator[Path | None]:
+    """Send every temporary file of this process and its workers into one folder, removed at the end.
+
+    TMPDIR is set for programs we start (LibreOffice) and for spawned workers; tempfile's own
+    setting for this process and the workers it forks. SIGTERM ends the command as Ctrl-C
+    does, through this cleanup.
+    """
+    try:
+        folder = tempfile.mkdtemp(prefix="dossier-")
+    except OSError:  # no temp folder we can write: the commands that need one say so themselves
+        yield None
+        return
+    saved = os.environ.get("TMPDIR"), tempfile.tempdir
+    previous_term = None
+    if threading.current_thread() is threading.main_thread():
+        previous_term = signal.signal(signal.SIGTERM, _terminated)
+    os.environ["TMPDIR"] = tempfile.tempdir = folder
+    try:
+        yield Path(folder)
+    finally:
+        if saved[0] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[0]
+        tempfile.tempdir = saved[1]
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _terminated(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
 @contextmanager
 def local_pool(jobs: int) -> Iterator[Executor | None]:
     """Worker processes for reading and rendering, or None to do it all in this process."""
     if jobs <= 1:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     try:
         yield pool
     finally:

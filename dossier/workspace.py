@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from dossier.config import Settings, load_settings
-from dossier.errors import WorkspaceError
+from dossier.errors import Problem, WorkspaceError
 from dossier.layout import REGISTER
 from dossier.model import AwardYear
 from dossier.rules import Edition, load_edition
@@ -31,7 +31,7 @@ class Workspace:
         """The award years that have an inputs folder, oldest first."""
         if not self.inputs_root.is_dir():
             return []
-        return sorted(int(p.name) for p in self.inputs_root.iterdir() if p.is_dir() and p.name.isdigit())
+        return sorted(int(p.name) for p in self.inputs_root.iterdir() if p.is_dir() and is_year(p.name))
 
     def year(self, year: int | None) -> int:
         """The year asked for, or the newest one under inputs/."""
@@ -43,6 +43,7 @@ class Workspace:
                     f"holding nominasi.xlsx; run 'dossier init' to create one, or pass -C to choose another workspace."
                 )
             return years[-1]
+        year = check_year(year)
         if year not in years:
             found = ", ".join(map(str, years)) or "none"
             raise WorkspaceError(f"{self.inputs_root / str(year)}: there is no award year {year} (years found: {found}).")
@@ -74,32 +75,84 @@ class Workspace:
         """
         from dossier.readers import read_award_year
 
-        return read_award_year(self.inputs(year), year, self.edition(year), mapper=mapper, cache=cache)
+        award_year = read_award_year(self.inputs(year), year, self.edition(year), mapper=mapper, cache=cache)
+        award_year.problems.extend(self.settings_problems())
+        return award_year
+
+    def settings_problems(self) -> list[Problem]:
+        """Warnings for empty settings a document needs: better said now than found as dotted lines in print."""
+        from dossier.config import FILENAME
+
+        needed = (
+            ("ketua_tpi", self.settings.tpi_lead, "the TPI lead who signs each dossier"),
+            ("nip_ketua_tpi", self.settings.tpi_nip, "the NIP under that signature"),
+        )
+        return [
+            Problem(
+                f"{FILENAME}, [penandatangan] {key}",
+                f"empty; write {what}, or the dossiers print a dotted line in its place",
+                "warning",
+            )
+            for key, value, what in needed
+            if not value.strip()
+        ]
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # award years dossier accepts
+
+
+def is_year(written: str) -> bool:
+    """Whether a folder name or an option is an award year: ASCII digits, 1900-2999."""
+    return written.isascii() and written.isdigit() and FIRST_YEAR <= int(written) <= LAST_YEAR
+
+
+def check_year(value) -> int:
+    """An award year given to the library; WorkspaceError when it is not one."""
+    text = str(value).strip()
+    if not is_year(text):
+        raise WorkspaceError(
+            f"award year {text[:20]!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR} written in the digits 0-9, "
+            "e.g. 2024."
+        )
+    return int(text)
+
+
+# The how-to `dossier init` leaves in the workspace. Its steps are the README's "yearly
+# workflow", in the same order with the same commands (a test holds them together).
 HOWTO = """\
 DOSSIER WORKSPACE - HOW TO USE IT
 =================================
 
 Each award year has its own folder under inputs/ (for example inputs/{year}/).
+Every command works on the current folder; add -C FOLDER to work on another.
 
-1. Fill in inputs/{year}/nominasi.xlsx: the award facts (sheet Penghargaan), one row
+1. Create the workspace (done):          dossier init
+2. Fill in inputs/{year}/nominasi.xlsx: the award facts (sheet Penghargaan), one row
    per proposed unit (sheet Unit), quotes for the press release (Kutipan) and the
    units' innovations (Inovasi). Use the dropdowns for the predicates.
-2. Make a blank LKE workbook for every unit and send it to the unit:
+3. Make a blank LKE workbook for every unit that has none yet, and send it to the unit:
        dossier lke-template
-   The workbooks are written to build/{year}/lke-kosong/.
-3. Put each filled LKE workbook back into inputs/{year}/lke/ (any file name), and
-   the evidence files (bukti dukung) into inputs/{year}/bukti/. In the LKE, the
-   Bukti Dukung column names each file relative to that bukti folder, for example
-   UPT01/sk-tim.pdf, or gives a web address.
-4. Check everything at once:            dossier validate
-5. See the scores and the eligibility:  dossier score
-6. Build the dossiers, packets, recap and press release:
+   The workbooks are written to build/{year}/lke-kosong/, named "<code> LKE.xlsx".
+   Run it again when a unit is added; --unit CODE writes one unit's again;
+   --format resmi writes the official KemenPAN-RB form (sheet LKE ZI) instead.
+4. Put each filled LKE workbook back into inputs/{year}/lke/. Its file name starts
+   with the unit's code (UPT01 LKE.xlsx, UPT01-final.xlsx), or the register's column
+   Berkas LKE names the file. Put the evidence files (bukti dukung) into
+   inputs/{year}/bukti/. In the LKE, the Bukti Dukung column names each file relative
+   to that bukti folder, for example UPT01/sk-tim.pdf, or gives a web address.
+5. Check everything at once:            dossier validate
+6. See the scores and the eligibility:  dossier score
+7. Build the dossiers, packets, recap and press release:
        dossier build
    Everything is written to build/{year}/.
-7. After the announcement, fill in the Hasil Penetapan column and run dossier build
-   again for the press release; then keep the year's PDFs with dossier archive.
+8. After the announcement, fill in the Hasil Penetapan and Kategori Penghargaan
+   columns, then rebuild the recap and the press release:
+       dossier report
+9. Keep the year's PDFs, and later prove they were not changed:
+       dossier archive
+       dossier archive verify
+10. The next year starts from this one:  dossier init --year {next_year}
+   It copies the units into a new register; the predicates won become Predikat Saat Ini.
 
 Settings (the TPI lead who signs, the logo, the LKE edition) are in dossier.toml.
 """
@@ -122,34 +175,107 @@ def create_workspace(root: Path, year: int) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
     (root / FILENAME).write_text(DEFAULT_TOML, encoding="utf-8")
     write_register(year_dir / REGISTER, year)
-    (root / "CARA-PAKAI.txt").write_text(HOWTO.format(year=year), encoding="utf-8")
+    (root / "CARA-PAKAI.txt").write_text(HOWTO.format(year=year, next_year=year + 1), encoding="utf-8")
     return targets + [year_dir / "lke", year_dir / "bukti"]
 
 
+def is_workspace(root: Path) -> bool:
+    """Whether `root` already holds a workspace (its dossier.toml)."""
+    from dossier.config import FILENAME
+
+    return (root / FILENAME).is_file()
+
+
+@dataclass
+class NewYear:
+    """What `start_year` laid out: the register, the year it was carried from, what was left behind."""
+
+    register: Path
+    carried_from: int | None
+    units: int
+    left_out: list[Problem]
+
+
+def start_year(ws: Workspace, year: int) -> NewYear:
+    """Lay out `inputs/<year>/` in an existing workspace, its register carried forward from the newest earlier year.
+
+    The units stay; a predicate won last year (Hasil Penetapan WBK or WBBM) becomes the
+    Predikat Saat Ini; the result, the award category, the ceremony, the quotes and the
+    Berkas LKE names are left empty for the new year. dossier.toml is not touched.
+    """
+    import shutil
+
+    from dossier.readers.register import read_register
+    from dossier.workbooks import write_register
+
+    target = ws.inputs(year)
+    if target.exists():
+        raise WorkspaceError(
+            f"{target} already exists: award year {year} is laid out already. "
+            f"'dossier init' never overwrites; choose another --year, or remove that folder first."
+        )
+    earlier = [y for y in ws.years() if y < year and (ws.inputs(y) / REGISTER).is_file()]
+    award, units, left_out, source = None, [], [], None
+    if earlier:
+        source = earlier[-1]
+        previous = read_register(ws.inputs(source) / REGISTER, source, f"inputs/{source}/{REGISTER}")
+        left_out = [p for p in previous.problems if p.kind == "unusable-row" or not previous.units_read]
+        award = replace(
+            previous.award, year=year, ceremony_date=None, ceremony_place="", opened_by="", attended_by=""
+        )
+        units = [
+            replace(
+                u,
+                current=u.result if u.result in ("WBK", "WBBM") else u.current,
+                result="", category="", lke_file="", where="",
+            )
+            for u in previous.units
+        ]
+    try:
+        for folder in (target / "lke", target / "bukti"):
+            folder.mkdir(parents=True)
+        write_register(target / REGISTER, year, award, units)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # a failed start leaves nothing behind
+        raise
+    return NewYear(target / REGISTER, source, len(units), left_out)
+
+
 def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | None, layout: str = "dossier") -> list[Path]:
-    """Write a blank LKE workbook per unit of the register (or only the units named); `layout` "resmi" is the official form."""
-    from dossier.official_template import write_official_template
+    """Write a blank LKE workbook for each unit of the register that has none in lke/, and for each unit named.
+
+    `layout` "resmi" writes the official KemenPAN-RB form instead of our own.
+    A unit without an LKE is the normal state at this step; only register rows that cannot
+    be told apart (no code, a bad or repeated code) stop it.
+    """
     from dossier.errors import InputErrors
+    from dossier.official_template import write_official_template
+    from dossier.readers.register import UNUSABLE_ROW
     from dossier.workbooks import write_lke_template
 
     award_year = ws.load(year)
-    register_errors = [p for p in award_year.errors if p.where.startswith(REGISTER)]
-    if register_errors:
-        raise InputErrors(register_errors)
     units = award_year.units
-    unknown = [c for c in codes if c not in {u.code for u in units}]
-    if unknown:
-        known = ", ".join(u.code for u in units) or "none"
-        raise WorkspaceError(f"{ws.inputs(year) / 'nominasi.xlsx'}: no unit with code {', '.join(unknown)} in sheet Unit (codes: {known}).")
+    unusable = [p for p in award_year.errors if p.kind == UNUSABLE_ROW]
     if not units:
-        raise WorkspaceError(f"{ws.inputs(year) / 'nominasi.xlsx'}: sheet Unit lists no units yet; add one row per unit first.")
+        unusable += [p for p in award_year.errors if p.where.startswith(REGISTER) and p not in unusable]
+    if unusable:
+        raise InputErrors(unusable)
+    register = ws.inputs(year) / REGISTER
+    if not units:
+        raise WorkspaceError(f"{register}: sheet Unit lists no units yet; add one row per unit first.")
+    known = {u.code.upper(): u for u in units}
+    unknown = [c for c in codes if c.upper() not in known]
+    if unknown:
+        listed = ", ".join(u.code for u in units)
+        raise WorkspaceError(f"{register}: no unit with code {', '.join(unknown)} in sheet Unit (codes: {listed}).")
+    wanted = {known[c.upper()].code for c in codes} if codes else {u.code for u in units if u.code not in award_year.lke}
     folder = output or ws.build_dir(year) / "lke-kosong"
     edition = ws.edition(year)
     written = []
     for unit in units:
-        if codes and unit.code not in codes:
+        if unit.code not in wanted:
             continue
-        path = folder / (f"{unit.code} LKE ZI.xlsx" if layout == "resmi" else f"LKE {unit.code}.xlsx")
+        path = folder / (f"{unit.code} LKE ZI.xlsx" if layout == "resmi" else f"{unit.code} LKE.xlsx")
         write = write_official_template if layout == "resmi" else write_lke_template
         write(path, edition, unit_code=unit.code, unit_name=unit.name, year=year, ministry=award_year.award.ministry)
         written.append(path)

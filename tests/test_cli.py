@@ -116,12 +116,14 @@ def test_no_inputs_is_a_clear_error(tmp_path):
     assert "no award year found" in result.output
 
 
-def test_lke_template_writes_a_workbook_per_unit(sample, tmp_path):
+def test_lke_template_writes_a_workbook_per_unit_named(sample, tmp_path):
     out = tmp_path / "out"
-    result = run("-C", str(sample), "lke-template", "-o", str(out))
+    assert "already has an LKE" in run("-C", str(sample), "lke-template", "-o", str(out)).output
+    codes = [u.code for u in read_award_year(sample / f"inputs/{SAMPLE_YEAR}", SAMPLE_YEAR, load_edition("2021")).units]
+    result = run("-C", str(sample), "lke-template", "-o", str(out), *(a for c in codes for a in ("--unit", c)))
     assert result.exit_code == 0, result.output
     files = sorted(out.glob("*.xlsx"))
-    assert len(files) >= 6
+    assert len(files) == len(codes) >= 6
     book = openpyxl.load_workbook(files[0])
     assert "LKE" in book.sheetnames
 

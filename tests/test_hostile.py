@@ -482,6 +482,7 @@ def hostile_workspace(root: Path, port: int) -> Path:
         units = wb["Unit"]
         units["B2"], units["F2"] = text["unit"], text["head"]
         units["B3"], units["F3"] = UNICODE["unit2"], UNICODE["head2"]
+        units["I2"] = units["I3"] = "WBK"  # announced: the release names the winners (before, only units proposed)
         wb["Kutipan"]["C2"] = text["quote"]
         innovations = wb["Inovasi"]
         innovations["B2"], innovations["D2"] = text["innovation"], text["description"]

@@ -4,6 +4,7 @@ as a unit would fill it, scored against the regulation computed here from the re
 from __future__ import annotations
 
 import csv
+import json
 import random
 from pathlib import Path
 
@@ -46,7 +47,8 @@ def form_rows(ws, choices_col: int = 10):
     for i, row in enumerate(rows):
         kind = key(row[choices_col - 1].value)
         level = next((c for c in range(2, 8) if row[c - 1].value not in (None, "")), 99)
-        if kind in OPTION_KINDS or (kind == "%" and level >= 6):
+        # Any Pilihan Jawaban but Jumlah at the indicator level: a copy may have "Ya" for "Ya/Tidak".
+        if kind in OPTION_KINDS or (kind not in ("", "jumlah") and 6 <= level <= 7):
             inputs, totals = [], []
             j = i + 1
             while j < len(rows) and key(rows[j][choices_col - 1].value) == "jumlah":
@@ -110,6 +112,11 @@ RATIOS = {  # count indicator: (numerator, denominator, score at 0/0, score at n
 
 def regulation_total(answers: dict[str, Answer]) -> float:
     """Nilai = sum over sub-areas (Hasil: areas) of the mean of its questions' values times its weight."""
+    return sum(regulation_parts(answers).values())
+
+
+def regulation_parts(answers: dict[str, Answer]) -> dict[str, float]:
+    """The regulation's score per part (Pemenuhan, Reform, the two Hasil parts); a missing answer scores 0."""
     weights, groups, scores = {}, {}, {}
     with CSV.open(encoding="utf-8") as f:
         for line in csv.DictReader(f):
@@ -118,12 +125,14 @@ def regulation_total(answers: dict[str, Answer]) -> float:
             groups.setdefault(group, set()).add(line["code"])
             if line["option_score"]:
                 scores[(line["code"], line["option"])] = float(line["option_score"])
-    total = 0.0
+    parts = {}
     for group, codes in groups.items():
         values = []
         for code in codes:
-            a = answers[code]
-            if a.index is not None:
+            a = answers.get(code)
+            if a is None:
+                values.append(0.0)
+            elif a.index is not None:
                 values.append(a.index / 4)
             elif a.counts is not None:
                 top, bottom, zero, zero_n = RATIOS[code]
@@ -132,8 +141,8 @@ def regulation_total(answers: dict[str, Answer]) -> float:
                 values.append(min(1.0, max(0.0, n / d)) if d else (zero if n == 0 else zero_n))
             else:
                 values.append(scores[(code, a.choice)])
-        total += sum(values) / len(values) * weights[group]
-    return total
+        parts[group[0]] = parts.get(group[0], 0.0) + sum(values) / len(values) * weights[group]
+    return parts
 
 
 def score(lke: Lke) -> float:
@@ -263,11 +272,11 @@ def test_the_blank_resmi_workbook_filled_scores_as_our_own_template(tmp_path):
 def test_lke_template_resmi_writes_official_workbooks_that_the_year_reads(tmp_path):
     inputs = write_year(tmp_path, units=("BP01",))
     out = tmp_path / "out"
+    (inputs / "lke" / "LKE BP01.xlsx").unlink()  # lke-template writes for the units that have no LKE yet
     result = CliRunner().invoke(cli, ["-C", str(tmp_path), "lke-template", "--format", "resmi", "-o", str(out)])
     assert result.exit_code == 0, result.output
     written = out / "BP01 LKE ZI.xlsx"
     assert "LKE ZI" in openpyxl.load_workbook(written).sheetnames
-    (inputs / "lke" / "LKE BP01.xlsx").unlink()
     answers = random_answers(9)
     fill_form(written, inputs / "lke" / "BP01 LKE ZI.xlsx", answers)
     year = read_award_year(inputs, YEAR, edition())
@@ -305,3 +314,158 @@ def test_notes_and_links_of_the_official_form_are_read(tmp_path):
     answer = read(filled, "lke/UPT01 LKE ZI.xlsx").lke.answers["PPA1A"]
     assert answer.note == "Tim dibentuk Januari\nSK Kepala Balai No. 1/2024"
     assert [(e.entry, e.url) for e in answer.evidence] == [("https://example.go.id/sk-tim.pdf", True)]
+
+
+# -- Real filled workbooks -------------------------------------------------------------------------
+
+FILLED = DATA / "axxpxmd_zona_integritas_form_kuesioner.xlsx"
+REVISED = DATA / "kspstk2024_lke_zi_from_html.xlsx"
+# The 2021 questions the KSPSTK copy (revised LKE 2023/24) has no row for.
+NOT_IN_REVISED = ("PPB1A", "PPD1C", "PPF2B", "PPF2E")
+
+
+def answers_in(path: Path, codes: list[str]) -> tuple[dict[str, Answer], dict[str, int]]:
+    """The answers as openpyxl reads them (cached values), row by row in the regulation's order; and each code's first row."""
+    ws = openpyxl.load_workbook(path, data_only=True)["LKE ZI"]
+    rows = form_rows(ws)
+    assert len(rows) == len(codes)
+    answers, where = {}, {}
+    for (row, inputs, _), code in zip(rows, codes):
+        indicator = edition().indicators[code]
+        value = ws.cell(row, 11).value
+        if indicator.kind == "count":
+            answers[code] = Answer(code, counts={int(o.key): int(ws.cell(r, 11).value) for r, o in zip(inputs, indicator.options)})
+        elif indicator.kind == "index":
+            answers[code] = Answer(code, index=float(value))
+        else:
+            typed = str(value).strip()
+            answers[code] = Answer(code, choice=typed.capitalize() if indicator.kind == "ya_tidak" else typed.upper())
+        where[code] = inputs[0] if inputs else row
+    return answers, where
+
+
+def score_of(lke: Lke):
+    from dossier.model import Unit
+
+    return score_unit(Unit("PKM01", "Unit", "Puskesmas", "Kota", "Prov", "Kepala", "WBK", "", "", ""), lke, edition())
+
+
+def test_a_real_filled_official_workbook_is_read_whole():
+    result = read(FILLED, "lke/PKM01 LKE ZI.xlsx")
+    assert result.lke.unit_code == "PKM01"
+    # Only what the file really has: "Ya" typed as Pilihan Jawaban of PPA1A, and a LHKASN total
+    # (and the percentage computed from it) that disagrees with its three parts.
+    assert [(p.severity, p.where.split("!")[1]) for p in result.problems] == [
+        ("warning", "J8"), ("warning", "K185"), ("warning", "K184")
+    ]
+    assert "Pilihan Jawaban 'Ya' for PPA1A is not an answer kind" in result.problems[0].message
+    assert "is 12 but its parts K186:K188 add up to 13" in result.problems[1].message
+    assert "the percentage 100.00% for PRE3B is not the ratio of its counts" in result.problems[2].message
+    expected, rows = answers_in(FILLED, list(edition().indicators))
+    got = {c: (a.choice, a.counts, a.index) for c, a in result.lke.answers.items()}
+    assert got == {c: (a.choice, a.counts, a.index) for c, a in expected.items()}
+    assert {c: a.where for c, a in result.lke.answers.items()} == {c: f"lke/PKM01 LKE ZI.xlsx, LKE ZI!K{r}" for c, r in rows.items()}
+    # The counts and survey indices as the unit entered them.
+    assert got["PRA1A"][1] == {1: 7, 2: 7} and got["PRA1B"][1] == {1: 7, 2: 1}
+    assert got["PRD1A"][1] == {1: 5, 2: 3} and got["PRE2A"][1] == {1: 6, 2: 1, 3: 1}
+    assert got["PRE3A"][1] == {1: 1, 2: 1, 3: 13, 4: 13} and got["PRE3B"][1] == {1: 0, 2: 1, 3: 12, 4: 12}
+    assert got["HBA"][2] == got["HPA"][2] == 4.0
+    assert result.lke.answers["PPA1B"].note.startswith(text_of(FILLED, "O9"))
+
+
+def text_of(path: Path, cell: str) -> str:
+    return str(openpyxl.load_workbook(path)["LKE ZI"][cell].value).strip()
+
+
+def test_a_real_filled_official_workbook_scores_as_the_regulation_not_as_its_own_formulas():
+    result = read(FILLED, "lke/PKM01 LKE ZI.xlsx")
+    ours = score_of(result.lke)
+    answers, _ = answers_in(FILLED, list(edition().indicators))
+    parts = regulation_parts(answers)
+    assert ours.total == pytest.approx(sum(parts.values()), abs=1e-4)
+    assert ours["pemenuhan"] == pytest.approx(parts["Pemenuhan"], abs=1e-4)
+    assert ours["reform"] == pytest.approx(parts["Reform"], abs=1e-4)
+    # The workbook's own saved scores.
+    saved = openpyxl.load_workbook(FILLED, data_only=True)["LKE ZI"]
+    formulas = openpyxl.load_workbook(FILLED)["LKE ZI"]
+    assert [round(saved[c].value, 3) for c in ("L5", "L125", "L198", "L206", "L208")] == [30, 25.576, 55.576, 40, 95.576]
+    assert ours["pemenuhan"] == pytest.approx(saved["L5"].value, abs=1e-9)
+    assert ours["hasil"] == pytest.approx(saved["L206"].value, abs=1e-9)
+    # Reform differs in one sub-area only, Penyampaian Laporan Harta Kekayaan (weight 2): the
+    # workbook averages L176:L179 (the LHKPN block twice) and leaves LHKASN (L183) out, where the
+    # regulation takes the mean of LHKPN 13/15 and LHKASN 12/13 (the parts; the typed total says 12).
+    assert formulas["L175"].value == "=AVERAGE(L176:L179)*H175"
+    assert saved["L175"].value == pytest.approx(2 * 13 / 15, abs=1e-9)
+    lhk = (13 / 15 + 12 / 13) / 2 * 2
+    assert ours["reform"] - saved["L125"].value == pytest.approx(lhk - saved["L175"].value, abs=1e-9)
+    assert ours.total - saved["L208"].value == pytest.approx(lhk - saved["L175"].value, abs=1e-9)
+    # PPA1A counts in the regulation; the workbook's Nilai for it is "-" (Pilihan Jawaban "Ya"),
+    # which AVERAGE skips: the sub-area is the same here only because PPA1B is also at its maximum.
+    assert saved["L8"].value == "-" and saved["L7"].value == pytest.approx(0.5)
+    assert ours.questions["PPA1A"].fraction == 1.0
+
+
+def test_a_revised_2024_lke_converted_from_html_is_read_and_what_it_lacks_is_reported():
+    result = read(REVISED, "lke/PKM01 LKE ZI.xlsx")
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert [(p.where.split(", ")[-1], p.message.split(";")[0]) for p in result.problems] == [
+        ("LKE ZI!K173", "the total 'Jumlah yang harus melaporkan' for PRE3A is 10 but its parts K174:K176 add up to 11"),
+        ("LKE ZI!K172", "the percentage 100.00% for PRE3A is not the ratio of its counts (K174:K177), 90.91% by the regulation"),
+        ("LKE ZI", "4 of 113 indicator(s) have no row in the table, scored 0: PPB1A, PPD1C, PPF2B, PPF2E"),
+    ]
+    codes = [c for c in edition().indicators if c not in NOT_IN_REVISED]
+    expected, rows = answers_in(REVISED, codes)
+    got = {c: (a.choice, a.counts, a.index) for c, a in result.lke.answers.items() if not a.missing}
+    assert got == {c: (a.choice, a.counts, a.index) for c, a in expected.items()}
+    assert {c: a.where.split("!")[1] for c, a in result.lke.answers.items() if not a.missing} == {c: f"K{r}" for c, r in rows.items()}
+    # "c", "YA", "ya" as typed; percentages as text ("92.35%", "11.11%", "100.00%") agree with their counts.
+    assert got["PPB3A"][0] == "C" and got["PPC2C"][0] == "Ya" and got["PPE3B"][0] == "Ya"
+    assert got["PRE2A"][1] == {1: 170, 2: 13, 3: 157} and got["PRD1A"][1] == {1: 9, 2: 1}
+    assert score_of(result.lke).total == pytest.approx(regulation_total(expected), abs=1e-4)
+
+
+def test_a_typo_answer_in_the_revised_lke_is_an_error_at_its_cell(tmp_path):
+    # The research notes report a typo answer "J" in this file; the HTML has none ("J" is the
+    # export's column letter), so it is typed here into a copy, where a unit would make it.
+    book = openpyxl.load_workbook(REVISED)
+    assert book["LKE ZI"]["G89"].value.startswith("Telah dilakukan evaluasi atas penerapan Whistle")
+    book["LKE ZI"]["K89"] = "J"
+    copy = tmp_path / "PKM01 LKE ZI.xlsx"
+    book.save(copy)
+    errors = [str(p) for p in read(copy, "lke/PKM01 LKE ZI.xlsx").problems if p.severity == "error"]
+    assert errors == ["lke/PKM01 LKE ZI.xlsx, LKE ZI!K89: answer 'J' for PPE4B is not an option; expected one of A, B, C"]
+
+
+def test_a_percentage_typed_without_its_counts_is_reported(tmp_path):
+    book = openpyxl.load_workbook(REVISED)
+    for cell in ("K167", "K168", "K169"):
+        book["LKE ZI"][cell] = None
+    copy = tmp_path / "PKM01 LKE ZI.xlsx"
+    book.save(copy)
+    problems = [p for p in read(copy, "lke/PKM01 LKE ZI.xlsx").problems if "PRE2A" in p.message]
+    assert problems[0].where.endswith("LKE ZI!K166")
+    assert problems[0].message.startswith("only the percentage 92.35% is filled for PRE2A")
+    assert problems[1].message == "1 answer(s) missing, scored 0: PRE2A"
+
+
+def test_a_real_filled_workbook_through_validate_and_score(tmp_path):
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["init", str(ws), "--year", "2025"]).exit_code == 0
+    nominasi = ws / "inputs/2025/nominasi.xlsx"
+    book = openpyxl.load_workbook(nominasi)
+    for row, value in enumerate(["Kementerian Kesehatan", "Kemenkes", "Kementerian PANRB", "2025-12-12", "Jakarta"], start=2):
+        book["Penghargaan"].cell(row, 2, value)
+    book["Unit"].append(["PKM01", "Puskesmas Contoh", "Puskesmas", "Tangerang Selatan", "Banten", "dr. Kepala", "WBK"])
+    book.save(nominasi)
+    (ws / "inputs/2025/lke/PKM01 LKE ZI.xlsx").write_bytes(FILLED.read_bytes())
+    validate = runner.invoke(cli, ["-C", str(ws), "validate"])
+    assert validate.exit_code == 0, validate.output
+    assert "0 error(s)" in validate.output and "LKE ZI!K185" in validate.output
+    scored = runner.invoke(cli, ["-C", str(ws), "score", "--json"])
+    assert scored.exit_code == 0, scored.output
+    unit = json.loads(scored.output)["units"][0]
+    assert unit["code"] == "PKM01" and unit["missing"] == []
+    answers, _ = answers_in(FILLED, list(edition().indicators))
+    assert unit["total"] == pytest.approx(regulation_total(answers), abs=1e-4)
+    assert unit["total"] == pytest.approx(95.5762 + 12 / 13 - 13 / 15, abs=1e-4)

@@ -143,9 +143,10 @@ def outline_tree(data: bytes) -> list:
 
 
 def test_page_count_is_dossier_plus_dividers_plus_evidence(packet):
-    # Three areas have evidence -> three dividers; sk-tim 2 pages, rencana-kerja 1, three images 1 each.
-    assert (packet.dossier_pages, packet.divider_pages, packet.evidence_pages) == (3, 3, 6)
-    assert len(PdfReader(io.BytesIO(packet.data)).pages) == packet.pages == 12
+    # Three areas have evidence -> three dividers, and four pages list the 108 indicators without any;
+    # sk-tim 2 pages, rencana-kerja 1, three images 1 each, the DOCX converted to 1.
+    assert (packet.dossier_pages, packet.divider_pages, packet.evidence_pages) == (3, 7, 7)
+    assert len(PdfReader(io.BytesIO(packet.data)).pages) == packet.pages == 17
 
 
 def test_evidence_follows_lke_order_after_the_dossier(packet):
@@ -154,16 +155,18 @@ def test_evidence_follows_lke_order_after_the_dossier(packet):
     assert "Manajemen Perubahan" in pages[3] and "PEMENUHAN" in pages[3]  # first divider
     assert "SK Tim Pokja ZI" in pages[4] and "Lampiran SK" in pages[5]
     assert "PPA1A" in pages[6] and "foto-rapat.png" in pages[6]  # the PNG's page and its caption
-    assert "PPA1B" in pages[7] and "spanduk.jpg" in pages[7]
-    assert "Penataan Tatalaksana" in pages[8]
-    assert "Rencana Kerja" in pages[9]
-    assert "PPB1B" in pages[10] and "denah.pdf" in pages[10]  # a PNG named .pdf is shown as an image
-    assert "Manajemen Perubahan" in pages[11] and "REFORM" in pages[11]
+    assert "Notulen rapat" in pages[7]  # the DOCX, converted to PDF
+    assert "PPA1B" in pages[8] and "spanduk.jpg" in pages[8]
+    assert "Penataan Tatalaksana" in pages[9]
+    assert "Rencana Kerja" in pages[10]
+    assert "PPB1B" in pages[11] and "denah.pdf" in pages[11]  # a PNG named .pdf is shown as an image
+    assert "Manajemen Perubahan" in pages[12] and "REFORM" in pages[12]
+    assert "Indikator Tanpa Bukti Dukung" in pages[13] and "PPA2A" in pages[13]
 
 
 def test_images_are_fitted_to_a4_in_their_orientation(packet):
     reader = PdfReader(io.BytesIO(packet.data))
-    png, jpg = reader.pages[6], reader.pages[7]
+    png, jpg = reader.pages[6], reader.pages[8]
     millimetres = [round(float(v) / 72 * 25.4) for v in (png.mediabox.width, png.mediabox.height)]
     assert millimetres == [297, 210]  # a landscape photo gets a landscape A4 page
     millimetres = [round(float(v) / 72 * 25.4) for v in (jpg.mediabox.width, jpg.mediabox.height)]
@@ -177,30 +180,22 @@ def test_outline_is_dossier_then_area_indicator_document(packet):
         "Pemenuhan – Manajemen Perubahan",
         "Pemenuhan – Penataan Tatalaksana",
         "Reform – Manajemen Perubahan",
+        "Indikator Tanpa Bukti Dukung",
     ]
     assert [t for t, _ in tree[0][1]] == ["Dokumen Usulan", "Profil", "Ringkasan"]  # the dossier's own outline
     indicators = tree[1][1]
     assert [t for t, _ in indicators] == ["PPA1A", "PPA1B"]
-    assert [t for t, _ in indicators[0][1]] == ["sk-tim.pdf", "foto-rapat.png", "notulen.docx (tidak disematkan)"]
-    assert [t for t, _ in indicators[1][1]] == [
-        "spanduk.jpg",
-        "https://contoh.go.id/zi?x=1&y=<b> (tidak disematkan)",
-        "tidak-ada.pdf (tidak ditemukan)",
-    ]
+    # Only documents placed here get a bookmark; the others are on their area's divider.
+    assert [t for t, _ in indicators[0][1]] == ["sk-tim.pdf", "foto-rapat.png", "notulen.docx"]
+    assert [t for t, _ in indicators[1][1]] == ["spanduk.jpg"]
     assert [t for t, _ in tree[2][1]] == ["PPB1A", "PPB1B"]
-    assert [t for t, _ in tree[2][1][1][1]] == ["sk-tim.pdf", "denah.pdf"]
+    assert [t for t, _ in tree[2][1][1][1]] == ["denah.pdf"]  # its sk-tim.pdf is the copy placed for PPA1A
+    assert tree[3][1] == [] and tree[4][1] == []
 
 
-def test_bookmarks_point_at_each_documents_first_page(packet):
+def test_bookmarks_run_in_page_order(packet):
     reader = PdfReader(io.BytesIO(packet.data))
-    # outline: [dossier, [its items], area 1, [PPA1A, [documents], PPA1B, [documents]], area 2, [...], ...]
-    area, indicators = reader.outline[2], reader.outline[3]
     page = reader.get_destination_page_number
-    assert page(area) == 3  # 0-based: the first divider follows the 3 dossier pages
-    assert [page(indicators[0]), page(indicators[2])] == [4, 7]  # PPA1A -> sk-tim, PPA1B -> spanduk.jpg
-    assert [page(d) for d in indicators[1]] == [4, 6, 3]  # sk-tim, the PNG, the DOCX -> its divider
-    repeated = reader.outline[5][3][0]  # PPB1B's sk-tim.pdf: the copy embedded for PPA1A
-    assert page(repeated) == 4
     every = []
 
     def walk(items):
@@ -208,7 +203,25 @@ def test_bookmarks_point_at_each_documents_first_page(packet):
             walk(item) if isinstance(item, list) else every.append(page(item))
 
     walk(reader.outline)
-    assert None not in every and max(every) < len(reader.pages)
+    assert every == sorted(every) and max(every) < len(reader.pages)
+    area, indicators = reader.outline[2], reader.outline[3]
+    assert page(area) == 3  # 0-based: the first divider follows the 3 dossier pages
+    assert [page(indicators[0]), page(indicators[2])] == [4, 8]  # PPA1A -> sk-tim, PPA1B -> spanduk.jpg
+    assert [page(d) for d in indicators[1]] == [4, 6, 7]  # sk-tim, the PNG, the converted DOCX
+
+
+def test_every_page_is_numbered_within_the_packet(packet):
+    reader = PdfReader(io.BytesIO(packet.data))
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Paket · hlm. {number} dari 17" in page.extract_text()
+
+
+def test_pages_the_unit_sent_get_a_strip_for_the_number(packet):
+    """A unit's PDF may be printed to its edges: its page grows a strip below rather than being written on."""
+    reader = PdfReader(io.BytesIO(packet.data))
+    sk_tim, own = reader.pages[4], reader.pages[3]  # an evidence PDF's page; a divider
+    assert round(float(own.mediabox.height) / 72 * 25.4) == 297
+    assert round(float(sk_tim.mediabox.height) / 72 * 25.4) == 297 + 9
 
 
 @needs("pdftotext")
@@ -217,17 +230,18 @@ def test_divider_lists_bad_foreign_and_missing_files(packet, tmp_path):
     path.write_bytes(packet.data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     dividers = [p for p in text.split("\f") if "Pembatas Bukti Dukung" in p]
-    assert len(dividers) == 3
-    first, second, third = dividers
-    assert "notulen.docx" in first and "tidak disematkan (berkas DOCX)" in first
+    assert len(dividers) == 7
+    first, second, third = dividers[:3]
+    assert "notulen.docx" in first and "disematkan (diubah dari DOCX ke PDF), hlm. 8" in first
     assert "tidak ditemukan di folder bukti" in first and "tidak-ada.pdf" in first
     assert "https://contoh.go.id/zi?x=1&y=<b>" in first and "tautan, tidak disematkan" in first
     assert "disematkan, hlm. 5–6" in first and "disematkan (gambar), hlm. 7" in first
+    assert "108 indikator" in dividers[3] and "tidak ada bukti dukung" in dividers[3]
     assert "PDF rusak atau tidak terbaca" in second
     assert "berkas kosong (0 bita)" in second
     assert "PDF dikunci kata sandi" in second
     assert "sudah disematkan pada PPA1A, hlm. 5–6" in second
-    assert "disematkan, hlm. 10" in second and "disematkan (gambar), hlm. 11" in second
+    assert "disematkan, hlm. 11" in second and "disematkan (gambar), hlm. 12" in second
     assert third.count("ditolak: berada di luar folder bukti") == 3
     assert 'Sentra <b>"Maju" & Co</b>' in first  # a hostile unit name stays literal
 
@@ -260,17 +274,17 @@ def test_paths_leaving_bukti_are_refused_even_when_the_reader_let_them_through(w
                          allowed_roots=[*static_dirs(None), year.bukti], created=CREATED)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(result.data)).pages)
     assert "RAHASIA NEGARA" not in text
-    assert (result.evidence_pages, result.pages) == (0, 4)
+    assert (result.evidence_pages, result.divider_pages) == (0, 1 + 4)  # the area, the indicators without evidence
     assert [p.where for p in result.problems] == [f"bukti/{e} (PRA2A)" for e in entries]
     assert all("leads outside the bukti folder" in p.message for p in result.problems)
     assert [d.kind for d in result.areas[0].documents] == ["refused"] * 3
 
 
-def test_unit_without_evidence_gets_one_divider_saying_so(workspace):
+def test_unit_without_evidence_gets_dividers_listing_every_indicator(workspace):
     result = make(workspace, {"PPA1A": ()})
-    assert (result.divider_pages, result.evidence_pages, result.pages) == (1, 0, 4)
-    assert "tidak mencantumkan bukti dukung" in text_of(result.data, 4)
-    assert [title for title, _ in outline_tree(result.data)] == ["Dokumen Usulan", "Bukti Dukung"]
+    assert result.evidence_pages == 0 and result.divider_pages > 1
+    assert "113 indikator" in text_of(result.data, 4) and "tidak mencantumkan bukti dukung" in text_of(result.data, 4)
+    assert [title for title, _ in outline_tree(result.data)] == ["Dokumen Usulan", "Indikator Tanpa Bukti Dukung"]
 
 
 def test_long_divider_spans_pages_and_page_numbers_still_match(workspace):
@@ -279,9 +293,10 @@ def test_long_divider_spans_pages_and_page_numbers_still_match(workspace):
     Image.new("RGB", (300, 600), (10, 10, 10)).save(image, format="JPEG")
     missing = tuple(f"BP01/belum-diunggah-{n:02}.pdf" for n in range(36))
     result = make(workspace, {"PPA1A": (*missing, long_name, "BP01/rencana-kerja.pdf")})
-    assert result.divider_pages >= 2 and result.evidence_pages == 2
+    first_area = result.areas[0].divider_pages
+    assert first_area >= 2 and result.evidence_pages == 2
     assert result.pages == len(PdfReader(io.BytesIO(result.data)).pages) == 3 + result.divider_pages + 2
-    image_page = 3 + result.divider_pages + 1
+    image_page = 3 + first_area + 1
     divider = "".join(text_of(result.data, n) for n in range(4, image_page))
     assert f"disematkan (gambar), hlm. {image_page}" in divider
     assert f"disematkan, hlm. {image_page + 1}" in divider
@@ -310,3 +325,14 @@ def test_qpdf_check_passes(packet, tmp_path):
     path.write_bytes(packet.data)
     result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs("pdftoppm")
+def test_the_number_is_drawn_in_the_strip_not_only_extractable(packet, tmp_path):
+    """pypdf clips a merged page to its box: the stamp must be visible where the strip was added."""
+    path = tmp_path / "paket.pdf"
+    path.write_bytes(packet.data)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "5", "-l", "5", str(path), str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    strip = image.crop((0, image.height - round(9 / 25.4 * 50), image.width, image.height))
+    assert strip.getextrema()[0] < 160  # grey text in the strip below the unit's page

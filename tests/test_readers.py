@@ -157,7 +157,7 @@ def test_missing_optional_sheets_are_warnings(tmp_path):
     year = read(inputs)
     assert year.problems == [
         Problem("nominasi.xlsx", "no sheet Inovasi (with columns Kode Unit, Nama Inovasi, Tahun, Uraian); the dossiers will list no innovations", "warning"),
-        Problem("nominasi.xlsx", "no sheet Kutipan (with columns Nama, Jabatan, Kutipan); the press release will have no quotes", "warning"),
+        Problem("nominasi.xlsx", "no sheet Kutipan (with columns Nama, Jabatan, Kutipan, Tahap); the press release will have no quotes", "warning"),
     ]
     assert year.quotes == [] and year.units[0].innovations == ()
 
@@ -210,7 +210,9 @@ def test_a_filled_lke_template_reads_back_and_scores(tmp_path):
     write_lke_template(inputs / "lke/LKE BP01.xlsx", ed, unit_code="BP01", unit_name="Balai", year=YEAR,
                        ministry="KSDM", answers=answers)
     year = read(inputs)
-    assert year.problems == []
+    assert [p.message for p in year.problems] == [  # only PPA1A cites evidence here
+        f"unit BP01: 112 of 113 indicator(s) have no evidence (Bukti Dukung is empty): "
+        f"{', '.join(c for c in ed.indicators if c != 'PPA1A')}; name a file under bukti/ or a web address for each"]
     read_back = year.lke["BP01"].answers
     assert {c: (a.choice, a.counts, a.index) for c, a in read_back.items()} == {
         c: (a.choice, a.counts, a.index) for c, a in answers.items()

@@ -143,7 +143,8 @@ def test_lke_without_jawaban_column(tmp_path):
             "the table needs the columns Kode and Jawaban, and optionally Catatan and Bukti Dukung",
         ),
         Problem("nominasi.xlsx, Unit!A2", "unit BP01 has no LKE workbook in lke/ (or its workbook could not be read); "
-                "put its filled LKE there ('dossier lke-template' writes a blank one)"),
+                "put its filled LKE there, its file name starting with the unit's code "
+                "('dossier lke-template' writes a blank one)"),
     ]
 
 
@@ -171,12 +172,13 @@ def test_lke_for_unknown_unit_twice_and_missing(tmp_path):
     lke_book("BP01").save(inputs / "lke/salinan.xlsx")
     (inputs / "lke/LKE BP02.xlsx").unlink()
     assert errors(inputs) == [
-        Problem("lke/LKE BP09.xlsx, LKE!C3", "Kode Unit 'BP09' is not a unit of nominasi.xlsx (sheet Unit); "
-                "expected one of BP01, BP02, or add the unit to the register"),
         Problem("lke/salinan.xlsx, LKE!C3", "unit BP01 already has an LKE workbook, lke/LKE BP01.xlsx; "
                 "keep one workbook per unit and remove the other"),
+        Problem("lke/LKE BP09.xlsx, LKE!C3", "Kode Unit 'BP09' is not a unit of nominasi.xlsx (sheet Unit), so this "
+                "LKE is not used; expected one of BP01, BP02, or add the unit to the register"),
         Problem("nominasi.xlsx, Unit!A3", "unit BP02 has no LKE workbook in lke/ (or its workbook could not be read); "
-                "put its filled LKE there ('dossier lke-template' writes a blank one)"),
+                "put its filled LKE there, its file name starting with the unit's code "
+                "('dossier lke-template' writes a blank one)"),
     ]
 
 
@@ -218,7 +220,7 @@ def test_register_unit_problems(tmp_path):
     def edit(book):
         ws = book["Unit"]
         ws["G2"] = "WBX"
-        ws["H2"] = "WBBM"
+        ws["H2"] = "WBBBM"
         ws["I2"] = "ya"
         ws.append(["bp01", "Balai Lagi", "Balai", "Kota", "Prov", "Kepala", "WBK"])
         ws.append(["BP 03", "Balai Tiga", "Balai", "Kota", "Prov", "Kepala", "WBK"])
@@ -227,7 +229,7 @@ def test_register_unit_problems(tmp_path):
     edit_register(inputs, edit)
     assert errors(inputs) == [
         Problem("nominasi.xlsx, Unit!G2", "Predikat Diusulkan of unit BP01 is 'WBX'; expected WBK or WBBM"),
-        Problem("nominasi.xlsx, Unit!H2", "Predikat Saat Ini of unit BP01 is 'WBBM'; expected empty, or WBK when the unit already holds WBK"),
+        Problem("nominasi.xlsx, Unit!H2", "Predikat Saat Ini of unit BP01 is 'WBBBM'; expected empty, or the predicate the unit already holds (WBK or WBBM)"),
         Problem("nominasi.xlsx, Unit!I2", "Hasil Penetapan of unit BP01 is 'ya'; expected empty until the announcement, then WBK, WBBM or Tidak"),
         Problem("nominasi.xlsx, Unit!A3", "unit code bp01 appears twice (first in row 2); each unit needs its own code"),
         Problem("nominasi.xlsx, Unit!A4", "unit code 'BP 03' is not valid; use up to 32 letters, digits, '-' or '_', without spaces (e.g. UPT01)"),
@@ -247,10 +249,10 @@ def test_register_missing_sheet_and_columns(tmp_path):
     assert errors(inputs) == [
         Problem("nominasi.xlsx", "no sheet Penghargaan; it needs one with labels in column A and values in column B: "
                 "Tahun, Instansi, Singkatan Instansi, Pemberi Penghargaan, Tanggal Penyerahan, Tempat Penyerahan, "
-                "Dibuka Oleh, Dihadiri Oleh, Kota Rilis (sheets found: Unit, Kutipan, Inovasi)"),
+                "Dibuka Oleh, Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit (sheets found: Unit, Kutipan, Inovasi)"),
         Problem("nominasi.xlsx, Unit!A1", "header row 1 lacks column(s) Nama Unit, Kepala Unit; expected the columns "
                 "Kode, Nama Unit, Jenis Unit, Kota, Provinsi, Kepala Unit, Predikat Diusulkan, Predikat Saat Ini, "
-                "Hasil Penetapan, Kategori Penghargaan, NIP Kepala Unit (in any order)"),
+                "Hasil Penetapan, Kategori Penghargaan, Berkas LKE, Penerima, NIP Kepala Unit (in any order)"),
         Problem("nominasi.xlsx, Inovasi!A2", "innovation for unit 'BP01', which is not in sheet Unit; expected one of "
                 "the unit codes (none yet)"),
     ]
@@ -270,7 +272,7 @@ def test_register_award_problems(tmp_path):
     assert errors(inputs) == [
         Problem("nominasi.xlsx, Penghargaan", "label(s) Kota Rilis not found in column A; expected the labels Tahun, "
                 "Instansi, Singkatan Instansi, Pemberi Penghargaan, Tanggal Penyerahan, Tempat Penyerahan, Dibuka Oleh, "
-                "Dihadiri Oleh, Kota Rilis, each with its value in column B"),
+                "Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit, each with its value in column B"),
         Problem("nominasi.xlsx, Penghargaan!B1", "Tahun is 2023 but this register is in the folder of award year 2024; "
                 "make them agree (write 2024, or move the file to inputs/2023/)"),
         Problem("nominasi.xlsx, Penghargaan!B5", "Tanggal Penyerahan '31 Februari 2024' is not a date; write an Excel "

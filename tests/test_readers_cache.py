@@ -6,6 +6,7 @@ import os
 import shutil
 
 import pytest
+from openpyxl import load_workbook
 
 import dossier.readers as readers
 from dossier.readers import read_award_year
@@ -57,7 +58,10 @@ def test_only_the_changed_workbook_is_read_again(year_dir, tmp_path, monkeypatch
     cache = tmp_path / "cache.json"
     cached(year_dir, cache)
     changed = sorted((year_dir / "lke").glob("*.xlsx"))[0]
-    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 10**9))
+    untouched = sorted((year_dir / "lke").glob("*.xlsx"))[1]
+    os.utime(untouched, ns=(untouched.stat().st_atime_ns, untouched.stat().st_mtime_ns + 10**9))  # same content
+    book = load_workbook(changed)
+    book.save(changed)
     seen = counting(monkeypatch)
     cached(year_dir, cache)
     assert seen == [changed.relative_to(year_dir).as_posix()]
@@ -91,3 +95,52 @@ def test_damaged_entries_are_read_again(year_dir, tmp_path):
         entry["read"] = {"source": rel, "lke": {"answers": 5}}
     cache.write_text(json.dumps(data))
     assert cached(year_dir, cache) == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
+
+
+def test_a_moved_workspace_reads_its_cache_and_its_evidence_in_the_new_place(year_dir, tmp_path, monkeypatch):
+    cache = tmp_path / "cache.json"
+    cached(year_dir, cache)
+    moved = tmp_path / "elsewhere" / "inputs"
+    shutil.move(year_dir.parent, moved)
+    year_dir = moved / str(SAMPLE_YEAR)
+    seen = counting(monkeypatch)
+    after = cached(year_dir, cache)
+    assert seen == []
+    assert after == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
+    paths = [e.path for lke in after.lke.values() for a in lke.answers.values() for e in a.evidence if e.path]
+    assert paths and all(p.is_relative_to(year_dir.resolve() / "bukti") for p in paths)
+    assert "elsewhere" not in cache.read_text()  # no absolute path is stored
+
+
+def test_an_edited_cache_entry_is_not_trusted(year_dir, tmp_path):
+    import json
+
+    cache = tmp_path / "cache.json"
+    fresh = cached(year_dir, cache)
+    data = json.loads(cache.read_text())
+    edited = 0
+    for entry in data["entries"].values():
+        for answer in (entry["read"]["lke"] or {"answers": {}})["answers"].values():
+            if answer["index"] is not None:  # a survey index, as the faulty case changed
+                answer["index"] = 4.0 if answer["index"] != 4.0 else 1.0
+                edited += 1
+    assert edited
+    cache.write_text(json.dumps(data))
+    assert cached(year_dir, cache) == fresh == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
+
+
+def test_a_file_replaced_by_another_of_the_same_size_and_time_is_noticed(year_dir, tmp_path, monkeypatch):
+    cache = tmp_path / "cache.json"
+    cached(year_dir, cache)
+    lke = sorted((year_dir / "lke").glob("*.xlsx"))[0]
+    evidence = next(p for p in (year_dir / "bukti").rglob("*.pdf"))
+    for path in (lke, evidence):
+        stat = path.stat()
+        data = bytearray(path.read_bytes())
+        data[-40] ^= 1  # one bit flipped inside the zip's central directory / the PDF's trailer area
+        path.write_bytes(bytes(data))
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert path.stat().st_size == stat.st_size
+    seen = counting(monkeypatch)
+    cached(year_dir, cache)
+    assert len(seen) == len(list((year_dir / "lke").glob("*.xlsx")))  # bukti changed: every workbook again

@@ -78,12 +78,12 @@ def test_scores_cover_every_outcome(year_and_scores):
 def test_workbook_has_one_row_per_unit_with_unrounded_scores(year_and_scores):
     year, scores = year_and_scores
     wb = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))
-    assert wb.sheetnames == [recap.SHEET, recap.AVERAGES_SHEET]
+    assert wb.sheetnames == [recap.SHEET, recap.AVERAGES_SHEET, recap.SHORTFALL_SHEET]
     ws = wb[recap.SHEET]
     header_row = ws.freeze_panes and int(ws.freeze_panes[1:]) - 1
     headers = [c.value for c in ws[header_row]]
     assert headers[:5] == ["Kode", "Nama Unit", "Jenis Unit", "Predikat Diusulkan", "Predikat Saat Ini"]
-    assert headers[-3:] == ["Memenuhi Syarat", "Jumlah Kekurangan", "Hasil Penetapan"]
+    assert headers[-4:] == ["Memenuhi Syarat", "Jumlah Kekurangan", "Indikator Tanpa Bukti Dukung", "Hasil Penetapan"]
     area_parts = [h for h in headers if " – " in h]
     assert len(area_parts) == 12
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=header_row + 1) if row[0].value]
@@ -232,7 +232,8 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
     listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
     images = [line.split() for line in listed.splitlines()[2:]]
     pages = [int(row[0]) for row in images if row[2] == "image"]
-    assert len(pages) == len(set(pages)) == len(charts)  # each chart on a page of its own, none split or dropped
+    assert len(pages) == len(charts) + len(ctx["area_charts"])  # none split or dropped
+    assert len(set(pages[:len(charts)])) == len(charts)  # each chart of the totals on a page of its own
     assert pages[-1] == len(PdfReader(io.BytesIO(data)).pages)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert f"Unit ke-{2 * recap.CHART_ROWS + 1} sampai ke-{len(units)} dari {len(units)} (lanjutan)" in text
@@ -247,12 +248,14 @@ def test_pdf_in_parts_reads_as_one_document(tmp_path):
 
     year, scores = large_year()
     ctx = recap.context(year, scores, Settings())
-    assert len(ctx["widths"]) == 4 + len(ctx["columns"]) + 3
+    assert len(ctx["widths"]) == 4 + len(ctx["columns"]) + 4
     assert sum(ctx["widths"]) == pytest.approx(recap.TABLE_MM, abs=0.5) and min(ctx["widths"]) > 4
     data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
     reader = PdfReader(io.BytesIO(data))
     pages = len(reader.pages)
-    assert pages == 1 + 3 + 3  # title and 12 rows, 3 blocks of up to 15 rows, 3 charts
+    # title and 12 rows, 3 blocks of up to 15 rows, 3 charts of the totals; six areas by two full blocks of
+    # units, a page each, and the six short charts of the last five units, three a page
+    assert pages == 1 + 3 + 3 + 6 * 2 + 2
     for number, page in enumerate(reader.pages, start=1):
         text = " ".join(page.extract_text().split())
         assert text.count("Halaman") == 1 and f"Halaman {number} dari {pages}" in text
@@ -260,8 +263,9 @@ def test_pdf_in_parts_reads_as_one_document(tmp_path):
     root = reader.trailer["/Root"]
     assert "/OutputIntents" in root and b"pdfaid:part" in root["/Metadata"].get_data()
     assert reader.metadata.title == "Rekapitulasi Penilaian Zona Integritas Tahun 2024"
-    assert [item.title for item in reader.outline] == [
-        "Rekapitulasi Penilaian Zona Integritas Tahun 2024", "Nilai Total Setiap Unit terhadap Batas Minimal"]
+    assert [item.title for item in reader.outline if not isinstance(item, list)] == [
+        "Rekapitulasi Penilaian Zona Integritas Tahun 2024", "Nilai Total Setiap Unit dan Predikat yang Dipenuhi",
+        "Capaian Setiap Area terhadap Batas Minimal"]
     path = tmp_path / "rekapitulasi.pdf"
     path.write_bytes(data)
     if shutil.which("qpdf"):
@@ -281,14 +285,59 @@ def test_a_rebuild_renders_again_only_the_parts_that_changed(tmp_path, monkeypat
     env, roots, parts = environment(None), static_dirs(None), tmp_path / "parts"
     year, scores = large_year()
     recap.pdf(env, recap.context(year, scores, Settings()), allowed_roots=roots, created=CREATED, parts_dir=parts)
-    assert len(rendered) == 7 + 1  # every part and the footers
-    assert len(list(parts.glob("*.pdf"))) == 8
+    assert len(rendered) == 7 + 3 + 1  # every part (the area charts by block of units) and the footers
+    assert len(list(parts.glob("*.pdf"))) == 11
 
     rendered.clear()
     year, scores = large_year(weak="U030")  # in the second block (rows 28-42) and the second chart (26-50)
     ctx = recap.context(year, scores, Settings())
     again = recap.pdf(env, ctx, allowed_roots=roots, created=CREATED, parts_dir=parts)
-    assert len(rendered) == 3  # the title with the summary, the block of U030, its chart (same pages: same footers)
+    assert len(rendered) == 4  # the title with the summary, the block of U030, its charts (same pages: same footers)
     assert any("U030" in html and "<h1" not in html and "<img" not in html for html in rendered)
-    assert len(list(parts.glob("*.pdf"))) == 8  # the parts no longer used are gone
+    assert len(list(parts.glob("*.pdf"))) == 11  # the parts no longer used are gone
     assert again == recap.pdf(env, ctx, allowed_roots=roots, created=CREATED)  # the same bytes as rendered afresh
+
+
+def test_every_sheet_prints_readably_on_a4_landscape(year_and_scores):
+    year, scores = year_and_scores
+    wb = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", int(ws.PAPERSIZE_A4)), ws.title
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title  # fitting would shrink the type
+        assert ws.print_title_rows and ws.print_title_cols, ws.title
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        scale = int(setup.scale) / 100
+        smallest = min((c.font.sz or 11) for row in ws.iter_rows() for c in row if c.value is not None)
+        assert smallest * scale >= 8, (ws.title, smallest, scale)
+
+
+def test_shortfall_sheet_lists_every_shortfall_of_every_unit(year_and_scores):
+    year, scores = year_and_scores
+    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHORTFALL_SHEET]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert [c.value for c in ws[1]] == ["Kode", "Nama Unit", "Predikat Diusulkan", "Syarat (Area)", "Batas Minimal",
+                                        "Capaian", "Kekurangan"]
+    expected = [(s.unit.code, f.label, f.required, f.reached) for s in scores for f in s.proposed_shortfalls]
+    assert [(r[0], r[3], r[4], r[5]) for r in rows if r[3] != "Tidak ada kekurangan"] == expected
+    assert any("Penguatan Pengawasan" in r[3] and r[6] == pytest.approx(r[4] - r[5]) for r in rows if r[0] == "BD01")
+    assert [r[0] for r in rows if r[3] == "Tidak ada kekurangan"] == ["UPT01", "UPT02"]
+
+
+def test_recap_counts_indicators_without_evidence(year_and_scores):
+    year, scores = year_and_scores
+    ctx = recap.context(year, scores, Settings())
+    assert [r["without_evidence"] for r in ctx["rows"]] == [len(EDITION.indicators)] * 3  # these LKEs cite none
+    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHEET]
+    header_row = int(ws.freeze_panes[1:]) - 1
+    headers = [c.value for c in ws[header_row]]
+    column = headers.index("Indikator Tanpa Bukti Dukung") + 1
+    assert [ws.cell(header_row + i, column).value for i in (1, 2, 3)] == [len(EDITION.indicators)] * 3
+
+
+def test_chart_marks_each_bar_with_its_predicate_and_shows_every_area(year_and_scores):
+    year, scores = year_and_scores
+    assert [recap.eligible_mark(s) for s in scores] == ["memenuhi WBBM", "memenuhi WBK", "belum memenuhi syarat"]
+    ctx = recap.context(year, scores, Settings())
+    assert [c["title"] for c in ctx["area_charts"]] == [f"{i}. {a}" for i, a in enumerate(recap.areas(EDITION), 1)]
+    assert ctx["area_minimums"] == "WBK 60 % dan WBBM 75 %"

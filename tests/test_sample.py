@@ -164,7 +164,9 @@ def test_generated_year_reads_back_clean_and_scores_the_same(generated, edition,
     from dossier.readers import read_award_year
 
     year = read_award_year(generated, YEAR, edition)
-    assert year.problems == []
+    # The sample's units, like real ones, cite evidence for some indicators only: one warning each, nothing else.
+    assert [p for p in year.problems if "have no evidence (Bukti Dukung is empty)" not in p.message] == []
+    assert {p.severity for p in year.problems} <= {"warning"}
     assert [u.code for u in year.units] == [u.code for u in sample_units()]
     assert year.award == sample_award(YEAR)
     assert year.quotes == sample_quotes()

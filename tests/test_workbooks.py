@@ -55,20 +55,21 @@ def test_empty_register_has_the_four_sheets_with_their_headers(tmp_path):
     write_register(path, 2025)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Penghargaan", "Unit", "Kutipan", "Inovasi"]
-    labels = [wb["Penghargaan"].cell(r, 1).value for r in range(1, 13)]
+    labels = [wb["Penghargaan"].cell(r, 1).value for r in range(1, 15)]
     assert labels == [
         "Tahun", "Instansi", "Singkatan Instansi", "Pemberi Penghargaan", "Tanggal Penyerahan",
-        "Tempat Penyerahan", "Dibuka Oleh", "Dihadiri Oleh", "Kota Rilis", "Tanggal Usulan", "Opini BPK", "Nilai SAKIP",
+        "Tempat Penyerahan", "Dibuka Oleh", "Dihadiri Oleh", "Kota Rilis", "Nama Acara", "Rilis Sebut Semua Unit",
+        "Tanggal Usulan", "Opini BPK", "Nilai SAKIP",
     ]
-    assert "d mmmm yyyy" in wb["Penghargaan"]["B10"].number_format
+    assert "d mmmm yyyy" in wb["Penghargaan"]["B12"].number_format
     assert wb["Penghargaan"]["B1"].value == 2025
     assert wb["Penghargaan"]["B2"].value is None
     assert "d mmmm yyyy" in wb["Penghargaan"]["B5"].number_format
     assert header(wb["Unit"]) == [
         "Kode", "Nama Unit", "Jenis Unit", "Kota", "Provinsi", "Kepala Unit", "Predikat Diusulkan",
-        "Predikat Saat Ini", "Hasil Penetapan", "Kategori Penghargaan", "NIP Kepala Unit",
+        "Predikat Saat Ini", "Hasil Penetapan", "Kategori Penghargaan", "Berkas LKE", "Penerima", "NIP Kepala Unit",
     ]
-    assert header(wb["Kutipan"]) == ["Nama", "Jabatan", "Kutipan"]
+    assert header(wb["Kutipan"]) == ["Nama", "Jabatan", "Kutipan", "Tahap"]
     assert header(wb["Inovasi"]) == ["Kode Unit", "Nama Inovasi", "Tahun", "Uraian"]
     assert wb["Unit"].max_row == 1  # nothing but the header
 
@@ -82,7 +83,7 @@ def test_empty_register_is_laid_out_for_the_user(tmp_path):
     assert unit["A1"].font.bold
     assert unit.column_dimensions["B"].width > 30
     assert validation_for(unit, "G2").formula1 == '"WBK,WBBM"'
-    assert validation_for(unit, "H2").formula1 == '"WBK"'
+    assert validation_for(unit, "H2").formula1 == '"WBK,WBBM"'
     assert validation_for(unit, "H2").allow_blank
     assert validation_for(unit, "I2").formula1 == '"WBK,WBBM,Tidak"'
     assert validation_for(unit, "I300").allow_blank
@@ -109,7 +110,7 @@ def test_filled_register_holds_the_given_rows(tmp_path):
     rows = list(wb["Unit"].iter_rows(min_row=2, values_only=True))
     assert rows[0] == ("U1", HOSTILE, "Balai Diklat", "Kota", "Prov", "Kepala", "WBBM", "WBK", None, "Kategori", None)
     assert rows[1][6:9] == ("WBK", None, "Tidak")
-    assert list(wb["Kutipan"].iter_rows(min_row=2, values_only=True)) == [("Nama", "Jabatan", "Kata-kata")]
+    assert list(wb["Kutipan"].iter_rows(min_row=2, values_only=True)) == [("Nama", "Jabatan", "Kata-kata", None)]
     assert list(wb["Inovasi"].iter_rows(min_row=2, values_only=True)) == [("U1", "Inovasi Satu", 2023, "Uraian satu")]
 
 

@@ -195,7 +195,7 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     `year` (the award year) lets `archive verify` check that a dossier is filed under its own year.
     """
     unit = score.unit
-    register = {f.name: getattr(unit, f.name) for f in dataclasses.fields(unit) if f.name not in ("innovations", "where")}
+    register = {f.name: getattr(unit, f.name) for f in dataclasses.fields(unit) if f.name not in ("innovations", "where", "lke_file")}
     register["innovations"] = [dataclasses.asdict(i) for i in unit.innovations]
     answers = {}
     for code, q in score.questions.items():

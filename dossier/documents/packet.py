@@ -4,8 +4,12 @@ The packet (`build/<year>/paket/<code>.pdf`) is what a secretariat sends as one
 file. Evidence is grouped by area (LKE order: `edition.indicators`, then each
 answer's `Bukti Dukung` entries in order). Each area opens with a divider page
 listing its documents and where they are in the packet; PDFs are appended,
-JPG/PNG images become one A4 page each, and everything else (DOCX, XLSX, URLs,
-missing, refused, damaged or password-protected files) is only listed there.
+JPG/PNG images become one A4 page each, office files (DOCX, XLSX, PPTX, ODT...)
+are appended as the PDF LibreOffice makes of them, and everything else (URLs,
+missing, refused, damaged or password-protected files, a failed conversion) is
+only listed there. A last divider lists the indicators that name no evidence.
+Every page is numbered within the packet ("hlm. X dari Y"), and the dividers'
+page references are those numbers.
 
 Which evidence can be embedded is decided by `dossier.readers.evidence.collect_evidence`
 (a bad file is a warning, listed as not embedded); this module only assembles.
@@ -38,6 +42,7 @@ from dossier.readers.evidence import (
     Area,
     Document,
     collect_evidence,
+    office_cache_dir,
 )
 from dossier.render.templates import render
 from dossier.reproducible import fix_identifier, pdf_date
@@ -47,6 +52,7 @@ DIVIDER_TEMPLATE = "packet-divider.html"
 IMAGE_TEMPLATE = "packet-image.html"
 TITLE = "Paket Usulan Zona Integritas"
 DOSSIER_BOOKMARK = "Dokumen Usulan"
+WITHOUT_TITLE = "Indikator Tanpa Bukti Dukung"
 # The box an image is fitted into (mm): A4 inside the margins of document.css (172 x 253,
 # landscape 259 x 166), less room for the caption (at most 11 mm + 3 mm, see packet-image.html).
 IMAGE_BOX = {"portrait": (172.0, 236.0), "landscape": (259.0, 149.0)}
@@ -75,11 +81,19 @@ def make_packet(
     *,
     allowed_roots: list[Path],
     created: datetime,
+    office_cache: Path | None = None,
 ) -> Packet:
-    """Build one unit's packet and account for its pages."""
+    """Build one unit's packet and account for its pages.
+
+    Office evidence is converted to PDF and kept in `office_cache` (default: build/<year>/.bukti-pdf).
+    """
     problems: list[Problem] = []
     dossier = PdfReader(io.BytesIO(dossier_pdf))
-    areas = collect_evidence(score, year, problems)
+    cache = office_cache if office_cache is not None else office_cache_dir(year)
+    areas = collect_evidence(score, year, problems, office_cache=cache)
+    bare = _without_evidence(score)
+    if bare.indicators:
+        areas = [a for a in areas if a.group] + [bare]
     roots = [*allowed_roots, year.bukti]
     common = _common_context(score, year)
     images = [d for a in areas for d in a.documents if d.kind == IMAGE]
@@ -95,26 +109,34 @@ def make_packet(
     image_pages = PdfReader(io.BytesIO(image_pdf)) if images else None
     image_index = {id(d): i for i, d in enumerate(images)}
     divider_start = 0
+    sent_pages: set[int] = set()  # 0-based: the pages the units sent, numbered in a strip added below
     for area in areas:
         writer.append(dividers, pages=(divider_start, divider_start + area.divider_pages), import_outline=False)
         divider_start += area.divider_pages
         for document in area.documents:
             if document.kind == PDF:
                 digest.update(document.data or b"")
+                start = len(writer.pages)
                 writer.append(PdfReader(io.BytesIO(document.data)), import_outline=False, excluded_fields=["/AA"])
+                sent_pages.update(range(start, len(writer.pages)))
                 document.data = None  # appended: let the bytes go
             elif document.kind == IMAGE:
                 index = image_index[id(document)]
                 writer.append(image_pages, pages=(index, index + 1), import_outline=False)
-    # Bookmarks last: an outline item can only point at a page that is already there.
+    # Bookmarks last: an outline item can only point at a page that is already there. They run
+    # in page order: a document placed here gets one; one not embedded, or embedded earlier
+    # (a repeat), is found on its area's divider, which has the bookmark.
     for area in areas:
         area_item = writer.add_outline_item(title=area.title, page_number=area.first_page - 1)
         for code, _, documents in area.indicators:
-            first = next((d.target.first_page for d in documents if d.target.embedded), area.first_page)
-            indicator_item = writer.add_outline_item(title=code, page_number=first - 1, parent=area_item, is_open=False)
-            for document in documents:
-                page = document.target.first_page if document.target.embedded else area.first_page
-                writer.add_outline_item(title=_bookmark(document), page_number=page - 1, parent=indicator_item)
+            placed = [d for d in documents if d.embedded and d.kind != REPEAT]
+            if not placed:
+                continue
+            indicator_item = writer.add_outline_item(title=code, page_number=placed[0].first_page - 1,
+                                                     parent=area_item, is_open=False)
+            for document in placed:
+                writer.add_outline_item(title=_bookmark(document), page_number=document.first_page - 1,
+                                        parent=indicator_item)
 
     divider_pages = sum(a.divider_pages for a in areas)
     evidence_pages = sum(d.pages for a in areas for d in a.documents if d.embedded)
@@ -124,6 +146,7 @@ def make_packet(
             f"packet of {score.unit.code}: assembled {len(writer.pages)} pages, expected {expected} "
             f"(dossier {len(dossier.pages)}, dividers {divider_pages}, evidence {evidence_pages})."
         )
+    number_pages(writer, sent_pages)
     writer.page_mode = "/UseOutlines"
     stamp = pdf_date(created)
     writer.add_metadata(
@@ -140,6 +163,73 @@ def make_packet(
     out = io.BytesIO()
     writer.write(out)
     return Packet(out.getvalue(), problems, len(dossier.pages), divider_pages, evidence_pages, tuple(areas))
+
+
+# The packet's own page number, "hlm. X dari Y", stamped on every page: in the bottom margin of the
+# pages dossier makes (the dossier, the dividers, the image pages: A4 with a 20 mm bottom margin,
+# its footer text at about 14-17 mm), and in a strip added below each page a unit sent, which may
+# be printed to its edges. The numbers the dividers give are these.
+STAMP_PT = 8.0
+STAMP_FROM_BOTTOM_MM = 7.0
+STAMP_FROM_RIGHT_MM = 18.0
+STRIP_MM = 9.0
+MM_PT = 72 / 25.4
+
+
+def page_label(number: int, total: int) -> str:
+    """The packet's page number; "paket" tells it from the dossier's own "Halaman X dari Y" on the same page."""
+    return f"Paket · hlm. {number} dari {total}"
+
+
+def number_pages(writer: PdfWriter, added_strip: set[int] = frozenset()) -> None:
+    """Stamp "hlm. X dari Y" on every page; the pages in `added_strip` (0-based) get a strip below first."""
+    from pypdf import PageObject
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, RectangleObject
+
+    from dossier.render.charts import text_mm
+
+    font = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    })
+    total = len(writer.pages)
+    for index, page in enumerate(writer.pages):
+        if index in added_strip:
+            if page.rotation:
+                page.transfer_rotation_to_content()  # so that "below" is below as the page is seen
+            box = page.cropbox
+            left, bottom, right, top = float(box.left), float(box.bottom), float(box.right), float(box.top)
+            bottom -= STRIP_MM * MM_PT
+            page.mediabox = RectangleObject((left, bottom, right, top))
+            page.cropbox = RectangleObject((left, bottom, right, top))
+            for name in ("/TrimBox", "/BleedBox", "/ArtBox"):
+                if name in page:
+                    del page[NameObject(name)]
+            y = bottom + (STRIP_MM * MM_PT - STAMP_PT * 0.7) / 2
+        else:
+            box = page.cropbox
+            right, bottom = float(box.right), float(box.bottom)
+            y = bottom + STAMP_FROM_BOTTOM_MM * MM_PT
+        text = page_label(index + 1, total)
+        x = right - STAMP_FROM_RIGHT_MM * MM_PT - text_mm(text, STAMP_PT) * MM_PT
+        stamp = PageObject.create_blank_page(width=float(page.mediabox.width), height=float(page.mediabox.height))
+        # pypdf clips a merged page to its own box: give the stamp the page's box, strip included.
+        stamp.mediabox = RectangleObject(page.mediabox)
+        stamp.cropbox = RectangleObject(page.mediabox)
+        stamp[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/FHlm"): font})})
+        content = DecodedStreamObject()
+        content.set_data(f"q 0.33 g BT /FHlm {STAMP_PT:g} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET Q".encode("cp1252"))
+        stamp[NameObject("/Contents")] = writer._add_object(content)
+        page.merge_page(stamp)
+
+
+def _without_evidence(score: UnitScore) -> Area:
+    """The indicators that name no evidence at all, for a last divider that says so."""
+    area = Area(("", "", WITHOUT_TITLE))
+    for code in score.without_evidence:
+        area.indicators.append((code, score.edition.indicators[code].question, []))
+    return area
 
 
 def _common_context(score: UnitScore, year: AwardYear) -> dict:
@@ -237,6 +327,9 @@ def _divider(area: Area, index: int) -> dict:
     """What one divider page shows: the area and each of its documents with its status."""
     rows = []
     for code, question, documents in area.indicators:
+        if not documents:
+            rows.append({"first": True, "indicator": code, "question": question, "entry": "—", "href": "",
+                         "embedded": False, "status": "tidak ada bukti dukung", "state": "fail"})
         for number, document in enumerate(documents):
             rows.append(
                 {
@@ -253,11 +346,13 @@ def _divider(area: Area, index: int) -> dict:
     component, part, name = area.group if area.group else ("", "", NO_EVIDENCE_TITLE)
     return {
         "id": f"area-{index + 1}",
+        "without": name == WITHOUT_TITLE,
         "title": name,
         "component": component,
         "part": part,
         "rows": rows,
-        "embedded": sum(1 for d in area.documents if d.embedded),
+        "embedded": sum(1 for d in area.documents if d.embedded and d.kind != REPEAT),
+        "repeated": sum(1 for d in area.documents if d.kind == REPEAT),
         "listed": len(rows),
     }
 
@@ -277,6 +372,8 @@ def _status(document: Document) -> str:
             f"hlm. {target.first_page}–{target.first_page + target.pages - 1}"
         if document.kind == REPEAT:
             return f"sudah disematkan pada {target.indicator}, {pages}"
+        if target.converted_from:
+            return f"disematkan (diubah dari {target.converted_from} ke PDF), {pages}"
         return f"disematkan{' (gambar)' if target.kind == IMAGE else ''}, {pages}"
     return document.note
 

@@ -1,9 +1,12 @@
 """The recap (rekapitulasi) of every unit's scores for the leadership: XLSX and a landscape PDF.
 
 One row per unit: code, name, kind, predicates, the twelve area-parts, the
-component sums, eligibility, shortfalls and the announced result. Numbers are
-stored unrounded and shown with two decimals; cells below a WBK minimum (taken
-from the edition's rules, never from constants) are shaded.
+component sums, eligibility, shortfalls, indicators without evidence and the
+announced result. Numbers are stored unrounded and shown with two decimals;
+cells below a WBK minimum (taken from the edition's rules, never from constants)
+are shaded. The workbook also lists every shortfall of every unit, and every
+sheet prints readably on A4 landscape. The PDF's charts mark each unit with the
+predicate it meets, and show every area against its minimum share.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ from dossier.scoring import UnitScore
 TEMPLATE = "recap.html"
 SHEET = "Rekapitulasi"
 AVERAGES_SHEET = "Rata-rata"
+SHORTFALL_SHEET = "Kekurangan"
+# Printing: A4 landscape at this scale keeps the workbook's 11 pt type at 8.25 pt on paper;
+# wide tables continue on the next page with the first columns repeated, never shrunk to fit.
+PRINT_SCALE = 75
+PRINT_FOOTER = "Halaman &P dari &N"
 NUMBER_FORMAT = "0.00"
 # The named nodes shown after the area-parts, in this order (keys of the edition's [nodes]).
 SUM_NODES = ("pemenuhan", "reform", "pengungkit", "ipak", "capaian_kinerja", "ipkp", "hasil", "total")
@@ -164,7 +172,8 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
     ws.title = SHEET
     header_row = _title_block(ws, year, edition)
     headers = ["Kode", "Nama Unit", "Jenis Unit", "Predikat Diusulkan", "Predikat Saat Ini"]
-    headers += [c.header for c in columns] + ["Memenuhi Syarat", "Jumlah Kekurangan", "Hasil Penetapan"]
+    headers += [c.header for c in columns] + ["Memenuhi Syarat", "Jumlah Kekurangan", "Indikator Tanpa Bukti Dukung",
+                                              "Hasil Penetapan"]
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(header_row, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
@@ -175,7 +184,8 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
         unit = score.unit
         values = [unit.code, unit.name, unit.kind, unit.proposed, unit.current or "-"]
         values += [score.nodes[c.path] for c in columns]
-        values += [eligibility(score), len(score.proposed_shortfalls), unit.result or NOT_ANNOUNCED]
+        values += [eligibility(score), len(score.proposed_shortfalls), len(score.without_evidence),
+                   unit.result or NOT_ANNOUNCED]
         for col, value in enumerate(values, start=1):
             cell = put(ws, row, col, value)  # names and codes from the inputs: text, never formulas
             cell.border = GRID
@@ -185,16 +195,20 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
             cell.number_format = NUMBER_FORMAT
             if column.below(cell.value):
                 cell.fill = BELOW_FILL
-        shortfalls = ws.cell(row, first_score + len(columns) + 1)
-        if shortfalls.value:
-            shortfalls.fill = BELOW_FILL
+        for offset in (1, 2):  # the shortfalls, the indicators without evidence
+            counted = ws.cell(row, first_score + len(columns) + offset)
+            if counted.value:
+                counted.fill = BELOW_FILL
     last_row = header_row + max(len(scores), 1)
     ws.freeze_panes = ws.cell(header_row + 1, 3)  # the header and the code and name stay in view
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
     _size_columns(ws, header_row, len(headers), {2: 40})
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    _landscape(ws)
+    title = f"Rekapitulasi Penilaian Zona Integritas Tahun {year.year}"
+    _print_setup(ws, title, header_row, columns="A:B")
     _averages_sheet(wb.create_sheet(AVERAGES_SHEET), scores, columns)
+    _print_setup(wb[AVERAGES_SHEET], f"{title} — Rata-rata", 1, columns="A:A")
+    _shortfall_sheet(wb.create_sheet(SHORTFALL_SHEET), scores)
+    _print_setup(wb[SHORTFALL_SHEET], f"{title} — Kekurangan setiap Unit", 1, columns="A:B")
     wb.properties.creator = "dossier"
     wb.properties.lastModifiedBy = "dossier"
     when = naive_utc(created)
@@ -252,6 +266,54 @@ def _averages_sheet(ws: Worksheet, scores: list[UnitScore], columns: list[ScoreC
     _size_columns(ws, 1, len(headers), {1: 48})
 
 
+def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
+    """Every shortfall of every unit against the predicate it is proposed for: area, minimum, reached, gap."""
+    headers = ["Kode", "Nama Unit", "Predikat Diusulkan", "Syarat (Area)", "Batas Minimal", "Capaian", "Kekurangan"]
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(1, col, text)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    row = 2
+    for score in scores:
+        unit = score.unit
+        found = score.proposed_shortfalls or [None]
+        for shortfall in found:
+            if shortfall is None:
+                cells = [unit.code, unit.name, unit.proposed, "Tidak ada kekurangan", None, None, None]
+            else:
+                cells = [unit.code, unit.name, unit.proposed, shortfall.label, shortfall.required, shortfall.reached,
+                         shortfall.gap]
+            for col, value in enumerate(cells, start=1):
+                cell = ws.cell(row, col, value)
+                cell.border = GRID
+                cell.alignment = Alignment(vertical="top", wrap_text=col in (2, 4))
+                if 5 <= col <= 7 and isinstance(value, float):
+                    cell.number_format = NUMBER_FORMAT
+            if shortfall is not None and shortfall.gap is not None:
+                ws.cell(row, 7).fill = BELOW_FILL
+            row += 1
+    ws.row_dimensions[1].height = 30  # two lines: "Predikat / Diusulkan", "Batas / Minimal"
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(row - 1, 1)}"
+    _size_columns(ws, 1, len(headers), {2: 40, 4: 44})
+
+
+def _print_setup(ws: Worksheet, title: str, header_row: int, *, columns: str) -> None:
+    """A4 landscape at PRINT_SCALE, the header row and the first columns on every page, title and page numbers."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.scale = PRINT_SCALE
+    ws.sheet_properties.pageSetUpPr.fitToPage = False  # fitting to the width would shrink the type below 8 pt
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_title_cols = columns
+    ws.oddHeader.left.text = title
+    ws.oddFooter.center.text = PRINT_FOOTER
+    ws.evenHeader.left.text = title
+    ws.evenFooter.center.text = PRINT_FOOTER
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.print_options.gridLines = False
+
+
 def _size_columns(ws: Worksheet, header_row: int, count: int, fixed: dict[int, int]) -> None:
     """Size each column to its longest value (headers wrap, so they count less)."""
     for col in range(1, count + 1):
@@ -269,12 +331,6 @@ def _size_columns(ws: Worksheet, header_row: int, count: int, fixed: dict[int, i
         ws.column_dimensions[letter].width = min(max(longest + 2, 8), 30)
 
 
-def _landscape(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _edition(scores: list[UnitScore], year: AwardYear) -> Edition | None:
@@ -307,6 +363,7 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
             "cells": [{"text": fmt.number(score.nodes[c.path]), "fail": c.below(score.nodes[c.path])} for c in columns],
             "eligible": eligibility(score),
             "shortfalls": len(score.proposed_shortfalls),
+            "without_evidence": len(score.without_evidence),
             "result": unit.result or "-",
         })
     groups: list[dict] = []
@@ -329,6 +386,8 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "summary": summary(scores, edition) if edition else f"{len(scores)} unit diusulkan",
         "announced": announced(scores),
         "charts": totals_charts(scores, edition) if edition and scores else [],
+        "area_charts": area_charts(scores, edition) if edition and scores else [],
+        "area_minimums": area_minimums(edition) if edition else "",
         "widths": column_widths(columns, rows),
     }
 
@@ -353,7 +412,9 @@ def column_widths(columns: list[ScoreColumn], rows: list[dict]) -> list[float]:
     for i, column in enumerate(columns):
         widths.append(fit(column.short, (r["cells"][i]["text"] for r in rows)))
     widths += [fit("Memenuhi Syarat", (w for r in rows for w in r["eligible"].split())),
-               fit("Keku\u00adrangan", (r["shortfalls"] for r in rows)), fit("Hasil Pene\u00adtapan", (r["result"] for r in rows))]
+               fit("Keku\u00adrangan", (r["shortfalls"] for r in rows)),
+               fit("Tanpa Bukti", (r["without_evidence"] for r in rows)),
+               fit("Hasil Pene\u00adtapan", (r["result"] for r in rows))]
     widths[1] = round(max(30.0, TABLE_MM - sum(widths)), 1)
     return widths
 
@@ -382,13 +443,14 @@ CHART_ROWS = 25
 def totals_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
     """Bars of the units' totals against each predicate's minimum total, CHART_ROWS units a chart.
 
-    Each is {"uri": PNG data URI, "first": n, "last": m} (1-based positions in the table).
+    Each bar is marked with the highest predicate the unit meets (every minimum, not only the
+    total), and drawn in the warning colour when it meets none. Each chart is
+    {"uri": PNG data URI, "first": n, "last": m} (1-based positions in the table).
     """
     from dossier.render.charts import bar_chart, data_uri
 
     lines = [(f"Batas minimal {p.name} ({fmt.number(p.minimums['total'], 0)})", p.minimums["total"])
              for p in edition.predicates if "total" in p.minimums]
-    lowest = min((value for _, value in lines), default=0.0)
     charts = []
     for start in range(0, len(scores), CHART_ROWS):
         part = scores[start:start + CHART_ROWS]
@@ -398,12 +460,58 @@ def totals_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
             maximum=100.0,
             ticks=[(t, str(t)) for t in range(0, 101, 10)],
             value_label=fmt.number,
-            warn_label=f"Di bawah {fmt.number(lowest, 0)}",
+            warn_label=NOT_ELIGIBLE,
             width_mm=230,
             label_mm=(15, 40),
             row_mm=4.6,
+            marks=[eligible_mark(s) for s in part],
+            failed=[not s.eligible for s in part],
         )
         charts.append({"uri": data_uri(png), "first": start + 1, "last": start + len(part)})
+    return charts
+
+
+def eligible_mark(score: UnitScore) -> str:
+    """'memenuhi WBBM' (the highest predicate met) or 'belum memenuhi syarat', for a chart's bar."""
+    return f"memenuhi {score.eligible[-1]}" if score.eligible else NOT_ELIGIBLE.lower()
+
+
+def area_minimums(edition: Edition) -> str:
+    """'WBK 60 %, WBBM 75 %': each predicate's minimum share of every area's weight."""
+    return fmt.join_list([f"{p.name} {fmt.percent(p.area_share)}" for p in edition.predicates if p.area_share])
+
+
+def area_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
+    """One chart per area (and per CHART_ROWS units): each unit's share of the area's weight against the minimums.
+
+    Each is {"title": "1. Manajemen Perubahan", "uri", "first", "last"}.
+    """
+    from dossier.render.charts import bar_chart, data_uri
+
+    checked = [p for p in edition.predicates if p.area_share]
+    if not checked:
+        return []
+    level, component = checked[0].area_share_level, checked[0].area_share_component
+    lines = [(f"Batas minimal {p.name} ({fmt.percent(p.area_share)})", p.area_share) for p in checked]
+    charts = []
+    names = [part.name for part in scores[0].area_parts(level, component)]
+    for index, name in enumerate(names):
+        for start in range(0, len(scores), CHART_ROWS):
+            part = scores[start:start + CHART_ROWS]
+            shares = [s.area_parts(level, component)[index].share for s in part]
+            png = bar_chart(
+                [(s.unit.code, share) for s, share in zip(part, shares)],
+                lines,
+                maximum=1.0,
+                ticks=[(t / 100, f"{t} %") for t in range(0, 101, 10)],
+                value_label=lambda share: fmt.percent(share, 1),
+                warn_label=f"Di bawah {fmt.percent(min(v for _, v in lines))}",
+                width_mm=230,
+                label_mm=(15, 40),
+                row_mm=4.6,
+            )
+            charts.append({"title": f"{index + 1}. {name}", "uri": data_uri(png), "first": start + 1,
+                           "last": start + len(part)})
     return charts
 
 

@@ -4,7 +4,7 @@ The parts are the title with the first rows, blocks of rows, and each chart; the
 numbers ("Halaman X dari Y") come from one document of footers laid over the pages. So
 memory stays that of one part however many units a year has, and with a parts folder a
 rebuild after one corrected unit renders again only the parts whose content changed
-(each part is kept by its content).
+(each part is kept by its content, and checked against its digest before it is used).
 """
 
 from __future__ import annotations
@@ -27,11 +27,16 @@ def split(ctx: dict) -> list[dict]:
     parts += [part(rows=rows[start:start + BLOCK_ROWS]) for start in range(HEAD_ROWS, len(rows), BLOCK_ROWS)]
     parts[-1]["legend"] = True
     parts += [part(charts=[chart]) for chart in ctx["charts"]]
+    by_units: dict[int, list[dict]] = {}
+    for chart in ctx.get("area_charts", []):  # one part per block of units: a corrected unit renders one again
+        by_units.setdefault(chart["first"], []).append(chart)
+    parts += [part(area_charts=charts) for charts in by_units.values()]
     return parts
 
 
-def part(*, head=False, rows=(), legend=False, charts=(), footers=0) -> dict:
-    return {"head": head, "rows": list(rows), "legend": legend, "charts": list(charts), "footers": footers}
+def part(*, head=False, rows=(), legend=False, charts=(), footers=0, area_charts=()) -> dict:
+    return {"head": head, "rows": list(rows), "legend": legend, "charts": list(charts), "footers": footers,
+            "area_charts": list(area_charts)}
 
 
 class PartCache:
@@ -55,20 +60,24 @@ class PartCache:
 
         html = render(env, self.template, ctx)
         key = json.dumps([html, str(created), title, ctx["ministry"], __version__, weasyprint.__version__])
-        name = hashlib.sha256(key.encode()).hexdigest()[:40] + ".pdf"
+        name = hashlib.sha256(key.encode()).hexdigest()[:40]
         self.used.add(name)
         if self.folder is not None:
-            try:
-                data = (self.folder / name).read_bytes()
-                if data.startswith(b"%PDF-") and b"%%EOF" in data[-32:]:  # whole, as write_atomic left it
+            # A part is kept as <key>.<SHA-256 of its bytes>.pdf and used only when its bytes
+            # still have that digest: a damaged or zeroed part is rendered again.
+            for path in self.folder.glob(name + ".*.pdf"):
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    continue
+                if path.name == f"{name}.{hashlib.sha256(data).hexdigest()}.pdf":
                     return data
-            except OSError:
-                pass
+                path.unlink(missing_ok=True)
         data = html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
                            title=title, author=ctx["ministry"], created=created)
         if self.folder is not None:
             try:
-                write_atomic(self.folder / name, data)
+                write_atomic(self.folder / f"{name}.{hashlib.sha256(data).hexdigest()}.pdf", data)
             except (OSError, DossierError):
                 pass  # a folder we cannot write (a remote worker, a full disk): the next build renders it again
         return data
@@ -76,7 +85,7 @@ class PartCache:
     def prune(self) -> None:
         """Forget the parts this rendering did not use."""
         for path in self.folder.glob("*.pdf") if self.folder is not None and self.folder.is_dir() else ():
-            if path.name not in self.used:
+            if path.name.split(".")[0] not in self.used or path.name.count(".") != 2:  # or of an older layout
                 path.unlink(missing_ok=True)
 
 

@@ -7,6 +7,8 @@ the first; only a missing register stops it.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,11 +16,13 @@ from dossier.errors import Problem, WorkspaceError
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import AwardYear, Lke
 from dossier.readers.cache import LkeCache
+from dossier.readers.evidence import report_without_evidence
 from dossier.readers.lke import LkeRead, read_own_lke
 from dossier.readers.official import is_official, read_official
-from dossier.readers.register import read_register
+from dossier.readers.register import Register, read_register
 from dossier.rules import Edition
 
+BERKAS = UNIT.header("lke_file")  # the register's optional column naming a unit's LKE file
 LKE_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheets in lke/ that are not read: said so, rather than silently skipped.
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
@@ -53,9 +57,6 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
         )
     register = read_register(register_path, year, REGISTER)
     problems: list[Problem] = list(register.problems)
-    units = {u.code.upper(): u for u in register.units}
-    known = ", ".join(u.code for u in register.units) or "none"
-    found: dict[str, Lke] = {}
     paths = lke_files(inputs / "lke", problems)
     jobs = [(path, path.relative_to(inputs).as_posix(), edition, inputs / "bukti") for path in paths]
     results = {job[1]: cache.get(job[1], job[0]) for job in jobs} if cache else {}
@@ -64,41 +65,13 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
         results[job[1]] = result
         if cache:
             cache.put(job[1], job[0], result)
-    for rel, result in ((job[1], results[job[1]]) for job in jobs):
+    reads = [results[job[1]] for job in jobs]
+    for result in reads:
         problems.extend(result.problems)
-        lke = result.lke
-        if lke is None:
-            continue
-        unit = units.get(lke.unit_code.upper())
-        if unit is None:
-            if register.units_read:
-                problems.append(
-                    Problem(
-                        result.code_where or rel,
-                        f"{LKE_UNIT_LABEL} '{lke.unit_code}' is not a unit of {REGISTER} (sheet {UNIT.sheet}); "
-                        f"expected one of {known}, or add the unit to the register",
-                    )
-                )
-            continue
-        if unit.code in found:
-            problems.append(
-                Problem(
-                    result.code_where or rel,
-                    f"unit {unit.code} already has an LKE workbook, {found[unit.code].source}; "
-                    f"keep one workbook per unit and remove the other",
-                )
-            )
-            continue
-        found[unit.code] = replace(lke, unit_code=unit.code)
+    found = match_units(register, reads, problems)
     for unit in register.units:
-        if unit.code not in found:
-            problems.append(
-                Problem(
-                    unit.where,
-                    f"unit {unit.code} has no LKE workbook in lke/ (or its workbook could not be read); "
-                    f"put its filled LKE there ('dossier lke-template' writes a blank one)",
-                )
-            )
+        if unit.code in found:
+            report_without_evidence(found[unit.code], edition, problems)
     return AwardYear(
         year=year,
         edition=edition.name,
@@ -109,6 +82,149 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
         lke={u.code: found[u.code] for u in register.units if u.code in found},
         problems=problems,
     )
+
+
+# A file belongs to a unit when its name starts with the unit's code and then one of these.
+CODE_ENDS = " -_."
+
+
+def match_units(register: Register, reads: list[LkeRead], problems: list[Problem]) -> dict[str, Lke]:
+    """Give each LKE workbook read to its unit of the register; report every file or unit left over.
+
+    A workbook belongs to the unit whose `Berkas LKE` names its file; else to the unit whose
+    code starts its file name (followed by a space, '-', '_' or '.'); else to the unit its
+    own `Kode Unit` cell names (the workbooks `dossier lke-template` writes). Nothing is
+    dropped silently: a file that fits no unit or several, and a unit left without a
+    workbook, are errors; where a code is close to another, the message says which was meant.
+    """
+    units = register.units
+    by_code = {u.code.upper(): u for u in units}
+    named = {_berkas(u): u for u in units if u.lke_file}
+    read_names = {Path(r.source).name.casefold() for r in reads}
+    for unit in units:
+        if unit.lke_file and _berkas(unit) not in read_names:
+            near = _close(unit.lke_file, [Path(r.source).name for r in reads])
+            problems.append(Problem(
+                unit.where,
+                f"{BERKAS} of unit {unit.code} is '{unit.lke_file}', but lke/ holds no such workbook"
+                + (f"; did you mean '{near[0]}'?" if near else f" (workbooks found: {_listed([Path(r.source).name for r in reads])})"),
+            ))
+    found: dict[str, Lke] = {}
+    unmatched: list[tuple[str, str, bool]] = []  # (where, the code or file name, whether a cell named it)
+    for result in reads:
+        lke = result.lke
+        if lke is None:
+            continue
+        name = Path(result.source).name
+        where = result.code_where or result.source
+        in_cell = "!" in result.code_where  # our own template names its unit in a cell; the official form does not
+        unit = named.get(name.casefold())
+        how = f"its {BERKAS} in {REGISTER}"
+        if unit is None:
+            prefixed = [u for u in units if _starts_with_code(name, u.code) and not u.lke_file]
+            if len(prefixed) > 1:
+                problems.append(Problem(
+                    result.source,
+                    f"the file name fits several units: {_listed(u.code for u in prefixed)}; rename the file, "
+                    f"or name it in the {BERKAS} column of the right unit in {REGISTER} (sheet {UNIT.sheet})",
+                ))
+                continue
+            unit = prefixed[0] if prefixed else None
+            how = "its file name"
+        if unit is None and in_cell:
+            unit = by_code.get(lke.unit_code.upper())
+            if unit is not None and unit.lke_file:
+                problems.append(Problem(
+                    where,
+                    f"{LKE_UNIT_LABEL} is {unit.code}, but {REGISTER} names '{unit.lke_file}' as that unit's "
+                    f"{BERKAS}; correct {LKE_UNIT_LABEL}, or the {BERKAS} of unit {unit.code}",
+                ))
+                continue
+            how = LKE_UNIT_LABEL
+        if unit is None:
+            if register.units_read:
+                unmatched.append((where, lke.unit_code, True) if in_cell else (result.source, name, False))
+            continue
+        if in_cell and how != LKE_UNIT_LABEL and lke.unit_code.upper() != unit.code.upper():
+            problems.append(Problem(
+                where,
+                f"{LKE_UNIT_LABEL} is '{lke.unit_code}', but {how} makes this the workbook of unit {unit.code}; "
+                f"correct {LKE_UNIT_LABEL} or the file name",
+            ))
+            continue
+        if unit.code in found:
+            problems.append(Problem(
+                where,
+                f"unit {unit.code} already has an LKE workbook, {found[unit.code].source}; "
+                f"keep one workbook per unit and remove the other",
+            ))
+            continue
+        found[unit.code] = replace(lke, unit_code=unit.code)
+    left = [u for u in units if u.code not in found]
+    for where, written, in_cell in unmatched:
+        near = _close(written, [u.code for u in left] or [u.code for u in units])
+        codes = _listed(u.code for u in units)
+        if in_cell:
+            message = (
+                f"{LKE_UNIT_LABEL} '{written}' is not a unit of {REGISTER} (sheet {UNIT.sheet}), so this LKE is not used; "
+                + (f"it is probably unit {near[0]}: write {near[0]} in {LKE_UNIT_LABEL}" if near else f"expected one of {codes}")
+                + ", or add the unit to the register"
+            )
+        else:
+            message = (
+                f"the file name fits no unit of {REGISTER} (sheet {UNIT.sheet}), so this LKE is not used; "
+                + (f"it is probably unit {near[0]}: start the file name with {near[0]}" if near
+                   else f"start the file name with the unit's code ({codes})")
+                + f", or name the file in the unit's {BERKAS} column"
+            )
+        problems.append(Problem(where, message))
+    for unit in left:
+        near = _close(unit.code, [w for _, w, _ in unmatched])
+        problems.append(Problem(
+            unit.where,
+            f"unit {unit.code} has no LKE workbook in lke/ (or its workbook could not be read)"
+            + (f"; the workbook of '{near[0]}' is probably this unit's" if near else
+               "; put its filled LKE there, its file name starting with the unit's code "
+               "('dossier lke-template' writes a blank one)"),
+        ))
+    return found
+
+
+def _berkas(unit) -> str:
+    """The file name a unit's `Berkas LKE` gives, as compared: 'lke/UPT01 Final.xlsx' -> 'upt01 final.xlsx'."""
+    return Path(unit.lke_file.replace("\\", "/")).name.casefold()
+
+
+def _starts_with_code(name: str, code: str) -> bool:
+    """'UPT01 LKE.xlsx', 'upt01-final.xlsx' and 'UPT01.xlsx' start with the code UPT01; 'UPT011.xlsx' does not."""
+    return len(name) > len(code) and name[: len(code)].upper() == code.upper() and name[len(code)] in CODE_ENDS
+
+
+def _code_key(code: str) -> str:
+    """A code as a person may mistype it: 'UPT 04', 'upt04', 'UPT-4' and 'UPT4' all read 'upt4'."""
+    squashed = re.sub(r"[\s_.-]+", "", Path(code).stem if code.lower().endswith((".xlsx", ".xlsm")) else code).casefold()
+    return re.sub(r"(?<!\d)0+(?=\d)", "", squashed)
+
+
+def _close(written: str, codes) -> list[str]:
+    """The codes `written` probably meant: the same once spaces, case and leading zeros are set aside,
+    else the one code inside it, else the most alike."""
+    codes = list(dict.fromkeys(codes))
+    key = _code_key(written)
+    same = [c for c in codes if _code_key(c) == key]
+    if same:
+        return same
+    inside = [  # 'Formulir UPT04 final.xlsx' holds the code UPT04, either way round
+        c for c in codes if min(len(_code_key(c)), len(key)) > 2 and (_code_key(c) in key or key in _code_key(c))
+    ]
+    if len(inside) == 1:
+        return inside
+    keys = {_code_key(c): c for c in codes}
+    return [keys[k] for k in difflib.get_close_matches(key, list(keys), n=1, cutoff=0.75)]
+
+
+def _listed(codes) -> str:
+    return ", ".join(codes) or "none"
 
 
 def lke_files(folder: Path, problems: list[Problem]) -> list[Path]:

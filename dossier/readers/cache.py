@@ -1,32 +1,40 @@
 """Remember what each LKE workbook read as, so a rebuild reads only the workbooks that changed.
 
-The cache is a JSON file in the build folder. An entry is used only when the workbook's
-size and modification time, the LKE edition and the state of the bukti/ folder (which
-the evidence checks depend on) are all as they were; anything else reads the workbook again.
+The cache is a JSON file in the build folder, and it is never trusted over its source.
+An entry is keyed by the SHA-256 of the workbook's content, and it is used only when that
+hash, the LKE edition and the content of the bukti/ folder (which the evidence checks
+depend on) are all as they were, and when the entry's own check digest still matches what
+it holds (a damaged or edited entry is a miss). Evidence paths are stored relative to the
+bukti/ folder, so a moved or copied workspace reads its cache as before; an entry whose
+paths do not fit is a miss. Anything else reads the workbook again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from dossier.digests import file_sha256
 from dossier.errors import Problem
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
 
-FORMAT = "dossier-lke-cache/2"
+FORMAT = "dossier-lke-cache/3"
 FILENAME = ".lke-cache.json"  # in build/<year>/
 
 
 class LkeCache:
-    """Read results by workbook, valid for one edition and one state of bukti/."""
+    """Read results by workbook content, valid for one edition and one content of bukti/."""
 
     def __init__(self, path: Path, edition: str, bukti: Path) -> None:
         self.path = path
         from dossier import __version__
 
+        # A resolved evidence path lies under the real bukti folder; a refused one under bukti as named.
+        self.bases = {"real": Path(os.path.realpath(bukti)), "bukti": bukti}
         self.scope = f"{__version__}:{edition}:{_folder_state(bukti)}"
         self.entries: dict[str, dict] = {}
         self.used: dict[str, dict] = {}
@@ -39,47 +47,83 @@ class LkeCache:
 
     def get(self, rel: str, path: Path) -> LkeRead | None:
         entry = self.entries.get(rel)
-        if not isinstance(entry, dict) or entry.get("stamp") != _stamp(path):
+        if not isinstance(entry, dict):
             return None
         try:
-            read = _from_json(entry["read"])
-        except (KeyError, TypeError, ValueError, AttributeError):
+            source = file_sha256(path)
+            if entry.get("source") != source or entry.get("check") != _check(self.scope, rel, source, entry["read"]):
+                return None
+            read = _from_json(entry["read"], self.bases)
+        except (OSError, KeyError, TypeError, ValueError, AttributeError):
             return None
         self.used[rel] = entry
         return read
 
     def put(self, rel: str, path: Path, read: LkeRead) -> None:
-        self.used[rel] = {"stamp": _stamp(path), "read": asdict(read)}
+        try:
+            source = file_sha256(path)
+            data = _to_json(read, self.bases)
+        except (OSError, ValueError):  # gone since it was read, or a path that does not fit: not kept
+            return
+        self.used[rel] = {"source": source, "read": data, "check": _check(self.scope, rel, source, data)}
 
     def save(self) -> None:
         """Keep the entries of this read only (workbooks removed since are dropped)."""
         from dossier.output import write_if_changed
 
         data = {"format": FORMAT, "scope": self.scope, "entries": self.used}
-        write_if_changed(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+        write_if_changed(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
-def _stamp(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
+def _check(scope: str, rel: str, source: str, read) -> str:
+    """The digest an entry must carry: of what it was read from and of everything it says."""
+    text = json.dumps([scope, rel, source, read], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _folder_state(folder: Path) -> str:
-    """A digest of every name, size, time and link under a folder."""
-    import hashlib
-
+    """A digest of every name, content and link under a folder (content, not size and time)."""
     digest = hashlib.sha256()
     for root, dirs, files in os.walk(folder):
         dirs.sort()
         for name in sorted(files) + dirs:
             entry = Path(root, name)
-            stat = entry.lstat()
             target = os.readlink(entry) if entry.is_symlink() else ""
-            digest.update(f"{entry.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\0{target}\n".encode())
+            try:
+                content = file_sha256(entry) if entry.is_file() else "dir" if entry.is_dir() else "other"
+            except OSError:
+                content = "unreadable"
+            digest.update(f"{entry.relative_to(folder)}\0{content}\0{target}\n".encode())
     return digest.hexdigest()
 
 
-def _from_json(data: dict) -> LkeRead:
+def _to_json(read: LkeRead, bases: dict[str, Path]) -> dict:
+    data = asdict(read)
+    for answer in (data["lke"] or {}).get("answers", {}).values():
+        for evidence in answer["evidence"]:
+            evidence["path"] = None if evidence["path"] is None else _relative(Path(evidence["path"]), bases)
+    # As it reads back (counts' keys become text): the check digest is of exactly that.
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def _relative(path: Path, bases: dict[str, Path]) -> list[str]:
+    """[base, path relative to it]; a path under neither base is refused (ValueError)."""
+    for name, base in bases.items():
+        if path.is_relative_to(base):
+            return [name, path.relative_to(base).as_posix()]
+    raise ValueError(f"{path} is outside the bukti folder")
+
+
+def _absolute(stored, bases: dict[str, Path]) -> Path:
+    """The path a stored [base, relative] pair names here; anything else is a miss (ValueError)."""
+    base, rel = stored
+    parts = PurePosixPath(rel).parts
+    if base not in bases or not isinstance(rel, str) or PurePosixPath(rel).is_absolute() or ".." in parts:
+        raise ValueError(f"cached path {stored!r} does not fit this workspace")
+    return bases[base].joinpath(*parts)
+
+
+def _from_json(data: dict, bases: dict[str, Path]) -> LkeRead:
     lke = data["lke"]
     return LkeRead(
         source=data["source"],
@@ -88,12 +132,12 @@ def _from_json(data: dict) -> LkeRead:
         lke=None if lke is None else Lke(
             unit_code=lke["unit_code"],
             source=lke["source"],
-            answers={code: _answer(a) for code, a in lke["answers"].items()},
+            answers={code: _answer(a, bases) for code, a in lke["answers"].items()},
         ),
     )
 
 
-def _answer(a: dict) -> Answer:
+def _answer(a: dict, bases: dict[str, Path]) -> Answer:
     return Answer(
         code=a["code"],
         choice=a["choice"],
@@ -101,7 +145,8 @@ def _answer(a: dict) -> Answer:
         index=a["index"],
         note=a["note"],
         evidence=tuple(
-            Evidence(e["entry"], e["url"], None if e["path"] is None else Path(e["path"]), e["present"], e["problem"])
+            Evidence(e["entry"], e["url"], None if e["path"] is None else _absolute(e["path"], bases),
+                     e["present"], e["problem"])
             for e in a["evidence"]
         ),
         where=a["where"],

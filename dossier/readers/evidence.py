@@ -4,9 +4,12 @@ A path may never leave the bukti folder: `..`, absolute paths and symlinks
 pointing outside are refused, so a workbook cannot make the dossier embed
 `/etc/passwd` or another unit's private files.
 
+`report_without_evidence` warns about the indicators that cite no evidence at all.
+
 `collect_evidence` then checks the files themselves for the nomination packet:
-which are PDFs or images that can be embedded, and why the others cannot. A
-bad evidence file is a warning, never a failure. Files are only read from
+which are PDFs or images that can be embedded, which office files LibreOffice
+turns into PDF, and why the others cannot be embedded. A bad evidence file is a
+warning, never a failure. Files are only read from
 inside the year's `bukti/` folder, checked again there (defence in depth).
 """
 
@@ -24,9 +27,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from dossier.errors import Problem
-from dossier.model import AwardYear, Evidence
+from dossier.model import AwardYear, Evidence, Lke
 
 if TYPE_CHECKING:  # readers come before scoring: only the type is needed
+    from dossier.rules import Edition
     from dossier.scoring import UnitScore
 
 _URL = re.compile(r"^https?://[^\s/?#]+\S*$", re.IGNORECASE)
@@ -70,6 +74,23 @@ def resolve_evidence(entry: str, bukti: Path) -> Evidence:
     if resolved.is_dir():
         return Evidence(entry, path=resolved, problem="is a folder; name a file inside it")
     return Evidence(entry, path=resolved, present=resolved.is_file())
+
+
+def report_without_evidence(lke: Lke, edition: Edition, problems: list[Problem]) -> list[str]:
+    """Warn once per unit about the indicators whose Bukti Dukung is empty; return their codes.
+
+    Every indicator needs evidence for the evaluators; it is a warning (an error with
+    `validate --strict`) because the score does not depend on it.
+    """
+    bare = [code for code in edition.indicators if not (lke.answers.get(code) and lke.answers[code].evidence)]
+    if bare:
+        where = next((lke.answers[c].where for c in bare if c in lke.answers and lke.answers[c].where), lke.source)
+        problems.append(Problem(
+            where,
+            f"unit {lke.unit_code}: {len(bare)} of {len(edition.indicators)} indicator(s) have no evidence "
+            f"(Bukti Dukung is empty): {', '.join(bare)}; name a file under bukti/ or a web address for each",
+            "warning", kind="evidence"))
+    return bare
 
 
 def absent_message(evidence: Evidence, bukti: Path) -> str:
@@ -121,6 +142,7 @@ class Document:
     pages: int = 0
     first_page: int = 0  # 1-based page in the packet; 0 until placed
     same_as: Document | None = None  # for REPEAT: the earlier entry that embeds the same file
+    converted_from: str = ""  # "DOCX" when an office file was converted to the PDF embedded
 
     @property
     def embedded(self) -> bool:
@@ -144,18 +166,21 @@ class Area:
     def title(self) -> str:
         if not self.group:
             return NO_EVIDENCE_TITLE
-        return f"{self.group[1]} – {self.group[2]}"
+        return f"{self.group[1]} – {self.group[2]}" if self.group[1] else self.group[2]
 
     @property
     def documents(self) -> list[Document]:
         return [d for _, _, docs in self.indicators for d in docs]
 
 
-def collect_evidence(score: UnitScore, year: AwardYear, problems: list[Problem]) -> list[Area]:
+def collect_evidence(score: UnitScore, year: AwardYear, problems: list[Problem], *,
+                     office_cache: Path | None = None) -> list[Area]:
     """Check every evidence entry of the unit, in LKE order, grouped by area.
 
     PDFs are read and checked here (their bytes kept until appended); images are
-    checked with Pillow. Every entry that cannot be embedded says why.
+    checked with Pillow; office files (DOCX, XLSX, PPTX, ODT...) are converted to PDF
+    with LibreOffice, the result kept in `office_cache` by content. Every entry that
+    cannot be embedded says why.
     """
     areas: dict[tuple[str, ...], Area] = {}
     seen: dict[Path, Document] = {}
@@ -166,7 +191,7 @@ def collect_evidence(score: UnitScore, year: AwardYear, problems: list[Problem])
             continue
         documents = []
         for evidence in answer.evidence:
-            document = _check(evidence, code, year, score.unit.code, problems)
+            document = _check(evidence, code, year, score.unit.code, problems, office_cache)
             if document.embedded and document.source is not None:
                 if document.source in seen:
                     first = seen[document.source]
@@ -179,7 +204,8 @@ def collect_evidence(score: UnitScore, year: AwardYear, problems: list[Problem])
     return list(areas.values()) or [Area(())]
 
 
-def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: list[Problem]) -> Document:
+def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: list[Problem],
+           office_cache: Path | None = None) -> Document:
     """Decide what one evidence entry becomes; open it only if it is a regular file inside bukti/."""
     entry = evidence.entry
     where = f"bukti/{entry} ({code})"
@@ -238,6 +264,8 @@ def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: 
                                        f"{real.suffix.lstrip('.').upper()}; it is not embedded in the packet of "
                                        f"{unit}. Open it and save it again in that format.", "warning"))
         return Document(code, entry, UNREADABLE, f"tidak disematkan: isi berkas bukan {label}", real)
+    if real.suffix.lower() in OFFICE_SUFFIXES:
+        return _convert(Document(code, entry, OTHER, source=real), label, where, unit, problems, office_cache)
     return Document(code, entry, OTHER, f"tidak disematkan (berkas {label})", real)
 
 
@@ -263,20 +291,23 @@ def _sniff(head: bytes) -> str:
     return OTHER
 
 
-def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem]) -> Document:
+def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem], data: bytes | None = None) -> Document:
     """Read an evidence PDF fully (every object and content stream) and keep a clean copy of it."""
     from pypdf import PdfReader, PdfWriter  # heavy, and the LKE reader needs none of it
+
+    from dossier.readers.evidence_safety import sanitize
 
     reason = ""
     with _quiet_pypdf():
         try:
-            reader = PdfReader(io.BytesIO(document.source.read_bytes()), strict=False)
+            reader = PdfReader(io.BytesIO(data if data is not None else document.source.read_bytes()), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 document.kind, document.note = UNREADABLE, "tidak disematkan: PDF dikunci kata sandi"
                 problems.append(Problem(where, f"this PDF is protected by a password, so it is not embedded in the "
                                                f"packet of {unit} (it is listed on the divider page). Put a copy "
                                                "without a password in the bukti folder.", "warning"))
                 return document
+            sanitize(reader)  # refuses a PDF bomb; strips scripts, actions and embedded files
             for page in reader.pages:
                 contents = page.get_contents()
                 if contents is not None:
@@ -302,8 +333,10 @@ def _check_image(document: Document, where: str, unit: str, problems: list[Probl
     """Check that a JPG/PNG decodes and is not absurdly large; note its displayed size."""
     from PIL import Image
 
+    from dossier.readers.evidence_safety import strict_images
+
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), strict_images():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(document.source) as image:
                 image.verify()
@@ -319,6 +352,114 @@ def _check_image(document: Document, where: str, unit: str, problems: list[Probl
         return document
     document.size, document.pages = (width, height), 1
     return document
+
+
+# --- Office files, converted to PDF with LibreOffice ---------------------------------------
+
+OFFICE_SUFFIXES = (".docx", ".doc", ".xlsx", ".xls", ".pptx", ".ppt", ".odt", ".ods", ".odp", ".rtf")
+CONVERT_SECONDS = 90  # one conversion; a file LibreOffice chokes on must not hold up the build
+OFFICE_CACHE = ".bukti-pdf"  # in build/<year>/: converted evidence, one PDF per source content hash
+
+
+class ConversionFailed(Exception):
+    """Raised when an office file cannot be turned into PDF; `reason` is in Bahasa Indonesia."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(detail or reason)
+        self.reason, self.detail = reason, detail or reason
+
+
+def office_cache_dir(year: AwardYear) -> Path:
+    """build/<year>/.bukti-pdf for the workspace of `year` (inputs/<year> sits beside build/<year>)."""
+    return year.inputs.parent.parent / "build" / str(year.year) / OFFICE_CACHE
+
+
+def _convert(document: Document, label: str, where: str, unit: str, problems: list[Problem],
+             cache: Path | None) -> Document:
+    """Embed an office file as the PDF LibreOffice makes of it; say why when it cannot."""
+    try:
+        data = office_to_pdf(document.source, cache)
+    except ConversionFailed as exc:
+        document.note = f"tidak disematkan: {exc.reason}"
+        problems.append(Problem(where, f"this {label} file could not be converted to PDF ({exc.detail}), so it is "
+                                       f"not embedded in the packet of {unit}; save it as PDF in the bukti folder "
+                                       "and name that file instead.", "warning"))
+        return document
+    document.kind, document.converted_from = PDF, label
+    checked = _check_pdf(document, where, unit, problems, data)
+    if not checked.embedded:
+        checked.converted_from = ""
+    return checked
+
+
+def office_to_pdf(source: Path, cache: Path | None = None, *, seconds: float | None = None) -> bytes:
+    """Convert an office file to PDF with LibreOffice headless, kept in `cache` by the file's SHA-256.
+
+    LibreOffice runs with a private profile in a temporary folder (always removed), in its
+    own process group, killed whole when it takes longer than `seconds`.
+    """
+    import hashlib
+    import shutil
+    import signal
+    import subprocess
+    import tempfile
+
+    seconds = seconds or CONVERT_SECONDS
+    data = source.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    kept = cache / f"{digest}.pdf" if cache is not None else None
+    if kept is not None and kept.is_file():
+        cached = kept.read_bytes()
+        if cached.startswith(b"%PDF-"):
+            return cached
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ConversionFailed("LibreOffice tidak terpasang untuk mengubahnya ke PDF",
+                               "LibreOffice (soffice) is not installed; scripts/setup installs it")
+    with tempfile.TemporaryDirectory(prefix="dossier-office-") as tmp:
+        folder = Path(tmp)
+        # A plain name: LibreOffice names its output after the input, and the entry may hold any characters.
+        given = folder / "in" / f"bukti{source.suffix.lower()}"
+        given.parent.mkdir()
+        given.write_bytes(data)
+        command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--invisible",
+                   "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+                   "--convert-to", "pdf", "--outdir", str(folder / "out"), str(given)]
+        env = {**os.environ, "HOME": str(folder)}
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, env=env, cwd=folder, start_new_session=True)
+        try:
+            output, _ = process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            _kill_group(process, signal.SIGKILL)
+            raise ConversionFailed(f"konversi ke PDF melebihi batas waktu {seconds:g} detik",
+                                   f"LibreOffice took longer than {seconds:g} s") from None
+        finally:
+            _kill_group(process, signal.SIGKILL)  # a helper left behind would keep the profile busy
+        made = folder / "out" / "bukti.pdf"
+        if process.returncode != 0 or not made.is_file() or not made.read_bytes().startswith(b"%PDF-"):
+            said = " ".join((output or b"").decode("utf-8", "replace").split())[-200:]
+            raise ConversionFailed("LibreOffice tidak dapat mengubahnya ke PDF (berkas rusak atau tidak didukung)",
+                                   f"LibreOffice exited with {process.returncode}{': ' + said if said else ''}")
+        pdf = made.read_bytes()
+    if kept is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            partial = kept.with_name(f".{kept.name}.{os.getpid()}")
+            partial.write_bytes(pdf)
+            os.replace(partial, kept)  # whole or not at all, even with two workers converting at once
+        except OSError:
+            pass  # a cache we cannot write only makes the next build convert again
+    return pdf
+
+
+def _kill_group(process, sig) -> None:
+    import contextlib
+
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)
+    with contextlib.suppress(Exception):
+        process.wait(timeout=5)
 
 
 @contextmanager

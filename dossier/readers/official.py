@@ -10,8 +10,11 @@ percentage, `Jumlah` for a count input, `Nilai (0-4)` for a survey index),
 
 Real copies differ (rows inserted or deleted, typos, extra columns, their own
 formulas), so columns are found by their headers and each indicator by its area,
-sub-area and question text, never by a row number. The workbook's own `Nilai` and
-`%` are not read: dossier scores the answers by the regulation.
+sub-area and question text, never by a row number. A row with its question in G is
+an indicator whatever its Pilihan Jawaban says; a title in F without a question is
+a sub-area's. The workbook's own `Nilai` is not read: dossier scores the answers by
+the regulation (README, "The official LKE workbook", lists where the workbook's
+formulas differ). A count's `%` is only checked against its Jumlah rows.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from dossier.readers.safety import (
     workbook,
 )
 from dossier.rules import Edition, Indicator
+from dossier.scoring import count_fraction
 
 SHEET = "LKE ZI"
 HEADER_ROWS = 20
@@ -49,11 +53,15 @@ HEADER_ROWS = 20
 FIRST, LAST = 2, 7
 COMPONENT, PART, AREA, SUB_AREA, INDICATOR = 2, 3, 4, 5, 6
 KINDS = {"ya/tidak": "ya_tidak", "a/b/c": "abc", "a/b/c/d": "abcd", "a/b/c/d/e": "abcde", "nilai (0-4)": "index"}
+SHOWN = {"ya_tidak": "Ya/Tidak", "abc": "A/B/C", "abcd": "A/B/C/D", "abcde": "A/B/C/D/E", "index": "Nilai (0-4)"}
 PERCENT, COUNT = "%", "jumlah"
 # Below this likeness (difflib ratio of normalised text) a question is not taken as an indicator's.
 MATCH = 0.6
 REPEAT = 0.95  # a row this close to an indicator already found repeats it
 UNIT_PREFIX = re.compile(r"^(.+?)[ \-_.]")
+PERCENT_TEXT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(%?)$")
+# A typed percentage this close to the counts' ratio agrees with it (the form shows two decimals).
+PERCENT_SLACK = 0.0051
 
 
 def is_official(path: Path, rel: str) -> bool:
@@ -121,6 +129,8 @@ class _Line:
     value: object
     note: str
     links: str
+    asks: bool  # the row's text is in G, the question column
+    choices: str  # Pilihan Jawaban as written
 
 
 def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
@@ -213,7 +223,8 @@ class _OfficialReader(_LkeReader):
             note = "\n".join(text(value_at(row, c)) for c in columns["notes"] if text(value_at(row, c)))
             links = "\n".join(text(value_at(row, c)) for c in columns["links"] if text(value_at(row, c)))
             kind = name_key(value_at(row, columns["choices"]))
-            lines.append(_Line(number, level, marker, name, kind, value, note, links))
+            choices = text(value_at(row, columns["choices"]))
+            lines.append(_Line(number, level, marker, name, kind, value, note, links, filled[-1] == LAST, choices))
         self.answer_col, self.choices_col = columns["answer"], columns["choices"]
         return lines
 
@@ -254,6 +265,7 @@ class _OfficialReader(_LkeReader):
             if indicator.kind == "count":
                 found[indicator.code] = []
                 self.count_inputs(indicator, block, found)
+                self.check_percent(line, indicator, found[indicator.code])
             else:
                 self.check_kind(line, indicator)
                 found[indicator.code] = [self.row(line, None)]
@@ -272,15 +284,15 @@ class _OfficialReader(_LkeReader):
                 else:
                     block.append(line)
                 continue
-            is_indicator = (
-                line.kind in KINDS
-                or (line.kind == PERCENT and line.level >= INDICATOR)
-                or (not line.kind and line.level >= INDICATOR)
-            )
+            # An indicator has an option kind, or its question in G below a marker in F (whatever its
+            # Pilihan Jawaban says: a copy may have typed "Ya" for "Ya/Tidak").
+            is_indicator = line.kind in KINDS or (line.level >= INDICATOR and line.asks)
             if not is_indicator:
-                if line.level in context:
-                    context[line.level] = line.name
-                    for deeper in range(line.level + 1, SUB_AREA + 1):
+                # A title in F without a question in G is a sub-area's, one column right of its place.
+                level = min(line.level, SUB_AREA)
+                if level in context:
+                    context[level] = line.name
+                    for deeper in range(level + 1, SUB_AREA + 1):
                         context[deeper] = ""
                 heading = line.name
                 block = None
@@ -351,12 +363,19 @@ class _OfficialReader(_LkeReader):
 
     def check_kind(self, line: _Line, indicator: Indicator) -> None:
         kind = KINDS.get(line.kind)
-        if kind and kind != indicator.kind:
-            shown = {v: k for k, v in KINDS.items()}
+        shown = SHOWN.get(indicator.kind, indicator.kind)
+        if line.kind and not kind and line.kind != PERCENT:
+            # The workbook's own formula gives no score for such a row ("-"), and AVERAGE skips it.
             self.warning(
                 self.at(line.number, self.choices_col),
-                f"Pilihan Jawaban '{line.kind}' for {indicator.code} differs from the regulation's "
-                f"'{shown.get(indicator.kind, indicator.kind)}'; the answer is checked against the regulation's options",
+                f"Pilihan Jawaban '{line.choices}' for {indicator.code} is not an answer kind of the official form "
+                f"({', '.join(SHOWN.values())}, % or Jumlah); the answer is checked against the regulation's '{shown}'",
+            )
+        elif kind and kind != indicator.kind:
+            self.warning(
+                self.at(line.number, self.choices_col),
+                f"Pilihan Jawaban '{line.choices}' for {indicator.code} differs from the regulation's "
+                f"'{shown}'; the answer is checked against the regulation's options",
             )
 
     def row(self, line: _Line, n: int | None):
@@ -435,3 +454,48 @@ class _OfficialReader(_LkeReader):
                 f"the total '{total.name}' for {indicator.code} is {typed} but its parts {span} add up to "
                 f"{sum(values)}; scored with the parts ({' + '.join(str(v) for v in values)})",
             )
+
+    def check_percent(self, line: _Line, indicator: Indicator, rows: list) -> None:
+        """Compare the percentage on a count indicator's '%' row with the ratio of its Jumlah rows.
+
+        The score comes from the counts; the percentage (a number, or text such as '92.35%' in
+        copies exported from Google Sheets) is only checked, so that a unit sees where they disagree.
+        """
+        typed = _percent(line.value)
+        if typed is None:
+            return
+        shown = f"{typed:.2%}"
+        counts = [_whole(r.value) for r in rows]
+        span = f"{ref(rows[0].number, self.answer_col)}:{ref(rows[-1].number, self.answer_col)}" if rows else "its Jumlah rows"
+        if rows and all(r.value is None for r in rows):
+            self.warning(
+                self.at(line.number, self.answer_col),
+                f"only the percentage {shown} is filled for {indicator.code}; dossier scores it from its counts "
+                f"({span}), which are empty: fill them",
+            )
+            return
+        if not rows or any(c is None for c in counts):
+            return  # a count that is no whole number is reported as such
+        ratio = count_fraction(indicator.count, {r.input: c for r, c in zip(rows, counts)})
+        if abs(ratio - typed) > PERCENT_SLACK:
+            self.warning(
+                self.at(line.number, self.answer_col),
+                f"the percentage {shown} for {indicator.code} is not the ratio of its counts ({span}), "
+                f"{ratio:.2%} by the regulation; scored {ratio:.2%}",
+            )
+
+
+def _percent(value) -> float | None:
+    """A percentage as a fraction: 0.9235, 1, '92.35%', '92,35 %', '100.00%'; None if it is none."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        number, sign = float(value), ""
+    else:
+        match = PERCENT_TEXT.match(str(value).strip())
+        if not match:
+            return None
+        number, sign = float(match.group(1).replace(",", ".")), match.group(2)
+    if sign or number > 1:
+        number /= 100
+    return number if 0 <= number <= 1 else None

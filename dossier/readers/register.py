@@ -38,12 +38,16 @@ from dossier.readers.safety import (
 HEADER_ROWS = 20  # a table's header row is looked for in this many rows
 
 AWARD_FIELDS = {label.text: label.key for label in AWARD_LABELS}  # label -> Award field
+OPTIONAL_LABELS = {label.text for label in AWARD_LABELS if not label.required}
 AWARD_REQUIRED = [label.text for label in AWARD_LABELS if label.required]
 PROPOSAL_DATE = next(label.text for label in AWARD_LABELS if label.key == "proposal_date")
 PROPOSED = UNIT.column("proposed").choices
 CURRENT = UNIT.column("current").choices
 RESULTS = UNIT.column("result").choices
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+# Problem.kind of an error that makes a register row unusable (no code, a bad or repeated code):
+# even 'dossier lke-template' cannot go on, as it cannot tell which unit the row is.
+UNUSABLE_ROW = "unusable-row"
 
 
 @dataclass
@@ -99,8 +103,8 @@ class _RegisterReader:
         self.problems = register.problems
         self.empty_formulas: dict[str, set[tuple[int, int]]] = {}  # sheet -> cells that read back empty
 
-    def error(self, where: str, message: str) -> None:
-        self.problems.append(Problem(where, message))
+    def error(self, where: str, message: str, kind: str = "") -> None:
+        self.problems.append(Problem(where, message, kind=kind))
 
     def warning(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message, "warning"))
@@ -174,8 +178,7 @@ class _RegisterReader:
                 f"no {PROPOSAL_DATE} (the date of the proposal); each dossier's statement and the cover letter "
                 f"are printed with a dotted line for the date, to be written by hand",
             )
-        optional = {label.text for label in AWARD_LABELS if not label.required}
-        empty = [n for n in empty if n not in optional]
+        empty = [n for n in empty if n not in OPTIONAL_LABELS]
         if empty:
             self.warning(
                 f"{self.rel}, {title}",
@@ -211,24 +214,25 @@ class _RegisterReader:
             where = table.where(self.rel, number, "code")
             code = self.cell_text(table, row, number, "code")
             if not code:
-                self.error(where, f"this unit row has no {header('code')}; write the unit's code (e.g. UPT01) or clear the row")
+                self.error(where, f"this unit row has no {header('code')}; write the unit's code (e.g. UPT01) or clear the row", UNUSABLE_ROW)
                 continue
             if not UNIT_CODE.match(code):
                 self.error(
                     where,
                     f"unit code '{code}' is not valid; use up to 32 letters, digits, '-' or '_', "
                     f"without spaces (e.g. UPT01)",
+                    UNUSABLE_ROW,
                 )
                 continue
             if code.upper() in seen:
-                self.error(where, f"unit code {code} appears twice (first in row {seen[code.upper()]}); each unit needs its own code")
+                self.error(where, f"unit code {code} appears twice (first in row {seen[code.upper()]}); each unit needs its own code", UNUSABLE_ROW)
                 continue
             seen[code.upper()] = number
             values = {c.key: self.cell_text(table, row, number, c.key) for c in UNIT.columns if c.key != "code"}
             if not values["name"]:
                 self.error(table.where(self.rel, number, "name"), f"unit {code} has no {header('name')}; write the unit's full name")
             values["proposed"] = self.choice(table, number, "proposed", values, code, "WBK or WBBM")
-            values["current"] = self.choice(table, number, "current", values, code, "empty, or WBK when the unit already holds WBK")
+            values["current"] = self.choice(table, number, "current", values, code, "empty, or the predicate the unit already holds (WBK or WBBM)")
             values["result"] = self.choice(
                 table, number, "result", values, code, "empty until the announcement, then WBK, WBBM or Tidak"
             )
@@ -291,7 +295,13 @@ class _RegisterReader:
             if not values["name"]:
                 self.error(table.where(self.rel, number, "name"), f"this quote has no {header('name')}; write who said it")
                 continue
-            quotes.append(Quote(**values))
+            phases = QUOTE.column("phase").choices
+            phase = next((p for p in phases if p.casefold() == values["phase"].casefold()), None)
+            if phase is None:
+                self.error(table.where(self.rel, number, "phase"), f"{header('phase')} '{values['phase']}' is not a phase; "
+                           "expected sebelum (before the results), sesudah (after) or empty (both)")
+                continue
+            quotes.append(Quote(**(values | {"phase": phase})))
         self.check_formulas(table.title)
         return quotes
 

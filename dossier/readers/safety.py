@@ -10,6 +10,7 @@ which openpyxl uses when it is installed; `check_xml_safety` makes sure.
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -26,6 +27,13 @@ RATIO_MIN_SIZE = 1024 * 1024  # members smaller than this unpack to too little t
 MAX_MEMBERS = 10_000
 MAX_ROWS = 100_000  # a sheet declaring more rows than this is refused without being read
 MAX_COLUMNS = 64  # columns read per row; tables here are a dozen wide
+
+# openpyxl warns (UserWarning) about parts it drops while reading: extensions, defined names,
+# headers. We only read values, so these say nothing to a user; they never reach the console.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?$")
+
+# Strict Open XML (ISO 29500 Strict) names its parts in these namespaces; openpyxl reads no sheet of it.
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/"
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Compound File: legacy .xls, or an encrypted .xlsx
 ZIP_MAGIC = b"PK"
@@ -122,6 +130,21 @@ def guard_package(path: Path, rel: str) -> None:
                 f"refused: part {member.filename} inflates {ratio}:1, more than the {MAX_RATIO}:1 allowed "
                 f"(a zip bomb or a damaged file)",
             )
+    if _is_strict(path):
+        raise UnreadableWorkbook(
+            rel,
+            "the workbook is saved as 'Strict Open XML Spreadsheet', which cannot be read; open it in Excel "
+            "and save it again as 'Excel Workbook (*.xlsx)' (LibreOffice: 'Excel 2007-365 (.xlsx)')",
+        )
+
+
+def _is_strict(path: Path) -> bool:
+    """A Strict Open XML package: its relationships name the purl.oclc.org namespaces."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return STRICT_NAMESPACE in package.read("_rels/.rels")[:64 * 1024]
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, zlib.error):
+        return False
 
 
 def _is_encrypted(path: Path) -> bool:

@@ -57,10 +57,14 @@ def bar_chart(
     width_mm: float = WIDTH_MM,
     label_mm: tuple[float, float] = (80, 105),
     row_mm: float = 7.2,
+    marks: list[str] | None = None,
+    failed: list[bool] | None = None,
 ) -> bytes:
     """Draw horizontal bars (label, value) on 0..maximum with dashed minimum lines and a legend.
 
-    Bars under the lowest line are drawn in the warning colour. Returns PNG bytes.
+    Bars under the lowest line are drawn in the warning colour, or, with `failed`, the
+    bars marked True. `marks` are written after each bar's value (an eligible predicate,
+    say). Returns PNG bytes.
     """
     label_font, small = _font(8), _font(7)
     width = round(width_mm * MM)
@@ -68,7 +72,7 @@ def bar_chart(
     top, bottom = round(12 * MM), round(9 * MM)
     left = round(max([label_mm[0] * MM] + [label_font.getlength(name) + 4 * MM for name, _ in rows]))
     left = min(left, round(label_mm[1] * MM))
-    right = round(16 * MM)
+    right = round((16 + (max((small_mm(m) for m in marks), default=0) + 2 if marks else 0)) * MM)
     height = top + row * max(1, len(rows)) + bottom
     plot = width - left - right
 
@@ -99,9 +103,10 @@ def bar_chart(
     for i, (name, value) in enumerate(rows):
         y = top + i * row
         draw.text((left - 2.5 * MM, y + row / 2), _fit(name, label_font, left - 4 * MM), font=label_font, fill=INK, anchor="rm")
-        colour = WARN if value < warn_below - 1e-9 else BAR
+        below = failed[i] if failed is not None else value < warn_below - 1e-9
+        colour = WARN if below else BAR
         draw.rectangle([left, y + row * 0.2, max(left + 2, x_at(value)), y + row * 0.8], fill=colour)
-        text = value_label(value)
+        text = value_label(value) + (f"  ·  {marks[i]}" if marks and marks[i] else "")
         at = (x_at(value) + 1.5 * MM, y + row / 2)
         box = draw.textbbox(at, text, font=small, anchor="lm")
         draw.rectangle([box[0] - 4, box[1] - 3, box[2] + 4, box[3] + 3], fill="white")
@@ -111,6 +116,11 @@ def bar_chart(
     # No metadata chunks (dates, software): the same values give the same bytes.
     image.save(out, format="PNG", optimize=False, dpi=(DPI, DPI))
     return out.getvalue()
+
+
+def small_mm(text: str) -> float:
+    """How wide `text` is in the charts' small type (7 pt), in mm."""
+    return _font(7).getlength(text) / MM
 
 
 def _line_name(index: int) -> str:

@@ -1336,11 +1336,26 @@ def _stamp(created: datetime | None) -> datetime:
     return max(created, EPOCH.replace(tzinfo=None))
 
 
+# python-docx refuses core properties (title, author...) longer than this; Word shows no more.
+CORE_PROPERTY_LIMIT = 255
+
+
+def _core_text(text: str) -> str:
+    """A core property's text, cut at a word to fit CORE_PROPERTY_LIMIT with an ellipsis."""
+    text = " ".join(_clean(text).split())
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    cut = text[: CORE_PROPERTY_LIMIT - 1]
+    if " " in cut[CORE_PROPERTY_LIMIT // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"
+
+
 def _set_core_properties(document, *, title: str, author: str, stamp: datetime) -> None:
     props = document.core_properties
-    props.title = _clean(title)
-    props.author = _clean(author)
-    props.last_modified_by = _clean(author)
+    props.title = _core_text(title)
+    props.author = _core_text(author)
+    props.last_modified_by = _core_text(author)
     props.created = props.modified = props.last_printed = stamp.replace(tzinfo=None)
     props.revision = 1
     props.language = "id-ID"

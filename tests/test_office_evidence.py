@@ -1,0 +1,78 @@
+"""Office evidence (DOCX, XLSX...) in the packet: converted with LibreOffice, cached, time-bounded."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from dossier.readers import evidence
+from dossier.readers.evidence import ConversionFailed, office_to_pdf
+from tests.conftest import needs
+from tests.test_packet import make
+
+
+def _docx(path: Path, text: str) -> Path:
+    document = docx.Document()
+    document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+@needs("soffice")
+def test_docx_and_xlsx_become_pdf_pages_kept_by_content(tmp_path):
+    cache = tmp_path / "cache"
+    first = office_to_pdf(_docx(tmp_path / "notulen.docx", "Notulen rapat ZI"), cache)
+    assert "Notulen rapat ZI" in PdfReader(io.BytesIO(first)).pages[0].extract_text()
+    kept = list(cache.glob("*.pdf"))
+    assert len(kept) == 1
+    kept[0].write_bytes(first.replace(b"%%EOF", b"%%EOF\n% kept"))  # the next call must take the kept copy
+    assert office_to_pdf(tmp_path / "notulen.docx", cache).endswith(b"% kept\n")
+    book = Workbook()
+    book.active["A1"] = "Rekap SKM"
+    book.save(tmp_path / "rekap.xlsx")
+    assert "Rekap SKM" in PdfReader(io.BytesIO(office_to_pdf(tmp_path / "rekap.xlsx"))).pages[0].extract_text()
+
+
+@needs("soffice")
+def test_a_conversion_over_its_time_is_killed_and_leaves_nothing(tmp_path):
+    before = set(Path(tempfile.gettempdir()).glob("dossier-office-*"))
+    with pytest.raises(ConversionFailed) as caught:
+        office_to_pdf(_docx(tmp_path / "lama.docx", "Lama"), tmp_path / "cache", seconds=0.01)
+    assert "batas waktu" in caught.value.reason
+    assert set(Path(tempfile.gettempdir()).glob("dossier-office-*")) == before  # the private profile is gone
+    assert not list((tmp_path / "cache").glob("*.pdf")) if (tmp_path / "cache").exists() else True
+
+
+def test_without_libreoffice_the_divider_says_so_and_claims_nothing(workspace_copy, monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    result = make(workspace_copy, {"PPA1A": ("BP01/notulen.docx",)})
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(result.data)).pages).split())
+    assert "tidak disematkan: LibreOffice tidak terpasang" in text
+    assert "tidak ada yang disematkan" in text and result.evidence_pages == 0
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert "could not be converted to PDF" in result.problems[0].message
+
+
+@needs("soffice")
+def test_a_timed_out_conversion_is_listed_not_embedded(workspace_copy, monkeypatch):
+    monkeypatch.setattr(evidence, "CONVERT_SECONDS", 0.01)
+    result = make(workspace_copy, {"PPA1A": ("BP01/notulen.docx",)})
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(result.data)).pages).split())
+    assert "melebihi batas waktu" in text and result.evidence_pages == 0
+
+
+@pytest.fixture
+def workspace_copy(tmp_path) -> Path:
+    bukti = tmp_path / "inputs" / "2024" / "bukti" / "BP01"
+    bukti.mkdir(parents=True)
+    _docx(bukti / "notulen.docx", "Notulen rapat")
+    from tests.test_packet import pdf_pages
+
+    (tmp_path / "dossier.pdf").write_bytes(pdf_pages()["dossier"])
+    return tmp_path

@@ -1,0 +1,64 @@
+"""Nothing of ours is left in the temp folder after a command, finished or interrupted."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE_YEAR
+
+UNITS = ["--unit", "BD02", "--unit", "UPT02"]  # two tasks, so the worker processes render them
+
+
+def start(workspace: Path, temp: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "TMPDIR": str(temp)}
+    return subprocess.Popen([sys.executable, "-m", "dossier", "-C", str(workspace), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+@pytest.fixture
+def workspace(tmp_path) -> tuple[Path, Path]:
+    shutil.copytree(REPO / "inputs", tmp_path / "ws" / "inputs")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    return tmp_path / "ws", temp
+
+
+def test_a_build_with_two_workers_leaves_nothing_in_the_temp_folder(workspace):
+    ws, temp = workspace
+    process = start(ws, temp, "build", "--year", str(SAMPLE_YEAR), "--jobs", "2", "--format", "pdf", *UNITS)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err.decode()
+    assert (ws / "build" / str(SAMPLE_YEAR) / "paket" / "BD02.pdf").is_file()
+    assert list(temp.iterdir()) == []
+
+
+def test_an_interrupted_build_leaves_nothing_in_the_temp_folder(workspace):
+    ws, temp = workspace
+    process = start(ws, temp, "build", "--year", str(SAMPLE_YEAR), "--jobs", "2", "--format", "pdf", *UNITS)
+    deadline = time.monotonic() + 120
+    while not list(temp.rglob("weasyprint-*")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    assert list(temp.rglob("weasyprint-*")), "the build never started rendering"
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the whole process group
+    process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert list(temp.iterdir()) == []
+
+
+def test_a_terminated_build_leaves_nothing_in_the_temp_folder(workspace):
+    ws, temp = workspace
+    process = start(ws, temp, "build", "--year", str(SAMPLE_YEAR), "--jobs", "2", "--format", "pdf", *UNITS)
+    deadline = time.monotonic() + 120
+    while not list(temp.rglob("weasyprint-*")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    process.terminate()  # SIGTERM to the command only, as a service manager stops it
+    process.communicate(timeout=120)
+    assert list(temp.iterdir()) == []

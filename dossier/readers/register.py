@@ -119,7 +119,7 @@ class _RegisterReader:
     # -- Penghargaan ---------------------------------------------------------------
 
     def award(self) -> Award:
-        ws = self.require_sheet(AWARD_SHEET, "labels in column A and values in column B: " + ", ".join(AWARD_REQUIRED))
+        ws = self.require_sheet(AWARD_SHEET, "labels in column A and values in column B: " + ", ".join(AWARD_FIELDS))
         if ws is None:
             return empty_award(self.year)
         title = ws.title
@@ -134,7 +134,7 @@ class _RegisterReader:
             self.error(
                 f"{self.rel}, {title}",
                 f"label(s) {', '.join(missing)} not found in column A; expected the labels "
-                f"{', '.join(AWARD_REQUIRED)}, each with its value in column B",
+                f"{', '.join(AWARD_FIELDS)}, each with its value in column B",
             )
         values: dict[str, object] = {}
         empty = []

@@ -340,4 +340,4 @@ def test_chart_marks_each_bar_with_its_predicate_and_shows_every_area(year_and_s
     assert [recap.eligible_mark(s) for s in scores] == ["memenuhi WBBM", "memenuhi WBK", "belum memenuhi syarat"]
     ctx = recap.context(year, scores, Settings())
     assert [c["title"] for c in ctx["area_charts"]] == [f"{i}. {a}" for i, a in enumerate(recap.areas(EDITION), 1)]
-    assert ctx["area_minimums"] == "WBK 60 % dan WBBM 75 %"
+    assert ctx["area_minimums"] == "WBK 60% dan WBBM 75%"

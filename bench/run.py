@@ -53,7 +53,7 @@ class _Recorder:
         self.seconds: dict[str, float] = {}
         self.total = 0
 
-    def start(self, tasks: int, reused: int) -> None:
+    def start(self, tasks: int, reused: int, labels=()) -> None:
         self.total = tasks
         print(f"  rendering {tasks} task(s), {reused} output(s) reused", file=sys.stderr, flush=True)
 

@@ -25,7 +25,7 @@ import re
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -617,6 +617,11 @@ def _rescore(ws: Workspace, data: dict) -> list[str]:
             counts = {int(k): v for k, v in a["counts"].items()} if a.get("counts") else None
             answers[code] = Answer(code, a.get("choice"), counts, a.get("index"), a.get("note") or "",
                                    tuple(Evidence(e) for e in a.get("evidence") or ()))
+            if a.get("tpi"):
+                tpi = a["tpi"]
+                tpi_counts = {int(k): v for k, v in tpi["counts"].items()} if tpi.get("counts") else None
+                answers[code] = replace(answers[code], tpi_choice=tpi.get("choice"), tpi_counts=tpi_counts,
+                                        tpi_index=tpi.get("index"), tpi_note=tpi.get("note") or "")
         recomputed = score_unit(unit, Lke(unit.code, SOURCE_DATA, answers), edition).to_json()
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return [f"its {SOURCE_DATA} cannot be scored again ({type(exc).__name__}: {exc})"]

@@ -29,6 +29,7 @@ from dossier.incremental import (
     CACHE,
     RECAP_PARTS,
     Dependencies,
+    unit_problems,
     fingerprint,
     intact,
     read_cache,
@@ -105,9 +106,12 @@ class Plan:
     def out_dir(self) -> Path:
         return self.ws.build_dir(self.year)
 
+    only: tuple[str, ...] = ()  # only these kinds (e.g. the feedback), when given
+
     def kinds(self, per_unit: bool) -> list[DocumentKind]:
         """The registered kinds of one level in the formats asked for, in the order they render."""
-        return [k for k in registry.KINDS if k.per_unit == per_unit and k.format in self.formats]
+        return [k for k in registry.KINDS if k.per_unit == per_unit and k.format in self.formats
+                and (not self.only or k.kind in self.only)]
 
 
 def build(
@@ -123,8 +127,9 @@ def build(
     executor: Executor | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    only: tuple[str, ...] = (),
 ) -> BuildResult:
-    """Build the documents of one award year into build/<year>/."""
+    """Build the documents of one award year into build/<year>/ (`only`: just these kinds)."""
     started = time.monotonic()
     out_dir = ws.build_dir(year)
     for leftover in out_dir.rglob(".*.part"):  # temporary files of a build that was killed
@@ -133,8 +138,9 @@ def build(
     edition = ws.edition(year)
     plan = Plan(ws, year, units, formats, year_documents, unit_documents, force, timeout, progress, started,
                 edition, previous=cache["files"],
-                fingerprint=fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents,
-                                                            build_timestamp(year)]))
+                fingerprint=fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents, only,
+                                                            build_timestamp(year)]),
+                only=only)
     if not force and plan.fingerprint == cache["fingerprint"] and all(intact(out_dir, e) for e in plan.previous.values()):
         # Nothing the last (successful) build read has changed: skip reading the workbooks too.
         result = BuildResult(year, reused=[recorded(e) for e in plan.previous.values()])
@@ -217,11 +223,16 @@ def _tasks(plan: Plan, award_year: AwardYear, scores: list[UnitScore], result: B
         code = score.unit.code
         if not plan.unit_documents or (plan.units and code not in plan.units):
             continue
+        kinds = unit_kinds
         if code in blocked:
-            result.failed[code] = blocked[code]
-            continue
-        keys = {k.kind: depends.unit_key(k, score) for k in unit_kinds}
-        unit_tasks.append((_task(code, unit_kinds, award_year, (score,), plan.ws, created, plan.timeout), keys))
+            # Its feedback says what blocks the rest, so it is built all the same.
+            kinds = tuple(k for k in unit_kinds if k.problems)
+            if len(kinds) < len(unit_kinds):
+                result.failed[code] = blocked[code]
+            if not kinds:
+                continue
+        keys = {k.kind: depends.unit_key(k, score) for k in kinds}
+        unit_tasks.append((_task(code, kinds, award_year, (score,), plan.ws, created, plan.timeout), keys))
     # Longest first, so no worker is left with one long task at the end: the slow year-level
     # documents take longer than any unit; the short ones fill in last.
     slow = [t for t in year_tasks if any(k.slow for k in t[0].kinds)]
@@ -250,7 +261,8 @@ def _task(code: str, kinds: tuple[DocumentKind, ...], award_year: AwardYear, sco
           ws: Workspace, created: datetime, timeout: int) -> Task:
     """A task carrying only what its documents need (one unit's LKE, not the whole year's)."""
     slim = dataclasses.replace(
-        award_year, lke={c: l for c, l in award_year.lke.items() if c == code} if code else {}, problems=[]
+        award_year, lke={c: l for c, l in award_year.lke.items() if c == code} if code else {},
+        problems=unit_problems(award_year, code) if any(k.problems for k in kinds) else [],
     )
     parts = None if code else ws.build_dir(award_year.year) / RECAP_PARTS
     return Task(code, kinds, slim, scores, ws.settings, ws.templates, created, timeout, parts)

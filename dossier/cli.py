@@ -189,14 +189,19 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
 @workspace_option
 @pass_context
 def validate(obj: Context, year: int | None, strict: bool) -> None:
-    """Read the whole award year and list every problem found."""
-    from dossier.console import problem_lines
+    """Read the whole award year and list every problem found, and how many answers each unit left blank."""
+    from dossier.console import missing_lines, problem_lines
+    from dossier.scoring import score_unit
 
     ws = obj.workspace
     year = ws.year(year)
     award_year = ws.load(year)
     obj.show_read(award_year)
     for line in problem_lines(award_year.problems):
+        click.echo(line)
+    edition = ws.edition(year)
+    scored = [score_unit(u, award_year.lke[u.code], edition) for u in award_year.units if u.code in award_year.lke]
+    for line in missing_lines(scored):
         click.echo(line)
     errors, warnings = len(award_year.errors), len(award_year.warnings)
     failed = errors > 0 or (strict and warnings > 0)
@@ -266,6 +271,24 @@ def build_command(obj: Context, year, units, formats, jobs, force, timeout, exec
 def report(obj: Context, year, force) -> None:
     """Build the recap (rekapitulasi) and the press-release draft (rilis) alone."""
     _run_build(obj, year, unit_documents=False, force=force)
+
+
+@cli.command("umpan-balik")
+@year_option
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's feedback (repeatable).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
+@workspace_option
+@pass_context
+def feedback_command(obj: Context, year, units, force) -> None:
+    """Write each unit's feedback (umpan balik): build/<year>/umpan-balik/<code>.xlsx and .pdf.
+
+    For every unit, even one whose LKE has errors: the problems in its workbook, indicators
+    without evidence, the TPI's corrections and notes, its shortfalls and the way to its
+    proposed predicate. 'dossier build' writes them too.
+    """
+    from dossier.documents.feedback import KINDS
+
+    _run_build(obj, year, units=list(units), year_documents=False, force=force, only=tuple(k.kind for k in KINDS))
 
 
 def _run_build(obj: Context, year, *, formats=(), **options) -> None:

@@ -54,7 +54,8 @@ def way_lines(way: Way, labels: dict[str, str] | None = None, indent: str = "   
 
 def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None = None) -> str:
     """A plain-text table of every unit's scores; below each, its shortfalls, cautions and way to the proposed predicate."""
-    header = ["Code", "Unit", "Proposed", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total", "Eligible"]
+    header = ["Code", "Unit", "Proposed", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total", "Self", "TPI changed",
+              "Eligible"]
     rows = []
     for s in scores:
         rows.append(
@@ -63,11 +64,13 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
                 s.unit.name if len(s.unit.name) <= 40 else s.unit.name[:39] + "…",
                 s.unit.proposed,
                 *printed_scores(s),
+                printed_scores(s.self_assessment, ("total",))[0],
+                str(len(s.changed)),
                 ", ".join(s.eligible) or "-",
             ]
         )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    numeric = range(3, 8)
+    numeric = range(3, 10)
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
@@ -75,6 +78,10 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
     out = [line(header), line(["-" * w for w in widths])]
     for s, row in zip(scores, rows):
         out.append(line(row))
+        if s.changed:
+            own = s.self_assessment
+            out.append(f"    self-assessment {printed_scores(own, ('total',))[0]}, eligible: {', '.join(own.eligible) or '-'}; "
+                       f"the TPI changed {len(s.changed)} answer(s): {', '.join(s.changed)}")
         for shortfall in s.proposed_shortfalls:
             out.append(f"    shortfall for {shortfall.predicate}: {shortfall_text(shortfall)}")
         for caution in s.proposed_cautions:
@@ -86,7 +93,18 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
             out.append(f"    {len(s.missing)} answer(s) missing, scored 0: {', '.join(s.missing)}")
         if s.without_evidence:
             out.append(f"    {len(s.without_evidence)} indicator(s) without evidence (Bukti Dukung): {', '.join(s.without_evidence)}")
+    out.append("Total is the counting score (the TPI's answer where it gave one); Self is the unit's self-assessment.")
     return "\n".join(out)
+
+
+def missing_lines(scores: list[UnitScore]) -> list[str]:
+    """One line per unit with unanswered indicators: how many, and how they are scored."""
+    lines = []
+    for s in scores:
+        if s.missing_count:
+            how = "left out of their sub-area's mean" if s.edition.missing == "skip" else "scored 0"
+            lines.append(f"{s.unit.code}: {s.missing_count} answer(s) missing ({how})")
+    return lines
 
 
 def read_lines(award_year) -> list[str]:

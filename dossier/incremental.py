@@ -26,6 +26,12 @@ CACHE = ".dossier-cache.json"
 RECAP_PARTS = ".recap-parts"  # where year-level documents keep rendered parts by content (see documents/recap_parts.py)
 
 
+def unit_problems(award_year: AwardYear, code: str) -> list:
+    """The problems found in the unit's own LKE workbook."""
+    lke = award_year.lke.get(code)
+    return [p for p in award_year.problems if lke and p.where.split(",")[0] == lke.source]
+
+
 class Dependencies:
     """Keys that change exactly when something an output depends on changes."""
 
@@ -60,9 +66,11 @@ class Dependencies:
                 "unit": repr(score.unit),
                 "answers": [
                     (a.code, a.choice, sorted((a.counts or {}).items()), a.index, a.note,
-                     [(e.entry, e.url, e.present, e.problem) for e in a.evidence])
+                     [(e.entry, e.url, e.present, e.problem) for e in a.evidence],
+                     (a.tpi_choice, sorted((a.tpi_counts or {}).items()), a.tpi_index, a.tpi_note))
                     for a in sorted(answers, key=lambda a: a.code)
                 ],
+                "problems": [repr(p) for p in unit_problems(self.award_year, code)] if kind.problems else [],
                 "evidence": files_digest(sorted(evidence.items())) if kind.evidence else "",
                 "templates": self.templates.for_kind(kind),
             }

@@ -185,7 +185,7 @@ LKE_HEADER_ROW = 8
 LKE_UNIT_LABEL = "Kode Unit"  # the reader finds the unit's code to the right of this label
 LKE_TITLE_LABELS = (LKE_UNIT_LABEL, "Nama Unit", "Tahun", "Instansi")  # above the table, in the Kode column
 LKE_TOTAL_LABEL = "Nilai Total"  # above the table, left of the Nilai column; the total's formula sits to its right
-LKE_INPUTS = ("answer", "note", "evidence")  # the columns a unit fills in: unlocked on coded rows, the rest protected
+LKE_INPUTS = ("answer", "note", "evidence", "tpi_answer", "tpi_note")  # filled in by the unit and the TPI: unlocked on coded rows, the rest protected
 LKE = Table(
     LKE_SHEET,
     (
@@ -198,6 +198,14 @@ LKE = Table(
         Column("Nilai", "score", 9, required=False),
         Column("Catatan", "note", 32, required=False),
         Column("Bukti Dukung", "evidence", 32, required=False),
+        # The TPI (Tim Penilai Internal) reviews each answer: its own answer, where it differs, and why.
+        Column(
+            "Jawaban TPI", "tpi_answer", 11,
+            "Diisi Tim Penilai Internal (TPI): jawaban TPI bila berbeda dari jawaban unit. "
+            "Kosong berarti jawaban unit yang dinilai.",
+            required=False,
+        ),
+        Column("Catatan TPI", "tpi_note", 32, "Diisi TPI: alasan koreksi atau catatan atas bukti dukung.", required=False),
     ),
     header_row=LKE_HEADER_ROW,
 )
@@ -220,6 +228,9 @@ GUIDE = [
     ("", "nilai tiap pertanyaan 0 sampai 1; nilai sub-area = rata-rata nilai pertanyaannya x bobot;"),
     ("", "nilai area, bagian dan komponen = jumlah nilai di bawahnya. Jawaban yang kosong bernilai 0."),
     ("", "Nilai resmi tetap dihitung sekretariat dari jawaban menurut aturan penilaian."),
-    ("6. Lembar LKE dikunci tanpa kata sandi: hanya kolom Jawaban, Catatan dan Bukti Dukung yang dapat diisi.", None),
+    ("6. Lembar LKE dikunci tanpa kata sandi: hanya kolom Jawaban, Catatan, Bukti Dukung, Jawaban TPI dan Catatan TPI yang dapat diisi.", None),
     ("7. Nama berkas LKE bebas. Simpan sebagai .xlsx dan kirim ke sekretariat.", None),
+    ("8. Kolom Jawaban TPI dan Catatan TPI (sel hijau) diisi oleh Tim Penilai Internal, bukan oleh unit.", None),
+    ("", "TPI mengisi Jawaban TPI hanya bila jawabannya berbeda dari jawaban unit; nilai resmi memakai jawaban TPI."),
+    ("", "Kolom Nilai menghitung jawaban unit sendiri (penilaian mandiri)."),
 ]

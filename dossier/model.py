@@ -5,7 +5,7 @@ Readers build these; scoring and documents only read them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -95,10 +95,13 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Answer:
-    """A unit's answer to one LKE indicator, with its notes and evidence.
+    """A unit's answer to one LKE indicator, with its notes and evidence, and the TPI's review of it.
 
     Exactly one of `choice` (option kinds), `counts` (count kind: input number ->
     value) and `index` (survey index) is set; none is set when the answer is missing.
+    The TPI (Tim Penilai Internal, the internal assessment team) may answer again in
+    `tpi_choice`, `tpi_counts` (only the inputs it corrects) or `tpi_index`, and note
+    why in `tpi_note`; `where_tpi` is the cell of its answer.
     """
 
     code: str
@@ -108,10 +111,43 @@ class Answer:
     note: str = ""
     evidence: tuple[Evidence, ...] = ()
     where: str = ""
+    tpi_choice: str | None = None
+    tpi_counts: dict[int, int] | None = None
+    tpi_index: float | None = None
+    tpi_note: str = ""
+    where_tpi: str = ""
 
     @property
     def missing(self) -> bool:
         return self.choice is None and self.counts is None and self.index is None
+
+    @property
+    def reviewed(self) -> bool:
+        """True when the TPI gave an answer of its own."""
+        return self.tpi_choice is not None or bool(self.tpi_counts) or self.tpi_index is not None
+
+    def own(self) -> Answer:
+        """The unit's answer alone, as in its self-assessment."""
+        if not self.reviewed and not self.tpi_note:
+            return self
+        return replace(self, tpi_choice=None, tpi_counts=None, tpi_index=None, tpi_note="", where_tpi="")
+
+    def counted(self) -> Answer:
+        """The answer that counts: the TPI's where it gave one (count inputs one by one), else the unit's."""
+        own = self.own()
+        if not self.reviewed:
+            return own
+        if self.tpi_counts:
+            return replace(own, counts={**(self.counts or {}), **self.tpi_counts}, choice=None, index=None)
+        if self.tpi_index is not None:
+            return replace(own, index=self.tpi_index, choice=None, counts=None)
+        return replace(own, choice=self.tpi_choice, counts=None, index=None)
+
+    @property
+    def changed(self) -> bool:
+        """True when the TPI's answer differs from the unit's."""
+        counted = self.counted()
+        return self.reviewed and (counted.choice, counted.counts, counted.index) != (self.choice, self.counts, self.index)
 
 
 @dataclass(frozen=True)

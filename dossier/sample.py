@@ -19,7 +19,7 @@ import random
 import shutil
 import sys
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class Profile:
     lke_file: str
     documents: tuple[str, ...]  # which evidence documents the unit has (keys of DOCUMENTS)
     notes: dict[str, str] = field(default_factory=dict)
+    tpi: dict[str, tuple[str, str]] = field(default_factory=dict)  # the TPI's review: code -> (its answer or "", note)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ PROFILES = {
         lke_file=u["profile"]["lke_file"],
         documents=tuple(u["profile"].get("documents", ALL_DOCUMENTS)),
         notes=dict(u["profile"].get("notes", {})),
+        tpi={code: tuple(review) for code, review in u["profile"].get("tpi", {}).items()},
     )
     for u in _DATA["units"]
 }
@@ -158,6 +160,8 @@ def _unit_answers(unit: Unit, profile: Profile, edition: Edition, year: int) -> 
             answers[code] = Answer(choice=profile.capaian, **common)
         else:
             answers[code] = Answer(choice=_draw(indicator, profile.best, rng), **common)
+    for code, (choice, note) in profile.tpi.items():
+        answers[code] = replace(answers[code], tpi_choice=choice or None, tpi_note=note)
     return answers
 
 

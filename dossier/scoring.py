@@ -6,26 +6,42 @@ happens only where a number is displayed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dossier.model import Answer, Lke, Unit
 from dossier.rules import CountRule, Edition, Indicator, Option
 
 Path = tuple[str, ...]
+SELF_ASSESSMENT_KEYS = ("total", "pemenuhan", "reform", "pengungkit", "hasil", "areas", "eligible", "shortfalls")
 
 
 @dataclass(frozen=True)
 class QuestionScore:
-    """One indicator's result: `fraction` is 0..1; `option` the chosen option, if any."""
+    """One indicator's result: `fraction` is 0..1; `option` the chosen option, if any.
+
+    `answer` is the answer scored (plain: the TPI's values already in place for the
+    counting score); `review` the answer as read, the unit's and the TPI's, when the
+    TPI answered or noted anything.
+    """
 
     indicator: Indicator
     answer: Answer | None
     fraction: float
     option: Option | None = None
+    review: Answer | None = None
 
     @property
     def missing(self) -> bool:
         return self.answer is None or self.answer.missing
+
+    @property
+    def changed(self) -> bool:
+        """True when the TPI's answer differs from the unit's (and so this score from the self-assessment)."""
+        return self.review is not None and self.review.changed
+
+    @property
+    def tpi_note(self) -> str:
+        return self.review.tpi_note if self.review else ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,18 @@ class UnitScore:
     cautions: dict[str, list[Shortfall]] = field(default_factory=dict)
     """Per predicate: halves (Pemenuhan or Reform of an area) below the area share while
     their area as a whole meets it. Only a caution: the unit stays eligible."""
+    own: UnitScore | None = None
+    """The unit's self-assessment (its own answers alone), when the TPI changed or noted any answer."""
+
+    @property
+    def self_assessment(self) -> UnitScore:
+        """The score of the unit's own answers (this score itself when the TPI reviewed nothing)."""
+        return self.own or self
+
+    @property
+    def changed(self) -> list[str]:
+        """The indicators whose answer the TPI changed."""
+        return [code for code, q in self.questions.items() if q.changed]
 
     def __getitem__(self, key: str) -> float:
         """The score of a named node of the edition (`total`, `pengungkit`, `ipak`...)."""
@@ -140,7 +168,18 @@ class UnitScore:
         return [AreaPart((component, area), s, w) for area, (s, w) in areas.items()]
 
     def to_json(self) -> dict:
-        """The unrounded scores, in the shape of `dossier score --json`."""
+        """The unrounded scores, in the shape of `dossier score --json`.
+
+        The top-level scores are the counting ones (the TPI's answers where it gave one);
+        `self_assessment` has the same score keys from the unit's own answers.
+        """
+        own = self.self_assessment._scores_json()
+        return self._scores_json() | {
+            "tpi_changed": self.changed,
+            "self_assessment": {key: own[key] for key in SELF_ASSESSMENT_KEYS},
+        }
+
+    def _scores_json(self) -> dict:
         unit = self.unit
         named = {key: self.nodes[node] for key, node in self.edition.nodes.items()}
         areas = {}
@@ -195,10 +234,27 @@ def count_fraction(rule: CountRule, counts: dict[int, int]) -> float:
 
 
 def score_unit(unit: Unit, lke: Lke | None, edition: Edition) -> UnitScore:
-    """Score one unit: questions, groups (mean x weight), every sum up to the total, eligibility."""
+    """Score one unit as it counts: the TPI's answer where it gave one, the unit's otherwise.
+
+    When the TPI answered or noted anything, the unit's self-assessment (its own
+    answers alone) is scored too, as `UnitScore.own`.
+    """
     answers = lke.answers if lke else {}
+    reviewed = {code: a for code, a in answers.items() if a.reviewed or a.tpi_note}
+    if not reviewed:
+        return _score(unit, answers, edition)
+    own = _score(unit, {code: a.own() for code, a in answers.items()}, edition)
+    counted = _score(unit, {code: a.counted() for code, a in answers.items()}, edition, reviewed)
+    return replace(counted, own=own)
+
+
+def _score(unit: Unit, answers: dict[str, Answer], edition: Edition, reviewed: dict[str, Answer] | None = None) -> UnitScore:
+    """Score plain answers: questions, groups (mean x weight), every sum up to the total, eligibility."""
+    reviewed = reviewed or {}
     questions = {
-        code: score_question(indicator, answers.get(code), edition) for code, indicator in edition.indicators.items()
+        code: replace(score_question(indicator, answers.get(code), edition), review=reviewed.get(code))
+        if code in reviewed else score_question(indicator, answers.get(code), edition)
+        for code, indicator in edition.indicators.items()
     }
     fractions: dict[Path, list[float]] = {}
     for q in questions.values():

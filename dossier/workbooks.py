@@ -55,8 +55,10 @@ from dossier.rules import Edition, Indicator
 
 LKE_COLUMNS = LKE.headers  # the LKE table's headers, in column order (tests and benchmarks edit by them)
 ANSWER = LKE.number("answer")
+TPI_ANSWER = LKE.number("tpi_answer")
 SCORE = LKE.number("score")
-CENTERED = ("position", "code", "answer", "score")
+CENTERED = ("position", "code", "answer", "score", "tpi_answer")
+INPUTS = ("answer", "tpi_answer")  # the cells a choice, count or index goes in, with the same drop-downs
 TOTAL_ROW = 3  # the Nilai Total label and its formula, beside the title block
 SCORE_FORMAT = "0.00"
 
@@ -65,6 +67,7 @@ BOLD = Font(bold=True)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+TPI_FILL = PatternFill("solid", fgColor="E2EFDA")  # the TPI's columns: light green, apart from the unit's yellow
 GROUP_STYLES = [  # component, part, area, sub-area
     (Font(bold=True, color="FFFFFF", size=12), PatternFill("solid", fgColor="2E75B6")),
     (Font(bold=True, size=11), PatternFill("solid", fgColor="9DC3E6")),
@@ -277,7 +280,8 @@ def _lke_title(ws: Worksheet, edition: Edition, code: str, name: str, year: int,
     ws.cell(
         7, 1,
         f"Isi kolom {header('answer')} (sel kuning), {header('note')} dan {header('evidence')}. "
-        f"Kolom {header('score')} dihitung otomatis. Petunjuk lengkap: lembar {GUIDE_SHEET}.",
+        f"Kolom {header('score')} dihitung otomatis. Kolom {header('tpi_answer')} dan {header('tpi_note')} (sel hijau) diisi TPI. "
+        f"Petunjuk lengkap: lembar {GUIDE_SHEET}.",
     ).font = Font(italic=True, color="7F7F7F")
 
 
@@ -313,39 +317,53 @@ def _indicator_rows(
     """
     note = answer.note if answer else ""
     evidence = "\n".join(e.entry for e in answer.evidence) if answer else ""
+    tpi_note = answer.tpi_note if answer else ""
     if indicator.kind == "count":
         _cells(ws, row, position=position, question=indicator.question, options=_count_explanation(indicator))
         heading = row
         row += 1
         counts = (answer.counts if answer else None) or {}
+        tpi_counts = (answer.tpi_counts if answer else None) or {}
         inputs = {}
         for i, option in enumerate(indicator.options):
             n = int(option.key)
             first = i == 0  # notes and evidence of a count indicator go on its first input row
             _cells(
                 ws, row, code=f"{indicator.code}.{n}", question=f"({n}) {option.text}",
-                options="Bilangan bulat 0 atau lebih", answer=counts.get(n),
-                note=note if first else "", evidence=evidence if first else "",
+                options="Bilangan bulat 0 atau lebih", answer=counts.get(n), tpi_answer=tpi_counts.get(n),
+                note=note if first else "", evidence=evidence if first else "", tpi_note=tpi_note if first else "",
             )
-            validations.add(indicator, ws.cell(row, ANSWER))
-            inputs[n] = f"{get_column_letter(ANSWER)}{row}"
+            for column in (ANSWER, TPI_ANSWER):
+                validations.add(indicator, ws.cell(row, column))
+            inputs[n] = _counted(row)
             row += 1
-        _score_cell(ws, heading, count_formula(indicator, inputs))
+        filled = [f"{get_column_letter(c)}{r}" for c in (ANSWER, TPI_ANSWER) for r in range(heading + 1, row)]
+        _score_cell(ws, heading, count_formula(indicator, inputs, filled))
         return row
     if indicator.kind == "index":
         options = indicator.options[0].text if indicator.options else ""
         value = answer.index if answer else None
+        tpi_value = answer.tpi_index if answer else None
         options = options or f"Indeks {number(edition.index_min)}-{number(edition.index_max)}"
     else:
         options = "\n".join(_option_line(o.key, o.text) for o in indicator.options)
         value = answer.choice if answer else None
+        tpi_value = answer.tpi_choice if answer else None
     _cells(
         ws, row, position=position, code=indicator.code, question=indicator.question, options=options,
-        answer=value, note=note, evidence=evidence,
+        answer=value, note=note, evidence=evidence, tpi_answer=tpi_value, tpi_note=tpi_note,
     )
-    validations.add(indicator, ws.cell(row, ANSWER))
-    _score_cell(ws, row, question_formula(indicator, f"{get_column_letter(ANSWER)}{row}", edition))
+    for column in (ANSWER, TPI_ANSWER):
+        validations.add(indicator, ws.cell(row, column))
+    _score_cell(ws, row, question_formula(indicator, _counted(row), edition))
     return row + 1
+
+
+def _counted(row: int) -> str:
+    """The answer that counts in a row, as a formula: the TPI's where it gave one, else the unit's."""
+    answer, tpi = f"{get_column_letter(ANSWER)}{row}", f"{get_column_letter(TPI_ANSWER)}{row}"
+    return f'IF({tpi}="",{answer},{tpi})'
+
 
 
 def _cells(ws: Worksheet, row: int, **values) -> None:
@@ -360,7 +378,9 @@ def _cells(ws: Worksheet, row: int, **values) -> None:
             cell.protection = UNLOCKED
         if column.key == "answer" and input_row:
             cell.fill = INPUT_FILL
-        if column.key == "answer" and isinstance(item, float):
+        if column.key.startswith("tpi_") and input_row:
+            cell.fill = TPI_FILL
+        if column.key in INPUTS and isinstance(item, float):
             cell.number_format = "0.00"
     fit_row_height(ws, row)
 
@@ -394,8 +414,10 @@ def question_formula(indicator: Indicator, cell: str, edition: Edition) -> str:
     return f"={formula}"
 
 
-def count_formula(indicator: Indicator, inputs: dict[int, str]) -> str:
+def count_formula(indicator: Indicator, inputs: dict[int, str], filled: list[str] | None = None) -> str:
     """The formula of a count question's score 0..1 from its input cells (input number -> cell).
+
+    `filled` are the cells whose count tells whether any input was given (default: `inputs`).
 
     No input filled in scores 0 (a missing answer); an empty input counts 0; a zero
     denominator scores the edition's convention; the fraction is clamped to 0..1.
@@ -417,7 +439,7 @@ def count_formula(indicator: Indicator, inputs: dict[int, str]) -> str:
     if rule.zero_denominator_numerator != rule.zero_denominator:
         zero = f"IF({top}=0,{zero},{_num(rule.zero_denominator_numerator)})"
     return (
-        f"=IF(COUNT({','.join(inputs.values())})=0,0,"
+        f"=IF(COUNT({','.join(filled or inputs.values())})=0,0,"
         f"IF({bottom}=0,{zero},MIN(1,MAX(0,{top}/{bottom}))))"
     )
 

@@ -20,7 +20,9 @@ from dossier.workspace import Workspace
 
 from .conftest import REPO, SAMPLE_YEAR, needs
 
-KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "recap-xlsx", "recap-pdf", "release-docx", "release-pdf", "letter-pdf", "letter-docx"}
+KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "recap-xlsx", "recap-pdf", "release-docx", "release-pdf",
+         "feedback-xlsx", "feedback-pdf", "lhe-pdf", "lhe-docx",
+         "letter-pdf", "letter-docx"}
 
 
 def manifest(root: Path) -> dict:
@@ -55,14 +57,23 @@ def test_manifest_lists_every_output_with_its_hash(built_sample):
 
 @needs("pdftotext")
 def test_pdf_and_docx_of_a_unit_carry_the_same_facts(built_sample):
+    from dossier.render.format import rounded_tree
+    from dossier.scoring import score_unit
+    from dossier.workspace import Workspace
+
     scores = json.loads(CliRunner().invoke(cli, ["-C", str(built_sample), "score", "--json"]).output)
+    ws = Workspace(built_sample)
+    year = ws.load(SAMPLE_YEAR)
+    nodes = {u.code: score_unit(u, year.lke.get(u.code), ws.edition(SAMPLE_YEAR)).nodes for u in year.units}
     out = built_sample / f"build/{SAMPLE_YEAR}/dossier"
     for unit in scores["units"]:
         pdf = re.sub(r"\s+", " ", pdf_text(out / f"{unit['code']}.pdf"))
         word = re.sub(r"\s+", " ", docx_text(out / f"{unit['code']}.docx"))
-        facts = [unit["name"], number(unit["total"])]
+        # As printed: rounded top down, so each printed sum is the sum of its printed parts.
+        tree = rounded_tree(nodes[unit["code"]])
+        facts = [unit["name"], number(tree[("",)])]
         for area in unit["areas"]:
-            facts += [number(area["pemenuhan"]), number(area["reform"])]
+            facts += [number(tree[("Pengungkit", part, area["area"])]) for part in ("Pemenuhan", "Reform")]
         facts.append("Memenuhi syarat WBK" if "WBK" in unit["eligible"] else "Belum memenuhi syarat WBK")
         for fact in facts:
             assert fact in pdf, (unit["code"], fact)

@@ -139,11 +139,11 @@ def test_a_drafts_statement_reports_without_proposing_and_shows_the_way(made):
     assert "mengusulkan" not in statement and "belum diusulkan" in statement
     assert "belum memenuhi" in statement and "syarat minimal predikat Wilayah Bebas dari Korupsi (WBK)" in statement
     assert "Syarat WBK yang belum terpenuhi" in text and "kurang" in text
-    assert "Jalan menuju predikat WBK" in text
+    assert "Langkah menuju WBK" in text
     way = made["ST03"]["ctx"]["way"]
     assert way["steps"] and all(s["code"] in text for s in way["steps"][:3])
     # Surveys cannot be raised by answers: said so, with the reason.
-    assert "Syarat yang tidak dapat dicapai lewat jawaban LKE" in text and "indeks survei" in text
+    assert "tidak dapat dicapai lewat jawaban LKE" in text and "indeks survei" in text
 
 
 @pdftotext
@@ -161,7 +161,7 @@ def test_a_unit_meeting_only_wbk_while_proposed_for_wbbm_is_proposed_for_wbk_and
 @pdftotext
 def test_an_eligible_unit_is_proposed_for_its_predicate(made):
     text = " ".join(pdf_text(made["ST01"]["pdf"]).split())
-    assert "DRAF" not in text and "Jalan menuju" not in text
+    assert "DRAF" not in text and "Langkah menuju" not in text
     assert "mengusulkan Sentra Layanan Prima Bekasi untuk memperoleh predikat Wilayah Bebas dari Korupsi (WBK)" in text
 
 

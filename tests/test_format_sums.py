@@ -72,4 +72,4 @@ def test_the_score_table_prints_the_top_down_rounded_scores():
     answers = base_answers(hba=3.3) | {"PPA1B": Answer("PPA1B", choice="B"), "PRA3A": Answer("PRA3A", choice="B")}
     score = score_unit(WBK_UNIT, lke(answers, WBK_UNIT), EDITION)
     row = score_table([score]).splitlines()[2].split()
-    assert printed_scores(score) == row[-6:-1]
+    assert printed_scores(score) == row[-8:-3]

@@ -20,7 +20,7 @@ from tests.conftest import REPO, SAMPLE_YEAR
 # enough to see which unit is rebuilt, fast enough to build once per module.
 CHANGED, OTHER = "BD02", "UPT02"
 UNITS = [CHANGED, OTHER]
-UNIT_KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf"}
+UNIT_KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "feedback-xlsx", "feedback-pdf", "lhe-pdf", "lhe-docx"}
 YEAR_KINDS = {"recap-pdf", "recap-xlsx", "release-pdf", "release-docx", "letter-pdf", "letter-docx"}
 ALL = {(u, k) for u in UNITS for k in UNIT_KINDS} | {("", k) for k in YEAR_KINDS}
 
@@ -124,7 +124,8 @@ def test_changed_release_template_rebuilds_only_the_release(ws):
 def test_force_rebuilds_everything(ws):
     # DOCX and XLSX only: --force takes the same path for every kind, and PDFs are the slow ones.
     built, reused = rebuild(ws, force=True, formats=("docx", "xlsx"))
-    assert built == {(u, "dossier-docx") for u in UNITS} | {("", "release-docx"), ("", "recap-xlsx"), ("", "letter-docx")}
+    assert built == {(u, k) for u in UNITS for k in ("dossier-docx", "lhe-docx", "feedback-xlsx")} | {
+        ("", "release-docx"), ("", "recap-xlsx"), ("", "letter-docx")}
     assert reused == set()
 
 
@@ -159,7 +160,8 @@ def test_unreadable_cache_means_a_full_rebuild(ws, garbage):
     (ws.build_dir(SAMPLE_YEAR) / CACHE).write_bytes(garbage)
     # DOCX and XLSX only keep this fast; a cache that cannot be read is ignored whatever the kind.
     built, reused = rebuild(ws, formats=("docx", "xlsx"))
-    assert built == {(u, "dossier-docx") for u in UNITS} | {("", "release-docx"), ("", "recap-xlsx"), ("", "letter-docx")}
+    assert built == {(u, k) for u in UNITS for k in ("dossier-docx", "lhe-docx", "feedback-xlsx")} | {
+        ("", "release-docx"), ("", "recap-xlsx"), ("", "letter-docx")}
     assert reused == set()
     # The next build reads the cache it just wrote.
     assert rebuild(ws, formats=("docx", "xlsx"))[0] == set()

@@ -140,7 +140,7 @@ def test_lke_without_jawaban_column(tmp_path):
         Problem(
             f"{LKE}, LKE!A8",
             "header row 8 has no column Jawaban (found: No, Kode, Pertanyaan, Nilai, Catatan, Bukti Dukung); "
-            "the table needs the columns Kode and Jawaban, and optionally Catatan and Bukti Dukung",
+            "the table needs the columns Kode and Jawaban, and optionally Catatan, Bukti Dukung, Jawaban TPI and Catatan TPI",
         ),
         Problem("nominasi.xlsx, Unit!A2", "unit BP01 has no LKE workbook in lke/ (or its workbook could not be read); "
                 "put its filled LKE there, its file name starting with the unit's code "

@@ -93,8 +93,8 @@ def test_a_truncated_jpeg_is_refused_even_after_weasyprint_is_loaded(tmp_path):
 def test_a_year_out_of_range_or_in_other_digits_is_refused_with_a_message(workspace, year):
     (workspace / "inputs" / year).mkdir()
     run = dossier(workspace, "build", "--year", year)
-    assert run.returncode == 1
-    assert "expected a year from 1900 to 2999 written in the digits 0-9" in run.stderr
+    assert run.returncode == 2  # a usage error, as for any bad option value
+    assert "is not an award year; write it in digits 0-9, 1900-2999" in run.stderr
     assert "Traceback" not in run.stderr
 
 

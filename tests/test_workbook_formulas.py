@@ -269,15 +269,19 @@ def test_the_formulas_come_from_the_edition(blank, edition):
     header = [c.value for c in ws[LKE_HEADER_ROW]]
     kode, nilai = header.index("Kode") + 1, header.index("Nilai") + 1
     row_of = {ws.cell(r, kode).value: r for r in range(LKE_HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, kode).value}
-    answer = LKE.letter("answer")
+    answer, tpi = LKE.letter("answer"), LKE.letter("tpi_answer")
+
+    def counted(code):  # the TPI's answer where it gave one, the unit's otherwise
+        return f'IF({tpi}{row_of[code]}="",{answer}{row_of[code]},{tpi}{row_of[code]})'
+
     formula = ws.cell(row_of["PPA3A"], nilai).value
     assert formula == (
-        f'=IF(TRIM({answer}{row_of["PPA3A"]})="A",1,IF(TRIM({answer}{row_of["PPA3A"]})="B",0.67,'
-        f'IF(TRIM({answer}{row_of["PPA3A"]})="C",0.33,0)))'
+        f'=IF(TRIM({counted("PPA3A")})="A",1,IF(TRIM({counted("PPA3A")})="B",0.67,'
+        f'IF(TRIM({counted("PPA3A")})="C",0.33,0)))'
     )
     # a count question's formula sits on its heading row, just above its inputs
     count = ws.cell(row_of["PRC3A.1"] - 1, nilai).value
-    first, second = (f"{answer}{row_of[f'PRC3A.{n}']}" for n in (1, 2))
+    first, second = (counted(f"PRC3A.{n}") for n in (1, 2))
     assert f"IF({first}=0,IF(({first}-{second})=0,1,0)" in count
     # a sub-area divides by the number of its questions, so a blank one counts as 0 (no AVERAGE)
     sub_area = ws.cell(row_of["PPA1A"] - 1, nilai).value

@@ -18,7 +18,7 @@ from dossier.config import Settings
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear, Evidence
 from dossier.render import charts
-from dossier.render.format import distinct, long_date, title_case
+from dossier.render.format import distinct, long_date, rounded, rounded_tree, title_case
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import QuestionScore, Shortfall, UnitScore
 
@@ -78,7 +78,6 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "draft_mark": DRAFT_MARK if state == DRAFT else "",
         "proposal": predicate or "",
         "proposal_name": PREDICATE_NAMES.get(predicate, predicate or ""),
-        "way": _way(score) if state != PROPOSED else None,
         "ministry": award.ministry,
         "ministry_short": award.ministry_short,
         "year": year.year,
@@ -101,10 +100,13 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
             {"name": i.name, "year": i.year, "description": i.description} for i in unit.innovations
         ],
         "predicates": [p.name for p in predicates],
-        "area_shares": [{"predicate": p.name, "share": p.area_share} for p in predicates],
+        "area_shares": [{"predicate": p.name, "share": p.area_share, "level": p.area_share_level} for p in predicates],
         "summary": _summary(score),
         "eligibility": _eligibility(score),
-        "shortfalls": [_shortfall(s) for s in score.proposed_shortfalls],
+        "shortfalls": [shortfall_row(s, score) for s in score.proposed_shortfalls],
+        "cautions": [caution(c) for c in score.proposed_cautions],
+        "review": review(score),
+        "way": way(score),
         "missing": score.missing,
         "chart": charts.data_uri(
             charts.area_share_chart(
@@ -199,8 +201,8 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     register["innovations"] = [dataclasses.asdict(i) for i in unit.innovations]
     answers = {}
     for code, q in score.questions.items():
-        a = q.answer
-        answers[code] = None if a is None or a.missing else {
+        a = q.review or q.answer  # the unit's answer as read, with the TPI's beside it
+        answers[code] = None if a is None or (a.missing and not a.reviewed) else {
             "choice": a.choice,
             "counts": {str(k): v for k, v in sorted((a.counts or {}).items())} or None,
             "index": a.index,
@@ -208,6 +210,13 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
             "evidence": [e.entry for e in a.evidence],
             "fraction": q.fraction,
         }
+        if a is not None and (a.reviewed or a.tpi_note):
+            answers[code]["tpi"] = {
+                "choice": a.tpi_choice,
+                "counts": {str(k): v for k, v in sorted((a.tpi_counts or {}).items())} or None,
+                "index": a.tpi_index,
+                "note": a.tpi_note,
+            }
     data = {
         "format": "dossier-source/1",
         "edition": score.edition.name,
@@ -250,9 +259,14 @@ def _profile(unit, state: str, predicate: str | None) -> list[dict]:
     ]
 
 
-def _row(score: UnitScore, label: str, value: float, weight: float, level: int, minimums: dict[str, float | None],
+def _row(score: UnitScore, label: str, path: tuple[str, ...], weight: float, level: int, minimums: dict[str, float | None],
          kind: str = "item") -> dict:
-    """A summary row: the score against each predicate's minimum (None where no minimum applies)."""
+    """A summary row: the score against each predicate's minimum (None where no minimum applies).
+
+    `printed` and `own` are the counting score and the self-assessment as printed, rounded
+    top down so that each printed sum is the sum of its printed parts.
+    """
+    value = score.nodes[path]
     checks = {
         name: {"minimum": minimum, "met": None if minimum is None else value >= minimum - 1e-9}
         for name, minimum in minimums.items()
@@ -261,6 +275,8 @@ def _row(score: UnitScore, label: str, value: float, weight: float, level: int, 
         "label": label,
         "weight": weight,
         "score": value,
+        "printed": _printed(score)[path],
+        "own": _printed(score.self_assessment)[path],
         "share": value / weight if weight else None,
         "level": level,
         "kind": kind,
@@ -276,7 +292,7 @@ def _summary(score: UnitScore) -> list[dict]:
     parts = score.area_parts()
     for part_key in ("pemenuhan", "reform"):
         node = edition.nodes[part_key]
-        rows.append(_row(score, edition.label(part_key), score[part_key], edition.weights[node], 0,
+        rows.append(_row(score, edition.label(part_key), node, edition.weights[node], 0,
                          {p.name: p.minimums.get(part_key) for p in predicates}, "group"))
         for part in parts:
             if part.path[:2] != node:
@@ -284,22 +300,122 @@ def _summary(score: UnitScore) -> list[dict]:
             minimums = {
                 p.name: p.area_share * part.weight if p.area_share_level == "area-part" else None for p in predicates
             }
-            rows.append(_row(score, part.path[2], part.score, part.weight, 1, minimums))
-    rows.append(_row(score, edition.label("pengungkit"), score["pengungkit"], edition.weights[edition.nodes["pengungkit"]],
+            rows.append(_row(score, part.path[2], part.path, part.weight, 1, minimums))
+    rows.append(_row(score, edition.label("pengungkit"), edition.nodes["pengungkit"], edition.weights[edition.nodes["pengungkit"]],
                      0, {p.name: p.minimums.get("pengungkit") for p in predicates}, "subtotal"))
     for key, level in HASIL_ROWS:
         if key not in edition.nodes:
             continue
-        rows.append(_row(score, edition.label(key), score[key], edition.weights[edition.nodes[key]], level,
+        rows.append(_row(score, edition.label(key), edition.nodes[key], edition.weights[edition.nodes[key]], level,
                          {p.name: p.minimums.get(key) for p in predicates}, "group" if level == 0 else "item"))
-    rows.append(_row(score, edition.label("hasil"), score["hasil"], edition.weights[edition.nodes["hasil"]], 0,
+    rows.append(_row(score, edition.label("hasil"), edition.nodes["hasil"], edition.weights[edition.nodes["hasil"]], 0,
                      {p.name: p.minimums.get("hasil") for p in predicates}, "subtotal"))
-    rows.append(_row(score, edition.label("total"), score.total, edition.weights[("",)], 0,
+    rows.append(_row(score, edition.label("total"), ("",), edition.weights[("",)], 0,
                      {p.name: p.minimums.get("total") for p in predicates}, "total"))
     return rows
 
 
-def _shortfall(s: Shortfall) -> dict:
+def _printed(score: UnitScore) -> dict:
+    """The score tree as printed: rounded top down, each printed sum the sum of its printed parts."""
+    return rounded_tree(score.nodes)
+
+
+def caution(c: Shortfall) -> dict:
+    """A half below its share in an area that meets the minimum: eligible, but worth attention."""
+    reached, required, gap = distinct(c.reached, c.required)
+    part, area = c.rule.removeprefix("area_part_share:").split("/")[1:]
+    return {"label": f"{area} – {part}", "area": area, "part": part, "reached": reached, "required": required,
+            "gap": gap, "predicate": c.predicate}
+
+
+def answer_text(indicator, answer) -> str:
+    """An answer in one line: 'B – uraian', 'indeks 3,72', '(1) 10; (2) 8', or 'belum dijawab'."""
+    from dossier.render.format import number
+
+    if answer is None or answer.missing:
+        return "belum dijawab"
+    if indicator.kind == "index":
+        return f"indeks {number(answer.index)}"
+    if indicator.kind == "count":
+        return "; ".join(f"({k}) {v}" for k, v in sorted((answer.counts or {}).items()))
+    option = indicator.option(answer.choice or "")
+    return f"{answer.choice}{_after_key(answer.choice, option.text)}" if option and option.text else str(answer.choice)
+
+
+def review(score: UnitScore) -> dict:
+    """The TPI's review: both totals and eligibility, the answers it changed, with its notes, and its other notes."""
+    own = score.self_assessment
+    changed, noted = [], []
+    for code, q in score.questions.items():
+        if q.review is None:
+            continue
+        entry = {
+            "code": code,
+            "question": q.indicator.question,
+            "unit": answer_text(q.indicator, q.review.own()),
+            "tpi": answer_text(q.indicator, q.answer),
+            "note": q.tpi_note,
+            "where": q.review.where_tpi or q.review.where,
+        }
+        (changed if q.changed else noted).append(entry)
+    return {
+        "total": _printed(score)[("",)],
+        "own_total": _printed(own)[("",)],
+        "eligible": score.eligible,
+        "own_eligible": own.eligible,
+        "changed": changed,
+        "noted": noted,
+    }
+
+
+def way(score: UnitScore) -> dict | None:
+    """The fewest answers to raise to reach the proposed predicate (None when the unit is eligible for it)."""
+    from dossier.improve import way_to
+    from dossier.render.format import number
+
+    proposed = score.unit.proposed
+    if proposed in score.eligible or score.edition.predicate(proposed) is None:
+        return None
+    found = way_to(score, proposed)
+    labels = {s.rule: shortfall_row(s, score)["label"] for s in score.shortfalls.get(proposed, [])}
+    steps = []
+    for step in found.steps:
+        q = score.questions[step.code]
+        option = q.indicator.option(step.answer)
+        steps.append({
+            "code": step.code,
+            "question": q.indicator.question,
+            "from": answer_text(q.indicator, q.answer),
+            "to": f"{step.answer}{_after_key(step.answer, option.text)}" if option and option.text else step.answer,
+            "adds": number(step.adds),
+            "fixes": [labels.get(rule, rule) for rule in step.fixes],
+        })
+    return {
+        "predicate": proposed,
+        "steps": steps,
+        "blocked": [{"label": labels.get(b.shortfall.rule, b.shortfall.label), "reason": b.reason} for b in found.blocked],
+    }
+
+
+def printed_reached(score: UnitScore, rule: str):
+    """What a shortfall reached, as the score tables print it (None for a rule no table prints).
+
+    A six-area minimum reads against the sum of the area's printed halves.
+    """
+    edition, tree = score.edition, _printed(score)
+    if rule in edition.nodes:
+        return tree.get(edition.nodes[rule])
+    if rule.startswith("area_share:"):
+        path = tuple(rule.removeprefix("area_share:").split("/"))
+        if path in tree:
+            return tree[path]
+        halves = [tree[p] for p in edition.weights if len(p) == 3 and (p[0], p[2]) == path]
+        return sum(halves) if halves else None
+    return None
+
+
+def shortfall_row(s: Shortfall, score: UnitScore | None = None) -> dict:
+    """A shortfall as printed: with `score`, reached reads as the tables print it, so the gap is their difference."""
     if s.rule == "requires_current":
         return {
             "label": f"{s.label} (syarat {s.predicate})",
@@ -310,7 +426,10 @@ def _shortfall(s: Shortfall) -> dict:
     label = title_case(s.label)
     if s.rule.startswith("area_share:"):
         label = " – ".join(title_case(n) for n in s.rule.removeprefix("area_share:").split("/")[1:])
-    reached, required, gap = distinct(s.reached, s.required)
+    printed = printed_reached(score, s.rule) if score is not None else None
+    # The printed value stands in unless it prints as the minimum itself (then more places are needed).
+    shown = printed if printed is not None and printed < rounded(s.required) else s.reached
+    reached, required, gap = distinct(shown, s.required)
     return {"label": label, "required": required, "reached": reached, "gap": f"kurang {gap}"}
 
 
@@ -390,19 +509,19 @@ def _lke(score: UnitScore) -> list[dict]:
             "id": "lke-" + _slug("-".join(part_path)),
             "title": f"{part_path[0]} – {title_case(part_path[1])}",
             "weight": edition.weights[part_path],
-            "score": score.nodes[part_path],
+            "score": _printed(score)[part_path],
             "areas": {},
         })
         area = part["areas"].setdefault(area_path, {
             "name": title_case(group[2]),
             "weight": edition.weights[area_path],
-            "score": score.nodes[area_path],
+            "score": _printed(score)[area_path],
             "sub_areas": [],
         })
         area["sub_areas"].append({
             "name": title_case(group[3]) if len(group) > 3 else "",
             "weight": edition.weights[group],
-            "score": score.nodes[group],
+            "score": _printed(score)[group],
             "indicators": [
                 {
                     "code": q.indicator.code,
@@ -410,6 +529,9 @@ def _lke(score: UnitScore) -> list[dict]:
                     "kind": q.indicator.kind,
                     "answer": _answer(q),
                     "fraction": q.fraction,
+                    "changed": q.changed,
+                    "unit_answer": answer_text(q.indicator, q.review.own()) if q.changed else "",
+                    "tpi_note": q.tpi_note,
                     "note": q.answer.note if q.answer else "",
                     "evidence": _evidence(q.answer.evidence if q.answer else ()),
                 }
@@ -417,27 +539,6 @@ def _lke(score: UnitScore) -> list[dict]:
             ],
         })
     return [{**p, "areas": list(p["areas"].values())} for p in parts.values()]
-
-
-def _way(score: UnitScore) -> dict:
-    """The fewest LKE answers to raise to meet the target predicate, and the thresholds no answer can meet."""
-    from dossier.improve import way_to
-
-    way = way_to(score, score.unit.proposed)
-    steps = []
-    for step in way.steps:
-        q = score.questions[step.code]
-        options = {o.key: o.text for o in q.indicator.options}
-        steps.append({
-            "code": step.code,
-            "question": q.indicator.question,
-            "from": step.previous or "belum dijawab",
-            "to": step.answer,
-            "to_text": _after_key(step.answer, options.get(step.answer, "")).removeprefix(" – ").lstrip(", "),
-            "adds": step.adds,
-        })
-    blocked = [{"label": _shortfall(b.shortfall)["label"], "reason": b.reason} for b in way.blocked]
-    return {"predicate": way.predicate, "steps": steps, "blocked": blocked}
 
 
 def _evidence_index(score: UnitScore) -> dict:

@@ -48,6 +48,9 @@ class DocumentKind:
     needs: tuple[str, ...] = ()  # kinds of the same task whose files it uses: rendered before it, again with it
     evidence: bool = False  # reads the unit's evidence files: their contents are part of its key
     slow: bool = False  # takes longer than a unit's documents: scheduled first
+    # Shows the unit's workbook problems (the feedback to a unit): built even when those problems
+    # block the unit's other documents, and rebuilt when they change.
+    problems: bool = False
 
     def path_for(self, unit: str) -> str:
         return self.path.format(unit=unit)

@@ -47,6 +47,9 @@ NOT_ELIGIBLE = "Belum memenuhi syarat"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 BELOW_FILL = PatternFill("solid", fgColor="F8CBAD")  # light red: below the WBK minimum
+CAUTION_FILL = PatternFill("solid", fgColor="FFE699")  # amber: a half below its share in an area that passes
+# After the score columns: the self-assessment total, the answers the TPI changed, the cautions.
+REVIEW_HEADERS = ("Nilai Penilaian Mandiri", "Jawaban Dikoreksi TPI", "Perhatian")
 THIN = Side(style="thin", color="A6A6A6")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -117,6 +120,26 @@ def _minimum(edition: Edition, predicate: Predicate, path: tuple[str, ...]) -> f
     return None
 
 
+def weak_halves(score: UnitScore) -> set[str]:
+    """The halves ('Pengungkit/Reform/Penguatan Pengawasan') under a caution for the proposed predicate."""
+    return {c.rule.removeprefix("area_part_share:") for c in score.proposed_cautions}
+
+
+def caution_text(score: UnitScore) -> str:
+    """'Reform – Penguatan Pengawasan 2,10 < 4,50' per caution, or ''."""
+    lines = []
+    for c in score.proposed_cautions:
+        reached, required, _ = fmt.distinct(c.reached, c.required)
+        _, part, area = c.rule.removeprefix("area_part_share:").split("/")
+        lines.append(f"{area} – {part} {reached} < {required}")
+    return "; ".join(lines)
+
+
+def own_total(score: UnitScore) -> str:
+    """'(88,19)', the self-assessment's total; '(88,19)*' when the TPI changed answers."""
+    return f"({fmt.number(fmt.rounded_tree(score.self_assessment.nodes)[('',)])})" + ("*" if score.changed else "")
+
+
 def eligibility(score: UnitScore) -> str:
     """'WBK, WBBM', or that the unit meets no predicate yet."""
     return ", ".join(score.eligible) or NOT_ELIGIBLE
@@ -172,8 +195,8 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
     ws.title = SHEET
     header_row = _title_block(ws, year, edition)
     headers = ["Kode", "Nama Unit", "Jenis Unit", "Predikat Diusulkan", "Predikat Saat Ini"]
-    headers += [c.header for c in columns] + ["Memenuhi Syarat", "Jumlah Kekurangan", "Indikator Tanpa Bukti Dukung",
-                                              "Hasil Penetapan"]
+    headers += [c.header for c in columns] + [*REVIEW_HEADERS, "Memenuhi Syarat", "Jumlah Kekurangan",
+                                              "Indikator Tanpa Bukti Dukung", "Hasil Penetapan"]
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(header_row, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
@@ -184,6 +207,7 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
         unit = score.unit
         values = [unit.code, unit.name, unit.kind, unit.proposed, unit.current or "-"]
         values += [score.nodes[c.path] for c in columns]
+        values += [score.self_assessment.total, len(score.changed), caution_text(score)]
         values += [eligibility(score), len(score.proposed_shortfalls), len(score.without_evidence),
                    unit.result or NOT_ANNOUNCED]
         for col, value in enumerate(values, start=1):
@@ -195,8 +219,11 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
             cell.number_format = NUMBER_FORMAT
             if column.below(cell.value):
                 cell.fill = BELOW_FILL
+            elif "/".join(column.path) in weak_halves(score):
+                cell.fill = CAUTION_FILL
+        ws.cell(row, first_score + len(columns)).number_format = NUMBER_FORMAT
         for offset in (1, 2):  # the shortfalls, the indicators without evidence
-            counted = ws.cell(row, first_score + len(columns) + offset)
+            counted = ws.cell(row, first_score + len(columns) + len(REVIEW_HEADERS) + offset)
             if counted.value:
                 counted.fill = BELOW_FILL
     last_row = header_row + max(len(scores), 1)
@@ -284,7 +311,7 @@ def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
                 cells = [unit.code, unit.name, unit.proposed, shortfall.label, shortfall.required, shortfall.reached,
                          shortfall.gap]
             for col, value in enumerate(cells, start=1):
-                cell = ws.cell(row, col, value)
+                cell = put(ws, row, col, value)  # codes and names from the inputs: text, never formulas
                 cell.border = GRID
                 cell.alignment = Alignment(vertical="top", wrap_text=col in (2, 4))
                 if 5 <= col <= 7 and isinstance(value, float):
@@ -354,13 +381,18 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
     rows = []
     for score in scores:
         unit = score.unit
+        printed, weak = fmt.rounded_tree(score.nodes), weak_halves(score)
         rows.append({
             "code": unit.code,
             "name": unit.name,
             "kind": unit.kind,
             "proposed": unit.proposed,
             "current": unit.current or "-",
-            "cells": [{"text": fmt.number(score.nodes[c.path]), "fail": c.below(score.nodes[c.path])} for c in columns],
+            "cells": [{"text": fmt.number(printed[c.path]), "fail": c.below(score.nodes[c.path]),
+                       "caution": "/".join(c.path) in weak,
+                       # Under the total: the self-assessment's, starred when the TPI changed answers.
+                       "own": own_total(score) if c.path == ("",) else ""} for c in columns],
+            "changed": len(score.changed),
             "eligible": eligibility(score),
             "shortfalls": len(score.proposed_shortfalls),
             "without_evidence": len(score.without_evidence),
@@ -410,7 +442,7 @@ def column_widths(columns: list[ScoreColumn], rows: list[dict]) -> list[float]:
     widths = [fit("Kode", (r["code"] for r in rows)), 0.0, fit("Usulan", (r["proposed"] for r in rows)),
               fit("Saat Ini", (r["current"] for r in rows))]
     for i, column in enumerate(columns):
-        widths.append(fit(column.short, (r["cells"][i]["text"] for r in rows)))
+        widths.append(fit(column.short, (t for r in rows for t in (r["cells"][i]["text"], r["cells"][i]["own"]))))
     widths += [fit("Memenuhi Syarat", (w for r in rows for w in r["eligible"].split())),
                fit("Keku\u00adrangan", (r["shortfalls"] for r in rows)),
                fit("Tanpa Bukti", (r["without_evidence"] for r in rows)),

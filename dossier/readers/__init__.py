@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dossier.errors import Problem, WorkspaceError
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
-from dossier.model import AwardYear, Lke
+from dossier.model import Answer, AwardYear, Lke
 from dossier.readers.cache import LkeCache
 from dossier.readers.evidence import report_without_evidence
 from dossier.readers.lke import LkeRead, read_own_lke
@@ -24,6 +24,9 @@ from dossier.rules import Edition
 
 BERKAS = UNIT.header("lke_file")  # the register's optional column naming a unit's LKE file
 LKE_SUFFIXES = (".xlsx", ".xlsm")
+# A second workbook of a unit holding the TPI's answers (as the official layout has no TPI columns):
+# "TPI" as a word in its file name, e.g. "UPT01 LKE ZI TPI.xlsx" or "UPT01_tpi.xlsx".
+TPI_NAME = re.compile(r"(?<![a-z])tpi(?![a-z])", re.IGNORECASE)
 # Spreadsheets in lke/ that are not read: said so, rather than silently skipped.
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
 
@@ -68,7 +71,10 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     reads = [results[job[1]] for job in jobs]
     for result in reads:
         problems.extend(result.problems)
-    found = match_units(register, reads, problems)
+    reviews = [r for r in reads if TPI_NAME.search(Path(r.source).stem)]
+    found = match_units(register, [r for r in reads if r not in reviews], problems)
+    if reviews:
+        merge_reviews(register, reviews, found, problems)
     for unit in register.units:
         if unit.code in found:
             report_without_evidence(found[unit.code], edition, problems)
@@ -188,6 +194,39 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
                "('dossier lke-template' writes a blank one)"),
         ))
     return found
+
+
+def merge_reviews(register: Register, reviews: list[LkeRead], found: dict[str, Lke], problems: list[Problem]) -> None:
+    """Give each TPI workbook to its unit as the units do theirs, and merge it into the unit's as the TPI's review."""
+    matching: list[Problem] = []
+    matched = match_units(register, reviews, matching)
+    sources = {r.source for r in reviews}
+    # Only what concerns the TPI's files: that a unit has no TPI workbook is no problem.
+    problems.extend(p for p in matching if p.where.split(",")[0] in sources)
+    for code, review in matched.items():
+        if code in found:
+            found[code] = with_review(found[code], review)
+        else:
+            problems.append(Problem(review.source, f"{review.source} holds the TPI's answers for unit {code}, but the "
+                                    f"unit's own LKE workbook is missing; put it in lke/ beside the TPI's"))
+
+
+def with_review(own: Lke, review: Lke) -> Lke:
+    """The unit's workbook with the answers and notes of the TPI's workbook as the TPI's review."""
+    answers = dict(own.answers)
+    for code, tpi in review.answers.items():
+        answer = answers.get(code) or Answer(code)
+        values = {}
+        if tpi.choice is not None:
+            values["tpi_choice"] = tpi.choice
+        if tpi.counts:
+            values["tpi_counts"] = tpi.counts
+        if tpi.index is not None:
+            values["tpi_index"] = tpi.index
+        note = tpi.note or tpi.tpi_note
+        if values or note:
+            answers[code] = replace(answer, tpi_note=note, where_tpi=tpi.where, **values)
+    return replace(own, answers=answers)
 
 
 def _berkas(unit) -> str:

@@ -150,4 +150,9 @@ def _answer(a: dict, bases: dict[str, Path]) -> Answer:
             for e in a["evidence"]
         ),
         where=a["where"],
+        tpi_choice=a["tpi_choice"],
+        tpi_counts=None if a["tpi_counts"] is None else {int(k): int(v) for k, v in a["tpi_counts"].items()},
+        tpi_index=a["tpi_index"],
+        tpi_note=a["tpi_note"],
+        where_tpi=a["where_tpi"],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from dossier.rules import Edition, Indicator
 SHEET = LKE_SHEET
 HEADER_ROWS = 20
 UNIT_LABEL = LKE_UNIT_LABEL.casefold()
-READ = ("code", "answer", "note", "evidence")  # the LKE columns read; the others are for the people filling it in
+READ = ("code", "answer", "note", "evidence", "tpi_answer", "tpi_note")  # the LKE columns read; the others are for the people filling it in
 REQUIRED = tuple(LKE.header(k) for k in READ if LKE.column(k).required)  # Kode, Jawaban
 OPTIONAL = tuple(LKE.header(k) for k in READ if not LKE.column(k).required)  # Catatan, Bukti Dukung
 ROW_CODE = re.compile(r"^([A-Z0-9]+)(?:\.(\d+))?$")
@@ -67,6 +67,8 @@ class _Row:
     value: object
     note: str
     evidence: tuple[Evidence, ...]
+    tpi_value: object = None
+    tpi_note: str = ""
 
 
 def read_own_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
@@ -152,7 +154,7 @@ class _LkeReader:
                 near_miss = (number, [text(v) for v in row if text(v)], absent)
             if number >= HEADER_ROWS:
                 break
-        needs, optional = " and ".join(REQUIRED), " and ".join(OPTIONAL)
+        needs, optional = " and ".join(REQUIRED), ", ".join(OPTIONAL[:-1]) + " and " + OPTIONAL[-1]
         if near_miss:
             self.error(
                 self.at(near_miss[0], 1),
@@ -236,7 +238,14 @@ class _LkeReader:
                 value = None
             note = text(value_at(row, columns["note"])) if "note" in columns else ""
             evidence = self.evidence(value_at(row, columns["evidence"]), number, columns["evidence"]) if "evidence" in columns else ()
-            found.setdefault(indicator.code, []).append(_Row(number, n, value, note, evidence))
+            tpi_value = value_at(row, columns["tpi_answer"]) if "tpi_answer" in columns else None
+            if isinstance(tpi_value, str) and not tpi_value.strip():
+                tpi_value = None
+            if is_error_value(tpi_value):
+                self.error(self.at(number, columns["tpi_answer"]), f"the TPI answer for {code} is the formula error {tpi_value}; fix the formula or type the answer")
+                tpi_value = None
+            tpi_note = text(value_at(row, columns["tpi_note"])) if "tpi_note" in columns else ""
+            found.setdefault(indicator.code, []).append(_Row(number, n, value, note, evidence, tpi_value, tpi_note))
         return found
 
     def indicator_of(self, code: str, number: int, column: int, value) -> tuple[Indicator, int | None] | None:
@@ -317,16 +326,44 @@ class _LkeReader:
                 answer = Answer(code, index=self.index(first.value, code, where), note=note, evidence=evidence, where=where)
             else:
                 answer = Answer(code, choice=self.choice(first.value, indicator, where), note=note, evidence=evidence, where=where)
+            if "tpi_answer" in columns or "tpi_note" in columns:
+                answer = self.review(answer, indicator, rows, columns)
             answers[code] = answer
         return answers
 
-    def choice(self, value, indicator: Indicator, where: str) -> str | None:
+    def review(self, answer: Answer, indicator: Indicator, rows: list[_Row], columns: dict[str, int]) -> Answer:
+        """Add the TPI's answer and note, checked as the unit's are; a bad TPI answer is an error, not a missing answer."""
+        code = indicator.code
+        flagged = code in self.flagged
+        column = columns.get("tpi_answer", columns["answer"])
+        tpi_note = "\n".join(r.tpi_note for r in rows if r.tpi_note)
+        given = [r for r in rows if r.tpi_value is not None]
+        values: dict = {}
+        if given:
+            where = self.at(given[0].number, column)
+            values["where_tpi"] = where
+            if indicator.kind == "count":
+                counts = {}
+                for r in given:
+                    count = self.count(r.tpi_value, f"{code}.{r.input} (TPI)", self.at(r.number, column), code)
+                    if count is not None:
+                        counts[r.input] = count
+                values["tpi_counts"] = counts or None
+            elif indicator.kind == "index":
+                values["tpi_index"] = self.index(given[0].tpi_value, f"{code} (TPI)", where)
+            else:
+                values["tpi_choice"] = self.choice(given[0].tpi_value, indicator, where, "TPI answer")
+        if not flagged:  # the unit's own answer is not thereby in doubt
+            self.flagged.discard(code)
+        return replace(answer, tpi_note=tpi_note, **values) if values or tpi_note else answer
+
+    def choice(self, value, indicator: Indicator, where: str, label: str = "answer") -> str | None:
         written = text(value)
         key = next((k for k in indicator.option_keys if k.casefold() == written.casefold()), None)
         if key is None:
             self.error(
                 where,
-                f"answer '{written}' for {indicator.code} is not an option; expected one of {', '.join(indicator.option_keys)}",
+                f"{label} '{written}' for {indicator.code} is not an option; expected one of {', '.join(indicator.option_keys)}",
                 indicator.code,
             )
         return key

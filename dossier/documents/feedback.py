@@ -1,0 +1,274 @@
+"""Feedback a secretariat sends back to a unit (umpan balik): a workbook and a PDF, in Bahasa Indonesia.
+
+What staff assemble by hand today from `validate` and e-mail: every problem in
+the unit's LKE workbook (cell, what is wrong, how to fix it), the indicators
+without evidence, the TPI's corrections and notes, the shortfalls against the
+proposed predicate and the fewest answers to raise to reach it. `context()`
+gathers it once; `xlsx()` and `pdf()` lay the same sections out.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from dossier.config import Settings
+from dossier.documents.dossier import PREDICATE_NAMES, caution, review, shortfall_row, way
+from dossier.documents.kinds import DocumentKind, Job, Made
+from dossier.errors import Problem
+from dossier.model import AwardYear
+from dossier.render.format import number
+from dossier.render.templates import default_templates_dir, render
+from dossier.scoring import UnitScore
+
+TEMPLATE = "umpan-balik.html"
+TITLE = "Umpan Balik Penilaian LKE Zona Integritas"
+# The sheets of the workbook, one per section, in order: (sheet, title, columns (header, key, width)).
+SECTIONS = (
+    ("Ringkasan", "Ringkasan", ()),
+    ("Masalah LKE", "Masalah pada berkas LKE", (("Sel", "cell", 16), ("Jenis", "severity", 12),
+                                                ("Yang salah", "what", 60), ("Cara memperbaiki", "fix", 60))),
+    ("Tanpa Bukti", "Indikator tanpa bukti dukung", (("Kode", "code", 10), ("Indikator", "question", 80),
+                                                     ("Area", "area", 30))),
+    ("Koreksi TPI", "Koreksi dan catatan Tim Penilai Internal (TPI)",
+     (("Kode", "code", 10), ("Indikator", "question", 60), ("Jawaban unit", "unit", 26), ("Jawaban TPI", "tpi", 26),
+      ("Catatan TPI", "note", 50))),
+    ("Kekurangan", "Syarat yang belum terpenuhi", (("Syarat", "label", 50), ("Minimal", "required", 14),
+                                                   ("Dicapai", "reached", 14), ("Kekurangan", "gap", 20))),
+    ("Langkah", "Langkah menuju predikat yang diusulkan",
+     (("Kode", "code", 10), ("Indikator", "question", 60), ("Dari", "from", 26), ("Menjadi", "to", 26),
+      ("Tambahan nilai", "adds", 14), ("Memenuhi syarat", "fixes", 40))),
+)
+
+# Reader messages (English for now) said the Indonesian way, for the ones a unit meets most.
+_SAID = (
+    (re.compile(r"^(\d+) answer\(s\) missing, scored 0: (.*)$"),
+     lambda m: (f"{m[1]} jawaban belum diisi: {m[2]}", "Isi kolom Jawaban untuk indikator tersebut.")),
+    (re.compile(r"^(\d+) of \d+ indicator\(s\) have no row in the table, scored 0: ([^;]*);"),
+     lambda m: (f"{m[1]} indikator tidak ada barisnya di tabel LKE: {m[2]}",
+                "Gunakan LKE kosong terbaru dari sekretariat dan salin jawabannya.")),
+    (re.compile(r"^evidence file '(.*)' not found in bukti/(?:; (.*))?$"),
+     lambda m: (f"Berkas bukti dukung '{m[1]}' tidak ditemukan.",
+                "Kirim berkas tersebut ke sekretariat, atau perbaiki nama/lokasinya di kolom Bukti Dukung."
+                + (f" ({m[2]})" if m[2] else ""))),
+    (re.compile(r"^(TPI answer|answer) '(.*)' for (\S+) is not an option; expected one of (.*)$"),
+     lambda m: (f"Jawaban '{m[2]}' untuk {m[3]} bukan pilihan yang tersedia.", f"Pilih salah satu: {m[4]}.")),
+)
+
+
+def context(year: AwardYear, score: UnitScore, settings: Settings | None = None) -> dict:
+    """Everything the feedback shows for one unit, worded for the unit."""
+    unit = score.unit
+    lke = year.lke.get(unit.code)
+    source = lke.source if lke else ""
+    problems = [_problem(p, source) for p in year.problems if source and p.where.split(",")[0] == source]
+    if lke is None:
+        problems.insert(0, {"cell": "-", "severity": "kesalahan",
+                            "what": "Berkas LKE unit ini belum diterima atau tidak dapat dibaca.",
+                            "fix": "Kirim LKE yang diisi pada format dari sekretariat (.xlsx)."})
+    without = [
+        {"code": code, "question": q.indicator.question, "area": q.indicator.group[2] if len(q.indicator.group) > 2 else q.indicator.group[-1]}
+        for code, q in score.questions.items()
+        if not (q.answer and q.answer.evidence)
+    ]
+    tpi = review(score)
+    corrections = [{**c, "changed": True} for c in tpi["changed"]] + [{**c, "changed": False} for c in tpi["noted"]]
+    found = way(score)
+    own = score.self_assessment
+    return {
+        "title": f"{TITLE} – {unit.name}",
+        "document_title": TITLE,
+        "ministry": year.award.ministry,
+        "year": year.year,
+        "unit": {"code": unit.code, "name": unit.name, "head": unit.head, "proposed": unit.proposed,
+                 "target": PREDICATE_NAMES.get(unit.proposed, unit.proposed)},
+        "source": source or "-",
+        "total": number(tpi["total"]),
+        "own_total": number(tpi["own_total"]),
+        "eligible": score.eligible,
+        "own_eligible": own.eligible,
+        "proposed_met": unit.proposed in score.eligible,
+        "problems": problems,
+        "without": without,
+        "corrections": corrections,
+        "changed": len(tpi["changed"]),
+        "shortfalls": [shortfall_row(s, score) for s in score.proposed_shortfalls],
+        "cautions": [caution(c) for c in score.proposed_cautions],
+        "way": found,
+        "missing": len(score.missing),
+        "signer": {"position": (settings.tpi_position if settings else "") or "Ketua Tim Penilai Internal",
+                   "name": settings.tpi_lead if settings else ""},
+    }
+
+
+def _problem(problem: Problem, source: str) -> dict:
+    """A reader's problem as the unit reads it: the cell, what is wrong, how to fix it."""
+    cell = problem.where[len(source):].lstrip(", ") or "(seluruh berkas)"
+    message = problem.message
+    for pattern, say in _SAID:
+        match = pattern.match(message)
+        if match:
+            what, fix = say(match)
+            break
+    else:
+        what, _, fix = message.partition("; ")
+        what = what[:1].upper() + what[1:]
+        fix = fix[:1].upper() + fix[1:] if fix else "Periksa dan perbaiki isian sel ini."
+    return {"cell": cell, "severity": "kesalahan" if problem.severity == "error" else "peringatan", "what": what, "fix": fix}
+
+
+def rows(ctx: dict, key: str) -> list[dict]:
+    """The rows of one section (a sheet of the workbook, a table of the PDF)."""
+    if key == "Masalah LKE":
+        return ctx["problems"]
+    if key == "Tanpa Bukti":
+        return ctx["without"]
+    if key == "Koreksi TPI":
+        return [{**c, "tpi": c["tpi"] if c["changed"] else "(tidak diubah)"} for c in ctx["corrections"]]
+    if key == "Kekurangan":
+        return ctx["shortfalls"] + [
+            {"label": f"Perhatian: {c['label']}", "required": c["required"], "reached": c["reached"],
+             "gap": f"kurang {c['gap']} (tetap memenuhi syarat)"}
+            for c in ctx["cautions"]
+        ]
+    if key == "Langkah":
+        return [{**s, "fixes": "; ".join(s["fixes"])} for s in (ctx["way"] or {}).get("steps", [])]
+    return []
+
+
+def summary_lines(ctx: dict) -> list[str]:
+    """The summary, line by line (the workbook's first sheet; the PDF words it the same)."""
+    unit = ctx["unit"]
+    lines = [
+        f"Kepada: Kepala {unit['name']} ({unit['code']})",
+        f"Perihal: {ctx['document_title']} Tahun {ctx['year']}",
+        f"Berkas LKE: {ctx['source']}",
+        f"Predikat yang diusulkan: {unit['target']}",
+        f"Nilai hasil penilaian TPI: {ctx['total']} (penilaian mandiri unit: {ctx['own_total']}); "
+        f"{ctx['changed']} jawaban dikoreksi TPI.",
+        f"Memenuhi syarat {unit['proposed']}." if ctx["proposed_met"]
+        else f"Belum memenuhi syarat {unit['proposed']}: {len(ctx['shortfalls'])} syarat belum terpenuhi.",
+        f"Masalah pada berkas LKE: {len(ctx['problems'])}; indikator tanpa bukti dukung: {len(ctx['without'])}; "
+        f"jawaban belum diisi: {ctx['missing']}.",
+    ]
+    way_ = ctx["way"]
+    if way_ and way_["steps"]:
+        lines.append(f"Langkah menuju {way_['predicate']}: paling sedikit {len(way_['steps'])} jawaban ditingkatkan "
+                     f"(lembar Langkah).")
+    for blocked in (way_ or {}).get("blocked", []):
+        lines.append(f"Tidak dapat dipenuhi lewat jawaban LKE: {blocked['label']} – {blocked['reason']}.")
+    lines.append("Mohon perbaiki LKE dan bukti dukung sesuai umpan balik ini, lalu kirim kembali ke sekretariat.")
+    return lines
+
+
+# --- the workbook -----------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+THIN = Side(style="thin", color="A6A6A6")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def xlsx(ctx: dict, *, created: datetime) -> bytes:
+    """The feedback workbook: a summary sheet, then one sheet per section."""
+    from dossier.reproducible import normalize_package
+
+    wb = Workbook()
+    first = True
+    for sheet, title, columns in SECTIONS:
+        ws = wb.active if first else wb.create_sheet(sheet)
+        ws.title = sheet
+        first = False
+        _text(ws, 1, 1, f"{title} – {ctx['unit']['name']} ({ctx['unit']['code']}), tahun {ctx['year']}").font = Font(bold=True, size=13)
+        if not columns:
+            ws.column_dimensions["A"].width = 120
+            for row, line in enumerate(summary_lines(ctx), start=3):
+                _text(ws, row, 1, line).alignment = WRAP
+            continue
+        found = rows(ctx, sheet)
+        for col, (header, _, width) in enumerate(columns, start=1):
+            cell = _text(ws, 3, col, header)
+            cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, GRID, WRAP
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for row, item in enumerate(found, start=4):
+            for col, (_, key, _) in enumerate(columns, start=1):
+                cell = _text(ws, row, col, item.get(key, ""))
+                cell.border, cell.alignment = GRID, WRAP
+            _fit_height(ws, row, columns)
+        if not found:
+            _text(ws, 4, 1, "Tidak ada.").font = Font(italic=True)
+        ws.freeze_panes = "A4"
+    wb.properties.creator = "dossier"
+    wb.properties.title = ctx["title"]
+    when = created if created.tzinfo is None else created.astimezone(timezone.utc).replace(tzinfo=None)
+    wb.properties.created = wb.properties.modified = when
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return normalize_package(buffer.getvalue(), when)
+
+
+def _fit_height(ws, row: int, columns) -> None:
+    """Make a row tall enough for its wrapped text (spreadsheets do not grow rows written by openpyxl)."""
+    lines = max(
+        sum(max(1, -(-len(part) // max(1, int(width * 1.15)))) for part in str(ws.cell(row, col).value or "").split("\n"))
+        for col, (_, _, width) in enumerate(columns, start=1)
+    )
+    if lines > 1:
+        ws.row_dimensions[row].height = lines * 15.0 + 2
+
+
+def _text(ws, row: int, column: int, value):
+    """Write a cell; text stays text, so a value starting with '=' is never a formula."""
+    cell = ws.cell(row, column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+# --- the PDF ------------------------------------------------------------------------------------
+
+
+def html(env: jinja2.Environment, ctx: dict) -> str:
+    return render(env, TEMPLATE, {**ctx, "summary": summary_lines(ctx), "sections": [
+        {"sheet": sheet, "title": title, "columns": [{"header": h, "key": k} for h, k, _ in columns], "rows": rows(ctx, sheet)}
+        for sheet, title, columns in SECTIONS if columns
+    ]})
+
+
+def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None) -> bytes:
+    """The feedback as a PDF/A, the same sections as the workbook."""
+    from dossier.render.pdf import html_to_pdf
+
+    return html_to_pdf(html(env, ctx), base_url=default_templates_dir(), allowed_roots=allowed_roots,
+                       title=ctx["title"], author=ctx["ministry"], created=created)
+
+
+# --- the kinds the build makes -------------------------------------------------------------------
+
+
+def _prepared(job: Job) -> dict:
+    return job.shared("feedback", lambda: context(job.award_year, job.score, job.settings))
+
+
+def render_xlsx(job: Job) -> Made:
+    return Made(xlsx(_prepared(job), created=job.created))
+
+
+def render_pdf(job: Job) -> Made:
+    return Made(pdf(job.env, _prepared(job), allowed_roots=job.allowed_roots, created=job.created))
+
+
+XLSX_KIND = DocumentKind("feedback-xlsx", "umpan-balik/{unit}.xlsx", "xlsx", (), per_unit=True, render=render_xlsx,
+                         problems=True)
+PDF_KIND = DocumentKind("feedback-pdf", "umpan-balik/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
+                        problems=True)
+KINDS = (XLSX_KIND, PDF_KIND)

@@ -1,0 +1,182 @@
+"""The TPI's evaluation report of one unit (LHE, Laporan Hasil Evaluasi): PDF and DOCX from one HTML.
+
+Per area: the unit's own score (self-assessment), the TPI's score, the TPI's notes
+on the answers of that area, and recommendations: the answers to raise on the way
+to the proposed predicate, the area's shortfalls and cautions, evidence to add.
+The six Pengungkit areas count Pemenuhan and Reform together, as the minimum per
+area does; each Hasil part is an area of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+
+from dossier.config import Settings
+from dossier.documents.dossier import PREDICATE_NAMES, answer_text, caution, shortfall_row, way
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
+from dossier.model import AwardYear
+from dossier.render.format import apportion, rounded_tree
+from dossier.render.templates import default_templates_dir, render
+from dossier.scoring import UnitScore
+
+TEMPLATE = "lhe.html"
+TITLE = "Laporan Hasil Evaluasi Tim Penilai Internal"
+
+
+def _component(score: UnitScore) -> str:
+    """The component whose areas are checked for their share (Pengungkit)."""
+    return score.edition.predicates[0].area_share_component if score.edition.predicates else "Pengungkit"
+
+
+def area_of(score: UnitScore, group: tuple[str, ...]) -> tuple[str, str]:
+    """The area an indicator group reports under: (component, area)."""
+    return (group[0], group[2]) if group[0] == _component(score) else (group[0], group[1])
+
+
+def areas(score: UnitScore) -> dict[tuple[str, str], list[tuple[str, ...]]]:
+    """Each area and the score-tree nodes it sums (the halves of a Pengungkit area; a Hasil part itself)."""
+    found: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    for q in score.questions.values():
+        group = q.indicator.group
+        node = group[:3] if group[0] == _component(score) else group[:2]
+        nodes = found.setdefault(area_of(score, group), [])
+        if node not in nodes:
+            nodes.append(node)
+    return found
+
+
+def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
+    """Everything the LHE shows for one unit."""
+    unit, edition = score.unit, score.edition
+    own = score.self_assessment
+    tpi_printed, own_printed = rounded_tree(score.nodes), rounded_tree(own.nodes)
+    found = way(score)
+    steps_by_area: dict[tuple[str, str], list[dict]] = {}
+    for step in (found or {}).get("steps", []):
+        key = area_of(score, score.questions[step["code"]].indicator.group)
+        steps_by_area.setdefault(key, []).append(step)
+    shortfalls = {s.rule: s for s in score.proposed_shortfalls}
+    cautions = [caution(c) for c in score.proposed_cautions]
+    rows, sections = [], []
+    grouped = areas(score)
+    # Printed area scores add up to the printed component: apportioned like every printed sum.
+    by_component: dict[str, list[tuple[str, str]]] = {}
+    for key in grouped:
+        by_component.setdefault(key[0], []).append(key)
+    printed: dict[tuple[str, str], tuple] = {}
+    for component, keys in by_component.items():
+        tpi_parts = apportion([sum(score.nodes[n] for n in grouped[k]) for k in keys], tpi_printed[(component,)])
+        own_parts = apportion([sum(own.nodes[n] for n in grouped[k]) for k in keys], own_printed[(component,)])
+        printed.update({k: (t, o) for k, t, o in zip(keys, tpi_parts, own_parts)})
+    for number_, (key, nodes) in enumerate(grouped.items(), start=1):
+        component, name = key
+        weight = sum(edition.weights[n] for n in nodes)
+        tpi_value, own_value = printed[key]
+        questions = [q for q in score.questions.values() if area_of(score, q.indicator.group) == key]
+        notes = [
+            {"code": q.indicator.code, "question": q.indicator.question, "changed": q.changed,
+             "unit": answer_text(q.indicator, q.review.own()), "tpi": answer_text(q.indicator, q.answer),
+             "note": q.tpi_note}
+            for q in questions if q.review is not None
+        ]
+        advice = []
+        rule = f"area_share:{component}/{name}"
+        if rule in shortfalls:
+            row = shortfall_row(shortfalls[rule], score)
+            advice.append(f"Nilai area {row['reached']} masih di bawah minimal {row['required']} ({row['gap']}).")
+        for c in cautions:
+            if c["area"] == name:
+                advice.append(f"Bagian {c['part']} bernilai {c['reached']}, di bawah batas bagiannya {c['required']}; "
+                              f"areanya tetap memenuhi, tetapi bagian ini perlu diperkuat.")
+        for step in steps_by_area.get(key, []):
+            advice.append(f"Tingkatkan {step['code']} ({step['question']}) dari {step['from']} menjadi {step['to']} "
+                          f"dengan bukti dukung yang sesuai (+{step['adds']}).")
+        missing = [q.indicator.code for q in questions if q.missing]
+        if missing:
+            advice.append(f"Lengkapi jawaban yang belum diisi: {', '.join(missing)}.")
+        bare = [q.indicator.code for q in questions if not q.missing and not (q.answer and q.answer.evidence)]
+        if bare:
+            advice.append(f"Lengkapi bukti dukung untuk: {', '.join(bare)}.")
+        changed = sum(n["changed"] for n in notes)
+        if changed:
+            advice.append(f"Tindak lanjuti {changed} koreksi TPI pada area ini sebelum penilaian berikutnya.")
+        if not advice:
+            advice.append("Pertahankan capaian area ini dan perbarui bukti dukungnya setiap tahun.")
+        row = {"number": number_, "component": component, "name": name, "weight": weight,
+               "own": own_value, "tpi": tpi_value, "difference": tpi_value - own_value}
+        rows.append(row)
+        sections.append({**row, "id": f"area-{number_}", "notes": notes, "advice": advice})
+    signed = year.award.ceremony_date or date(year.year, 1, 1)
+    return {
+        "title": f"{TITLE} – {unit.name}",
+        "document_title": TITLE,
+        "ministry": year.award.ministry,
+        "year": year.year,
+        "edition_title": edition.title or edition.name,
+        "unit": {"code": unit.code, "name": unit.name, "head": unit.head, "proposed": unit.proposed,
+                 "target": PREDICATE_NAMES.get(unit.proposed, unit.proposed), "kind": unit.kind},
+        "rows": rows,
+        "total": {"weight": edition.weights[("",)], "own": own_printed[("",)], "tpi": tpi_printed[("",)],
+                  "difference": tpi_printed[("",)] - own_printed[("",)]},
+        "eligible": score.eligible,
+        "own_eligible": own.eligible,
+        "proposed_met": unit.proposed in score.eligible,
+        "shortfalls": [shortfall_row(s, score) for s in score.proposed_shortfalls],
+        "blocked": (found or {}).get("blocked", []),
+        "changed": len(score.changed),
+        "sections": sections,
+        "statement": {"tpi_lead": settings.tpi_lead, "tpi_position": settings.tpi_position, "tpi_nip": settings.tpi_nip,
+                      "city": settings.signing_city or year.award.release_city, "date": signed},
+    }
+
+
+def html(env: jinja2.Environment, ctx: dict) -> str:
+    """The LHE as HTML (the one source of both the PDF and the DOCX)."""
+    return render(env, TEMPLATE, ctx)
+
+
+def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
+        markup: str | None = None) -> bytes:
+    from dossier.render.pdf import html_to_pdf
+
+    return html_to_pdf(markup or html(env, ctx), base_url=default_templates_dir(), allowed_roots=allowed_roots,
+                       title=ctx["title"], author=ctx["ministry"], created=created)
+
+
+def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None, markup: str | None = None,
+         reference: Path | None = None) -> bytes:
+    from dossier.render.docx import html_to_docx
+
+    return html_to_docx(markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created,
+                        reference=reference)
+
+
+
+# --- the kinds the build makes -------------------------------------------------------------------
+
+
+def _prepared(job: Job) -> tuple[dict, str]:
+    """The context and the HTML, made once for the PDF and the DOCX of a unit."""
+    def make():
+        ctx = context(job.award_year, job.score, job.settings)
+        return ctx, html(job.env, ctx)
+
+    return job.shared("lhe", make)
+
+
+def render_pdf(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, markup=markup))
+
+
+def render_docx(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference))
+
+
+PDF_KIND = DocumentKind("lhe-pdf", "lhe/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf)
+DOCX_KIND = DocumentKind("lhe-docx", "lhe/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
+                         render=render_docx)

@@ -1,0 +1,221 @@
+"""Feedback to a unit (umpan balik) and the TPI's evaluation report (LHE), on the sample year."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import datetime, timezone
+
+import pytest
+from openpyxl import load_workbook
+
+from dossier.config import Settings
+from dossier.documents import dossier, feedback, lhe
+from dossier.readers import read_award_year
+from dossier.render.templates import environment, static_dirs
+from dossier.rules import load_edition
+from dossier.scoring import score_unit
+
+from .conftest import REPO, SAMPLE_YEAR
+
+CREATED = datetime(2024, 12, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def year():
+    edition = load_edition("2021")
+    return read_award_year(REPO / "inputs" / str(SAMPLE_YEAR), SAMPLE_YEAR, edition), edition
+
+
+def scored(year, code):
+    award_year, edition = year
+    unit = next(u for u in award_year.units if u.code == code)
+    return award_year, score_unit(unit, award_year.lke[code], edition)
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(data)
+    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+
+
+def test_feedback_workbook_has_every_section_for_an_ineligible_unit_with_tpi_corrections(year):
+    award_year, score = scored(year, "BD02")
+    ctx = feedback.context(award_year, score, Settings())
+    book = load_workbook(io.BytesIO(feedback.xlsx(ctx, created=CREATED)))
+    assert book.sheetnames == [s for s, _, _ in feedback.SECTIONS]
+    summary = " ".join(str(c.value) for c in book["Ringkasan"]["A"] if c.value)
+    assert "Kepada: Kepala Balai Diklat Kelautan Sorong (BD02)" in summary
+    assert "Belum memenuhi syarat WBK" in summary and "0 jawaban dikoreksi TPI" in summary
+    corrections = {r[0].value: r for r in book["Koreksi TPI"].iter_rows(min_row=4)}
+    assert set(corrections) == {"PPA3A"}  # a note only: the TPI kept the unit's answer
+    assert corrections["PPA3A"][4].value.startswith("Laporan monitoring triwulan III dan IV belum ada")
+    assert corrections["PPA3A"][3].value == "(tidak diubah)"
+    shortfalls = [r[0].value for r in book["Kekurangan"].iter_rows(min_row=4)]
+    assert "Nilai Total" in shortfalls and "Perhatian: Manajemen Perubahan – Reform" in shortfalls
+    steps = [r[0].value for r in book["Langkah"].iter_rows(min_row=4)]
+    way = dossier.way(score)
+    assert steps == [s["code"] for s in way["steps"]] and steps
+    without = {r[0].value for r in book["Tanpa Bukti"].iter_rows(min_row=4)}
+    assert without == {c for c, q in score.questions.items() if not (q.answer and q.answer.evidence)}
+    # A printed shortfall reads as the score table prints it: gap = minimum - reached, as printed.
+    for row in book["Kekurangan"].iter_rows(min_row=4):
+        # "kurang 0,23", or for a caution "kurang 0,15 (tetap memenuhi syarat)"
+        required, reached, gap = _num(row[1].value), _num(row[2].value), _num(row[3].value.split()[1])
+        assert round(required - reached, 2) == gap
+
+
+def _num(text: str) -> float:
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def test_feedback_lists_workbook_problems_by_cell_in_indonesian(year, tmp_path):
+    from dossier.errors import Problem
+
+    award_year, score = scored(year, "UPT01")
+    source = award_year.lke["UPT01"].source
+    award_year = type(award_year)(**{**award_year.__dict__, "problems": [
+        Problem(f"{source}, LKE!E20", "answer 'Z' for PPA2B is not an option; expected one of A, B, C, D"),
+        Problem(f"{source}, LKE!G31", "evidence file 'UPT01/sk.pdf' not found in bukti/", kind="evidence"),
+        Problem(f"{source}, LKE", "2 answer(s) missing, scored 0: PPA1B, PPA2B", "warning"),
+        Problem("lke/other.xlsx, LKE!E9", "not this unit's problem"),
+    ]})
+    ctx = feedback.context(award_year, score, Settings())
+    assert [p["cell"] for p in ctx["problems"]] == ["LKE!E20", "LKE!G31", "LKE"]
+    assert ctx["problems"][0]["what"] == "Jawaban 'Z' untuk PPA2B bukan pilihan yang tersedia."
+    assert ctx["problems"][0]["fix"] == "Pilih salah satu: A, B, C, D."
+    assert "tidak ditemukan" in ctx["problems"][1]["what"]
+    assert ctx["problems"][2]["severity"] == "peringatan"
+    book = load_workbook(io.BytesIO(feedback.xlsx(ctx, created=CREATED)))
+    cells = [r[0].value for r in book["Masalah LKE"].iter_rows(min_row=4)]
+    assert cells == ["LKE!E20", "LKE!G31", "LKE"]
+
+
+def test_feedback_writes_user_text_as_text_never_a_formula(year):
+    from dataclasses import replace
+
+    award_year, score = scored(year, "UPT01")
+    hostile = "=HYPERLINK(\"http://x\",\"klik\")"
+    answers = dict(award_year.lke["UPT01"].answers)
+    answers["PPA2C"] = replace(answers["PPA2C"], tpi_note=hostile)
+    lke = replace(award_year.lke["UPT01"], answers=answers)
+    score = score_unit(score.unit, lke, score.edition)
+    data = feedback.xlsx(feedback.context(award_year, score, Settings()), created=CREATED)
+    book = load_workbook(io.BytesIO(data))
+    notes = [r[4] for r in book["Koreksi TPI"].iter_rows(min_row=4)]
+    cell = next(c for c in notes if c.value == hostile)
+    assert cell.data_type == "s"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_feedback_pdf_has_every_section(year, tmp_path):
+    award_year, score = scored(year, "BD02")
+    ctx = feedback.context(award_year, score, Settings())
+    data = feedback.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
+    text = pdf_text(data, tmp_path)
+    for _, title, columns in feedback.SECTIONS:
+        if columns:
+            assert title in text, title
+    assert "Laporan monitoring triwulan III dan IV belum ada" in text
+    assert "Kepada: Kepala Balai Diklat Kelautan Sorong (BD02)" in text
+    assert "HBB" in text and "tidak dapat dicapai lewat jawaban LKE" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_lhe_shows_per_area_both_scores_notes_and_recommendations_in_pdf_and_docx(year, tmp_path):
+    from docx import Document
+
+    award_year, score = scored(year, "BD01")
+    ctx = lhe.context(award_year, score, Settings())
+    assert len(ctx["rows"]) == 8  # six Pengungkit areas, two Hasil parts
+    from decimal import Decimal
+
+    assert sum((r["tpi"] for r in ctx["rows"]), Decimal(0)) == ctx["total"]["tpi"]
+    assert sum((r["own"] for r in ctx["rows"]), Decimal(0)) == ctx["total"]["own"]
+    first = ctx["sections"][0]
+    assert first["name"] == "Manajemen Perubahan" and {n["code"] for n in first["notes"]} == {"PPA2B"}
+    assert first["tpi"] < first["own"]
+    env = environment(None)
+    text = pdf_text(lhe.pdf(env, ctx, allowed_roots=static_dirs(None), created=CREATED), tmp_path)
+    assert "Laporan Hasil Evaluasi Tim Penilai Internal" in text and "Rekomendasi" in text
+    assert "Bukti rencana kerja hanya memuat sebagian kegiatan." in text
+    document = Document(io.BytesIO(lhe.docx(env, ctx, created=CREATED)))
+    words = " ".join(p.text for p in document.paragraphs) + " ".join(
+        c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "Manajemen Perubahan" in words and "Bukti rencana kerja hanya memuat sebagian kegiatan." in words
+
+
+def test_dossier_marks_the_tpis_corrections_and_shows_both_scores(year):
+    award_year, score = scored(year, "UPT01")
+    ctx = dossier.context(award_year, score, Settings())
+    markup = dossier.html(environment(None), ctx)
+    assert "Dikoreksi TPI; jawaban unit: A" in markup
+    assert "Rencana kerja belum memuat target waktu setiap kegiatan; nilai diturunkan." in markup
+    assert "Penilaian mandiri" in markup
+    total = ctx["summary"][-1]
+    assert total["own"] > total["printed"]
+    from decimal import Decimal
+
+    items = [r for r in ctx["summary"] if r["kind"] == "item" and r["level"] == 1][:12]
+    pengungkit = next(r for r in ctx["summary"] if r["kind"] == "subtotal")
+    assert sum((r["printed"] for r in items), Decimal(0)) == pengungkit["printed"]
+    assert sum((r["own"] for r in items), Decimal(0)) == pengungkit["own"]
+
+
+def test_dossier_shows_the_way_for_an_ineligible_unit(year):
+    award_year, score = scored(year, "BD02")
+    ctx = dossier.context(award_year, score, Settings())
+    assert ctx["way"]["predicate"] == "WBK" and ctx["way"]["steps"]
+    markup = dossier.html(environment(None), ctx)
+    assert "Langkah menuju WBK" in markup
+    eligible = dossier.context(*scored(year, "UPT01"), Settings())
+    assert eligible["way"] is None
+
+
+# --- through the command line ---------------------------------------------------------------------
+
+
+def test_umpan_balik_writes_every_units_feedback_even_one_with_lke_errors(sample):
+    import json
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+    from dossier.layout import LKE
+
+    lke = sample / f"inputs/{SAMPLE_YEAR}/lke/lke bd02.xlsx"
+    book = openpyxl.load_workbook(lke)
+    ws = book["LKE"]
+    code_col, answer_col = LKE.number("code"), LKE.number("answer")
+    row = next(r for r in range(LKE.header_row + 1, ws.max_row + 1) if ws.cell(r, code_col).value == "PPA2B")
+    ws.cell(row, answer_col, "Z")
+    book.save(lke)
+
+    result = CliRunner().invoke(cli, ["-C", str(sample), "umpan-balik"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = sample / f"build/{SAMPLE_YEAR}/umpan-balik"
+    codes = {"UPT01", "UPT02", "UPT03", "UPT04", "BD01", "BD02"}
+    assert {p.name for p in out.iterdir()} == {f"{c}.{ext}" for c in codes for ext in ("xlsx", "pdf")}
+    manifest = json.loads((sample / f"build/{SAMPLE_YEAR}/manifest.json").read_text())
+    kinds = {(f["kind"], f["unit"]) for f in manifest["files"]}
+    assert kinds == {(k, c) for c in codes for k in ("feedback-xlsx", "feedback-pdf")}
+    problems = openpyxl.load_workbook(out / "BD02.xlsx")["Masalah LKE"]
+    rows = [(r[0].value, r[2].value, r[3].value) for r in problems.iter_rows(min_row=4)]
+    letter = LKE.letter("answer")
+    assert (f"LKE!{letter}{row}", "Jawaban 'Z' untuk PPA2B bukan pilihan yang tersedia.", "Pilih salah satu: A, B, C.") in rows
+    # again: nothing changed, nothing rebuilt
+    again = CliRunner().invoke(cli, ["-C", str(sample), "umpan-balik"], catch_exceptions=False)
+    assert "built 0, reused 12" in again.output
+
+
+def test_recap_shows_the_self_assessment_under_each_total_starred_when_the_tpi_changed_answers(year):
+    from dossier.documents import recap
+
+    award_year, edition = year
+    scores = [score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units]
+    ctx = recap.context(award_year, scores, Settings())
+    owns = {r["code"]: next(c["own"] for c in r["cells"] if c["own"]) for r in ctx["rows"]}
+    assert owns["UPT01"] == "(88,66)*" and owns["UPT02"] == "(84,27)"
+    assert all(r["cells"][-1]["text"] for r in ctx["rows"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -133,7 +134,20 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
 
 def html(env: jinja2.Environment, ctx: dict) -> str:
     """The dossier as HTML (the one source of both the PDF and the DOCX)."""
-    return render(env, TEMPLATE, ctx)
+    return without_trailing_space(render(env, TEMPLATE, ctx))
+
+
+_TRAILING_SPACE = re.compile(r"[ \t\r\n]+(</(?:p|td|th|li|h[1-6])>)")
+
+
+def without_trailing_space(markup: str) -> str:
+    """Drop white space before the end of a paragraph or cell, where it shows nothing.
+
+    WeasyPrint breaks a line that ends in such space after its first word when the text
+    just overflows one line ('Laporan' alone, then 'kinerja telah ...'); a template's
+    line breaks and {% if %} blocks leave it there.
+    """
+    return _TRAILING_SPACE.sub(r"\1", markup)
 
 
 def pdf(

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from dossier.config import Settings
-from dossier.documents.dossier import PREDICATE_NAMES, logo_uri, proposal, signing_date
+from dossier.documents.dossier import PREDICATE_NAMES, logo_uri, proposal, signing_date, without_trailing_space
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear
 from dossier.render import format as fmt
@@ -89,7 +89,7 @@ def html(env: jinja2.Environment, ctx: dict) -> str:
     """The letter as HTML (the one source of both the PDF and the DOCX)."""
     from dossier.render.templates import render
 
-    return render(env, TEMPLATE, ctx)
+    return without_trailing_space(render(env, TEMPLATE, ctx))
 
 
 def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,

@@ -39,6 +39,20 @@ logo = ""
 biro = ""
 kontak = ""
 
+[surat_usulan]
+# The ministry's cover letter (surat usulan) to the Minister of PANRB, build/<year>/surat-usulan.pdf.
+# Letterhead (kop surat): one line per entry; the logo above sits beside it. Empty: the register's Instansi.
+kop = []
+# e.g. kop = ["KEMENTERIAN SUMBER DAYA MARITIM", "SEKRETARIAT JENDERAL", "Jalan Merdeka Barat 1, Jakarta 10110"]
+# The letter number; empty: a dotted line to fill in by hand.
+nomor = ""
+# Who signs it: name, position and NIP.
+penandatangan = ""
+jabatan = "Sekretaris Jenderal"
+nip = ""
+# The addressee.
+kepada = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"
+
 # [arsip]
 # Sign daftar-arsip.pdf (PAdES) when archiving; needs pip install 'dossier[pades]'.
 # Certificate and private key as PEM files, relative to this folder; a key with a
@@ -73,6 +87,12 @@ class Settings:
     signing_ca: Path | None = None  # [arsip] ca: the CA archive verify trusts for that signature
     pr_bureau: str = ""  # [humas] biro: the bureau that signs off the press release
     pr_contact: str = ""  # [humas] kontak: who journalists call or write to
+    letterhead: tuple[str, ...] = ()  # [surat_usulan] kop: the cover letter's letterhead lines
+    letter_number: str = ""  # [surat_usulan] nomor
+    letter_signatory: str = ""  # [surat_usulan] penandatangan
+    letter_position: str = "Sekretaris Jenderal"  # [surat_usulan] jabatan
+    letter_nip: str = ""  # [surat_usulan] nip
+    letter_to: str = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"  # [surat_usulan] kepada
 
     def edition_for(self, year: int) -> str:
         """The LKE edition that scores `year`."""
@@ -93,7 +113,8 @@ def load_settings(workspace: Path) -> Settings:
         raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
     problems: list[str] = []
     known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"},
-             "humas": {"biro", "kontak"}, "antarmuka": {"bahasa"}}  # [antarmuka] is read by dossier.i18n
+             "humas": {"biro", "kontak"}, "antarmuka": {"bahasa"},  # [antarmuka] is read by dossier.i18n
+             "surat_usulan": {"kop", "nomor", "penandatangan", "jabatan", "nip", "kepada"}}
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
             problems.append(f"[{section}] is not a known section (known: {', '.join(known)})")
@@ -115,6 +136,12 @@ def load_settings(workspace: Path) -> Settings:
             problems.append(f'[lke] editions: expected year = "edition" such as 2020 = "2014", got {year} = {name!r}')
         else:
             editions[int(year)] = name
+    letterhead = data.get("surat_usulan", {}).get("kop", [])
+    if isinstance(letterhead, str):
+        letterhead = letterhead.splitlines()
+    if not isinstance(letterhead, list) or not all(isinstance(line, str) for line in letterhead):
+        problems.append(f'[surat_usulan] kop must be a list of lines in quotes, e.g. kop = ["KEMENTERIAN ...", "Jalan ..."], got {letterhead!r}')
+        letterhead = []
     logo_text = text("dokumen", "logo", "")
     logo = (workspace / logo_text) if logo_text else None
     warnings: list[str] = []
@@ -152,6 +179,12 @@ def load_settings(workspace: Path) -> Settings:
         signing_ca=signing["ca"],
         pr_bureau=text("humas", "biro", ""),
         pr_contact=text("humas", "kontak", ""),
+        letterhead=tuple(line.strip() for line in letterhead if line.strip()),
+        letter_number=text("surat_usulan", "nomor", ""),
+        letter_signatory=text("surat_usulan", "penandatangan", ""),
+        letter_position=text("surat_usulan", "jabatan", Settings.letter_position),
+        letter_nip=text("surat_usulan", "nip", ""),
+        letter_to=text("surat_usulan", "kepada", Settings.letter_to),
     )
 
 

@@ -95,7 +95,17 @@ AWARD_LABELS = (
           "Tahun 2024.", required=False),
     Label("Rilis Sebut Semua Unit", "release_all_units", "Isi Ya agar siaran pers setelah pengumuman juga menyebut "
           "unit yang belum memperoleh predikat; kosongkan untuk menyebut penerima saja.", required=False),
+    Label(
+        "Tanggal Usulan",
+        "proposal_date",
+        "Tanggal surat usulan dan surat pernyataan. Kosong: tanggal ditulis tangan pada titik-titik.",
+        required=False,
+    ),
+    Label("Opini BPK", "bpk_opinion", "Opini BPK atas laporan keuangan instansi, misalnya Wajar Tanpa Pengecualian (WTP).",
+          required=False),
+    Label("Nilai SAKIP", "sakip", "Nilai/predikat SAKIP instansi, misalnya BB (77,50).", required=False),
 )
+AWARD_DATES = ("ceremony_date", "proposal_date")  # labels whose value is a date
 
 UNIT = Table(
     "Unit",
@@ -137,6 +147,7 @@ UNIT = Table(
             "Yang menerima penghargaan atas nama unit (nama dan jabatan), untuk siaran pers. Boleh kosong.",
             required=False,
         ),
+        Column("NIP Kepala Unit", "head_nip", 22, "NIP kepala unit, untuk blok tanda tangan surat pernyataan.", required=False),
     ),
 )
 UNIT_RECOMMENDED = ("kind", "city", "province", "head")  # warned about when empty: the documents show them

@@ -27,6 +27,9 @@ class Award:
     release_city: str
     event_name: str = ""  # the ceremony's formal name, as the release names it
     release_all_units: str = ""  # "Ya": the release after the results names the units not awarded too
+    proposal_date: date | None = None  # Tanggal Usulan: dates the statements and the cover letter
+    bpk_opinion: str = ""  # Opini BPK: the ministry's audit opinion, a prerequisite TPN checks
+    sakip: str = ""  # Nilai SAKIP: the ministry's performance accountability rating, another
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Unit:
     where: str = ""
     lke_file: str = ""  # the register's optional `Berkas LKE`: the unit's file under lke/
     recipient: str = ""  # who received the award on the unit's behalf (the release names them)
+    head_nip: str = ""  # NIP Kepala Unit, printed under the head's name in the statement
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,9 @@ def sample_award(year: int = 2024) -> Award:
         opened_by=award["opened_by"],
         attended_by=award["attended_by"],
         release_city=award["release_city"],
+        proposal_date=date(year, award["proposal_month"], award["proposal_day"]),
+        bpk_opinion=award["bpk_opinion"],
+        sakip=award["sakip"],
     )
 
 

@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dossier.cells import put
 from dossier.layout import (
+    AWARD_DATES,
     AWARD_LABELS,
     AWARD_SHEET,
     AWARD_WIDTHS,
@@ -141,7 +142,7 @@ def _award_sheet(ws: Worksheet, year: int, award: Award | None) -> None:
         ws.column_dimensions[letter].width = width
     for row, label in enumerate(AWARD_LABELS, start=1):
         written = getattr(award, label.key) if award else (year if label.key == "year" else None)
-        if label.key == "ceremony_date":
+        if label.key in AWARD_DATES:
             written = _excel_date(written)
         ws.cell(row, 1, label.text).font = BOLD
         ws.cell(row, 1).alignment = WRAP_TOP
@@ -152,7 +153,7 @@ def _award_sheet(ws: Worksheet, year: int, award: Award | None) -> None:
         hint_cell = ws.cell(row, 3, label.hint)
         hint_cell.font = Font(italic=True, color="7F7F7F")
         hint_cell.alignment = WRAP_TOP
-        if label.key == "ceremony_date":
+        if label.key in AWARD_DATES:
             value.number_format = DATE_FORMAT
         fit_row_height(ws, row)
 

@@ -21,7 +21,8 @@ from dossier.workspace import Workspace
 from .conftest import REPO, SAMPLE_YEAR, needs
 
 KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "recap-xlsx", "recap-pdf", "release-docx", "release-pdf",
-         "feedback-xlsx", "feedback-pdf", "lhe-pdf", "lhe-docx"}
+         "feedback-xlsx", "feedback-pdf", "lhe-pdf", "lhe-docx",
+         "letter-pdf", "letter-docx"}
 
 
 def manifest(root: Path) -> dict:

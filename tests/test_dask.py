@@ -61,7 +61,7 @@ def test_dask_build_is_byte_identical_to_local(cluster, local, tmp_path):
     assert result.ok, result.failed
     remote, here = _hashes(ws), _hashes(local)
     kinds = {o.kind for o in result.built}
-    assert kinds == {"dossier-pdf", "packet-pdf", "dossier-docx", "recap-pdf", "recap-xlsx", "release-pdf", "release-docx"}
+    assert kinds == {"dossier-pdf", "packet-pdf", "dossier-docx", "recap-pdf", "recap-xlsx", "release-pdf", "release-docx", "letter-pdf", "letter-docx"}
     assert remote == here
     # The sha256 in the manifest is of the file on disk, not only of what the worker sent.
     for rel in remote:

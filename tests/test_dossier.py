@@ -38,7 +38,7 @@ def award_year(tmp: Path, name: str = HOSTILE, proposed: str = "WBK", choose=Non
     bukti.mkdir(exist_ok=True)
     (bukti / "sk-tim.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     award = Award(2024, "Kementerian Contoh Sejahtera", "Kemencontoh", "Kementerian PAN-RB", date(2024, 12, 12),
-                  "Jakarta", "Menteri PAN-RB", "Sekretaris Jenderal", "Jakarta")
+                  "Jakarta", "Menteri PAN-RB", "Sekretaris Jenderal", "Jakarta", proposal_date=date(2024, 11, 20))
     unit = Unit("ST01", name, "Sentra", "Bekasi", "Jawa Barat", "Dr. Rina Wulandari", proposed, "", "", "",
                 (Innovation("ST01", "Layanan {{ 7*7 }}", "2024", '<img src="file:///etc/passwd"> uraian'),))
     answers = {}
@@ -99,7 +99,8 @@ def test_context_holds_computed_scores_and_plain_eligibility(rendered):
     area_rows = [r for r in ctx["summary"] if r["level"] == 1 and r["kind"] == "item"][:12]
     assert [r["checks"]["WBK"]["minimum"] for r in area_rows[:2]] == [None, None]  # six areas: no minimum per half
     assert sum(len(s["indicators"]) for p in ctx["lke"] for a in p["areas"] for s in a["sub_areas"]) == 113
-    assert ctx["statement"]["date"] == date(2024, 12, 12) and ctx["statement"]["city"] == "Jakarta"
+    # Dated with Tanggal Usulan, not the ceremony's date.
+    assert ctx["statement"]["date"] == "20 November 2024" and ctx["statement"]["city"] == "Jakarta"
     assert ctx["target"] == "Menuju Wilayah Bebas dari Korupsi (WBK)"
 
 
@@ -124,7 +125,7 @@ def test_pdf_text_shows_names_scores_and_eligibility(rendered):
         assert number(part.score) in text, part.name
     for statement in rendered["ctx"]["eligibility"]:
         assert statement["text"] in text
-    assert "12 Desember 2024" in text and "Halaman 2 dari" in text
+    assert "Jakarta, 20 November 2024" in text and "12 Desember" not in text and "Halaman 2 dari" in text
     assert "hilang.pdf" in text and "tidak ada" in text and "tautan" in text
 
 

@@ -545,6 +545,8 @@ OUTPUTS = {
     "recap-xlsx": ("rekapitulasi.xlsx", xlsx_text),
     "release-pdf": ("rilis.pdf", pdf_text),
     "release-docx": ("rilis.docx", docx_text),
+    "letter-pdf": ("surat-usulan.pdf", pdf_text),
+    "letter-docx": ("surat-usulan.docx", docx_text),
 }
 
 
@@ -580,6 +582,8 @@ SHOWN = {
     "recap-xlsx": ("ministry", "unit"),
     "release-pdf": ("ministry", "unit", "quote"),
     "release-docx": ("ministry", "unit", "quote"),
+    "letter-pdf": ("ministry",),
+    "letter-docx": ("ministry",),
 }
 HOSTILE_CASES = [(kind, name) for kind, names in SHOWN.items() for name in names]
 

@@ -21,7 +21,7 @@ from tests.conftest import REPO, SAMPLE_YEAR
 CHANGED, OTHER = "BD02", "UPT02"
 UNITS = [CHANGED, OTHER]
 UNIT_KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "feedback-xlsx", "feedback-pdf", "lhe-pdf", "lhe-docx"}
-YEAR_KINDS = {"recap-pdf", "recap-xlsx", "release-pdf", "release-docx"}
+YEAR_KINDS = {"recap-pdf", "recap-xlsx", "release-pdf", "release-docx", "letter-pdf", "letter-docx"}
 ALL = {(u, k) for u in UNITS for k in UNIT_KINDS} | {("", k) for k in YEAR_KINDS}
 
 
@@ -108,7 +108,7 @@ def test_longest_task_first_and_short_year_documents_last(ws):
     progress = type("Order", (Progress,), {"done": lambda self, label, rendered: order.append(label)})()
     change_answer(lke_of(ws, CHANGED), "PPA1A")
     assert build(ws, SAMPLE_YEAR, units=UNITS, jobs=1, progress=progress).ok
-    assert order == ["recap PDF", CHANGED, "recap workbook", "press release"]
+    assert order == ["recap PDF", CHANGED, "recap workbook", "press release", "cover letter"]
 
 
 def test_changed_release_template_rebuilds_only_the_release(ws):
@@ -125,7 +125,7 @@ def test_force_rebuilds_everything(ws):
     # DOCX and XLSX only: --force takes the same path for every kind, and PDFs are the slow ones.
     built, reused = rebuild(ws, force=True, formats=("docx", "xlsx"))
     assert built == {(u, k) for u in UNITS for k in ("dossier-docx", "lhe-docx", "feedback-xlsx")} | {
-        ("", "release-docx"), ("", "recap-xlsx")}
+        ("", "release-docx"), ("", "recap-xlsx"), ("", "letter-docx")}
     assert reused == set()
 
 
@@ -161,7 +161,7 @@ def test_unreadable_cache_means_a_full_rebuild(ws, garbage):
     # DOCX and XLSX only keep this fast; a cache that cannot be read is ignored whatever the kind.
     built, reused = rebuild(ws, formats=("docx", "xlsx"))
     assert built == {(u, k) for u in UNITS for k in ("dossier-docx", "lhe-docx", "feedback-xlsx")} | {
-        ("", "release-docx"), ("", "recap-xlsx")}
+        ("", "release-docx"), ("", "recap-xlsx"), ("", "letter-docx")}
     assert reused == set()
     # The next build reads the cache it just wrote.
     assert rebuild(ws, formats=("docx", "xlsx"))[0] == set()

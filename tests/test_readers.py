@@ -279,3 +279,42 @@ def test_split_entries():
 
 def test_openpyxl_uses_defusedxml():
     check_xml_safety()  # raises when openpyxl would parse XML without defusedxml
+
+
+def test_tanggal_usulan_and_the_institution_prerequisites_are_read(tmp_path):
+    inputs = write_year(tmp_path)
+    book = register_book()
+    sheet = book["Penghargaan"]
+    sheet.append(["Opini BPK", "Wajar Tanpa Pengecualian (WTP)"])
+    sheet.append(["Nilai SAKIP", "BB (78,12)"])
+    book["Unit"]["K1"] = "NIP Kepala Unit"
+    book["Unit"]["K2"] = "197501012000032001"
+    book.save(inputs / "nominasi.xlsx")
+    year = read(inputs)
+    assert year.problems == []
+    assert year.award.proposal_date == date(2024, 11, 20)
+    assert (year.award.bpk_opinion, year.award.sakip) == ("Wajar Tanpa Pengecualian (WTP)", "BB (78,12)")
+    assert year.units[0].head_nip == "197501012000032001" and year.units[1].head_nip == ""
+
+
+def test_an_empty_tanggal_usulan_is_a_warning_saying_what_the_documents_print(tmp_path):
+    inputs = write_year(tmp_path)
+    book = register_book()
+    row = row_of(book["Penghargaan"], "Tanggal Usulan", column=1)
+    book["Penghargaan"].cell(row, 2).value = None
+    book.save(inputs / "nominasi.xlsx")
+    year = read(inputs)
+    assert year.award.proposal_date is None and year.errors == []
+    assert [p.where for p in year.warnings] == [f"nominasi.xlsx, Penghargaan!B{row}"]
+    assert "dotted line for the date, to be written by hand" in year.warnings[0].message
+
+
+def test_a_register_written_before_the_optional_labels_still_reads(tmp_path):
+    inputs = write_year(tmp_path)
+    book = register_book()
+    row = row_of(book["Penghargaan"], "Tanggal Usulan", column=1)
+    book["Penghargaan"].delete_rows(row)
+    book.save(inputs / "nominasi.xlsx")
+    year = read(inputs)
+    assert year.errors == [] and year.award.proposal_date is None and year.award.bpk_opinion == ""
+    assert len(year.warnings) == 1 and "Tanggal Usulan" in year.warnings[0].message

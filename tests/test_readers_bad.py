@@ -249,10 +249,11 @@ def test_register_missing_sheet_and_columns(tmp_path):
     assert errors(inputs) == [
         Problem("nominasi.xlsx", "no sheet Penghargaan; it needs one with labels in column A and values in column B: "
                 "Tahun, Instansi, Singkatan Instansi, Pemberi Penghargaan, Tanggal Penyerahan, Tempat Penyerahan, "
-                "Dibuka Oleh, Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit (sheets found: Unit, Kutipan, Inovasi)"),
+                "Dibuka Oleh, Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit, Tanggal Usulan, Opini BPK, "
+                "Nilai SAKIP (sheets found: Unit, Kutipan, Inovasi)"),
         Problem("nominasi.xlsx, Unit!A1", "header row 1 lacks column(s) Nama Unit, Kepala Unit; expected the columns "
                 "Kode, Nama Unit, Jenis Unit, Kota, Provinsi, Kepala Unit, Predikat Diusulkan, Predikat Saat Ini, "
-                "Hasil Penetapan, Kategori Penghargaan, Berkas LKE, Penerima (in any order)"),
+                "Hasil Penetapan, Kategori Penghargaan, Berkas LKE, Penerima, NIP Kepala Unit (in any order)"),
         Problem("nominasi.xlsx, Inovasi!A2", "innovation for unit 'BP01', which is not in sheet Unit; expected one of "
                 "the unit codes (none yet)"),
     ]
@@ -272,7 +273,8 @@ def test_register_award_problems(tmp_path):
     assert errors(inputs) == [
         Problem("nominasi.xlsx, Penghargaan", "label(s) Kota Rilis not found in column A; expected the labels Tahun, "
                 "Instansi, Singkatan Instansi, Pemberi Penghargaan, Tanggal Penyerahan, Tempat Penyerahan, Dibuka Oleh, "
-                "Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit, each with its value in column B"),
+                "Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit, Tanggal Usulan, Opini BPK, Nilai SAKIP, "
+                "each with its value in column B"),
         Problem("nominasi.xlsx, Penghargaan!B1", "Tahun is 2023 but this register is in the folder of award year 2024; "
                 "make them agree (write 2024, or move the file to inputs/2023/)"),
         Problem("nominasi.xlsx, Penghargaan!B5", "Tanggal Penyerahan '31 Februari 2024' is not a date; write an Excel "

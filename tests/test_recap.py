@@ -147,7 +147,7 @@ def test_first_sheet_names_edition_and_thresholds_from_rules(year_and_scores):
     above = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, int(ws.freeze_panes[1:]) - 1))
     assert EDITION.title in above
     assert "Syarat WBK: Nilai Total ≥ 75,00" in above and "Syarat WBBM: Nilai Total ≥ 85,00" in above
-    assert "≥ 60 % dari bobotnya" in above and "sudah berpredikat WBK" in above
+    assert "≥ 60% dari bobotnya" in above and "sudah berpredikat WBK" in above
 
 
 def test_averages_sheet_gives_mean_min_max_per_area_part(year_and_scores):
@@ -340,4 +340,4 @@ def test_chart_marks_each_bar_with_its_predicate_and_shows_every_area(year_and_s
     assert [recap.eligible_mark(s) for s in scores] == ["memenuhi WBBM", "memenuhi WBK", "belum memenuhi syarat"]
     ctx = recap.context(year, scores, Settings())
     assert [c["title"] for c in ctx["area_charts"]] == [f"{i}. {a}" for i, a in enumerate(recap.areas(EDITION), 1)]
-    assert ctx["area_minimums"] == "WBK 60 % dan WBBM 75 %"
+    assert ctx["area_minimums"] == "WBK 60% dan WBBM 75%"

@@ -89,7 +89,7 @@ def test_formatting_filters_are_indonesian(workspace_templates):
     (workspace_templates / "x.html").write_text("{{ 78.125 | number }} {{ 0.6 | percent }} {{ d | long_date }}", encoding="utf-8")
     from datetime import date
 
-    assert render(environment(workspace_templates), "x.html", {"d": date(2024, 12, 12)}) == "78,13 60 % 12 Desember 2024"
+    assert render(environment(workspace_templates), "x.html", {"d": date(2024, 12, 12)}) == "78,13 60% 12 Desember 2024"
 
 
 def test_export_defaults_copies_templates_and_keeps_edits(tmp_path):

@@ -44,6 +44,7 @@ def register_book(units=UNITS) -> Workbook:
         ("Dibuka Oleh", "Menteri"),
         ("Dihadiri Oleh", "Sekretaris Jenderal"),
         ("Kota Rilis", "Jakarta"),
+        ("Tanggal Usulan", datetime(2024, 11, 20)),
     ]:
         ws.append([label, value])
     ws = wb.create_sheet("Unit")

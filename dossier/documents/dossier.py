@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-from datetime import date, datetime
+import re
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -18,13 +19,18 @@ from dossier.config import Settings
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear, Evidence
 from dossier.render import charts
-from dossier.render.format import distinct, rounded, rounded_tree
+from dossier.render.format import distinct, long_date, rounded, rounded_tree, title_case
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import QuestionScore, Shortfall, UnitScore
 
 TEMPLATE = "dossier.html"
 SOURCE_NAME = "sumber-data.json"
 TITLE = "Dokumen Usulan Zona Integritas"
+DRAFT_TITLE = "Dokumen Evaluasi Zona Integritas"  # a unit not (yet) eligible is evaluated, not proposed
+DRAFT_MARK = "DRAF — belum memenuhi syarat"
+DATE_BLANK = "...................................."  # a date to write by hand when Tanggal Usulan is empty
+# What the dossier does with the unit: propose it for its target, for a lower predicate it meets, or not at all.
+PROPOSED, LOWERED, DRAFT = "proposed", "lowered", "draft"
 PREDICATE_NAMES = {
     "WBK": "Wilayah Bebas dari Korupsi (WBK)",
     "WBBM": "Wilayah Birokrasi Bersih dan Melayani (WBBM)",
@@ -34,15 +40,45 @@ HASIL_ROWS = (("birokrasi_bersih", 0), ("ipak", 1), ("capaian_kinerja", 1), ("pe
 SURVEYS = (("HBA", "ipak", "Indeks Persepsi Anti Korupsi (IPAK)"), ("HPA", "ipkp", "Indeks Persepsi Kualitas Pelayanan (IPKP)"))
 
 
+def proposal(score: UnitScore) -> str | None:
+    """The predicate the unit is proposed for: its target when eligible, else the highest lower one it meets, else None.
+
+    Under PermenPAN-RB 90/2021 only a unit meeting a predicate's minimums is proposed for it:
+    a unit aiming at WBBM that meets only WBK is proposed for WBK.
+    """
+    names = score.edition.predicate_names
+    target = score.unit.proposed
+    if target in score.eligible:
+        return target
+    lower = [n for n in names[: names.index(target)] if n in score.eligible] if target in names else []
+    return lower[-1] if lower else None
+
+
+def status(score: UnitScore) -> str:
+    """PROPOSED (eligible for its target), LOWERED (proposed for a lower predicate) or DRAFT (not proposed)."""
+    predicate = proposal(score)
+    return DRAFT if predicate is None else PROPOSED if predicate == score.unit.proposed else LOWERED
+
+
+def signing_date(award) -> str:
+    """The proposal's date as printed ('20 November 2024'), or a dotted line to fill in by hand."""
+    return long_date(award.proposal_date) if award.proposal_date else DATE_BLANK
+
+
 def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
     """Everything the dossier template shows for one unit, computed and worded here."""
     unit, award, edition = score.unit, year.award, score.edition
     predicates = list(edition.predicates)
-    signed = award.ceremony_date or date(year.year, 1, 1)
     parts = score.area_parts()
+    state, predicate = status(score), proposal(score)
+    title = DRAFT_TITLE if state == DRAFT else TITLE
     return {
-        "title": f"{TITLE} – {unit.name}",
-        "document_title": TITLE,
+        "title": f"{title} – {unit.name}",
+        "document_title": title,
+        "status": state,
+        "draft_mark": DRAFT_MARK if state == DRAFT else "",
+        "proposal": predicate or "",
+        "proposal_name": PREDICATE_NAMES.get(predicate, predicate or ""),
         "ministry": award.ministry,
         "ministry_short": award.ministry_short,
         "year": year.year,
@@ -57,10 +93,10 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
             "proposed": unit.proposed,
             "current": unit.current,
         },
-        "target": f"Menuju {PREDICATE_NAMES.get(unit.proposed, unit.proposed)}",
+        "target": f"Menuju {PREDICATE_NAMES.get(predicate or unit.proposed, predicate or unit.proposed)}",
         "target_name": PREDICATE_NAMES.get(unit.proposed, unit.proposed),
-        "logo": _logo(settings.logo),
-        "profile": _profile(unit),
+        "logo": logo_uri(settings.logo),
+        "profile": _profile(unit, state, predicate),
         "innovations": [
             {"name": i.name, "year": i.year, "description": i.description} for i in unit.innovations
         ],
@@ -75,7 +111,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "missing": score.missing,
         "chart": charts.data_uri(
             charts.area_share_chart(
-                [(f"{p.path[1]} – {p.path[2]}", p.share) for p in parts],
+                [(f"{p.path[1]} – {title_case(p.path[2])}", p.share) for p in parts],
                 tuple(p.area_share for p in predicates),
             )
         ),
@@ -84,19 +120,34 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "surveys": _surveys(score),
         "statement": {
             "head": unit.head,
+            "head_nip": unit.head_nip,
             "unit": unit.name,
             "tpi_lead": settings.tpi_lead,
             "tpi_position": settings.tpi_position,
             "tpi_nip": settings.tpi_nip,
             "city": settings.signing_city or award.release_city,
-            "date": signed,
+            "date": signing_date(award),
+            "shortfall_count": len(score.proposed_shortfalls),
         },
     }
 
 
 def html(env: jinja2.Environment, ctx: dict) -> str:
     """The dossier as HTML (the one source of both the PDF and the DOCX)."""
-    return render(env, TEMPLATE, ctx)
+    return without_trailing_space(render(env, TEMPLATE, ctx))
+
+
+_TRAILING_SPACE = re.compile(r"[ \t\r\n]+(</(?:p|td|th|li|h[1-6])>)")
+
+
+def without_trailing_space(markup: str) -> str:
+    """Drop white space before the end of a paragraph or cell, where it shows nothing.
+
+    WeasyPrint breaks a line that ends in such space after its first word when the text
+    just overflows one line ('Laporan' alone, then 'kinerja telah ...'); a template's
+    line breaks and {% if %} blocks leave it there.
+    """
+    return _TRAILING_SPACE.sub(r"\1", markup)
 
 
 def pdf(
@@ -132,13 +183,26 @@ def docx(
     created: datetime | None = None,
     markup: str | None = None,
     reference: Path | None = None,
+    pdf: bytes | None = None,
 ) -> bytes:
-    """The dossier as DOCX bytes, mapped from the same HTML onto the reference document's styles."""
-    from dossier.render.docx import html_to_docx
+    """The dossier as DOCX bytes, mapped from the same HTML onto the reference document's styles.
 
-    return html_to_docx(
-        markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created, reference=reference
-    )
+    `pdf` (the dossier's PDF, when already made) gives the table of contents its page
+    numbers and the file its thumbnail; without it the HTML is laid out here for them.
+    """
+    from dossier.render.docx import html_to_docx
+    from dossier.render.pdf import html_to_pdf
+
+    markup = markup or html(env, ctx)
+    if pdf is None:
+        pdf = html_to_pdf(markup, base_url=default_templates_dir(), allowed_roots=_static_roots(env),
+                          title=ctx["title"], author=ctx["ministry"], created=created)
+    return html_to_docx(markup, title=ctx["title"], author=ctx["ministry"], created=created, reference=reference, pdf=pdf)
+
+
+def _static_roots(env: jinja2.Environment) -> list[Path]:
+    """The static folders the environment's templates may read (fonts): all a layout for page numbers needs."""
+    return [Path(place) / "static" for place in env.globals.get("search_path", ())]
 
 
 def source_data(score: UnitScore, year: int | None = None) -> bytes:
@@ -179,23 +243,32 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-def _logo(path: Path | None) -> str | None:
+def logo_uri(path: Path | None) -> str | None:
+    """The logo as a data: URI for a template (None without a logo)."""
     if path is None:
         return None
     kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
     return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _profile(unit) -> list[dict]:
+def _profile(unit, state: str, predicate: str | None) -> list[dict]:
     place = ", ".join(p for p in (unit.city, unit.province) if p)
     current = unit.current or "Belum ada"
+    target = PREDICATE_NAMES.get(unit.proposed, unit.proposed or "-")
+    if state == DRAFT:
+        proposed = {"label": "Predikat yang dituju", "value": f"{target} – belum memenuhi syarat, belum diusulkan"}
+    elif state == LOWERED:
+        proposed = {"label": "Predikat yang diusulkan",
+                    "value": f"{PREDICATE_NAMES.get(predicate, predicate)} (semula menuju {unit.proposed})"}
+    else:
+        proposed = {"label": "Predikat yang diusulkan", "value": target}
     return [
         {"label": "Nama unit kerja", "value": unit.name},
         {"label": "Kode unit", "value": unit.code},
         {"label": "Jenis unit", "value": unit.kind or "-"},
         {"label": "Kedudukan", "value": place or "-"},
         {"label": "Kepala unit kerja", "value": unit.head or "-"},
-        {"label": "Predikat yang diusulkan", "value": PREDICATE_NAMES.get(unit.proposed, unit.proposed or "-")},
+        proposed,
         {"label": "Predikat saat ini", "value": current},
     ]
 
@@ -280,7 +353,7 @@ def answer_text(indicator, answer) -> str:
     if indicator.kind == "count":
         return "; ".join(f"({k}) {v}" for k, v in sorted((answer.counts or {}).items()))
     option = indicator.option(answer.choice or "")
-    return f"{answer.choice} – {option.text}" if option and option.text and option.text != answer.choice else str(answer.choice)
+    return f"{answer.choice}{_after_key(answer.choice, option.text)}" if option and option.text else str(answer.choice)
 
 
 def review(score: UnitScore) -> dict:
@@ -327,7 +400,7 @@ def way(score: UnitScore) -> dict | None:
             "code": step.code,
             "question": q.indicator.question,
             "from": answer_text(q.indicator, q.answer),
-            "to": f"{step.answer} – {option.text}" if option and option.text and option.text != step.answer else step.answer,
+            "to": f"{step.answer}{_after_key(step.answer, option.text)}" if option and option.text else step.answer,
             "adds": number(step.adds),
             "fixes": [labels.get(rule, rule) for rule in step.fixes],
         })
@@ -364,9 +437,9 @@ def shortfall_row(s: Shortfall, score: UnitScore | None = None) -> dict:
             "reached": s.reached if s.reached != "-" else "belum berpredikat",
             "gap": f"harus sudah berpredikat {s.required}",
         }
-    label = s.label
+    label = title_case(s.label)
     if s.rule.startswith("area_share:"):
-        label = " – ".join(s.rule.removeprefix("area_share:").split("/")[1:])
+        label = " – ".join(title_case(n) for n in s.rule.removeprefix("area_share:").split("/")[1:])
     printed = printed_reached(score, s.rule) if score is not None else None
     # The printed value stands in unless it prints as the minimum itself (then more places are needed).
     shown = printed if printed is not None and printed < rounded(s.required) else s.reached
@@ -406,8 +479,22 @@ def _answer(q: QuestionScore) -> dict:
         ]
     else:
         result["choice"] = answer.choice
-        result["text"] = q.option.text if q.option else ""
+        result["text"] = _after_key(answer.choice, q.option.text if q.option else "")
     return result
+
+
+def _after_key(key: str, text: str) -> str:
+    """How the option's text follows its bold key: ' – Jika ...', ', jika ...' for 'Ya, jika ...', '' for 'Tidak'.
+
+    Ya/Tidak options often begin with the key itself; printing 'Ya – Ya, jika ...' says it twice.
+    """
+    text = text.strip()
+    if text.casefold() == key.casefold():
+        return ""
+    if text[: len(key) + 1].casefold() == key.casefold() + ",":
+        return ", " + text[len(key) + 1:].lstrip()  # 'Ya,pengaduan' in the LKE's text reads 'Ya, pengaduan'
+
+    return f" – {text}" if text else ""
 
 
 def _evidence(entries: tuple[Evidence, ...]) -> list[dict]:
@@ -434,19 +521,19 @@ def _lke(score: UnitScore) -> list[dict]:
         part_path, area_path = group[:2], group[:3]
         part = parts.setdefault(part_path, {
             "id": "lke-" + _slug("-".join(part_path)),
-            "title": f"{part_path[0]} – {part_path[1]}",
+            "title": f"{part_path[0]} – {title_case(part_path[1])}",
             "weight": edition.weights[part_path],
             "score": _printed(score)[part_path],
             "areas": {},
         })
         area = part["areas"].setdefault(area_path, {
-            "name": group[2],
+            "name": title_case(group[2]),
             "weight": edition.weights[area_path],
             "score": _printed(score)[area_path],
             "sub_areas": [],
         })
         area["sub_areas"].append({
-            "name": group[3] if len(group) > 3 else "",
+            "name": title_case(group[3]) if len(group) > 3 else "",
             "weight": edition.weights[group],
             "score": _printed(score)[group],
             "indicators": [
@@ -541,7 +628,9 @@ def render_pdf(job: Job) -> Made:
 
 def render_docx(job: Job) -> Made:
     ctx, markup = _prepared(job)
-    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference))
+    made = job.made.get(PDF_KIND.kind)  # the PDF of the same task, when made: its pages serve the TOC and thumbnail
+    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference,
+                     pdf=made.data if made else None))
 
 
 PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf)

@@ -6,7 +6,7 @@ list it here. The build reads nothing else.
 
 from __future__ import annotations
 
-from dossier.documents import dossier, feedback, lhe, packet, recap, release
+from dossier.documents import dossier, feedback, letter, lhe, packet, recap, release
 from dossier.documents.kinds import DocumentKind
 
 KINDS: list[DocumentKind] = [
@@ -21,6 +21,8 @@ KINDS: list[DocumentKind] = [
     feedback.PDF_KIND,
     lhe.PDF_KIND,
     lhe.DOCX_KIND,
+    letter.PDF_KIND,
+    letter.DOCX_KIND,
 ]
 
 

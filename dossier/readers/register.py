@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from dossier.errors import Problem
-from dossier.layout import AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, REGISTER, UNIT, UNIT_RECOMMENDED
+from dossier.layout import AWARD_DATES, AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, REGISTER, UNIT, UNIT_RECOMMENDED
 from dossier.layout import Table as Layout
 from dossier.model import Award, Innovation, Quote, Unit
 from dossier.readers.safety import (
@@ -39,6 +39,8 @@ HEADER_ROWS = 20  # a table's header row is looked for in this many rows
 
 AWARD_FIELDS = {label.text: label.key for label in AWARD_LABELS}  # label -> Award field
 OPTIONAL_LABELS = {label.text for label in AWARD_LABELS if not label.required}
+AWARD_REQUIRED = [label.text for label in AWARD_LABELS if label.required]
+PROPOSAL_DATE = next(label.text for label in AWARD_LABELS if label.key == "proposal_date")
 PROPOSED = UNIT.column("proposed").choices
 CURRENT = UNIT.column("current").choices
 RESULTS = UNIT.column("result").choices
@@ -127,7 +129,7 @@ class _RegisterReader:
             for name in AWARD_FIELDS:
                 if label == name.casefold() and name not in found:
                     found[name] = (number, value_at(row, 2))
-        missing = [n for n in AWARD_FIELDS if n not in found and n not in OPTIONAL_LABELS]
+        missing = [n for n in AWARD_REQUIRED if n not in found]
         if missing:
             self.error(
                 f"{self.rel}, {title}",
@@ -148,17 +150,17 @@ class _RegisterReader:
             field_name = AWARD_FIELDS[name]
             if field_name == "year":
                 values[field_name] = self.award_year(where, value, name)
-            elif field_name == "ceremony_date":
+            elif field_name in AWARD_DATES:
                 try:
-                    ceremony = parse_date(value)
-                    if abs(ceremony.year - self.year) > 1:  # a serial number or typo far off the award year
+                    day = parse_date(value)
+                    if abs(day.year - self.year) > 1:  # a serial number or typo far off the award year
                         self.error(
                             where,
-                            f"{name} {ceremony.isoformat()} is not near award year {self.year}; "
-                            f"write the ceremony date, e.g. {self.year}-12-12 or 12 Desember {self.year}",
+                            f"{name} {day.isoformat()} is not near award year {self.year}; "
+                            f"write the date, e.g. {self.year}-12-12 or 12 Desember {self.year}",
                         )
                     else:
-                        values[field_name] = ceremony
+                        values[field_name] = day
                 except ValueError:
                     self.error(
                         where,
@@ -168,14 +170,21 @@ class _RegisterReader:
             else:
                 values[field_name] = text(value)
         formulas = self.check_formulas(title)
-        empty = [n for n in empty if AWARD_FIELDS[n] != "year" and (found[n][0], 2) not in formulas
-                 and n not in OPTIONAL_LABELS]
+        empty = [n for n in empty if AWARD_FIELDS[n] != "year" and (found[n][0], 2) not in formulas]
+        if PROPOSAL_DATE in empty or PROPOSAL_DATE not in found:
+            # Said apart, because it is not left blank: a dotted line is printed to date by hand.
+            self.warning(
+                f"{self.rel}, {title}" + (f"!{ref(found[PROPOSAL_DATE][0], 2)}" if PROPOSAL_DATE in found else ""),
+                f"no {PROPOSAL_DATE} (the date of the proposal); each dossier's statement and the cover letter "
+                f"are printed with a dotted line for the date, to be written by hand",
+            )
+        empty = [n for n in empty if n not in OPTIONAL_LABELS]
         if empty:
             self.warning(
                 f"{self.rel}, {title}",
                 f"no value yet for {', '.join(empty)}; the documents will leave {'it' if len(empty) == 1 else 'them'} blank",
             )
-        fields = {f: "" for f in AWARD_FIELDS.values()} | {"year": self.year, "ceremony_date": None}
+        fields = {f: "" for f in AWARD_FIELDS.values()} | {"year": self.year} | {key: None for key in AWARD_DATES}
         return Award(**(fields | values))
 
     def award_year(self, where: str, value, label: str) -> int:

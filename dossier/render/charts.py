@@ -40,7 +40,7 @@ def area_share_chart(parts: list[tuple[str, float]], lines: tuple[float, ...] = 
         parts,
         [(f"Batas minimal {_line_name(j)} ({percent(share)})", share) for j, share in enumerate(lines)],
         maximum=1.0,
-        ticks=[(t / 100, f"{t} %") for t in range(0, 101, 20)],
+        ticks=[(t / 100, f"{t}%") for t in range(0, 101, 20)],
         value_label=lambda share: percent(share, 1),
         warn_label=f"Di bawah {percent(min(lines, default=0.0))}",
     )

@@ -92,17 +92,82 @@ def html_to_docx(
     author: str = "",
     created: datetime | None = None,
     reference: Path | None = None,
+    pdf: bytes | None = None,
 ) -> bytes:
-    """Convert one document's HTML (the rendering contract's subset) to DOCX bytes."""
+    """Convert one document's HTML (the rendering contract's subset) to DOCX bytes.
+
+    `pdf`, the same HTML laid out as PDF, gives the table of contents its page numbers
+    (written as the TOC field's result, so Word opens the file without asking to update
+    fields) and the file its preview thumbnail (the PDF's first page).
+    """
     stamp = _stamp(created)
     document = _open_reference(reference)
     writer = _Writer(document)
+    writer.pages = anchor_pages(pdf) if pdf else {}
     writer.write(_parse(html))
     _set_core_properties(document, title=title, author=author, stamp=stamp)
-    _set_update_fields(document)
+    if writer.toc_paragraph is not None and not writer.toc_complete:
+        _set_update_fields(document)  # page numbers unknown: let Word fill them in
+    _set_thumbnail(document, thumbnail(pdf) if pdf else None)
     buffer = io.BytesIO()
     document.save(buffer)
     return _normalized_zip(buffer.getvalue(), stamp)
+
+
+def anchor_pages(pdf: bytes) -> dict[str, int]:
+    """The page (from 1) of every named destination of a PDF: WeasyPrint names one per HTML id."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        return {str(name): reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
+    except Exception:  # a PDF pypdf cannot read: the TOC is left for Word to fill
+        return {}
+
+
+THUMBNAIL_PIXELS = 256  # the longer side of the preview image
+
+
+def thumbnail(pdf: bytes) -> bytes | None:
+    """A small JPEG of the PDF's first page (pdftoppm, from poppler-utils); None when it cannot be made."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "page.pdf"
+        source.write_bytes(pdf)
+        try:
+            subprocess.run(
+                [tool, "-jpeg", "-f", "1", "-l", "1", "-singlefile", "-scale-to", str(THUMBNAIL_PIXELS),
+                 str(source), str(Path(folder) / "thumbnail")],
+                check=True, capture_output=True, timeout=60,
+            )
+            return (Path(folder) / "thumbnail.jpg").read_bytes()
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+
+def _set_thumbnail(document, jpeg: bytes | None) -> None:
+    """Make docProps/thumbnail.jpeg (the preview a file manager shows) this document's first page.
+
+    The reference document may carry its own (python-docx's default does: an empty page);
+    it is replaced, or dropped when no preview could be made, so a preview never shows another file.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            package.rels.pop(rel_id)
+    if jpeg:
+        part = Part(PackURI("/docProps/thumbnail.jpeg"), "image/jpeg", jpeg, package)
+        package.relate_to(part, RELATIONSHIP_TYPE.THUMBNAIL)
 
 
 def reference_path(workspace_templates: Path | None = None) -> Path | None:
@@ -218,6 +283,12 @@ _STYLES = (
     _StyleSpec("signing-place", before=28, after=11, indent_half=True),
     _StyleSpec("signature-space", after=68),
     _StyleSpec("signature-name", bold=True, after=0),
+    _StyleSpec("cover-draft", size=14, bold=True, color=FAIL_INK, align="center", after=28),
+    _StyleSpec("meterai", size=7, color=MUTED_INK, after=0),
+    _StyleSpec("letterhead-name", size=14, bold=True, color=HEADING_INK, align="center", after=2),
+    _StyleSpec("letterhead-line", size=9.5, align="center", after=0),
+    _StyleSpec("letter-date", align="right", after=6),
+    _StyleSpec("letter-draft", bold=True, color=FAIL_INK),
 )
 
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -594,6 +665,8 @@ class _Writer:
         self.anchors: dict[str, str] = {}  # heading id -> bookmark
         self.toc_links: list[tuple[int, str, str]] = []  # level, text, heading id
         self.toc_paragraph: Paragraph | None = None
+        self.pages: dict[str, int] = {}  # heading id -> page, from the PDF of the same HTML
+        self.toc_complete = False  # every TOC entry carries its page number
         self.body = _Flow(document.element.body, document, body=True, writer=self)
 
     # ---------------------------------------------------------------- top level
@@ -778,26 +851,27 @@ class _Writer:
         return name
 
     def fill_toc(self) -> None:
-        """Write the TOC field's result: one linked line per heading, no page numbers.
+        """Write the TOC field's result: one linked line per entry of the HTML's list, with its page.
 
-        Word regenerates the field with page numbers when it opens the file
-        (updateFields, dirty). LibreOffice shows this stored result as it is
-        (its "Update Index" fills the numbers) and flattens any PAGEREF inside a
-        TOC to its stored text, so a page number written here would be a guess.
+        The pages are those of the PDF made from the same HTML (`self.pages`), written
+        as the field's computed result: Word shows them without asking to update fields,
+        and updates them when asked. Without them the field is marked dirty and Word
+        regenerates it on opening (updateFields).
         """
         placeholder = self.toc_paragraph
         if placeholder is None:
             return
         look = _Look()
         # The HTML's own list (what the PDF shows) when it links to headings, else the headings.
-        entries = [(level, text, self.anchors.get(target)) for level, text, target in self.toc_links]
+        entries = [(level, text, self.anchors.get(target), self.pages.get(target)) for level, text, target in self.toc_links]
         if not entries:
-            entries = [entry for entry in self.headings if entry[0] <= 2]
+            entries = [(*entry, None) for entry in self.headings if entry[0] <= 2]
         if not entries:
             self.field(placeholder, TOC_INSTRUCTION, TOC_PLACEHOLDER, _Look(color=MUTED_INK), dirty=True)
             return
+        self.toc_complete = all(name and page for _, _, name, page in entries)
         previous = None
-        for index, (level, text, name) in enumerate(entries):
+        for index, (level, text, name, page) in enumerate(entries):
             if previous is None:
                 para = placeholder
             else:
@@ -805,13 +879,17 @@ class _Writer:
                 previous._p.addnext(para._p)
             para._p.get_or_add_pPr().style = self.style_ids.get(f"toc {level}")
             if index == 0:
-                self.field_start(para, TOC_INSTRUCTION, look, dirty=True)
+                self.field_start(para, TOC_INSTRUCTION, look, dirty=not self.toc_complete)
+            target = para._p
             if name:
-                link = OxmlElement("w:hyperlink", {qn("w:anchor"): name, qn("w:history"): "1"})
-                para._p.append(link)
-                link.append(_run(look, text=text))
-            else:
-                para._p.append(_run(look, text=text))
+                target = OxmlElement("w:hyperlink", {qn("w:anchor"): name, qn("w:history"): "1"})
+                para._p.append(target)
+            target.append(_run(look, text=text))
+            if name and page and self.toc_complete:
+                # As Word writes it: a tab to the dotted right stop, then PAGEREF with its result.
+                target.append(_run(look, child=OxmlElement("w:tab")))
+                for child in _field_runs(f" PAGEREF {name} \\h ", str(page), look):
+                    target.append(child)
             previous = para
         previous._p.append(_run(look, child=OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"})))
 
@@ -909,11 +987,19 @@ class _Writer:
         widths = _column_widths(grid, columns, total)
         self.before_table(flow)
         table = self.document.add_table(rows=0, cols=columns)
-        self.table_frame(table, widths, style="Table Grid")
+        # A letterhead, a letter's details or a signature block: a layout table, without borders.
+        plain = bool(_classes(el) & {"plain", "signatures"})
+        self.table_frame(table, widths, style=None if plain else "Table Grid")
+        if plain:
+            _no_borders(table)
         for (tr, header), cells in zip(rows, grid):
             tr_el = _new_row(table, header=header)
             column = 0
             row_classes = _classes(tr)
+            if "signature-space" in row_classes:  # room to sign (and for a meterai)
+                tr_pr = tr_el.get_or_add_trPr()
+                tr_pr.append(OxmlElement("w:trHeight", {qn("w:val"): str(round(24 * TWIPS_PER_MM)), qn("w:hRule"): "atLeast"}))
+            level = next((int(c[6:]) for c in row_classes if c.startswith("level-") and c[6:].isdigit()), 0)
             row_fill = TOTAL_FILL if "total" in row_classes else (
                 GROUP_FILL if row_classes & {"group", "subtotal", "sub-area"} else None)
             row_ctx = replace(ctx, look=replace(ctx.look, bold=True)) if "total" in row_classes else ctx
@@ -921,6 +1007,9 @@ class _Writer:
                 width = sum(widths[column:column + span])
                 column += span
                 tc = self.cell(tr_el, table, cell_el, span, width, header=header, fill=row_fill, ctx=row_ctx)
+                if level and column == span:  # a nested row (level-1, level-2) is indented in its first cell, as in the PDF
+                    for p in tc.iterchildren(qn("w:p")):
+                        Paragraph(p, table).paragraph_format.left_indent = Mm(6 * level)
                 if header or row_classes & {"sub-area", "group"}:
                     # A header or a sub-area title never ends a page alone: keep it with the next row.
                     for p in tc.iterchildren(qn("w:p")):
@@ -971,7 +1060,8 @@ class _Writer:
             fill = FAIL_FILL
         if fill:
             tc_pr.append(OxmlElement("w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill}))
-        style = "Table Heading" if _tag(cell_el) == "th" else "Table Text"
+        # A cell whose class names a style of the reference (signature-name) takes it.
+        style = "Table Heading" if _tag(cell_el) == "th" else (self.class_style(cell_el) or "Table Text")
         align = "right" if "num" in classes else None
         if "center" in classes:
             align = "center"
@@ -999,10 +1089,7 @@ class _Writer:
         half = self.text_width / 2
         table = self.document.add_table(rows=0, cols=2)
         self.table_frame(table, [half, half], style=None)
-        borders = OxmlElement("w:tblBorders")
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            borders.append(OxmlElement(f"w:{side}", {qn("w:val"): "nil"}))
-        table._tbl.tblPr.find(qn("w:tblLayout")).addprevious(borders)
+        _no_borders(table)
         # A single signatory signs on the right, as Indonesian letters do.
         slots = [None, blocks[0]] if len(blocks) == 1 else list(blocks)
         for start in range(0, len(slots), 2):
@@ -1079,6 +1166,19 @@ class _Writer:
         para.add_run().add_picture(io.BytesIO(image), width=Mm(width), height=Mm(height))
 
 
+def _field_runs(instruction: str, shown: str, look: _Look) -> list:
+    """The runs of a complex field with its result: begin, instruction, separate, result, end."""
+    instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instr.text = instruction
+    return [
+        _run(look, child=OxmlElement("w:fldChar", {qn("w:fldCharType"): "begin"})),
+        _run(look, child=instr),
+        _run(look, child=OxmlElement("w:fldChar", {qn("w:fldCharType"): "separate"})),
+        _run(look, text=shown),
+        _run(look, child=OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"})),
+    ]
+
+
 def _run(look: _Look, *, text: str | None = None, child=None):
     """Build a w:r with the look's properties (in schema order) and text or one child."""
     r = OxmlElement("w:r")
@@ -1106,6 +1206,13 @@ def _run(look: _Look, *, text: str | None = None, child=None):
     if child is not None:
         r.append(child)
     return r
+
+
+def _no_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(OxmlElement(f"w:{side}", {qn("w:val"): "nil"}))
+    table._tbl.tblPr.find(qn("w:tblLayout")).addprevious(borders)
 
 
 def _new_row(table, *, header: bool):

@@ -94,8 +94,8 @@ def distinct(reached: float, required: float, places: int = 2) -> tuple[str, str
 
 
 def percent(share: float | None, places: int = 0) -> str:
-    """Format a share 0..1 as a percentage: 0.6 -> '60 %'."""
-    return "-" if share is None else f"{number(share * 100, places)} %"
+    """Format a share 0..1 as an Indonesian percentage, no space before the sign: 0.885 -> '88,5%' (places=1)."""
+    return "-" if share is None else f"{number(share * 100, places)}%"
 
 
 def long_date(value: date | None) -> str:
@@ -126,3 +126,32 @@ def join_list(items: list[str], last: str = "dan", sep: str = ", ") -> str:
     if len(items) == 2:
         return f"{items[0]} {last} {items[1]}"
     return sep.join(items[:-1]) + f"{sep}{last} {items[-1]}"
+
+
+# Words an Indonesian title keeps in lower case (conjunctions and prepositions; "and" of the LKE's English terms).
+_LOWER_IN_TITLES = frozenset(
+    "yang dan atau dari di ke untuk terhadap dengan dalam pada oleh sesuai bagi serta per antar and of".split()
+)
+
+
+def title_case(name: str) -> str:
+    """An area name in consistent capitals: 'Birokrasi yang bersih dan akuntabel' -> 'Birokrasi yang Bersih dan Akuntabel'.
+
+    Words already holding a capital (SDM, SPBE, WBK/WBBM, (IPAK)) are kept as written.
+    """
+    words = name.split(" ")
+    result = []
+    for i, word in enumerate(words):
+        if i and word.casefold() in _LOWER_IN_TITLES:
+            result.append(word.casefold())
+        elif word[:1].islower():
+            result.append(word[0].upper() + word[1:])
+        else:
+            result.append(word)
+    return " ".join(result)
+
+
+def tie(text: str) -> str:
+    """Join the last two words with a no-break space, so a line never ends a heading or short text with one word alone."""
+    head, space, last = str(text).rstrip().rpartition(" ")
+    return f"{head}\u00a0{last}" if space and head and len(last) < 20 else str(text)

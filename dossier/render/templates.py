@@ -107,6 +107,7 @@ def environment(workspace_templates: Path | None) -> jinja2.Environment:
         day_month=fmt.day_month,
         words=fmt.words,
         join_list=fmt.join_list,
+        tie=fmt.tie,
     )
     env.globals["static_url"] = _static_url(static_dirs(workspace_templates))
     env.globals["search_path"] = tuple(str(p) for p in places)

@@ -1,0 +1,139 @@
+"""The ministry's cover letter (surat usulan) to the Minister of PANRB, proposing its eligible units.
+
+Only units that meet a predicate's minimums are proposed, each for the predicate it
+meets (see `dossier.proposal`); the others are not mentioned. The letter carries the
+institution-level prerequisites TPN checks (the BPK audit opinion, the SAKIP rating)
+from the register. The facts are computed here; the wording lives in `surat-usulan.html`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from dossier.config import Settings
+from dossier.documents.dossier import PREDICATE_NAMES, logo_uri, proposal, signing_date, without_trailing_space
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
+from dossier.model import AwardYear
+from dossier.render import format as fmt
+from dossier.scoring import UnitScore
+
+TEMPLATE = "surat-usulan.html"
+TITLE = "Surat Usulan Unit Kerja Zona Integritas"
+BLANK = "...................................."  # a value to write by hand
+
+
+def proposed_units(scores: list[UnitScore]) -> list[dict]:
+    """The units the letter proposes, in register order: name, kind, the predicate proposed, the TPI's score."""
+    found = []
+    for score in scores:
+        predicate = proposal(score)
+        if predicate is None:
+            continue
+        unit = score.unit
+        found.append({
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind,
+            "place": ", ".join(p for p in (unit.city, unit.province) if p),
+            "predicate": predicate,
+            "predicate_name": PREDICATE_NAMES.get(predicate, predicate),
+            "target": unit.proposed,
+            "lowered": predicate != unit.proposed,
+            "score": score.total,
+        })
+    return found
+
+
+def prerequisites(year: AwardYear) -> list[dict]:
+    """The institution-level prerequisites TPN checks, as the register gives them (a dotted line when empty)."""
+    award = year.award
+    return [
+        {"label": "Opini BPK atas laporan keuangan", "value": award.bpk_opinion.strip() or BLANK,
+         "given": bool(award.bpk_opinion.strip())},
+        {"label": "Nilai SAKIP", "value": award.sakip.strip() or BLANK, "given": bool(award.sakip.strip())},
+    ]
+
+
+def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dict:
+    """Every fact of the cover letter, for the template."""
+    award = year.award
+    units = proposed_units(scores)
+    predicates = [p for p in (scores[0].edition.predicate_names if scores else []) if any(u["predicate"] == p for u in units)]
+    ministry = award.ministry.strip()
+    return {
+        "title": f"{TITLE} {year.year}",
+        "year": year.year,
+        "ministry": ministry,
+        "ministry_short": award.ministry_short.strip() or ministry,
+        "letterhead": list(settings.letterhead) or [ministry.upper()],
+        "logo": logo_uri(settings.logo),
+        "number": settings.letter_number or BLANK,
+        "city": settings.signing_city or award.release_city.strip(),
+        "date": signing_date(award),
+        "to": settings.letter_to,
+        "subject_predicates": fmt.join_list([PREDICATE_NAMES.get(p, p) for p in predicates]) or "WBK/WBBM",
+        "units": units,
+        "unit_count": len(units),
+        "unit_count_words": fmt.words(len(units)),
+        "prerequisites": prerequisites(year),
+        "signatory": settings.letter_signatory,
+        "position": settings.letter_position,
+        "nip": settings.letter_nip,
+    }
+
+
+def html(env: jinja2.Environment, ctx: dict) -> str:
+    """The letter as HTML (the one source of both the PDF and the DOCX)."""
+    from dossier.render.templates import render
+
+    return without_trailing_space(render(env, TEMPLATE, ctx))
+
+
+def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
+        markup: str | None = None) -> bytes:
+    """The letter as PDF bytes."""
+    from dossier.render.pdf import html_to_pdf
+    from dossier.render.templates import default_templates_dir
+
+    return html_to_pdf(markup or html(env, ctx), base_url=default_templates_dir(), allowed_roots=allowed_roots,
+                       title=ctx["title"], author=ctx["ministry"], created=created)
+
+
+def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None, markup: str | None = None,
+         reference: Path | None = None) -> bytes:
+    """The letter as DOCX bytes, mapped from the same HTML onto the reference document's styles."""
+    from dossier.render.docx import html_to_docx
+
+    return html_to_docx(markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created,
+                        reference=reference)
+
+
+# --- the kinds it builds ----------------------------------------------------------------
+
+
+def _prepared(job: Job) -> tuple[dict, str]:
+    """The context and the HTML, made once for the PDF and the DOCX."""
+    def make():
+        ctx = context(job.award_year, list(job.scores), job.settings)
+        return ctx, html(job.env, ctx)
+
+    return job.shared("letter", make)
+
+
+def render_pdf(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, markup=markup))
+
+
+def render_docx(job: Job) -> Made:
+    ctx, markup = _prepared(job)
+    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference))
+
+
+PDF_KIND = DocumentKind("letter-pdf", "surat-usulan.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
+                        group="cover letter")
+DOCX_KIND = DocumentKind("letter-docx", "surat-usulan.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
+                         render=render_docx, group="cover letter")

@@ -150,9 +150,9 @@ def phase_floor(root: Path, jobs: int) -> dict:
     """WeasyPrint alone on the same dossier HTML (rendered untimed first), in a pool of `jobs` processes."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from dossier.workers import environment
     from dossier.documents import dossier
     from dossier.render.templates import default_templates_dir
+    from dossier.workers import environment
 
     ws, award_year, scores, _ = _unit_tasks(root)
     env = environment(ws.templates)
@@ -218,7 +218,7 @@ def measure(name: str, root: Path, jobs: int) -> dict:
     print(f"[{root.name}] {name} (load {load:.2f}) ...", file=sys.stderr, flush=True)
     proc = subprocess.run([sys.executable, __file__, "--phase", name, "--root", str(root), "--jobs", str(jobs)],
                           stdout=subprocess.PIPE, text=True)
-    lines = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")]
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode or not lines:
         return {"error": f"exit {proc.returncode}", "load": load}
     data = json.loads(lines[-1].removeprefix("RESULT "))

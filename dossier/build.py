@@ -29,12 +29,12 @@ from dossier.incremental import (
     CACHE,
     RECAP_PARTS,
     Dependencies,
-    unit_problems,
     fingerprint,
     intact,
     read_cache,
     recorded,
     reusable,
+    unit_problems,
     write_cache,
 )
 from dossier.model import AwardYear
@@ -261,7 +261,7 @@ def _task(code: str, kinds: tuple[DocumentKind, ...], award_year: AwardYear, sco
           ws: Workspace, created: datetime, timeout: int) -> Task:
     """A task carrying only what its documents need (one unit's LKE, not the whole year's)."""
     slim = dataclasses.replace(
-        award_year, lke={c: l for c, l in award_year.lke.items() if c == code} if code else {},
+        award_year, lke={c: lke for c, lke in award_year.lke.items() if c == code} if code else {},
         problems=unit_problems(award_year, code) if any(k.problems for k in kinds) else [],
     )
     parts = None if code else ws.build_dir(award_year.year) / RECAP_PARTS

@@ -401,7 +401,6 @@ def _fail(message: str) -> int:
 def main() -> None:
     """Entry point of the console script."""
     from dossier.readers.safety import check_xml_safety
-
     from dossier.workers import private_temp_folder
 
     check_xml_safety()

@@ -104,7 +104,7 @@ def catalog(language: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
     return _load(LOCALE_DIR / language / "LC_MESSAGES", domain)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(folder: Path, domain: str) -> _gettext.NullTranslations:
     po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
     # A second of slack: an installer may write the .po a moment after the .mo built from it.

@@ -158,7 +158,7 @@ def _candidates(score: UnitScore) -> list[_Candidate]:
         if not q.missing:
             answered[q.indicator.group] = answered.get(q.indicator.group, 0) + 1
     found = []
-    for code, q in score.questions.items():
+    for q in score.questions.values():
         indicator = q.indicator
         if indicator.kind not in OPTION_KINDS:
             continue

@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 W3C = "%Y-%m-%dT%H:%M:%SZ"
@@ -36,7 +36,7 @@ def epoch_setting() -> datetime | None:
             f"SOURCE_DATE_EPOCH={text[:40]!r}: expected the seconds since 1970-01-01 UTC, in digits 0-9, at most "
             f"{MAX_EPOCH} (the end of 2999); unset it to date the documents 1 January of the award year."
         )
-    return datetime.fromtimestamp(int(text), tz=timezone.utc)
+    return datetime.fromtimestamp(int(text), tz=UTC)
 
 
 def build_timestamp(year: int) -> datetime:
@@ -44,13 +44,13 @@ def build_timestamp(year: int) -> datetime:
 
     Never the clock, so the same inputs give the same bytes on any day.
     """
-    return epoch_setting() or datetime(year, 1, 1, tzinfo=timezone.utc)
+    return epoch_setting() or datetime(year, 1, 1, tzinfo=UTC)
 
 
 def naive_utc(when: datetime) -> datetime:
     """A naive UTC datetime, as zip files and openpyxl stamp it."""
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(UTC).replace(tzinfo=None)
     return when
 
 
@@ -85,17 +85,17 @@ def normalize_package(data: bytes, when: datetime) -> bytes:
 def w3c_date(created: datetime | None) -> str:
     """A W3C date for a rendered PDF's dates: `created`, else SOURCE_DATE_EPOCH, else the epoch."""
     if created is None:
-        created = epoch_setting() or datetime.fromtimestamp(0, tz=timezone.utc)
+        created = epoch_setting() or datetime.fromtimestamp(0, tz=UTC)
     if created.tzinfo is None:
-        created = created.replace(tzinfo=timezone.utc)
-    return created.astimezone(timezone.utc).strftime(W3C)
+        created = created.replace(tzinfo=UTC)
+    return created.astimezone(UTC).strftime(W3C)
 
 
 def pdf_date(created: datetime) -> str:
     """A PDF date string (D:...) for metadata written with pypdf."""
     if created.tzinfo is None:
-        created = created.replace(tzinfo=timezone.utc)
-    return created.astimezone(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+        created = created.replace(tzinfo=UTC)
+    return created.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ")
 
 
 @contextmanager
@@ -106,7 +106,7 @@ def source_date_epoch(stamp: str) -> Iterator[None]:
     writes the current time into each font's `head` table unless
     SOURCE_DATE_EPOCH is set.
     """
-    seconds = int(datetime.strptime(stamp, W3C).replace(tzinfo=timezone.utc).timestamp())
+    seconds = int(datetime.strptime(stamp, W3C).replace(tzinfo=UTC).timestamp())
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
     try:

@@ -171,7 +171,7 @@ def _draw(indicator: Indicator, best: tuple[float, ...], rng: random.Random) -> 
     roll, rank = rng.random(), 0
     if len(ranked) == 2:  # Ya/Tidak: "Tidak" (zero) is rarer than a middling letter
         return ranked[0].key if roll < (1 + best[0]) / 2 else ranked[1].key
-    for rank, chance in enumerate(best):
+    for rank, chance in enumerate(best):  # noqa: B007 (rank is read after the loop)
         roll -= chance
         if roll < 0:
             break

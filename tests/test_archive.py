@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,8 @@ from weasyprint import HTML, Attachment
 from dossier import __version__, archive
 from dossier.archive import archive_year, format_findings, source_hash, verify_year
 from dossier.digests import sha256
-from dossier.errors import ArchiveError
 from dossier.documents import dossier as documents
+from dossier.errors import ArchiveError
 from dossier.model import Answer, Evidence, Lke, Unit
 from dossier.output import Output, write_manifest
 from dossier.rules import load_edition
@@ -28,7 +28,7 @@ from dossier.scoring import score_unit
 from dossier.workspace import Workspace
 
 YEAR = 2024
-CREATED = datetime(YEAR, 1, 1, tzinfo=timezone.utc)
+CREATED = datetime(YEAR, 1, 1, tzinfo=UTC)
 HOSTILE = 'Sentra <b>"Maju" & Co</b> {{ 7*7 }}'
 
 

@@ -24,12 +24,13 @@ from dossier.output import Output  # noqa: E402
 from dossier.workspace import Workspace  # noqa: E402
 from tests.test_archive import YEAR, make_workspace, pdfs  # noqa: E402,F401  (pdfs is a fixture)
 
-NOW = datetime.datetime.now(datetime.timezone.utc)
+NOW = datetime.datetime.now(datetime.UTC)
 
 
 def _certificate(subject: str, key, issuer: x509.Certificate | None, issuer_key, *, ca: bool) -> x509.Certificate:
-    usage = dict(digital_signature=True, content_commitment=not ca, key_encipherment=False, data_encipherment=False,
-                 key_agreement=False, key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False)
+    usage = {"digital_signature": True, "content_commitment": not ca, "key_encipherment": False,
+             "data_encipherment": False, "key_agreement": False, "key_cert_sign": ca, "crl_sign": ca,
+             "encipher_only": False, "decipher_only": False}
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
     return (
         x509.CertificateBuilder()

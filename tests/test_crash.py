@@ -76,7 +76,7 @@ def assert_whole(root: Path) -> None:
 
 
 def part_files(root: Path) -> list[Path]:
-    return [p for p in (root / "build").rglob("*.part")]
+    return list((root / "build").rglob("*.part"))
 
 
 @pytest.fixture(scope="module")

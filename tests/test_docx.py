@@ -5,7 +5,7 @@ import io
 import shutil
 import subprocess
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from docx import Document
@@ -21,7 +21,7 @@ from dossier.render.templates import default_templates_dir
 
 HOSTILE = 'Sentra <b>"Maju" & Co</b>'
 HOSTILE_HTML = "Sentra &lt;b&gt;&#34;Maju&#34; &amp; Co&lt;/b&gt;"  # as Jinja's autoescape writes it
-CREATED = datetime(2024, 12, 12, 9, 30, tzinfo=timezone.utc)
+CREATED = datetime(2024, 12, 12, 9, 30, tzinfo=UTC)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -273,12 +273,12 @@ def test_hostile_text_stays_literal_everywhere(converted):
 
 
 def test_control_characters_are_dropped_and_the_package_stays_valid_xml():
-    nasty = "".join(chr(c) for c in range(0, 32) if chr(c) not in "\t\n\r")
+    nasty = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r")
     html = f"<h1>Judul{nasty}</h1><p>a\x00b\x0bc\x1fd &#1; e</p><table><tr><td>x\x0cy</td></tr></table>"
     data = html_to_docx(html, title=f"T\x01itle{nasty}", author="A\x02")
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         for name in package.namelist():
-            if name.endswith(".xml") or name.endswith(".rels"):
+            if name.endswith((".xml", ".rels")):
                 etree.fromstring(package.read(name))  # raises on any forbidden character
     doc = Document(io.BytesIO(data))
     assert [p.text for p in doc.paragraphs][:2] == ["Judul", "abcd  e"]
@@ -302,9 +302,9 @@ def test_without_created_the_file_is_still_deterministic(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = html_to_docx("<p>Halo</p>")
     assert first == html_to_docx("<p>Halo</p>")
-    assert Document(io.BytesIO(first)).core_properties.created == datetime(1980, 1, 1, tzinfo=timezone.utc)
+    assert Document(io.BytesIO(first)).core_properties.created == datetime(1980, 1, 1, tzinfo=UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733961600")  # 2024-12-12 00:00 UTC
-    assert Document(io.BytesIO(html_to_docx("<p>Halo</p>"))).core_properties.created == datetime(2024, 12, 12, tzinfo=timezone.utc)
+    assert Document(io.BytesIO(html_to_docx("<p>Halo</p>"))).core_properties.created == datetime(2024, 12, 12, tzinfo=UTC)
 
 
 def test_empty_html_gives_an_openable_document():

@@ -4,7 +4,7 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from dossier.scoring import score_unit
 
 EDITION = load_edition("2021")
 HOSTILE = 'Sentra <b>"Maju" & Co</b>'
-CREATED = datetime(2024, 1, 1, tzinfo=timezone.utc)
+CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 SECTIONS = [
     "1. Profil Unit Kerja",
     "2. Ringkasan Penilaian LKE",

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ from dossier.rules import load_edition
 from dossier.scoring import score_unit
 
 EDITION = load_edition("2021")
-CREATED = datetime(2024, 1, 1, tzinfo=timezone.utc)
+CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 TPI = "Ir. Bambang Sutrisno"
 SETTINGS = Settings(
     tpi_lead=TPI, tpi_nip="196805121994031002",
@@ -278,7 +278,7 @@ def test_the_cover_letter_proposes_only_eligible_units_with_predicate_and_score(
     assert "Yth. Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi" in text
     from dossier.render.format import number
 
-    assert f"Sentra Layanan Prima Bekasi" in text and number(scores["ST01"].total) in text
+    assert "Sentra Layanan Prima Bekasi" in text and number(scores["ST01"].total) in text
     assert "Balai Besar Pelatihan Kerja Serang" in text and number(scores["ST02"].total) in text
     assert "WBBM" not in text.split("Hal :")[1].split("Opini BPK")[0].replace("Wilayah Birokrasi Bersih dan Melayani (WBBM)", "")
     assert "Loka Pengujian Mutu Sorong" not in text  # the ineligible unit is not mentioned

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -19,7 +19,7 @@ from dossier.scoring import score_unit
 
 from .conftest import REPO, SAMPLE_YEAR
 
-CREATED = datetime(2024, 12, 1, tzinfo=timezone.utc)
+CREATED = datetime(2024, 12, 1, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

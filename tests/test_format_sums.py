@@ -65,8 +65,8 @@ def test_a_gap_never_reads_one_cent_more_than_the_printed_difference():
 
 
 def test_the_score_table_prints_the_top_down_rounded_scores():
-    from tests.test_improve import base_answers
     from dossier.model import Answer
+    from tests.test_improve import base_answers
 
     # Four sub-areas of a third each leave remainders that half-up rounding would not keep summed.
     answers = base_answers(hba=3.3) | {"PPA1B": Answer("PPA1B", choice="B"), "PRA3A": Answer("PRA3A", choice="B")}

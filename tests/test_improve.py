@@ -122,7 +122,7 @@ def greedy(score, predicate: str, rules: set[str]) -> int:
         for key, minimum in predicate_.minimums.items():
             if key in rules:
                 total += max(0.0, minimum - s.nodes[EDITION.nodes[key]])
-        for path, weight in EDITION.weights.items():
+        for path in EDITION.weights:
             if len(path) == 3 and path[0] == "Pengungkit" and f"area_share:Pengungkit/{path[2]}" in rules:
                 area = [p for p in EDITION.weights if len(p) == 3 and p[0] == "Pengungkit" and p[2] == path[2]]
                 if path == area[0]:

@@ -15,8 +15,7 @@ from click.testing import CliRunner
 from dossier.cli import cli
 from dossier.model import Answer, Lke
 from dossier.official_template import write_official_template
-from dossier.readers import read_award_year
-from dossier.readers import read_lke
+from dossier.readers import read_award_year, read_lke
 from dossier.scoring import score_unit
 from dossier.workbooks import write_lke_template
 
@@ -179,7 +178,7 @@ def test_a_filled_real_form_scores_as_the_regulation_and_as_our_template(tmp_pat
     filled = tmp_path / "lke" / "UPT01 LKE ZI.xlsx"
     fill_form(REAL, filled, answers)
     result = read(filled, "lke/UPT01 LKE ZI.xlsx")
-    assert [p for p in result.problems] == []
+    assert list(result.problems) == []
     read_back = {c: (a.choice, a.counts, a.index) for c, a in result.lke.answers.items()}
     assert read_back == {c: (a.choice, a.counts, a.index) for c, a in answers.items()}
     official = score(result.lke)

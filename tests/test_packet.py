@@ -6,7 +6,7 @@ import io
 import os
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -22,7 +22,7 @@ from dossier.render.templates import environment, static_dirs
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
 
-CREATED = datetime(2024, 1, 1, tzinfo=timezone.utc)
+CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 UNIT = Unit("BP01", 'Sentra <b>"Maju" & Co</b>', "Balai", "Bandung", "Jawa Barat", "Dr. Sari", "WBK", "", "", "")
 
 

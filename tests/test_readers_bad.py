@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import Problem
-from dossier.readers import read_award_year
-from dossier.readers import safety
+from dossier.readers import read_award_year, safety
 
 from .workbook_factory import YEAR, edition, full_answers, lke_book, register_book, row_of, write_year
 

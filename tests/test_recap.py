@@ -112,7 +112,7 @@ def test_workbook_has_one_row_per_unit_with_unrounded_scores(year_and_scores):
 def _exact(value):
     """The JSON numbers as the workbook stores them: openpyxl writes 16 significant digits."""
     if isinstance(value, float):
-        return float("%.16g" % value)
+        return float(f"{value:.16g}")
     if isinstance(value, dict):
         return {k: _exact(v) for k, v in value.items()}
     if isinstance(value, list):

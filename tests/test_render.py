@@ -3,7 +3,7 @@
 import io
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -14,7 +14,7 @@ from dossier.render.charts import WARN, area_share_chart, data_uri
 from dossier.render.pdf import html_to_pdf
 from dossier.render.templates import default_templates_dir, environment, export_defaults, render, static_dirs
 
-CREATED = datetime(2024, 1, 1, tzinfo=timezone.utc)
+CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def page(body: str) -> str:

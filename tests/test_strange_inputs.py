@@ -71,7 +71,7 @@ def test_openpyxl_warnings_never_reach_the_user(workspace):
 
 
 def test_a_dossier_toml_with_a_byte_order_mark_is_read(workspace):
-    (workspace / "dossier.toml").write_bytes(b"\xef\xbb\xbf" + '[penandatangan]\nkota = "Makassar"\n'.encode())
+    (workspace / "dossier.toml").write_bytes(b"\xef\xbb\xbf" + b'[penandatangan]\nkota = "Makassar"\n')
     assert load_settings(workspace).signing_city == "Makassar"
     run = dossier(workspace, "validate")
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr

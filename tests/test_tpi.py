@@ -201,7 +201,7 @@ def test_a_tpi_answer_that_is_not_an_option_names_its_cell(tmp_path):
 
 
 def test_a_workbook_without_the_tpi_columns_still_reads(tmp_path):
-    from tests.workbook_factory import lke_book, edition
+    from tests.workbook_factory import edition, lke_book
 
     path = tmp_path / "old.xlsx"
     lke_book("BP01", ed=edition()).save(path)

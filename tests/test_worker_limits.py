@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dossier.config import Settings
 from dossier.documents.kinds import DocumentKind, Made
@@ -21,7 +21,7 @@ def small(job) -> Made:
 
 def task(unit: str, render) -> Task:
     kind = DocumentKind(f"{unit}-kind", f"{unit}.bin", "docx", (), per_unit=True, render=render)
-    return Task(unit, (kind,), None, (), Settings(), None, datetime(2024, 1, 1, tzinfo=timezone.utc), timeout=60)
+    return Task(unit, (kind,), None, (), Settings(), None, datetime(2024, 1, 1, tzinfo=UTC), timeout=60)
 
 
 def test_a_task_past_the_worker_memory_limit_fails_alone(monkeypatch):

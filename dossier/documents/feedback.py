@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
@@ -208,7 +208,7 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
         ws.freeze_panes = "A4"
     wb.properties.creator = "dossier"
     wb.properties.title = ctx["title"]
-    when = created if created.tzinfo is None else created.astimezone(timezone.utc).replace(tzinfo=None)
+    when = created if created.tzinfo is None else created.astimezone(UTC).replace(tzinfo=None)
     wb.properties.created = wb.properties.modified = when
     buffer = io.BytesIO()
     wb.save(buffer)

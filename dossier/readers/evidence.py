@@ -286,7 +286,7 @@ def _sniff(head: bytes) -> str:
     """Tell a PDF or a JPG/PNG image by its first bytes, whatever its name says."""
     if b"%PDF-" in head:
         return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
         return IMAGE
     return OTHER
 

@@ -184,7 +184,7 @@ class _RegisterReader:
                 f"{self.rel}, {title}",
                 f"no value yet for {', '.join(empty)}; the documents will leave {'it' if len(empty) == 1 else 'them'} blank",
             )
-        fields = {f: "" for f in AWARD_FIELDS.values()} | {"year": self.year} | {key: None for key in AWARD_DATES}
+        fields = dict.fromkeys(AWARD_FIELDS.values(), "") | {"year": self.year} | dict.fromkeys(AWARD_DATES)
         return Award(**(fields | values))
 
     def award_year(self, where: str, value, label: str) -> int:

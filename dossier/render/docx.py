@@ -21,7 +21,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
@@ -64,7 +64,7 @@ TOC_PLACEHOLDER = (
     "di sini lalu pilih Perbarui Bidang (Update Field)."
 )
 
-EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 TWIPS_PER_MM = 1440 / 25.4
 
 # Characters XML 1.0 forbids; pasted spreadsheet text carries them.
@@ -1273,7 +1273,7 @@ def _column_widths(grid, columns: int, total: float) -> list[float]:
                 longest[column] = max(longest[column], min(len(text), 90) * char_mm + padding)
             column += span
     shortest = [max(s, 8.0) for s in shortest]
-    longest = [max(l, s) for l, s in zip(longest, shortest)]
+    longest = [max(a, b) for a, b in zip(longest, shortest)]
     free = [c for c in range(columns) if c not in fixed]
     room = total - sum(fixed.values())
     if not free or room <= 0:
@@ -1329,9 +1329,9 @@ def _stamp(created: datetime | None) -> datetime:
     """The one timestamp of the file: `created`, else SOURCE_DATE_EPOCH, else 1980-01-01."""
     if created is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        created = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else EPOCH
+        created = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else EPOCH
     if created.tzinfo is not None:
-        created = created.astimezone(timezone.utc)
+        created = created.astimezone(UTC)
     created = created.replace(tzinfo=None, microsecond=0)
     return max(created, EPOCH.replace(tzinfo=None))
 

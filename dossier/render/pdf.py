@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -112,7 +112,7 @@ def html_to_pdf(
             metadata.modified = stamp
             folders = [*allowed_roots, Path(url2pathname(urlsplit(base).path))]
             identifier = html_identifier(html, folders, title, author, stamp)
-            moment = datetime.strptime(stamp, W3C).replace(tzinfo=timezone.utc)
+            moment = datetime.strptime(stamp, W3C).replace(tzinfo=UTC)
             files = [
                 Attachment(file_obj=io.BytesIO(data), name=name, description=description,
                            created=moment, modified=moment, relationship="Data")

@@ -71,7 +71,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
                 contents = handle.read()
             mtime = os.path.getmtime(real)
 
-            def uptodate() -> bool:
+            def uptodate(real=real, mtime=mtime) -> bool:
                 try:
                     return os.path.getmtime(real) == mtime
                 except OSError:

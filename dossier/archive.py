@@ -36,7 +36,7 @@ from dossier.output import UMASK, Output, read_manifest, write_atomic, write_man
 from dossier.reproducible import build_timestamp
 from dossier.workspace import Workspace
 
-ARCHIVED_KINDS = ("dossier-pdf", "packet-pdf", "recap-pdf", "release-pdf")
+ARCHIVED_KINDS = ("dossier-pdf", "packet-pdf", "recap-pdf", "release-pdf", "letter-pdf")
 INDEX = "daftar-arsip.pdf"
 INDEX_KIND = "index-pdf"
 MANIFEST = "manifest.json"

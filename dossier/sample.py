@@ -45,6 +45,7 @@ class Profile:
     documents: tuple[str, ...]  # which evidence documents the unit has (keys of DOCUMENTS)
     notes: dict[str, str] = field(default_factory=dict)
     tpi: dict[str, tuple[str, str]] = field(default_factory=dict)  # the TPI's review: code -> (its answer or "", note)
+    without_evidence: tuple[str, ...] = ()  # indicators left without evidence (all others cite some)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ DOCUMENTS = {
 ALL_DOCUMENTS = tuple(DOCUMENTS)
 EXTRA_EVIDENCE = {(e["unit"], e["indicator"]): e["entry"] for e in _DATA["extra_evidence"]}
 COMMON_NOTES = dict(_DATA["common_notes"])
+WEB_EVIDENCE = _DATA["web_evidence"]["address"]
 UNITS = [
     Unit(
         u["code"], u["name"], _DATA["unit_kinds"][u["kind"]], u["city"], u["province"], u["head"],
@@ -95,6 +97,7 @@ PROFILES = {
         documents=tuple(u["profile"].get("documents", ALL_DOCUMENTS)),
         notes=dict(u["profile"].get("notes", {})),
         tpi={code: tuple(review) for code, review in u["profile"].get("tpi", {}).items()},
+        without_evidence=tuple(u["profile"].get("without_evidence", ())),
     )
     for u in _DATA["units"]
 }
@@ -145,6 +148,9 @@ def _unit_answers(unit: Unit, profile: Profile, edition: Edition, year: int) -> 
     for (code_unit, code), entry in EXTRA_EVIDENCE.items():
         if code_unit == unit.code:
             evidence.setdefault(code, []).append(entry)
+    for code in edition.indicators:
+        if code not in evidence and code not in profile.without_evidence:
+            evidence[code] = [WEB_EVIDENCE.format(unit=unit.code.lower(), year=year, indicator=code)]
     notes = {code: text.format(year=year) for code, text in {**COMMON_NOTES, **profile.notes}.items()}
     innovation = unit.innovations[0].name if unit.innovations else ""
     notes.setdefault("PPF2F", f"Inovasi unggulan: {innovation}.")

@@ -628,9 +628,10 @@ def render_pdf(job: Job) -> Made:
 
 def render_docx(job: Job) -> Made:
     ctx, markup = _prepared(job)
-    made = job.made.get(PDF_KIND.kind)  # the PDF of the same task, when made: its pages serve the TOC and thumbnail
-    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference,
-                     pdf=made.data if made else None))
+    # The PDF's pages give the contents' page numbers and the thumbnail: the task's own PDF when it made
+    # one, else rendered here, so the DOCX is the same file whichever formats a build asks for.
+    made = job.made.get(PDF_KIND.kind) or render_pdf(job)
+    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference, pdf=made.data))
 
 
 PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf)

@@ -39,3 +39,20 @@ def built_sample(tmp_path_factory) -> Path:
     result = build(Workspace(root), SAMPLE_YEAR, jobs=2)
     assert result.ok, result.failed
     return root
+
+
+# Test modules that build real documents (WeasyPrint, LibreOffice) or a whole year: marked
+# `render`, so that `pytest -m "not render"` runs the readers, scoring and command line quickly.
+RENDER_MODULES = {
+    "test_acceptance_release_packet", "test_archive", "test_archive_signature", "test_build", "test_crash",
+    "test_dask", "test_docx", "test_dossier", "test_dossier_claims", "test_evidence_safety", "test_feedback",
+    "test_hostile", "test_incremental", "test_long_text", "test_office_evidence", "test_packet", "test_recap",
+    "test_registry", "test_release", "test_render", "test_sample_output_unchanged", "test_templates_confined",
+    "test_tempfiles", "test_tpi", "test_trust", "test_workbook_formulas", "test_workbook_printing",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in RENDER_MODULES or "built_sample" in item.fixturenames:
+            item.add_marker(pytest.mark.render)

@@ -23,7 +23,7 @@ from .workbook_factory import YEAR, edition, write_year
 
 DATA = Path(__file__).parent / "data" / "official"
 REAL = DATA / "gratifikasi-app-Export_Template_LKE.xlsx"
-REFERENCE = Path("/work/shared/reference/lke-zi-2021.csv")
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "lke-zi-2021.csv"  # the shared/ beside the repository
 CSV = REFERENCE if REFERENCE.is_file() else Path(__file__).parent.parent / "dossier/rules/editions/lke-2021.csv"
 OPTION_KINDS = {"ya/tidak", "a/b/c", "a/b/c/d", "a/b/c/d/e", "nilai (0-4)"}
 

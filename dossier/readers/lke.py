@@ -73,17 +73,20 @@ class _Row:
 
 def read_own_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
     """Read one LKE workbook in dossier's own layout; every problem is collected, an unreadable file is one problem."""
+    return read_with(_LkeReader, path, rel, edition, bukti)
+
+
+def read_with(reader: type[_LkeReader], path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
+    """Open a workbook safely and read it with `reader`; a workbook that cannot be opened is one problem."""
     result = LkeRead(rel)
     try:
         with workbook(path, rel) as book:
-            _LkeReader(path, rel, edition, bukti, book, result).read()
+            reader(path, rel, edition, bukti, book, result).read()
     except UnreadableWorkbook as exc:
         result.problems.append(Problem(exc.where, exc.reason))
         result.lke = None
     except READ_ERRORS as exc:
-        result.problems.append(
-            Problem(rel, damaged_reason(exc))
-        )
+        result.problems.append(Problem(rel, damaged_reason(exc)))
         result.lke = None
     return result
 

@@ -25,16 +25,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dossier.errors import Problem
 from dossier.model import Lke
 from dossier.readers.evidence import resolve_evidence, split_entries
-from dossier.readers.lke import LkeRead, _LkeReader, _Row, _whole
+from dossier.readers.lke import _LkeReader, _Row, _whole, read_with
 from dossier.readers.safety import (
     MAX_COLUMNS,
     READ_ERRORS,
     UnreadableWorkbook,
     checked_rows,
-    damaged_reason,
     is_error_value,
     name_key,
     ref,
@@ -135,17 +133,7 @@ class _Line:
 
 def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
     """Read one official-layout workbook into the same `LkeRead` the usual reader gives."""
-    result = LkeRead(rel)
-    try:
-        with workbook(path, rel) as book:
-            _OfficialReader(path, rel, edition, bukti, book, result).read()
-    except UnreadableWorkbook as exc:
-        result.problems.append(Problem(exc.where, exc.reason))
-        result.lke = None
-    except READ_ERRORS as exc:
-        result.problems.append(Problem(rel, damaged_reason(exc)))
-        result.lke = None
-    return result
+    return read_with(_OfficialReader, path, rel, edition, bukti)
 
 
 class _OfficialReader(_LkeReader):

@@ -67,7 +67,7 @@ def test_empty_register_has_the_four_sheets_with_their_headers(tmp_path):
     assert "d mmmm yyyy" in wb["Penghargaan"]["B5"].number_format
     assert header(wb["Unit"]) == [
         "Kode", "Nama Unit", "Jenis Unit", "Kota", "Provinsi", "Kepala Unit", "Predikat Diusulkan",
-        "Predikat Saat Ini", "Hasil Penetapan", "Kategori Penghargaan", "Berkas LKE", "Penerima", "NIP Kepala Unit",
+        "Predikat Saat Ini", "Hasil Penetapan", "Kategori Penghargaan", "Berkas LKE", "Berkas LKE TPI", "Penerima", "NIP Kepala Unit",
     ]
     assert header(wb["Kutipan"]) == ["Nama", "Jabatan", "Kutipan", "Tahap"]
     assert header(wb["Inovasi"]) == ["Kode Unit", "Nama Inovasi", "Tahun", "Uraian"]

@@ -143,6 +143,11 @@ UNIT = Table(
             required=False,
         ),
         Column(
+            "Berkas LKE TPI", "lke_tpi_file", 30,
+            "Boleh kosong. Nama berkas LKE berisi jawaban TPI untuk unit ini di folder lke/, jika namanya tidak memuat kata TPI.",
+            required=False,
+        ),
+        Column(
             "Penerima", "recipient", 32,
             "Yang menerima penghargaan atas nama unit (nama dan jabatan), untuk siaran pers. Boleh kosong.",
             required=False,

@@ -76,6 +76,7 @@ class Unit:
     lke_file: str = ""  # the register's optional `Berkas LKE`: the unit's file under lke/
     recipient: str = ""  # who received the award on the unit's behalf (the release names them)
     head_nip: str = ""  # NIP Kepala Unit, printed under the head's name in the statement
+    lke_tpi_file: str = ""  # the register's optional `Berkas LKE TPI`: the file under lke/ holding the TPI's answers
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ def start_year(ws: Workspace, year: int) -> NewYear:
 
     The units stay; a predicate won last year (Hasil Penetapan WBK or WBBM) becomes the
     Predikat Saat Ini; the result, the award category, the ceremony, the quotes and the
-    Berkas LKE names are left empty for the new year. dossier.toml is not touched.
+    Berkas LKE and Berkas LKE TPI names are left empty for the new year. dossier.toml is not touched.
     """
     import shutil
 
@@ -227,7 +227,7 @@ def start_year(ws: Workspace, year: int) -> NewYear:
             replace(
                 u,
                 current=u.result if u.result in ("WBK", "WBBM") else u.current,
-                result="", category="", lke_file="", where="",
+                result="", category="", lke_file="", lke_tpi_file="", where="",
             )
             for u in previous.units
         ]

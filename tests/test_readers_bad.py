@@ -252,7 +252,7 @@ def test_register_missing_sheet_and_columns(tmp_path):
                 "Nilai SAKIP (sheets found: Unit, Kutipan, Inovasi)"),
         Problem("nominasi.xlsx, Unit!A1", "header row 1 lacks column(s) Nama Unit, Kepala Unit; expected the columns "
                 "Kode, Nama Unit, Jenis Unit, Kota, Provinsi, Kepala Unit, Predikat Diusulkan, Predikat Saat Ini, "
-                "Hasil Penetapan, Kategori Penghargaan, Berkas LKE, Penerima, NIP Kepala Unit (in any order)"),
+                "Hasil Penetapan, Kategori Penghargaan, Berkas LKE, Berkas LKE TPI, Penerima, NIP Kepala Unit (in any order)"),
         Problem("nominasi.xlsx, Inovasi!A2", "innovation for unit 'BP01', which is not in sheet Unit; expected one of "
                 "the unit codes (none yet)"),
     ]

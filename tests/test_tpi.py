@@ -256,6 +256,87 @@ def test_a_tpi_workbook_without_the_units_own_is_a_problem(tmp_path):
     assert any("holds the TPI's answers for unit BP01" in p.message for p in year.errors)
 
 
+def name_tpi_workbooks(inputs, files: dict[str, str]) -> None:
+    """Write each unit's `Berkas LKE TPI` (code -> file name) into the register's new column K."""
+    from openpyxl import load_workbook as load
+
+    book = load(inputs / "nominasi.xlsx")
+    ws = book["Unit"]
+    ws.cell(1, 11, "Berkas LKE TPI")
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row, 1).value in files:
+            ws.cell(row, 11, files[ws.cell(row, 1).value])
+    book.save(inputs / "nominasi.xlsx")
+
+
+def test_an_official_workbook_named_in_berkas_lke_tpi_holds_the_tpis_answers_whatever_its_name(tmp_path):
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+    from dossier.readers import read_award_year
+    from tests.test_official import fill_form, random_answers
+    from tests.workbook_factory import YEAR, write_year
+
+    inputs = write_year(tmp_path, units=("BP01",))
+    out = tmp_path / "out"
+    (inputs / "lke" / "LKE BP01.xlsx").unlink()
+    assert CliRunner().invoke(cli, ["-C", str(tmp_path), "lke-template", "--format", "resmi", "-o", str(out)]).exit_code == 0
+    own = random_answers(22)
+    tpi = dict(own)
+    code = next(c for c, a in own.items() if a.choice not in (None, EDITION.indicators[c].option_keys[-1])
+                and EDITION.indicators[c].kind not in ("count", "index"))
+    lowest = EDITION.indicators[code].option_keys[-1]
+    tpi[code] = Answer(code, choice=lowest)
+    fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / "BP01 LKE ZI.xlsx", own)
+    # Its name has no 'TPI' and even starts with the unit's code: only the register makes it the TPI's.
+    fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / "BP01 hasil evaluasi.xlsx", tpi)
+    name_tpi_workbooks(inputs, {"BP01": "lke/BP01 hasil evaluasi.xlsx"})
+    year = read_award_year(inputs, YEAR, EDITION)
+    assert year.errors == []
+    assert year.units[0].lke_tpi_file == "lke/BP01 hasil evaluasi.xlsx"
+    answer = year.lke["BP01"].answers[code]
+    assert (answer.choice, answer.tpi_choice) == (own[code].choice, lowest)
+    assert answer.where_tpi.startswith("lke/BP01 hasil evaluasi.xlsx")
+    assert year.lke["BP01"].source == "lke/BP01 LKE ZI.xlsx"
+    result = score_unit(year.units[0], year.lke["BP01"], EDITION)
+    assert result.changed == [code]
+    alone = score_unit(year.units[0], Lke("BP01", "x", {c: a.own() for c, a in year.lke["BP01"].answers.items()}), EDITION)
+    assert result.self_assessment.total == alone.total and result.total < alone.total
+
+
+def test_a_berkas_lke_tpi_lke_lacks_is_an_error_naming_its_cell(tmp_path):
+    from dossier.readers import read_award_year
+    from tests.workbook_factory import YEAR, write_year
+
+    inputs = write_year(tmp_path, units=("BP01",))
+    name_tpi_workbooks(inputs, {"BP01": "LKE BP01 TPl.xlsx"})
+    year = read_award_year(inputs, YEAR, EDITION)
+    assert [(p.where, p.message) for p in year.errors] == [(
+        "nominasi.xlsx, Unit!K2",
+        "Berkas LKE TPI of unit BP01 is 'LKE BP01 TPl.xlsx', but lke/ holds no such workbook; did you mean 'LKE BP01.xlsx'?",
+    )]
+    assert not any(a.reviewed for a in year.lke["BP01"].answers.values())
+
+
+def test_one_tpi_workbook_named_for_two_units_is_an_error(tmp_path):
+    import shutil
+
+    from dossier.readers import read_award_year
+    from tests.workbook_factory import YEAR, write_year
+
+    inputs = write_year(tmp_path, units=("BP01", "BP02"))
+    shutil.copy(inputs / "lke" / "LKE BP01.xlsx", inputs / "lke" / "koreksi.xlsx")
+    name_tpi_workbooks(inputs, {"BP01": "koreksi.xlsx", "BP02": "KOREKSI.xlsx"})
+    year = read_award_year(inputs, YEAR, EDITION)
+    assert [(p.where, p.message) for p in year.errors] == [(
+        "nominasi.xlsx, Unit!K3",
+        "Berkas LKE TPI of unit BP02 is 'KOREKSI.xlsx', which is already the Berkas LKE TPI of unit BP01; "
+        "each unit needs its own TPI workbook: correct one of the two",
+    )]
+    assert all(a.reviewed for a in year.lke["BP01"].answers.values() if not a.missing)
+    assert not any(a.reviewed for a in year.lke["BP02"].answers.values())
+
+
 # --- the command line ------------------------------------------------------------------------------
 
 

@@ -211,7 +211,8 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     `year` (the award year) lets `archive verify` check that a dossier is filed under its own year.
     """
     unit = score.unit
-    register = {f.name: getattr(unit, f.name) for f in dataclasses.fields(unit) if f.name not in ("innovations", "where", "lke_file")}
+    left_out = ("innovations", "where", "lke_file", "lke_tpi_file")
+    register = {f.name: getattr(unit, f.name) for f in dataclasses.fields(unit) if f.name not in left_out}
     register["innovations"] = [dataclasses.asdict(i) for i in unit.innovations]
     answers = {}
     for code, q in score.questions.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dossier.errors import Problem, WorkspaceError
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
-from dossier.model import Answer, AwardYear, Lke
+from dossier.model import Answer, AwardYear, Lke, Unit
 from dossier.readers.cache import LkeCache
 from dossier.readers.evidence import report_without_evidence
 from dossier.readers.lke import LkeRead, read_own_lke
@@ -23,9 +23,10 @@ from dossier.readers.register import Register, read_register
 from dossier.rules import Edition
 
 BERKAS = UNIT.header("lke_file")  # the register's optional column naming a unit's LKE file
+BERKAS_TPI = UNIT.header("lke_tpi_file")  # ... and the one naming the unit's TPI workbook
 LKE_SUFFIXES = (".xlsx", ".xlsm")
 # A second workbook of a unit holding the TPI's answers (as the official layout has no TPI columns):
-# "TPI" as a word in its file name, e.g. "UPT01 LKE ZI TPI.xlsx" or "UPT01_tpi.xlsx".
+# "TPI" as a word in its file name, e.g. "UPT01 LKE ZI TPI.xlsx" or "UPT01_tpi.xlsx", or named in its `Berkas LKE TPI`.
 TPI_NAME = re.compile(r"(?<![a-z])tpi(?![a-z])", re.IGNORECASE)
 # Spreadsheets in lke/ that are not read: said so, rather than silently skipped.
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
@@ -71,10 +72,11 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     reads = [results[job[1]] for job in jobs]
     for result in reads:
         problems.extend(result.problems)
-    reviews = [r for r in reads if TPI_NAME.search(Path(r.source).stem)]
+    named = tpi_named(register, [Path(r.source).name for r in reads], problems)
+    reviews = [r for r in reads if TPI_NAME.search(Path(r.source).stem) or Path(r.source).name.casefold() in named]
     found = match_units(register, [r for r in reads if r not in reviews], problems)
     if reviews:
-        merge_reviews(register, reviews, found, problems)
+        merge_reviews(register, reviews, found, problems, named)
     for unit in register.units:
         if unit.code in found:
             report_without_evidence(found[unit.code], edition, problems)
@@ -196,13 +198,65 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     return found
 
 
-def merge_reviews(register: Register, reviews: list[LkeRead], found: dict[str, Lke], problems: list[Problem]) -> None:
-    """Give each TPI workbook to its unit as the units do theirs, and merge it into the unit's as the TPI's review."""
+def tpi_named(register: Register, names: list[str], problems: list[Problem]) -> dict[str, Unit]:
+    """The units' `Berkas LKE TPI`: compared file name -> unit; a name lke/ lacks, or one two units give, is a problem."""
+    named: dict[str, Unit] = {}
+    for unit in register.units:
+        if not unit.lke_tpi_file:
+            continue
+        key = _file_key(unit.lke_tpi_file)
+        where = register.tpi_cells.get(unit.code, unit.where)
+        if key in named:
+            problems.append(Problem(
+                where,
+                f"{BERKAS_TPI} of unit {unit.code} is '{unit.lke_tpi_file}', which is already the {BERKAS_TPI} of "
+                f"unit {named[key].code}; each unit needs its own TPI workbook: correct one of the two",
+            ))
+            continue
+        named[key] = unit
+        if key not in {n.casefold() for n in names}:
+            near = _close(unit.lke_tpi_file, names)
+            problems.append(Problem(
+                where,
+                f"{BERKAS_TPI} of unit {unit.code} is '{unit.lke_tpi_file}', but lke/ holds no such workbook"
+                + (f"; did you mean '{near[0]}'?" if near else f" (workbooks found: {_listed(names)})"),
+            ))
+    return named
+
+
+def merge_reviews(
+    register: Register, reviews: list[LkeRead], found: dict[str, Lke], problems: list[Problem], named: dict[str, Unit] | None = None,
+) -> None:
+    """Give each TPI workbook to its unit, and merge it into the unit's as the TPI's review.
+
+    A workbook `named` in a unit's `Berkas LKE TPI` is that unit's; the others go to their units as
+    the units' own workbooks do (by file name, or the `Kode Unit` cell).
+    """
+    named = named or {}
     matching: list[Problem] = []
-    matched = match_units(register, reviews, matching)
+    matched = match_units(register, [r for r in reviews if Path(r.source).name.casefold() not in named], matching)
     sources = {r.source for r in reviews}
     # Only what concerns the TPI's files: that a unit has no TPI workbook is no problem.
     problems.extend(p for p in matching if p.where.split(",")[0] in sources)
+    for review in reviews:
+        unit = named.get(Path(review.source).name.casefold())
+        if unit is None or review.lke is None:
+            continue
+        if "!" in review.code_where and review.lke.unit_code.upper() != unit.code.upper():
+            problems.append(Problem(
+                review.code_where,
+                f"{LKE_UNIT_LABEL} is '{review.lke.unit_code}', but the {BERKAS_TPI} of unit {unit.code} in {REGISTER} "
+                f"names this workbook; correct {LKE_UNIT_LABEL} or the {BERKAS_TPI}",
+            ))
+            continue
+        if unit.code in matched:
+            problems.append(Problem(
+                review.source,
+                f"unit {unit.code} already has a TPI workbook, {matched[unit.code].source}, and its {BERKAS_TPI} names "
+                f"this one too; keep one TPI workbook per unit and remove the other",
+            ))
+            continue
+        matched[unit.code] = replace(review.lke, unit_code=unit.code)
     for code, review in matched.items():
         if code in found:
             found[code] = with_review(found[code], review)
@@ -231,7 +285,12 @@ def with_review(own: Lke, review: Lke) -> Lke:
 
 def _berkas(unit) -> str:
     """The file name a unit's `Berkas LKE` gives, as compared: 'lke/UPT01 Final.xlsx' -> 'upt01 final.xlsx'."""
-    return Path(unit.lke_file.replace("\\", "/")).name.casefold()
+    return _file_key(unit.lke_file)
+
+
+def _file_key(written: str) -> str:
+    """A file name as written in the register, as compared: 'lke\\UPT01 TPI.xlsx' -> 'upt01 tpi.xlsx'."""
+    return Path(written.replace("\\", "/")).name.casefold()
 
 
 def _starts_with_code(name: str, code: str) -> bool:

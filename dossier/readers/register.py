@@ -59,6 +59,7 @@ class Register:
     quotes: list[Quote] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     units_read: bool = False  # the Unit sheet was found and laid out right, so `units` is the full list
+    tpi_cells: dict[str, str] = field(default_factory=dict)  # unit code -> where its `Berkas LKE TPI` is written
 
 
 @dataclass
@@ -239,6 +240,8 @@ class _RegisterReader:
             blank = [header(key) for key in UNIT_RECOMMENDED if not values[key]]
             if blank:
                 self.warning(where, f"unit {code} has no {', '.join(blank)} yet; the documents will leave {'it' if len(blank) == 1 else 'them'} blank")
+            if values["lke_tpi_file"]:
+                self.register.tpi_cells[code] = table.where(self.rel, number, "lke_tpi_file")
             units.append(Unit(code=code, **values, where=where))
         self.check_formulas(table.title)
         return units

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dossier.config import Settings
-from dossier.documents import recap
+from dossier.documents import letter, recap
 from dossier.model import Answer, Award, AwardYear, Lke, Unit
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
@@ -341,3 +341,30 @@ def test_chart_marks_each_bar_with_its_predicate_and_shows_every_area(year_and_s
     ctx = recap.context(year, scores, Settings())
     assert [c["title"] for c in ctx["area_charts"]] == [f"{i}. {a}" for i, a in enumerate(recap.areas(EDITION), 1)]
     assert ctx["area_minimums"] == "WBK 60% dan WBBM 75%"
+
+
+def test_recap_shows_the_institution_prerequisites_from_the_register(year_and_scores, tmp_path):
+    from dataclasses import replace
+
+    from dossier.render.templates import environment, static_dirs
+
+    year, scores = year_and_scores
+    year.award = replace(year.award, bpk_opinion="Wajar Tanpa Pengecualian (WTP)", sakip="=BB (78,12)")
+    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHEET]
+    above = [ws.cell(r, 1) for r in range(1, int(ws.freeze_panes[1:]) - 1)]
+    assert "Opini BPK atas laporan keuangan: Wajar Tanpa Pengecualian (WTP)" in [c.value for c in above]
+    assert "Nilai SAKIP: =BB (78,12)" in [c.value for c in above]
+    assert all(c.data_type == "s" for c in above if c.value)
+    path = tmp_path / "rekapitulasi.pdf"
+    path.write_bytes(recap.pdf(environment(None), recap.context(year, scores, Settings()),
+                               allowed_roots=static_dirs(None), created=CREATED))
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Opini BPK atas laporan keuangan: Wajar Tanpa Pengecualian (WTP)" in text
+    assert "Nilai SAKIP: =BB (78,12)" in text
+
+    year.award = replace(year.award, bpk_opinion=" ", sakip="")
+    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHEET]
+    above = [ws.cell(r, 1).value for r in range(1, int(ws.freeze_panes[1:]) - 1)]
+    assert "Opini BPK atas laporan keuangan: belum diisi" in above and "Nilai SAKIP: belum diisi" in above
+    ctx = recap.context(year, scores, Settings())
+    assert [p["value"] for p in ctx["prerequisites"]] == [letter.BLANK, letter.BLANK]

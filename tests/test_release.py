@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -195,6 +196,25 @@ def test_a_hyphenated_word_in_the_headline_never_breaks():
     year, scores = award_year(VARIANTS["pre"], award=award)
     markup = release._render(environment(None), release.context(year, scores, SETTINGS))
     assert '<span class="nobreak">KemenPAN-RB</span>' in markup
+
+
+def test_the_docx_headline_has_only_non_breaking_hyphens():
+    from lxml import etree
+
+    award = replace(AWARD, ministry_short="KemenPAN-RB")
+    year, scores = award_year(VARIANTS["pre"], award=award)
+    c = release.context(year, scores, SETTINGS)
+    with zipfile.ZipFile(io.BytesIO(release.docx(environment(None), c, created=CREATED))) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    title = headline(c)
+    assert "KemenPAN-RB" in title
+    found = [p for p in body.iter(f"{w}p")
+             if "".join(t.text or "" for t in p.iter(f"{w}t")) == title.replace("-", "")]
+    assert len(found) == 1, "the headline is one paragraph, its hyphens outside the text runs"
+    texts = "".join(t.text or "" for t in found[0].iter(f"{w}t"))
+    assert "-" not in texts and "\u00ad" not in texts  # no breakable (or soft) hyphen anywhere in the headline
+    assert len(list(found[0].iter(f"{w}noBreakHyphen"))) == title.count("-")
 
 
 def test_a_title_ending_in_a_full_stop_gets_no_second_one():

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dossier.cells import put
 from dossier.config import Settings
 from dossier.documents.kinds import DocumentKind, Job, Made
+from dossier.documents.letter import prerequisites
 from dossier.model import AwardYear
 from dossier.render import format as fmt
 from dossier.reproducible import naive_utc, normalize_package
@@ -43,6 +44,7 @@ NUMBER_FORMAT = "0.00"
 SUM_NODES = ("pemenuhan", "reform", "pengungkit", "ipak", "capaian_kinerja", "ipkp", "hasil", "total")
 NOT_ANNOUNCED = "Belum diumumkan"
 NOT_ELIGIBLE = "Belum memenuhi syarat"
+NOT_GIVEN = "belum diisi"  # a prerequisite the register leaves empty (the workbook's wording; the PDF dots it)
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -250,6 +252,8 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
 def _title_block(ws: Worksheet, year: AwardYear, edition: Edition | None) -> int:
     """Write the title, the LKE edition and the thresholds above the table; return the header row."""
     lines = [f"Rekapitulasi Penilaian Zona Integritas Tahun {year.year} — {year.award.ministry}".rstrip(" —")]
+    # The institution-level prerequisites TPN checks, as the register gives them (text, never a formula).
+    lines += [f"{p['label']}: {p['value'] if p['given'] else NOT_GIVEN}" for p in prerequisites(year)]
     if edition is not None:
         lines.append(f"Edisi LKE: {edition.title or edition.name} (aturan '{edition.name}')")
         lines += thresholds(edition)
@@ -409,6 +413,7 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "ministry": year.award.ministry,
         "ministry_short": year.award.ministry_short,
         "edition_title": (edition.title or edition.name) if edition else year.edition,
+        "prerequisites": prerequisites(year),
         "thresholds": thresholds(edition) if edition else [],
         "wbk": lowest_predicate(edition).name if edition else "WBK",
         "columns": [{"short": c.short, "header": c.header, "group": c.group} for c in columns],

@@ -830,7 +830,9 @@ class _Writer:
         pieces = _collapse(pieces)
         if pieces:
             para = flow.paragraph(style, ctx.align if ctx.cover else None)
-            self.runs(para, pieces, ctx)
+            # A top-level headline never breaks at a hyphen ("KemenPAN-/RB"): Word's non-breaking
+            # hyphen, since the bundled Liberation Sans has no U+2011 glyph.
+            self.runs(para, pieces, ctx, hyphens_break=_tag(el) != "h1")
             if flow.body and not ctx.cover and not toc_title and (level <= 2 or el.get("id")):
                 name = self.bookmark(para, level, "".join(p.text for p in pieces if p.kind == "text"))
                 if el.get("id"):
@@ -1117,10 +1119,12 @@ class _Writer:
 
     # ---------------------------------------------------------------- runs
 
-    def runs(self, para: Paragraph, pieces: list[_Piece], ctx: _Context) -> None:
+    def runs(self, para: Paragraph, pieces: list[_Piece], ctx: _Context, *, hyphens_break: bool = True) -> None:
         p = para._p
         for piece in pieces:
-            if piece.kind == "text":
+            if piece.kind == "text" and not hyphens_break and "-" in piece.text:
+                p.append(_unbroken_run(piece.look, piece.text))
+            elif piece.kind == "text":
                 p.append(_run(piece.look, text=piece.text))
             elif piece.kind == "break":
                 p.append(_run(piece.look, child=OxmlElement("w:br")))
@@ -1205,6 +1209,19 @@ def _run(look: _Look, *, text: str | None = None, child=None):
         r.append(t)
     if child is not None:
         r.append(child)
+    return r
+
+
+def _unbroken_run(look: _Look, text: str):
+    """A w:r of the text with each '-' as a w:noBreakHyphen, so Word never breaks the line there."""
+    r = _run(look)
+    for position, part in enumerate(text.split("-")):
+        if position:
+            r.append(OxmlElement("w:noBreakHyphen"))
+        if part:
+            t = OxmlElement("w:t", {_SPACE_ATTR: "preserve"})
+            t.text = _clean(part)
+            r.append(t)
     return r
 
 

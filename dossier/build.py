@@ -180,17 +180,25 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
     todo = _stale(plan, _tasks(plan, award_year, scores, result), result)
     if plan.progress:
         plan.progress.start(len(todo), len(result.reused), [task.label for task, _ in todo])
+    held: list[tuple[Keyed, Rendered]] = []  # the year documents, written once every unit is built
     for (task, keys), rendered in zip(todo, render_all([t for t, _ in todo], pool)):
         result.problems.extend(rendered.problems)
         if rendered.error:
             result.failed[task.label] = rendered.error
+        elif task.unit:
+            _write(plan, task, keys, rendered, result)
         else:
-            paths = {k.kind: k.path_for(task.unit) for k in task.kinds}
-            for kind, (data, pages) in rendered.files.items():
-                write_atomic(plan.out_dir / paths[kind], data)
-                result.built.append(Output(paths[kind], kind, task.unit, len(data), sha256(data), keys[kind], pages))
+            held.append(((task, keys), rendered))
         if plan.progress:
             plan.progress.done(task.label, rendered)
+    unbuilt = {t.unit: result.failed[t.unit] for t, _ in todo if t.unit and t.unit in result.failed}
+    if plan.year_documents and unbuilt:
+        # A unit whose documents failed to render is left out the same way as one blocked before.
+        result.reused = [o for o in result.reused if o.unit]
+        _leave_out_year_documents(plan, unbuilt, result)
+    else:
+        for (task, keys), rendered in held:
+            _write(plan, task, keys, rendered, result)
 
     clean = result.ok and not award_year.errors
     extra = {"edition": plan.edition.name, "tool": __version__, "source_hash": source_hash(award_year.inputs)}
@@ -200,6 +208,14 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
 
 
 Keyed = tuple[Task, dict[str, str]]  # a task and the key of each of its outputs, by kind
+
+
+def _write(plan: Plan, task: Task, keys: dict[str, str], rendered: Rendered, result: BuildResult) -> None:
+    """Write one task's rendered files into the build folder and list them as built."""
+    paths = {k.kind: k.path_for(task.unit) for k in task.kinds}
+    for kind, (data, pages) in rendered.files.items():
+        write_atomic(plan.out_dir / paths[kind], data)
+        result.built.append(Output(paths[kind], kind, task.unit, len(data), sha256(data), keys[kind], pages))
 
 
 def _tasks(plan: Plan, award_year: AwardYear, scores: list[UnitScore], result: BuildResult) -> list[Keyed]:

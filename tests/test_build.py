@@ -146,6 +146,40 @@ def test_a_failing_unit_is_reported_and_the_others_still_build(sample):
     assert built == {"BD01"}
 
 
+def test_a_unit_failing_to_render_keeps_the_recap_and_release_out_until_it_builds(sample):
+    year_documents = {"rekapitulasi.pdf", "rilis.pdf"}
+    out = sample / f"build/{SAMPLE_YEAR}"
+
+    def run():
+        return build(Workspace(sample), SAMPLE_YEAR, units=["BD01", "BD02"], formats=("pdf",), jobs=1)
+
+    def listed() -> set[str]:
+        return {f["path"] for f in manifest(sample)["files"]} & year_documents
+
+    first = run()
+    assert first.ok, first.failed
+    assert listed() == year_documents and all((out / p).exists() for p in year_documents)
+
+    # A workspace template that only breaks for one unit, while the recap's inputs stay as they were.
+    templates = sample / "templates"
+    templates.mkdir()
+    original = (REPO / "templates/dossier.html").read_text()
+    (templates / "dossier.html").write_text("{% if unit.code == 'BD02' %}{{ no_such_value.x }}{% endif %}" + original)
+    broken = run()
+    assert not broken.ok
+    assert "no_such_value" in broken.failed["BD02"]
+    for path in year_documents:
+        assert "BD02" in broken.failed[path]
+        assert not (out / path).exists()  # the older copy is removed too
+    assert not {o.path for o in broken.built + broken.reused} & year_documents
+    assert listed() == set()
+
+    (templates / "dossier.html").unlink()
+    fixed = run()
+    assert fixed.ok, fixed.failed
+    assert listed() == year_documents and all((out / p).exists() for p in year_documents)
+
+
 def test_unknown_unit_is_refused_before_anything_is_built(sample):
     result = CliRunner().invoke(cli, ["-C", str(sample), "build", "--unit", "NOPE"])
     assert result.exit_code == 1

@@ -357,7 +357,8 @@ def archive_command(ctx: click.Context, year: int | None, force: bool) -> None:
 @click.pass_context
 def archive_verify(ctx: click.Context, year: int | None, fingerprint: str | None) -> None:
     """Check archive/<year>/ against its manifest, its index, its dossiers' own data and (given) its fingerprint."""
-    from dossier.archive import archived_year, format_findings, verify_year
+    from dossier.archive import archived_year
+    from dossier.archive_verify import format_findings, verify_year
 
     before = ctx.parent.params.get("year") if ctx.parent else None  # 'dossier archive --year 2023 verify'
     if before is not None and year is not None and before != year:

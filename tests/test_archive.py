@@ -17,7 +17,8 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML, Attachment
 
 from dossier import __version__, archive
-from dossier.archive import archive_year, format_findings, source_hash, verify_year
+from dossier.archive import archive_year, source_hash
+from dossier.archive_verify import format_findings, verify_year
 from dossier.digests import sha256
 from dossier.documents import dossier as documents
 from dossier.errors import ArchiveError

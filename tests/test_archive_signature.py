@@ -18,7 +18,8 @@ from cryptography.x509.oid import NameOID  # noqa: E402
 from pypdf import PdfReader, PdfWriter  # noqa: E402
 
 from dossier import archive  # noqa: E402
-from dossier.archive import archive_year, verify_year  # noqa: E402
+from dossier.archive import archive_year  # noqa: E402
+from dossier.archive_verify import verify_year  # noqa: E402
 from dossier.errors import ArchiveError  # noqa: E402
 from dossier.output import Output  # noqa: E402
 from dossier.workspace import Workspace  # noqa: E402

@@ -1,0 +1,291 @@
+"""Verifying an archived year: its files, manifest, index, fingerprint, signature and source data."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from dossier.archive import INDEX, MANIFEST, PADES_HINT, SOURCE_DATA, _inside, _quiet, _rel
+from dossier.digests import file_sha256
+from dossier.errors import ArchiveError
+from dossier.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with an archived year: the file and what is wrong with it."""
+
+    where: str
+    kind: str  # "missing", "changed", "extra", "link", "manifest", "index", "source" or "fingerprint"
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.kind}: {self.detail}"
+
+
+def verify_year(ws: Workspace, year: int, fingerprint: str | None = None) -> list[Finding]:
+    """Check archive/<year>/ against its manifest, the manifest against the index and the fingerprint,
+    and each dossier against its own source data; report everything that does not agree."""
+    folder = ws.archive_dir(year)
+    if not folder.is_dir():
+        raise ArchiveError(f"{_rel(ws, folder)}: no archive for {year}; run 'dossier archive --year {year}' first.")
+    if folder.is_symlink():
+        return [Finding(_rel(ws, folder), "link", f"a link to {os.path.realpath(folder)}; an archive is a real folder")]
+    manifest_path = folder / MANIFEST
+    where = _rel(ws, manifest_path)
+    present, findings = _walk(ws, folder)
+    present -= {MANIFEST, INDEX}
+    try:
+        manifest_bytes = _read_plain(manifest_path)
+        manifest = json.loads(manifest_bytes.decode("utf-8"))
+    except FileNotFoundError:
+        return findings + [Finding(where, "manifest", "missing, so no file can be checked")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return findings + [Finding(where, "manifest", f"unreadable ({exc})")]
+    except json.JSONDecodeError as exc:
+        detail = f"does not parse as JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        return findings + [Finding(where, "manifest", detail)]
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return findings + [Finding(where, "manifest", "has no 'files' list")]
+
+    actual = hashlib.sha256(manifest_bytes).hexdigest()
+    if fingerprint is not None and fingerprint.strip().lower() != actual:
+        findings.append(Finding(where, "fingerprint", f"its SHA-256 is {actual}, not the recorded {fingerprint.strip()}"))
+    findings += _check_index(ws, folder, manifest_bytes)
+    findings += _check_signature(ws, folder)
+    if manifest.get("year") != year:
+        findings.append(Finding(where, "manifest", f"names year {manifest.get('year')!r}, but the folder is {year}"))
+
+    listed = set()
+    for n, entry in enumerate(manifest["files"], start=1):
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or not _inside(path) or not isinstance(entry.get("sha256"), str):
+            findings.append(Finding(where, "manifest", f"entry {n} needs a 'path' inside the folder and a 'sha256'"))
+            continue
+        listed.add(path)
+        file = folder / path
+        if _has_link(folder, path):
+            continue  # reported by the walk
+        if not file.is_file():
+            findings.append(Finding(_rel(ws, file), "missing", "listed in the manifest but not in the folder"))
+            continue
+        size, digest = file.stat().st_size, file_sha256(file)
+        if digest != entry["sha256"] or size != entry.get("bytes", size):
+            expected = f"expected {entry.get('bytes')} bytes with SHA-256 {entry['sha256']}"
+            findings.append(Finding(_rel(ws, file), "changed", f"{expected}, found {size} bytes with SHA-256 {digest}"))
+        elif entry.get("kind") == "dossier-pdf":
+            findings += _check_source_data(ws, file, entry, manifest)
+    for extra in sorted(present - listed):
+        findings.append(Finding(_rel(ws, folder / extra), "extra", "in the folder but not in the manifest"))
+    return findings
+
+
+def _walk(ws: Workspace, folder: Path) -> tuple[set[str], list[Finding]]:
+    """The regular files under `folder` (relative paths), and a finding for every link met on the way."""
+    files, findings = set(), []
+    for here, dirs, names in os.walk(folder, followlinks=False):
+        for name in sorted(dirs + names):
+            path = Path(here) / name
+            if path.is_symlink():
+                findings.append(Finding(_rel(ws, path), "link",
+                                        f"a link to {os.path.realpath(path)}; an archive holds only real files"))
+            elif name in names:
+                files.add(path.relative_to(folder).as_posix())
+        dirs[:] = [d for d in dirs if not (Path(here) / d).is_symlink()]
+    return files, findings
+
+
+def _has_link(folder: Path, path: str) -> bool:
+    """Whether any part of `path` under `folder` is a link."""
+    current = folder
+    for part in PurePosixPath(path).parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
+
+
+def _read_plain(path: Path) -> bytes:
+    """Read a file, refusing a link (O_NOFOLLOW) so a file cannot be swapped for one pointing elsewhere."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def _attachment(path: Path, name: str) -> bytes | None:
+    """The embedded file `name` of a PDF, or None when it has none; raises ValueError when unreadable."""
+    from pypdf import PdfReader
+
+    try:
+        found = PdfReader(io.BytesIO(_read_plain(path))).attachments.get(name)
+    except Exception as exc:  # pypdf raises many kinds on a damaged file
+        raise ValueError(f"could not be read as a PDF ({exc})") from None
+    return found[0] if found else None
+
+
+def _check_index(ws: Workspace, folder: Path, manifest: bytes) -> list[Finding]:
+    """The index must exist and carry manifest.json byte for byte."""
+    index = folder / INDEX
+    where = _rel(ws, index)
+    if index.is_symlink():
+        return []  # reported by the walk
+    if not index.is_file():
+        return [Finding(where, "missing", "the index, which carries the manifest, is not in the folder")]
+    try:
+        embedded = _attachment(index, MANIFEST)
+    except ValueError as exc:
+        return [Finding(where, "index", str(exc))]
+    if embedded is None:
+        return [Finding(where, "index", f"carries no embedded {MANIFEST}, so the manifest cannot be checked")]
+    if embedded != manifest:
+        return [Finding(where, "index", f"its embedded {MANIFEST} (SHA-256 {hashlib.sha256(embedded).hexdigest()}) "
+                                        f"does not agree with {MANIFEST}: {_first_difference(embedded, manifest)}")]
+    return []
+
+
+def _check_signature(ws: Workspace, folder: Path) -> list[Finding]:
+    """A signed index must still be exactly as signed, by a certificate of the CA in dossier.toml (when set)."""
+    index = folder / INDEX
+    if index.is_symlink() or not index.is_file():
+        return []  # reported already
+    where = _rel(ws, index)
+    data = _read_plain(index)
+    settings = ws.settings
+    if b"/ByteRange" not in data and settings.signing_certificate is None:
+        return []  # neither signed nor meant to be
+    try:
+        from pyhanko.keys import load_cert_from_pemder
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
+        from pyhanko_certvalidator import ValidationContext
+    except ImportError:
+        return [Finding(where, "signature", f"the index is signed, but pyHanko is not installed to check it; {PADES_HINT}")]
+    try:
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    except Exception as exc:  # a damaged file: pyHanko raises several kinds
+        return [Finding(where, "signature", f"the signatures cannot be read ({exc})")]
+    if not signatures:
+        return [Finding(where, "signature", f"not signed, though {settings.source} names a certificate to sign with")]
+    roots = [load_cert_from_pemder(str(settings.signing_ca))] if settings.signing_ca else []
+    findings = []
+    for signature in signatures:
+        with _quiet("pyhanko"), _quiet("pyhanko_certvalidator"):
+            try:
+                status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots))
+            except Exception as exc:  # a malformed signature
+                findings.append(Finding(where, "signature", f"{signature.field_name}: cannot be checked ({exc})"))
+                continue
+        signer = status.signing_cert.subject.human_friendly if status.signing_cert else "unknown"
+        if not (status.intact and status.valid):
+            findings.append(Finding(where, "signature", f"{signature.field_name} (signed by {signer}) no longer "
+                                                        "matches the file: it was changed after signing"))
+        elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            findings.append(Finding(where, "signature", f"{signature.field_name} (signed by {signer}) does not cover "
+                                                        "the whole file: something was added after signing"))
+        elif roots and not status.trusted:
+            findings.append(Finding(where, "signature", f"{signature.field_name} is signed by {signer}, whose "
+                                                        f"certificate is not issued by the CA {settings.signing_ca}"))
+    return findings
+
+
+def _first_difference(embedded: bytes, manifest: bytes) -> str:
+    """Say briefly where the embedded manifest and the one in the folder part ways."""
+    try:
+        old, new = json.loads(embedded), json.loads(manifest)
+    except ValueError:
+        return "the embedded one does not parse"
+    for key in sorted((set(old) | set(new)) - {"files"}):
+        if old.get(key) != new.get(key):
+            return f"{key} was {old.get(key)!r}, now {new.get(key)!r}"
+    before = {f.get("path"): f for f in old.get("files", []) if isinstance(f, dict)}
+    after = {f.get("path"): f for f in new.get("files", []) if isinstance(f, dict)}
+    for path in sorted(set(before) | set(after), key=str):
+        if path not in after:
+            return f"{path} was listed, now it is not"
+        if path not in before:
+            return f"{path} was not listed, now it is"
+        if before[path] != after[path]:
+            return f"the entry of {path} differs"
+    return "the bytes differ"
+
+
+def _check_source_data(ws: Workspace, file: Path, entry: dict, manifest: dict) -> list[Finding]:
+    """A dossier's embedded source data must name its unit, year and edition, and score as it claims."""
+    where = _rel(ws, file)
+    try:
+        raw = _attachment(file, SOURCE_DATA)
+    except ValueError as exc:
+        return [Finding(where, "source", str(exc))]
+    if raw is None:
+        return [Finding(where, "source", f"carries no embedded {SOURCE_DATA}, so it cannot be checked")]
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        unit = data["unit"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return [Finding(where, "source", f"its {SOURCE_DATA} is not the source data of a dossier")]
+    problems = []
+    if unit != entry.get("unit"):
+        problems.append(f"its {SOURCE_DATA} is unit {unit!r}, but the manifest files it as {entry.get('unit')!r}")
+    if "year" in data and data["year"] != manifest.get("year"):
+        problems.append(f"its {SOURCE_DATA} is of year {data['year']!r}, but the archive is {manifest.get('year')!r}")
+    if data.get("edition") != manifest.get("edition"):
+        problems.append(f"its {SOURCE_DATA} was scored with LKE edition {data.get('edition')!r}, "
+                        f"but the manifest names {manifest.get('edition')!r}")
+    else:
+        problems += _rescore(ws, data)
+    return [Finding(where, "source", p) for p in problems]
+
+
+def _rescore(ws: Workspace, data: dict) -> list[str]:
+    """Score the embedded answers again by the named edition; the embedded scores must be what comes out."""
+    from dossier.errors import ConfigError
+    from dossier.model import Answer, Evidence, Innovation, Lke, Unit
+    from dossier.rules import load_edition
+    from dossier.scoring import score_unit
+
+    try:
+        edition = load_edition(str(data["edition"]), (ws.root / "rules",))
+    except ConfigError as exc:
+        return [f"its scores cannot be checked: {exc.format_message()}"]
+    try:
+        register = dict(data["unit"])
+        innovations = tuple(Innovation(**i) for i in register.pop("innovations", []))
+        unit = Unit(**register, innovations=innovations)
+        answers = {}
+        for code, a in data["answers"].items():
+            if a is None:
+                continue
+            counts = {int(k): v for k, v in a["counts"].items()} if a.get("counts") else None
+            answers[code] = Answer(code, a.get("choice"), counts, a.get("index"), a.get("note") or "",
+                                   tuple(Evidence(e) for e in a.get("evidence") or ()))
+            if a.get("tpi"):
+                tpi = a["tpi"]
+                tpi_counts = {int(k): v for k, v in tpi["counts"].items()} if tpi.get("counts") else None
+                answers[code] = replace(answers[code], tpi_choice=tpi.get("choice"), tpi_counts=tpi_counts,
+                                        tpi_index=tpi.get("index"), tpi_note=tpi.get("note") or "")
+        recomputed = score_unit(unit, Lke(unit.code, SOURCE_DATA, answers), edition).to_json()
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return [f"its {SOURCE_DATA} cannot be scored again ({type(exc).__name__}: {exc})"]
+    recomputed = json.loads(json.dumps(recomputed))  # as the embedded copy went through JSON
+    claimed = data.get("scores")
+    if recomputed == claimed:
+        return []
+    if not isinstance(claimed, dict):
+        return [f"its {SOURCE_DATA} holds no scores"]
+    keys = [k for k in recomputed if recomputed.get(k) != claimed.get(k)] or ["(the set of keys)"]
+    return [f"its scores do not follow from its own answers ({', '.join(keys[:5])}: the answers give "
+            f"{', '.join(repr(recomputed.get(k)) for k in keys[:3])}, it says "
+            f"{', '.join(repr(claimed.get(k)) for k in keys[:3])})"]
+
+
+def format_findings(findings: list[Finding]) -> str:
+    """The findings as lines for the terminal, with a count at the end."""
+    if not findings:
+        return "No findings: every file matches the manifest, the index and its own source data."
+    lines = [str(f) for f in findings]
+    return "\n".join(lines + [f"{len(findings)} finding(s)."])

@@ -26,8 +26,9 @@ from pathlib import Path
 from dossier.layout import REGISTER
 from dossier.model import Answer, Award, Evidence, Innovation, Quote, Unit
 from dossier.render.format import number
+from dossier.reproducible import normalize_package, package_time
 from dossier.rules import Edition, Indicator, load_edition
-from dossier.workbooks import normalize_package, package_time, write_lke_template, write_register
+from dossier.workbooks import write_lke_template, write_register
 
 DATA = Path(__file__).parent / "data" / "sample.toml"
 

@@ -7,22 +7,20 @@ timestamps come from the award year (or SOURCE_DATE_EPOCH), never the clock.
 
 Every value that comes from the inputs is written with `put`, which stores text
 as text: a unit named `=HYPERLINK(...)` stays a name, never a live formula. The
-only formulas in our workbooks are the LKE's own score formulas, built here from
-the edition's rules.
+only formulas in our workbooks are the LKE's own score formulas, built from the
+edition's rules in `dossier.lke_formulas`; the shared styles, print setup and saving
+are in `dossier.workbook_style`.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -48,25 +46,39 @@ from dossier.layout import (
     UNIT,
     Table,
 )
+from dossier.lke_formulas import (
+    ANSWER,
+    SCORE,
+    TOTAL_ROW,
+    TPI_ANSWER,
+    ScoreCells,
+    count_explanation,
+    count_formula,
+    counted,
+    question_formula,
+    score_cell,
+    score_formulas,
+)
 from dossier.model import Answer, Award, Quote, Unit
 from dossier.render.format import number
-from dossier.reproducible import normalize_package, package_time
 from dossier.rules import Edition, Indicator
+from dossier.workbook_style import (
+    BOLD,
+    CENTER_TOP,
+    GRID,
+    HEADER_FILL,
+    HEADER_FONT,
+    INPUT_FILL,
+    THIN,
+    WRAP_TOP,
+    fit_row_height,
+    print_setup,
+    save_workbook,
+)
 
 LKE_COLUMNS = LKE.headers  # the LKE table's headers, in column order (tests and benchmarks edit by them)
-ANSWER = LKE.number("answer")
-TPI_ANSWER = LKE.number("tpi_answer")
-SCORE = LKE.number("score")
 CENTERED = ("position", "code", "answer", "score", "tpi_answer")
 INPUTS = ("answer", "tpi_answer")  # the cells a choice, count or index goes in, with the same drop-downs
-TOTAL_ROW = 3  # the Nilai Total label and its formula, beside the title block
-SCORE_FORMAT = "0.00"
-
-
-BOLD = Font(bold=True)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 TPI_FILL = PatternFill("solid", fgColor="E2EFDA")  # the TPI's columns: light green, apart from the unit's yellow
 GROUP_STYLES = [  # component, part, area, sub-area
     (Font(bold=True, color="FFFFFF", size=12), PatternFill("solid", fgColor="2E75B6")),
@@ -74,30 +86,9 @@ GROUP_STYLES = [  # component, part, area, sub-area
     (Font(bold=True), PatternFill("solid", fgColor="DEEBF7")),
     (Font(bold=True, italic=True), PatternFill("solid", fgColor="F2F2F2")),
 ]
-THIN = Side(style="thin", color="A6A6A6")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 UNLOCKED = Protection(locked=False)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 DATE_FORMAT = "[$-421]d mmmm yyyy;@"  # 421 = Indonesian: "12 Desember 2024"
 HINT_AUTHOR = "dossier"
-PAGE_NUMBERS = "Halaman &P dari &N"  # footer codes: this page, page count
-
-
-def print_setup(ws: Worksheet, *, title_rows: int | None = None, footer: str = "") -> None:
-    """Print a sheet on A4 landscape, one page wide, header rows repeated, footer with page numbers."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    if title_rows:
-        ws.print_title_rows = f"{title_rows}:{title_rows}"
-    # '&' starts a code in a header or footer; a literal one (from a unit code) is doubled.
-    ws.oddFooter.left.text = footer.replace("&", "&&") if footer else None
-    ws.oddFooter.right.text = PAGE_NUMBERS
 
 
 def write_register(
@@ -239,7 +230,7 @@ def write_lke_template(
         ws.column_dimensions[get_column_letter(col)].width = column.width
     answers = answers or {}
     validations = _LkeValidations(ws, edition)
-    scores = _ScoreCells()
+    scores = ScoreCells()
     row = LKE_HEADER_ROW + 1
     shown: tuple[str, ...] = ()
     for number_, indicator in enumerate(edition.indicators.values(), start=1):
@@ -251,7 +242,7 @@ def write_lke_template(
         shown = indicator.group
         scores.questions.setdefault(indicator.group, []).append(row)
         row = _indicator_rows(ws, row, number_, indicator, answers.get(indicator.code), validations, edition)
-    _score_formulas(ws, edition, scores)
+    score_formulas(ws, edition, scores)
     last_col = get_column_letter(len(LKE.columns))
     ws.freeze_panes = f"{LKE.letter('question')}{LKE_HEADER_ROW + 1}"  # No and Kode stay in view
     ws.print_area = f"A1:{last_col}{row - 1}"
@@ -319,7 +310,7 @@ def _indicator_rows(
     evidence = "\n".join(e.entry for e in answer.evidence) if answer else ""
     tpi_note = answer.tpi_note if answer else ""
     if indicator.kind == "count":
-        _cells(ws, row, position=position, question=indicator.question, options=_count_explanation(indicator))
+        _cells(ws, row, position=position, question=indicator.question, options=count_explanation(indicator))
         heading = row
         row += 1
         counts = (answer.counts if answer else None) or {}
@@ -335,10 +326,10 @@ def _indicator_rows(
             )
             for column in (ANSWER, TPI_ANSWER):
                 validations.add(indicator, ws.cell(row, column))
-            inputs[n] = _counted(row)
+            inputs[n] = counted(row)
             row += 1
         filled = [f"{get_column_letter(c)}{r}" for c in (ANSWER, TPI_ANSWER) for r in range(heading + 1, row)]
-        _score_cell(ws, heading, count_formula(indicator, inputs, filled))
+        score_cell(ws, heading, count_formula(indicator, inputs, filled))
         return row
     if indicator.kind == "index":
         options = indicator.options[0].text if indicator.options else ""
@@ -355,15 +346,8 @@ def _indicator_rows(
     )
     for column in (ANSWER, TPI_ANSWER):
         validations.add(indicator, ws.cell(row, column))
-    _score_cell(ws, row, question_formula(indicator, _counted(row), edition))
+    score_cell(ws, row, question_formula(indicator, counted(row), edition))
     return row + 1
-
-
-def _counted(row: int) -> str:
-    """The answer that counts in a row, as a formula: the TPI's where it gave one, else the unit's."""
-    answer, tpi = f"{get_column_letter(ANSWER)}{row}", f"{get_column_letter(TPI_ANSWER)}{row}"
-    return f'IF({tpi}="",{answer},{tpi})'
-
 
 
 def _cells(ws: Worksheet, row: int, **values) -> None:
@@ -385,91 +369,6 @@ def _cells(ws: Worksheet, row: int, **values) -> None:
     fit_row_height(ws, row)
 
 
-# --- The LKE's own score formulas ------------------------------------------------------
-# They repeat dossier.scoring's rules in Excel, for the unit's eyes only: dossier
-# scores from the answers. Each question scores 0..1 (a blank or invalid answer 0);
-# a group of questions scores the mean of all its questions (blanks count) x its
-# weight; every higher node sums its children.
-
-
-@dataclass
-class _ScoreCells:
-    """Where the scores are: each group's heading row, and the first row of each group's questions."""
-
-    groups: dict[tuple[str, ...], int] = field(default_factory=dict)
-    questions: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
-
-
-def question_formula(indicator: Indicator, cell: str, edition: Edition) -> str:
-    """The formula of a choice or index question's score 0..1, from the answer in `cell`."""
-    if indicator.kind == "index":
-        low, high = _num(edition.index_min), _num(edition.index_max)
-        inside = f"AND({cell}>={low},{cell}<={high})"
-        return f"=IF(ISNUMBER({cell}),IF({inside},MIN(1,MAX(0,{cell}/{high})),0),0)"
-    formula = "0"  # no answer, or one that is not an option
-    for option in reversed(indicator.options):
-        if option.score:
-            key = option.key.replace('"', '""')
-            formula = f'IF(TRIM({cell})="{key}",{_num(option.score)},{formula})'  # "=" ignores case, as the reader
-    return f"={formula}"
-
-
-def count_formula(indicator: Indicator, inputs: dict[int, str], filled: list[str] | None = None) -> str:
-    """The formula of a count question's score 0..1 from its input cells (input number -> cell).
-
-    `filled` are the cells whose count tells whether any input was given (default: `inputs`).
-
-    No input filled in scores 0 (a missing answer); an empty input counts 0; a zero
-    denominator scores the edition's convention; the fraction is clamped to 0..1.
-    """
-    rule = indicator.count
-    if rule is None:
-        return "=0"
-
-    def side(terms: dict[int, float]) -> str:
-        parts = [
-            inputs[n] if factor == 1 else f"-{inputs[n]}" if factor == -1 else f"{_num(factor)}*{inputs[n]}"
-            for n, factor in terms.items()
-        ]
-        joined = "+".join(parts).replace("+-", "-")
-        return joined if len(parts) == 1 and not joined.startswith("-") else f"({joined})"
-
-    top, bottom = side(rule.numerator), side(rule.denominator)
-    zero = _num(rule.zero_denominator)
-    if rule.zero_denominator_numerator != rule.zero_denominator:
-        zero = f"IF({top}=0,{zero},{_num(rule.zero_denominator_numerator)})"
-    return (
-        f"=IF(COUNT({','.join(filled or inputs.values())})=0,0,"
-        f"IF({bottom}=0,{zero},MIN(1,MAX(0,{top}/{bottom}))))"
-    )
-
-
-def _score_formulas(ws: Worksheet, edition: Edition, scores: _ScoreCells) -> None:
-    """Each group's score at its heading row, and the total beside the title."""
-    column = get_column_letter(SCORE)
-    for path, row in scores.groups.items():
-        parts = [f"{column}{r}" for r in scores.questions.get(path, ())]
-        own = f"SUM({','.join(parts)})/{len(parts)}*{_num(edition.weights[path])}" if parts else ""
-        children = [f"{column}{scores.groups[p]}" for p in scores.groups if len(p) == len(path) + 1 and p[:-1] == path]
-        below = f"SUM({','.join(children)})" if children else ""
-        _score_cell(ws, row, "=" + ("+".join(t for t in (own, below) if t) or "0"))
-    components = [f"{column}{row}" for path, row in scores.groups.items() if len(path) == 1]
-    _score_cell(ws, TOTAL_ROW, f"=SUM({','.join(components)})" if components else "=0").font = BOLD
-
-
-def _score_cell(ws: Worksheet, row: int, formula: str) -> Cell:
-    cell = ws.cell(row, SCORE)
-    cell.value = formula  # ours, built from the edition: the one place a formula is written
-    cell.number_format = SCORE_FORMAT
-    cell.alignment = CENTER_TOP
-    return cell
-
-
-def _num(value: float) -> str:
-    """A number as a formula literal: 0.5, 1, 0.67."""
-    return repr(float(value)).removesuffix(".0")
-
-
 def _protect(ws: Worksheet) -> None:
     """Protect the sheet without a password: the unit fills the unlocked cells and may still resize rows and columns."""
     ws.protection.sheet = True
@@ -477,39 +376,10 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.formatColumns = False
 
 
-def fit_row_height(ws: Worksheet, row: int, line_height: float = 15.0) -> None:
-    """Set a row tall enough for its wrapped text; Excel and LibreOffice do not grow rows written by openpyxl."""
-    lines = 1
-    for cell in ws[row]:
-        if cell.value is None or not isinstance(cell.value, str):
-            continue
-        width = ws.column_dimensions[cell.column_letter].width or 10
-        per_line = max(1, int(width * 1.15))  # characters of an average proportional font per width unit
-        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in cell.value.split("\n")))
-    if lines > 1:
-        ws.row_dimensions[row].height = lines * line_height + 2
-
-
 def _option_line(key: str, text: str) -> str:
     if text.strip().lower() == key.lower():
         return key
     return f"{key}. {text}" if len(key) == 1 else f"{key}: {text}"
-
-
-def _count_explanation(indicator: Indicator) -> str:
-    """Spell out a count formula from the rules, e.g. 'Nilai = (4) / ((1) + (2) + (3))'."""
-    rule = indicator.count
-
-    def side(terms: dict[int, float]) -> str:
-        parts = []
-        for n, factor in terms.items():
-            sign = "-" if factor < 0 else "+"
-            parts.append(f"{sign} ({n})" if parts or factor < 0 else f"({n})")
-        text = " ".join(parts)
-        return f"({text})" if len(terms) > 1 else text
-
-    formula = f"Nilai = {side(rule.numerator)} / {side(rule.denominator)}" if rule else ""
-    return f"Isi jumlah pada baris di bawah. {formula}, paling tinggi 1.".strip()
 
 
 class _LkeValidations:
@@ -558,18 +428,3 @@ def _guide_sheet(ws: Worksheet, edition: Edition) -> None:
     ws.column_dimensions["A"].width = 100
     ws.sheet_view.showGridLines = False
     print_setup(ws, footer=f"{GUIDE_SHEET} LKE")
-
-
-# --- Deterministic saving ------------------------------------------------------------
-
-
-def save_workbook(wb: Workbook, path: Path, year: int) -> None:
-    """Save a workbook so that the same content always gives the same bytes."""
-    when = package_time(year)
-    wb.properties.creator = "dossier"
-    wb.properties.lastModifiedBy = "dossier"
-    wb.properties.created = when
-    buffer = io.BytesIO()
-    wb.save(buffer)  # openpyxl stamps "modified" with the clock; normalize_package fixes it
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(normalize_package(buffer.getvalue(), when))

@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from dossier.layout import LKE_HEADER_ROW, LKE_SHEET, REGISTER
 from dossier.rules import load_edition
 from dossier.sample import sample_award, sample_quotes, sample_units
-from dossier.workbooks import PAGE_NUMBERS, write_lke_template, write_register
+from dossier.workbook_style import PAGE_NUMBERS
+from dossier.workbooks import write_lke_template, write_register
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed: cannot print to PDF")

@@ -8,12 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 from dossier.model import Answer, Award, Evidence, Innovation, Quote, Unit
+from dossier.reproducible import normalize_package, package_time
 from dossier.rules import load_edition
 from dossier.workbooks import (
     LKE_COLUMNS,
     LKE_HEADER_ROW,
-    normalize_package,
-    package_time,
     write_lke_template,
     write_register,
 )

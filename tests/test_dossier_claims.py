@@ -22,7 +22,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from dossier.config import Settings
-from dossier.documents import dossier, letter
+from dossier.documents import claims, dossier, letter
 from dossier.model import Answer, Award, AwardYear, Evidence, Lke, Unit
 from dossier.render.templates import environment, static_dirs
 from dossier.rules import load_edition
@@ -114,7 +114,7 @@ def made(tmp_path_factory):
 
 def test_the_three_units_are_what_the_test_says(tmp_path):
     _, scores = make_year(tmp_path)
-    assert [dossier.status(s) for s in scores] == [dossier.PROPOSED, dossier.LOWERED, dossier.DRAFT]
+    assert [dossier.status(s) for s in scores] == [claims.PROPOSED, claims.LOWERED, claims.DRAFT]
     assert [dossier.proposal(s) for s in scores] == ["WBK", "WBK", None]
 
 
@@ -177,7 +177,7 @@ def test_without_tanggal_usulan_the_statement_has_a_dotted_line_to_date_by_hand(
     year, scores = make_year(tmp_path, proposal_date=None)
     ctx = dossier.context(year, scores[0], SETTINGS)
     text = pdf_text(dossier.pdf(made["env"], ctx, allowed_roots=made["roots"], created=CREATED))
-    assert f"Jakarta, {dossier.DATE_BLANK}" in text
+    assert f"Jakarta, {claims.DATE_BLANK}" in text
     assert "12 Desember" not in text and "1 Januari" not in text
 
 
@@ -300,7 +300,7 @@ def test_a_letter_without_settings_leaves_lines_to_fill_and_names_the_ministry(t
     year.award = replace(year.award, bpk_opinion="", sakip="")
     ctx = letter.context(year, scores, Settings())
     assert ctx["letterhead"] == ["KEMENTERIAN CONTOH SEJAHTERA"]
-    assert ctx["number"] == letter.BLANK and ctx["date"] == dossier.DATE_BLANK
+    assert ctx["number"] == letter.BLANK and ctx["date"] == claims.DATE_BLANK
     assert [p["value"] for p in ctx["prerequisites"]] == [letter.BLANK, letter.BLANK]
     assert [u["code"] for u in ctx["units"]] == ["ST01", "ST02"]
 

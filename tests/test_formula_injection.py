@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from dossier.documents import recap
+from dossier.documents import recap_xlsx
 from dossier.layout import AWARD_SHEET, INNOVATION, LKE, LKE_SHEET, QUOTE, UNIT
 from dossier.model import Answer, Award, AwardYear, Innovation, Lke, Quote, Unit
 from dossier.readers.register import read_register
@@ -111,10 +111,10 @@ def test_hostile_names_from_the_register_stay_text_in_the_recap_workbook():
     scores = [score_unit(u, Lke(u.code, "", answers), edition) for u in units]
     award = Award(2024, MINISTRY, NAME, "Kementerian PANRB", date(2024, 12, 12), "Jakarta", "A", "B", "Jakarta")
     year = AwardYear(2024, "2021", Path("/nonexistent/inputs/2024"), award, units, [], {})
-    data = recap.xlsx(year, scores, created=datetime(2024, 12, 12))
+    data = recap_xlsx.xlsx(year, scores, created=datetime(2024, 12, 12))
     for part, xml in sheet_xml(data).items():
         assert "<f>" not in xml and "<f " not in xml, part
-    ws = load_workbook(io.BytesIO(data))[recap.SHEET]
+    ws = load_workbook(io.BytesIO(data))[recap_xlsx.SHEET]
     header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Kode")
     rows = list(ws.iter_rows(min_row=header + 1, values_only=True))
     assert [row[1] for row in rows] == HOSTILE  # Nama Unit

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dossier.config import Settings
-from dossier.documents import letter, recap
+from dossier.documents import letter, recap, recap_xlsx
 from dossier.model import Answer, Award, AwardYear, Lke, Unit
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
@@ -77,9 +77,9 @@ def test_scores_cover_every_outcome(year_and_scores):
 
 def test_workbook_has_one_row_per_unit_with_unrounded_scores(year_and_scores):
     year, scores = year_and_scores
-    wb = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))
-    assert wb.sheetnames == [recap.SHEET, recap.AVERAGES_SHEET, recap.SHORTFALL_SHEET]
-    ws = wb[recap.SHEET]
+    wb = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))
+    assert wb.sheetnames == [recap_xlsx.SHEET, recap_xlsx.AVERAGES_SHEET, recap_xlsx.SHORTFALL_SHEET]
+    ws = wb[recap_xlsx.SHEET]
     header_row = ws.freeze_panes and int(ws.freeze_panes[1:]) - 1
     headers = [c.value for c in ws[header_row]]
     assert headers[:5] == ["Kode", "Nama Unit", "Jenis Unit", "Predikat Diusulkan", "Predikat Saat Ini"]
@@ -122,8 +122,8 @@ def _exact(value):
 
 def test_workbook_is_usable_frozen_filtered_formatted_and_shaded(year_and_scores):
     year, scores = year_and_scores
-    wb = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))
-    ws = wb[recap.SHEET]
+    wb = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))
+    ws = wb[recap_xlsx.SHEET]
     header_row = int(ws.freeze_panes[1:]) - 1
     assert ws.freeze_panes == f"C{header_row + 1}"
     assert ws.auto_filter.ref.startswith(f"A{header_row}:") and ws.auto_filter.ref.endswith(str(header_row + 3))
@@ -143,7 +143,7 @@ def test_workbook_is_usable_frozen_filtered_formatted_and_shaded(year_and_scores
 
 def test_first_sheet_names_edition_and_thresholds_from_rules(year_and_scores):
     year, scores = year_and_scores
-    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHEET]
+    ws = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))[recap_xlsx.SHEET]
     above = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, int(ws.freeze_panes[1:]) - 1))
     assert EDITION.title in above
     assert "Syarat WBK: Nilai Total ≥ 75,00" in above and "Syarat WBBM: Nilai Total ≥ 85,00" in above
@@ -152,7 +152,7 @@ def test_first_sheet_names_edition_and_thresholds_from_rules(year_and_scores):
 
 def test_averages_sheet_gives_mean_min_max_per_area_part(year_and_scores):
     year, scores = year_and_scores
-    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.AVERAGES_SHEET]
+    ws = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))[recap_xlsx.AVERAGES_SHEET]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert len([name for name in rows if " – " in name]) == 12
     totals = [s.total for s in scores]
@@ -165,8 +165,8 @@ def test_averages_sheet_gives_mean_min_max_per_area_part(year_and_scores):
 
 def test_workbook_bytes_are_deterministic(year_and_scores):
     year, scores = year_and_scores
-    first = recap.xlsx(year, scores, created=CREATED)
-    assert first == recap.xlsx(year, scores, created=CREATED)
+    first = recap_xlsx.xlsx(year, scores, created=CREATED)
+    assert first == recap_xlsx.xlsx(year, scores, created=CREATED)
     assert load_workbook(io.BytesIO(first)).properties.created == CREATED
 
 
@@ -300,7 +300,7 @@ def test_a_rebuild_renders_again_only_the_parts_that_changed(tmp_path, monkeypat
 
 def test_every_sheet_prints_readably_on_a4_landscape(year_and_scores):
     year, scores = year_and_scores
-    wb = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))
+    wb = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))
     for ws in wb.worksheets:
         setup = ws.page_setup
         assert (setup.orientation, int(setup.paperSize)) == ("landscape", int(ws.PAPERSIZE_A4)), ws.title
@@ -314,7 +314,7 @@ def test_every_sheet_prints_readably_on_a4_landscape(year_and_scores):
 
 def test_shortfall_sheet_lists_every_shortfall_of_every_unit(year_and_scores):
     year, scores = year_and_scores
-    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHORTFALL_SHEET]
+    ws = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))[recap_xlsx.SHORTFALL_SHEET]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert [c.value for c in ws[1]] == ["Kode", "Nama Unit", "Predikat Diusulkan", "Syarat (Area)", "Batas Minimal",
                                         "Capaian", "Kekurangan"]
@@ -328,7 +328,7 @@ def test_recap_counts_indicators_without_evidence(year_and_scores):
     year, scores = year_and_scores
     ctx = recap.context(year, scores, Settings())
     assert [r["without_evidence"] for r in ctx["rows"]] == [len(EDITION.indicators)] * 3  # these LKEs cite none
-    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHEET]
+    ws = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))[recap_xlsx.SHEET]
     header_row = int(ws.freeze_panes[1:]) - 1
     headers = [c.value for c in ws[header_row]]
     column = headers.index("Indikator Tanpa Bukti Dukung") + 1
@@ -350,7 +350,7 @@ def test_recap_shows_the_institution_prerequisites_from_the_register(year_and_sc
 
     year, scores = year_and_scores
     year.award = replace(year.award, bpk_opinion="Wajar Tanpa Pengecualian (WTP)", sakip="=BB (78,12)")
-    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHEET]
+    ws = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))[recap_xlsx.SHEET]
     above = [ws.cell(r, 1) for r in range(1, int(ws.freeze_panes[1:]) - 1)]
     assert "Opini BPK atas laporan keuangan: Wajar Tanpa Pengecualian (WTP)" in [c.value for c in above]
     assert "Nilai SAKIP: =BB (78,12)" in [c.value for c in above]
@@ -363,7 +363,7 @@ def test_recap_shows_the_institution_prerequisites_from_the_register(year_and_sc
     assert "Nilai SAKIP: =BB (78,12)" in text
 
     year.award = replace(year.award, bpk_opinion=" ", sakip="")
-    ws = load_workbook(io.BytesIO(recap.xlsx(year, scores, created=CREATED)))[recap.SHEET]
+    ws = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))[recap_xlsx.SHEET]
     above = [ws.cell(r, 1).value for r in range(1, int(ws.freeze_panes[1:]) - 1)]
     assert "Opini BPK atas laporan keuangan: belum diisi" in above and "Nilai SAKIP: belum diisi" in above
     ctx = recap.context(year, scores, Settings())

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from dossier.config import Settings
-from dossier.documents.dossier import PREDICATE_NAMES, caution, review, shortfall_row, way
+from dossier.documents.claims import PREDICATE_NAMES, caution, review, shortfall_row, way
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem
 from dossier.model import AwardYear

@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 
 from dossier.config import Settings
-from dossier.documents.dossier import PREDICATE_NAMES, logo_uri, proposal, signing_date, without_trailing_space
+from dossier.documents.claims import PREDICATE_NAMES, proposal, signing_date
+from dossier.documents.dossier import logo_uri, without_trailing_space
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear
 from dossier.render import format as fmt

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from dossier.config import Settings
-from dossier.documents.dossier import PREDICATE_NAMES, answer_text, caution, shortfall_row, way
+from dossier.documents.claims import PREDICATE_NAMES, answer_text, caution, shortfall_row, way
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.model import AwardYear
 from dossier.render.format import apportion, rounded_tree

@@ -6,7 +6,7 @@ list it here. The build reads nothing else.
 
 from __future__ import annotations
 
-from dossier.documents import dossier, feedback, letter, lhe, packet, recap, release
+from dossier.documents import dossier, feedback, letter, lhe, packet, recap, recap_xlsx, release
 from dossier.documents.kinds import DocumentKind
 
 KINDS: list[DocumentKind] = [
@@ -14,7 +14,7 @@ KINDS: list[DocumentKind] = [
     dossier.DOCX_KIND,
     packet.KIND,
     recap.PDF_KIND,
-    recap.XLSX_KIND,
+    recap_xlsx.XLSX_KIND,
     release.PDF_KIND,
     release.DOCX_KIND,
     feedback.XLSX_KIND,

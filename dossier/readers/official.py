@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.model import Lke
+from dossier.readers.answer_values import _whole
 from dossier.readers.evidence import resolve_evidence, split_entries
-from dossier.readers.lke import _LkeReader, _Row, _whole, read_with
+from dossier.readers.lke import _LkeReader, _Row, read_with
 from dossier.readers.official_form import HEADER_ROWS, _official_sheet, unit_code_of
 from dossier.readers.official_match import alike, words
 from dossier.readers.safety import (

@@ -41,7 +41,7 @@ from dossier.model import AwardYear
 from dossier.output import Output, write_atomic, write_manifest
 from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.readers.cache import LkeCache
-from dossier.readers.evidence import OFFICE_CACHE
+from dossier.readers.office import OFFICE_CACHE
 from dossier.reproducible import build_timestamp
 from dossier.rules import Edition
 from dossier.scoring import UnitScore, score_unit

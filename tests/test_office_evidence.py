@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from dossier.readers import evidence
-from dossier.readers.evidence import ConversionFailed, office_to_pdf
+from dossier.readers import office
+from dossier.readers.office import ConversionFailed, office_to_pdf
 from tests.conftest import needs
 from tests.test_packet import make
 
@@ -61,7 +61,7 @@ def test_without_libreoffice_the_divider_says_so_and_claims_nothing(workspace_co
 
 @needs("soffice")
 def test_a_timed_out_conversion_is_listed_not_embedded(workspace_copy, monkeypatch):
-    monkeypatch.setattr(evidence, "CONVERT_SECONDS", 0.01)
+    monkeypatch.setattr(office, "CONVERT_SECONDS", 0.01)
     result = make(workspace_copy, {"PPA1A": ("BP01/notulen.docx",)})
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(result.data)).pages).split())
     assert "melebihi batas waktu" in text and result.evidence_pages == 0

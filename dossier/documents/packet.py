@@ -42,8 +42,8 @@ from dossier.readers.evidence import (
     Area,
     Document,
     collect_evidence,
-    office_cache_dir,
 )
+from dossier.readers.office import office_cache_dir
 from dossier.render.templates import render
 from dossier.reproducible import fix_identifier, pdf_date
 from dossier.scoring import UnitScore

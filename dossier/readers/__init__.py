@@ -18,7 +18,8 @@ from dossier.model import Answer, AwardYear, Lke, Unit
 from dossier.readers.cache import LkeCache
 from dossier.readers.evidence import report_without_evidence
 from dossier.readers.lke import LkeRead, read_own_lke
-from dossier.readers.official import is_official, read_official
+from dossier.readers.official import read_official
+from dossier.readers.official_form import is_official
 from dossier.readers.register import Register, read_register
 from dossier.rules import Edition
 

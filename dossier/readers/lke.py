@@ -12,12 +12,12 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
 from pathlib import Path
 
 from dossier.errors import Problem
 from dossier.layout import LKE, LKE_SHEET, LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import Answer, Evidence, Lke
+from dossier.readers.answer_values import _AnswerValues
 from dossier.readers.evidence import absent_message, resolve_evidence, split_entries
 from dossier.readers.safety import (
     READ_ERRORS,
@@ -44,8 +44,6 @@ READ = ("code", "answer", "note", "evidence", "tpi_answer", "tpi_note")  # the L
 REQUIRED = tuple(LKE.header(k) for k in READ if LKE.column(k).required)  # Kode, Jawaban
 OPTIONAL = tuple(LKE.header(k) for k in READ if not LKE.column(k).required)  # Catatan, Bukti Dukung
 ROW_CODE = re.compile(r"^([A-Z0-9]+)(?:\.(\d+))?$")
-WHOLE = re.compile(r"^\+?(\d+)(?:[.,]0{1,2})?$")  # "12", "12.0", "12,00"; "1.000" is a thousands separator
-DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
 @dataclass
@@ -91,7 +89,7 @@ def read_with(reader: type[_LkeReader], path: Path, rel: str, edition: Edition, 
     return result
 
 
-class _LkeReader:
+class _LkeReader(_AnswerValues):
     def __init__(self, path: Path, rel: str, edition: Edition, bukti: Path, book, result: LkeRead):
         self.path, self.rel, self.edition, self.bukti, self.book, self.result = path, rel, edition, bukti, book, result
         self.problems = result.problems
@@ -360,47 +358,6 @@ class _LkeReader:
             self.flagged.discard(code)
         return replace(answer, tpi_note=tpi_note, **values) if values or tpi_note else answer
 
-    def choice(self, value, indicator: Indicator, where: str, label: str = "answer") -> str | None:
-        written = text(value)
-        key = next((k for k in indicator.option_keys if k.casefold() == written.casefold()), None)
-        if key is None:
-            self.error(
-                where,
-                f"{label} '{written}' for {indicator.code} is not an option; expected one of {', '.join(indicator.option_keys)}",
-                indicator.code,
-            )
-        return key
-
-    def count(self, value, label: str, where: str, code: str) -> int | None:
-        number = _whole(value)
-        if number is None:
-            written = text(value)
-            if isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+", written):
-                hint = f"; write it without a thousands separator ({written.replace('.', '')})"
-            else:
-                hint = "; write a whole number, 0 or more"
-            self.error(where, f"count '{written}' for {label} is not a non-negative whole number{hint}", code)
-        return number
-
-    def index(self, value, code: str, where: str) -> float | None:
-        low, high = self.edition.index_min, self.edition.index_max
-        written = text(value)
-        if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
-            number = None
-        elif isinstance(value, (int, float)):
-            number = float(value)
-        elif DECIMAL.match(written):
-            number = float(written.replace(",", "."))
-        else:
-            number = None
-        if number is None:
-            self.error(where, f"index '{written}' for {code} is not a number; write the survey index from {low:.2f} to {high:.2f}, e.g. 3,72", code)
-            return None
-        if not low <= number <= high:
-            self.error(where, f"index '{written}' for {code} is outside {low:.2f}-{high:.2f}; write the survey index on that scale, e.g. 3,72", code)
-            return None
-        return number
-
     def check_within(self, indicator: Indicator, counts: dict[int, int], rows: list[_Row], answer_col: int) -> None:
         """For rules that say so, the numerator (those who reported) may not exceed the denominator (those obliged)."""
         rule = indicator.count
@@ -453,20 +410,6 @@ class _LkeReader:
                 f"{len(absent)} of {total} indicator(s) have no row in the table, scored 0: {', '.join(absent)}; "
                 f"start from the blank LKE that 'dossier lke-template' writes",
             )
-
-
-def _whole(value) -> int | None:
-    """A non-negative whole number from a cell: 12, 12.0, '12', '12.0'; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else None
-    if isinstance(value, str):
-        match = WHOLE.match(value.strip())
-        return int(match.group(1)) if match else None
-    return None
 
 
 def _plain(number: float) -> str:

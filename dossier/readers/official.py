@@ -19,19 +19,17 @@ formulas differ). A count's `%` is only checked against its Jumlah rows.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from dossier.model import Lke
+from dossier.readers.answer_values import _whole
 from dossier.readers.evidence import resolve_evidence, split_entries
-from dossier.readers.lke import _LkeReader, _Row, _whole, read_with
+from dossier.readers.lke import _LkeReader, _Row, read_with
+from dossier.readers.official_form import HEADER_ROWS, _official_sheet, unit_code_of
+from dossier.readers.official_match import alike, words
 from dossier.readers.safety import (
-    MAX_COLUMNS,
-    READ_ERRORS,
-    UnreadableWorkbook,
     checked_rows,
     is_error_value,
     name_key,
@@ -40,13 +38,10 @@ from dossier.readers.safety import (
     uncached_formulas,
     uncached_message,
     value_at,
-    workbook,
 )
 from dossier.rules import Edition, Indicator
 from dossier.scoring import count_fraction
 
-SHEET = "LKE ZI"
-HEADER_ROWS = 20
 # Hierarchy columns B-G; a row's level is its first filled column among them.
 FIRST, LAST = 2, 7
 COMPONENT, PART, AREA, SUB_AREA, INDICATOR = 2, 3, 4, 5, 6
@@ -56,63 +51,9 @@ PERCENT, COUNT = "%", "jumlah"
 # Below this likeness (difflib ratio of normalised text) a question is not taken as an indicator's.
 MATCH = 0.6
 REPEAT = 0.95  # a row this close to an indicator already found repeats it
-UNIT_PREFIX = re.compile(r"^(.+?)[ \-_.]")
 PERCENT_TEXT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(%?)$")
 # A typed percentage this close to the counts' ratio agrees with it (the form shows two decimals).
 PERCENT_SLACK = 0.0051
-
-
-def is_official(path: Path, rel: str) -> bool:
-    """True for a workbook in the official layout: no sheet "LKE", and a sheet "LKE ZI" or one headed by Pilihan Jawaban."""
-    try:
-        with workbook(path, rel) as book:
-            return _official_sheet(book) is not None
-    except (UnreadableWorkbook, *READ_ERRORS):
-        return False  # the usual reader reports why it cannot be read
-
-
-def _official_sheet(book) -> str | None:
-    """The official main sheet: "LKE ZI" (or close), else a sheet headed by Pilihan Jawaban; None if ours."""
-    keys = {_squash(n): n for n in book.sheetnames}
-    if "lke" in keys:
-        return None
-    for key, name in keys.items():
-        if key in (_squash(SHEET), "lkezonaintegritas") or (key.startswith(_squash(SHEET)) and len(key) <= 12):
-            return name
-    # Copies exported by evaluation applications rename the sheet ("Jawaban"); its header row tells.
-    for name in book.sheetnames:
-        ws = book[name]
-        rows = ws.iter_rows(max_row=HEADER_ROWS, max_col=MAX_COLUMNS, values_only=True)
-        if any("pilihan jawaban" in (name_key(v) for v in row) for row in rows):
-            return name
-    return None
-
-
-def _squash(value) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(value).casefold())
-
-
-@lru_cache(maxsize=4096)
-def _words(value) -> str:
-    """Text as compared: case-folded, punctuation dropped, spaces collapsed, leading bullets gone."""
-    return " ".join(re.sub(r"[^0-9a-z%]+", " ", text(value).casefold()).split())
-
-
-@lru_cache(maxsize=65536)
-def _alike(a: str, b: str) -> float:
-    """How alike two normalised texts are, 0-1; below 0.3 only an upper bound (never a match)."""
-    if not a or not b:
-        return 0.0
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    quick = matcher.quick_ratio()
-    return quick if quick < 0.3 else matcher.ratio()
-
-
-def unit_code_of(rel: str) -> str:
-    """The unit code a file name starts with: 'UPT01 LKE ZI.xlsx' -> 'UPT01'."""
-    name = Path(rel).name
-    match = UNIT_PREFIX.match(name)
-    return match.group(1) if match else Path(name).stem
 
 
 @dataclass
@@ -321,19 +262,19 @@ class _OfficialReader(_LkeReader):
 
         `near` compares the question only with the indicators of the row's own part and area.
         """
-        question = _words(line.name)
+        question = words(line.name)
         candidates = []
         for indicator in self.edition.indicators.values():
-            if _alike(_words(indicator.component), _words(context[COMPONENT]).split(" ")[0]) < 0.8 and context[COMPONENT]:
+            if alike(words(indicator.component), words(context[COMPONENT]).split(" ")[0]) < 0.8 and context[COMPONENT]:
                 continue
-            part = _alike(_words(indicator.part), _words(context[PART]))
-            area = _alike(_words(indicator.area), _words(context[AREA]))
+            part = alike(words(indicator.part), words(context[PART]))
+            area = alike(words(indicator.area), words(context[AREA]))
             if near and (part < 0.8 or (indicator.sub_area and area < 0.6)):
                 continue
-            sub = _alike(_words(indicator.sub_area), _words(context[SUB_AREA])) if indicator.sub_area else 0.0
-            asked = max(_alike(_words(indicator.question), question), _alike(_words(indicator.question), _words(heading)) if line.kind == PERCENT else 0.0)
+            sub = alike(words(indicator.sub_area), words(context[SUB_AREA])) if indicator.sub_area else 0.0
+            asked = max(alike(words(indicator.question), question), alike(words(indicator.question), words(heading)) if line.kind == PERCENT else 0.0)
             if indicator.component == "Hasil":  # no sub-areas; the area is named on the indicator's own row
-                area = max(area, _alike(_words(indicator.area), question))
+                area = max(area, alike(words(indicator.area), question))
             same_kind = KINDS.get(line.kind, "count" if line.kind == PERCENT else "") == indicator.kind
             place = sub >= 0.8 if indicator.sub_area else part >= 0.8
             candidates.append((asked + 0.5 * area + 0.3 * sub + 0.2 * part + 0.3 * same_kind, asked, same_kind and place, indicator))

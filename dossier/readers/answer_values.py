@@ -1,0 +1,71 @@
+"""Reading one LKE answer cell as what its indicator asks: an option, a whole count or a survey index."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+
+from dossier.readers.safety import text
+from dossier.rules import Indicator
+
+WHOLE = re.compile(r"^\+?(\d+)(?:[.,]0{1,2})?$")  # "12", "12.0", "12,00"; "1.000" is a thousands separator
+DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+class _AnswerValues:
+    """The answer-cell checks of the LKE readers; a bad value is an error naming the cell (`self.error`)."""
+
+    def choice(self, value, indicator: Indicator, where: str, label: str = "answer") -> str | None:
+        written = text(value)
+        key = next((k for k in indicator.option_keys if k.casefold() == written.casefold()), None)
+        if key is None:
+            self.error(
+                where,
+                f"{label} '{written}' for {indicator.code} is not an option; expected one of {', '.join(indicator.option_keys)}",
+                indicator.code,
+            )
+        return key
+
+    def count(self, value, label: str, where: str, code: str) -> int | None:
+        number = _whole(value)
+        if number is None:
+            written = text(value)
+            if isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+", written):
+                hint = f"; write it without a thousands separator ({written.replace('.', '')})"
+            else:
+                hint = "; write a whole number, 0 or more"
+            self.error(where, f"count '{written}' for {label} is not a non-negative whole number{hint}", code)
+        return number
+
+    def index(self, value, code: str, where: str) -> float | None:
+        low, high = self.edition.index_min, self.edition.index_max
+        written = text(value)
+        if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
+            number = None
+        elif isinstance(value, (int, float)):
+            number = float(value)
+        elif DECIMAL.match(written):
+            number = float(written.replace(",", "."))
+        else:
+            number = None
+        if number is None:
+            self.error(where, f"index '{written}' for {code} is not a number; write the survey index from {low:.2f} to {high:.2f}, e.g. 3,72", code)
+            return None
+        if not low <= number <= high:
+            self.error(where, f"index '{written}' for {code} is outside {low:.2f}-{high:.2f}; write the survey index on that scale, e.g. 3,72", code)
+            return None
+        return number
+
+
+def _whole(value) -> int | None:
+    """A non-negative whole number from a cell: 12, 12.0, '12', '12.0'; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    if isinstance(value, str):
+        match = WHOLE.match(value.strip())
+        return int(match.group(1)) if match else None
+    return None

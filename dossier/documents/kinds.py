@@ -94,3 +94,19 @@ class Job:
         if name not in self._shared:
             self._shared[name] = make()
         return self._shared[name]
+
+
+def html_pdf(markup: str, ctx: dict, *, allowed_roots: list[Path], created: datetime | None) -> bytes:
+    """A document's HTML as PDF/A, titled and authored from its context's "title" and "ministry"."""
+    from dossier.render.pdf import html_to_pdf
+    from dossier.render.templates import default_templates_dir
+
+    return html_to_pdf(markup, base_url=default_templates_dir(), allowed_roots=allowed_roots,
+                       title=ctx["title"], author=ctx["ministry"], created=created)
+
+
+def html_docx(markup: str, ctx: dict, *, created: datetime | None, reference: Path | None) -> bytes:
+    """The same HTML mapped onto the reference document's Word styles, titled as the PDF."""
+    from dossier.render.docx import html_to_docx
+
+    return html_to_docx(markup, title=ctx["title"], author=ctx["ministry"], created=created, reference=reference)

@@ -16,7 +16,7 @@ import jinja2
 from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, proposal, signing_date
 from dossier.documents.dossier import logo_uri, without_trailing_space
-from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made, html_docx, html_pdf
 from dossier.model import AwardYear
 from dossier.render import format as fmt
 from dossier.scoring import UnitScore
@@ -96,20 +96,13 @@ def html(env: jinja2.Environment, ctx: dict) -> str:
 def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
         markup: str | None = None) -> bytes:
     """The letter as PDF bytes."""
-    from dossier.render.pdf import html_to_pdf
-    from dossier.render.templates import default_templates_dir
-
-    return html_to_pdf(markup or html(env, ctx), base_url=default_templates_dir(), allowed_roots=allowed_roots,
-                       title=ctx["title"], author=ctx["ministry"], created=created)
+    return html_pdf(markup or html(env, ctx), ctx, allowed_roots=allowed_roots, created=created)
 
 
 def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None, markup: str | None = None,
          reference: Path | None = None) -> bytes:
     """The letter as DOCX bytes, mapped from the same HTML onto the reference document's styles."""
-    from dossier.render.docx import html_to_docx
-
-    return html_to_docx(markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created,
-                        reference=reference)
+    return html_docx(markup or html(env, ctx), ctx, created=created, reference=reference)
 
 
 # --- the kinds it builds ----------------------------------------------------------------

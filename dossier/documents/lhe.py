@@ -16,10 +16,10 @@ import jinja2
 
 from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, answer_text, caution, shortfall_row, way
-from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made, html_docx, html_pdf
 from dossier.model import AwardYear
 from dossier.render.format import apportion, rounded_tree
-from dossier.render.templates import default_templates_dir, render
+from dossier.render.templates import render
 from dossier.scoring import UnitScore
 
 TEMPLATE = "lhe.html"
@@ -140,18 +140,14 @@ def html(env: jinja2.Environment, ctx: dict) -> str:
 
 def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
         markup: str | None = None) -> bytes:
-    from dossier.render.pdf import html_to_pdf
-
-    return html_to_pdf(markup or html(env, ctx), base_url=default_templates_dir(), allowed_roots=allowed_roots,
-                       title=ctx["title"], author=ctx["ministry"], created=created)
+    """The LHE as PDF bytes."""
+    return html_pdf(markup or html(env, ctx), ctx, allowed_roots=allowed_roots, created=created)
 
 
 def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None, markup: str | None = None,
          reference: Path | None = None) -> bytes:
-    from dossier.render.docx import html_to_docx
-
-    return html_to_docx(markup or html(env, ctx), title=ctx["title"], author=ctx["ministry"], created=created,
-                        reference=reference)
+    """The LHE as DOCX bytes, from the same HTML."""
+    return html_docx(markup or html(env, ctx), ctx, created=created, reference=reference)
 
 
 

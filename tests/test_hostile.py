@@ -692,5 +692,5 @@ def test_template_that_never_ends_is_stopped(tmp_path):
     assert result.exit_code == 1, result.output
     assert "failed: BP01: stopped after 5 s (the per-document time limit)" in result.output
     assert not (root / "build" / str(YEAR) / "dossier" / "BP01.pdf").exists()
-    assert (root / "build" / str(YEAR) / "rekapitulasi.pdf").exists()  # the year's documents do not use it
+    assert not (root / "build" / str(YEAR) / "rekapitulasi.pdf").exists()  # no recap that leaves out a unit unsaid
     assert_nothing_half_written(root)

@@ -18,6 +18,7 @@ and with it the language, is known.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext as _gettext
 import inspect
@@ -90,6 +91,25 @@ def set_language(language: str) -> str:
 def use_workspace(workspace: Path | None = None) -> str:
     """Choose the language for `workspace` (its dossier.toml) and speak it."""
     return set_language(choose_language(workspace))
+
+
+@contextlib.contextmanager
+def speaking(language: str):
+    """Speak `language` inside the block (a document that is always Indonesian), then as before."""
+    before = dict(_state)
+    before_env = os.environ.get(ENV)
+    set_language(language)
+    try:
+        yield
+    finally:
+        _state.clear()
+        _state.update(before)
+        if before_env is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = before_env
+        if "click" in _state:
+            _translate_click(_state["click"])
 
 
 def language() -> str:

@@ -223,3 +223,11 @@ def test_count_of_untranslated_entries():
     counts = {domain: untranslated(po) for domain, po in CATALOGS.items()}
     print(f"untranslated entries in the id catalogs: {counts}")
     assert counts["dossier"] >= 0 and counts["click"] >= 0
+
+
+def test_speaking_a_language_for_a_block_then_as_before(speak):
+    speak("en")
+    with i18n.speaking("id"):
+        assert i18n._("Say only what went wrong.") == "Tampilkan hanya yang gagal atau bermasalah."
+    assert i18n.language() == "en" and os.environ["DOSSIER_LANG"] == "en"
+    assert i18n._("Say only what went wrong.") == "Say only what went wrong."

@@ -181,7 +181,7 @@ random_answers = st.fixed_dictionaries({c: st.one_of(st.none(), any_answer(c)) f
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=random_answers, unit=st.sampled_from([WBK_UNIT, WBBM_UNIT]))
 def test_applying_the_way_gives_eligibility_unless_a_fact_blocks_it(values, unit):
     score = score_unit(unit, lke(values, unit), EDITION)

@@ -21,7 +21,7 @@ class Finding:
     """One thing wrong with an archived year: the file and what is wrong with it."""
 
     where: str
-    kind: str  # "missing", "changed", "extra", "link", "manifest", "index", "source" or "fingerprint"
+    kind: str  # a code: "missing", "changed", "extra", "link", "manifest", "index", "source", "fingerprint", "signature"
     detail: str
 
     def __str__(self) -> str:

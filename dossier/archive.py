@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from dossier import __version__
 from dossier.digests import source_hash
 from dossier.errors import ArchiveError
+from dossier.i18n import _, ngettext
 from dossier.output import UMASK, Output, read_manifest, write_atomic, write_manifest
 from dossier.reproducible import build_timestamp
 from dossier.workspace import Workspace
@@ -42,7 +43,7 @@ MANIFEST = "manifest.json"
 TEMPLATE = "daftar-arsip.html"
 SOURCE_DATA = "sumber-data.json"
 SIGNATURE_FIELD = "TandaTanganArsip"
-PADES_HINT = "install it with pip install 'dossier[pades]'"
+PADES_INSTALL = "pip install 'dossier[pades]'"
 
 
 @dataclass
@@ -72,9 +73,10 @@ def archived_year(ws: Workspace, year: int | None) -> int:
     if year is None and years:
         return years[-1]
     if year is None or year not in years:
-        found = ", ".join(map(str, years)) or "none"
+        found = ", ".join(map(str, years)) or _("none")
         wanted = _rel(ws, ws.archive_dir(year) if year else ws.archive_dir(0).parent)
-        raise ArchiveError(f"{wanted}: no archived year there (archived years: {found}). Run 'dossier archive' first.")
+        raise ArchiveError(_("{folder}: no archived year there (archived years: {years}). Run 'dossier archive' first.")
+                           .format(folder=wanted, years=found))
     return year
 
 
@@ -97,8 +99,9 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         tmp = Path(tempfile.mkdtemp(prefix=f".{year}.tmp-", dir=target.parent))
     except OSError as exc:
         raise ArchiveError(
-            f"{_rel(ws, target.parent)}: cannot write there ({exc.strerror or exc}); nothing was changed. "
-            f"Make the folder writable (or free disk space), then archive again."
+            _("{folder}: cannot write there ({reason}); nothing was changed. "
+              "Make the folder writable (or free disk space), then archive again.")
+            .format(folder=_rel(ws, target.parent), reason=exc.strerror or exc)
         ) from None
     try:
         files, mismatched = [], []
@@ -108,9 +111,13 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
                 mismatched.append(f"  {_rel(ws, build_dir / entry.path)}: {_difference(entry, size, digest)}")
             files.append(Output(entry.path, entry.kind, entry.unit, size, digest, pages=entry.pages))
         if mismatched:
+            message = ngettext("{folder}: {count} file does not match {manifest}; "
+                               "rebuild first ('dossier build --year {year}'), then archive.",
+                               "{folder}: {count} files do not match {manifest}; "
+                               "rebuild first ('dossier build --year {year}'), then archive.", len(mismatched))
             raise ArchiveError(
-                f"{_rel(ws, build_dir)}: {len(mismatched)} file(s) do not match {MANIFEST}; "
-                f"rebuild first ('dossier build --year {year}'), then archive.\n" + "\n".join(mismatched)
+                message.format(folder=_rel(ws, build_dir), count=len(mismatched), manifest=MANIFEST, year=year)
+                + "\n" + "\n".join(mismatched)
             )
         header = {
             "edition": build["edition"],
@@ -129,8 +136,9 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         replaced = _swap_in(ws, tmp, target, force)
     except OSError as exc:
         raise ArchiveError(
-            f"{_rel(ws, target)}: could not write the archive ({exc.strerror or exc}); nothing was changed. "
-            f"Check free disk space and permissions, then archive again."
+            _("{folder}: could not write the archive ({reason}); nothing was changed. "
+              "Check free disk space and permissions, then archive again.")
+            .format(folder=_rel(ws, target), reason=exc.strerror or exc)
         ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # gone after a rename; removed after any failure
@@ -162,8 +170,9 @@ def _swap_in(ws: Workspace, tmp: Path, target: Path, force: bool) -> Path | None
                 _rename(replaced, target)  # put the previous year back where it was
             except OSError as exc:
                 raise ArchiveError(
-                    f"{_rel(ws, target)}: the new archive could not be moved in, nor the previous one back "
-                    f"({exc.strerror or exc}); the previous one is intact as {_rel(ws, replaced)}."
+                    _("{folder}: the new archive could not be moved in, nor the previous one back "
+                      "({reason}); the previous one is intact as {previous}.")
+                    .format(folder=_rel(ws, target), reason=exc.strerror or exc, previous=_rel(ws, replaced))
                 ) from None
         raise
     return replaced
@@ -190,10 +199,9 @@ def _replaced_name(target: Path) -> Path:
 
 
 def _exists_message(ws: Workspace, target: Path) -> str:
-    rel = _rel(ws, target)
-    return (
-        f"{rel} already exists (archived on {_archived_on(target):%Y-%m-%d %H:%M}); use --force to replace it; "
-        f"the current one is kept as {_rel(ws, _replaced_name(target))}."
+    return _("{folder} already exists (archived on {when}); use --force to replace it; "
+             "the current one is kept as {kept}.").format(
+        folder=_rel(ws, target), when=f"{_archived_on(target):%Y-%m-%d %H:%M}", kept=_rel(ws, _replaced_name(target))
     )
 
 
@@ -202,13 +210,15 @@ def _read_build_manifest(ws: Workspace, build_dir: Path, year: int) -> dict:
     build = read_manifest(path)
     if build is None:
         raise ArchiveError(
-            f"{_rel(ws, path)}: missing or unreadable, so the built files cannot be checked; "
-            f"run 'dossier build --year {year}' first."
+            _("{file}: missing or unreadable, so the built files cannot be checked; "
+              "run 'dossier build --year {year}' first.").format(file=_rel(ws, path), year=year)
         )
     if build.get("year") != year or not build.get("edition"):
         raise ArchiveError(
-            f"{_rel(ws, path)}: expected year {year} and an LKE edition, found year {build.get('year')!r} "
-            f"and edition {build.get('edition')!r}; run 'dossier build --year {year}' again."
+            _("{file}: expected year {year} and an LKE edition, found year {found_year} "
+              "and edition {found_edition}; run 'dossier build --year {year}' again.")
+            .format(file=_rel(ws, path), year=year, found_year=repr(build.get("year")),
+                    found_edition=repr(build.get("edition")))
         )
     return build
 
@@ -221,7 +231,8 @@ def _final_pdfs(ws: Workspace, build_dir: Path, build: dict, year: int) -> list[
             continue
         path = str(item.get("path", ""))
         if not _inside(path):
-            problems.append(f"  {path!r}: not a path inside {_rel(ws, build_dir)}")
+            problems.append("  " + _("{path}: not a path inside {folder}").format(path=repr(path),
+                                                                                 folder=_rel(ws, build_dir)))
             continue
         entries.append(
             Output(path, item["kind"], item.get("unit") or "", item.get("bytes", -1), item.get("sha256", ""),
@@ -230,13 +241,15 @@ def _final_pdfs(ws: Workspace, build_dir: Path, build: dict, year: int) -> list[
     kinds = {(e.kind, e.unit) for e in entries}
     for kind in ("recap-pdf", "release-pdf"):
         if (kind, "") not in kinds:
-            problems.append(f"  no {kind} listed")
+            problems.append("  " + _("no {kind} listed").format(kind=kind))
     for unit in sorted({e.unit for e in entries if e.unit}):
-        problems += [f"  unit {unit}: no {k} listed" for k in ("dossier-pdf", "packet-pdf") if (k, unit) not in kinds]
+        problems += ["  " + _("unit {unit}: no {kind} listed").format(unit=unit, kind=k)
+                     for k in ("dossier-pdf", "packet-pdf") if (k, unit) not in kinds]
     if problems:
         raise ArchiveError(
-            f"{_rel(ws, build_dir / MANIFEST)}: the build is not complete enough to archive; "
-            f"run 'dossier build --year {year}' (PDF included) first.\n" + "\n".join(problems)
+            _("{file}: the build is not complete enough to archive; "
+              "run 'dossier build --year {year}' (PDF included) first.")
+            .format(file=_rel(ws, build_dir / MANIFEST), year=year) + "\n" + "\n".join(problems)
         )
     return sorted(entries, key=lambda e: e.path)
 
@@ -250,8 +263,9 @@ def _source_hash_for(ws: Workspace, year: int, build: dict) -> str:
     current = source_hash(inputs)
     if built_from and built_from != current:
         raise ArchiveError(
-            f"{_rel(ws, inputs)}: the inputs changed since build/{year} was built (source hash {built_from[:12]}... "
-            f"then, {current[:12]}... now); run 'dossier build --year {year}' first so the archive matches its inputs."
+            _("{folder}: the inputs changed since build/{year} was built (source hash {then}... "
+              "then, {now}... now); run 'dossier build --year {year}' first so the archive matches its inputs.")
+            .format(folder=_rel(ws, inputs), year=year, then=built_from[:12], now=current[:12])
         )
     return current
 
@@ -276,8 +290,9 @@ def _copy_hashing(source: Path, destination: Path) -> tuple[int, str]:
 
 def _difference(entry: Output, size: int, digest: str) -> str:
     if size < 0:
-        return "listed in the manifest but missing"
-    return f"expected {entry.bytes} bytes with SHA-256 {entry.sha256}, found {size} bytes with SHA-256 {digest}"
+        return _("listed in the manifest but missing")
+    return (_("expected {bytes} bytes with SHA-256 {sha256}, found {found_bytes} bytes with SHA-256 {found_sha256}")
+            .format(bytes=entry.bytes, sha256=entry.sha256, found_bytes=size, found_sha256=digest))
 
 
 # --- the printable index --------------------------------------------------------------------
@@ -313,8 +328,9 @@ def _sign(ws: Workspace, index: bytes) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
     except ImportError:
-        raise ArchiveError(f"{settings.source}: [arsip] names a certificate to sign the archive, but pyHanko is "
-                           f"not installed; {PADES_HINT}, or empty the setting.") from None
+        raise ArchiveError(_("{file}: [arsip] names a certificate to sign the archive, but pyHanko is "
+                             "not installed; install it with {command}, or empty the setting.")
+                           .format(file=settings.source, command=PADES_INSTALL)) from None
     passphrase = os.environ.get("DOSSIER_KUNCI_SANDI")
     with _quiet("pyhanko"):
         try:
@@ -324,9 +340,10 @@ def _sign(ws: Workspace, index: bytes) -> bytes:
             signer = None
     if signer is None:
         raise ArchiveError(
-            f"{settings.source}: [arsip] the key {settings.signing_key} and certificate {settings.signing_certificate} "
-            "could not be loaded; both must be PEM files that belong together (a key with a passphrase reads it "
-            "from DOSSIER_KUNCI_SANDI)."
+            _("{file}: [arsip] the key {key} and certificate {certificate} "
+              "could not be loaded; both must be PEM files that belong together (a key with a passphrase reads it "
+              "from DOSSIER_KUNCI_SANDI).")
+            .format(file=settings.source, key=settings.signing_key, certificate=settings.signing_certificate)
         )
     metadata = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES,
                                             md_algorithm="sha256", reason="Arsip dokumen Zona Integritas")
@@ -356,12 +373,12 @@ def _pdfa_warnings(ws: Workspace, path: Path, kind: str) -> list[str]:
         xmp = metadata.get_object().get_data().decode("utf-8", "replace") if metadata else ""
         attachments = set(reader.attachments)
     except Exception as exc:  # pypdf raises many kinds on a damaged file; the copy is still exact
-        return [f"{_rel(ws, path)}: could not be read as a PDF ({exc})"]
+        return [_("{file}: could not be read as a PDF ({reason})").format(file=_rel(ws, path), reason=exc)]
     warnings = []
     if not re.search(r"pdfaid:part(?:=\"|>)\s*[1-4]", xmp):
-        warnings.append(f"{_rel(ws, path)}: not marked as PDF/A (no pdfaid:part in its XMP metadata)")
+        warnings.append(_("{file}: not marked as PDF/A (no pdfaid:part in its XMP metadata)").format(file=_rel(ws, path)))
     if kind == "dossier-pdf" and SOURCE_DATA not in attachments:
-        warnings.append(f"{_rel(ws, path)}: carries no embedded {SOURCE_DATA}")
+        warnings.append(_("{file}: carries no embedded {name}").format(file=_rel(ws, path), name=SOURCE_DATA))
     return warnings
 
 

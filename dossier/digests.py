@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from dossier.errors import ArchiveError
+from dossier.i18n import _
 
 
 def sha256(data: bytes) -> str:
@@ -30,7 +31,8 @@ def source_hash(inputs_dir: Path) -> str:
     cd inputs/2024 && find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum
     """
     if not inputs_dir.is_dir():
-        raise ArchiveError(f"{inputs_dir}: the inputs folder of the year is missing; the archive records a hash of it.")
+        raise ArchiveError(_("{folder}: the inputs folder of the year is missing; the archive records a hash of it.")
+                           .format(folder=inputs_dir))
     files = sorted(
         (p.relative_to(inputs_dir).as_posix(), p) for p in inputs_dir.rglob("*") if p.is_file()
     )

@@ -164,6 +164,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations().ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the language spoken now, as meant in `context` (a short word that may mean several things)."""
+    return _translations().pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it yet (translated where it is shown)."""
     return message

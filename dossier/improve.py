@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from dossier.i18n import _
 from dossier.model import Answer, Lke
 from dossier.rules import OPTION_KINDS, Edition, Indicator, Predicate
 from dossier.scoring import Shortfall, UnitScore, score_unit
@@ -90,7 +91,8 @@ def way_to(score: UnitScore, predicate_name: str) -> Way:
     edition = score.edition
     predicate = edition.predicate(predicate_name)
     if predicate is None:
-        raise ValueError(f"edition {edition.name} has no predicate {predicate_name}")
+        raise ValueError(_("edition {edition} has no predicate {predicate}").format(edition=edition.name,
+                                                                                    predicate=predicate_name))
     if predicate_name in score.eligible:
         return Way(predicate_name)
     candidates = _candidates(score)
@@ -114,7 +116,8 @@ def way_to(score: UnitScore, predicate_name: str) -> Way:
             if _meets(apply_steps(score, steps), predicate, [t.rule for t in open_]):
                 break
         else:  # pragma: no cover - the margins above cover the solver's tolerance
-            raise RuntimeError(f"{score.unit.code}: the way to {predicate_name} does not meet its thresholds")
+            raise RuntimeError(_("{unit}: the way to {predicate} does not meet its thresholds")
+                               .format(unit=score.unit.code, predicate=predicate_name))
     return Way(predicate_name, steps, tuple(blocked))
 
 
@@ -242,7 +245,7 @@ def _solve(score: UnitScore, candidates: list[_Candidate], thresholds: list[_Thr
         options={"mip_rel_gap": 0.4 / (len(candidates) + 1)},
     )
     if result.x is None:  # pragma: no cover - the thresholds were checked to be reachable
-        raise RuntimeError(f"{score.unit.code}: no way found ({result.message})")
+        raise RuntimeError(_("{unit}: no way found ({reason})").format(unit=score.unit.code, reason=result.message))
     steps = []
     for (c, key, delta), x in zip(variables, result.x):
         if x > 0.5:

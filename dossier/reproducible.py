@@ -27,14 +27,16 @@ MAX_EPOCH = 32503680000 - 1
 def epoch_setting() -> datetime | None:
     """SOURCE_DATE_EPOCH as a UTC datetime, None when unset; a value out of range is an error, said plainly."""
     from dossier.errors import DossierError
+    from dossier.i18n import _
 
     text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not text:
         return None
     if not (text.isascii() and text.isdigit()) or int(text) > MAX_EPOCH:
         raise DossierError(
-            f"SOURCE_DATE_EPOCH={text[:40]!r}: expected the seconds since 1970-01-01 UTC, in digits 0-9, at most "
-            f"{MAX_EPOCH} (the end of 2999); unset it to date the documents 1 January of the award year."
+            _("SOURCE_DATE_EPOCH={value}: expected the seconds since 1970-01-01 UTC, in digits 0-9, at most "
+              "{maximum} (the end of 2999); unset it to date the documents 1 January of the award year.")
+            .format(value=repr(text[:40]), maximum=MAX_EPOCH)
         )
     return datetime.fromtimestamp(int(text), tz=UTC)
 

@@ -276,6 +276,8 @@ def _score(unit: Unit, answers: dict[str, Answer], edition: Edition, reviewed: d
 
 
 def _shortfalls(predicate, unit: Unit, nodes: dict[Path, float], edition: Edition) -> list[Shortfall]:
+    # Labels stay Indonesian whatever the interface language: they are printed in the documents
+    # and are values of `score --json`, which never depend on the language.
     found = []
     if predicate.requires_current and unit.current != predicate.requires_current:
         found.append(

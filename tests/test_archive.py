@@ -237,7 +237,7 @@ def test_a_build_file_that_does_not_match_its_manifest_is_refused(ws):
         archive_year(ws, YEAR)
 
     message = error.value.format_message()
-    assert "build/2024: 1 file(s) do not match manifest.json; rebuild first ('dossier build --year 2024')" in message
+    assert "build/2024: 1 file does not match manifest.json; rebuild first ('dossier build --year 2024')" in message
     assert "build/2024/rilis.pdf: expected" in message
     assert not (ws.root / "archive" / "2024").exists()
     assert leftovers(ws) == []
@@ -381,7 +381,7 @@ def test_verify_reports_missing_and_extra_files(archived):
         "archive/2024/rekapitulasi.pdf: missing: listed in the manifest but not in the folder",
         "archive/2024/paket/UPT99.pdf: extra: in the folder but not in the manifest",
     ]
-    assert format_findings(findings).endswith("\n2 finding(s).")
+    assert format_findings(findings).endswith("\n2 findings.")
 
 
 def test_verify_reports_a_manifest_that_does_not_parse(archived):

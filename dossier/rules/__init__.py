@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from dossier.errors import ConfigError
+from dossier.i18n import _
 
 PACKAGE_EDITIONS = Path(__file__).parent / "editions"
 
@@ -132,8 +133,8 @@ def edition_path(name: str, search: list[Path] | tuple[Path, ...] = ()) -> Path:
     looked = ", ".join(str(p / f"lke-{name}.toml") for p in places)
     available = sorted({p.stem.removeprefix("lke-") for f in places if f.is_dir() for p in f.glob("lke-*.toml")})
     raise ConfigError(
-        f"LKE edition '{name}' not found (looked in: {looked}). "
-        f"Available editions: {', '.join(available) or 'none'}."
+        _("LKE edition '{name}' not found (looked in: {looked}). Available editions: {available}.")
+        .format(name=name, looked=looked, available=", ".join(available) or _("none"))
     )
 
 
@@ -147,7 +148,7 @@ def _load(path: Path) -> Edition:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read this rules file: {exc}") from None
+        raise ConfigError(_("{file}: cannot read this rules file: {reason}").format(file=path, reason=exc)) from None
     problems: list[str] = []
     csv_path = path.parent / str(data.get("indicators", ""))
     indicators, weights = _read_indicators(csv_path, problems)
@@ -156,7 +157,7 @@ def _load(path: Path) -> Edition:
         rank = {name: i for i, name in enumerate(order)}
         unknown = {i.component for i in indicators.values()} - set(rank)
         if unknown:
-            problems.append(f"components = {order} leaves out {sorted(unknown)}")
+            problems.append(_("components = {order} leaves out {unknown}").format(order=order, unknown=sorted(unknown)))
         weights = dict(sorted(weights.items(), key=lambda kv: (rank.get(kv[0][0], -1) if kv[0] != ("",) else -2)))
         indicators = dict(sorted(indicators.items(), key=lambda kv: rank.get(kv[1].component, len(rank))))
     counts = _read_counts(data.get("counts", {}), indicators, problems)
@@ -167,15 +168,17 @@ def _load(path: Path) -> Edition:
     nodes = {key: tuple(p for p in str(value).split("/") if p) or ("",) for key, value in data.get("nodes", {}).items()}
     for key, node in nodes.items():
         if node not in weights:
-            problems.append(f"[nodes] {key} = '{'/'.join(node)}' is not a node of the indicators' score tree")
+            problems.append(_("[nodes] {key} = '{node}' is not a node of the indicators' score tree")
+                            .format(key=key, node="/".join(node)))
     predicates = tuple(_read_predicate(p, nodes, problems) for p in data.get("predicates", []))
     if not predicates:
-        problems.append("no [[predicates]] are defined")
+        problems.append(_("no [[predicates]] are defined"))
     missing = str(data.get("missing", "zero"))
     if missing not in MISSING:
-        problems.append(f"missing = '{missing}' must be one of {', '.join(sorted(MISSING))}")
+        problems.append(_("missing = '{value}' must be one of {allowed}")
+                        .format(value=missing, allowed=", ".join(sorted(MISSING))))
     if problems:
-        raise ConfigError(f"{path}: this rules edition is not valid:\n  " + "\n  ".join(problems))
+        raise ConfigError(_("{file}: this rules edition is not valid:").format(file=path) + "\n  " + "\n  ".join(problems))
     return Edition(
         name=str(data.get("name", path.stem.removeprefix("lke-"))),
         title=str(data.get("title", "")),
@@ -197,7 +200,7 @@ def _read_indicators(path: Path, problems: list[str]) -> tuple[dict[str, Indicat
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
     except OSError as exc:
-        problems.append(f"cannot read the indicators file {path}: {exc}")
+        problems.append(_("cannot read the indicators file {file}: {reason}").format(file=path, reason=exc))
         return {}, {}
     weights: dict[tuple[str, ...], float] = {("",): 0.0}
     options: dict[str, list[Option]] = {}
@@ -205,11 +208,12 @@ def _read_indicators(path: Path, problems: list[str]) -> tuple[dict[str, Indicat
     for line, row in enumerate(rows, start=2):
         code = (row.get("code") or "").strip()
         if not code:
-            problems.append(f"{path.name} line {line}: no code")
+            problems.append(_("{file} line {line}: no code").format(file=path.name, line=line))
             continue
         kind = (row.get("answer_kind") or "").strip()
         if kind not in KINDS:
-            problems.append(f"{path.name} line {line}: answer_kind '{kind}' is not one of {', '.join(sorted(KINDS))}")
+            problems.append(_("{file} line {line}: answer_kind '{kind}' is not one of {allowed}")
+                            .format(file=path.name, line=line, kind=kind, allowed=", ".join(sorted(KINDS))))
             continue
         first.setdefault(code, row)
         try:
@@ -234,7 +238,7 @@ def _read_indicators(path: Path, problems: list[str]) -> tuple[dict[str, Indicat
                 Option(row["option"].strip(), row["option_text"].strip(), float(score) if score else None)
             )
         except (KeyError, ValueError) as exc:
-            problems.append(f"{path.name} line {line}: {exc}")
+            problems.append(_("{file} line {line}: {reason}").format(file=path.name, line=line, reason=exc))
     # Components appear before their parts in LKE order; rebuild in tree order.
     ordered = {("",): weights[("",)]}
     for node in weights:
@@ -254,7 +258,7 @@ def _read_counts(data: dict, indicators: dict[str, Indicator], problems: list[st
             continue
         spec = data.get(code)
         if spec is None:
-            problems.append(f"[counts.{code}] is missing: count question {code} needs a formula")
+            problems.append(_("[counts.{code}] is missing: count question {code} needs a formula").format(code=code))
             continue
         inputs = {int(o.key) for o in indicator.options}
         try:
@@ -269,15 +273,17 @@ def _read_counts(data: dict, indicators: dict[str, Indicator], problems: list[st
                 bool(spec.get("numerator_within_denominator", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            problems.append(f"[counts.{code}]: {exc!r}; expected numerator, denominator and zero_denominator")
+            problems.append(_("[counts.{code}]: {reason}; expected numerator, denominator and zero_denominator")
+                            .format(code=code, reason=repr(exc)))
             continue
         unknown = (set(numerator) | set(denominator)) - inputs
         if unknown:
-            problems.append(f"[counts.{code}] uses inputs {sorted(unknown)} that {code} does not have (it has {sorted(inputs)})")
+            problems.append(_("[counts.{code}] uses inputs {unknown} that {code} does not have (it has {inputs})")
+                            .format(code=code, unknown=sorted(unknown), inputs=sorted(inputs)))
         rules[code] = rule
     for code in data:
         if code not in indicators or indicators[code].kind != "count":
-            problems.append(f"[counts.{code}]: {code} is not a count question of this edition")
+            problems.append(_("[counts.{code}]: {code} is not a count question of this edition").format(code=code))
     return rules
 
 
@@ -286,13 +292,15 @@ def _read_predicate(data: dict, nodes: dict[str, tuple[str, ...]], problems: lis
     minimums = {}
     for key, value in data.get("minimums", {}).items():
         if key not in nodes:
-            problems.append(f"predicate {name}: minimum '{key}' names no node of [nodes] ({', '.join(nodes)})")
+            problems.append(_("predicate {name}: minimum '{key}' names no node of [nodes] ({nodes})")
+                            .format(name=name, key=key, nodes=", ".join(nodes)))
             continue
         minimums[key] = float(value)
     # The regulation's reading (the six areas) unless an edition asks for the twelve halves.
     level = str(data.get("area_share_level", "area"))
     if level not in SHARE_LEVELS:
-        problems.append(f"predicate {name}: area_share_level '{level}' must be one of {', '.join(sorted(SHARE_LEVELS))}")
+        problems.append(_("predicate {name}: area_share_level '{level}' must be one of {allowed}")
+                        .format(name=name, level=level, allowed=", ".join(sorted(SHARE_LEVELS))))
     return Predicate(
         name=name,
         requires_current=str(data.get("requires_current", "")),

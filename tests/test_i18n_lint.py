@@ -111,7 +111,7 @@ self.error(where, f"{code} appears twice")
 def _marked() -> set[str]:
     """The msgids (singular) marked in dossier's sources, extracted as `scripts/catalogs update` does."""
     method_map = [("**.py", "dossier.babel_extract:extract")]
-    keywords = {"_": None, "ngettext": (1, 2), "N_": None}
+    keywords = {"_": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
     ids = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
             str(PACKAGE), method_map, keywords=keywords):

@@ -96,7 +96,7 @@ def test_the_score_table_speaks_indonesian_by_default_and_english_on_request(sam
                                 "Mandiri", "Diubah", "TPI", "Memenuhi", "syarat"]
     out = result.stdout
     assert "    kekurangan untuk WBK: Nilai Total 69,37 < 75,00 (kurang 5,63)" in lines
-    assert "    perhatian untuk WBK: Reform / Manajemen Perubahan 2,25 < 2,40: bagian ini di bawah porsinya" in out
+    assert "    perhatian untuk WBK: Reform / Manajemen Perubahan 2,25 < 2,40: bagian ini di bawah porsi minimalnya" in out
     assert "    langkah menuju WBK: naikkan 6 jawaban" in lines
     assert "      HBB: C -> A (+2,50; untuk Nilai Total; Birokrasi yang Bersih dan Akuntabel)" in lines
     assert "    langkah menuju WBK: tidak ada jawaban yang dapat dinaikkan" in lines

@@ -25,6 +25,7 @@ from dossier.digests import sha256, source_hash
 from dossier.documents import registry
 from dossier.documents.kinds import DocumentKind
 from dossier.errors import DossierError, Problem
+from dossier.i18n import _
 from dossier.incremental import (
     CACHE,
     RECAP_PARTS,
@@ -169,7 +170,8 @@ def _check_units(plan: Plan, award_year: AwardYear) -> None:
     if unknown:
         known = ", ".join(u.code for u in award_year.units)
         raise DossierError(
-            f"inputs/{plan.year}/nominasi.xlsx: no unit with code {', '.join(unknown)} in sheet Unit (codes: {known})."
+            _("inputs/{year}/nominasi.xlsx: no unit with code {codes} in sheet Unit (codes: {known}).")
+            .format(year=plan.year, codes=", ".join(unknown), known=known)
         )
 
 
@@ -179,9 +181,9 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
     scores = [score_unit(u, award_year.lke.get(u.code), plan.edition) for u in award_year.units]
     todo = _stale(plan, _tasks(plan, award_year, scores, result), result)
     if plan.progress:
-        plan.progress.start(len(todo), len(result.reused), [task.label for task, _ in todo])
+        plan.progress.start(len(todo), len(result.reused), [task.label for task, _keys in todo])
     held: list[tuple[Keyed, Rendered]] = []  # the year documents, written once every unit is built
-    for (task, keys), rendered in zip(todo, render_all([t for t, _ in todo], pool)):
+    for (task, keys), rendered in zip(todo, render_all([t for t, _keys in todo], pool)):
         result.problems.extend(rendered.problems)
         if rendered.error:
             result.failed[task.label] = rendered.error
@@ -191,7 +193,7 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
             held.append(((task, keys), rendered))
         if plan.progress:
             plan.progress.done(task.label, rendered)
-    unbuilt = {t.unit: result.failed[t.unit] for t, _ in todo if t.unit and t.unit in result.failed}
+    unbuilt = {t.unit: result.failed[t.unit] for t, _keys in todo if t.unit and t.unit in result.failed}
     if plan.year_documents and unbuilt:
         # A unit whose documents failed to render is left out the same way as one blocked before.
         result.reused = [o for o in result.reused if o.unit]
@@ -295,13 +297,14 @@ def _leave_out_year_documents(plan: Plan, blocked: dict[str, str], result: Build
     for kind in plan.kinds(per_unit=False):
         path = kind.path_for("")
         (plan.out_dir / path).unlink(missing_ok=True)
-        result.failed[path] = f"not written while unit(s) {codes} cannot be built (see above); no older copy is kept"
+        result.failed[path] = _("not written while unit(s) {codes} cannot be built (see above); no older copy is kept"
+                                ).format(codes=codes)
 
 
 def _blocked_units(award_year: AwardYear) -> dict[str, str]:
     """Units with no readable LKE, or whose LKE has errors beyond its evidence: their scores cannot be trusted."""
     blocked: dict[str, str] = {
-        unit.code: f"not built: no readable LKE workbook for {unit.code} in lke/; run 'dossier validate'"
+        unit.code: _("not built: no readable LKE workbook for {code} in lke/; run 'dossier validate'").format(code=unit.code)
         for unit in award_year.units
         if unit.code not in award_year.lke
     }
@@ -309,7 +312,8 @@ def _blocked_units(award_year: AwardYear) -> dict[str, str]:
     for problem in award_year.errors:
         code = sources.get(problem.where.split(",")[0])
         if code and problem.kind != "evidence":
-            blocked.setdefault(code, f"not built: the LKE has errors ({problem}); run 'dossier validate'")
+            blocked.setdefault(code, _("not built: the LKE has errors ({problem}); run 'dossier validate'")
+                               .format(problem=problem))
     return blocked
 
 

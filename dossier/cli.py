@@ -28,8 +28,10 @@ class Context:
         from dossier.workspace import Workspace
 
         if not self.root.is_dir():
-            what = "is not a folder" if self.root.exists() else "does not exist"
-            raise WorkspaceError(f"the workspace folder {self.root} {what}; give -C an existing workspace folder.")
+            message = (_("the workspace folder {folder} is not a folder; give -C an existing workspace folder.")
+                       if self.root.exists() else
+                       _("the workspace folder {folder} does not exist; give -C an existing workspace folder."))
+            raise WorkspaceError(message.format(folder=self.root))
         ws = Workspace(self.root.resolve())
         if not self._warned:  # settings set aside (a logo outside the workspace, say) are said once
             self._warned = True
@@ -38,7 +40,7 @@ class Context:
             except ConfigError:  # reported by the command that needs the settings
                 warnings = ()
             for warning in warnings:
-                click.secho(f"warning: {warning}", fg="yellow", err=True)
+                click.secho(_("warning: {problem}").format(problem=warning), fg="yellow", err=True)
         return ws
 
     def info(self, message: str) -> None:
@@ -89,7 +91,8 @@ def _year(ctx: click.Context, param, value):
     if value is None:
         return None
     if not is_year(value):
-        raise click.BadParameter(f"'{value}' is not an award year; write it in digits 0-9, {FIRST_YEAR}-{LAST_YEAR}, e.g. 2025.", ctx, param)
+        raise click.BadParameter(_("'{value}' is not an award year; write it in digits 0-9, {first}-{last}, e.g. 2025.")
+                                 .format(value=value, first=FIRST_YEAR, last=LAST_YEAR), ctx, param)
     return int(value)
 
 
@@ -182,13 +185,13 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
     year = ws.year(year)
     written = write_blank_lkes(ws, year, list(units), output, layout)
     for path in written:
-        obj.debug(f"wrote {path}")
+        obj.debug(_("wrote {path}").format(path=path))
     if not written:
-        obj.info(f"Every unit of {year} already has an LKE workbook in lke/; nothing written "
-                 f"(--unit CODE writes a unit's blank workbook anyway).")
+        obj.info(_("Every unit of {year} already has an LKE workbook in lke/; nothing written "
+                   "(--unit CODE writes a unit's blank workbook anyway).").format(year=year))
         return
-    obj.info(f"Wrote {len(written)} blank LKE workbook(s) to {written[0].parent}: "
-             f"{', '.join(p.stem.split(' ')[0] for p in written)}.")
+    obj.info(_("Wrote {count} blank LKE workbook(s) to {folder}: {codes}.").format(
+        count=len(written), folder=written[0].parent, codes=", ".join(p.stem.split(" ")[0] for p in written)))
 
 
 @cli.command()
@@ -213,13 +216,11 @@ def validate(obj: Context, year: int | None, strict: bool) -> None:
         click.echo(line)
     errors, warnings = len(award_year.errors), len(award_year.warnings)
     failed = errors > 0 or (strict and warnings > 0)
-    summary = (
-        f"{year}: {len(award_year.units)} unit(s), {len(award_year.lke)} LKE workbook(s): "
-        f"{errors} error(s), {warnings} warning(s)."
-    )
+    summary = _("{year}: {units} unit(s), {workbooks} LKE workbook(s): {errors} error(s), {warnings} warning(s).").format(
+        year=year, units=len(award_year.units), workbooks=len(award_year.lke), errors=errors, warnings=warnings)
     if failed:
         raise click.exceptions.Exit(_fail(summary))
-    obj.info(summary + (" All clear." if not warnings else ""))
+    obj.info(summary + (" " + _("All clear.") if not warnings else ""))
 
 
 @cli.command()
@@ -247,9 +248,12 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
     if award_year.errors:
         for line in problem_lines(award_year.errors):
             click.echo(line, err=True)
-        raise click.exceptions.Exit(
-            _fail(f"{len(award_year.errors)} error(s) in the inputs: these scores may be wrong. Run 'dossier validate'.")
-        )
+        count = len(award_year.errors)
+        raise click.exceptions.Exit(_fail(
+            ngettext("{count} error in the inputs: these scores may be wrong. Run 'dossier validate'.",
+                     "{count} errors in the inputs: these scores may be wrong. Run 'dossier validate'.", count)
+            .format(count=count)
+        ))
 
 
 @cli.command("build")
@@ -308,12 +312,14 @@ def _run_build(obj: Context, year, *, formats=(), **options) -> None:
     formats = tuple(formats or ("pdf", "docx")) + ("xlsx",)
     result = build(ws, year, formats=formats, progress=BuildProgress(obj.verbosity), **options)
     for output in result.built:
-        obj.debug(f"wrote build/{year}/{output.path}" + (f" ({output.pages} page(s))" if output.pages else ""))
-    for line in problem_lines(result.problems):
-        if line.startswith("error") or obj.verbosity >= 0:
-            click.echo(line, err=True)
+        path = f"build/{year}/{output.path}"
+        obj.debug(_("wrote {path} ({pages} page(s))").format(path=path, pages=output.pages) if output.pages
+                  else _("wrote {path}").format(path=path))
+    shown = [p for p in result.problems if p.severity == "error" or obj.verbosity >= 0]  # -q: errors only
+    for line in problem_lines(shown):
+        click.echo(line, err=True)
     for label, reason in result.failed.items():
-        click.secho(f"failed: {label}: {reason}", fg="red", err=True)
+        click.secho(_("failed: {label}: {reason}").format(label=label, reason=reason), fg="red", err=True)
     summary = build_summary(result, ws.build_dir(year))
     if not result.ok:
         raise click.exceptions.Exit(_fail(summary))
@@ -339,14 +345,13 @@ def archive_command(ctx: click.Context, year: int | None, force: bool) -> None:
     year = ws.year(year)
     result = archive_year(ws, year, force=force)
     for warning in result.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        click.secho(_("warning: {problem}").format(problem=warning), fg="yellow", err=True)
     if result.replaced:
-        obj.info(f"The previous archive is kept as {result.replaced.relative_to(ws.root)}.")
-    obj.info(
-        f"Archived {len(result.files)} file(s) of {year} in {result.path.relative_to(ws.root)}; "
-        "check them later with 'dossier archive verify'."
-    )
-    click.echo(f"Fingerprint (SHA-256 of manifest.json; record it in the official letter): {result.fingerprint}")
+        obj.info(_("The previous archive is kept as {path}.").format(path=result.replaced.relative_to(ws.root)))
+    obj.info(_("Archived {count} file(s) of {year} in {folder}; check them later with 'dossier archive verify'.")
+             .format(count=len(result.files), year=year, folder=result.path.relative_to(ws.root)))
+    click.echo(_("Fingerprint (SHA-256 of manifest.json; record it in the official letter): {fingerprint}")
+               .format(fingerprint=result.fingerprint))
 
 
 @archive_command.command("verify")
@@ -362,7 +367,8 @@ def archive_verify(ctx: click.Context, year: int | None, fingerprint: str | None
 
     before = ctx.parent.params.get("year") if ctx.parent else None  # 'dossier archive --year 2023 verify'
     if before is not None and year is not None and before != year:
-        raise click.UsageError(f"two different years, --year {before} before 'verify' and --year {year} after it; give one.")
+        raise click.UsageError(_("two different years, --year {before} before 'verify' and --year {after} after it; give one.")
+                               .format(before=before, after=year))
     year = year if year is not None else before
     obj = ctx.ensure_object(Context)
     ws = obj.workspace
@@ -370,9 +376,13 @@ def archive_verify(ctx: click.Context, year: int | None, fingerprint: str | None
     findings = verify_year(ws, year, fingerprint)
     if findings:
         click.echo(format_findings(findings))
-        raise click.exceptions.Exit(_fail(f"archive/{year} is not intact."))
-    anchor = " and the recorded fingerprint" if fingerprint else " (give --sidik-jari to check the fingerprint too)"
-    obj.info(f"archive/{year}: every file matches its manifest, the index and its own source data{anchor}.")
+        raise click.exceptions.Exit(_fail(_("archive/{year} is not intact.").format(year=year)))
+    if fingerprint:
+        obj.info(_("archive/{year}: every file matches its manifest, the index and its own source data "
+                   "and the recorded fingerprint.").format(year=year))
+    else:
+        obj.info(_("archive/{year}: every file matches its manifest, the index and its own source data "
+                   "(give --sidik-jari to check the fingerprint too).").format(year=year))
 
 
 @cli.group(cls=SeasonGroup)
@@ -391,7 +401,8 @@ def templates_export(obj: Context, directory: Path | None, force: bool) -> None:
 
     target = directory or obj.root / "templates"
     written = export_defaults(target, force=force)
-    obj.info(f"Copied {len(written)} template file(s) to {target}. Files you keep there override the defaults.")
+    obj.info(_("Copied {count} template file(s) to {folder}. Files you keep there override the defaults.")
+             .format(count=len(written), folder=target))
 
 
 def _fail(message: str) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.errors import ConfigError
+from dossier.i18n import _
 
 FILENAME = "dossier.toml"
 
@@ -108,62 +109,72 @@ def load_settings(workspace: Path) -> Settings:
         # utf-8-sig: Windows Notepad starts UTF-8 files with a byte-order mark, which TOML does not allow.
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: the file is not UTF-8 text; save it again as UTF-8.") from None
+        raise ConfigError(_("{path}: the file is not UTF-8 text; save it again as UTF-8.").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}. Check the quotes and '=' signs on that line.") from None
+        raise ConfigError(_("{path}: {reason}. Check the quotes and '=' signs on that line.")
+                          .format(path=path, reason=exc)) from None
     problems: list[str] = []
     known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"},
              "humas": {"biro", "kontak"}, "antarmuka": {"bahasa"},  # [antarmuka] is read by dossier.i18n
              "surat_usulan": {"kop", "nomor", "penandatangan", "jabatan", "nip", "kepada"}}
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
-            problems.append(f"[{section}] is not a known section (known: {', '.join(known)})")
+            problems.append(_("[{section}] is not a known section (known: {known})")
+                            .format(section=section, known=", ".join(known)))
             continue
         for key in value:
             if key not in known[section]:
-                problems.append(f"[{section}] {key} is not a known setting (known: {', '.join(sorted(known[section]))})")
+                problems.append(_("[{section}] {key} is not a known setting (known: {known})")
+                                .format(section=section, key=key, known=", ".join(sorted(known[section]))))
 
     def text(section: str, key: str, default: str) -> str:
         value = data.get(section, {}).get(key, default)
         if not isinstance(value, str):
-            problems.append(f"[{section}] {key} must be text in quotes, got {value!r}")
+            problems.append(_("[{section}] {key} must be text in quotes, got {value!r}")
+                            .format(section=section, key=key, value=value))
             return default
         return value.strip()
 
     editions: dict[int, str] = {}
     for year, name in dict(data.get("lke", {}).get("editions", {})).items():
         if not str(year).isdigit() or not isinstance(name, str):
-            problems.append(f'[lke] editions: expected year = "edition" such as 2020 = "2014", got {year} = {name!r}')
+            problems.append(_('[lke] editions: expected year = "edition" such as 2020 = "2014", got {year} = {name!r}')
+                            .format(year=year, name=name))
         else:
             editions[int(year)] = name
     letterhead = data.get("surat_usulan", {}).get("kop", [])
     if isinstance(letterhead, str):
         letterhead = letterhead.splitlines()
     if not isinstance(letterhead, list) or not all(isinstance(line, str) for line in letterhead):
-        problems.append(f'[surat_usulan] kop must be a list of lines in quotes, e.g. kop = ["KEMENTERIAN ...", "Jalan ..."], got {letterhead!r}')
+        problems.append(_('[surat_usulan] kop must be a list of lines in quotes, e.g. '
+                          'kop = ["KEMENTERIAN ...", "Jalan ..."], got {value!r}').format(value=letterhead))
         letterhead = []
     logo_text = text("dokumen", "logo", "")
     logo = (workspace / logo_text) if logo_text else None
     warnings: list[str] = []
     if logo is not None and not logo.is_file():
-        problems.append(f"[dokumen] logo: the file {logo} does not exist; put the logo there or empty the setting")
+        problems.append(_("[dokumen] logo: the file {path} does not exist; put the logo there or empty the setting")
+                        .format(path=logo))
     elif logo is not None:
         refused = _logo_problem(logo, workspace)
         if refused:
-            warnings.append(f"{path}: [dokumen] logo: {refused}; the documents are made without a logo")
+            warnings.append(_("{path}: [dokumen] logo: {reason}; the documents are made without a logo")
+                            .format(path=path, reason=refused))
             logo = None
     signing = {}
     for key in ("sertifikat", "kunci", "ca"):
         name = text("arsip", key, "")
         signing[key] = (workspace / name) if name else None
         if signing[key] is not None and not signing[key].is_file():
-            problems.append(f"[arsip] {key}: the file {signing[key]} does not exist; put it there or empty the setting")
+            problems.append(_("[arsip] {key}: the file {path} does not exist; put it there or empty the setting")
+                            .format(key=key, path=signing[key]))
     if text("antarmuka", "bahasa", "id").lower() not in ("id", "en"):
-        problems.append(f'[antarmuka] bahasa must be "id" (Bahasa Indonesia) or "en" (English), got {data["antarmuka"]["bahasa"]!r}')
+        problems.append(_('[antarmuka] bahasa must be "id" (Bahasa Indonesia) or "en" (English), got {value!r}')
+                        .format(value=data["antarmuka"]["bahasa"]))
     if (signing["sertifikat"] is None) != (signing["kunci"] is None):
-        problems.append("[arsip] sertifikat and kunci go together: give both (to sign the archive) or neither")
+        problems.append(_("[arsip] sertifikat and kunci go together: give both (to sign the archive) or neither"))
     if problems:
-        raise ConfigError(f"{path}: " + ("\n  ".join(["settings are not valid:", *problems])))
+        raise ConfigError("\n  ".join([_("{path}: settings are not valid:").format(path=path), *problems]))
     return Settings(
         edition=text("lke", "edition", "2021"),
         editions=editions,
@@ -195,14 +206,15 @@ def _logo_problem(logo: Path, workspace: Path) -> str:
     """Why `logo` may not go on the cover, or "": it must be a PNG or JPEG inside the workspace, links resolved."""
     real, root = logo.resolve(), workspace.resolve()
     if not real.is_relative_to(root):
-        return f"{logo} leads to {real}, outside the workspace {root}; copy the image into the workspace"
+        return (_("{path} leads to {target}, outside the workspace {root}; copy the image into the workspace")
+                .format(path=logo, target=real, root=root))
     try:
         with real.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        return f"{logo} cannot be read ({exc.strerror or exc})"
+        return _("{path} cannot be read ({reason})").format(path=logo, reason=exc.strerror or exc)
     if not any(head.startswith(signature) for signature in IMAGE_SIGNATURES):
-        return f"{logo} is not a PNG or JPEG image"
+        return _("{path} is not a PNG or JPEG image").format(path=logo)
     return _damaged_image(real)
 
 
@@ -216,5 +228,6 @@ def _damaged_image(path: Path) -> str:
         with strict_images(), Image.open(path) as image:
             image.load()
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on a damaged image
-        return f"{path} cannot be read in full ({type(exc).__name__}: {exc}); save the image again as PNG or JPEG"
+        return (_("{path} cannot be read in full ({kind}: {detail}); save the image again as PNG or JPEG")
+                .format(path=path, kind=type(exc).__name__, detail=exc))
     return ""

@@ -1,8 +1,9 @@
-"""What the CLI prints: problem lists and the score table."""
+"""What the CLI prints: problem lists and the score table, in the language spoken (dossier.i18n)."""
 
 from __future__ import annotations
 
 from dossier.errors import Problem
+from dossier.i18n import _
 from dossier.improve import Way
 from dossier.render.format import distinct, number, rounded_tree
 from dossier.scoring import Shortfall, UnitScore
@@ -13,7 +14,8 @@ TABLE_NODES = ("pemenuhan", "reform", "pengungkit", "hasil", "total")
 def problem_lines(problems: list[Problem]) -> list[str]:
     """One line per problem, errors first, in the order they were found."""
     ordered = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity != "error"]
-    return [f"{p.severity}: {p}" for p in ordered]
+    return [(_("error: {problem}") if p.severity == "error" else _("warning: {problem}")).format(problem=p)
+            for p in ordered]
 
 
 def shortfall_text(shortfall: Shortfall) -> str:
@@ -33,8 +35,9 @@ def printed_scores(score: UnitScore, keys: tuple[str, ...] = TABLE_NODES) -> lis
 
 def caution_text(caution: Shortfall) -> str:
     """'Reform / Penguatan Pengawasan 2,00 < 4,50 (60 % of its weight), though its area meets the minimum'."""
-    reached, required, _ = distinct(caution.reached, caution.required)
-    return f"{caution.label} {reached} < {required}: this half is below the share, its area as a whole meets it"
+    reached, required, _gap = distinct(caution.reached, caution.required)
+    return (_("{label} {reached} < {required}: this half is below the share, its area as a whole meets it")
+            .format(label=caution.label, reached=reached, required=required))
 
 
 def way_lines(way: Way, labels: dict[str, str] | None = None, indent: str = "    ") -> list[str]:
@@ -42,20 +45,24 @@ def way_lines(way: Way, labels: dict[str, str] | None = None, indent: str = "   
     labels = labels or {}
     if not way.steps and not way.blocked:
         return []
-    out = [f"{indent}way to {way.predicate}: raise {len(way.steps)} answer(s)" if way.steps
-           else f"{indent}way to {way.predicate}: no answer to raise"]
+    head = (_("way to {predicate}: raise {count} answer(s)") if way.steps
+            else _("way to {predicate}: no answer to raise"))
+    out = [indent + head.format(predicate=way.predicate, count=len(way.steps))]
     for step in way.steps:
-        out.append(f"{indent}  {step.code}: {step.previous or '(blank)'} -> {step.answer} (+{number(step.adds)}; "
-                   f"for {'; '.join(labels.get(r, r) for r in step.fixes)})")
+        out.append(indent + "  " + _("{code}: {before} -> {after} (+{adds}; for {rules})").format(
+            code=step.code, before=step.previous or _("(blank)"), after=step.answer, adds=number(step.adds),
+            rules="; ".join(labels.get(r, r) for r in step.fixes)))
     for blocked in way.blocked:
-        out.append(f"{indent}  cannot be met by answers: {blocked.shortfall.label}: {blocked.reason}")
+        out.append(indent + "  " + _("cannot be met by answers: {label}: {reason}").format(
+            label=blocked.shortfall.label, reason=blocked.reason))
     return out
 
 
 def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None = None) -> str:
     """A plain-text table of every unit's scores; below each, its shortfalls, cautions and way to the proposed predicate."""
-    header = ["Code", "Unit", "Proposed", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total", "Self", "TPI changed",
-              "Eligible"]
+    # The columns named for the LKE's parts (Pemenuhan ... Total) are its own Indonesian terms in either language.
+    header = [_("Code"), _("Unit"), _("Proposed"), "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total", _("Self"),
+              _("TPI changed"), _("Eligible")]
     rows = []
     for s in scores:
         rows.append(
@@ -80,20 +87,26 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
         out.append(line(row))
         if s.changed:
             own = s.self_assessment
-            out.append(f"    self-assessment {printed_scores(own, ('total',))[0]}, eligible: {', '.join(own.eligible) or '-'}; "
-                       f"the TPI changed {len(s.changed)} answer(s): {', '.join(s.changed)}")
+            out.append("    " + _("self-assessment {total}, eligible: {eligible}; the TPI changed {count} answer(s): "
+                                   "{codes}").format(total=printed_scores(own, ("total",))[0],
+                                                     eligible=", ".join(own.eligible) or "-", count=len(s.changed),
+                                                     codes=", ".join(s.changed)))
         for shortfall in s.proposed_shortfalls:
-            out.append(f"    shortfall for {shortfall.predicate}: {shortfall_text(shortfall)}")
+            out.append("    " + _("shortfall for {predicate}: {shortfall}").format(
+                predicate=shortfall.predicate, shortfall=shortfall_text(shortfall)))
         for caution in s.proposed_cautions:
-            out.append(f"    caution for {caution.predicate}: {caution_text(caution)}")
+            out.append("    " + _("caution for {predicate}: {caution}").format(
+                predicate=caution.predicate, caution=caution_text(caution)))
         way = (ways or {}).get(s.unit.code, {}).get(s.unit.proposed)
         if way is not None:
             out.extend(way_lines(way, {f.rule: f.label for f in s.shortfalls.get(way.predicate, [])}))
         if s.missing:
-            out.append(f"    {len(s.missing)} answer(s) missing, scored 0: {', '.join(s.missing)}")
+            out.append("    " + _("{count} answer(s) missing, scored 0: {codes}").format(
+                count=len(s.missing), codes=", ".join(s.missing)))
         if s.without_evidence:
-            out.append(f"    {len(s.without_evidence)} indicator(s) without evidence (Bukti Dukung): {', '.join(s.without_evidence)}")
-    out.append("Total is the counting score (the TPI's answer where it gave one); Self is the unit's self-assessment.")
+            out.append("    " + _("{count} indicator(s) without evidence (Bukti Dukung): {codes}").format(
+                count=len(s.without_evidence), codes=", ".join(s.without_evidence)))
+    out.append(_("Total is the counting score (the TPI's answer where it gave one); Self is the unit's self-assessment."))
     return "\n".join(out)
 
 
@@ -102,8 +115,9 @@ def missing_lines(scores: list[UnitScore]) -> list[str]:
     lines = []
     for s in scores:
         if s.missing_count:
-            how = "left out of their sub-area's mean" if s.edition.missing == "skip" else "scored 0"
-            lines.append(f"{s.unit.code}: {s.missing_count} answer(s) missing ({how})")
+            line = (_("{code}: {count} answer(s) missing (left out of their sub-area's mean)")
+                    if s.edition.missing == "skip" else _("{code}: {count} answer(s) missing (scored 0)"))
+            lines.append(line.format(code=s.unit.code, count=s.missing_count))
     return lines
 
 
@@ -112,9 +126,10 @@ def read_lines(award_year) -> list[str]:
     from dossier.layout import REGISTER
 
     folder = f"inputs/{award_year.year}"
-    lines = [f"read {folder}/{REGISTER}: {len(award_year.units)} unit(s)"]
+    lines = [_("read {path}: {count} unit(s)").format(path=f"{folder}/{REGISTER}", count=len(award_year.units))]
     for code, lke in award_year.lke.items():
-        lines.append(f"read {folder}/{lke.source}: unit {code}, {len(lke.answers)} answer(s)")
+        lines.append(_("read {path}: unit {code}, {count} answer(s)").format(
+            path=f"{folder}/{lke.source}", code=code, count=len(lke.answers)))
     return lines
 
 
@@ -148,9 +163,9 @@ class BuildProgress:
             return
         self.pending = list(labels)
         if reused:
-            click.echo(f"{reused} document(s) unchanged since the last build, kept.", err=True)
+            click.echo(_("{count} document(s) unchanged since the last build, kept.").format(count=reused), err=True)
         if self.tty and tasks and self.verbosity == 0:
-            self.bar = click.progressbar(length=tasks, label="Building", show_eta=True, show_pos=True,
+            self.bar = click.progressbar(length=tasks, label=_("Building"), show_eta=True, show_pos=True,
                                          item_show_func=lambda label: label, file=sys.stderr)
             self.bar.__enter__()
             if self.pending:
@@ -171,14 +186,17 @@ class BuildProgress:
                 self.bar.__exit__(None, None, None)
                 self.bar = None
         else:
-            state = "failed" if rendered.error else f"{len(rendered.files)} file(s)"
-            click.echo(f"built {label}: {state} in {rendered.seconds:.1f} s", err=True)
+            line = (_("built {label}: failed in {seconds} s") if rendered.error
+                    else _("built {label}: {count} file(s) in {seconds} s"))
+            click.echo(line.format(label=label, count=len(rendered.files), seconds=f"{rendered.seconds:.1f}"), err=True)
 
 
 def build_summary(result, folder) -> str:
     """'2024: built 14, reused 0, failed 0; 312 page(s) in 21.4 s. Output: build/2024', naming what was not built."""
-    failed = f" ({', '.join(result.failed)} not built)" if result.failed else ""
-    return (
-        f"{result.year}: built {len(result.built)}, reused {len(result.reused)}, failed {len(result.failed)}{failed}; "
-        f"{result.pages} page(s) in {result.seconds:.1f} s. Output: {folder}"
-    )
+    summary = (_("{year}: built {built}, reused {reused}, failed {failed} ({labels} not built); "
+                 "{pages} page(s) in {seconds} s. Output: {folder}") if result.failed
+               else _("{year}: built {built}, reused {reused}, failed {failed}; "
+                      "{pages} page(s) in {seconds} s. Output: {folder}"))
+    return summary.format(year=result.year, built=len(result.built), reused=len(result.reused),
+                          failed=len(result.failed), labels=", ".join(result.failed), pages=result.pages,
+                          seconds=f"{result.seconds:.1f}", folder=folder)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import click
 
+from dossier.i18n import ngettext
+
 
 class DossierError(click.ClickException):
     """Base of every error a user can cause and fix."""
@@ -63,5 +65,6 @@ class InputErrors(DossierError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        lines = [f"{len(errors)} error(s) in the inputs:"] + [f"  {p}" for p in errors]
+        heading = ngettext("{count} error in the inputs:", "{count} errors in the inputs:", len(errors))
+        lines = [heading.format(count=len(errors))] + [f"  {p}" for p in errors]
         super().__init__("\n".join(lines))

@@ -41,8 +41,9 @@ class Dependencies:
         common = {
             "tool": __version__,
             "edition": files_digest((p.name, p) for p in sorted(edition.source.parent.glob(edition.source.stem + ".*"))),
-            # Paths are left out of every key, so a moved or copied workspace keeps its outputs.
-            "settings": repr(dataclasses.replace(ws.settings, logo=None, source=None)),
+            # Paths are left out of every key, so a moved or copied workspace keeps its outputs; so are the
+            # warnings about settings set aside, which are in the language spoken and name paths too.
+            "settings": repr(dataclasses.replace(ws.settings, logo=None, source=None, warnings=())),
             "logo": files_digest([("logo", ws.settings.logo)] if ws.settings.logo else []),
             "award": repr(award_year.award),
             "created": str(build_timestamp(award_year.year)),  # SOURCE_DATE_EPOCH dates every output

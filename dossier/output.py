@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from dossier.errors import RenderError
+from dossier.i18n import _
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:  # a read-only or full folder: say so, not a traceback
-        raise RenderError(f"{path.parent}: cannot write there ({exc.strerror or exc}). "
-                          f"Make the folder writable (or free disk space), then run again.") from None
+        raise RenderError(_("{folder}: cannot write there ({reason}). "
+                            "Make the folder writable (or free disk space), then run again.")
+                          .format(folder=path.parent, reason=exc.strerror or exc)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -67,8 +69,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise RenderError(f"{path}: could not write the file ({exc.strerror or exc}). "
-                          f"Check free disk space and permissions, then build again.") from None
+        raise RenderError(_("{path}: could not write the file ({reason}). "
+                            "Check free disk space and permissions, then build again.")
+                          .format(path=path, reason=exc.strerror or exc)) from None
 
 
 def write_manifest(path: Path, year: int, entries: list[Output], extra: dict | None = None) -> None:

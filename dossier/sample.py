@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from dossier.i18n import _
 from dossier.layout import REGISTER
 from dossier.model import Answer, Award, Evidence, Innovation, Quote, Unit
 from dossier.render.format import number
@@ -228,7 +229,7 @@ def _write_evidence(bukti: Path, unit: Unit, profile: Profile, year: int) -> lis
             _write_recap_image(path, document, unit, profile)
         else:
             _write_photo(path, document, unit, year)
-    for (code_unit, _), entry in EXTRA_EVIDENCE.items():
+    for (code_unit, _indicator), entry in EXTRA_EVIDENCE.items():
         if code_unit == unit.code and entry.endswith(".docx"):
             _write_docx(bukti / entry, unit, year)
     return pdfs
@@ -270,8 +271,9 @@ def _write_pdfs(pages: list[tuple[Path, str]], year: int) -> None:
     rendered = html_to_pdf(source, base_url=pages[0][0].parent, allowed_roots=[], created=package_time(year))
     reader = PdfReader(io.BytesIO(rendered))
     if len(reader.pages) != len(pages):
-        raise RuntimeError(f"sample evidence: expected {len(pages)} one-page PDFs, rendered {len(reader.pages)} pages")
-    for (path, _), page in zip(pages, reader.pages):
+        raise RuntimeError(_("sample evidence: expected {expected} one-page PDFs, rendered {pages} pages")
+                           .format(expected=len(pages), pages=len(reader.pages)))
+    for (path, _html), page in zip(pages, reader.pages):
         writer = PdfWriter()
         writer.add_page(page)
         writer.add_metadata({"/Producer": "dossier (WeasyPrint)", "/Title": path.stem})
@@ -363,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     workspace = Path(args[0]) if args else Path.cwd()
     folder = write_sample_year(workspace)
-    print(f"Sample award year written to {folder}")
+    print(_("Sample award year written to {folder}").format(folder=folder))
     return 0
 
 

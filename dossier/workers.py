@@ -29,6 +29,7 @@ from pathlib import Path
 from dossier.config import Settings
 from dossier.documents.kinds import DocumentKind, Job
 from dossier.errors import DossierError, Problem
+from dossier.i18n import _
 from dossier.model import AwardYear
 from dossier.reproducible import pdf_pages
 from dossier.scoring import UnitScore
@@ -95,15 +96,16 @@ def render_task(task: Task) -> Rendered:
     try:
         rendered.files, rendered.problems = _render(task)
     except _Timeout:
-        rendered.error = f"stopped after {task.timeout} s (the per-document time limit); check its templates and inputs"
+        rendered.error = _("stopped after {seconds} s (the per-document time limit); check its templates and inputs"
+                           ).format(seconds=task.timeout)
     except MemoryError:
-        rendered.error = (f"stopped: it needed more than the {worker_memory() // (1024 * 1024)} MB of memory a worker "
-                          "may use; check its evidence files for huge or damaged ones (or raise "
-                          "DOSSIER_WORKER_MEMORY_MB)")
+        rendered.error = _("stopped: it needed more than the {megabytes} MB of memory a worker may use; check its "
+                           "evidence files for huge or damaged ones (or raise DOSSIER_WORKER_MEMORY_MB)"
+                           ).format(megabytes=worker_memory() // (1024 * 1024))
     except DossierError as exc:
         rendered.error = exc.format_message()
     except Exception as exc:  # a bug or a library failure: report it with the unit, keep going
-        rendered.error = f"unexpected {type(exc).__name__}: {exc}"
+        rendered.error = _("unexpected {kind}: {detail}").format(kind=type(exc).__name__, detail=exc)
     finally:
         if previous is not None:
             signal.alarm(0)
@@ -141,15 +143,17 @@ def remote_executor(address: str | None) -> Iterator[Executor | None]:
         yield None
         return
     if not address.startswith("dask://"):
-        raise DossierError(f"--executor {address}: expected dask://HOST:PORT, e.g. dask://127.0.0.1:8786.")
+        raise DossierError(_("--executor {address}: expected dask://HOST:PORT, e.g. dask://127.0.0.1:8786.")
+                           .format(address=address))
     try:
         from distributed import Client
     except ImportError:
-        raise DossierError("--executor dask://... needs the Dask extra: pip install 'dossier[dask]'.") from None
+        raise DossierError(_("--executor dask://... needs the Dask extra: pip install 'dossier[dask]'.")) from None
     try:
         client = Client("tcp://" + address.removeprefix("dask://"), timeout="10s")
     except OSError as exc:
-        raise DossierError(f"--executor {address}: cannot reach the Dask scheduler ({exc}).") from None
+        raise DossierError(_("--executor {address}: cannot reach the Dask scheduler ({reason}).")
+                           .format(address=address, reason=exc)) from None
     try:
         yield client.get_executor()
     finally:
@@ -169,7 +173,7 @@ def _start_worker() -> None:
         import resource
 
         limit = worker_memory()
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     except (ImportError, ValueError, OSError):  # not on this system: the worker runs without the limit
         pass
@@ -254,6 +258,8 @@ def _collect(future: Future, task: Task, remote: bool) -> Rendered:
         return future.result(timeout=task.timeout + 30 if remote else None)
     except TimeoutError:
         future.cancel()
-        return Rendered(task.unit, error=f"stopped after {task.timeout} s (the per-document time limit)")
+        return Rendered(task.unit, error=_("stopped after {seconds} s (the per-document time limit)")
+                        .format(seconds=task.timeout))
     except Exception as exc:  # e.g. BrokenProcessPool when the system killed a worker for memory
-        return Rendered(task.unit, error=f"the worker rendering it stopped ({type(exc).__name__}: {exc})")
+        return Rendered(task.unit, error=_("the worker rendering it stopped ({kind}: {detail})")
+                        .format(kind=type(exc).__name__, detail=exc))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dossier.config import Settings, load_settings
 from dossier.errors import Problem, WorkspaceError
+from dossier.i18n import N_, _
 from dossier.layout import REGISTER
 from dossier.model import AwardYear
 from dossier.rules import Edition, load_edition
@@ -39,14 +40,16 @@ class Workspace:
         if year is None:
             if not years:
                 raise WorkspaceError(
-                    f"{self.inputs_root}: no award year found. Expected a folder such as inputs/2024/ "
-                    f"holding nominasi.xlsx; run 'dossier init' to create one, or pass -C to choose another workspace."
+                    _("{folder}: no award year found. Expected a folder such as inputs/2024/ holding nominasi.xlsx; "
+                      "run 'dossier init' to create one, or pass -C to choose another workspace.")
+                    .format(folder=self.inputs_root)
                 )
             return years[-1]
         year = check_year(year)
         if year not in years:
-            found = ", ".join(map(str, years)) or "none"
-            raise WorkspaceError(f"{self.inputs_root / str(year)}: there is no award year {year} (years found: {found}).")
+            found = ", ".join(map(str, years)) or _("none")
+            raise WorkspaceError(_("{folder}: there is no award year {year} (years found: {found}).")
+                                 .format(folder=self.inputs_root / str(year), year=year, found=found))
         return year
 
     def inputs(self, year: int) -> Path:
@@ -84,16 +87,14 @@ class Workspace:
         from dossier.config import FILENAME
 
         needed = (
-            ("ketua_tpi", self.settings.tpi_lead, "the TPI lead who signs each dossier"),
-            ("nip_ketua_tpi", self.settings.tpi_nip, "the NIP under that signature"),
+            ("ketua_tpi", self.settings.tpi_lead,
+             _("empty; write the TPI lead who signs each dossier, or the dossiers print a dotted line in its place")),
+            ("nip_ketua_tpi", self.settings.tpi_nip,
+             _("empty; write the NIP under that signature, or the dossiers print a dotted line in its place")),
         )
         return [
-            Problem(
-                f"{FILENAME}, [penandatangan] {key}",
-                f"empty; write {what}, or the dossiers print a dotted line in its place",
-                "warning",
-            )
-            for key, value, what in needed
+            Problem(f"{FILENAME}, [penandatangan] {key}", message, "warning")
+            for key, value, message in needed
             if not value.strip()
         ]
 
@@ -111,15 +112,16 @@ def check_year(value) -> int:
     text = str(value).strip()
     if not is_year(text):
         raise WorkspaceError(
-            f"award year {text[:20]!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR} written in the digits 0-9, "
-            "e.g. 2024."
+            _("award year {value!r}: expected a year from {first} to {last} written in the digits 0-9, e.g. 2024.")
+            .format(value=text[:20], first=FIRST_YEAR, last=LAST_YEAR)
         )
     return int(text)
 
 
-# The how-to `dossier init` leaves in the workspace. Its steps are the README's "yearly
-# workflow", in the same order with the same commands (a test holds them together).
-HOWTO = """\
+# The how-to `dossier init` leaves in the workspace, in the language spoken (Indonesian unless
+# English is asked for). Its steps are the README's "yearly workflow", in the same order with
+# the same commands (a test holds them together). One message, so a translator sees it whole.
+HOWTO = N_("""\
 DOSSIER WORKSPACE - HOW TO USE IT
 =================================
 
@@ -155,7 +157,7 @@ Every command works on the current folder; add -C FOLDER to work on another.
    It copies the units into a new register; the predicates won become Predikat Saat Ini.
 
 Settings (the TPI lead who signs, the logo, the LKE edition) are in dossier.toml.
-"""
+""")
 
 
 def create_workspace(root: Path, year: int) -> list[Path]:
@@ -168,14 +170,14 @@ def create_workspace(root: Path, year: int) -> list[Path]:
     existing = [p for p in targets if p.exists()]
     if existing:
         raise WorkspaceError(
-            f"{existing[0]} already exists; 'dossier init' never overwrites. "
-            f"Choose an empty folder, or remove the file first."
+            _("{path} already exists; 'dossier init' never overwrites. Choose an empty folder, or remove the file first.")
+            .format(path=existing[0])
         )
     for folder in (year_dir / "lke", year_dir / "bukti"):
         folder.mkdir(parents=True, exist_ok=True)
     (root / FILENAME).write_text(DEFAULT_TOML, encoding="utf-8")
     write_register(year_dir / REGISTER, year)
-    (root / "CARA-PAKAI.txt").write_text(HOWTO.format(year=year, next_year=year + 1), encoding="utf-8")
+    (root / "CARA-PAKAI.txt").write_text(_(HOWTO).format(year=year, next_year=year + 1), encoding="utf-8")
     return targets + [year_dir / "lke", year_dir / "bukti"]
 
 
@@ -211,8 +213,9 @@ def start_year(ws: Workspace, year: int) -> NewYear:
     target = ws.inputs(year)
     if target.exists():
         raise WorkspaceError(
-            f"{target} already exists: award year {year} is laid out already. "
-            f"'dossier init' never overwrites; choose another --year, or remove that folder first."
+            _("{folder} already exists: award year {year} is laid out already. "
+              "'dossier init' never overwrites; choose another --year, or remove that folder first.")
+            .format(folder=target, year=year)
         )
     earlier = [y for y in ws.years() if y < year and (ws.inputs(y) / REGISTER).is_file()]
     award, units, left_out, source = None, [], [], None
@@ -262,12 +265,14 @@ def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | 
         raise InputErrors(unusable)
     register = ws.inputs(year) / REGISTER
     if not units:
-        raise WorkspaceError(f"{register}: sheet Unit lists no units yet; add one row per unit first.")
+        raise WorkspaceError(_("{register}: sheet Unit lists no units yet; add one row per unit first.")
+                             .format(register=register))
     known = {u.code.upper(): u for u in units}
     unknown = [c for c in codes if c.upper() not in known]
     if unknown:
         listed = ", ".join(u.code for u in units)
-        raise WorkspaceError(f"{register}: no unit with code {', '.join(unknown)} in sheet Unit (codes: {listed}).")
+        raise WorkspaceError(_("{register}: no unit with code {codes} in sheet Unit (codes: {known}).")
+                             .format(register=register, codes=", ".join(unknown), known=listed))
     wanted = {known[c.upper()].code for c in codes} if codes else {u.code for u in units if u.code not in award_year.lke}
     folder = output or ws.build_dir(year) / "lke-kosong"
     edition = ws.edition(year)

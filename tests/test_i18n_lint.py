@@ -58,6 +58,11 @@ def _literal_words(node: ast.expr) -> bool:
     return False
 
 
+def _marked_constant(node: ast.expr) -> bool:
+    """`_(HOWTO)`: a module constant, marked where it is defined with N_()."""
+    return isinstance(node, ast.Name) and node.id.isupper()
+
+
 def findings() -> list[str]:
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -70,7 +75,7 @@ def findings() -> list[str]:
                 continue
             if _name(node.func) in GETTEXT:
                 texts = node.args[:2] if _name(node.func) == "ngettext" else node.args[:1]
-                if not all(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in texts):
+                if not all(isinstance(t, ast.Constant) and isinstance(t.value, str) or _marked_constant(t) for t in texts):
                     found.append(f"{where}:{node.lineno}: {_name(node.func)}() of something else than a literal")
                 continue
             text = _shown_text(node)

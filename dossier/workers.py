@@ -29,6 +29,7 @@ from pathlib import Path
 from dossier.config import Settings
 from dossier.documents.kinds import DocumentKind, Job
 from dossier.errors import DossierError, Problem
+from dossier.i18n import _
 from dossier.model import AwardYear
 from dossier.reproducible import pdf_pages
 from dossier.scoring import UnitScore
@@ -56,7 +57,7 @@ class Task:
     @property
     def label(self) -> str:
         """The unit's code, or the name of the year-level group."""
-        return self.unit or self.kinds[0].group
+        return self.unit or _(self.kinds[0].group)
 
 
 @dataclass

@@ -145,3 +145,18 @@ def test_a_build_failing_on_a_template_says_so_in_indonesian(sample):
     assert result.returncode != 0, out
     assert "umpan-balik.html, baris 1: penulisan templat salah: " in out
     assert "template syntax error" not in out and "Traceback" not in out
+
+
+def test_the_year_documents_are_named_in_the_language_spoken(speak):
+    from dossier.documents import letter, recap, recap_xlsx, release
+    from dossier.workers import Task
+
+    def label(kind) -> str:
+        return Task("", (kind,), None, (), Settings(), None, CREATED).label
+
+    speak("id")
+    assert [label(k) for k in (recap.PDF_KIND, recap_xlsx.XLSX_KIND, release.PDF_KIND, letter.DOCX_KIND)] == [
+        "PDF rekapitulasi", "berkas Excel rekapitulasi", "rilis pers", "surat usulan"]
+    assert Task("UPT01", (recap.PDF_KIND,), None, (), Settings(), None, CREATED).label == "UPT01"
+    speak("en")
+    assert label(recap.PDF_KIND) == "recap PDF" and label(release.DOCX_KIND) == "press release"

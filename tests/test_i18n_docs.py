@@ -81,8 +81,8 @@ def test_a_pdf_refusing_to_fetch_says_why_in_indonesian(tmp_path, speak):
         html_to_pdf('<img src="http://127.0.0.1:9/x.png">', base_url=tmp_path, allowed_roots=[tmp_path])
     assert error.value.format_message() == (
         "http://127.0.0.1:9/x.png tidak boleh dibaca saat membuat PDF (dokumen tidak boleh mengambil apa pun dari "
-        "jaringan atau sumber lain). Gunakan URI data: atau berkas di folder static templat atau di folder bukti "
-        "tahun ini.")
+        "jaringan atau sumber lain). Gunakan URI data: atau berkas di folder static templat atau di folder bukti/ "
+        "tahun penghargaan.")
     with pytest.raises(RenderError, match=r"\(berkas berada di luar folder yang boleh dibaca dokumen \(tidak ada\)\)"):
         html_to_pdf('<img src="file:///etc/passwd">', base_url=tmp_path, allowed_roots=[])
     speak("en")

@@ -57,7 +57,7 @@ class Task:
     @property
     def label(self) -> str:
         """The unit's code, or the name of the year-level group."""
-        return self.unit or self.kinds[0].group
+        return self.unit or _(self.kinds[0].group)
 
 
 @dataclass

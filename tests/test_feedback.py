@@ -71,21 +71,25 @@ def _num(text: str) -> float:
 
 
 def test_feedback_lists_workbook_problems_by_cell_in_indonesian(year, tmp_path):
+    from dossier import i18n
     from dossier.errors import Problem
 
     award_year, score = scored(year, "UPT01")
     source = award_year.lke["UPT01"].source
+    # The readers' problems as read in Indonesian (the feedback takes them as they are then).
     award_year = type(award_year)(**{**award_year.__dict__, "problems": [
-        Problem(f"{source}, LKE!E20", "answer 'Z' for PPA2B is not an option; expected one of A, B, C, D"),
-        Problem(f"{source}, LKE!G31", "evidence file 'UPT01/sk.pdf' not found in bukti/", kind="evidence"),
-        Problem(f"{source}, LKE", "2 answer(s) missing, scored 0: PPA1B, PPA2B", "warning"),
-        Problem("lke/other.xlsx, LKE!E9", "not this unit's problem"),
+        Problem(f"{source}, LKE!E20", "jawaban 'Z' untuk PPA2B bukan pilihan; pilih salah satu dari A, B, C, D"),
+        Problem(f"{source}, LKE!G31", "berkas bukti dukung 'UPT01/sk.pdf' tidak ditemukan di bukti/", kind="evidence"),
+        Problem(f"{source}, LKE", "2 jawaban belum diisi, dinilai 0: PPA1B, PPA2B", "warning"),
+        Problem("lke/other.xlsx, LKE!E9", "bukan masalah unit ini"),
     ]})
-    ctx = feedback.context(award_year, score, Settings())
+    with i18n.speaking("id"):
+        ctx = feedback.context(award_year, score, Settings())
     assert [p["cell"] for p in ctx["problems"]] == ["LKE!E20", "LKE!G31", "LKE"]
-    assert ctx["problems"][0]["what"] == "Jawaban 'Z' untuk PPA2B bukan pilihan yang tersedia."
-    assert ctx["problems"][0]["fix"] == "Pilih salah satu: A, B, C, D."
+    assert ctx["problems"][0]["what"] == "Jawaban 'Z' untuk PPA2B bukan pilihan"
+    assert ctx["problems"][0]["fix"] == "Pilih salah satu dari A, B, C, D"  # what; fix
     assert "tidak ditemukan" in ctx["problems"][1]["what"]
+    assert ctx["problems"][1]["fix"] == "Periksa dan perbaiki isian sel ini."  # no fix said: the general one
     assert ctx["problems"][2]["severity"] == "peringatan"
     book = load_workbook(io.BytesIO(feedback.xlsx(ctx, created=CREATED)))
     cells = [r[0].value for r in book["Masalah LKE"].iter_rows(min_row=4)]
@@ -204,7 +208,9 @@ def test_umpan_balik_writes_every_units_feedback_even_one_with_lke_errors(sample
     problems = openpyxl.load_workbook(out / "BD02.xlsx")["Masalah LKE"]
     rows = [(r[0].value, r[2].value, r[3].value) for r in problems.iter_rows(min_row=4)]
     letter = LKE.letter("answer")
-    assert (f"LKE!{letter}{row}", "Jawaban 'Z' untuk PPA2B bukan pilihan yang tersedia.", "Pilih salah satu: A, B, C.") in rows
+    # Worded by the reader (in Indonesian, whatever the command line speaks): what before "; ", the fix after.
+    what, fix = next((w, f) for cell, w, f in rows if cell == f"LKE!{letter}{row}")
+    assert "'Z'" in what and "PPA2B" in what and "A, B, C" in fix
     # again: nothing changed, nothing rebuilt
     again = CliRunner().invoke(cli, ["-C", str(sample), "umpan-balik"], catch_exceptions=False)
     assert "built 0, reused 12" in again.output

@@ -10,7 +10,7 @@ gathers it once; `xlsx()` and `pdf()` lay the same sections out.
 from __future__ import annotations
 
 import io
-import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,11 +19,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dossier import i18n
 from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, caution, review, shortfall_row, way
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem
-from dossier.model import AwardYear
+from dossier.model import AwardYear, Lke
+from dossier.readers import read_lke
+from dossier.readers.evidence import report_without_evidence
 from dossier.render.format import number
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import UnitScore
@@ -47,28 +50,12 @@ SECTIONS = (
       ("Tambahan nilai", "adds", 14), ("Memenuhi syarat", "fixes", 40))),
 )
 
-# Reader messages (English for now) said the Indonesian way, for the ones a unit meets most.
-_SAID = (
-    (re.compile(r"^(\d+) answer\(s\) missing, scored 0: (.*)$"),
-     lambda m: (f"{m[1]} jawaban belum diisi: {m[2]}", "Isi kolom Jawaban untuk indikator tersebut.")),
-    (re.compile(r"^(\d+) of \d+ indicator\(s\) have no row in the table, scored 0: ([^;]*);"),
-     lambda m: (f"{m[1]} indikator tidak ada barisnya di tabel LKE: {m[2]}",
-                "Gunakan LKE kosong terbaru dari sekretariat dan salin jawabannya.")),
-    (re.compile(r"^evidence file '(.*)' not found in bukti/(?:; (.*))?$"),
-     lambda m: (f"Berkas bukti dukung '{m[1]}' tidak ditemukan.",
-                "Kirim berkas tersebut ke sekretariat, atau perbaiki nama/lokasinya di kolom Bukti Dukung."
-                + (f" ({m[2]})" if m[2] else ""))),
-    (re.compile(r"^(TPI answer|answer) '(.*)' for (\S+) is not an option; expected one of (.*)$"),
-     lambda m: (f"Jawaban '{m[2]}' untuk {m[3]} bukan pilihan yang tersedia.", f"Pilih salah satu: {m[4]}.")),
-)
-
-
 def context(year: AwardYear, score: UnitScore, settings: Settings | None = None) -> dict:
     """Everything the feedback shows for one unit, worded for the unit."""
     unit = score.unit
     lke = year.lke.get(unit.code)
     source = lke.source if lke else ""
-    problems = [_problem(p, source) for p in year.problems if source and p.where.split(",")[0] == source]
+    problems = [_problem(p, source) for p in _indonesian_problems(year, lke, score)] if lke else []
     if lke is None:
         problems.insert(0, {"cell": "-", "severity": "kesalahan",
                             "what": "Berkas LKE unit ini belum diterima atau tidak dapat dibaca.",
@@ -108,19 +95,28 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
     }
 
 
+def _indonesian_problems(year: AwardYear, lke: Lke, score: UnitScore) -> list[Problem]:
+    """The problems found in the unit's LKE workbook, worded in Indonesian whatever the command line speaks.
+
+    The readers word their problems in the language spoken when they read; the feedback is
+    always Indonesian, so under another language the unit's workbook is read again in Indonesian.
+    """
+    if i18n.language() == "id":
+        return [p for p in year.problems if p.where.split(",")[0] == lke.source]
+    with i18n.speaking("id"):
+        read = read_lke(year.inputs / lke.source, lke.source, score.edition, year.bukti)
+        problems = list(read.problems)
+        if read.lke is not None:  # as read_award_year does once the workbook is its unit's
+            report_without_evidence(replace(read.lke, unit_code=score.unit.code), score.edition, problems)
+    return problems
+
+
 def _problem(problem: Problem, source: str) -> dict:
-    """A reader's problem as the unit reads it: the cell, what is wrong, how to fix it."""
+    """A reader's problem as the unit reads it: the cell, what is wrong (before "; "), how to fix it (after)."""
     cell = problem.where[len(source):].lstrip(", ") or "(seluruh berkas)"
-    message = problem.message
-    for pattern, say in _SAID:
-        match = pattern.match(message)
-        if match:
-            what, fix = say(match)
-            break
-    else:
-        what, _, fix = message.partition("; ")
-        what = what[:1].upper() + what[1:]
-        fix = fix[:1].upper() + fix[1:] if fix else "Periksa dan perbaiki isian sel ini."
+    what, _, fix = problem.message.partition("; ")
+    what = what[:1].upper() + what[1:]
+    fix = fix[:1].upper() + fix[1:] if fix else "Periksa dan perbaiki isian sel ini."
     return {"cell": cell, "severity": "kesalahan" if problem.severity == "error" else "peringatan", "what": what, "fix": fix}
 
 

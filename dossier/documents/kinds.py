@@ -43,7 +43,8 @@ class DocumentKind:
     per_unit: bool  # one file per unit, or one for the year
     render: Callable[[Job], Made]
     # Year-level kinds of one group render in one task, sharing their work; the group names
-    # the task in progress lines and failures. A unit's kinds all render in that unit's task.
+    # the task in progress lines and failures (an English msgid marked N_, shown translated).
+    # A unit's kinds all render in that unit's task.
     group: str = ""
     needs: tuple[str, ...] = ()  # kinds of the same task whose files it uses: rendered before it, again with it
     evidence: bool = False  # reads the unit's evidence files: their contents are part of its key

@@ -17,6 +17,7 @@ from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, proposal, signing_date
 from dossier.documents.dossier import logo_uri, without_trailing_space
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made, html_docx, html_pdf
+from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import format as fmt
 from dossier.scoring import UnitScore
@@ -128,6 +129,6 @@ def render_docx(job: Job) -> Made:
 
 
 PDF_KIND = DocumentKind("letter-pdf", "surat-usulan.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
-                        group="cover letter")
+                        group=N_("cover letter"))
 DOCX_KIND = DocumentKind("letter-docx", "surat-usulan.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
-                         render=render_docx, group="cover letter")
+                         render=render_docx, group=N_("cover letter"))

@@ -30,6 +30,7 @@ from dossier.documents.dossier import PDF_KIND as DOSSIER_PDF
 from dossier.documents.dossier import TEMPLATE as DOSSIER_TEMPLATE
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem, RenderError
+from dossier.i18n import _
 from dossier.model import AwardYear
 from dossier.readers.evidence import (
     IMAGE,
@@ -128,7 +129,7 @@ def make_packet(
     # (a repeat), is found on its area's divider, which has the bookmark.
     for area in areas:
         area_item = writer.add_outline_item(title=area.title, page_number=area.first_page - 1)
-        for code, _, documents in area.indicators:
+        for code, _question, documents in area.indicators:
             placed = [d for d in documents if d.embedded and d.kind != REPEAT]
             if not placed:
                 continue
@@ -143,8 +144,10 @@ def make_packet(
     expected = len(dossier.pages) + divider_pages + evidence_pages
     if len(writer.pages) != expected:
         raise RenderError(
-            f"packet of {score.unit.code}: assembled {len(writer.pages)} pages, expected {expected} "
-            f"(dossier {len(dossier.pages)}, dividers {divider_pages}, evidence {evidence_pages})."
+            _("packet of {unit}: assembled {pages} pages, expected {expected} "
+              "(dossier {dossier}, dividers {dividers}, evidence {evidence}).")
+            .format(unit=score.unit.code, pages=len(writer.pages), expected=expected, dossier=len(dossier.pages),
+                    dividers=divider_pages, evidence=evidence_pages)
         )
     number_pages(writer, sent_pages)
     writer.page_mode = "/UseOutlines"
@@ -270,8 +273,9 @@ def _render_images(env, common: dict, images: list[Document], year: AwardYear, r
                        author=common["ministry"], created=created)
     count = len(PdfReader(io.BytesIO(data)).pages)
     if count != len(images):
-        raise RenderError(f"{IMAGE_TEMPLATE}: {len(images)} images gave {count} pages; each image must fit on "
-                          "exactly one page (check the template's image size and page breaks).")
+        raise RenderError(_("{template}: {images} images gave {pages} pages; each image must fit on exactly one page "
+                            "(check the template's image size and page breaks).")
+                          .format(template=IMAGE_TEMPLATE, images=len(images), pages=count))
     return data
 
 
@@ -292,7 +296,7 @@ def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: Awa
     """
     from dossier.render.pdf import html_to_pdf
 
-    for _ in range(4):
+    for _attempt in range(4):
         page = dossier_pages + 1
         for area in areas:
             area.first_page = page
@@ -309,7 +313,7 @@ def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: Awa
             return data
         for area, count in zip(areas, counts):
             area.divider_pages = count
-    raise RenderError(f"{DIVIDER_TEMPLATE}: the divider pages did not settle on a page count.")
+    raise RenderError(_("{template}: the divider pages did not settle on a page count.").format(template=DIVIDER_TEMPLATE))
 
 
 def _pages_per_divider(data: bytes, dividers: int) -> list[int]:
@@ -317,8 +321,9 @@ def _pages_per_divider(data: bytes, dividers: int) -> list[int]:
     reader = PdfReader(io.BytesIO(data))
     starts = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
     if len(starts) != dividers:
-        raise RenderError(f"{DIVIDER_TEMPLATE}: expected one <h1> per divider ({dividers}), found {len(starts)} "
-                          "bookmarks; keep exactly one <h1> in each divider section.")
+        raise RenderError(_("{template}: expected one <h1> per divider ({dividers}), found {found} bookmarks; "
+                            "keep exactly one <h1> in each divider section.")
+                          .format(template=DIVIDER_TEMPLATE, dividers=dividers, found=len(starts)))
     ends = starts[1:] + [len(reader.pages)]
     return [end - start for start, end in zip(starts, ends)]
 

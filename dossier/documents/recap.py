@@ -19,6 +19,7 @@ from pathlib import Path
 from dossier.config import Settings
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.documents.letter import prerequisites
+from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import format as fmt
 from dossier.rules import Edition, Predicate
@@ -359,4 +360,4 @@ def render_pdf(job: Job) -> Made:
 
 # The recap PDF of a large year takes longer than a unit's documents: its own task, first.
 PDF_KIND = DocumentKind("recap-pdf", "rekapitulasi.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
-                        group="recap PDF", slow=True)
+                        group=N_("recap PDF"), slow=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dossier.errors import DossierError, RenderError
+from dossier.i18n import ngettext
 from dossier.reproducible import fix_identifier, parts_digest
 
 HEAD_ROWS = 12  # rows under the title and summary on the first page
@@ -99,7 +100,9 @@ def join(parts: list[bytes], readers: list, footers: bytes) -> bytes:
         writer.append(reader)  # with its bookmarks (the title, the first chart)
     numbers = PdfReader(io.BytesIO(footers))
     if len(numbers.pages) != len(writer.pages):
-        raise RenderError(f"the recap's page numbers: {len(numbers.pages)} footer(s) for {len(writer.pages)} pages")
+        raise RenderError(ngettext("the recap's page numbers: {footers} footer for {pages} pages",
+                                   "the recap's page numbers: {footers} footers for {pages} pages", len(numbers.pages))
+                          .format(footers=len(numbers.pages), pages=len(writer.pages)))
     for page, footer in zip(writer.pages, numbers.pages):
         page.merge_page(footer)
     first = readers[0]

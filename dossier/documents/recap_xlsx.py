@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dossier.cells import put
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.documents.letter import prerequisites
+from dossier.i18n import N_
 from dossier.documents.recap import (
     NOT_ANNOUNCED,
     ScoreColumn,
@@ -232,4 +233,4 @@ def render_xlsx(job: Job) -> Made:
 
 
 XLSX_KIND = DocumentKind("recap-xlsx", "rekapitulasi.xlsx", "xlsx", (), per_unit=False, render=render_xlsx,
-                         group="recap workbook")
+                         group=N_("recap workbook"))

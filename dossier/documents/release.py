@@ -24,6 +24,7 @@ from pathlib import Path
 
 from dossier.config import Settings
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
+from dossier.i18n import N_
 from dossier.model import AwardYear, Quote, Unit
 from dossier.render import format as fmt
 from dossier.scoring import UnitScore
@@ -215,6 +216,6 @@ def render_docx(job: Job) -> Made:
 
 
 PDF_KIND = DocumentKind("release-pdf", "rilis.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
-                        group="press release")
+                        group=N_("press release"))
 DOCX_KIND = DocumentKind("release-docx", "rilis.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
-                         render=render_docx, group="press release")
+                         render=render_docx, group=N_("press release"))

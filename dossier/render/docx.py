@@ -36,6 +36,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from dossier.errors import RenderError
+from dossier.i18n import _
 
 REFERENCE_NAME = "docx/reference.docx"
 
@@ -206,8 +207,8 @@ def _open_reference(reference: Path | None):
             document = Document(str(source))
         except (PackageNotFoundError, KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
             raise RenderError(
-                f"{source}: not a usable Word reference document ({exc}); save it from Word as .docx "
-                f"or delete it to use the default styles."
+                _("{file}: not a usable Word reference document ({error}); save it from Word as .docx "
+                  "or delete it to use the default styles.").format(file=source, error=exc)
             ) from None
         _define_styles(document, only_missing=True)
     body = document.element.body

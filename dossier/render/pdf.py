@@ -22,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from dossier.errors import RenderError
+from dossier.i18n import _
 from dossier.reproducible import W3C, html_identifier, source_date_epoch, w3c_date
 
 # Every PDF is made archival from the start: PDF/A-3b keeps fonts embedded and colours
@@ -61,16 +62,17 @@ class ConfinedFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
-            raise RefusedURL(url, "documents may not fetch from the network or other sources")
+            raise RefusedURL(url, _("documents may not fetch from the network or other sources"))
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
-            raise RefusedURL(url, "documents may not read files from another host")
+            raise RefusedURL(url, _("documents may not read files from another host"))
         real = Path(os.path.realpath(url2pathname(unquote(parts.path))))
         if not any(real == root or real.is_relative_to(root) for root in self.roots):
-            allowed = ", ".join(str(r) for r in self.roots) or "none"
-            raise RefusedURL(url, f"the file is outside the folders a document may read ({allowed})")
+            allowed = ", ".join(str(r) for r in self.roots) or _("none")
+            raise RefusedURL(url, _("the file is outside the folders a document may read ({folders})")
+                             .format(folders=allowed))
         if not real.is_file():
-            raise RefusedURL(url, "the file does not exist")
+            raise RefusedURL(url, _("the file does not exist"))
         return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": _content_type(real)})
 
 
@@ -121,11 +123,12 @@ def html_to_pdf(
             return document.write_pdf(pdf_identifier=identifier, pdf_variant=pdf_variant, uncompressed_pdf=False,
                                       attachments=files or None)
     except RefusedURL as exc:
-        raise RenderError(f"refused to read {exc.url} while making the PDF ({exc.reason}). "
-                          "Use data: URIs or files in the templates' static folder or the year's bukti folder.") from None
+        raise RenderError(_("refused to read {url} while making the PDF ({reason}). Use data: URIs or files in "
+                            "the templates' static folder or the year's bukti folder.")
+                          .format(url=exc.url, reason=exc.reason)) from None
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ if exc.__cause__ is not None else exc
-        raise RenderError(f"could not read a resource while making the PDF: {cause}") from None
+        raise RenderError(_("could not read a resource while making the PDF: {cause}").format(cause=cause)) from None
 
 
 def _content_type(path: Path) -> str:

@@ -23,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from dossier.errors import TemplateError
+from dossier.i18n import _
 from dossier.render import format as fmt
 
 STATIC = "static"
@@ -64,8 +65,9 @@ class ConfinedLoader(jinja2.FileSystemLoader):
             real = os.path.realpath(filename)
             if not _within(Path(real), Path(folder)):
                 raise TemplateError(
-                    f"{filename}: leads to {real}, outside the templates folder {folder}; "
-                    "a template may only use files inside its folder. Copy the file there instead of linking it."
+                    _("{file}: leads to {real}, outside the templates folder {folder}; "
+                      "a template may only use files inside its folder. Copy the file there instead of linking it.")
+                    .format(file=filename, real=real, folder=folder)
                 )
             with open(real, encoding=self.encoding) as handle:
                 contents = handle.read()
@@ -121,19 +123,23 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
     except jinja2.TemplateNotFound as exc:
         missing = exc.name or name
         looked = ", ".join(str(Path(p) / missing) for p in env.globals.get("search_path", ()))
-        raise TemplateError(f"template '{missing}' not found (looked in: {looked}).") from None
+        raise TemplateError(_("template '{name}' not found (looked in: {looked}).")
+                            .format(name=missing, looked=looked)) from None
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or name
-        raise TemplateError(f"{where}, line {exc.lineno}: template syntax error: {exc.message}.") from None
+        raise TemplateError(_("{template}, line {line}: template syntax error: {error}.")
+                            .format(template=where, line=exc.lineno, error=exc.message)) from None
     except jinja2.UndefinedError as exc:
         template, line = _template_line(exc, name)
         raise TemplateError(
-            f"{template}, line {line}: {exc.message}. "
-            "Check the spelling against the names the document provides (see the default template)."
+            _("{template}, line {line}: {error}. "
+              "Check the spelling against the names the document provides (see the default template).")
+            .format(template=template, line=line, error=exc.message)
         ) from None
     except jinja2.exceptions.SecurityError as exc:
         template, line = _template_line(exc, name)
-        raise TemplateError(f"{template}, line {line}: not allowed in a template: {exc}.") from None
+        raise TemplateError(_("{template}, line {line}: not allowed in a template: {error}.")
+                            .format(template=template, line=line, error=exc)) from None
 
 
 def export_defaults(target: Path, *, force: bool = False) -> list[Path]:
@@ -159,11 +165,12 @@ def _static_url(folders: list[Path]):
             candidate = folder / name
             if candidate.is_file():
                 if not _within(candidate, folder):
-                    raise TemplateError(f"static file '{name}': {candidate} leads to {candidate.resolve()}, "
-                                        f"outside the static folder {folder}; copy the file there instead of linking it.")
+                    raise TemplateError(_("static file '{name}': {file} leads to {real}, outside the static folder "
+                                          "{folder}; copy the file there instead of linking it.")
+                                        .format(name=name, file=candidate, real=candidate.resolve(), folder=folder))
                 return Markup(candidate.resolve().as_uri())
         looked = ", ".join(str(f / name) for f in folders)
-        raise TemplateError(f"static file '{name}' not found (looked in: {looked}).")
+        raise TemplateError(_("static file '{name}' not found (looked in: {looked}).").format(name=name, looked=looked))
 
     return static_url
 

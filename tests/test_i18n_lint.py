@@ -2,8 +2,9 @@
 
 A lint over dossier's sources: the text given to click.echo/secho, to the CLI's info/debug,
 to every error class, to every Problem and to the readers' error()/warning() is a gettext call (`_`, `ngettext`), or something
-built elsewhere from one, never a bare English literal or f-string. Inside `_()` there is only
-a literal (an f-string there would never match the catalog). Then the catalog: every marked
+built elsewhere from one, never a bare English literal or f-string. Inside `_()` there is a
+literal, or a name marked with N_() where it is defined, never an f-string (it would never
+match the catalog). Then the catalog: every marked
 message is in dossier.po, and each has its Indonesian.
 """
 
@@ -58,9 +59,13 @@ def _literal_words(node: ast.expr) -> bool:
     return False
 
 
-def _marked_constant(node: ast.expr) -> bool:
-    """`_(HOWTO)`: a module constant, marked where it is defined with N_()."""
-    return isinstance(node, ast.Name) and node.id.isupper()
+def _built_in_place(node: ast.expr) -> bool:
+    """`_(f"...")`, `_("a" + b)`, `_("...".format(x))`: a text the catalog can never hold."""
+    if isinstance(node, ast.Constant):
+        return not isinstance(node.value, str)
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Attribute) and node.func.attr in {"format", "join"}
+    return isinstance(node, (ast.JoinedStr, ast.BinOp))  # a name is a text marked with N_() where it is defined
 
 
 def findings() -> list[str]:
@@ -75,8 +80,8 @@ def findings() -> list[str]:
                 continue
             if _name(node.func) in GETTEXT:
                 texts = node.args[:2] if _name(node.func) == "ngettext" else node.args[:1]
-                if not all(isinstance(t, ast.Constant) and isinstance(t.value, str) or _marked_constant(t) for t in texts):
-                    found.append(f"{where}:{node.lineno}: {_name(node.func)}() of something else than a literal")
+                if any(_built_in_place(t) for t in texts):
+                    found.append(f"{where}:{node.lineno}: {_name(node.func)}() of a text built in place, not a literal")
                 continue
             text = _shown_text(node)
             if text is not None and _literal_words(text):
@@ -99,18 +104,19 @@ Problem(where, message=_("not a number"))
 click.echo(f"{a}: {b}")
 click.echo("Wrote {n} files".format(n=3))
 _(f"wrote {n}")
+_(HOWTO)
 self.error(where, f"{code} appears twice")
 '''
     tree = ast.parse(source)
     flagged = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            if _name(node.func) in GETTEXT and not isinstance(node.args[0], ast.Constant):
+            if _name(node.func) in GETTEXT and _built_in_place(node.args[0]):
                 flagged.append(node.lineno)
             text = _shown_text(node)
             if text is not None and _literal_words(text):
                 flagged.append(node.lineno)
-    assert sorted(flagged) == [2, 4, 7, 8, 9]
+    assert sorted(flagged) == [2, 4, 7, 8, 10]
 
 
 def _marked() -> set[str]:

@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from dossier.errors import Problem
+from dossier.i18n import _
 from dossier.model import AwardYear, Evidence, Lke
 from dossier.readers.office import OFFICE_SUFFIXES, ConversionFailed, office_to_pdf
 
@@ -53,27 +54,29 @@ def resolve_evidence(entry: str, bukti: Path) -> Evidence:
         return Evidence(entry, url=True)
     scheme = _SCHEME.match(entry)
     if scheme and len(scheme.group(1)) > 1:  # one letter is a Windows drive, handled as absolute below
-        return Evidence(
-            entry, problem=f"uses a '{scheme.group(1)}:' link, which is not accepted; give a web address (http:// or https://) or a file under bukti/"
-        )
+        return Evidence(entry, problem=_(
+            "uses a '{scheme}:' link, which is not accepted; give a web address (http:// or https://) or a file under bukti/"
+        ).format(scheme=scheme.group(1)))
     text = entry.replace("\\", "/")
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
-        return Evidence(entry, problem="is an absolute path; write the path relative to the bukti/ folder, e.g. UNIT01/sk-tim.pdf")
+        return Evidence(entry, problem=_("is an absolute path; write the path relative to the bukti/ folder, "
+                                         "e.g. UNIT01/sk-tim.pdf"))
     parts = [p for p in PurePosixPath(text).parts if p not in ("", ".")]
     if ".." in parts:
-        return Evidence(entry, problem="goes outside the bukti/ folder ('..' is not allowed); write a path inside bukti/")
+        return Evidence(entry, problem=_("goes outside the bukti/ folder ('..' is not allowed); write a path inside bukti/"))
     if not parts:
-        return Evidence(entry, problem="is not a file name; write a path inside bukti/, e.g. UNIT01/sk-tim.pdf")
+        return Evidence(entry, problem=_("is not a file name; write a path inside bukti/, e.g. UNIT01/sk-tim.pdf"))
     candidate = bukti.joinpath(*parts)
     try:
         resolved = candidate.resolve()
         root = bukti.resolve()
     except (OSError, RuntimeError) as exc:  # symlink loops
-        return Evidence(entry, path=candidate, problem=f"cannot be resolved ({exc})")
+        return Evidence(entry, path=candidate, problem=_("cannot be resolved ({error})").format(error=exc))
     if not resolved.is_relative_to(root):
-        return Evidence(entry, path=candidate, problem="is a link pointing outside the bukti/ folder; copy the file into bukti/ instead")
+        return Evidence(entry, path=candidate,
+                        problem=_("is a link pointing outside the bukti/ folder; copy the file into bukti/ instead"))
     if resolved.is_dir():
-        return Evidence(entry, path=resolved, problem="is a folder; name a file inside it")
+        return Evidence(entry, path=resolved, problem=_("is a folder; name a file inside it"))
     return Evidence(entry, path=resolved, present=resolved.is_file())
 
 
@@ -88,23 +91,25 @@ def report_without_evidence(lke: Lke, edition: Edition, problems: list[Problem])
         where = next((lke.answers[c].where for c in bare if c in lke.answers and lke.answers[c].where), lke.source)
         problems.append(Problem(
             where,
-            f"unit {lke.unit_code}: {len(bare)} of {len(edition.indicators)} indicator(s) have no evidence "
-            f"(Bukti Dukung is empty): {', '.join(bare)}; name a file under bukti/ or a web address for each",
+            # English keeps "indicator(s)" (one text for any count); Indonesian needs no plural.
+            _("unit {unit}: {count} of {total} indicator(s) have no evidence (Bukti Dukung is empty): {codes}; "
+              "name a file under bukti/ or a web address for each")
+            .format(unit=lke.unit_code, count=len(bare), total=len(edition.indicators), codes=", ".join(bare)),
             "warning", kind="evidence"))
     return bare
 
 
 def absent_message(evidence: Evidence, bukti: Path) -> str:
     """Say that an evidence file is missing, and hint at the likely slip."""
-    message = f"evidence file '{evidence.entry}' not found in bukti/"
     first = evidence.entry.replace("\\", "/").split("/")[0].lower()
     if first == "bukti":
-        message += "; paths are relative to the bukti/ folder, so leave out the leading 'bukti/'"
-    elif evidence.path is not None:
-        similar = _case_twin(evidence.path)
-        if similar:
-            message += f"; did you mean '{similar.relative_to(bukti.resolve()).as_posix()}'? (names must match exactly)"
-    return message
+        return _("evidence file '{entry}' not found in bukti/; paths are relative to the bukti/ folder, "
+                 "so leave out the leading 'bukti/'").format(entry=evidence.entry)
+    similar = _case_twin(evidence.path) if evidence.path is not None else None
+    if similar:
+        return (_("evidence file '{entry}' not found in bukti/; did you mean '{similar}'? (names must match exactly)")
+                .format(entry=evidence.entry, similar=similar.relative_to(bukti.resolve()).as_posix()))
+    return _("evidence file '{entry}' not found in bukti/").format(entry=evidence.entry)
 
 
 def _case_twin(path: Path) -> Path | None:
@@ -171,7 +176,7 @@ class Area:
 
     @property
     def documents(self) -> list[Document]:
-        return [d for _, _, docs in self.indicators for d in docs]
+        return [d for _code, _question, docs in self.indicators for d in docs]
 
 
 def collect_evidence(score: UnitScore, year: AwardYear, problems: list[Problem], *,
@@ -222,37 +227,38 @@ def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: 
         # The reader refused the entry and has reported it already: never open it here.
         return Document(code, entry, *_refusal(evidence, real, inside))
     if not inside:
-        problems.append(Problem(where, f"refused to put this file in the packet of {unit}: the path leads outside "
-                                       f"the bukti folder ({year.bukti}). Only files inside that folder are embedded.",
-                                "warning"))
+        problems.append(Problem(where, _("refused to put this file in the packet of {unit}: the path leads outside "
+                                         "the bukti folder ({folder}). Only files inside that folder are embedded.")
+                                .format(unit=unit, folder=year.bukti), "warning"))
         return Document(code, entry, REFUSED, OUTSIDE)
     try:
         info = real.stat()
     except OSError:
         if evidence.present:  # the reader saw it, so it vanished since; otherwise the reader has reported it
-            problems.append(Problem(where, f"the evidence file disappeared while the packet of {unit} was built; "
-                                           "it is listed as not found.", "warning"))
+            problems.append(Problem(where, _("the evidence file disappeared while the packet of {unit} was built; "
+                                             "it is listed as not found.").format(unit=unit), "warning"))
         return Document(code, entry, MISSING, NOT_FOUND)
     if not stat.S_ISREG(info.st_mode):
-        problems.append(Problem(where, f"not a regular file, so it is not embedded in the packet of {unit}; "
-                                       "name a file, not a folder or device.", "warning"))
+        problems.append(Problem(where, _("not a regular file, so it is not embedded in the packet of {unit}; "
+                                         "name a file, not a folder or device.").format(unit=unit), "warning"))
         return Document(code, entry, REFUSED, "ditolak: bukan berkas")
     if info.st_size == 0:
-        problems.append(Problem(where, f"the file is empty (0 bytes), so it is not embedded in the packet of {unit}; "
-                                       "replace it with the real document.", "warning"))
+        problems.append(Problem(where, _("the file is empty (0 bytes), so it is not embedded in the packet of {unit}; "
+                                         "replace it with the real document.").format(unit=unit), "warning"))
         return Document(code, entry, UNREADABLE, "tidak disematkan: berkas kosong (0 bita)", real)
     if info.st_size > MAX_EVIDENCE_BYTES:
-        problems.append(Problem(where, f"the file is {info.st_size // (1024 * 1024)} MB, more than the "
-                                       f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB a packet embeds; it is listed as "
-                                       f"not embedded in the packet of {unit}. Reduce it (e.g. scan at 150 dpi).",
-                                "warning"))
+        problems.append(Problem(where, _("the file is {size} MB, more than the {limit} MB a packet embeds; it is "
+                                         "listed as not embedded in the packet of {unit}. Reduce it (e.g. scan at 150 dpi).")
+                                .format(size=info.st_size // (1024 * 1024), limit=MAX_EVIDENCE_BYTES // (1024 * 1024),
+                                        unit=unit), "warning"))
         return Document(code, entry, OTHER, "tidak disematkan: berkas terlalu besar", real)
     try:
         with real.open("rb") as handle:
             head = handle.read(1024)
     except OSError as exc:
-        problems.append(Problem(where, f"cannot open this file ({exc.strerror}), so it is not embedded in the "
-                                       f"packet of {unit}. Check its permissions.", "warning"))
+        problems.append(Problem(where, _("cannot open this file ({error}), so it is not embedded in the "
+                                         "packet of {unit}. Check its permissions.").format(error=exc.strerror, unit=unit),
+                                "warning"))
         return Document(code, entry, UNREADABLE, "tidak disematkan: berkas tidak dapat dibuka", real)
     kind = _sniff(head)
     if kind == PDF:
@@ -261,9 +267,9 @@ def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: 
         return _check_image(Document(code, entry, IMAGE, source=real), where, unit, problems)
     label = real.suffix.lstrip(".").upper() or "tanpa ekstensi"
     if real.suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg"):
-        problems.append(Problem(where, f"the file is named {real.suffix} but its content is not a "
-                                       f"{real.suffix.lstrip('.').upper()}; it is not embedded in the packet of "
-                                       f"{unit}. Open it and save it again in that format.", "warning"))
+        problems.append(Problem(where, _("the file is named {suffix} but its content is not a {kind}; it is not "
+                                         "embedded in the packet of {unit}. Open it and save it again in that format.")
+                                .format(suffix=real.suffix, kind=real.suffix.lstrip(".").upper(), unit=unit), "warning"))
         return Document(code, entry, UNREADABLE, f"tidak disematkan: isi berkas bukan {label}", real)
     if real.suffix.lower() in OFFICE_SUFFIXES:
         return _convert(Document(code, entry, OTHER, source=real), label, where, unit, problems, office_cache)
@@ -271,7 +277,7 @@ def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: 
 
 
 def _refusal(evidence: Evidence, real: Path, inside: bool) -> tuple[str, str]:
-    """The kind and divider wording of an entry the reader refused (its message says why, in English)."""
+    """The kind and divider wording of an entry the reader refused (its own message says why)."""
     if not inside:
         return REFUSED, OUTSIDE
     if evidence.path is None:  # a link of another kind (ftp:, file:) or no file name at all
@@ -296,7 +302,7 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
     """Read an evidence PDF fully (every object and content stream) and keep a clean copy of it."""
     from pypdf import PdfReader, PdfWriter  # heavy, and the LKE reader needs none of it
 
-    from dossier.readers.evidence_safety import sanitize
+    from dossier.readers.evidence_safety import PdfTooLarge, sanitize
 
     reason = ""
     with _quiet_pypdf():
@@ -304,9 +310,9 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
             reader = PdfReader(io.BytesIO(data if data is not None else document.source.read_bytes()), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 document.kind, document.note = UNREADABLE, "tidak disematkan: PDF dikunci kata sandi"
-                problems.append(Problem(where, f"this PDF is protected by a password, so it is not embedded in the "
-                                               f"packet of {unit} (it is listed on the divider page). Put a copy "
-                                               "without a password in the bukti folder.", "warning"))
+                problems.append(Problem(where, _("this PDF is protected by a password, so it is not embedded in the "
+                                                 "packet of {unit} (it is listed on the divider page). Put a copy "
+                                                 "without a password in the bukti folder.").format(unit=unit), "warning"))
                 return document
             sanitize(reader)  # refuses a PDF bomb; strips scripts, actions and embedded files
             for page in reader.pages:
@@ -319,14 +325,16 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
             copy.write(out)
             document.data = out.getvalue()
             document.pages = len(PdfReader(io.BytesIO(document.data)).pages)
+        except PdfTooLarge as exc:  # our own refusal says why in words
+            reason = str(exc)
         except Exception as exc:  # pypdf raises many kinds on a damaged file; any of them means "unreadable"
             reason = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
     if reason or document.pages == 0:
         document.kind, document.note, document.data, document.pages = (
             UNREADABLE, "tidak disematkan: PDF rusak atau tidak terbaca", None, 0)
-        problems.append(Problem(where, f"this PDF cannot be read ({reason or 'it has no pages'}), so it is not "
-                                       f"embedded in the packet of {unit}. Open it and save it again as PDF.",
-                                "warning"))
+        problems.append(Problem(where, _("this PDF cannot be read ({reason}), so it is not embedded in the packet "
+                                         "of {unit}. Open it and save it again as PDF.")
+                                .format(reason=reason or _("it has no pages"), unit=unit), "warning"))
     return document
 
 
@@ -348,8 +356,9 @@ def _check_image(document: Document, where: str, unit: str, problems: list[Probl
                     width, height = height, width
     except Exception as exc:  # Pillow raises many kinds on a damaged or oversized image
         document.kind, document.note = UNREADABLE, "tidak disematkan: gambar rusak atau tidak terbaca"
-        problems.append(Problem(where, f"this image cannot be read ({type(exc).__name__}: {exc}), so it is not "
-                                       f"embedded in the packet of {unit}. Save it again as JPG or PNG.", "warning"))
+        problems.append(Problem(where, _("this image cannot be read ({error}), so it is not embedded in the packet "
+                                         "of {unit}. Save it again as JPG or PNG.")
+                                .format(error=f"{type(exc).__name__}: {exc}", unit=unit), "warning"))
         return document
     document.size, document.pages = (width, height), 1
     return document
@@ -364,9 +373,10 @@ def _convert(document: Document, label: str, where: str, unit: str, problems: li
         data = office_to_pdf(document.source, cache)
     except ConversionFailed as exc:
         document.note = f"tidak disematkan: {exc.reason}"
-        problems.append(Problem(where, f"this {label} file could not be converted to PDF ({exc.detail}), so it is "
-                                       f"not embedded in the packet of {unit}; save it as PDF in the bukti folder "
-                                       "and name that file instead.", "warning"))
+        problems.append(Problem(where, _("this {kind} file could not be converted to PDF ({detail}), so it is "
+                                         "not embedded in the packet of {unit}; save it as PDF in the bukti folder "
+                                         "and name that file instead.").format(kind=label, detail=exc.detail, unit=unit),
+                                "warning"))
         return document
     document.kind, document.converted_from = PDF, label
     checked = _check_pdf(document, where, unit, problems, data)

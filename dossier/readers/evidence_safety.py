@@ -18,6 +18,8 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from dossier.i18n import _
+
 # All the streams of one evidence PDF together, unpacked. A scanned document of a hundred
 # pages is ~50 MB; its page descriptions (what pypdf unpacks to copy it) far less.
 MAX_INFLATED = 256 * 1024 * 1024
@@ -60,8 +62,9 @@ def check_inflated(reader, limit: int = MAX_INFLATED) -> int:
             total += _inflated(obj, limit - total)
             if total > limit:
                 raise PdfTooLarge(
-                    f"refused: its content unpacks to more than {limit // (1024 * 1024)} MB "
-                    "(a PDF bomb or a badly made file); print it to PDF again or scan it at a lower resolution"
+                    _("refused: its content unpacks to more than {limit} MB "
+                      "(a PDF bomb or a badly made file); print it to PDF again or scan it at a lower resolution")
+                    .format(limit=limit // (1024 * 1024))
                 )
     return total
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dossier.i18n import _
 from dossier.model import AwardYear
 
 OFFICE_SUFFIXES = (".docx", ".doc", ".xlsx", ".xls", ".pptx", ".ppt", ".odt", ".ods", ".odp", ".rtf")
@@ -13,7 +14,11 @@ OFFICE_CACHE = ".bukti-pdf"  # in build/<year>/: converted evidence, one PDF per
 
 
 class ConversionFailed(Exception):
-    """Raised when an office file cannot be turned into PDF; `reason` is in Bahasa Indonesia."""
+    """Raised when an office file cannot be turned into PDF.
+
+    `reason` is for the packet's divider page, a document: always in Bahasa Indonesia.
+    `detail` is for the user's warning, in the language spoken.
+    """
 
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(detail or reason)
@@ -48,7 +53,7 @@ def office_to_pdf(source: Path, cache: Path | None = None, *, seconds: float | N
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ConversionFailed("LibreOffice tidak terpasang untuk mengubahnya ke PDF",
-                               "LibreOffice (soffice) is not installed; scripts/setup installs it")
+                               _("LibreOffice (soffice) is not installed; scripts/setup installs it"))
     with tempfile.TemporaryDirectory(prefix="dossier-office-") as tmp:
         folder = Path(tmp)
         # A plain name: LibreOffice names its output after the input, and the entry may hold any characters.
@@ -62,18 +67,19 @@ def office_to_pdf(source: Path, cache: Path | None = None, *, seconds: float | N
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, env=env, cwd=folder, start_new_session=True)
         try:
-            output, _ = process.communicate(timeout=seconds)
+            output, _unused = process.communicate(timeout=seconds)
         except subprocess.TimeoutExpired:
             _kill_group(process, signal.SIGKILL)
             raise ConversionFailed(f"konversi ke PDF melebihi batas waktu {seconds:g} detik",
-                                   f"LibreOffice took longer than {seconds:g} s") from None
+                                   _("LibreOffice took longer than {seconds} s").format(seconds=f"{seconds:g}")) from None
         finally:
             _kill_group(process, signal.SIGKILL)  # a helper left behind would keep the profile busy
         made = folder / "out" / "bukti.pdf"
         if process.returncode != 0 or not made.is_file() or not made.read_bytes().startswith(b"%PDF-"):
             said = " ".join((output or b"").decode("utf-8", "replace").split())[-200:]
+            exited = _("LibreOffice exited with {code}").format(code=process.returncode)
             raise ConversionFailed("LibreOffice tidak dapat mengubahnya ke PDF (berkas rusak atau tidak didukung)",
-                                   f"LibreOffice exited with {process.returncode}{': ' + said if said else ''}")
+                                   f"{exited}: {said}" if said else exited)
         pdf = made.read_bytes()
     if kept is not None:
         try:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dossier.i18n import _
 from dossier.model import Lke
 from dossier.readers.answer_values import _whole
 from dossier.readers.evidence import resolve_evidence, split_entries
@@ -115,7 +116,8 @@ class _OfficialReader(_LkeReader):
                 None,
             )
             if answer is None:
-                self.error(self.at(number, choices), "the header row has Pilihan Jawaban but no column Jawaban to its right; the unit's answers go in a column headed Jawaban")
+                self.error(self.at(number, choices), _("the header row has Pilihan Jawaban but no column Jawaban to its right; "
+                                                       "the unit's answers go in a column headed Jawaban"))
                 return None
             # Notes and evidence: the columns after the answer, up to the evaluators' own (Jawaban TPI ...).
             notes, links = [], []
@@ -130,8 +132,9 @@ class _OfficialReader(_LkeReader):
             return {"choices": choices, "answer": answer, "notes": notes, "links": links, "header": number}
         self.error(
             f"{self.rel}, {self.title}",
-            f"no header row with Pilihan Jawaban and Jawaban in rows 1-{HEADER_ROWS}; the official LKE ZI sheet "
-            f"has its column headers (Bobot, Penjelasan, Pilihan Jawaban, Jawaban) above the indicators",
+            _("no header row with Pilihan Jawaban and Jawaban in rows 1-{rows}; the official LKE ZI sheet "
+              "has its column headers (Bobot, Penjelasan, Pilihan Jawaban, Jawaban) above the indicators")
+            .format(rows=HEADER_ROWS),
         )
         return None
 
@@ -167,7 +170,7 @@ class _OfficialReader(_LkeReader):
         # First the rows whose question is close to an indicator's, so that a reworded or extra
         # row cannot take an indicator that its own row, further down, names plainly.
         for strict in (True, False):
-            for i, (line, context, heading, _) in enumerate(items):
+            for i, (line, context, heading, _block) in enumerate(items):
                 if i in chosen:
                     continue
                 indicator = self.best(line, context, heading, taken, strict=strict)
@@ -176,8 +179,10 @@ class _OfficialReader(_LkeReader):
                 if indicator.code in taken:
                     self.error(
                         self.at(line.number, LAST),
-                        f"row {line.number} repeats indicator {indicator.code} ({indicator.question}), already on row "
-                        f"{items[taken[indicator.code]][0].number}; keep one row per indicator",
+                        _("row {row} repeats indicator {code} ({question}), already on row {first}; "
+                          "keep one row per indicator").format(row=line.number, code=indicator.code,
+                                                               question=indicator.question,
+                                                               first=items[taken[indicator.code]][0].number),
                         indicator.code,
                     )
                     chosen[i] = None
@@ -209,7 +214,7 @@ class _OfficialReader(_LkeReader):
         for line in lines:
             if line.kind == COUNT:
                 if block is None:
-                    self.unmatched(line, "a count input (Jumlah) with no percentage (%) row above it")
+                    self.unmatched(line, _("a count input (Jumlah) with no percentage (%) row above it"))
                 else:
                     block.append(line)
                 continue
@@ -254,7 +259,9 @@ class _OfficialReader(_LkeReader):
         if asked >= MATCH or (asked >= 0.3 and fits):
             return indicator
         if report:
-            self.unmatched(line, f"'{line.name}'; the closest is {indicator.code} ({indicator.question}), {asked:.0%} alike")
+            self.unmatched(line, _("'{name}'; the closest is {code} ({question}), {likeness} alike")
+                           .format(name=line.name, code=indicator.code, question=indicator.question,
+                                   likeness=f"{asked:.0%}"))
         return None
 
     def candidates(self, line: _Line, context: dict, heading: str, *, near: bool) -> list[tuple]:
@@ -281,14 +288,16 @@ class _OfficialReader(_LkeReader):
         return candidates
 
     def unmatched(self, line: _Line, what: str) -> None:
-        message = (
-            f"row {line.number} is not an indicator of LKE edition {self.edition.name}: {what}; "
-            f"check the question text against the official LKE, or remove the row"
-        )
+        message = _(
+            "row {row} is not an indicator of LKE edition {edition}: {what}; "
+            "check the question text against the official LKE, or remove the row"
+        ).format(row=line.number, edition=self.edition.name, what=what)
         if line.value is None:
-            self.warning(self.at(line.number, LAST), message + " (it has no answer, so nothing is lost)")
+            self.warning(self.at(line.number, LAST),
+                         _("{message} (it has no answer, so nothing is lost)").format(message=message))
         else:
-            self.error(self.at(line.number, LAST), message + f"; its answer '{text(line.value)}' is not scored")
+            self.error(self.at(line.number, LAST),
+                       _("{message}; its answer '{answer}' is not scored").format(message=message, answer=text(line.value)))
 
     def check_kind(self, line: _Line, indicator: Indicator) -> None:
         kind = KINDS.get(line.kind)
@@ -297,20 +306,25 @@ class _OfficialReader(_LkeReader):
             # The workbook's own formula gives no score for such a row ("-"), and AVERAGE skips it.
             self.warning(
                 self.at(line.number, self.choices_col),
-                f"Pilihan Jawaban '{line.choices}' for {indicator.code} is not an answer kind of the official form "
-                f"({', '.join(SHOWN.values())}, % or Jumlah); the answer is checked against the regulation's '{shown}'",
+                _("Pilihan Jawaban '{choices}' for {code} is not an answer kind of the official form "
+                  "({kinds}); the answer is checked against the regulation's '{shown}'")
+                .format(choices=line.choices, code=indicator.code, kinds=", ".join([*SHOWN.values(), "%", "Jumlah"]),
+                        shown=shown),
             )
         elif kind and kind != indicator.kind:
             self.warning(
                 self.at(line.number, self.choices_col),
-                f"Pilihan Jawaban '{line.choices}' for {indicator.code} differs from the regulation's "
-                f"'{shown}'; the answer is checked against the regulation's options",
+                _("Pilihan Jawaban '{choices}' for {code} differs from the regulation's "
+                  "'{shown}'; the answer is checked against the regulation's options")
+                .format(choices=line.choices, code=indicator.code, shown=shown),
             )
 
     def row(self, line: _Line, n: int | None):
         value = line.value
         if is_error_value(value):
-            self.error(self.at(line.number, self.answer_col), f"the answer on row {line.number} is the formula error {value}; fix the formula or type the answer")
+            self.error(self.at(line.number, self.answer_col),
+                       _("the answer on row {row} is the formula error {value}; fix the formula or type the answer")
+                       .format(row=line.number, value=value))
             value = None
         evidence = tuple(resolve_evidence(e, self.bukti) for e in split_entries(line.links))
         urls = tuple(e for e in evidence if e.url)
@@ -340,11 +354,12 @@ class _OfficialReader(_LkeReader):
                 leaves.append(line)
                 i += 1
         if len(leaves) != len(inputs):
-            rows = ", ".join(str(line.number) for line in leaves) or "none"
+            rows = ", ".join(str(line.number) for line in leaves) or _("none")
             self.error(
                 self.at(block[0].number if block else 1, self.answer_col),
-                f"{indicator.code} ({indicator.question}) needs {len(inputs)} Jumlah rows, one per input "
-                f"({'; '.join(o.text for o in indicator.options)}), but has {len(leaves)} (rows {rows})",
+                _("{code} ({question}) needs {needed} Jumlah rows, one per input ({inputs}), but has {count} (rows {rows})")
+                .format(code=indicator.code, question=indicator.question, needed=len(inputs),
+                        inputs="; ".join(o.text for o in indicator.options), count=len(leaves), rows=rows),
                 indicator.code,
             )
             return
@@ -367,8 +382,9 @@ class _OfficialReader(_LkeReader):
             # Only the total typed, as many units do: it is the sum of the parts, scored as the first.
             self.warning(
                 self.at(total.number, self.answer_col),
-                f"only the total '{total.name}' for {indicator.code} is filled ({typed}), its parts {span} are "
-                f"empty; scored as {typed} + 0 + ... (fill the parts to be exact)",
+                _("only the total '{name}' for {code} is filled ({typed}), its parts {span} are "
+                  "empty; scored as {typed} + 0 + ... (fill the parts to be exact)")
+                .format(name=total.name, code=indicator.code, typed=typed, span=span),
             )
             parts[0].value = typed
             for part in parts[1:]:
@@ -380,8 +396,10 @@ class _OfficialReader(_LkeReader):
         if typed != sum(values):
             self.warning(
                 self.at(total.number, self.answer_col),
-                f"the total '{total.name}' for {indicator.code} is {typed} but its parts {span} add up to "
-                f"{sum(values)}; scored with the parts ({' + '.join(str(v) for v in values)})",
+                _("the total '{name}' for {code} is {typed} but its parts {span} add up to "
+                  "{sum}; scored with the parts ({terms})")
+                .format(name=total.name, code=indicator.code, typed=typed, span=span, sum=sum(values),
+                        terms=" + ".join(str(v) for v in values)),
             )
 
     def check_percent(self, line: _Line, indicator: Indicator, rows: list) -> None:
@@ -395,12 +413,12 @@ class _OfficialReader(_LkeReader):
             return
         shown = f"{typed:.2%}"
         counts = [_whole(r.value) for r in rows]
-        span = f"{ref(rows[0].number, self.answer_col)}:{ref(rows[-1].number, self.answer_col)}" if rows else "its Jumlah rows"
+        span = f"{ref(rows[0].number, self.answer_col)}:{ref(rows[-1].number, self.answer_col)}" if rows else _("its Jumlah rows")
         if rows and all(r.value is None for r in rows):
             self.warning(
                 self.at(line.number, self.answer_col),
-                f"only the percentage {shown} is filled for {indicator.code}; dossier scores it from its counts "
-                f"({span}), which are empty: fill them",
+                _("only the percentage {shown} is filled for {code}; dossier scores it from its counts "
+                  "({span}), which are empty: fill them").format(shown=shown, code=indicator.code, span=span),
             )
             return
         if not rows or any(c is None for c in counts):
@@ -409,8 +427,9 @@ class _OfficialReader(_LkeReader):
         if abs(ratio - typed) > PERCENT_SLACK:
             self.warning(
                 self.at(line.number, self.answer_col),
-                f"the percentage {shown} for {indicator.code} is not the ratio of its counts ({span}), "
-                f"{ratio:.2%} by the regulation; scored {ratio:.2%}",
+                _("the percentage {shown} for {code} is not the ratio of its counts ({span}), "
+                  "{ratio} by the regulation; scored {ratio}").format(shown=shown, code=indicator.code, span=span,
+                                                                      ratio=f"{ratio:.2%}"),
             )
 
 

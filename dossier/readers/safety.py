@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from dossier.errors import DossierError, WorkbookError
+from dossier.i18n import _
 
 # Tunable limits. A filled LKE is ~100 KB packed, ~1 MB unpacked, ~15 members.
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
@@ -79,11 +80,11 @@ def check_xml_safety() -> None:
     import openpyxl.xml
 
     if not openpyxl.xml.DEFUSEDXML:
-        raise DossierError(
+        raise DossierError(_(
             "openpyxl is not using defusedxml, so a hostile workbook could make XML expand without limit. "
             "Install defusedxml (pip install defusedxml) and make sure the environment variable "
             "OPENPYXL_DEFUSEDXML is unset or 'True'."
-        )
+        ))
 
 
 def guard_package(path: Path, rel: str) -> None:
@@ -93,48 +94,55 @@ def guard_package(path: Path, rel: str) -> None:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise UnreadableWorkbook(rel, f"cannot be read: {exc.strerror or exc}") from None
+        raise UnreadableWorkbook(rel, _("cannot be read: {reason}").format(reason=exc.strerror or exc)) from None
     if size == 0:
-        raise UnreadableWorkbook(rel, "the file is empty (0 bytes); save the workbook again from Excel or LibreOffice")
+        raise UnreadableWorkbook(rel, _("the file is empty (0 bytes); save the workbook again from Excel or LibreOffice"))
     if head.startswith(OLE_MAGIC):
         if _is_encrypted(path):
             raise UnreadableWorkbook(
                 rel,
-                "the workbook is password-protected (encrypted); remove the password "
-                "(Excel: File > Info > Protect Workbook > Encrypt with Password) and save it again as .xlsx",
+                _("the workbook is password-protected (encrypted); remove the password "
+                  "(Excel: File > Info > Protect Workbook > Encrypt with Password) and save it again as .xlsx"),
             )
         raise UnreadableWorkbook(
-            rel, "this is a legacy Excel 97-2003 (.xls) file; open it in Excel or LibreOffice and save it as .xlsx"
+            rel, _("this is a legacy Excel 97-2003 (.xls) file; open it in Excel or LibreOffice and save it as .xlsx")
         )
     if not head.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(path):
-        raise UnreadableWorkbook(rel, "not an Excel workbook: an .xlsx file is a zip package and this one is not; save it as .xlsx")
+        raise UnreadableWorkbook(
+            rel, _("not an Excel workbook: an .xlsx file is a zip package and this one is not; save it as .xlsx")
+        )
     try:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableWorkbook(rel, f"the zip package is damaged ({exc}); save the workbook again as .xlsx") from None
+        raise UnreadableWorkbook(
+            rel, _("the zip package is damaged ({error}); save the workbook again as .xlsx").format(error=exc)
+        ) from None
     if len(members) > MAX_MEMBERS:
-        raise UnreadableWorkbook(rel, f"refused: the package has {len(members)} parts, more than the {MAX_MEMBERS} allowed")
+        raise UnreadableWorkbook(
+            rel, _("refused: the package has {count} parts, more than the {limit} allowed")
+            .format(count=len(members), limit=MAX_MEMBERS)
+        )
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED:
         raise UnreadableWorkbook(
             rel,
-            f"refused: the package unpacks to {total // (1024 * 1024)} MB, more than the "
-            f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB allowed",
+            _("refused: the package unpacks to {size} MB, more than the {limit} MB allowed")
+            .format(size=total // (1024 * 1024), limit=MAX_UNCOMPRESSED // (1024 * 1024)),
         )
     for member in members:
         if member.file_size >= RATIO_MIN_SIZE and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             ratio = member.file_size // max(member.compress_size, 1)
             raise UnreadableWorkbook(
                 rel,
-                f"refused: part {member.filename} inflates {ratio}:1, more than the {MAX_RATIO}:1 allowed "
-                f"(a zip bomb or a damaged file)",
+                _("refused: part {part} inflates {ratio}:1, more than the {limit}:1 allowed "
+                  "(a zip bomb or a damaged file)").format(part=member.filename, ratio=ratio, limit=MAX_RATIO),
             )
     if _is_strict(path):
         raise UnreadableWorkbook(
             rel,
-            "the workbook is saved as 'Strict Open XML Spreadsheet', which cannot be read; open it in Excel "
-            "and save it again as 'Excel Workbook (*.xlsx)' (LibreOffice: 'Excel 2007-365 (.xlsx)')",
+            _("the workbook is saved as 'Strict Open XML Spreadsheet', which cannot be read; open it in Excel "
+              "and save it again as 'Excel Workbook (*.xlsx)' (LibreOffice: 'Excel 2007-365 (.xlsx)')"),
         )
 
 
@@ -172,12 +180,12 @@ def damaged_reason(exc: BaseException) -> str:
     cause: BaseException | None = exc
     while cause is not None:
         if type(cause).__module__.startswith("defusedxml"):
-            return (
+            return _(
                 "refused: its XML declares entities or a DTD, which spreadsheet programs never write "
                 "(an XML entity bomb or a damaged file); save it again as .xlsx from Excel or LibreOffice"
             )
         cause = cause.__cause__ or cause.__context__
-    return f"cannot be read, the workbook is damaged ({_describe(exc)}); save it again as .xlsx"
+    return _("cannot be read, the workbook is damaged ({error}); save it again as .xlsx").format(error=_describe(exc))
 
 
 @contextmanager
@@ -208,12 +216,13 @@ def checked_rows(ws, where: str) -> Iterator[tuple]:
     declared = ws.max_row or 0
     if declared > MAX_ROWS:
         raise UnreadableWorkbook(
-            where, f"refused: the sheet declares {declared} rows, more than the {MAX_ROWS} allowed"
+            where, _("refused: the sheet declares {count} rows, more than the {limit} allowed")
+            .format(count=declared, limit=MAX_ROWS)
         )
     ws.reset_dimensions()
     for number, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
         if number > MAX_ROWS:
-            raise UnreadableWorkbook(where, f"refused: the sheet has more than {MAX_ROWS} rows")
+            raise UnreadableWorkbook(where, _("refused: the sheet has more than {limit} rows").format(limit=MAX_ROWS))
         yield row
 
 
@@ -306,7 +315,7 @@ def uncached_formulas(path: Path, rel: str, title: str, cells: set[tuple[int, in
 
 
 def uncached_message(formula: str) -> str:
-    return (
-        f"the formula {formula} has no stored value (the workbook was never calculated); "
-        f"open and save it in Excel/LibreOffice so the value is stored"
-    )
+    return _(
+        "the formula {formula} has no stored value (the workbook was never calculated); "
+        "open and save it in Excel/LibreOffice so the value is stored"
+    ).format(formula=formula)

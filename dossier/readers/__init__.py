@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dossier.errors import Problem, WorkspaceError
+from dossier.i18n import _
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import Answer, AwardYear, Lke, Unit
 from dossier.readers.cache import LkeCache
@@ -57,8 +58,9 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     register_path = inputs / REGISTER
     if not register_path.is_file():
         raise WorkspaceError(
-            f"{register_path}: the award year's register is missing; every award year needs "
-            f"inputs/{year}/{REGISTER} (run 'dossier init' to create a blank one)"
+            _("{path}: the award year's register is missing; every award year needs "
+              "inputs/{year}/{register} (run 'dossier init' to create a blank one)")
+            .format(path=register_path, year=year, register=REGISTER)
         )
     register = read_register(register_path, year, REGISTER)
     problems: list[Problem] = list(register.problems)
@@ -112,12 +114,8 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     read_names = {Path(r.source).name.casefold() for r in reads}
     for unit in units:
         if unit.lke_file and _berkas(unit) not in read_names:
-            near = _close(unit.lke_file, [Path(r.source).name for r in reads])
-            problems.append(Problem(
-                unit.where,
-                f"{BERKAS} of unit {unit.code} is '{unit.lke_file}', but lke/ holds no such workbook"
-                + (f"; did you mean '{near[0]}'?" if near else f" (workbooks found: {_listed([Path(r.source).name for r in reads])})"),
-            ))
+            names = [Path(r.source).name for r in reads]
+            problems.append(Problem(unit.where, _no_such_file(BERKAS, unit.code, unit.lke_file, names)))
     found: dict[str, Lke] = {}
     unmatched: list[tuple[str, str, bool]] = []  # (where, the code or file name, whether a cell named it)
     for result in reads:
@@ -128,25 +126,27 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
         where = result.code_where or result.source
         in_cell = "!" in result.code_where  # our own template names its unit in a cell; the official form does not
         unit = named.get(name.casefold())
-        how = f"its {BERKAS} in {REGISTER}"
+        how = _("its {column} in {register}").format(column=BERKAS, register=REGISTER)
         if unit is None:
             prefixed = [u for u in units if _starts_with_code(name, u.code) and not u.lke_file]
             if len(prefixed) > 1:
                 problems.append(Problem(
                     result.source,
-                    f"the file name fits several units: {_listed(u.code for u in prefixed)}; rename the file, "
-                    f"or name it in the {BERKAS} column of the right unit in {REGISTER} (sheet {UNIT.sheet})",
+                    _("the file name fits several units: {units}; rename the file, "
+                      "or name it in the {column} column of the right unit in {register} (sheet {sheet})")
+                    .format(units=_listed(u.code for u in prefixed), column=BERKAS, register=REGISTER, sheet=UNIT.sheet),
                 ))
                 continue
             unit = prefixed[0] if prefixed else None
-            how = "its file name"
+            how = _("its file name")
         if unit is None and in_cell:
             unit = by_code.get(lke.unit_code.upper())
             if unit is not None and unit.lke_file:
                 problems.append(Problem(
                     where,
-                    f"{LKE_UNIT_LABEL} is {unit.code}, but {REGISTER} names '{unit.lke_file}' as that unit's "
-                    f"{BERKAS}; correct {LKE_UNIT_LABEL}, or the {BERKAS} of unit {unit.code}",
+                    _("{label} is {unit}, but {register} names '{file}' as that unit's "
+                      "{column}; correct {label}, or the {column} of unit {unit}")
+                    .format(label=LKE_UNIT_LABEL, unit=unit.code, register=REGISTER, file=unit.lke_file, column=BERKAS),
                 ))
                 continue
             how = LKE_UNIT_LABEL
@@ -157,15 +157,16 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
         if in_cell and how != LKE_UNIT_LABEL and lke.unit_code.upper() != unit.code.upper():
             problems.append(Problem(
                 where,
-                f"{LKE_UNIT_LABEL} is '{lke.unit_code}', but {how} makes this the workbook of unit {unit.code}; "
-                f"correct {LKE_UNIT_LABEL} or the file name",
+                _("{label} is '{written}', but {how} makes this the workbook of unit {unit}; "
+                  "correct {label} or the file name")
+                .format(label=LKE_UNIT_LABEL, written=lke.unit_code, how=how, unit=unit.code),
             ))
             continue
         if unit.code in found:
             problems.append(Problem(
                 where,
-                f"unit {unit.code} already has an LKE workbook, {found[unit.code].source}; "
-                f"keep one workbook per unit and remove the other",
+                _("unit {unit} already has an LKE workbook, {file}; keep one workbook per unit and remove the other")
+                .format(unit=unit.code, file=found[unit.code].source),
             ))
             continue
         found[unit.code] = replace(lke, unit_code=unit.code)
@@ -173,28 +174,32 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     for where, written, in_cell in unmatched:
         near = _close(written, [u.code for u in left] or [u.code for u in units])
         codes = _listed(u.code for u in units)
-        if in_cell:
-            message = (
-                f"{LKE_UNIT_LABEL} '{written}' is not a unit of {REGISTER} (sheet {UNIT.sheet}), so this LKE is not used; "
-                + (f"it is probably unit {near[0]}: write {near[0]} in {LKE_UNIT_LABEL}" if near else f"expected one of {codes}")
-                + ", or add the unit to the register"
-            )
+        if in_cell and near:
+            message = _("{label} '{written}' is not a unit of {register} (sheet {sheet}), so this LKE is not used; "
+                        "it is probably unit {near}: write {near} in {label}, or add the unit to the register")
+        elif in_cell:
+            message = _("{label} '{written}' is not a unit of {register} (sheet {sheet}), so this LKE is not used; "
+                        "expected one of {codes}, or add the unit to the register")
+        elif near:
+            message = _("the file name fits no unit of {register} (sheet {sheet}), so this LKE is not used; "
+                        "it is probably unit {near}: start the file name with {near}, or name the file in the unit's "
+                        "{column} column")
         else:
-            message = (
-                f"the file name fits no unit of {REGISTER} (sheet {UNIT.sheet}), so this LKE is not used; "
-                + (f"it is probably unit {near[0]}: start the file name with {near[0]}" if near
-                   else f"start the file name with the unit's code ({codes})")
-                + f", or name the file in the unit's {BERKAS} column"
-            )
-        problems.append(Problem(where, message))
+            message = _("the file name fits no unit of {register} (sheet {sheet}), so this LKE is not used; "
+                        "start the file name with the unit's code ({codes}), or name the file in the unit's {column} column")
+        problems.append(Problem(where, message.format(
+            label=LKE_UNIT_LABEL, written=written, register=REGISTER, sheet=UNIT.sheet, near=near[0] if near else "",
+            codes=codes, column=BERKAS,
+        )))
     for unit in left:
         near = _close(unit.code, [w for _, w, _ in unmatched])
         problems.append(Problem(
             unit.where,
-            f"unit {unit.code} has no LKE workbook in lke/ (or its workbook could not be read)"
-            + (f"; the workbook of '{near[0]}' is probably this unit's" if near else
-               "; put its filled LKE there, its file name starting with the unit's code "
-               "('dossier lke-template' writes a blank one)"),
+            _("unit {unit} has no LKE workbook in lke/ (or its workbook could not be read); "
+              "the workbook of '{near}' is probably this unit's").format(unit=unit.code, near=near[0]) if near else
+            _("unit {unit} has no LKE workbook in lke/ (or its workbook could not be read); "
+              "put its filled LKE there, its file name starting with the unit's code "
+              "('dossier lke-template' writes a blank one)").format(unit=unit.code),
         ))
     return found
 
@@ -210,18 +215,14 @@ def tpi_named(register: Register, names: list[str], problems: list[Problem]) -> 
         if key in named:
             problems.append(Problem(
                 where,
-                f"{BERKAS_TPI} of unit {unit.code} is '{unit.lke_tpi_file}', which is already the {BERKAS_TPI} of "
-                f"unit {named[key].code}; each unit needs its own TPI workbook: correct one of the two",
+                _("{column} of unit {unit} is '{file}', which is already the {column} of "
+                  "unit {other}; each unit needs its own TPI workbook: correct one of the two")
+                .format(column=BERKAS_TPI, unit=unit.code, file=unit.lke_tpi_file, other=named[key].code),
             ))
             continue
         named[key] = unit
         if key not in {n.casefold() for n in names}:
-            near = _close(unit.lke_tpi_file, names)
-            problems.append(Problem(
-                where,
-                f"{BERKAS_TPI} of unit {unit.code} is '{unit.lke_tpi_file}', but lke/ holds no such workbook"
-                + (f"; did you mean '{near[0]}'?" if near else f" (workbooks found: {_listed(names)})"),
-            ))
+            problems.append(Problem(where, _no_such_file(BERKAS_TPI, unit.code, unit.lke_tpi_file, names)))
     return named
 
 
@@ -246,15 +247,17 @@ def merge_reviews(
         if "!" in review.code_where and review.lke.unit_code.upper() != unit.code.upper():
             problems.append(Problem(
                 review.code_where,
-                f"{LKE_UNIT_LABEL} is '{review.lke.unit_code}', but the {BERKAS_TPI} of unit {unit.code} in {REGISTER} "
-                f"names this workbook; correct {LKE_UNIT_LABEL} or the {BERKAS_TPI}",
+                _("{label} is '{written}', but the {column} of unit {unit} in {register} "
+                  "names this workbook; correct {label} or the {column}")
+                .format(label=LKE_UNIT_LABEL, written=review.lke.unit_code, column=BERKAS_TPI, unit=unit.code, register=REGISTER),
             ))
             continue
         if unit.code in matched:
             problems.append(Problem(
                 review.source,
-                f"unit {unit.code} already has a TPI workbook, {matched[unit.code].source}, and its {BERKAS_TPI} names "
-                f"this one too; keep one TPI workbook per unit and remove the other",
+                _("unit {unit} already has a TPI workbook, {file}, and its {column} names "
+                  "this one too; keep one TPI workbook per unit and remove the other")
+                .format(unit=unit.code, file=matched[unit.code].source, column=BERKAS_TPI),
             ))
             continue
         matched[unit.code] = replace(review.lke, unit_code=unit.code)
@@ -262,8 +265,9 @@ def merge_reviews(
         if code in found:
             found[code] = with_review(found[code], review)
         else:
-            problems.append(Problem(review.source, f"{review.source} holds the TPI's answers for unit {code}, but the "
-                                    f"unit's own LKE workbook is missing; put it in lke/ beside the TPI's"))
+            problems.append(Problem(review.source, _("{file} holds the TPI's answers for unit {unit}, but the "
+                                                     "unit's own LKE workbook is missing; put it in lke/ beside the TPI's")
+                                    .format(file=review.source, unit=code)))
 
 
 def with_review(own: Lke, review: Lke) -> Lke:
@@ -323,13 +327,23 @@ def _close(written: str, codes) -> list[str]:
 
 
 def _listed(codes) -> str:
-    return ", ".join(codes) or "none"
+    return ", ".join(codes) or _("none")
+
+
+def _no_such_file(column: str, unit: str, written: str, names: list[str]) -> str:
+    """The problem of a `Berkas LKE` or `Berkas LKE TPI` naming a file lke/ lacks, with the name probably meant."""
+    near = _close(written, names)
+    if near:
+        return (_("{column} of unit {unit} is '{file}', but lke/ holds no such workbook; did you mean '{near}'?")
+                .format(column=column, unit=unit, file=written, near=near[0]))
+    return (_("{column} of unit {unit} is '{file}', but lke/ holds no such workbook (workbooks found: {found})")
+            .format(column=column, unit=unit, file=written, found=_listed(names)))
 
 
 def lke_files(folder: Path, problems: list[Problem]) -> list[Path]:
     """The LKE workbooks in `folder`, by name; lock and hidden files skipped, other spreadsheets reported."""
     if not folder.is_dir():
-        problems.append(Problem("lke/", "the folder lke/ is missing; put each unit's filled LKE workbook (.xlsx) there"))
+        problems.append(Problem("lke/", _("the folder lke/ is missing; put each unit's filled LKE workbook (.xlsx) there")))
         return []
     workbooks = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -341,7 +355,8 @@ def lke_files(folder: Path, problems: list[Problem]) -> list[Path]:
         if suffix in LKE_SUFFIXES or suffix == ".xls":  # .xls is refused with advice by the reader
             workbooks.append(path)
         elif suffix in OTHER_SPREADSHEETS:
-            problems.append(Problem(rel, f"not read: '{suffix}' files are not supported; save it as an Excel workbook (.xlsx)"))
+            problems.append(Problem(rel, _("not read: '{suffix}' files are not supported; save it as an Excel workbook (.xlsx)")
+                                    .format(suffix=suffix)))
         else:
-            problems.append(Problem(rel, "ignored: only Excel workbooks (.xlsx, .xlsm) are read from lke/", "warning"))
+            problems.append(Problem(rel, _("ignored: only Excel workbooks (.xlsx, .xlsm) are read from lke/"), "warning"))
     return workbooks

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
+from dossier.i18n import _
 from dossier.readers.safety import text
 from dossier.rules import Indicator
 
@@ -15,15 +16,15 @@ DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 class _AnswerValues:
     """The answer-cell checks of the LKE readers; a bad value is an error naming the cell (`self.error`)."""
 
-    def choice(self, value, indicator: Indicator, where: str, label: str = "answer") -> str | None:
+    def choice(self, value, indicator: Indicator, where: str, tpi: bool = False) -> str | None:
+        """The option `value` names; `tpi`: the TPI's answer, said so in the problem."""
         written = text(value)
         key = next((k for k in indicator.option_keys if k.casefold() == written.casefold()), None)
         if key is None:
-            self.error(
-                where,
-                f"{label} '{written}' for {indicator.code} is not an option; expected one of {', '.join(indicator.option_keys)}",
-                indicator.code,
-            )
+            message = (_("TPI answer '{written}' for {code} is not an option; expected one of {options}") if tpi
+                       else _("answer '{written}' for {code} is not an option; expected one of {options}"))
+            self.error(where, message.format(written=written, code=indicator.code, options=", ".join(indicator.option_keys)),
+                       indicator.code)
         return key
 
     def count(self, value, label: str, where: str, code: str) -> int | None:
@@ -31,10 +32,11 @@ class _AnswerValues:
         if number is None:
             written = text(value)
             if isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+", written):
-                hint = f"; write it without a thousands separator ({written.replace('.', '')})"
+                message = _("count '{written}' for {label} is not a non-negative whole number; "
+                            "write it without a thousands separator ({plain})")
             else:
-                hint = "; write a whole number, 0 or more"
-            self.error(where, f"count '{written}' for {label} is not a non-negative whole number{hint}", code)
+                message = _("count '{written}' for {label} is not a non-negative whole number; write a whole number, 0 or more")
+            self.error(where, message.format(written=written, label=label, plain=written.replace(".", "")), code)
         return number
 
     def index(self, value, code: str, where: str) -> float | None:
@@ -49,10 +51,12 @@ class _AnswerValues:
         else:
             number = None
         if number is None:
-            self.error(where, f"index '{written}' for {code} is not a number; write the survey index from {low:.2f} to {high:.2f}, e.g. 3,72", code)
+            self.error(where, _("index '{written}' for {code} is not a number; write the survey index from {low} to {high}, "
+                                "e.g. 3,72").format(written=written, code=code, low=f"{low:.2f}", high=f"{high:.2f}"), code)
             return None
         if not low <= number <= high:
-            self.error(where, f"index '{written}' for {code} is outside {low:.2f}-{high:.2f}; write the survey index on that scale, e.g. 3,72", code)
+            self.error(where, _("index '{written}' for {code} is outside {low}-{high}; write the survey index on that scale, "
+                                "e.g. 3,72").format(written=written, code=code, low=f"{low:.2f}", high=f"{high:.2f}"), code)
             return None
         return number
 

@@ -2,9 +2,10 @@
 
 The cache is a JSON file in the build folder, and it is never trusted over its source.
 An entry is keyed by the SHA-256 of the workbook's content, and it is used only when that
-hash, the LKE edition and the content of the bukti/ folder (which the evidence checks
-depend on) are all as they were, and when the entry's own check digest still matches what
-it holds (a damaged or edited entry is a miss). Evidence paths are stored relative to the
+hash, the LKE edition, the content of the bukti/ folder (which the evidence checks
+depend on) and the language spoken (the problems' messages are worded in it) are all as
+they were, and when the entry's own check digest still matches what it holds (a damaged
+or edited entry is a miss). Evidence paths are stored relative to the
 bukti/ folder, so a moved or copied workspace reads its cache as before; an entry whose
 paths do not fit is a miss. Anything else reads the workbook again.
 """
@@ -19,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from dossier.digests import file_sha256
 from dossier.errors import Problem
+from dossier.i18n import language
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
 
@@ -27,7 +29,7 @@ FILENAME = ".lke-cache.json"  # in build/<year>/
 
 
 class LkeCache:
-    """Read results by workbook content, valid for one edition and one content of bukti/."""
+    """Read results by workbook content, valid for one edition, one content of bukti/ and one language."""
 
     def __init__(self, path: Path, edition: str, bukti: Path) -> None:
         self.path = path
@@ -35,7 +37,9 @@ class LkeCache:
 
         # A resolved evidence path lies under the real bukti folder; a refused one under bukti as named.
         self.bases = {"real": Path(os.path.realpath(bukti)), "bukti": bukti}
-        self.scope = f"{__version__}:{edition}:{_folder_state(bukti)}"
+        # The language too: the problems kept are worded in it, and are shown in the language spoken now.
+        self.language = language()
+        self.scope = f"{__version__}:{edition}:{self.language}:{_folder_state(bukti)}"
         self.entries: dict[str, dict] = {}
         self.used: dict[str, dict] = {}
         try:
@@ -47,7 +51,7 @@ class LkeCache:
 
     def get(self, rel: str, path: Path) -> LkeRead | None:
         entry = self.entries.get(rel)
-        if not isinstance(entry, dict):
+        if not isinstance(entry, dict) or language() != self.language:
             return None
         try:
             source = file_sha256(path)
@@ -60,6 +64,8 @@ class LkeCache:
         return read
 
     def put(self, rel: str, path: Path, read: LkeRead) -> None:
+        if language() != self.language:  # read in another language than this cache keeps
+            return
         try:
             source = file_sha256(path)
             data = _to_json(read, self.bases)

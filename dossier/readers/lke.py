@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dossier.errors import Problem
+from dossier.i18n import _
 from dossier.layout import LKE, LKE_SHEET, LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.answer_values import _AnswerValues
@@ -110,7 +111,8 @@ class _LkeReader(_AnswerValues):
     def read(self) -> None:
         ws = sheet(self.book, SHEET)
         if ws is None:
-            self.error(self.rel, f"no sheet {SHEET}; the LKE table must be on a sheet named {SHEET} (sheets found: {', '.join(self.book.sheetnames)})")
+            self.error(self.rel, _("no sheet {sheet}; the LKE table must be on a sheet named {sheet} (sheets found: {found})")
+                       .format(sheet=SHEET, found=", ".join(self.book.sheetnames)))
             return
         self.title = ws.title
         rows = checked_rows(ws, f"{self.rel}, {self.title}")
@@ -155,18 +157,20 @@ class _LkeReader(_AnswerValues):
                 near_miss = (number, [text(v) for v in row if text(v)], absent)
             if number >= HEADER_ROWS:
                 break
-        needs, optional = " and ".join(REQUIRED), ", ".join(OPTIONAL[:-1]) + " and " + OPTIONAL[-1]
+        needs, optional = and_list(REQUIRED), and_list(OPTIONAL)
         if near_miss:
             self.error(
                 self.at(near_miss[0], 1),
-                f"header row {near_miss[0]} has no column {' and '.join(near_miss[2])} (found: {', '.join(near_miss[1])}); "
-                f"the table needs the columns {needs}, and optionally {optional}",
+                _("header row {row} has no column {absent} (found: {found}); "
+                  "the table needs the columns {needs}, and optionally {optional}")
+                .format(row=near_miss[0], absent=and_list(near_miss[2]), found=", ".join(near_miss[1]), needs=needs, optional=optional),
             )
         else:
             self.error(
                 f"{self.rel}, {self.title}",
-                f"no header row with the columns {needs} in rows 1-{HEADER_ROWS}; "
-                f"the table needs a header row with {', '.join(REQUIRED)} and optionally {optional}",
+                _("no header row with the columns {needs} in rows 1-{last}; "
+                  "the table needs a header row with {columns} and optionally {optional}")
+                .format(needs=needs, last=HEADER_ROWS, columns=", ".join(REQUIRED), optional=optional),
             )
         return unit_cell, None
 
@@ -177,12 +181,12 @@ class _LkeReader(_AnswerValues):
             names = [LKE.header(k) for k in keys]
             if names:
                 span = f"{ref(number, first)}:{ref(number, last)}"
-                self.error(
-                    f"{self.rel}, {self.title}!{span}",
-                    f"the header cell {' and '.join(names)} is merged across columns {span}, so it is not clear "
-                    f"which column holds the {'codes' if keys[0] == 'code' else 'answers'}; unmerge the header "
-                    f"cells so that each header sits directly above its own column",
-                )
+                message = (_("the header cell {names} is merged across columns {span}, so it is not clear which column "
+                             "holds the codes; unmerge the header cells so that each header sits directly above its own column")
+                           if keys[0] == "code" else
+                           _("the header cell {names} is merged across columns {span}, so it is not clear which column "
+                             "holds the answers; unmerge the header cells so that each header sits directly above its own column"))
+                self.error(f"{self.rel}, {self.title}!{span}", message.format(names=and_list(names), span=span))
                 return True
         return False
 
@@ -190,18 +194,21 @@ class _LkeReader(_AnswerValues):
         if unit_cell is None:
             self.error(
                 f"{self.rel}, {self.title}",
-                f"no '{LKE_UNIT_LABEL}' label above the table (rows 1-{header_row - 1}); write {LKE_UNIT_LABEL} in a "
-                f"cell and the unit's code, as in {REGISTER}, in the cell to its right",
+                _("no '{label}' label above the table (rows 1-{last}); write {label} in a "
+                  "cell and the unit's code, as in {register}, in the cell to its right")
+                .format(label=LKE_UNIT_LABEL, last=header_row - 1, register=REGISTER),
             )
             return ""
         row, column, value = unit_cell
         self.result.code_where = self.at(row, column)
         if is_error_value(value):
-            self.error(self.at(row, column), f"{LKE_UNIT_LABEL} is the formula error {value}; type the unit's code")
+            self.error(self.at(row, column), _("{label} is the formula error {value}; type the unit's code")
+                       .format(label=LKE_UNIT_LABEL, value=value))
             return ""
         code = text(value)
         if not code and (row, column) not in formulas:  # an uncached formula is reported as such
-            self.error(self.at(row, column), f"{LKE_UNIT_LABEL} is empty; write the unit's code, as in {REGISTER}, sheet {UNIT.sheet}")
+            self.error(self.at(row, column), _("{label} is empty; write the unit's code, as in {register}, sheet {sheet}")
+                       .format(label=LKE_UNIT_LABEL, register=REGISTER, sheet=UNIT.sheet))
         return code
 
     # -- The table ------------------------------------------------------------------------
@@ -219,23 +226,22 @@ class _LkeReader(_AnswerValues):
             code = text(raw_code).upper().replace(" ", "")
             if not code:
                 if value is not None:
-                    self.warning(self.at(number, answer_col), f"answer '{text(value)}' is in a row without Kode and is ignored; put it on the indicator's row")
+                    self.warning(self.at(number, answer_col), _("answer '{value}' is in a row without Kode and is ignored; "
+                                                                "put it on the indicator's row").format(value=text(value)))
                 continue
             parsed = self.indicator_of(code, number, kode_col, value)
             if parsed is None:
                 continue
             indicator, n = parsed
             if code in first_row:
-                self.error(
-                    self.at(number, kode_col),
-                    f"{code} appears twice (first in row {first_row[code]}); keep one row per "
-                    + ("count input" if n is not None else "indicator"),
-                    indicator.code,
-                )
+                message = (_("{code} appears twice (first in row {row}); keep one row per count input") if n is not None
+                           else _("{code} appears twice (first in row {row}); keep one row per indicator"))
+                self.error(self.at(number, kode_col), message.format(code=code, row=first_row[code]), indicator.code)
                 continue
             first_row[code] = number
             if is_error_value(value):
-                self.error(self.at(number, answer_col), f"the answer for {code} is the formula error {value}; fix the formula or type the answer", indicator.code)
+                self.error(self.at(number, answer_col), _("the answer for {code} is the formula error {value}; fix the formula "
+                                                          "or type the answer").format(code=code, value=value), indicator.code)
                 value = None
             note = text(value_at(row, columns["note"])) if "note" in columns else ""
             evidence = self.evidence(value_at(row, columns["evidence"]), number, columns["evidence"]) if "evidence" in columns else ()
@@ -243,7 +249,8 @@ class _LkeReader(_AnswerValues):
             if isinstance(tpi_value, str) and not tpi_value.strip():
                 tpi_value = None
             if is_error_value(tpi_value):
-                self.error(self.at(number, columns["tpi_answer"]), f"the TPI answer for {code} is the formula error {tpi_value}; fix the formula or type the answer")
+                self.error(self.at(number, columns["tpi_answer"]), _("the TPI answer for {code} is the formula error {value}; "
+                                                                     "fix the formula or type the answer").format(code=code, value=tpi_value))
                 tpi_value = None
             tpi_note = text(value_at(row, columns["tpi_note"])) if "tpi_note" in columns else ""
             found.setdefault(indicator.code, []).append(_Row(number, n, value, note, evidence, tpi_value, tpi_note))
@@ -256,8 +263,9 @@ class _LkeReader(_AnswerValues):
         indicator = self.edition.indicators.get(match.group(1)) if match else None
         if indicator is None:
             close = difflib.get_close_matches(code.split(".")[0], list(self.edition.indicators), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            self.error(where, f"unknown indicator code '{code}' (not in LKE edition {self.edition.name}){hint}")
+            message = (_("unknown indicator code '{code}' (not in LKE edition {edition}); did you mean {near}?") if close
+                       else _("unknown indicator code '{code}' (not in LKE edition {edition})"))
+            self.error(where, message.format(code=code, edition=self.edition.name, near=close[0] if close else ""))
             return None
         n = int(match.group(2)) if match.group(2) is not None else None
         inputs = [int(o.key) for o in indicator.options] if indicator.kind == "count" else []
@@ -265,23 +273,17 @@ class _LkeReader(_AnswerValues):
             if n is None:
                 if value is None:
                     return None  # the heading row of a count indicator
-                self.error(
-                    where,
-                    f"{code} is a count indicator: write each number on its own row, coded "
-                    f"{', '.join(f'{code}.{i}' for i in inputs)}",
-                    code,
-                )
+                self.error(where, _("{code} is a count indicator: write each number on its own row, coded {rows}")
+                           .format(code=code, rows=", ".join(f"{code}.{i}" for i in inputs)), code)
                 return None
             if n not in inputs:
-                self.error(
-                    where,
-                    f"{code}: {indicator.code} has no input {n}; its inputs are "
-                    f"{', '.join(f'{indicator.code}.{i}' for i in inputs)}",
-                    indicator.code,
-                )
+                self.error(where, _("{code}: {indicator} has no input {n}; its inputs are {inputs}").format(
+                    code=code, indicator=indicator.code, n=n, inputs=", ".join(f"{indicator.code}.{i}" for i in inputs)),
+                    indicator.code)
                 return None
         elif n is not None:
-            self.error(where, f"{indicator.code} is not a count indicator; code its row {indicator.code}, without '.{n}'", indicator.code)
+            self.error(where, _("{code} is not a count indicator; code its row {code}, without '.{n}'")
+                       .format(code=indicator.code, n=n), indicator.code)
             return None
         return indicator, n
 
@@ -290,7 +292,8 @@ class _LkeReader(_AnswerValues):
         for entry in split_entries(cell):
             item = resolve_evidence(entry, self.bukti)
             if item.problem:
-                self.error(self.at(number, column), f"evidence '{entry}' {item.problem}", kind="evidence")
+                self.error(self.at(number, column), _("evidence '{entry}' {problem}").format(entry=entry, problem=item.problem),
+                           kind="evidence")
             elif not item.url and not item.present:
                 self.error(self.at(number, column), absent_message(item, self.bukti), kind="evidence")
             items.append(item)
@@ -353,7 +356,7 @@ class _LkeReader(_AnswerValues):
             elif indicator.kind == "index":
                 values["tpi_index"] = self.index(given[0].tpi_value, f"{code} (TPI)", where)
             else:
-                values["tpi_choice"] = self.choice(given[0].tpi_value, indicator, where, "TPI answer")
+                values["tpi_choice"] = self.choice(given[0].tpi_value, indicator, where, tpi=True)
         if not flagged:  # the unit's own answer is not thereby in doubt
             self.flagged.discard(code)
         return replace(answer, tpi_note=tpi_note, **values) if values or tpi_note else answer
@@ -378,8 +381,9 @@ class _LkeReader(_AnswerValues):
         row = next((r.number for r in rows if r.input == last), rows[0].number)
         self.error(
             self.at(row, answer_col),
-            f"more reported than obliged for {code} ({indicator.question}): {top} = {_plain(numerator)} "
-            f"but {shown}; {top} must be at most {_plain(denominator)}",
+            _("more reported than obliged for {code} ({question}): {top} = {numerator} but {shown}; "
+              "{top} must be at most {denominator}").format(code=code, question=indicator.question, top=top, shown=shown,
+                                                            numerator=_plain(numerator), denominator=_plain(denominator)),
             code,
         )
 
@@ -400,16 +404,23 @@ class _LkeReader(_AnswerValues):
                 missing.append(code)
         total = len(self.edition.indicators)
         if missing:
-            self.warning(
-                f"{self.rel}, {self.title}",
-                f"{len(missing)} answer(s) missing, scored 0: {', '.join(missing)}",
-            )
+            self.warning(f"{self.rel}, {self.title}", _("{count} answer(s) missing, scored 0: {codes}")
+                         .format(count=len(missing), codes=", ".join(missing)))
         if absent:
             self.warning(
                 f"{self.rel}, {self.title}",
-                f"{len(absent)} of {total} indicator(s) have no row in the table, scored 0: {', '.join(absent)}; "
-                f"start from the blank LKE that 'dossier lke-template' writes",
+                _("{count} of {total} indicator(s) have no row in the table, scored 0: {codes}; "
+                  "start from the blank LKE that 'dossier lke-template' writes")
+                .format(count=len(absent), total=total, codes=", ".join(absent)),
             )
+
+
+def and_list(names) -> str:
+    """'Kode', 'Kode and Jawaban', 'Catatan, Bukti Dukung and Catatan TPI', with 'and' in the language spoken."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def _plain(number: float) -> str:

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from dossier.errors import Problem
+from dossier.i18n import _, ngettext
 from dossier.layout import AWARD_DATES, AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, REGISTER, UNIT, UNIT_RECOMMENDED
 from dossier.layout import Table as Layout
 from dossier.model import Award, Innovation, Quote, Unit
@@ -120,7 +121,7 @@ class _RegisterReader:
     # -- Penghargaan ---------------------------------------------------------------
 
     def award(self) -> Award:
-        ws = self.require_sheet(AWARD_SHEET, "labels in column A and values in column B: " + ", ".join(AWARD_FIELDS))
+        ws = self.require_sheet(AWARD_SHEET, _("labels in column A and values in column B: {labels}").format(labels=", ".join(AWARD_FIELDS)))
         if ws is None:
             return empty_award(self.year)
         title = ws.title
@@ -134,15 +135,15 @@ class _RegisterReader:
         if missing:
             self.error(
                 f"{self.rel}, {title}",
-                f"label(s) {', '.join(missing)} not found in column A; expected the labels "
-                f"{', '.join(AWARD_FIELDS)}, each with its value in column B",
+                _("label(s) {missing} not found in column A; expected the labels {labels}, each with its value in column B")
+                .format(missing=", ".join(missing), labels=", ".join(AWARD_FIELDS)),
             )
         values: dict[str, object] = {}
         empty = []
         for name, (number, value) in found.items():
             where = f"{self.rel}, {title}!{ref(number, 2)}"
             if is_error_value(value):
-                self.error(where, f"{name} is the formula error {value}; write the value itself")
+                self.error(where, _("{name} is the formula error {value}; write the value itself").format(name=name, value=value))
                 continue
             if value is None or text(value) == "":
                 self.note_empty(title, number, 2)
@@ -157,16 +158,17 @@ class _RegisterReader:
                     if abs(day.year - self.year) > 1:  # a serial number or typo far off the award year
                         self.error(
                             where,
-                            f"{name} {day.isoformat()} is not near award year {self.year}; "
-                            f"write the date, e.g. {self.year}-12-12 or 12 Desember {self.year}",
+                            _("{name} {date} is not near award year {year}; "
+                              "write the date, e.g. {year}-12-12 or 12 Desember {year}")
+                            .format(name=name, date=day.isoformat(), year=self.year),
                         )
                     else:
                         values[field_name] = day
                 except ValueError:
                     self.error(
                         where,
-                        f"{name} '{text(value)}' is not a date; write an Excel date, "
-                        f"or text such as 2024-12-12 or 12 Desember 2024",
+                        _("{name} '{written}' is not a date; write an Excel date, "
+                          "or text such as 2024-12-12 or 12 Desember 2024").format(name=name, written=text(value)),
                     )
             else:
                 values[field_name] = text(value)
@@ -176,14 +178,16 @@ class _RegisterReader:
             # Said apart, because it is not left blank: a dotted line is printed to date by hand.
             self.warning(
                 f"{self.rel}, {title}" + (f"!{ref(found[PROPOSAL_DATE][0], 2)}" if PROPOSAL_DATE in found else ""),
-                f"no {PROPOSAL_DATE} (the date of the proposal); each dossier's statement and the cover letter "
-                f"are printed with a dotted line for the date, to be written by hand",
+                _("no {label} (the date of the proposal); each dossier's statement and the cover letter "
+                  "are printed with a dotted line for the date, to be written by hand").format(label=PROPOSAL_DATE),
             )
         empty = [n for n in empty if n not in OPTIONAL_LABELS]
         if empty:
             self.warning(
                 f"{self.rel}, {title}",
-                f"no value yet for {', '.join(empty)}; the documents will leave {'it' if len(empty) == 1 else 'them'} blank",
+                ngettext("no value yet for {labels}; the documents will leave it blank",
+                         "no value yet for {labels}; the documents will leave them blank", len(empty))
+                .format(labels=", ".join(empty)),
             )
         fields = dict.fromkeys(AWARD_FIELDS.values(), "") | {"year": self.year} | dict.fromkeys(AWARD_DATES)
         return Award(**(fields | values))
@@ -191,13 +195,15 @@ class _RegisterReader:
     def award_year(self, where: str, value, label: str) -> int:
         written = text(value)
         if not written.isdigit():
-            self.error(where, f"{label} '{written}' is not a year; write the award year, {self.year}")
+            self.error(where, _("{label} '{written}' is not a year; write the award year, {year}")
+                       .format(label=label, written=written, year=self.year))
             return self.year
         if int(written) != self.year:
             self.error(
                 where,
-                f"{label} is {written} but this register is in the folder of award year {self.year}; "
-                f"make them agree (write {self.year}, or move the file to inputs/{written}/)",
+                _("{label} is {written} but this register is in the folder of award year {year}; "
+                  "make them agree (write {year}, or move the file to inputs/{written}/)")
+                .format(label=label, written=written, year=self.year),
             )
         return self.year
 
@@ -215,31 +221,37 @@ class _RegisterReader:
             where = table.where(self.rel, number, "code")
             code = self.cell_text(table, row, number, "code")
             if not code:
-                self.error(where, f"this unit row has no {header('code')}; write the unit's code (e.g. UPT01) or clear the row", UNUSABLE_ROW)
+                self.error(where, _("this unit row has no {column}; write the unit's code (e.g. UPT01) or clear the row")
+                           .format(column=header("code")), UNUSABLE_ROW)
                 continue
             if not UNIT_CODE.match(code):
                 self.error(
                     where,
-                    f"unit code '{code}' is not valid; use up to 32 letters, digits, '-' or '_', "
-                    f"without spaces (e.g. UPT01)",
+                    _("unit code '{code}' is not valid; use up to 32 letters, digits, '-' or '_', "
+                      "without spaces (e.g. UPT01)").format(code=code),
                     UNUSABLE_ROW,
                 )
                 continue
             if code.upper() in seen:
-                self.error(where, f"unit code {code} appears twice (first in row {seen[code.upper()]}); each unit needs its own code", UNUSABLE_ROW)
+                self.error(where, _("unit code {code} appears twice (first in row {row}); each unit needs its own code")
+                           .format(code=code, row=seen[code.upper()]), UNUSABLE_ROW)
                 continue
             seen[code.upper()] = number
             values = {c.key: self.cell_text(table, row, number, c.key) for c in UNIT.columns if c.key != "code"}
             if not values["name"]:
-                self.error(table.where(self.rel, number, "name"), f"unit {code} has no {header('name')}; write the unit's full name")
-            values["proposed"] = self.choice(table, number, "proposed", values, code, "WBK or WBBM")
-            values["current"] = self.choice(table, number, "current", values, code, "empty, or the predicate the unit already holds (WBK or WBBM)")
+                self.error(table.where(self.rel, number, "name"), _("unit {code} has no {column}; write the unit's full name")
+                           .format(code=code, column=header("name")))
+            values["proposed"] = self.choice(table, number, "proposed", values, code, _("WBK or WBBM"))
+            values["current"] = self.choice(table, number, "current", values, code,
+                                            _("empty, or the predicate the unit already holds (WBK or WBBM)"))
             values["result"] = self.choice(
-                table, number, "result", values, code, "empty until the announcement, then WBK, WBBM or Tidak"
+                table, number, "result", values, code, _("empty until the announcement, then WBK, WBBM or Tidak")
             )
             blank = [header(key) for key in UNIT_RECOMMENDED if not values[key]]
             if blank:
-                self.warning(where, f"unit {code} has no {', '.join(blank)} yet; the documents will leave {'it' if len(blank) == 1 else 'them'} blank")
+                self.warning(where, ngettext("unit {code} has no {columns} yet; the documents will leave it blank",
+                                             "unit {code} has no {columns} yet; the documents will leave them blank", len(blank))
+                             .format(code=code, columns=", ".join(blank)))
             if values["lke_tpi_file"]:
                 self.register.tpi_cells[code] = table.where(self.rel, number, "lke_tpi_file")
             units.append(Unit(code=code, **values, where=where))
@@ -250,15 +262,16 @@ class _RegisterReader:
         written = values[key]
         match = next((a for a in UNIT.column(key).choices if a.casefold() == written.casefold()), None)
         if match is None:
-            shown = f"'{written}'" if written else "empty"
-            self.error(table.where(self.rel, number, key), f"{UNIT.header(key)} of unit {code} is {shown}; expected {expected}")
+            shown = f"'{written}'" if written else _("empty")
+            self.error(table.where(self.rel, number, key), _("{column} of unit {code} is {shown}; expected {expected}")
+                       .format(column=UNIT.header(key), code=code, shown=shown, expected=expected))
             return written
         return match
 
     # -- Inovasi, Kutipan --------------------------------------------------------------
 
     def innovations(self, units: list[Unit]) -> dict[str, list[Innovation]]:
-        table = self.table(INNOVATION, required=False, purpose="the dossiers will list no innovations")
+        table = self.table(INNOVATION, required=False, purpose=_("the dossiers will list no innovations"))
         if table is None:
             return {}
         codes = {u.code.upper(): u.code for u in units}
@@ -269,23 +282,22 @@ class _RegisterReader:
             code = codes.get(values["unit_code"].upper())
             if code is None:
                 written = values["unit_code"]
-                known = ", ".join(u.code for u in units) or "none yet"
-                self.error(
-                    table.where(self.rel, number, "unit_code"),
-                    (f"innovation for unit '{written}', which is not in sheet {UNIT.sheet}" if written
-                     else f"innovation row has no {header('unit_code')}")
-                    + f"; expected one of the unit codes ({known})",
-                )
+                known = ", ".join(u.code for u in units) or _("none yet")
+                message = (_("innovation for unit '{written}', which is not in sheet {sheet}; expected one of the unit codes ({known})")
+                           if written else _("innovation row has no {column}; expected one of the unit codes ({known})"))
+                self.error(table.where(self.rel, number, "unit_code"),
+                           message.format(written=written, sheet=UNIT.sheet, column=header("unit_code"), known=known))
                 continue
             if not values["name"]:
-                self.error(table.where(self.rel, number, "name"), f"innovation of unit {code} has no {header('name')}; write its name")
+                self.error(table.where(self.rel, number, "name"), _("innovation of unit {code} has no {column}; write its name")
+                           .format(code=code, column=header("name")))
                 continue
             found.setdefault(code, []).append(Innovation(**(values | {"unit_code": code})))
         self.check_formulas(table.title)
         return found
 
     def quotes(self) -> list[Quote]:
-        table = self.table(QUOTE, required=False, purpose="the press release will have no quotes")
+        table = self.table(QUOTE, required=False, purpose=_("the press release will have no quotes"))
         if table is None:
             return []
         quotes = []
@@ -293,16 +305,19 @@ class _RegisterReader:
         for number, row in table.rows:
             values = {c.key: self.cell_text(table, row, number, c.key) for c in QUOTE.columns}
             if not values["text"]:
-                self.error(table.where(self.rel, number, "text"), f"this quote row has no {header('text')}; write the words quoted or clear the row")
+                self.error(table.where(self.rel, number, "text"), _("this quote row has no {column}; write the words quoted "
+                                                                    "or clear the row").format(column=header("text")))
                 continue
             if not values["name"]:
-                self.error(table.where(self.rel, number, "name"), f"this quote has no {header('name')}; write who said it")
+                self.error(table.where(self.rel, number, "name"), _("this quote has no {column}; write who said it")
+                           .format(column=header("name")))
                 continue
             phases = QUOTE.column("phase").choices
             phase = next((p for p in phases if p.casefold() == values["phase"].casefold()), None)
             if phase is None:
-                self.error(table.where(self.rel, number, "phase"), f"{header('phase')} '{values['phase']}' is not a phase; "
-                           "expected sebelum (before the results), sesudah (after) or empty (both)")
+                self.error(table.where(self.rel, number, "phase"), _("{column} '{written}' is not a phase; expected sebelum "
+                                                                     "(before the results), sesudah (after) or empty (both)")
+                           .format(column=header("phase"), written=values["phase"]))
                 continue
             quotes.append(Quote(**(values | {"phase": phase})))
         self.check_formulas(table.title)
@@ -315,7 +330,8 @@ class _RegisterReader:
         if ws is None:
             self.error(
                 self.rel,
-                f"no sheet {name}; it needs one with {expected} (sheets found: {', '.join(self.book.sheetnames)})",
+                _("no sheet {sheet}; it needs one with {expected} (sheets found: {found})")
+                .format(sheet=name, expected=expected, found=", ".join(self.book.sheetnames)),
             )
         return ws
 
@@ -324,12 +340,11 @@ class _RegisterReader:
         name, columns = layout.sheet, layout.headers
         ws = sheet(self.book, name)
         if ws is None:
-            where = self.rel
-            message = f"no sheet {name} (with columns {', '.join(columns)})"
+            said = {"sheet": name, "columns": ", ".join(columns), "found": ", ".join(self.book.sheetnames), "purpose": purpose}
             if required:
-                self.error(where, f"{message}; add it (sheets found: {', '.join(self.book.sheetnames)})")
+                self.error(self.rel, _("no sheet {sheet} (with columns {columns}); add it (sheets found: {found})").format(**said))
             else:
-                self.warning(where, f"{message}; {purpose}")
+                self.warning(self.rel, _("no sheet {sheet} (with columns {columns}); {purpose}").format(**said))
             return None
         rows = list(checked_rows(ws, f"{self.rel}, {ws.title}"))
         wanted = {c.header.casefold(): c.key for c in layout.columns}
@@ -345,14 +360,16 @@ class _RegisterReader:
         if not best:
             self.error(
                 f"{self.rel}, {ws.title}",
-                f"no header row found in rows 1-{HEADER_ROWS}; expected a row with the columns {', '.join(columns)}",
+                _("no header row found in rows 1-{last}; expected a row with the columns {columns}")
+                .format(last=HEADER_ROWS, columns=", ".join(columns)),
             )
             return None
         missing = [c.header for c in layout.columns if c.required and c.key not in best]
         if missing:
             self.error(
                 f"{self.rel}, {ws.title}!{ref(best_row, 1)}",
-                f"header row {best_row} lacks column(s) {', '.join(missing)}; expected the columns {', '.join(columns)} (in any order)",
+                _("header row {row} lacks column(s) {missing}; expected the columns {columns} (in any order)")
+                .format(row=best_row, missing=", ".join(missing), columns=", ".join(columns)),
             )
             return None
         data = [
@@ -368,7 +385,8 @@ class _RegisterReader:
             return ""
         value = table.get(row, key)
         if is_error_value(value):
-            self.error(table.where(self.rel, number, key), f"{table.layout.header(key)} is the formula error {value}; write the value itself")
+            self.error(table.where(self.rel, number, key), _("{name} is the formula error {value}; write the value itself")
+                       .format(name=table.layout.header(key), value=value))
             return ""
         if value is None:
             self.note_empty(table.title, number, table.columns[key])

@@ -11,6 +11,7 @@ message is in dossier.po, and each has its Indonesian.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from pathlib import Path
 
@@ -26,6 +27,7 @@ PO = PACKAGE / "locale" / "id" / "LC_MESSAGES" / "dossier.po"
 GETTEXT = {"_", "ngettext", "N_"}
 # Callables whose first argument (or `message=`) is a text the user reads.
 SHOWN = {"echo", "secho", "info", "debug", "fail", "ClickException", "UsageError", "BadParameter"}
+BUILTIN = set(dir(builtins))
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -39,7 +41,7 @@ def _shown_text(node: ast.Call) -> ast.expr | None:
     keywords = {k.arg: k.value for k in node.keywords}
     if name in {"Problem", "error", "warning"}:  # Problem(where, message), reader.error(where, message)
         return keywords.get("message", node.args[1] if len(node.args) > 1 else None)
-    if name in SHOWN or name.endswith("Error") and name[:1].isupper():
+    if name in SHOWN or name.endswith("Error") and name not in BUILTIN:  # dossier's errors; ValueError stays inside
         return keywords.get("message", node.args[0] if node.args else None)
     return None
 

@@ -19,11 +19,13 @@ def problem_lines(problems: list[Problem]) -> list[str]:
 
 
 def shortfall_text(shortfall: Shortfall) -> str:
-    """'Nilai IPKP 13,56 < 14,00 (kurang 0,44)' or 'Predikat saat ini: WBK diperlukan'."""
+    """'Nilai IPKP 13,56 < 14,00 (kurang 0,44)' or 'Predikat saat ini: WBK diperlukan (saat ini -)'."""
     if shortfall.gap is None:
-        return f"{shortfall.label}: {shortfall.required} diperlukan (saat ini {shortfall.reached})"
+        return _("{label}: {required} needed (now {reached})").format(
+            label=shortfall.label, required=shortfall.required, reached=shortfall.reached)
     reached, required, gap = distinct(shortfall.reached, shortfall.required)
-    return f"{shortfall.label} {reached} < {required} (kurang {gap})"
+    return _("{label} {reached} < {required} (short by {gap})").format(
+        label=shortfall.label, reached=reached, required=required, gap=gap)
 
 
 def printed_scores(score: UnitScore, keys: tuple[str, ...] = TABLE_NODES) -> list[str]:

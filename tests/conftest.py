@@ -22,6 +22,18 @@ def needs(tool: str):
 
 
 @pytest.fixture
+def speak():
+    """Switch the language of this process for one test (`speak("id")`), and back to the suite's afterwards."""
+    from dossier import i18n
+
+    before = os.environ.get("DOSSIER_LANG")
+    yield i18n.set_language
+    if before is None:
+        os.environ.pop("DOSSIER_LANG", None)
+    i18n.set_language(before or "en")
+
+
+@pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """A fresh workspace holding a copy of the bundled sample award year."""
     shutil.copytree(REPO / "inputs", tmp_path / "inputs")

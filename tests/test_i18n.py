@@ -49,16 +49,6 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
-def speak():
-    """Switch the language of this process for one test, and back to the suite's afterwards."""
-    before = os.environ.get("DOSSIER_LANG")
-    yield i18n.set_language
-    if before is None:
-        os.environ.pop("DOSSIER_LANG", None)
-    i18n.set_language(before or "en")
-
-
 def test_help_is_indonesian_by_default_on_an_english_machine(tmp_path):
     result = dossier("--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

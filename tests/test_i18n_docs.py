@@ -29,16 +29,6 @@ CREATED = datetime(2024, 12, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def speak():
-    """Switch the language of this process for one test, and back to the suite's afterwards."""
-    before = os.environ.get("DOSSIER_LANG")
-    yield i18n.set_language
-    if before is None:
-        os.environ.pop("DOSSIER_LANG", None)
-    i18n.set_language(before or "en")
-
-
-@pytest.fixture
 def templates(tmp_path):
     folder = tmp_path / "kerja" / "templates"
     folder.mkdir(parents=True)

@@ -8,7 +8,6 @@ The same inputs read in English give the English texts the other tests match.
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import openpyxl
 import pytest
 from pypdf import PdfWriter
 
-from dossier import i18n
 from dossier.readers import read_award_year, read_lke
 from dossier.readers.evidence import collect_evidence
 from dossier.scoring import score_unit
@@ -28,16 +26,6 @@ REL = "lke/PKM01 LKE ZI.xlsx"
 # Words of the English messages; none may be left in an Indonesian one (names and codes aside).
 ENGLISH = re.compile(r"\b(the|row|rows|answer|scored|formula|its|is|for|of|but|not|file|found|empty|packet|"
                      r"embedded|password|refused|workbook|evidence|did you mean)\b")
-
-
-@pytest.fixture
-def speak():
-    """Switch the language of this process for one test, and back to the suite's afterwards."""
-    before = os.environ.get("DOSSIER_LANG")
-    yield i18n.set_language
-    if before is None:
-        os.environ.pop("DOSSIER_LANG", None)
-    i18n.set_language(before or "en")
 
 
 def indonesian(message: str) -> None:

@@ -17,7 +17,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dossier.cells import put
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.documents.letter import prerequisites
-from dossier.i18n import N_
 from dossier.documents.recap import (
     NOT_ANNOUNCED,
     ScoreColumn,
@@ -29,6 +28,7 @@ from dossier.documents.recap import (
     thresholds,
     weak_halves,
 )
+from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.reproducible import naive_utc, normalize_package
 from dossier.rules import Edition

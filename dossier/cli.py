@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from dossier import __version__
-from dossier.i18n import TranslatedCommand, TranslatedHelp, _, ngettext, use_workspace
+from dossier.i18n import TranslatedCommand, TranslatedHelp, _, click_text, ngettext, use_workspace
 
 
 class Context:
@@ -124,8 +124,16 @@ class SeasonGroup(TranslatedHelp, click.Group):
         return list(self.commands)
 
 
+def _show_version(ctx: click.Context, _param, value: bool) -> None:
+    """--version, in the language spoken (Click's own option words it at import, in English)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(click_text("%(prog)s, version %(version)s") % {"prog": "dossier", "version": __version__})
+        ctx.exit()
+
+
 @click.group(cls=SeasonGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dossier")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 @common_options
 def cli() -> None:
     """Build Zona Integritas (WBK/WBBM) nomination dossiers from the units' LKE workbooks.

@@ -169,6 +169,11 @@ def pgettext(context: str, message: str) -> str:
     return _translations().pgettext(context, message)
 
 
+def click_text(message: str) -> str:
+    """One of Click's own messages (domain `click`), in the language spoken now."""
+    return _translations(CLICK_DOMAIN).gettext(message)
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it yet (translated where it is shown)."""
     return message
@@ -222,7 +227,7 @@ def _translate_attribute(target, attribute: str) -> None:
         setattr(target, keep, source)
     translated = _(source)
     if translated == source:  # --help and --version carry Click's own texts
-        translated = _translations(CLICK_DOMAIN).gettext(source)
+        translated = click_text(source)
     setattr(target, attribute, translated)
 
 

@@ -221,3 +221,10 @@ def test_speaking_a_language_for_a_block_then_as_before(speak):
         assert i18n._("Say only what went wrong.") == "Tampilkan hanya yang gagal atau bermasalah."
     assert i18n.language() == "en" and os.environ["DOSSIER_LANG"] == "en"
     assert i18n._("Say only what went wrong.") == "Say only what went wrong."
+
+
+def test_the_version_in_both_languages(tmp_path):
+    from dossier import __version__
+
+    assert dossier("--version", cwd=tmp_path).stdout == f"dossier, versi {__version__}\n"
+    assert dossier("--version", cwd=tmp_path, lang="en").stdout == f"dossier, version {__version__}\n"

@@ -124,6 +124,17 @@ class SeasonGroup(TranslatedHelp, click.Group):
         return list(self.commands)
 
 
+class AtLeastOne(click.IntRange):
+    """A whole number from 1 up, named in the language spoken ("'abc' bukan bilangan bulat yang sah")."""
+
+    def __init__(self) -> None:
+        super().__init__(min=1)
+
+    @property
+    def name(self) -> str:  # Click names it "integer range" in its messages, in English
+        return _("whole number")
+
+
 def _show_version(ctx: click.Context, _param, value: bool) -> None:
     """--version, in the language spoken (Click's own option words it at import, in English)."""
     if value and not ctx.resilient_parsing:
@@ -268,9 +279,9 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's documents (repeatable).")
 @click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True, help="Only this format (default: both).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of CPUs).")
+@click.option("-j", "--jobs", type=AtLeastOne(), metavar="N", help="Worker processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild everything, even what has not changed.")
-@click.option("--timeout", type=click.IntRange(min=1), default=300, show_default=True, help="Seconds one unit's documents may take.")
+@click.option("--timeout", type=AtLeastOne(), metavar="N", default=300, show_default=True, help="Seconds one unit's documents may take.")
 @click.option("--executor", metavar="dask://HOST:PORT", help="Render on an existing Dask cluster (needs dossier[dask]).")
 @workspace_option
 @pass_context

@@ -228,3 +228,8 @@ def test_the_version_in_both_languages(tmp_path):
 
     assert dossier("--version", cwd=tmp_path).stdout == f"dossier, versi {__version__}\n"
     assert dossier("--version", cwd=tmp_path, lang="en").stdout == f"dossier, version {__version__}\n"
+
+
+def test_a_number_option_says_what_it_wants_in_both_languages(tmp_path):
+    assert "'abc' bukan bilangan bulat yang sah" in dossier("build", "-j", "abc", cwd=tmp_path).stderr
+    assert "'abc' is not a valid whole number" in dossier("build", "-j", "abc", cwd=tmp_path, lang="en").stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dossier.errors import Problem
-from dossier.i18n import _
+from dossier.i18n import _, decimal
 from dossier.improve import Way
 from dossier.render.format import distinct, number, rounded_tree
 from dossier.scoring import Shortfall, UnitScore
@@ -190,7 +190,7 @@ class BuildProgress:
         else:
             line = (_("built {label}: failed in {seconds} s") if rendered.error
                     else _("built {label}: {count} file(s) in {seconds} s"))
-            click.echo(line.format(label=label, count=len(rendered.files), seconds=f"{rendered.seconds:.1f}"), err=True)
+            click.echo(line.format(label=label, count=len(rendered.files), seconds=decimal(rendered.seconds)), err=True)
 
 
 def build_summary(result, folder) -> str:
@@ -201,4 +201,4 @@ def build_summary(result, folder) -> str:
                       "{pages} page(s) in {seconds} s. Output: {folder}"))
     return summary.format(year=result.year, built=len(result.built), reused=len(result.reused),
                           failed=len(result.failed), labels=", ".join(result.failed), pages=result.pages,
-                          seconds=f"{result.seconds:.1f}", folder=folder)
+                          seconds=decimal(result.seconds), folder=folder)

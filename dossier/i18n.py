@@ -169,6 +169,13 @@ def pgettext(context: str, message: str) -> str:
     return _translations().pgettext(context, message)
 
 
+def decimal(value: float, places: int = 1) -> str:
+    """`value` written as the language writes it: '4,2' in Indonesian, '4.2' in English (Babel)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0." + "0" * places, locale=language())
+
+
 def click_text(message: str) -> str:
     """One of Click's own messages (domain `click`), in the language spoken now."""
     return _translations(CLICK_DOMAIN).gettext(message)

@@ -182,7 +182,7 @@ def test_the_build_summary_and_why_a_unit_is_not_built_in_both_languages(sample)
         assert _blocked_units(year) == {
             "BD02": "tidak disusun: tidak ada berkas LKE untuk BD02 yang dapat dibaca di lke/; jalankan 'dossier validate'"}
         assert build_summary(result, "build/2024") == (
-            "2024: disusun 0, dipakai ulang 0, gagal 1 (BD02 tidak disusun); 0 halaman dalam 2.5 detik. Hasil: build/2024")
+            "2024: disusun 0, dipakai ulang 0, gagal 1 (BD02 tidak disusun); 0 halaman dalam 2,5 detik. Hasil: build/2024")
     with i18n.speaking("en"):
         assert _blocked_units(year) == {"BD02": "not built: no readable LKE workbook for BD02 in lke/; run 'dossier validate'"}
         assert build_summary(result, "build/2024") == (

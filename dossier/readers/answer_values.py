@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from dossier.i18n import _
+from dossier.i18n import _, decimal
 from dossier.readers.safety import text
 from dossier.rules import Indicator
 
@@ -52,11 +52,11 @@ class _AnswerValues:
             number = None
         if number is None:
             self.error(where, _("index '{written}' for {code} is not a number; write the survey index from {low} to {high}, "
-                                "e.g. 3,72").format(written=written, code=code, low=f"{low:.2f}", high=f"{high:.2f}"), code)
+                                "e.g. 3,72").format(written=written, code=code, low=decimal(low, 2), high=decimal(high, 2)), code)
             return None
         if not low <= number <= high:
             self.error(where, _("index '{written}' for {code} is outside {low}-{high}; write the survey index on that scale, "
-                                "e.g. 3,72").format(written=written, code=code, low=f"{low:.2f}", high=f"{high:.2f}"), code)
+                                "e.g. 3,72").format(written=written, code=code, low=decimal(low, 2), high=decimal(high, 2)), code)
             return None
         return number
 

@@ -79,7 +79,7 @@ def test_bad_lke_answers_in_indonesian_and_in_english(tmp_path):
     assert Problem(f"{LKE}, LKE!D134", "jumlah '1.200' untuk PRE2A.1 bukan bilangan bulat 0 atau lebih; "
                    "tulis tanpa pemisah ribuan (1200)") in problems
     assert Problem(f"{LKE}, LKE!D154", "indeks 'tinggi' untuk HBA bukan angka; "
-                   "tulis indeks survei dari 1.00 sampai 4.00, misalnya 3,72") in problems
+                   "tulis indeks survei dari 1,00 sampai 4,00, misalnya 3,72") in problems
     assert Problem(f"{LKE}, LKE!D13", "jawaban untuk PPA2B berisi kesalahan rumus #DIV/0!; "
                    "perbaiki rumusnya atau ketik jawabannya") in problems
     assert Problem(f"{LKE}, LKE", "1 jawaban belum diisi, bernilai 0: PPA2C", "warning") in problems

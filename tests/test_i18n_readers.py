@@ -133,7 +133,7 @@ def test_bad_register_in_indonesian(tmp_path):
                    "atau teks seperti 2024-12-12 atau 12 Desember 2024") in problems
     assert Problem("nominasi.xlsx, Unit!G2", "kolom Predikat Diusulkan unit BP01 berisi 'WBX'; seharusnya WBK atau WBBM") in problems
     assert Problem("nominasi.xlsx, Unit!A3", "kode unit 'BP 03' tidak sah; gunakan paling banyak 32 huruf, angka, "
-                   "'-' atau '_', tanpa spasi (misalnya UPT01)") in problems
+                   "'-', atau '_', tanpa spasi (misalnya UPT01)") in problems
     assert Problem("nominasi.xlsx", "tidak ada lembar Kutipan (dengan kolom Nama, Jabatan, Kutipan, Tahap); "
                    "rilis pers tidak akan memuat kutipan", "warning") in problems
 

@@ -102,7 +102,7 @@ def test_the_score_table_speaks_indonesian_by_default_and_english_on_request(sam
     assert "    langkah menuju WBK: tidak ada jawaban yang dapat dinaikkan" in lines
     assert "tidak dapat dipenuhi lewat jawaban: Pelayanan Publik yang Prima (IPKP)" in out
     assert re.search(r"penilaian mandiri [\d,]+, memenuhi syarat: WBK; TPI mengubah 1 jawaban: PPA2C", out)
-    assert lines[-1].startswith("Total adalah nilai yang dihitung")
+    assert lines[-1].startswith("Total adalah nilai yang berlaku")
     assert not ENGLISH.search(out), ENGLISH.search(out)
     for word in ("Code", "Proposed", "Self", "TPI changed", "Eligible"):
         assert word not in out

@@ -64,11 +64,11 @@ def official_problems(path: Path) -> dict[str, tuple[str, str]]:
 def test_the_official_forms_problems_are_indonesian_with_their_cells(changed_form, speak):
     speak("id")
     found = official_problems(changed_form)
-    assert found["K89"] == ("error", "jawaban di baris 89 berupa kesalahan rumus #DIV/0!; perbaiki rumusnya atau ketik jawabannya")
+    assert found["K89"] == ("error", "jawaban di baris 89 berisi kesalahan rumus #DIV/0!; perbaiki rumusnya atau ketik jawabannya")
     assert found["K90"] == ("error", "rumus =IF(1>0,\"A\",\"B\") tidak memiliki nilai tersimpan (berkas Excel belum pernah "
                                      "dihitung); buka lalu simpan di Excel/LibreOffice agar nilainya tersimpan")
-    assert found["J9"] == ("warning", "Pilihan Jawaban 'Ya/Tidak' untuk PPA1B berbeda dari 'A/B/C' menurut peraturan; "
-                                      "jawaban diperiksa berdasarkan pilihan jawaban menurut peraturan")
+    assert found["J9"] == ("warning", "Pilihan Jawaban 'Ya/Tidak' untuk PPA1B berbeda dari ketentuan peraturan ('A/B/C'); "
+                                      "jawaban diperiksa menurut pilihan jawaban dalam peraturan")
     assert found["K173"] == ("warning", "total 'Jumlah yang harus melaporkan' untuk PRE3A adalah 10, tetapi jumlah rinciannya "
                                         "K174:K176 adalah 11; dinilai dengan rinciannya (1 + 10 + 0)")
     assert found["K172"] == ("warning", "persentase 100.00% untuk PRE3A tidak sesuai dengan perbandingan isian Jumlah-nya "
@@ -182,7 +182,7 @@ def test_hostile_evidence_files_are_reported_in_indonesian(tmp_path, speak):
         "bukti/BP/rencana.pdf (PPA2A)": "nama berkas berakhiran .pdf tetapi isinya bukan PDF; berkas ini tidak disematkan "
                                         "dalam paket BP01. Buka lalu simpan ulang dalam format itu.",
         "bukti/BP/foto.png (PPA2A)": "PDF ini dilindungi kata sandi, sehingga tidak disematkan dalam paket BP01 (hanya "
-                                     "dicantumkan di halaman pembatas). Letakkan salinan tanpa kata sandi di folder bukti.",
+                                     "dicantumkan di halaman pemisah). Letakkan salinan tanpa kata sandi di folder bukti.",
     }
     for message in found.values():
         indonesian(message)

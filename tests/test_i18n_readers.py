@@ -106,12 +106,12 @@ def test_bad_lke_codes_and_layout_in_indonesian(tmp_path):
 
     said = {p.where: p.message for p in problems}
     assert said[f"{LKE}, LKE!B11"] == ("kode indikator 'PPA1Z' tidak dikenal (tidak ada dalam LKE edisi 2021); "
-                                       "maksudnya PPA1B?")
-    assert said[f"{LKE}, LKE!B141"] == ("PRE3A.7: PRE3A tidak memiliki input 7; "
-                                        "inputnya adalah PRE3A.1, PRE3A.2, PRE3A.3, PRE3A.4")
+                                       "apakah yang dimaksud PPA1B?")
+    assert said[f"{LKE}, LKE!B141"] == ("PRE3A.7: PRE3A tidak memiliki isian 7; "
+                                        "isiannya adalah PRE3A.1, PRE3A.2, PRE3A.3, PRE3A.4")
     assert said[f"{LKE}, LKE!B12"] == "PPA2A bukan indikator jumlah; beri barisnya kode PPA2A, tanpa '.1'"
     assert said[f"{LKE}, LKE!B13"] == ("PPA1A muncul dua kali (pertama di baris 10); "
-                                       "gunakan satu baris untuk setiap indikator")
+                                       "sisakan satu baris untuk setiap indikator")
     assert said["lke/LKE BP02.xlsx"] == ("tidak ada lembar LKE; tabel LKE harus berada di lembar bernama LKE "
                                          "(lembar yang ada: Lembar1)")
     # BP02's workbook could not be read, so the unit has none: said on its register row
@@ -131,9 +131,9 @@ def test_bad_register_in_indonesian(tmp_path):
 
     assert Problem("nominasi.xlsx, Penghargaan!B5", "Tanggal Penyerahan 'besok' bukan tanggal; tulis tanggal Excel, "
                    "atau teks seperti 2024-12-12 atau 12 Desember 2024") in problems
-    assert Problem("nominasi.xlsx, Unit!G2", "isian Predikat Diusulkan unit BP01: 'WBX'; seharusnya WBK atau WBBM") in problems
+    assert Problem("nominasi.xlsx, Unit!G2", "kolom Predikat Diusulkan unit BP01 berisi 'WBX'; seharusnya WBK atau WBBM") in problems
     assert Problem("nominasi.xlsx, Unit!A3", "kode unit 'BP 03' tidak sah; gunakan paling banyak 32 huruf, angka, "
-                   "'-' atau '_', tanpa spasi (misalnya UPT01)") in problems
+                   "'-', atau '_', tanpa spasi (misalnya UPT01)") in problems
     assert Problem("nominasi.xlsx", "tidak ada lembar Kutipan (dengan kolom Nama, Jabatan, Kutipan, Tahap); "
                    "rilis pers tidak akan memuat kutipan", "warning") in problems
 

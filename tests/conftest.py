@@ -58,9 +58,10 @@ def built_sample(tmp_path_factory) -> Path:
 RENDER_MODULES = {
     "test_acceptance_release_packet", "test_archive", "test_archive_signature", "test_build", "test_crash",
     "test_dask", "test_docx", "test_dossier", "test_dossier_claims", "test_evidence_safety", "test_feedback",
-    "test_hostile", "test_incremental", "test_long_text", "test_office_evidence", "test_packet", "test_recap",
-    "test_registry", "test_release", "test_render", "test_sample_output_unchanged", "test_templates_confined",
-    "test_tempfiles", "test_tpi", "test_trust", "test_workbook_formulas", "test_workbook_printing",
+    "test_hostile", "test_i18n_archive", "test_i18n_docs", "test_incremental", "test_long_text",
+    "test_office_evidence", "test_packet", "test_recap", "test_registry", "test_release", "test_render",
+    "test_sample_output_unchanged", "test_tempfiles", "test_templates_confined", "test_tpi", "test_trust",
+    "test_workbook_formulas", "test_workbook_printing",
 }
 
 

@@ -111,3 +111,27 @@ def html_docx(markup: str, ctx: dict, *, created: datetime | None, reference: Pa
     from dossier.render.docx import html_to_docx
 
     return html_to_docx(markup, title=ctx["title"], author=ctx["ministry"], created=created, reference=reference)
+
+
+@dataclass(frozen=True)
+class FromHtml:
+    """The render function of a document made from one HTML as PDF or as DOCX (the cover letter, the LHE).
+
+    `context` makes the document's context from a job and `html` its markup; both are made once
+    per task, for the PDF and the DOCX alike. Module-level functions, so a kind pickles to a worker.
+    """
+
+    name: str
+    context: Callable[[Job], dict]
+    html: Callable[[jinja2.Environment, dict], str]
+    format: str  # "pdf" or "docx"
+
+    def __call__(self, job: Job) -> Made:
+        ctx, markup = job.shared(self.name, lambda: self._prepared(job))
+        if self.format == "pdf":
+            return Made(html_pdf(markup, ctx, allowed_roots=job.allowed_roots, created=job.created))
+        return Made(html_docx(markup, ctx, created=job.created, reference=job.reference))
+
+    def _prepared(self, job: Job) -> tuple[dict, str]:
+        ctx = self.context(job)
+        return ctx, self.html(job.env, ctx)

@@ -16,7 +16,7 @@ import jinja2
 from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, proposal, signing_date
 from dossier.documents.dossier import logo_uri, without_trailing_space
-from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made, html_docx, html_pdf
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, FromHtml, Job, html_docx, html_pdf
 from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import format as fmt
@@ -94,41 +94,24 @@ def html(env: jinja2.Environment, ctx: dict) -> str:
     return without_trailing_space(render(env, TEMPLATE, ctx))
 
 
-def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
-        markup: str | None = None) -> bytes:
+def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None) -> bytes:
     """The letter as PDF bytes."""
-    return html_pdf(markup or html(env, ctx), ctx, allowed_roots=allowed_roots, created=created)
+    return html_pdf(html(env, ctx), ctx, allowed_roots=allowed_roots, created=created)
 
 
-def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None, markup: str | None = None,
-         reference: Path | None = None) -> bytes:
+def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None, reference: Path | None = None) -> bytes:
     """The letter as DOCX bytes, mapped from the same HTML onto the reference document's styles."""
-    return html_docx(markup or html(env, ctx), ctx, created=created, reference=reference)
+    return html_docx(html(env, ctx), ctx, created=created, reference=reference)
 
 
 # --- the kinds it builds ----------------------------------------------------------------
 
 
-def _prepared(job: Job) -> tuple[dict, str]:
-    """The context and the HTML, made once for the PDF and the DOCX."""
-    def make():
-        ctx = context(job.award_year, list(job.scores), job.settings)
-        return ctx, html(job.env, ctx)
-
-    return job.shared("letter", make)
+def _context(job: Job) -> dict:
+    return context(job.award_year, list(job.scores), job.settings)
 
 
-def render_pdf(job: Job) -> Made:
-    ctx, markup = _prepared(job)
-    return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, markup=markup))
-
-
-def render_docx(job: Job) -> Made:
-    ctx, markup = _prepared(job)
-    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference))
-
-
-PDF_KIND = DocumentKind("letter-pdf", "surat-usulan.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
-                        group=N_("cover letter"))
+PDF_KIND = DocumentKind("letter-pdf", "surat-usulan.pdf", "pdf", (TEMPLATE,), per_unit=False,
+                        render=FromHtml("letter", _context, html, "pdf"), group=N_("cover letter"))
 DOCX_KIND = DocumentKind("letter-docx", "surat-usulan.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
-                         render=render_docx, group=N_("cover letter"))
+                         render=FromHtml("letter", _context, html, "docx"), group=N_("cover letter"))

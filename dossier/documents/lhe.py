@@ -16,7 +16,7 @@ import jinja2
 
 from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, answer_text, caution, shortfall_row, way
-from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made, html_docx, html_pdf
+from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, FromHtml, Job, html_docx, html_pdf
 from dossier.model import AwardYear
 from dossier.render.format import apportion, rounded_tree
 from dossier.render.templates import render
@@ -138,41 +138,24 @@ def html(env: jinja2.Environment, ctx: dict) -> str:
     return render(env, TEMPLATE, ctx)
 
 
-def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
-        markup: str | None = None) -> bytes:
+def pdf(env: jinja2.Environment, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None) -> bytes:
     """The LHE as PDF bytes."""
-    return html_pdf(markup or html(env, ctx), ctx, allowed_roots=allowed_roots, created=created)
+    return html_pdf(html(env, ctx), ctx, allowed_roots=allowed_roots, created=created)
 
 
-def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None, markup: str | None = None,
-         reference: Path | None = None) -> bytes:
+def docx(env: jinja2.Environment, ctx: dict, *, created: datetime | None = None, reference: Path | None = None) -> bytes:
     """The LHE as DOCX bytes, from the same HTML."""
-    return html_docx(markup or html(env, ctx), ctx, created=created, reference=reference)
-
+    return html_docx(html(env, ctx), ctx, created=created, reference=reference)
 
 
 # --- the kinds the build makes -------------------------------------------------------------------
 
 
-def _prepared(job: Job) -> tuple[dict, str]:
-    """The context and the HTML, made once for the PDF and the DOCX of a unit."""
-    def make():
-        ctx = context(job.award_year, job.score, job.settings)
-        return ctx, html(job.env, ctx)
-
-    return job.shared("lhe", make)
+def _context(job: Job) -> dict:
+    return context(job.award_year, job.score, job.settings)
 
 
-def render_pdf(job: Job) -> Made:
-    ctx, markup = _prepared(job)
-    return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, markup=markup))
-
-
-def render_docx(job: Job) -> Made:
-    ctx, markup = _prepared(job)
-    return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference))
-
-
-PDF_KIND = DocumentKind("lhe-pdf", "lhe/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf)
+PDF_KIND = DocumentKind("lhe-pdf", "lhe/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True,
+                        render=FromHtml("lhe", _context, html, "pdf"))
 DOCX_KIND = DocumentKind("lhe-docx", "lhe/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
-                         render=render_docx)
+                         render=FromHtml("lhe", _context, html, "docx"))

@@ -212,35 +212,46 @@ def test_a_workbook_without_the_tpi_columns_still_reads(tmp_path):
 # --- the official layout: the TPI's answers in a second workbook -----------------------------------
 
 
-def test_a_second_official_workbook_named_tpi_holds_the_tpis_answers(tmp_path):
+def official_pair(tmp_path, seed: int, tpi_name: str):
+    """BP01's official workbook filled with random answers, and a copy of it named `tpi_name` where the TPI
+    lowered one answer; returns the year's inputs folder, the unit's answers, that code and the TPI's answer."""
     from click.testing import CliRunner
 
     from dossier.cli import cli
-    from dossier.readers import read_award_year
     from tests.test_official import fill_form, random_answers
-    from tests.workbook_factory import YEAR, write_year
+    from tests.workbook_factory import write_year
 
     inputs = write_year(tmp_path, units=("BP01",))
     out = tmp_path / "out"
     (inputs / "lke" / "LKE BP01.xlsx").unlink()
     assert CliRunner().invoke(cli, ["-C", str(tmp_path), "lke-template", "--format", "resmi", "-o", str(out)]).exit_code == 0
-    own = random_answers(21)
-    tpi = dict(own)
+    own = random_answers(seed)
     code = next(c for c, a in own.items() if a.choice not in (None, EDITION.indicators[c].option_keys[-1])
                 and EDITION.indicators[c].kind not in ("count", "index"))
     lowest = EDITION.indicators[code].option_keys[-1]
-    tpi[code] = Answer(code, choice=lowest)
     fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / "BP01 LKE ZI.xlsx", own)
-    fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / "BP01 LKE ZI TPI.xlsx", tpi)
-    year = read_award_year(inputs, YEAR, EDITION)
-    assert year.errors == []
+    fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / tpi_name, {**own, code: Answer(code, choice=lowest)})
+    return inputs, own, code, lowest
+
+
+def assert_the_tpi_changed_one_answer(year, own, code: str, lowest: str) -> None:
     answer = year.lke["BP01"].answers[code]
     assert (answer.choice, answer.tpi_choice) == (own[code].choice, lowest)
-    assert answer.where_tpi.startswith("lke/BP01 LKE ZI TPI.xlsx")
     result = score_unit(year.units[0], year.lke["BP01"], EDITION)
     assert result.changed == [code]
     alone = score_unit(year.units[0], Lke("BP01", "x", {c: a.own() for c, a in year.lke["BP01"].answers.items()}), EDITION)
     assert result.self_assessment.total == alone.total and result.total < alone.total
+
+
+def test_a_second_official_workbook_named_tpi_holds_the_tpis_answers(tmp_path):
+    from dossier.readers import read_award_year
+    from tests.workbook_factory import YEAR
+
+    inputs, own, code, lowest = official_pair(tmp_path, 21, "BP01 LKE ZI TPI.xlsx")
+    year = read_award_year(inputs, YEAR, EDITION)
+    assert year.errors == []
+    assert year.lke["BP01"].answers[code].where_tpi.startswith("lke/BP01 LKE ZI TPI.xlsx")
+    assert_the_tpi_changed_one_answer(year, own, code, lowest)
 
 
 def test_a_tpi_workbook_without_the_units_own_is_a_problem(tmp_path):
@@ -270,38 +281,18 @@ def name_tpi_workbooks(inputs, files: dict[str, str]) -> None:
 
 
 def test_an_official_workbook_named_in_berkas_lke_tpi_holds_the_tpis_answers_whatever_its_name(tmp_path):
-    from click.testing import CliRunner
-
-    from dossier.cli import cli
     from dossier.readers import read_award_year
-    from tests.test_official import fill_form, random_answers
-    from tests.workbook_factory import YEAR, write_year
+    from tests.workbook_factory import YEAR
 
-    inputs = write_year(tmp_path, units=("BP01",))
-    out = tmp_path / "out"
-    (inputs / "lke" / "LKE BP01.xlsx").unlink()
-    assert CliRunner().invoke(cli, ["-C", str(tmp_path), "lke-template", "--format", "resmi", "-o", str(out)]).exit_code == 0
-    own = random_answers(22)
-    tpi = dict(own)
-    code = next(c for c, a in own.items() if a.choice not in (None, EDITION.indicators[c].option_keys[-1])
-                and EDITION.indicators[c].kind not in ("count", "index"))
-    lowest = EDITION.indicators[code].option_keys[-1]
-    tpi[code] = Answer(code, choice=lowest)
-    fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / "BP01 LKE ZI.xlsx", own)
     # Its name has no 'TPI' and even starts with the unit's code: only the register makes it the TPI's.
-    fill_form(out / "BP01 LKE ZI.xlsx", inputs / "lke" / "BP01 hasil evaluasi.xlsx", tpi)
+    inputs, own, code, lowest = official_pair(tmp_path, 22, "BP01 hasil evaluasi.xlsx")
     name_tpi_workbooks(inputs, {"BP01": "lke/BP01 hasil evaluasi.xlsx"})
     year = read_award_year(inputs, YEAR, EDITION)
     assert year.errors == []
     assert year.units[0].lke_tpi_file == "lke/BP01 hasil evaluasi.xlsx"
-    answer = year.lke["BP01"].answers[code]
-    assert (answer.choice, answer.tpi_choice) == (own[code].choice, lowest)
-    assert answer.where_tpi.startswith("lke/BP01 hasil evaluasi.xlsx")
+    assert year.lke["BP01"].answers[code].where_tpi.startswith("lke/BP01 hasil evaluasi.xlsx")
     assert year.lke["BP01"].source == "lke/BP01 LKE ZI.xlsx"
-    result = score_unit(year.units[0], year.lke["BP01"], EDITION)
-    assert result.changed == [code]
-    alone = score_unit(year.units[0], Lke("BP01", "x", {c: a.own() for c, a in year.lke["BP01"].answers.items()}), EDITION)
-    assert result.self_assessment.total == alone.total and result.total < alone.total
+    assert_the_tpi_changed_one_answer(year, own, code, lowest)
 
 
 def test_a_berkas_lke_tpi_lke_lacks_is_an_error_naming_its_cell(tmp_path):

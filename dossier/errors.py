@@ -1,8 +1,14 @@
-"""Every error dossier shows to a user.
+"""Every error dossier shows to a user, and every problem it finds in the inputs.
 
-Each is a ``click.ClickException``: the CLI prints its message and exits 1,
+Each error is a ``click.ClickException``: the CLI prints its message and exits 1,
 without a traceback. Messages say where (file, sheet, cell), what is wrong,
 and what would be right.
+
+A `Problem` is a record, not text: its `Place`, a code, and what is wrong and what
+would be right as two `Message`s (a msgid and its parameters, made with `msg()` or
+`nmsg()`), worded in the language spoken only when shown. So the feedback words a
+unit's problems in Indonesian while the console speaks English, the LKE read cache
+keeps one copy for every language, and nothing reads a problem's text back.
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ class Numeral:
     __slots__ = ("value", "places")
 
     def __init__(self, value: float, places: int = 1) -> None:
-        self.value, self.places = value, places
+        self.value, self.places = float(value), int(places)
 
     def __str__(self) -> str:
         return decimal(self.value, self.places)
@@ -108,18 +108,18 @@ class Message:
 
     @classmethod
     def from_data(cls, data: dict) -> Message:
-        return cls(data["id"], tuple((k, _value_from(v)) for k, v in data["params"].items()),
+        return cls(data["id"], tuple(sorted((k, _value_from(v)) for k, v in data["params"].items())),
                    data.get("plural", ""), int(data.get("n", 0)), bool(data.get("literal", False)))
 
 
 def msg(msgid: str, /, **params) -> Message:
     """Mark `msgid` for the catalog and keep it with its parameters, to be worded when shown."""
-    return Message(msgid, tuple((k, _param(v)) for k, v in params.items()))
+    return Message(msgid, _params(params))
 
 
 def nmsg(singular: str, plural: str, n: int, /, **params) -> Message:
     """As `msg`, with the singular and plural forms of ngettext, chosen by `n` when shown."""
-    return Message(singular, tuple((k, _param(v)) for k, v in params.items()), plural, n)
+    return Message(singular, _params(params), plural, n)
 
 
 def literal(text: str) -> Message:
@@ -137,6 +137,11 @@ def worded(value, language: str | None = None) -> str:
 
 def _worded(value) -> str:
     return "" if value is None else str(value)
+
+
+def _params(params: dict) -> tuple[tuple[str, object], ...]:
+    """The parameters by name, in one order whatever order they were given in (kept and compared alike)."""
+    return tuple(sorted((name, _param(value)) for name, value in params.items()))
 
 
 def _param(value):

@@ -52,6 +52,8 @@ def year(tmp_path_factory) -> Path:
     ws.cell(row_of(ws, "PPA2C"), 4).value = None  # a missing answer
     ws.cell(row_of(ws, "PRA1A.2"), 4, COUNT)
     ws.cell(row_of(ws, "PPA2A"), 6, "BP/tidak-ada.pdf")  # evidence bukti/ lacks
+    ws.cell(row_of(ws, "PPA3A"), 6, "ftp://server/sk.pdf")  # evidence refused as it is read
+    ws.cell(row_of(ws, "HBA"), 4, "tinggi, - x")  # an index that is no number
     book.save(inputs / OWN)
 
     (inputs / "lke" / "LKE PKM01.xlsx").unlink()
@@ -107,6 +109,13 @@ def test_validate_json_gives_each_problem_with_its_file_sheet_and_cell(year):
     evidence = one(found, code="lke.evidence.not_found")
     assert (evidence["file"], evidence["sheet"], evidence["cell"]) == (OWN, "LKE", f"F{row_of(ws, 'PPA2A')}")
     assert (evidence["indicator"], evidence["unit"]) == ("PPA2A", "BP01")
+    refused = one(found, code="evidence.link_scheme")
+    assert (refused["cell"], refused["indicator"]) == (f"F{row_of(ws, 'PPA3A')}", "PPA3A")
+    assert refused["message"] == "evidence 'ftp://server/sk.pdf' uses a 'ftp:' link, which is not accepted"
+    assert refused["fix"] == "give a web address (http:// or https://) or a file under bukti/"
+    index = one(found, code="lke.index.not_a_number")
+    assert (index["message"], index["fix"]) == ("index 'tinggi, - x' for HBA is not a number",
+                                                "write the survey index from 1.00 to 4.00, e.g. 3,72")
     register = one(found, code="register.unit.not_a_choice")
     assert {k: register[k] for k in ("file", "sheet", "cell", "row", "unit")} == {
         "file": "nominasi.xlsx", "sheet": "Unit", "cell": "G3", "row": 3, "unit": "BP02"}
@@ -135,6 +144,8 @@ def test_validate_json_words_the_same_records_in_indonesian(year):
     register = one(indonesian, code="register.unit.not_a_choice")
     assert register["message"] == f"kolom Predikat Diusulkan unit BP02 berisi '{PREDICATE}'"
     assert register["fix"] == "seharusnya WBK atau WBBM"
+    index = one(indonesian, code="lke.index.not_a_number")
+    assert index["fix"] == "tulis indeks survei dari 1,00 sampai 4,00, misalnya 3,72"  # numbers written as the reader writes them
     rows = one(indonesian, code="official.count.rows")
     assert "(Jumlah yang harus melaporkan - Kepala Satuan Kerja; Jumlah yang harus" in rows["message"]
     assert rows["fix"].startswith("buat satu baris Jumlah untuk setiap isian")
@@ -219,6 +230,12 @@ def test_the_cache_keeps_no_language(year, tmp_path):
     answer = next(p for p in cached if ANSWER in p.message)
     assert answer.message == f"jawaban '{ANSWER}' untuk PPA1A bukan pilihan yang tersedia; seharusnya salah satu dari Ya, Tidak"
     assert cache_file.read_text(encoding="utf-8") == stored  # read in Indonesian, the cache is the same file
+    # The records read back are the records read: the feedback's key does not change because the cache served them.
+    fresh = read_award_year(inputs, YEAR, edition())
+    again = read_award_year(inputs, YEAR, edition(), cache=LkeCache(cache_file, edition().name, inputs / "bukti"))
+    assert [repr(p) for p in again.problems] == [repr(p) for p in fresh.problems]
+    assert repr(again.lke["BP01"].answers["PPA3A"]) == repr(fresh.lke["BP01"].answers["PPA3A"])  # its refused evidence
+    assert again.lke["BP01"].answers["PPA3A"].evidence[0].problem.code == "evidence.link_scheme"
 
 
 @needs("pdftotext")
@@ -293,3 +310,14 @@ def test_a_message_is_data_until_shown():
     with i18n.speaking("en"):
         assert str(message) == "Kode and Jawaban"
     assert Message.from_data(json.loads(json.dumps(message.to_data()))) == message
+
+
+def test_the_dossier_says_why_evidence_was_refused_in_indonesian_whatever_the_command_line_speaks(year, speak):
+    from dossier.documents.lke_table import _evidence
+
+    speak("en")
+    award_year = read_award_year(year / "inputs" / str(YEAR), YEAR, edition())
+    shown = _evidence(award_year.lke["BP01"].answers["PPA3A"].evidence)
+    assert shown[0]["problem"] == ("memakai tautan 'ftp:' yang tidak diterima; tulis alamat web (http:// atau https://) "
+                                   "atau berkas di dalam bukti/")
+    assert i18n.language() == "en"

@@ -471,9 +471,13 @@ class Site:
         log = self.store.log_path(job.id)
 
         async def stream():
-            position, events = 0, []
+            position, events, state = 0, [], ""
             while True:
                 current = self.store.job(job.id)
+                if current is not None and current.state != state:
+                    state = current.state
+                    label = {"state": state, "label": _(jobs.STATES.get(state, state))}
+                    yield f"event: state\ndata: {json.dumps(label)}\n\n"
                 text = ""
                 if log.is_file():
                     with log.open("rb") as handle:

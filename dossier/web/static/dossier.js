@@ -16,11 +16,14 @@ document.addEventListener("DOMContentLoaded", function () {
       if (bar) { bar.max = p.tasks || 1; bar.value = p.done; }
       if (text) { text.textContent = p.done + " / " + p.tasks + (p.last ? " · " + p.last : ""); }
     });
+    source.addEventListener("state", function (e) {
+      var s = JSON.parse(e.data), state = document.getElementById("keadaan");
+      if (state) { state.textContent = s.label; state.className = "state-" + s.state; }
+    });
     source.addEventListener("end", function (e) {
       source.close();
-      var state = document.getElementById("keadaan");
-      if (state) { state.textContent = JSON.parse(e.data); }
-      setTimeout(function () { window.location.reload(); }, 600);
+      var cancel = document.getElementById("batal");
+      if (cancel) { cancel.remove(); }
     });
   }
 });

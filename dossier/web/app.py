@@ -160,7 +160,8 @@ class Site:
         self.store.record(user.name, "masuk", address)
         response = RedirectResponse("/", 303)
         response.set_cookie(COOKIE, self.signer.cookie(user.name), httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https", max_age=auth.SESSION_SECONDS)
+                            secure=request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https",
+                            max_age=auth.SESSION_SECONDS)
         response.delete_cookie(LOGIN_COOKIE)
         return response
 

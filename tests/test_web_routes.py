@@ -425,3 +425,45 @@ def test_build_progress_jsonl_is_one_json_object_per_line(workspace):
     assert [e["event"] for e in events][0] == "started" and events[-1]["event"] == "finished"
     assert any(e["event"] == "done" and e["unit"] == "BP01" and "dossier-pdf" in e["kinds"] for e in events)
     assert events[-1]["ok"] is (result.exit_code == 0)
+
+
+# --- the pieces ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("where", "message", "expected"), [
+    ("lke/UPT01.xlsx, LKE!E57", "answer 'F' for PPA1B is not an option; expected one of A, B, C",
+     ("lke/UPT01.xlsx", "LKE", "E57", "answer 'F' for PPA1B is not an option", "expected one of A, B, C")),
+    ("nominasi.xlsx, 'Unit Kerja'!B3", "empty", ("nominasi.xlsx", "Unit Kerja", "B3", "empty", "")),
+    ("lke/x.xlsx", "cannot be read", ("lke/x.xlsx", "", "", "cannot be read", "")),
+    ("dossier.toml, [penandatangan] ketua_tpi", "empty; write it", ("dossier.toml", "[penandatangan] ketua_tpi", "", "empty", "write it")),
+])
+def test_a_problem_is_shown_by_file_sheet_cell_what_and_fix(where, message, expected):
+    from dossier.errors import Problem
+    from dossier.web.season import problem_record
+
+    record = problem_record(Problem(where, message))
+    assert (record["file"], record["sheet"], record["cell"], record["message"], record["fix"]) == expected
+
+
+@pytest.mark.parametrize(("host", "said"), [("127.0.0.1", "only this computer"), ("0.0.0.0", "every computer"),
+                                            ("192.168.1.5", "every computer"), ("localhost", "only this computer")])
+def test_serve_says_who_can_reach_it(host, said):
+    from dossier.web.server import reach
+
+    assert said in reach(host, 8000)
+
+
+def test_serve_wants_the_proxy_header_and_address_together(workspace):
+    result = CliRunner().invoke(cli, ["-C", str(workspace), "serve", "--proxy-auth", "X-Remote-User"])
+    assert result.exit_code == 2 and "--proxy-from" in result.output
+
+
+def test_a_proxy_header_is_trusted_only_from_the_proxy(workspace):
+    # Starlette's test client connects from "testclient".
+    with TestClient(create_app(workspace, proxy_header="X-Remote-User", proxy_from="testclient"),
+                    follow_redirects=False) as trusted:
+        assert trusted.get("/", headers={"X-Remote-User": "tpi"}).status_code == 200
+        assert trusted.get("/", headers={"X-Remote-User": "nobody"}).status_code == 303
+    with TestClient(create_app(workspace, proxy_header="X-Remote-User", proxy_from="10.0.0.1"),
+                    follow_redirects=False) as elsewhere:
+        assert elsewhere.get("/", headers={"X-Remote-User": "sek"}).headers["location"] == "/masuk"

@@ -34,7 +34,7 @@ from dossier.console import shortfall_text, way_lines
 from dossier.errors import DossierError
 from dossier.i18n import _, decimal, ngettext
 from dossier.improve import way_to
-from dossier.render.format import number
+from dossier.render.format import long_date, number
 from dossier.web import auth, jobs, uploads
 from dossier.web.auth import COOKIE, Gate, Session, Signer, Throttle
 from dossier.web.season import Season, Seasons, problem_record
@@ -45,6 +45,9 @@ HERE = Path(__file__).parent
 LOGIN_COOKIE = "dossier_masuk"
 # The whole request may be a little more than the largest file (the form's other fields, the boundaries).
 BODY_LIMIT = uploads.EVIDENCE_LIMIT + 1024 * 1024
+PREVIEW_SCREEN = ("@media screen { html { background: #e5e8ec; } body { max-width: 210mm; margin: 1rem auto; "
+                  "padding: 14mm 16mm; background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.25); } "
+                  ".running-header, .running-footer { display: none; } }")
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -64,7 +67,7 @@ def pages() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(_=_, ngettext=ngettext, job_label=lambda name: _(jobs.LABELS.get(name, name)),
                        job_state=lambda state: _(jobs.STATES.get(state, state)))
-    env.filters.update(number=number, when=_when, decimal=decimal)
+    env.filters.update(number=number, when=_when, decimal=decimal, long_date=long_date)
     return env
 
 
@@ -364,7 +367,8 @@ class Site:
         html = dossier.html(env, dossier.context(award_year, season.scores[code], self.ws.settings))
         for folder in static_dirs(self.ws.templates):
             html = html.replace(Path(folder).resolve().as_uri() + "/", "/dokumen-statis/")
-        return html
+        # On screen only: the page as a sheet of paper; the running header and footer belong to print.
+        return html.replace("</head>", f"<style>{PREVIEW_SCREEN}</style>\n</head>", 1)
 
     async def document_static(self, request: Request) -> Response:
         self.who(request)

@@ -81,7 +81,7 @@ def main() -> None:
             client.post("/masuk", data={"nama": "u001", "sandi": PASSWORD, "csrf": token})
             page = client.get("/unit/U001")
             token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-            lke = next((inputs / "lke").glob("U001*.xlsx"))
+            lke = next((inputs / "lke").glob("*U001.xlsx"))
             changed = Path(tempfile.mkdtemp()) / lke.name
             shutil.copy(lke, changed)
             change_answer(changed)

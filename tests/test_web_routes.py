@@ -192,6 +192,7 @@ EXPECTED = {  # path -> status per role (sekretariat, tpi, pimpinan, unit BP01)
     "/unduh/2024/rekapitulasi.pdf": (200, 200, 200, 403),
     "/unduh/2024/../../dossier.toml": (404, 404, 404, 404),  # normalised to /dossier.toml: no such route
     "/unduh/2024/dossier/..%2F..%2F..%2Fdossier.toml": (404, 404, 404, 403),
+    "/unduh/1999/dossier/BP01.pdf": (404, 404, 404, 404),
     "/pekerjaan": (200, 403, 403, 403),
     "/jejak": (200, 403, 403, 403),
     "/jejak.csv": (200, 403, 403, 403),

@@ -311,8 +311,9 @@ class Site:
                     path = await run_in_threadpool(uploads.store_evidence, season, code, data, upload.filename or "")
                     kept.append(f"{code}/{path.name}")
                 else:
-                    path = await run_in_threadpool(uploads.store_lke, season, code, data, upload.filename or "",
-                                                   review=what == "tpi")
+                    path, read = await run_in_threadpool(uploads.store_lke, season, code, data, upload.filename or "",
+                                                         review=what == "tpi")
+                    await run_in_threadpool(self.seasons.remember, year, path, read)
                     kept.append(path.name)
                 self.store.record(user.name, f"unggah-{what}", f"{year}/{code}/{path.name}", f"{len(data)} byte")
         except DossierError as exc:
@@ -388,7 +389,9 @@ class Site:
         """A built document, only as the manifest lists it, only to those who may read its unit."""
         session = self.who(request)
         year, rel = request.path_params["year"], request.path_params["path"]
-        season = await self.season(self.ws.year(year) if str(year) in map(str, self.ws.years()) else self.year(request))
+        if year not in [str(y) for y in self.ws.years()]:
+            raise HTTPException(404, _("there is no award year {year}").format(year=year))
+        season = await self.season(int(year))
         entry = next((f for f in season.manifest.get("files", []) if f.get("path") == rel), None) if season.manifest else None
         unit = entry.get("unit") if entry else None
         if entry is not None and not auth.may_read(session.user, unit):

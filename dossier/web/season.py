@@ -8,12 +8,15 @@ workbooks unchanged since the last read are taken from the server's own read cac
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier.digests import digest
 from dossier.documents.claims import proposal
 from dossier.errors import Problem
+from dossier.i18n import language
 from dossier.model import AwardYear
 from dossier.output import read_manifest
 from dossier.readers.cache import LkeCache
@@ -108,6 +111,63 @@ class Season:
         }
 
 
+class Remembered:
+    """The read cache the server gives the readers: workbooks read before, kept in memory as read.
+
+    In front of the on-disk LkeCache (made only when a workbook is not in memory: opening it
+    hashes every evidence file), a workbook whose name, size and time are unchanged, under an
+    unchanged bukti/ folder (names, sizes, times) and in the same edition and language, is given
+    back as the very LkeRead read before: after one upload, only that workbook is read.
+    """
+
+    def __init__(self, ws: Workspace, year: int, memory: dict, bukti_state: str) -> None:
+        self.ws, self.year = ws, year
+        self.memory = memory
+        self.scope = (ws.settings.edition_for(year), language(), bukti_state)
+        self.disk: LkeCache | None = None
+        self.seen: set[str] = set()  # the workbooks asked for in this read
+
+    def _disk(self) -> LkeCache:
+        if self.disk is None:
+            self.disk = LkeCache(self.ws.root / FOLDER / f"lke-cache-{self.year}.json",
+                                 self.ws.edition(self.year).name, self.ws.inputs(self.year) / "bukti")
+        return self.disk
+
+    def _key(self, rel: str, path: Path) -> tuple | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return self.scope, rel, stat.st_size, stat.st_mtime_ns
+
+    def get(self, rel: str, path: Path):
+        self.seen.add(rel)
+        key = self._key(rel, path)
+        if key in self.memory:
+            return self.memory[key]
+        read = self._disk().get(rel, path)
+        if read is not None and key:
+            self.memory[key] = read
+        return read
+
+    def put(self, rel: str, path: Path, read, *, disk: bool = True) -> None:
+        self.seen.add(rel)
+        if disk:
+            self._disk().put(rel, path, read)
+        key = self._key(rel, path)
+        if key:
+            self.memory[key] = read
+
+    def save(self) -> None:
+        if self.disk is not None:
+            self.disk.save()
+
+    def forget_others(self) -> None:
+        """Drop from memory the workbooks gone or replaced, and reads under an older scope."""
+        for key in [k for k in self.memory if k[0] != self.scope or k[1] not in self.seen]:
+            del self.memory[key]
+
+
 class Seasons:
     """Read award years on demand, each kept until a file it was read from changes."""
 
@@ -115,6 +175,14 @@ class Seasons:
         self.ws = ws
         self.lock = threading.Lock()
         self.kept: dict[int, tuple[tuple, Season]] = {}
+        self.reads: dict[int, dict] = {}  # per year: workbooks as read, by (scope, name, size, time)
+
+    def remember(self, year: int, path: Path, read) -> None:
+        """Keep a workbook just read (an upload, checked before it was kept) so it is not read again."""
+        with self.lock:
+            rel = path.relative_to(self.ws.inputs(year)).as_posix()
+            cache = Remembered(self.ws, year, self.reads.setdefault(year, {}), _bukti_state(_state(self.ws, year)))
+            cache.put(rel, path, read, disk=False)
 
     def get(self, year: int) -> Season:
         with self.lock:
@@ -125,14 +193,30 @@ class Seasons:
                 season.manifest = read_manifest(self.ws.build_dir(year) / "manifest.json") or {}
                 return season
             edition = self.ws.edition(year)
-            cache = LkeCache(self.ws.root / FOLDER / f"lke-cache-{year}.json", edition.name, self.ws.inputs(year) / "bukti")
+            cache = Remembered(self.ws, year, self.reads.setdefault(year, {}), _bukti_state(state))
             award_year = self.ws.load(year, cache=cache)
             cache.save()
-            scores = {u.code: score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units}
+            cache.forget_others()
+            before = kept[1] if kept else None
+            scores = {u.code: _score(before, u, award_year.lke.get(u.code), edition) for u in award_year.units}
             manifest = read_manifest(self.ws.build_dir(year) / "manifest.json") or {}
             season = Season(self.ws, year, award_year, scores, manifest)
             self.kept[year] = (state, season)
             return season
+
+
+def _bukti_state(state: tuple) -> str:
+    """A digest of the bukti/ part of a year's state: what the evidence checks of a read depend on."""
+    return digest([entry for entry in state if f"{os.sep}bukti{os.sep}" in entry[0] or entry[0].endswith(f"{os.sep}bukti")])
+
+
+def _score(before: Season | None, unit, lke, edition) -> UnitScore:
+    """The unit's score: the one computed before when its register row and its answers are the same."""
+    if before is not None and before.award_year.edition == edition.name:
+        old = before.scores.get(unit.code)
+        if old is not None and old.unit == unit and before.award_year.lke.get(unit.code) == lke:
+            return old
+    return score_unit(unit, lke, edition)
 
 
 def _state(ws: Workspace, year: int) -> tuple:

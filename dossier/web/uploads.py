@@ -81,8 +81,11 @@ def lke_target(season: Season, code: str, review: bool) -> str:
     return current[0] if current else f"{code} LKE.xlsx"
 
 
-def store_lke(season: Season, code: str, data: bytes, uploaded_name: str, *, review: bool = False) -> Path:
-    """Keep a unit's LKE workbook (or the TPI's review) in lke/, after the readers could open it."""
+def store_lke(season: Season, code: str, data: bytes, uploaded_name: str, *, review: bool = False):
+    """Keep a unit's LKE workbook (or the TPI's review) in lke/, after the readers could open it.
+
+    Returns where it was kept and the read of it (the server keeps the read, not to read it twice).
+    """
     name = safe_name(uploaded_name)
     check_upload(name, len(data), LKE_TYPES, LKE_LIMIT)
     inputs = season.ws.inputs(season.year)
@@ -104,7 +107,7 @@ def store_lke(season: Season, code: str, data: bytes, uploaded_name: str, *, rev
         os.replace(trial, target)
     finally:
         trial.unlink(missing_ok=True)
-    return target
+    return target, read
 
 
 def store_evidence(season: Season, code: str, data: bytes, uploaded_name: str) -> Path:

@@ -468,3 +468,18 @@ def test_a_proxy_header_is_trusted_only_from_the_proxy(workspace):
     with TestClient(create_app(workspace, proxy_header="X-Remote-User", proxy_from="10.0.0.1"),
                     follow_redirects=False) as elsewhere:
         assert elsewhere.get("/", headers={"X-Remote-User": "sek"}).headers["location"] == "/masuk"
+
+
+@pytest.mark.render
+def test_a_running_job_can_be_cancelled(client, workspace):
+    sign_in(client, "sek")
+    response = client.post("/pekerjaan", data={"csrf": token(client, "/pekerjaan"), "perintah": "build"})
+    job = int(response.headers["location"].split("/")[2].split("?")[0])
+    store = Store(workspace)
+    deadline = time.time() + 60
+    while store.job(job).state == "antri" and time.time() < deadline:
+        time.sleep(0.1)
+    assert store.job(job).state == "berjalan"
+    assert client.post(f"/pekerjaan/{job}/batal", data={"csrf": token(client, "/pekerjaan")}).status_code == 303
+    assert _wait(client, job) == "dibatalkan"
+    assert "pekerjaan-batal" in [row[2] for row in Store(workspace).audit()]

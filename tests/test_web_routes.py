@@ -483,3 +483,30 @@ def test_a_running_job_can_be_cancelled(client, workspace):
     assert client.post(f"/pekerjaan/{job}/batal", data={"csrf": token(client, "/pekerjaan")}).status_code == 303
     assert _wait(client, job) == "dibatalkan"
     assert "pekerjaan-batal" in [row[2] for row in Store(workspace).audit()]
+
+
+def test_a_unit_names_uploaded_evidence_for_an_indicator_without_typing_paths(client, workspace):
+    import openpyxl
+
+    sign_in(client, "bp1")
+    assert client.post("/unit/BP01/unggah/bukti", data={"csrf": token(client)},
+                       files={"berkas": ("sk tim.pdf", b"%PDF-1.4 sk", "application/pdf")}).status_code == 200
+    page = client.post("/unit/BP01/lampirkan", data={"csrf": token(client), "berkas": "sk tim.pdf", "indikator": "PPA1A"})
+    assert page.status_code == 200 and "BP01/sk tim.pdf" in page.text
+    lke = workspace / "inputs" / str(YEAR) / "lke" / "LKE BP01.xlsx"
+    sheet = openpyxl.load_workbook(lke)["LKE"]
+    header = next(r for r in range(1, 21) if "Bukti Dukung" in [c.value for c in sheet[r]])
+    columns = {c.value: c.column for c in sheet[header] if c.value}
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, columns["Kode"]).value == "PPA1A")
+    cited = str(sheet.cell(row, columns["Bukti Dukung"]).value).splitlines()
+    assert cited[-1] == "BP01/sk tim.pdf" and cited[:-1] == ["BP/sk-tim.pdf", "https://example.go.id/zi"]  # beside what it had
+    assert len(list((lke.parent / ".versi").glob("LKE BP01.*.xlsx"))) == 1
+    from dossier.workspace import Workspace
+
+    answer = Workspace(workspace).load(YEAR).lke["BP01"].answers["PPA1A"]
+    assert any(e.entry == "BP01/sk tim.pdf" and e.present for e in answer.evidence)
+    # Nothing outside the unit's own folder can be named, and another unit's workbook cannot be changed.
+    assert client.post("/unit/BP01/lampirkan", data={"csrf": token(client), "berkas": "../../nominasi.xlsx",
+                                                     "indikator": "PPA1A"}).status_code == 400
+    assert client.post("/unit/BP02/lampirkan", data={"csrf": token(client), "berkas": "sk tim.pdf",
+                                                     "indikator": "PPA1A"}).status_code == 403

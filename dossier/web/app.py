@@ -278,6 +278,7 @@ class Site:
             "areas": areas, "shortfalls": [shortfall_text(s) for s in score.proposed_shortfalls] if lke else [],
             "way": way, "without_evidence": score.without_evidence if lke else [], "missing_files": missing_files,
             "evidence_files": evidence_files, "documents": season.documents(code),
+            "indicators": sorted(lke.answers) if lke else [],
             "limits": {"lke": uploads.LKE_LIMIT // uploads.MB, "evidence": uploads.EVIDENCE_LIMIT // uploads.MB},
         }
 
@@ -324,6 +325,29 @@ class Site:
         else:
             text = _("kept {files} and read it again; the result is below").format(files=", ".join(kept))
         return await self.unit_page(request, {"ok": True, "text": text})
+
+    async def attach(self, request: Request) -> Response:
+        """Name an uploaded evidence file in an indicator's Bukti Dukung cell."""
+        session = self.who(request)
+        code = request.path_params["code"]
+        if not auth.may_upload_lke(session.user, code):
+            raise HTTPException(403, _("this account may not upload for unit {code}").format(code=code))
+        form = await self.posted(request, session, max_files=0)
+        year = self.year(request)
+        season = await self.season(year)
+        self.unit_or_refuse(session, season, code)
+        indicator, name = str(form.get("indikator", "")), str(form.get("berkas", ""))
+        folder = self.ws.inputs(year) / "bukti" / code
+        if not name or name != Path(name).name or not (folder / name).is_file():
+            return await self.unit_page(request, {"ok": False, "text": _("choose an evidence file uploaded for this unit")}, 400)
+        entry = f"{code}/{name}"
+        try:
+            path = await run_in_threadpool(uploads.attach_evidence, season, code, indicator, entry)
+        except DossierError as exc:
+            return await self.unit_page(request, {"ok": False, "text": exc.message}, 422)
+        self.store.record(session.user.name, "lampirkan-bukti", f"{year}/{code}/{indicator}", entry)
+        return await self.unit_page(request, {"ok": True, "text": _("{entry} is now named for {indicator} in {file}")
+                                              .format(entry=entry, indicator=indicator, file=path.name)})
 
     async def evidence_file(self, request: Request) -> Response:
         session = self.who(request)
@@ -625,6 +649,7 @@ def create_app(root: Path, *, proxy_header: str | None = None, proxy_from: str |
         Route("/unit/{code}", site.unit_page),
         Route("/unit/{code}/unggah/{what}", site.upload, methods=["POST"]),
         Route("/unit/{code}/bukti/{name}", site.evidence_file),
+        Route("/unit/{code}/lampirkan", site.attach, methods=["POST"]),
         Route("/unit/{code}/pratinjau", site.preview),
         Route("/dokumen-statis/{path:path}", site.document_static),
         Route("/unduh/{year}/{path:path}", site.download),

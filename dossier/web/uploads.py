@@ -16,6 +16,7 @@ all (a zip bomb, an encrypted or corrupt file) is refused and nothing is written
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -119,6 +120,48 @@ def store_evidence(season: Season, code: str, data: bytes, uploaded_name: str) -
     _keep_previous(target)
     _write(target, data)
     return target
+
+
+def attach_evidence(season: Season, code: str, indicator: str, entry: str) -> Path:
+    """Name an evidence file in the indicator's Bukti Dukung cell of the unit's workbook, so nobody types paths.
+
+    The workbook is opened as it is (formulas, lists and protection kept), the entry added on a
+    line of its own (the readers split entries on new lines), and saved as a new version: the
+    previous one goes to .versi/ like any replaced upload.
+    """
+    import openpyxl
+
+    from dossier.readers.evidence import split_entries
+    from dossier.readers.safety import guard_package
+
+    lke = season.award_year.lke.get(code)
+    if lke is None:
+        raise UploadError(_("unit {code} has no readable LKE workbook yet; upload it first, then attach evidence")
+                          .format(code=code))
+    answer = lke.answers.get(indicator)
+    if answer is None or "!" not in answer.where:
+        raise UploadError(_("indicator {indicator} has no row in {file}; choose an indicator of the LKE")
+                          .format(indicator=indicator, file=lke.source))
+    path = season.ws.inputs(season.year) / lke.source
+    sheet_name, _sep, cell = answer.where.split(", ", 1)[1].rpartition("!")
+    row = int(re.sub(r"^[A-Z]+", "", cell))
+    guard_package(path, lke.source)
+    book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    sheet = book[sheet_name.strip("'")]
+    column = next((c.column for r in range(1, 21) for c in sheet[r]
+                   if isinstance(c.value, str) and c.value.strip().casefold().startswith(("bukti", "link", "tautan"))), None)
+    if column is None:
+        raise UploadError(_("{file}, sheet {sheet}: no Bukti Dukung column in the header rows; name the evidence in the workbook "
+                            "itself").format(file=lke.source, sheet=sheet.title))
+    target = sheet.cell(row, column)
+    entries = split_entries(target.value)
+    if entry not in entries:
+        target.value = "\n".join([*entries, entry])
+    out = io.BytesIO()
+    book.save(out)
+    _keep_previous(path)
+    _write(path, out.getvalue())
+    return path
 
 
 def versions(path: Path) -> list[Path]:

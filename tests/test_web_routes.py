@@ -219,6 +219,7 @@ def test_every_route_for_every_role(client, workspace, role_index, name):
         assert [u["code"] for u in units] == ["BP01", "BP02"]
         assert set(units[0]) >= {"code", "lke_received", "errors", "warnings", "total", "eligible", "documents"}
         assert units[0]["documents"] == ["dossier/BP01.pdf"] and units[0]["errors"] == 0
+        assert units[0]["documents_current"] is True
 
 
 def test_a_unit_account_cannot_upload_for_another_unit(client, workspace):
@@ -262,6 +263,7 @@ def test_a_unit_uploads_a_mistake_sees_it_at_its_cell_then_the_fix(client, works
     assert any(cell.endswith(str(row)) for cell in cells), cells
     status = client.get("/api/status?tahun=2024").json()["units"][0]
     assert status["errors"] >= 1
+    assert status["documents_current"] is False  # its dossier was built from the workbook before
     fixed = client.post("/unit/BP01/unggah/lke", data={"csrf": token(client)},
                         files={"berkas": ("LKE BP01.xlsx", xlsx(lke_book("BP01")), "application/octet-stream")})
     assert fixed.status_code == 200

@@ -623,8 +623,8 @@ class SecurityHeaders:
                 for key, value in SECURITY_HEADERS.items():
                     if key not in headers:
                         headers[key] = value
-                if "cache-control" not in headers:
-                    headers["Cache-Control"] = "no-store"
+                if "cache-control" not in headers:  # pages say who is signed in: never kept; the static files may be
+                    headers["Cache-Control"] = "max-age=3600" if scope["path"].startswith("/statis/") else "no-store"
             await send(message)
 
         await self.app(scope, receive, sending)

@@ -108,7 +108,17 @@ class Season:
             "proposal": (proposal(score) if score and lke else None),
             "without_evidence": len(score.without_evidence) if score and lke else None,
             "documents": [d["path"] for d in self.documents(code)],
+            "documents_current": self.current(code),
         }
+
+    def current(self, code: str) -> bool | None:
+        """Whether the unit's built documents are newer than its workbooks (None: nothing built yet)."""
+        built = [self.ws.build_dir(self.year) / d["path"] for d in self.documents(code)]
+        times = [p.stat().st_mtime for p in built if p.is_file()]
+        if not times:
+            return None
+        sources = [p.stat().st_mtime for p in self.lke_files(code)]
+        return min(times) >= max(sources, default=0)
 
 
 class Remembered:

@@ -16,7 +16,9 @@ import json
 import mimetypes
 import secrets
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime
+from http import HTTPStatus
 from pathlib import Path
 
 import jinja2
@@ -31,10 +33,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from dossier.console import shortfall_text, way_lines
+from dossier.documents import dossier
 from dossier.errors import DossierError
 from dossier.i18n import _, decimal, ngettext
 from dossier.improve import way_to
+from dossier.incremental import unit_problems
 from dossier.render.format import long_date, number
+from dossier.render.templates import environment, static_dirs
 from dossier.web import auth, jobs, uploads
 from dossier.web.auth import COOKIE, Gate, Session, Signer, Throttle
 from dossier.web.season import Season, Seasons, problem_record
@@ -380,12 +385,6 @@ class Site:
 
     def preview_html(self, season: Season, code: str) -> str:
         """The dossier's HTML, the one WeasyPrint lays out as the PDF, its static files served from /dokumen-statis/."""
-        from dataclasses import replace
-
-        from dossier.documents import dossier
-        from dossier.incremental import unit_problems
-        from dossier.render.templates import environment, static_dirs
-
         award_year = replace(season.award_year, lke={code: season.award_year.lke[code]},
                              problems=unit_problems(season.award_year, code))
         env = environment(self.ws.templates)
@@ -397,8 +396,6 @@ class Site:
 
     async def document_static(self, request: Request) -> Response:
         self.who(request)
-        from dossier.render.templates import static_dirs
-
         name = request.path_params["path"]
         for folder in static_dirs(self.ws.templates):
             folder = Path(folder).resolve()
@@ -584,8 +581,6 @@ class Site:
 
 
 def _http_phrase(status: int) -> str:
-    from http import HTTPStatus
-
     return HTTPStatus(status).phrase
 
 

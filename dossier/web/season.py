@@ -19,6 +19,7 @@ from dossier.errors import Problem
 from dossier.i18n import language
 from dossier.model import AwardYear
 from dossier.output import read_manifest
+from dossier.readers import _starts_with_code
 from dossier.readers.cache import LkeCache
 from dossier.scoring import UnitScore, score_unit
 from dossier.web.store import FOLDER
@@ -70,8 +71,6 @@ class Season:
 
     def lke_files(self, code: str) -> list[Path]:
         """The files in lke/ that belong to the unit: its own workbook and the TPI's, by name."""
-        from dossier.readers import _starts_with_code
-
         folder = self.ws.inputs(self.year) / "lke"
         unit = self.unit(code)
         named = {n.casefold() for n in (unit.lke_file, unit.lke_tpi_file) if n} if unit else set()

@@ -26,6 +26,7 @@ def reach(host: str, port: int) -> str:
 
 def serve(root: Path, host: str, port: int, proxy_header: str | None, proxy_from: str | None, say) -> None:
     """Run the web workspace of `root` until interrupted."""
+    # Deferred: `dossier pengguna` imports this module for read_password and needs no web server.
     import uvicorn
 
     from dossier.web.app import create_app

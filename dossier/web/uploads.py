@@ -24,9 +24,13 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
+
 from dossier.errors import DossierError
 from dossier.i18n import _
 from dossier.readers import TPI_NAME, read_lke
+from dossier.readers.evidence import split_entries
+from dossier.readers.safety import guard_package
 from dossier.web.season import VERSIONS, Season
 
 MB = 1024 * 1024
@@ -129,11 +133,6 @@ def attach_evidence(season: Season, code: str, indicator: str, entry: str) -> Pa
     line of its own (the readers split entries on new lines), and saved as a new version: the
     previous one goes to .versi/ like any replaced upload.
     """
-    import openpyxl
-
-    from dossier.readers.evidence import split_entries
-    from dossier.readers.safety import guard_package
-
     lke = season.award_year.lke.get(code)
     if lke is None:
         raise UploadError(_("unit {code} has no readable LKE workbook yet; upload it first, then attach evidence")

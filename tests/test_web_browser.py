@@ -172,6 +172,12 @@ def test_the_season_in_a_browser(season, tmp_path):
         # The secretariat builds with live progress, fetches the PDF, then archives.
         secretariat.goto(f"{base}/")
         shot(secretariat, "7-papan-terisi")
+        secretariat.fill("input[name=cari]", "upt02")  # htmx filters the table as one types
+        deadline = time.time() + 10
+        while secretariat.locator("table.board tbody tr").count() != 1 and time.time() < deadline:
+            time.sleep(0.1)
+        assert secretariat.locator("table.board tbody tr").all_inner_texts()[0].startswith("UPT02")
+        assert "cari=upt02" in secretariat.url
         secretariat.goto(f"{base}/pekerjaan")
         secretariat.click("form:has(input[value=build]) button")
         secretariat.wait_for_selector("#kemajuan")

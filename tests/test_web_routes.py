@@ -197,6 +197,10 @@ EXPECTED = {  # path -> status per role (sekretariat, tpi, pimpinan, unit BP01)
     "/jejak": (200, 403, 403, 403),
     "/jejak.csv": (200, 403, 403, 403),
     "/unit/NOPE": (404, 404, 404, 403),
+    "/unit/../bukti/nominasi.xlsx": (404, 404, 404, 404),  # normalised away
+    "/unit/%2E%2E/bukti/nominasi.xlsx": (404, 404, 404, 403),
+    "/unit/BP01/bukti/%2E%2E": (404, 404, 404, 404),
+    "/unit/BP01/bukti/.%2E%2Fnominasi.xlsx": (404, 404, 404, 404),
 }
 
 

@@ -360,6 +360,7 @@ class Site:
         year = self.year(request)
         if not auth.may_read(session.user, code):
             raise HTTPException(403, _("this account may not see unit {code}").format(code=code))
+        self.unit_or_refuse(session, await self.season(year), code)  # a unit of the register, not '..'
         folder = (self.ws.inputs(year) / "bukti" / code).resolve()
         path = (folder / name).resolve()
         if path.parent != folder or name.startswith(".") or not path.is_file():

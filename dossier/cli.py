@@ -473,11 +473,14 @@ def pengguna() -> None:
 @pass_context
 def pengguna_tambah(obj: Context, name: str, role: str, unit: str) -> None:
     """Add an account; the password is asked twice (or read from standard input)."""
-    from dossier.web.server import read_password
+    from dossier.web.server import read_password, unknown_unit
     from dossier.web.store import Store, check_name
 
     ws = obj.workspace
     check_name(name)
+    warning = unknown_unit(ws, unit.strip()) if role == "unit" and unit.strip() else ""
+    if warning:
+        click.secho(_("warning: {problem}").format(problem=warning), fg="yellow", err=True)
     user = Store(ws.root).add_user(name, role, unit.strip(), read_password())
     obj.info(_("Added account {name} ({role}{unit}).").format(
         name=user.name, role=user.role, unit=f" {user.unit}" if user.unit else ""))

@@ -516,3 +516,25 @@ def test_a_unit_names_uploaded_evidence_for_an_indicator_without_typing_paths(cl
                                                      "indikator": "PPA1A"}).status_code == 400
     assert client.post("/unit/BP02/lampirkan", data={"csrf": token(client), "berkas": "sk tim.pdf",
                                                      "indikator": "PPA1A"}).status_code == 403
+
+
+def test_a_unit_account_for_a_unit_not_in_the_register_is_warned_about(workspace):
+    result = CliRunner().invoke(cli, ["-C", str(workspace), "pengguna", "tambah", "x9", "--peran", "unit", "--unit", "BP09"],
+                                input=PASSWORD + "\n")
+    assert result.exit_code == 0 and "BP09 is not in the register of 2024 (units: BP01, BP02)" in result.output
+    quiet = CliRunner().invoke(cli, ["-C", str(workspace), "pengguna", "tambah", "x2", "--peran", "unit", "--unit", "BP02"],
+                               input=PASSWORD + "\n")
+    assert "warning" not in quiet.output
+
+
+def test_a_register_that_cannot_be_read_is_said_on_the_page(client, workspace):
+    sign_in(client, "sek")
+    (workspace / "inputs" / str(YEAR) / "nominasi.xlsx").unlink()
+    for path in ("/", "/unit/BP01"):
+        page = client.get(path)
+        assert page.status_code in (200, 409) and "nominasi.xlsx" in page.text, path
+    assert client.get("/api/status?tahun=2024").status_code == 409
+    tok = csrf(page.text)
+    upload = client.post("/unit/BP01/unggah/bukti", data={"csrf": tok},
+                         files={"berkas": ("a.pdf", b"%PDF-1.4", "application/pdf")})
+    assert upload.status_code == 409 and "nominasi.xlsx" in upload.text

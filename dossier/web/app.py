@@ -570,6 +570,13 @@ class Site:
 
     # --- errors ---------------------------------------------------------------------------------------
 
+    async def failed(self, request: Request, exc: Exception) -> Response:
+        """A mistake in the workspace (a register that cannot be read, a settings error): said, not a traceback."""
+        message = exc.message if isinstance(exc, DossierError) else str(exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=409)
+        return self.page(request, "galat.html", self.gate.session(request), 409, year=self.year_or_none(), message=message)
+
     async def refused(self, request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 303:
             return RedirectResponse(exc.headers["Location"], 303)
@@ -659,7 +666,7 @@ def create_app(root: Path, *, proxy_header: str | None = None, proxy_from: str |
         Route("/jejak.csv", site.audit_csv),
         Mount("/statis", StaticFiles(directory=HERE / "static"), name="statis"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: site.refused},
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: site.refused, DossierError: site.failed},
                     middleware=[Middleware(SecurityHeaders)])
     app.state.site = site
 

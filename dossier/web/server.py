@@ -36,6 +36,27 @@ def serve(root: Path, host: str, port: int, proxy_header: str | None, proxy_from
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False)
 
 
+def unknown_unit(ws, code: str) -> str:
+    """A warning when `code` is no unit of the newest year's register (empty when it is, or no register yet)."""
+    from dossier.errors import DossierError
+    from dossier.layout import REGISTER
+    from dossier.readers.register import read_register
+
+    try:
+        year = ws.year(None)
+    except DossierError:
+        return ""
+    path = ws.inputs(year) / REGISTER
+    register = read_register(path, year) if path.is_file() else None
+    if register is None or not register.units_read or not register.units:
+        return ""
+    codes = [u.code for u in register.units]
+    if code in codes:
+        return ""
+    return _("unit {code} is not in the register of {year} (units: {codes}); the account can sign in, "
+             "but sees nothing until the register lists the unit").format(code=code, year=year, codes=", ".join(codes))
+
+
 def read_password() -> str:
     """A new password: typed twice on a terminal, else the first line of standard input."""
     if sys.stdin.isatty():

@@ -138,8 +138,10 @@ def test_the_season_in_a_browser(season, tmp_path):
         assert code in u1.locator("table.problems").inner_text()
         shot(u1, "2-unit-kesalahan")
         u1.set_input_files("form[action*='unggah/lke'] input[type=file]", str(filled / "UPT01 LKE.xlsx"))
+        uploaded = time.perf_counter()
         u1.click("form[action*='unggah/lke'] button")
         u1.wait_for_selector(".alert.good")
+        shown = time.perf_counter() - uploaded
         assert re.fullmatch(r"\d+,\d\d", u1.inner_text("#nilai")), u1.inner_text("#nilai")
         assert u1.locator("table.problems tr.bad").count() == 0
         shot(u1, "3-unit-perbaikan")
@@ -149,6 +151,16 @@ def test_the_season_in_a_browser(season, tmp_path):
         preview.wait_for_load_state()
         assert "UPT01" in preview.content()
         shot(preview, "4-pratinjau")
+        # A workbook without errors has its PDFs built by itself: the dossier PDF appears on the page.
+        deadline = time.time() + 180
+        while time.time() < deadline and not u1.locator("a[href$='dossier/UPT01.pdf']").count():
+            time.sleep(0.5)
+            u1.reload()
+        ready = time.perf_counter() - uploaded
+        assert u1.locator("a[href$='dossier/UPT01.pdf']").count() == 1
+        SHOTS.mkdir(exist_ok=True)
+        (SHOTS / "waktu.txt").write_text(f"upload to new score on the page: {shown:.2f} s\n"
+                                         f"upload to the unit's dossier PDF listed: {ready:.2f} s\n")
 
         # The unit may not see another unit's page or download.
         refused = u1.goto(f"{base}/unit/UPT02")

@@ -278,7 +278,10 @@ class Site:
         bukti = season.ws.inputs(season.year) / "bukti" / code
         evidence_files = sorted(p.name for p in bukti.iterdir() if p.is_file() and not p.name.startswith(".")) \
             if bukti.is_dir() else []
+        building = [job for job in self.store.jobs(20) if not job.finished and "--unit" in job.command
+                    and job.command[job.command.index("--unit") + 1] == code]
         return {
+            "building": building,
             "row": season.row(code), "score": score if lke else None, "workbooks": workbooks, "problems": problems,
             "areas": areas, "shortfalls": [shortfall_text(s) for s in score.proposed_shortfalls] if lke else [],
             "way": way, "without_evidence": score.without_evidence if lke else [], "missing_files": missing_files,
@@ -329,7 +332,19 @@ class Site:
             text = _("kept {files}; cite it in the LKE's Bukti Dukung column as written here").format(files=", ".join(kept))
         else:
             text = _("kept {files} and read it again; the result is below").format(files=", ".join(kept))
+            season = await self.season(year)
+            if not season.row(code)["errors"]:
+                self.queue_unit_build(year, code, user.name)
         return await self.unit_page(request, {"ok": True, "text": text})
+
+    def queue_unit_build(self, year: int, code: str, user: str) -> None:
+        """After a clean workbook arrives, build the unit's PDFs (once: not when the same build already waits)."""
+        command = jobs.command("build-unit-pdf", year, code)
+        if any(job.command == command and job.state == "antri" for job in self.store.jobs()):
+            return
+        job_id = self.store.add_job(command, user)
+        self.store.record(user, "pekerjaan-otomatis", str(job_id), " ".join(command))
+        self.runner.poke()
 
     async def attach(self, request: Request) -> Response:
         """Name an uploaded evidence file in an indicator's Bukti Dukung cell."""

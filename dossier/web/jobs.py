@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "validate": ("validate", "--year", "{year}"),
     "build": ("build", "--year", "{year}", "--progress", "jsonl"),
     "build-unit": ("build", "--year", "{year}", "--unit", "{unit}", "--progress", "jsonl"),
+    # Queued by itself after a unit's workbook without errors is uploaded: its PDFs, ready to fetch.
+    "build-unit-pdf": ("build", "--year", "{year}", "--unit", "{unit}", "--format", "pdf", "--progress", "jsonl"),
     "report": ("report", "--year", "{year}"),
     "umpan-balik": ("umpan-balik", "--year", "{year}"),
     "archive": ("archive", "--year", "{year}"),
@@ -35,6 +37,7 @@ LABELS = {
     "validate": N_("Validate"),
     "build": N_("Build all documents"),
     "build-unit": N_("Build one unit"),
+    "build-unit-pdf": N_("Build one unit's PDFs"),
     "report": N_("Recap and press release"),
     "umpan-balik": N_("Feedback to the units"),
     "archive": N_("Archive the year"),

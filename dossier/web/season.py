@@ -29,21 +29,8 @@ VERSIONS = ".versi"  # previous versions of an uploaded file, beside it; hidden,
 
 
 def problem_record(problem: Problem) -> dict:
-    """A problem as the pages show it: file, sheet, cell, what is wrong, how to fix it.
-
-    The one place that takes a Problem apart; when Problem carries these fields itself,
-    only this function changes.
-    """
-    place, _sep, rest = problem.where.partition(", ")
-    sheet, cell = "", ""
-    if "!" in rest:
-        sheet, _sep, cell = rest.rpartition("!")
-        sheet = sheet.strip("'")
-    elif rest:
-        sheet = rest
-    what, _sep, fix = problem.message.partition("; ")
-    return {"file": place, "sheet": sheet, "cell": cell, "message": what, "fix": fix,
-            "severity": problem.severity, "where": problem.where}
+    """A problem as the pages show it: its record (file, sheet, cell, what, fix) and its place as one text."""
+    return {**{k: v or "" for k, v in problem.record().items()}, "where": problem.where}
 
 
 @dataclass
@@ -67,7 +54,7 @@ class Season:
         if lke:
             files.add(lke.source)
         return [p for p in self.award_year.problems
-                if p.where.split(",")[0] in files or (unit is not None and unit.where and p.where == unit.where)]
+                if p.file in files or (unit is not None and unit.where and p.where == unit.where)]
 
     def lke_files(self, code: str) -> list[Path]:
         """The files in lke/ that belong to the unit: its own workbook and the TPI's, by name."""

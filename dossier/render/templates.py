@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -29,12 +28,22 @@ from dossier.render import format as fmt
 STATIC = "static"
 
 
+PACKAGE = Path(__file__).resolve().parents[1]  # the dossier package's folder
+
+
 def default_templates_dir() -> Path:
-    """The folder of the default templates (the source tree's, else the installed package's)."""
-    source = Path(__file__).resolve().parents[2] / "templates"
-    if (source / "base.html").is_file():
-        return source
-    return Path(str(resources.files("dossier.templates")))
+    """The folder of the default templates: the installed package's, else the checkout's.
+
+    A wheel holds them in dossier/templates/ (pyproject.toml maps the checkout's templates/
+    there); an editable install runs from the checkout, where they sit beside the package.
+    The folder is found as the rules and catalogs are, from the package's own file:
+    importlib.resources gives a folder without __init__.py as a MultiplexedPath, which is
+    no Path (its str() is its repr, so nothing under it was ever found).
+    """
+    installed = PACKAGE / "templates"
+    if (installed / "base.html").is_file():
+        return installed
+    return PACKAGE.parent / "templates"
 
 
 def search_path(workspace_templates: Path | None) -> list[Path]:

@@ -31,6 +31,7 @@ from dossier.documents.claims import (
     way,
 )
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
+from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import charts
 from dossier.render.format import title_case
@@ -356,6 +357,9 @@ def render_docx(job: Job) -> Made:
     return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference, pdf=made.data))
 
 
-PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf)
+DESCRIPTION = N_("each unit's nomination dossier")
+PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
+                        description=DESCRIPTION, archived=True, required=True, label="Dokumen usulan unit",
+                        source_data=True)
 DOCX_KIND = DocumentKind("dossier-docx", "dossier/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
-                         render=render_docx)
+                         render=render_docx, description=DESCRIPTION)

@@ -34,7 +34,11 @@ class Made:
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """One kind of output file, as listed in manifest.json."""
+    """One kind of output file, as listed in manifest.json.
+
+    A kind decides everything about itself: the build, the archive, its check and the
+    command line's help read these fields and name no kind.
+    """
 
     kind: str  # the manifest's kind, e.g. "dossier-pdf"
     path: str  # relative to build/<year>/; "{unit}" stands for the unit's code
@@ -42,6 +46,17 @@ class DocumentKind:
     templates: tuple[str, ...]  # the root templates it renders (their includes are found); a change rebuilds it
     per_unit: bool  # one file per unit, or one for the year
     render: Callable[[Job], Made]
+    # What it is, for the help of the commands that write it: an English msgid marked N_, shown translated.
+    description: str = ""
+    commands: tuple[str, ...] = ("build",)  # the commands that write it ('dossier build' writes every kind)
+    # 'dossier archive' copies it into archive/<year>/, where the printable index calls it `label`
+    # (Indonesian, as every document is). A `required` kind must be in the build (for every unit,
+    # when per_unit) before a year can be archived: a nomination is not complete without it.
+    archived: bool = False
+    required: bool = False
+    label: str = ""
+    pdfa: bool = True  # claims PDF/A; archiving warns when it does not (the packet keeps its evidence as sent)
+    source_data: bool = False  # embeds sumber-data.json, which 'archive verify' scores again
     # Year-level kinds of one group render in one task, sharing their work; the group names
     # the task in progress lines and failures (an English msgid marked N_, shown translated).
     # A unit's kinds all render in that unit's task.
@@ -55,6 +70,12 @@ class DocumentKind:
 
     def path_for(self, unit: str) -> str:
         return self.path.format(unit=unit)
+
+    def __post_init__(self) -> None:
+        if "build" not in self.commands:
+            raise ValueError(f"{self.kind}: 'dossier build' writes every kind; its commands must include 'build'")
+        if (self.required or self.label) and not self.archived:
+            raise ValueError(f"{self.kind}: only an archived kind is required for the archive or labelled in its index")
 
 
 @dataclass

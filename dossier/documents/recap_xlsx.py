@@ -233,4 +233,5 @@ def render_xlsx(job: Job) -> Made:
 
 
 XLSX_KIND = DocumentKind("recap-xlsx", "rekapitulasi.xlsx", "xlsx", (), per_unit=False, render=render_xlsx,
-                         group=N_("recap workbook"))
+                         group=N_("recap workbook"), description=N_("the recap for the leadership"),
+                         commands=("build", "report"))

@@ -34,3 +34,13 @@ def register(kind: DocumentKind) -> None:
 
 def unregister(name: str) -> None:
     KINDS[:] = [k for k in KINDS if k.kind != name]
+
+
+def written_by(command: str) -> list[DocumentKind]:
+    """The kinds a command writes ('build', 'report', 'umpan-balik'), in the order they render."""
+    return [k for k in KINDS if command in k.commands]
+
+
+def archived_kinds() -> dict[str, DocumentKind]:
+    """The kinds 'dossier archive' keeps, by name."""
+    return {k.kind: k for k in KINDS if k.archived}

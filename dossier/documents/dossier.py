@@ -6,10 +6,8 @@ gaps, eligibility wording, the chart), so a template only lays out and formats.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -35,7 +33,7 @@ from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import charts
 from dossier.render.format import title_case
-from dossier.render.templates import default_templates_dir, render
+from dossier.render.templates import default_templates_dir, logo_uri, render, without_trailing_space
 from dossier.scoring import UnitScore
 
 TEMPLATE = "dossier.html"
@@ -118,19 +116,6 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
 def html(env: jinja2.Environment, ctx: dict) -> str:
     """The dossier as HTML (the one source of both the PDF and the DOCX)."""
     return without_trailing_space(render(env, TEMPLATE, ctx))
-
-
-_TRAILING_SPACE = re.compile(r"[ \t\r\n]+(</(?:p|td|th|li|h[1-6])>)")
-
-
-def without_trailing_space(markup: str) -> str:
-    """Drop white space before the end of a paragraph or cell, where it shows nothing.
-
-    WeasyPrint breaks a line that ends in such space after its first word when the text
-    just overflows one line ('Laporan' alone, then 'kinerja telah ...'); a template's
-    line breaks and {% if %} blocks leave it there.
-    """
-    return _TRAILING_SPACE.sub(r"\1", markup)
 
 
 def pdf(
@@ -225,14 +210,6 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     if year is not None:
         data["year"] = year
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-
-
-def logo_uri(path: Path | None) -> str | None:
-    """The logo as a data: URI for a template (None without a logo)."""
-    if path is None:
-        return None
-    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
-    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def _profile(unit, state: str, predicate: str | None) -> list[dict]:

@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from dossier.config import Settings
+from dossier.documents.claims import prerequisites
 from dossier.documents.kinds import DocumentKind, Job, Made
-from dossier.documents.letter import prerequisites
 from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import format as fmt

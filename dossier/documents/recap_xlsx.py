@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dossier.cells import put
+from dossier.documents.claims import prerequisites
 from dossier.documents.kinds import DocumentKind, Job, Made
-from dossier.documents.letter import prerequisites
 from dossier.documents.recap import (
     NOT_ANNOUNCED,
     ScoreColumn,

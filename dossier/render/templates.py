@@ -13,7 +13,9 @@ linked elsewhere) cannot bring a file from outside into a document.
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -149,6 +151,27 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
         template, line = _template_line(exc, name)
         raise TemplateError(_("{template}, line {line}: not allowed in a template: {error}.")
                             .format(template=template, line=line, error=exc)) from None
+
+
+_TRAILING_SPACE = re.compile(r"[ \t\r\n]+(</(?:p|td|th|li|h[1-6])>)")
+
+
+def without_trailing_space(markup: str) -> str:
+    """Drop white space before the end of a paragraph or cell, where it shows nothing.
+
+    WeasyPrint breaks a line that ends in such space after its first word when the text
+    just overflows one line ('Laporan' alone, then 'kinerja telah ...'); a template's
+    line breaks and {% if %} blocks leave it there.
+    """
+    return _TRAILING_SPACE.sub(r"\1", markup)
+
+
+def logo_uri(path: Path | None) -> str | None:
+    """The logo as a data: URI for a template (None without a logo)."""
+    if path is None:
+        return None
+    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def export_defaults(target: Path, *, force: bool = False) -> list[Path]:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from pypdf import PdfReader
+
 from dossier import __version__
 from dossier.digests import source_hash
 from dossier.documents.kinds import DocumentKind
@@ -37,6 +39,7 @@ from dossier.documents.registry import archived_kinds
 from dossier.errors import ArchiveError
 from dossier.i18n import _, ngettext
 from dossier.output import UMASK, Output, read_manifest, write_atomic, write_manifest
+from dossier.render.templates import environment, render, static_dirs
 from dossier.reproducible import build_timestamp
 from dossier.workspace import Workspace
 
@@ -310,8 +313,7 @@ def render_index(ws: Workspace, year: int, header: dict, files: list[Output], ma
     Each file is named by its kind's label (the kind's own name when it has none).
     """
     labels = {name: kind.label for name, kind in (kinds or archived_kinds()).items()}
-    from dossier.render.pdf import html_to_pdf
-    from dossier.render.templates import environment, render, static_dirs
+    from dossier.render.pdf import html_to_pdf  # WeasyPrint takes a second to load: only when an index is made
 
     fingerprint = hashlib.sha256(manifest).hexdigest()
     context = {
@@ -334,7 +336,7 @@ def _sign(ws: Workspace, index: bytes) -> bytes:
     settings = ws.settings
     if settings.signing_certificate is None:
         return index
-    try:
+    try:  # pyHanko is optional (dossier[pades]): only when a certificate is set
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
     except ImportError:
@@ -375,8 +377,6 @@ def _pdfa_warnings(ws: Workspace, path: Path, kind: DocumentKind) -> list[str]:
     """Say when an archived file that claims PDF/A does not, or one that carries its source data lacks it."""
     if not kind.pdfa:  # the packet: a merge with arbitrary evidence PDFs, kept as built (see the README)
         return []
-    from pypdf import PdfReader
-
     try:
         reader = PdfReader(path)
         metadata = reader.trailer["/Root"].get("/Metadata")

@@ -12,11 +12,16 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from pypdf import PdfReader
+
 from dossier.archive import INDEX, MANIFEST, PADES_INSTALL, SOURCE_DATA, quiet_log, shown_path, stays_inside
 from dossier.digests import file_sha256
 from dossier.documents.registry import archived_kinds
-from dossier.errors import ArchiveError
+from dossier.errors import ArchiveError, ConfigError
 from dossier.i18n import _, ngettext, pgettext
+from dossier.model import Answer, Evidence, Innovation, Lke, Unit
+from dossier.rules import load_edition
+from dossier.scoring import score_unit
 from dossier.workspace import Workspace
 
 
@@ -146,8 +151,6 @@ def _read_plain(path: Path) -> bytes:
 
 def _attachment(path: Path, name: str) -> bytes | None:
     """The embedded file `name` of a PDF, or None when it has none; raises ValueError when unreadable."""
-    from pypdf import PdfReader
-
     try:
         found = PdfReader(io.BytesIO(_read_plain(path))).attachments.get(name)
     except Exception as exc:  # pypdf raises many kinds on a damaged file
@@ -188,7 +191,7 @@ def _check_signature(ws: Workspace, folder: Path) -> list[Finding]:
     settings = ws.settings
     if b"/ByteRange" not in data and settings.signing_certificate is None:
         return []  # neither signed nor meant to be
-    try:
+    try:  # pyHanko is optional (dossier[pades]): only for a signed index
         from pyhanko.keys import load_cert_from_pemder
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation import validate_pdf_signature
@@ -282,11 +285,6 @@ def _check_source_data(ws: Workspace, file: Path, entry: dict, manifest: dict) -
 
 def _rescore(ws: Workspace, data: dict) -> list[str]:
     """Score the embedded answers again by the named edition; the embedded scores must be what comes out."""
-    from dossier.errors import ConfigError
-    from dossier.model import Answer, Evidence, Innovation, Lke, Unit
-    from dossier.rules import load_edition
-    from dossier.scoring import score_unit
-
     try:
         edition = load_edition(str(data["edition"]), (ws.root / "rules",))
     except ConfigError as exc:

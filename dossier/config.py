@@ -299,6 +299,7 @@ def _logo_problem(logo: Path, workspace: Path) -> str:
 
 def _damaged_image(path: Path) -> str:
     """Why an image cannot be decoded in full (cut off or damaged), or ""; never shown half-blank."""
+    # Only when a logo is set: every command reads the settings, and dossier.readers loads openpyxl.
     from PIL import Image
 
     from dossier.readers.evidence_safety import strict_images

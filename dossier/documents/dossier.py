@@ -131,7 +131,7 @@ def pdf(
 
     Pass `markup` when the HTML was already rendered for the DOCX, so it is rendered once.
     """
-    from dossier.render.pdf import html_to_pdf
+    from dossier.render.pdf import html_to_pdf  # WeasyPrint takes a second to load: only in a task that renders
 
     return html_to_pdf(
         markup or html(env, ctx),
@@ -158,6 +158,7 @@ def docx(
     `pdf` (the dossier's PDF, when already made) gives the table of contents its page
     numbers and the file its thumbnail; without it the HTML is laid out here for them.
     """
+    # python-docx, lxml and WeasyPrint take long to load: only in a task that renders a DOCX
     from dossier.render.docx import html_to_docx
     from dossier.render.pdf import html_to_pdf
 

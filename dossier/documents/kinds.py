@@ -1,7 +1,7 @@
 """What a kind of document declares, and what its render function is given.
 
-Each document module (dossier, packet, recap, release) declares its kinds once, as
-DocumentKind values; documents/registry.py lists them, and the build loops over that
+Each document module declares its kinds once, as DocumentKind values; documents/registry.py
+lists them. The build, the archive, its check and the command line's help loop over that
 list without naming any kind.
 """
 
@@ -18,6 +18,7 @@ import jinja2
 from dossier.config import Settings
 from dossier.errors import Problem
 from dossier.model import AwardYear
+from dossier.render.templates import default_templates_dir, static_dirs
 from dossier.scoring import UnitScore
 
 DOCX_REFERENCE = "docx/reference.docx"  # the styles of every DOCX: a template each DOCX kind depends on
@@ -100,14 +101,12 @@ class Job:
     @cached_property
     def allowed_roots(self) -> list[Path]:
         """The folders a document may read: the templates' static folders and the year's bukti."""
-        from dossier.render.templates import static_dirs
-
         return [*static_dirs(self.templates), self.award_year.bukti]
 
     @cached_property
     def reference(self) -> Path | None:
         """The reference DOCX whose styles a DOCX takes."""
-        from dossier.render.docx import reference_path
+        from dossier.render.docx import reference_path  # python-docx and lxml: only for a DOCX
 
         return reference_path(self.templates)
 
@@ -120,8 +119,7 @@ class Job:
 
 def html_pdf(markup: str, ctx: dict, *, allowed_roots: list[Path], created: datetime | None) -> bytes:
     """A document's HTML as PDF/A, titled and authored from its context's "title" and "ministry"."""
-    from dossier.render.pdf import html_to_pdf
-    from dossier.render.templates import default_templates_dir
+    from dossier.render.pdf import html_to_pdf  # WeasyPrint takes a second to load: only in a task that renders a PDF
 
     return html_to_pdf(markup, base_url=default_templates_dir(), allowed_roots=allowed_roots,
                        title=ctx["title"], author=ctx["ministry"], created=created)
@@ -129,7 +127,7 @@ def html_pdf(markup: str, ctx: dict, *, allowed_roots: list[Path], created: date
 
 def html_docx(markup: str, ctx: dict, *, created: datetime | None, reference: Path | None) -> bytes:
     """The same HTML mapped onto the reference document's Word styles, titled as the PDF."""
-    from dossier.render.docx import html_to_docx
+    from dossier.render.docx import html_to_docx  # python-docx and lxml: only for a DOCX
 
     return html_to_docx(markup, title=ctx["title"], author=ctx["ministry"], created=created, reference=reference)
 

@@ -1,7 +1,7 @@
 """The ministry's cover letter (surat usulan) to the Minister of PANRB, proposing its eligible units.
 
 Only units that meet a predicate's minimums are proposed, each for the predicate it
-meets (see `dossier.proposal`); the others are not mentioned. The letter carries the
+meets (see `claims.proposal`); the others are not mentioned. The letter carries the
 institution-level prerequisites TPN checks (the BPK audit opinion, the SAKIP rating)
 from the register. The facts are computed here; the wording lives in `surat-usulan.html`.
 """

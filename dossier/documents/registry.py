@@ -1,7 +1,9 @@
 """Every kind of document the build makes, in the order a task renders them.
 
-Adding a kind: declare a DocumentKind in its own module (see documents/kinds.py) and
-list it here. The build reads nothing else.
+Adding a kind: declare a DocumentKind in its own module (see documents/kinds.py), with
+its template, and list it here. Nothing else changes: the build, the archive, 'archive
+verify' and the help of the commands that write it read the kind
+(tests/test_registry.py adds one so).
 """
 
 from __future__ import annotations

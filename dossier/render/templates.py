@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -228,8 +229,6 @@ def referenced_templates(source: str) -> list[str]:
     Found by Jinja's own parser (jinja2.meta); a template that does not parse references
     nothing here, and its rendering reports the mistake.
     """
-    from jinja2 import meta
-
     try:
         tree = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).parse(source)
     except jinja2.TemplateSyntaxError:

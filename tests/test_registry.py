@@ -118,11 +118,15 @@ def test_a_new_kind_is_built_archived_verified_and_named_in_the_help(sample, onl
     index_text = "".join(page.extract_text() for page in index.pages)
     assert index_text.count("Catatan penilaian unit") == len(codes)  # the kind's label names each file
     assert verify_year(ws, SAMPLE_YEAR, archived.fingerprint) == []
+    verified = CliRunner().invoke(cli, ["-C", str(sample), "archive", "verify", "--sidik-jari", archived.fingerprint])
+    assert verified.exit_code == 0, verified.output
 
     changed = archived.path / f"catatan/{codes[0]}.pdf"
     changed.write_bytes(changed.read_bytes() + b"%")
     assert [(f.where, f.kind) for f in verify_year(ws, SAMPLE_YEAR)] == [(f"archive/{SAMPLE_YEAR}/catatan/{codes[0]}.pdf",
                                                                          "changed")]
+    refused = CliRunner().invoke(cli, ["-C", str(sample), "archive", "verify"])
+    assert refused.exit_code == 1 and f"catatan/{codes[0]}.pdf: changed" in refused.output
 
     for command, named in (("build", True), ("report", False), ("umpan-balik", False)):
         shown = CliRunner().invoke(cli, [command, "--help"]).output

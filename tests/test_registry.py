@@ -148,3 +148,24 @@ def test_a_year_without_a_required_kind_is_not_archived(sample, only_the_note_ki
     assert "unit UPT01: no note-txt listed" in failed.value.format_message()
     assert "note-pdf" not in failed.value.format_message()
     assert not ws.archive_dir(SAMPLE_YEAR).exists()
+
+
+def test_each_command_names_what_it_writes_in_the_language_spoken(speak):
+    """report names the cover letter and build every kind: read from the kinds, so the help cannot drift."""
+    runner = CliRunner()
+    english = {command: runner.invoke(cli, [command, "--help"]).output for command in ("build", "report", "umpan-balik")}
+    for kind in registry.KINDS:
+        path = kind.path.format(unit="<code>")
+        assert path in english["build"], path
+        assert (path in english["report"]) is ("report" in kind.commands), path
+        assert (path in english["umpan-balik"]) is ("umpan-balik" in kind.commands), path
+    assert "the cover letter (surat usulan): surat-usulan.pdf, surat-usulan.docx" in english["report"]
+
+    speak("id")
+    report = runner.invoke(cli, ["report", "--help"]).output
+    assert "Menulis, di build/<tahun>/:" in report
+    assert "surat usulan: surat-usulan.pdf, surat-usulan.docx" in report
+    assert "rekapitulasi untuk pimpinan: rekapitulasi.pdf, rekapitulasi.xlsx" in report
+    build_help = runner.invoke(cli, ["build", "--help"]).output
+    assert "dokumen usulan setiap unit: dossier/<kode>.pdf, dossier/<kode>.docx" in build_help
+    assert "laporan hasil evaluasi (LHE) TPI atas setiap unit: lhe/<kode>.pdf" in build_help

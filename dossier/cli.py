@@ -237,22 +237,28 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
 @cli.command()
 @year_option
 @click.option("--strict", is_flag=True, help="Treat warnings (such as missing answers) as errors.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every problem as a JSON record (file, sheet, cell, row, unit, indicator, severity, code, "
+                   "message, fix).")
 @workspace_option
 @pass_context
-def validate(obj: Context, year: int | None, strict: bool) -> None:
+def validate(obj: Context, year: int | None, strict: bool, as_json: bool) -> None:
     """Read the whole award year and list every problem found, and how many answers each unit left blank."""
-    from dossier.console import missing_lines, problem_lines
+    from dossier.console import missing_lines, problem_lines, problem_records
     from dossier.scoring import score_unit
 
     ws = obj.workspace
     year = ws.year(year)
     award_year = ws.load(year)
     obj.show_read(award_year)
-    for line in problem_lines(award_year.problems):
-        click.echo(line)
+    if as_json:
+        click.echo(json.dumps({"year": year, "problems": problem_records(award_year.problems)}, ensure_ascii=False, indent=2))
+    else:
+        for line in problem_lines(award_year.problems):
+            click.echo(line)
     edition = ws.edition(year)
     scored = [score_unit(u, award_year.lke[u.code], edition) for u in award_year.units if u.code in award_year.lke]
-    for line in missing_lines(scored):
+    for line in missing_lines(scored) if not as_json else ():
         click.echo(line)
     errors, warnings = len(award_year.errors), len(award_year.warnings)
     failed = errors > 0 or (strict and warnings > 0)

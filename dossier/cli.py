@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -122,6 +123,26 @@ class SeasonGroup(TranslatedHelp, click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+
+class WritesDocuments(TranslatedCommand):
+    """A command whose help ends with the documents it writes, as their kinds declare (documents/registry.py)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        # The document modules load Jinja, pypdf and openpyxl: only when this help is shown.
+        from dossier.documents.registry import written_by
+
+        rows: dict[str, list[str]] = {}  # description -> the paths of its kinds
+        for kind in written_by(self.name or ""):
+            rows.setdefault(kind.description or kind.kind, []).append(kind.path.format(unit=_("<code>")))
+        with formatter.section(_("Writes, in build/<year>/")):
+            for description, paths in rows.items():
+                line = _("{documents}: {paths}").format(documents=_(description), paths=", ".join(paths))
+                width = max(formatter.width - formatter.current_indent, 20)
+                formatter.write(textwrap.fill(line, width, initial_indent=" " * formatter.current_indent,
+                                              subsequent_indent=" " * (formatter.current_indent + 4),
+                                              break_on_hyphens=False, break_long_words=False) + "\n")
 
 
 class AtLeastOne(click.IntRange):
@@ -281,7 +302,7 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
         ))
 
 
-@cli.command("build")
+@cli.command("build", cls=WritesDocuments)
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's documents (repeatable).")
 @click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True, help="Only this format (default: both).")
@@ -294,7 +315,7 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
 @workspace_option
 @pass_context
 def build_command(obj: Context, year, units, formats, jobs, force, timeout, executor, progress_format) -> None:
-    """Build every unit's dossier (PDF, DOCX) and packet, the recap and the press release."""
+    """Build every document of the year, each unit's and the year's (listed below); only what changed is rebuilt."""
     from dossier.build import remote_executor
 
     with remote_executor(executor) as pool:
@@ -302,32 +323,35 @@ def build_command(obj: Context, year, units, formats, jobs, force, timeout, exec
                    year_documents=not units, executor=pool, progress_format=progress_format)
 
 
-@cli.command()
+@cli.command(cls=WritesDocuments)
 @year_option
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @workspace_option
 @pass_context
 def report(obj: Context, year, force) -> None:
-    """Build the recap (rekapitulasi) and the press-release draft (rilis) alone."""
-    _run_build(obj, year, unit_documents=False, force=force)
+    """Build the year's documents alone (listed below), after the results are filled in."""
+    from dossier.documents.registry import written_by
+
+    _run_build(obj, year, unit_documents=False, force=force, only=tuple(k.kind for k in written_by("report")))
 
 
-@cli.command("umpan-balik")
+@cli.command("umpan-balik", cls=WritesDocuments)
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's feedback (repeatable).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @workspace_option
 @pass_context
 def feedback_command(obj: Context, year, units, force) -> None:
-    """Write each unit's feedback (umpan balik): build/<year>/umpan-balik/<code>.xlsx and .pdf.
+    """Write each unit's feedback (umpan balik, listed below), even for a unit whose LKE has errors.
 
-    For every unit, even one whose LKE has errors: the problems in its workbook, indicators
-    without evidence, the TPI's corrections and notes, its shortfalls and the way to its
-    proposed predicate. 'dossier build' writes them too.
+    It says the problems in the unit's workbook, the indicators without evidence, the TPI's
+    corrections and notes, its shortfalls and the way to its proposed predicate.
+    'dossier build' writes it too.
     """
-    from dossier.documents.feedback import KINDS
+    from dossier.documents.registry import written_by
 
-    _run_build(obj, year, units=list(units), year_documents=False, force=force, only=tuple(k.kind for k in KINDS))
+    _run_build(obj, year, units=list(units), year_documents=False, force=force,
+               only=tuple(k.kind for k in written_by("umpan-balik")))
 
 
 def _run_build(obj: Context, year, *, formats=(), progress_format: str | None = None, **options) -> None:

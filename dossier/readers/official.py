@@ -25,10 +25,10 @@ from pathlib import Path
 
 from dossier.errors import Place, msg
 from dossier.model import Lke
-from dossier.readers.answer_values import _whole
+from dossier.readers.answer_values import whole_number
 from dossier.readers.evidence import resolve_evidence, split_entries
-from dossier.readers.lke import _LkeReader, _Row, read_with
-from dossier.readers.official_form import HEADER_ROWS, _official_sheet, unit_code_of
+from dossier.readers.lke import LkeReader, LkeRow, read_with
+from dossier.readers.official_form import HEADER_ROWS, official_sheet, unit_code_of
 from dossier.readers.official_match import alike, words
 from dossier.readers.safety import (
     UNCACHED,
@@ -79,11 +79,11 @@ def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
     return read_with(_OfficialReader, path, rel, edition, bukti)
 
 
-class _OfficialReader(_LkeReader):
+class _OfficialReader(LkeReader):
     """The usual reader's answer checks, fed from the official sheet's hierarchy."""
 
     def read(self) -> None:
-        title = _official_sheet(self.book)
+        title = official_sheet(self.book)
         ws = self.book[title]
         self.title = ws.title
         rows = list(checked_rows(ws, self.in_sheet()))
@@ -334,7 +334,7 @@ class _OfficialReader(_LkeReader):
         # Evidence in the official form is described in words, not filed under bukti/: kept as notes.
         described = [e.entry for e in evidence if not e.url]
         note = "\n".join(filter(None, [line.note, *described]))
-        return _Row(line.number, n, value, note, urls)
+        return LkeRow(line.number, n, value, note, urls)
 
     def count_inputs(self, indicator: Indicator, block: list[_Line], found: dict) -> None:
         """Map a count indicator's Jumlah rows onto its inputs; a marked row with sub-rows is a total of them."""
@@ -380,7 +380,7 @@ class _OfficialReader(_LkeReader):
         """
         if total.value is None:
             return
-        typed = _whole(total.value)
+        typed = whole_number(total.value)
         span = f"{ref(parts[0].number, self.answer_col)}:{ref(parts[-1].number, self.answer_col)}"
         if typed is not None and all(p.value is None for p in parts):
             # Only the total typed, as many units do: it is the sum of the parts, scored as the first.
@@ -395,7 +395,7 @@ class _OfficialReader(_LkeReader):
             for part in parts[1:]:
                 part.value = 0
             return
-        values = [_whole(p.value) for p in parts]
+        values = [whole_number(p.value) for p in parts]
         if typed is None or any(v is None for v in values):
             return
         if typed != sum(values):
@@ -417,7 +417,7 @@ class _OfficialReader(_LkeReader):
         if typed is None:
             return
         shown = f"{typed:.2%}"
-        counts = [_whole(r.value) for r in rows]
+        counts = [whole_number(r.value) for r in rows]
         span = f"{ref(rows[0].number, self.answer_col)}:{ref(rows[-1].number, self.answer_col)}" if rows else msg("its Jumlah rows")
         if rows and all(r.value is None for r in rows):
             self.warning(

@@ -138,7 +138,7 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
         unit = named.get(name.casefold())
         how: Message | str = msg("its {column} in {register}", column=BERKAS, register=REGISTER)
         if unit is None:
-            prefixed = [u for u in units if _starts_with_code(name, u.code) and not u.lke_file]
+            prefixed = [u for u in units if starts_with_code(name, u.code) and not u.lke_file]
             if len(prefixed) > 1:
                 problems.append(Problem(
                     Place(result.source),
@@ -318,7 +318,7 @@ def _file_key(written: str) -> str:
     return Path(written.replace("\\", "/")).name.casefold()
 
 
-def _starts_with_code(name: str, code: str) -> bool:
+def starts_with_code(name: str, code: str) -> bool:
     """'UPT01 LKE.xlsx', 'upt01-final.xlsx' and 'UPT01.xlsx' start with the code UPT01; 'UPT011.xlsx' does not."""
     return len(name) > len(code) and name[: len(code)].upper() == code.upper() and name[len(code)] in CODE_ENDS
 

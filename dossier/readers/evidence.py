@@ -89,6 +89,12 @@ def report_without_evidence(lke: Lke, edition: Edition, problems: list[Problem])
     bare = [code for code in edition.indicators if not (lke.answers.get(code) and lke.answers[code].evidence)]
     if bare:
         where = next((lke.answers[c].where for c in bare if c in lke.answers and lke.answers[c].where), lke.source)
+        if len(bare) == len(edition.indicators):  # a list of every code says less than "all"
+            problems.append(Problem(
+                where, _("unit {unit}: all {total} indicators have no evidence (Bukti Dukung is empty); "
+                         "name a file under bukti/ or a web address for each").format(unit=lke.unit_code, total=len(bare)),
+                "warning", kind="evidence"))
+            return bare
         problems.append(Problem(
             where,
             # English keeps "indicator(s)" (one text for any count); Indonesian needs no plural.

@@ -406,7 +406,11 @@ class _LkeReader(_AnswerValues):
         if missing:
             self.warning(f"{self.rel}, {self.title}", _("{count} answer(s) missing, scored 0: {codes}")
                          .format(count=len(missing), codes=", ".join(missing)))
-        if absent:
+        if absent and len(absent) == total:
+            self.warning(f"{self.rel}, {self.title}", _("none of the {total} indicators has a row in the table, all scored 0; "
+                                                        "start from the blank LKE that 'dossier lke-template' writes")
+                         .format(total=total))
+        elif absent:
             self.warning(
                 f"{self.rel}, {self.title}",
                 _("{count} of {total} indicator(s) have no row in the table, scored 0: {codes}; "

@@ -255,3 +255,27 @@ def test_every_indicator_without_evidence_is_said_in_words_not_113_codes(tmp_pat
     [bare] = [p for p in year.problems if "evidence" in p.message]
     assert "all 113 indicators" in bare.message and "PPA1A" not in bare.message
     assert score_unit(year.units[0], year.lke["UPT01"], edition()).total > 0
+
+
+# -- The form's own quirks are the secretariat's, not the unit's ------------------------------------
+
+
+def test_warnings_about_the_forms_own_text_are_left_out_of_the_units_feedback(tmp_path):
+    from dossier import i18n
+    from dossier.config import Settings
+    from dossier.documents import feedback
+
+    inputs = write_year(tmp_path, units=("PKM01",))
+    for old in (inputs / "lke").iterdir():
+        old.unlink()
+    (inputs / "lke" / "PKM01 LKE ZI.xlsx").write_bytes(FILLED.read_bytes())
+    with i18n.speaking("id"):
+        year = read_award_year(inputs, YEAR, edition())
+        own = [p for p in year.problems if p.where.startswith("lke/PKM01")]
+        # "Ya" as Pilihan Jawaban (J8) and the LHKASN total the form itself holds (K185): the form's text.
+        assert {p.where.split("!")[-1] for p in own if p.kind == FORM} == {"J8", "K185"}
+        score = score_unit(year.units[0], year.lke["PKM01"], edition())
+        ctx = feedback.context(year, score, Settings())
+    cells = [p["cell"] for p in ctx["problems"]]
+    assert "LKE ZI!J8" not in cells and "LKE ZI!K185" not in cells
+    assert {"LKE ZI!K184", "LKE ZI!P2", "LKE ZI!Q2"} <= set(cells)

@@ -27,6 +27,7 @@ from dossier.errors import Problem
 from dossier.model import AwardYear, Lke
 from dossier.readers import read_lke
 from dossier.readers.evidence import report_without_evidence
+from dossier.readers.official import FORM
 from dossier.render.format import number
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import UnitScore
@@ -55,7 +56,8 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
     unit = score.unit
     lke = year.lke.get(unit.code)
     source = lke.source if lke else ""
-    problems = [_problem(p, source) for p in _indonesian_problems(year, lke, score)] if lke else []
+    # Findings about the official form's own text (kind FORM) are for the secretariat, not the unit's to fix.
+    problems = [_problem(p, source) for p in _indonesian_problems(year, lke, score) if p.kind != FORM] if lke else []
     if lke is None:
         problems.insert(0, {"cell": "-", "severity": "kesalahan",
                             "what": "Berkas LKE unit ini belum diterima atau tidak dapat dibaca.",

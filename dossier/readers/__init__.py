@@ -76,7 +76,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     for result in reads:
         problems.extend(result.problems)
     named = tpi_named(register, [Path(r.source).name for r in reads], problems)
-    reviews = [r for r in reads if TPI_NAME.search(Path(r.source).stem) or Path(r.source).name.casefold() in named]
+    reviews = [r for r in reads if _names_tpi(Path(r.source).name, register) or Path(r.source).name.casefold() in named]
     found = match_units(register, [r for r in reads if r not in reviews], problems)
     if reviews:
         merge_reviews(register, reviews, found, problems, named)
@@ -263,29 +263,75 @@ def merge_reviews(
         matched[unit.code] = replace(review.lke, unit_code=unit.code)
     for code, review in matched.items():
         if code in found:
-            found[code] = with_review(found[code], review)
+            found[code] = with_review(found[code], review, problems)
         else:
             problems.append(Problem(review.source, _("{file} holds the TPI's answers for unit {unit}, but the "
                                                      "unit's own LKE workbook is missing; put it in lke/ beside the TPI's")
                                     .format(file=review.source, unit=code)))
 
 
-def with_review(own: Lke, review: Lke) -> Lke:
-    """The unit's workbook with the answers and notes of the TPI's workbook as the TPI's review."""
+def with_review(own: Lke, review: Lke, problems: list[Problem] | None = None) -> Lke:
+    """The unit's workbook with what the TPI's workbook changed or wrote anew as the TPI's review.
+
+    The TPI's workbook is most often a copy of the unit's: an answer or note it repeats word for
+    word is the unit's, not the TPI's. Where the unit's own workbook already holds a TPI answer
+    (its Jawaban TPI) and the TPI's workbook another, the TPI's workbook counts, said in `problems`.
+    """
     answers = dict(own.answers)
     for code, tpi in review.answers.items():
         answer = answers.get(code) or Answer(code)
         values = {}
-        if tpi.choice is not None:
+        if tpi.choice is not None and tpi.choice != answer.choice:
             values["tpi_choice"] = tpi.choice
         if tpi.counts:
-            values["tpi_counts"] = tpi.counts
-        if tpi.index is not None:
+            changed = {n: c for n, c in tpi.counts.items() if (answer.counts or {}).get(n) != c}
+            if changed:
+                values["tpi_counts"] = changed
+        if tpi.index is not None and tpi.index != answer.index:
             values["tpi_index"] = tpi.index
-        note = tpi.note or tpi.tpi_note
-        if values or note:
-            answers[code] = replace(answer, tpi_note=note, where_tpi=tpi.where, **values)
+        note = _written_anew(tpi.note or tpi.tpi_note, answer.note)
+        if not (values or note):
+            continue
+        if answer.reviewed and values and problems is not None:
+            mine = answer.tpi_choice or answer.tpi_counts or answer.tpi_index
+            theirs = values.get("tpi_choice") or values.get("tpi_counts") or values.get("tpi_index")
+            if mine != theirs:
+                problems.append(Problem(answer.where_tpi, _(
+                    "the TPI's answer for {code} is '{own}' here, in the unit's own workbook, but '{review}' in the TPI's "
+                    "workbook ({where}); the TPI's workbook counts: clear the Jawaban TPI here if that is right")
+                    .format(code=code, own=_shown(mine), review=_shown(theirs), where=tpi.where), "warning"))
+        answers[code] = replace(answer, tpi_note=note or answer.tpi_note, where_tpi=tpi.where if values else answer.where_tpi,
+                                **values)
     return replace(own, answers=answers)
+
+
+def _written_anew(note: str, unit_note: str) -> str:
+    """What the TPI wrote in a copy of the unit's notes: nothing if the same, what it added after them."""
+    theirs, mine = " ".join(note.split()), " ".join(unit_note.split())
+    if not theirs or theirs == mine:
+        return ""
+    if mine and theirs.startswith(mine):
+        return theirs[len(mine):].strip(" \n;,.-")
+    return note.strip()
+
+
+def _shown(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{n}: {c}" for n, c in sorted(value.items()))
+    return str(value)
+
+
+def _names_tpi(name: str, register: Register) -> bool:
+    """True for a file name with "TPI" as a word after the unit code it starts with.
+
+    Fish auction sites (Tempat Pelelangan Ikan) are often coded TPI01: their own `TPI01 LKE.xlsx`
+    is no TPI review, while `TPI01 LKE TPI.xlsx` is.
+    """
+    stem = Path(name).stem
+    codes = sorted((u.code for u in register.units if _starts_with_code(name, u.code)), key=len, reverse=True)
+    if codes:
+        stem = stem[len(codes[0]):]
+    return bool(TPI_NAME.search(stem))
 
 
 def _berkas(unit) -> str:

@@ -353,6 +353,8 @@ class _LkeReader(_AnswerValues):
                     if count is not None:
                         counts[r.input] = count
                 values["tpi_counts"] = counts or None
+                if counts:  # the counts the TPI's answer makes are held to the same rule as the unit's
+                    self.check_within(indicator, {**(answer.counts or {}), **counts}, rows, column)
             elif indicator.kind == "index":
                 values["tpi_index"] = self.index(given[0].tpi_value, f"{code} (TPI)", where)
             else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,7 +57,14 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     `cache`, workbooks unchanged since the last read are not read again (the caller saves it).
     """
     register_path = inputs / REGISTER
+    others = register_copies(inputs)
     if not register_path.is_file():
+        if others:
+            raise WorkspaceError(
+                _("{path}: the award year's register is missing, but the folder holds {found}; "
+                  "save the register as inputs/{year}/{register} (an Excel workbook, .xlsx) and run again")
+                .format(path=register_path, found=", ".join(p.name for p in others), year=year, register=REGISTER)
+            )
         raise WorkspaceError(
             _("{path}: the award year's register is missing; every award year needs "
               "inputs/{year}/{register} (run 'dossier init' to create a blank one)")
@@ -64,6 +72,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
         )
     register = read_register(register_path, year, REGISTER)
     problems: list[Problem] = list(register.problems)
+    problems.extend(newer_copies(register_path, others))
     paths = lke_files(inputs / "lke", problems)
     jobs = [(path, path.relative_to(inputs).as_posix(), edition, inputs / "bukti") for path in paths]
     results = {job[1]: cache.get(job[1], job[0]) for job in jobs} if cache else {}
@@ -76,7 +85,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     for result in reads:
         problems.extend(result.problems)
     named = tpi_named(register, [Path(r.source).name for r in reads], problems)
-    reviews = [r for r in reads if _names_tpi(Path(r.source).name, register) or Path(r.source).name.casefold() in named]
+    reviews = [r for r in reads if _names_tpi(Path(r.source).name, register) or _name_key(Path(r.source).name) in named]
     found = match_units(register, [r for r in reads if r not in reviews], problems)
     if reviews:
         merge_reviews(register, reviews, found, problems, named)
@@ -95,6 +104,29 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     )
 
 
+# Other files beside the register that look like it: a CSV export, a cloud-sync conflict copy ("nominasi (1).xlsx").
+REGISTER_LIKE = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
+
+
+def register_copies(inputs: Path) -> list[Path]:
+    """Files in the year's folder named like the register but not it: nominasi.csv, nominasi (1).xlsx, Nominasi-revisi.xlsx."""
+    stem = Path(REGISTER).stem.casefold()
+    if not inputs.is_dir():
+        return []
+    return sorted(p for p in inputs.iterdir()
+                  if p.is_file() and p.name != REGISTER and not p.name.startswith(("~$", ".~lock", "."))
+                  and p.suffix.casefold() in REGISTER_LIKE and p.stem.casefold().startswith(stem))
+
+
+def newer_copies(register: Path, others: list[Path]) -> list[Problem]:
+    """A warning for each copy of the register saved after it: the corrections may be in the copy, not read."""
+    mtime = register.stat().st_mtime
+    return [Problem(other.name, _("this file is newer than {register}, which is the one read; if it holds the "
+                                  "register's corrections, save it as {register} in its place, else delete it")
+                    .format(register=REGISTER), "warning")
+            for other in others if other.stat().st_mtime > mtime]
+
+
 # A file belongs to a unit when its name starts with the unit's code and then one of these.
 CODE_ENDS = " -_."
 
@@ -111,7 +143,7 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     units = register.units
     by_code = {u.code.upper(): u for u in units}
     named = {_berkas(u): u for u in units if u.lke_file}
-    read_names = {Path(r.source).name.casefold() for r in reads}
+    read_names = {_name_key(Path(r.source).name) for r in reads}
     for unit in units:
         if unit.lke_file and _berkas(unit) not in read_names:
             names = [Path(r.source).name for r in reads]
@@ -125,7 +157,7 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
         name = Path(result.source).name
         where = result.code_where or result.source
         in_cell = "!" in result.code_where  # our own template names its unit in a cell; the official form does not
-        unit = named.get(name.casefold())
+        unit = named.get(_name_key(name))
         how = _("its {column} in {register}").format(column=BERKAS, register=REGISTER)
         if unit is None:
             prefixed = [u for u in units if _starts_with_code(name, u.code) and not u.lke_file]
@@ -173,6 +205,8 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     left = [u for u in units if u.code not in found]
     for where, written, in_cell in unmatched:
         near = _close(written, [u.code for u in left] or [u.code for u in units])
+        if not near and not in_cell:  # "LKE ZI Phala Martha revisi.xlsx": named by the unit's name, not its code
+            near = _named(written, left) or _named(written, units)
         codes = _listed(u.code for u in units)
         if in_cell and near:
             message = _("{label} '{written}' is not a unit of {register} (sheet {sheet}), so this LKE is not used; "
@@ -192,7 +226,8 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
             codes=codes, column=BERKAS,
         )))
     for unit in left:
-        near = _close(unit.code, [w for _, w, _ in unmatched])
+        near = _close(unit.code, [w for _, w, _ in unmatched]) or [
+            w for _, w, in_cell in unmatched if not in_cell and _named(w, left) == [unit.code]]
         problems.append(Problem(
             unit.where,
             _("unit {unit} has no LKE workbook in lke/ (or its workbook could not be read); "
@@ -221,7 +256,7 @@ def tpi_named(register: Register, names: list[str], problems: list[Problem]) -> 
             ))
             continue
         named[key] = unit
-        if key not in {n.casefold() for n in names}:
+        if key not in {_name_key(n) for n in names}:
             problems.append(Problem(where, _no_such_file(BERKAS_TPI, unit.code, unit.lke_tpi_file, names)))
     return named
 
@@ -236,12 +271,12 @@ def merge_reviews(
     """
     named = named or {}
     matching: list[Problem] = []
-    matched = match_units(register, [r for r in reviews if Path(r.source).name.casefold() not in named], matching)
+    matched = match_units(register, [r for r in reviews if _name_key(Path(r.source).name) not in named], matching)
     sources = {r.source for r in reviews}
     # Only what concerns the TPI's files: that a unit has no TPI workbook is no problem.
     problems.extend(p for p in matching if p.where.split(",")[0] in sources)
     for review in reviews:
-        unit = named.get(Path(review.source).name.casefold())
+        unit = named.get(_name_key(Path(review.source).name))
         if unit is None or review.lke is None:
             continue
         if "!" in review.code_where and review.lke.unit_code.upper() != unit.code.upper():
@@ -341,7 +376,12 @@ def _berkas(unit) -> str:
 
 def _file_key(written: str) -> str:
     """A file name as written in the register, as compared: 'lke\\UPT01 TPI.xlsx' -> 'upt01 tpi.xlsx'."""
-    return Path(written.replace("\\", "/")).name.casefold()
+    return _name_key(Path(written.replace("\\", "/")).name)
+
+
+def _name_key(name: str) -> str:
+    """A file name as compared: case and Unicode composition aside (macOS writes 'é' as e + an accent)."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _starts_with_code(name: str, code: str) -> bool:
@@ -370,6 +410,31 @@ def _close(written: str, codes) -> list[str]:
         return inside
     keys = {_code_key(c): c for c in codes}
     return [keys[k] for k in difflib.get_close_matches(key, list(keys), n=1, cutoff=0.75)]
+
+
+# Words of a unit's name that tell no unit from another.
+GENERIC_WORDS = frozenset("""balai besar kantor unit upt loka pusat dinas badan direktorat sekolah rumah sakit
+    kelas dan di the of lke zi zona integritas wbk wbbm revisi final""".split())
+
+
+def _named(file_name: str, units) -> list[str]:
+    """The one unit whose name the file name carries ('LKE ZI Phala Martha revisi.xlsx' -> the unit named
+    '... Phala Martha'): the most of its telling words, at least two or all of them; [] if none or a tie."""
+    def telling(text: str) -> list[str]:
+        words = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).casefold())
+        return [w for w in words if w not in GENERIC_WORDS and len(w) > 2 and not w.isdigit()]
+
+    in_file = set(telling(Path(file_name).stem))
+    scored = []
+    for unit in units:
+        own = set(telling(unit.name))
+        shared = len(own & in_file)
+        if own and (shared >= 2 or shared == len(own)):
+            scored.append((shared, unit.code))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return []
+    return [scored[0][1]]
 
 
 def _listed(codes) -> str:

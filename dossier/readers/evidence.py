@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -119,12 +120,17 @@ def absent_message(evidence: Evidence, bukti: Path) -> str:
 
 
 def _case_twin(path: Path) -> Path | None:
-    """A file in the same folder whose name differs only in case (Windows users never notice)."""
+    """A file in the same folder whose name differs only in case (Windows users never notice) or in how
+    its accents are composed (macOS writes 'é' as 'e' and an accent)."""
     folder = path.parent
     if not folder.is_dir():
         return None
-    wanted = path.name.casefold()
-    return next((p for p in sorted(folder.iterdir()) if p.name.casefold() == wanted and p.is_file()), None)
+
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFC", name).casefold()
+
+    wanted = key(path.name)
+    return next((p for p in sorted(folder.iterdir()) if key(p.name) == wanted and p.is_file()), None)
 
 
 # --- Checking the files, for the nomination packet -------------------------------------

@@ -232,6 +232,10 @@ class _RegisterReader:
                     UNUSABLE_ROW,
                 )
                 continue
+            raw = table.get(row, "code")
+            if isinstance(raw, str) and raw != code:  # a trailing space typed or pasted: harmless, but said
+                self.warning(where, _("unit code '{written}' has spaces around it; read as '{code}' (trimmed)")
+                             .format(written=raw, code=code))
             if code.upper() in seen:
                 self.error(where, _("unit code {code} appears twice (first in row {row}); each unit needs its own code")
                            .format(code=code, row=seen[code.upper()]), UNUSABLE_ROW)

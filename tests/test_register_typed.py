@@ -31,7 +31,7 @@ def test_a_code_with_spaces_around_it_is_trimmed_and_said(tmp_path, written):
     assert year.errors == []
     [said] = [p for p in year.problems if "spaces around it" in p.message]
     assert said.where == "nominasi.xlsx, Unit!A2" and said.severity == "warning"
-    assert f"read as 'BP01' (trimmed)" in said.message
+    assert "read as 'BP01' (trimmed)" in said.message
     assert "BP01" in year.lke
 
 

@@ -55,6 +55,22 @@ class Workspace:
     def inputs(self, year: int) -> Path:
         return self.inputs_root / str(year)
 
+    def check_has_lke(self, year: int) -> None:
+        """Refuse a year whose lke/ holds no workbook yet when an earlier year exists: it was just started.
+
+        After 'init --year 2026' every command works on 2026 by default; a user still finishing
+        2025 is told so, rather than shown an error per unit.
+        """
+        earlier = [y for y in self.years() if y < year]
+        folder = self.inputs(year) / "lke"
+        workbooks = [p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", "."))] \
+            if folder.is_dir() else []
+        if earlier and not workbooks:
+            raise WorkspaceError(
+                _("award year {year} has no LKE workbook yet (inputs/{year}/lke/ is empty): it was only just started. "
+                  "To work on the previous year, add --year {previous}; for {year}, first put the units' filled LKE "
+                  "workbooks into inputs/{year}/lke/.").format(year=year, previous=earlier[-1]))
+
     def build_dir(self, year: int) -> Path:
         return self.root / "build" / str(year)
 

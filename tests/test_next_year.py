@@ -80,3 +80,31 @@ def test_a_unit_added_mid_season_keeps_its_extra_values_on_its_own_row(tmp_path)
     rows = unit_rows(openpyxl.load_workbook(root / "inputs/2025/nominasi.xlsx"))
     assert rows["UPT04"]["Email PIC"] == "pic4@kementerian.go.id"
     assert rows["UPT05"]["Email PIC"] is None
+
+
+@pytest.mark.parametrize("command", [["build"], ["report"], ["archive"], ["build", "--unit", "UPT01"]])
+def test_a_year_just_started_says_so_and_names_the_previous_one(tmp_path, command):
+    root = season_workspace(tmp_path)
+    assert run("-C", str(root), "init", "--year", "2025").exit_code == 0
+    result = run("-C", str(root), *command)
+    assert result.exit_code != 0
+    assert result.stderr.splitlines()[0] == "Award year 2025 (inputs/2025/)."
+    assert "award year 2025 has no LKE workbook yet" in result.stderr and "add --year 2024" in result.stderr
+    assert "Traceback" not in result.output and not (root / "build" / "2025").exists()
+
+
+@pytest.mark.parametrize("command", [["validate"], ["score"], ["lke-template"]])
+def test_every_command_says_its_year_on_its_first_line(tmp_path, command):
+    root = season_workspace(tmp_path)
+    assert run("-C", str(root), "init", "--year", "2025").exit_code == 0
+    for year, args in (("2025", []), ("2024", ["--year", "2024"])):
+        result = run("-C", str(root), *command, *args)
+        assert result.stderr.splitlines()[0] == f"Award year {year} (inputs/{year}/).", result.output
+
+
+def test_score_json_keeps_stdout_pure_json(tmp_path):
+    import json
+
+    root = season_workspace(tmp_path)
+    result = run("-C", str(root), "score", "--json")
+    assert json.loads(result.stdout)["year"] == 2024 and "Award year" not in result.stderr

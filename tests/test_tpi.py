@@ -362,7 +362,7 @@ def test_score_shows_both_scores_and_validate_counts_missing_answers(sample):
     from dossier.cli import cli
 
     runner = CliRunner()
-    text = runner.invoke(cli, ["-C", str(sample), "score"], catch_exceptions=False).output
+    text = runner.invoke(cli, ["-C", str(sample), "score"], catch_exceptions=False).stdout
     assert "Self" in text.splitlines()[0] and "TPI changed" in text.splitlines()[0]
     assert "the TPI changed 1 answer(s): PPA2C" in text
     data = json.loads(runner.invoke(cli, ["-C", str(sample), "score", "--json"], catch_exceptions=False).output)

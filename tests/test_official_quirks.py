@@ -279,3 +279,35 @@ def test_warnings_about_the_forms_own_text_are_left_out_of_the_units_feedback(tm
     cells = [p["cell"] for p in ctx["problems"]]
     assert "LKE ZI!J8" not in cells and "LKE ZI!K185" not in cells
     assert {"LKE ZI!K184", "LKE ZI!P2", "LKE ZI!Q2"} <= set(cells)
+
+
+# -- What it must show: a real filled form with every quirk at once ---------------------------------
+
+
+def test_a_real_filled_form_with_every_quirk_scores_as_the_regulation_with_a_warning_for_each(tmp_path):
+    book = openpyxl.load_workbook(FILLED)
+    ws = book["LKE ZI"]
+    totals = rows_saying(ws, "Jumlah yang harus melaporkan") + rows_saying(ws, "Jumlah yang sudah melaporkan")
+    assert len(totals) == 4
+    for row in totals:  # the dash typed into the text
+        ws.cell(row, 6).value, ws.cell(row, 7).value = None, "- " + ws.cell(row, 7).value
+    [shifted] = rows_saying(ws, "Persentase penyampaian LHKASN")  # the '%' row one column left
+    ws.cell(shifted, 5).value, ws.cell(shifted, 6).value, ws.cell(shifted, 7).value = "-", ws.cell(shifted, 7).value, None
+    draft = book.copy_worksheet(ws)  # a hidden draft with no answers, under the form's own name
+    for row in range(3, draft.max_row + 1):
+        draft.cell(row, 11).value = None
+    ws.title, draft.title = "LKE ZI (2)", "LKE ZI"
+    draft.sheet_state = "hidden"
+    copy = tmp_path / "PKM01 LKE ZI.xlsx"
+    book.save(copy)
+    result = read(copy, "lke/PKM01 LKE ZI.xlsx")
+    assert errors(result) == []
+    said = {p.where.split("!")[-1] if "!" in p.where else p.where: p.message for p in result.problems}
+    assert "all look like the official LKE ZI sheet" in said["lke/PKM01 LKE ZI.xlsx"]
+    assert f"on row {shifted} is in column F" in said[f"F{shifted}"]
+    assert "has no header" in said["P2"] and "has no header" in said["Q2"]
+    assert "Pilihan Jawaban 'Ya' for PPA1A" in said["J8"]
+    expected, _ = answers_in(FILLED, list(edition().indicators))
+    ours = score_of(result.lke)
+    assert ours.total == pytest.approx(regulation_total(expected), abs=1e-4)
+    assert result.lke.answers["PRE3B"].counts == expected["PRE3B"].counts

@@ -311,3 +311,15 @@ def test_a_real_filled_form_with_every_quirk_scores_as_the_regulation_with_a_war
     ours = score_of(result.lke)
     assert ours.total == pytest.approx(regulation_total(expected), abs=1e-4)
     assert result.lke.answers["PRE3B"].counts == expected["PRE3B"].counts
+
+
+@pytest.mark.parametrize("form", ["resmi", "REAL"])
+def test_a_form_with_no_answer_at_all_says_so_in_words_not_113_codes(tmp_path, form):
+    blank = tmp_path / "UPT01 LKE ZI.xlsx"
+    if form == "resmi":
+        write_official_template(blank, edition(), unit_code="UPT01", unit_name="Unit", year=YEAR, ministry="K")
+    else:
+        blank.write_bytes(REAL.read_bytes())
+    result = read(blank, REL)
+    [said] = [p for p in result.problems if "answered" in p.message or "missing" in p.message]
+    assert said.message == "none of the 113 indicators is answered yet, all scored 0"

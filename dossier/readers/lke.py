@@ -405,7 +405,11 @@ class _LkeReader(_AnswerValues):
             elif answer.missing:
                 missing.append(code)
         total = len(self.edition.indicators)
-        if missing:
+        if missing and not any(not answers[c].missing for c in answers) and len(found) == total:
+            # Nothing answered at all: "all 113" says it; a list of every code does not.
+            self.warning(f"{self.rel}, {self.title}", _("none of the {total} indicators is answered yet, all scored 0")
+                         .format(total=total))
+        elif missing:
             self.warning(f"{self.rel}, {self.title}", _("{count} answer(s) missing, scored 0: {codes}")
                          .format(count=len(missing), codes=", ".join(missing)))
         if absent and len(absent) == total:

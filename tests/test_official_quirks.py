@@ -12,6 +12,7 @@ import pytest
 from dossier.model import Answer
 from dossier.official_template import write_official_template
 from dossier.readers import read_award_year
+from dossier.readers.evidence import collect_evidence
 from dossier.readers.official import FORM
 from dossier.scoring import score_unit
 
@@ -157,7 +158,7 @@ def test_the_bukti_dukung_of_the_resmi_form_is_evidence_embedded_as_in_our_layou
     ws = book["LKE ZI"]
     header = next(r for r in range(1, 10) if ws.cell(r, 15).value == "Bukti Dukung")
     (inputs / "bukti" / "UPT01").mkdir(parents=True, exist_ok=True)
-    (inputs / "bukti" / "UPT01" / "sk-tim-zi.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (inputs / "bukti" / "UPT01" / "sk-tim-zi.pdf").write_bytes(one_page_pdf())
     first, second, third = (row for row, _inputs, _totals in form_rows(ws)[:3])
     assert header < first
     ws.cell(first, 15).value = "UPT01/sk-tim-zi.pdf; https://example.go.id/sk.pdf"
@@ -177,6 +178,25 @@ def test_the_bukti_dukung_of_the_resmi_form_is_evidence_embedded_as_in_our_layou
     assert c.evidence == () and c.note == "SK Kepala Balai Nomor 12/2024"
     without = [p for p in year.problems if "have no evidence" in p.message]
     assert f": {len(codes) - 2} of {len(codes)} indicator(s)" in without[0].message
+    # In the packet, as our own layout's: the file embedded, the link listed, the missing file said.
+    packet_problems = []
+    areas = collect_evidence(score_unit(year.units[0], year.lke["UPT01"], edition()), year, packet_problems)
+    documents = {d.entry: d for area in areas for _code, _question, docs in area.indicators for d in docs}
+    assert documents["UPT01/sk-tim-zi.pdf"].kind == "pdf" and documents["UPT01/sk-tim-zi.pdf"].pages == 1
+    assert documents["https://example.go.id/sk.pdf"].kind == "url"
+    assert documents["UPT01/tidak-ada.pdf"].kind == "missing"
+
+
+def one_page_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def test_unlabelled_columns_right_of_the_notes_are_evidence_with_a_warning():

@@ -110,3 +110,15 @@ def test_a_tpi_review_of_a_unit_coded_tpi_is_still_a_review(tmp_path):
     assert year.lke["TPI01"].source == "lke/TPI01 LKE.xlsx"
     assert {c for c, a in year.lke["TPI01"].answers.items() if a.reviewed} == {"PPA1B"}
     assert isinstance(year.lke["TPI01"].answers["PPA1B"], Answer)
+
+
+@pytest.mark.parametrize("code", ["PRE3A", "PRE3B"])
+def test_impossible_counts_in_the_tpis_official_workbook_are_errors_too(tmp_path, code):
+    from .test_official import fill_form
+
+    inputs, own, _code, _lowest = official_pair(tmp_path, 33, "BP01 LKE ZI TPI.xlsx")
+    blank = tmp_path / "out" / "BP01 LKE ZI.xlsx"
+    fill_form(blank, inputs / "lke" / "BP01 LKE ZI TPI.xlsx", {**own, code: Answer(code, counts={1: 1, 2: 1, 3: 1, 4: 9})})
+    year = read_award_year(inputs, YEAR, EDITION)
+    [error] = year.errors
+    assert error.where.startswith("lke/BP01 LKE ZI TPI.xlsx, LKE ZI!K") and f"more reported than obliged for {code}" in error.message

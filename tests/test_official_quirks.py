@@ -343,3 +343,16 @@ def test_a_form_with_no_answer_at_all_says_so_in_words_not_113_codes(tmp_path, f
     result = read(blank, REL)
     [said] = [p for p in result.problems if "answered" in p.message or "missing" in p.message]
     assert said.message == "none of the 113 indicators is answered yet, all scored 0"
+
+
+def test_a_titles_own_percentage_is_said_as_a_warning_not_an_error(tmp_path):
+    path, book, answers = filled_real(tmp_path, seed=29)
+    ws = book["Jawaban"]
+    [row] = [r for r in rows_saying(ws, "Penyampaian Laporan Harta Kekayaan", column=6) if ws.cell(r, 10).value == "%"]
+    ws.cell(row, 11).value = "92%"
+    book.save(path)
+    result = read(path, REL)
+    assert errors(result) == []
+    [said] = result.problems
+    assert said.where.endswith(f"Jawaban!K{row}") and f"row {row} has Pilihan Jawaban '%' and the answer '92%'" in said.message
+    assert score(result.lke) == pytest.approx(regulation_total(answers), abs=1e-4)

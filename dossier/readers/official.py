@@ -285,7 +285,10 @@ class _OfficialReader(_LkeReader):
             if probable is not None:
                 message += _("; it is probably {code} ({question}): move its text to column {question_column}").format(
                     code=probable.code, question=probable.question, question_column=get_column_letter(LAST))
-            self.error(self.at(line.number, self.answer_col), message)
+            if line.kind == PERCENT:  # a title's own '%' (the sub-area's share) is no answer: said, not refused
+                self.warning(self.at(line.number, self.answer_col), message)
+            else:
+                self.error(self.at(line.number, self.answer_col), message)
 
     def best(self, line: _Line, context: dict, heading: str, taken: dict, *, strict: bool, report: bool = False) -> Indicator | None:
         """The indicator a row asks, by part, area, sub-area and question text; None if none fits.

@@ -24,7 +24,7 @@ from dossier.i18n import language
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
 
-FORMAT = "dossier-lke-cache/3"
+FORMAT = "dossier-lke-cache/4"  # 4: the official form read by its new rules (issue 22)
 FILENAME = ".lke-cache.json"  # in build/<year>/
 
 

@@ -15,6 +15,14 @@ an indicator whatever its Pilihan Jawaban says; a title in F without a question 
 a sub-area's. The workbook's own `Nilai` is not read: dossier scores the answers by
 the regulation (README, "The official LKE workbook", lists where the workbook's
 formulas differ). A count's `%` is only checked against its Jumlah rows.
+
+Each quirk is read by a rule, not by the example it was seen in: a count row is known by
+what it says ("Jumlah yang harus melaporkan") wherever its dash sits; a `%` row with its
+Jumlah rows below is an indicator whatever column its text is in; a row with a Pilihan
+Jawaban and an answer is never taken for a title unsaid; columns without a header right of
+the notes are evidence (said); visible sheets come before hidden ones; an answer cell merged
+over several indicators is reported at its cells. Findings about the form's own text are
+`kind=FORM`: for the secretariat, left out of the unit's feedback.
 """
 
 from __future__ import annotations

@@ -88,10 +88,12 @@ def test_impossible_tpi_counts_are_errors_as_the_units_are(tmp_path, code, value
     assert error.where.startswith("lke/LKE BP01.xlsx, LKE!G") and f"more reported than obliged for {code}" in error.message
 
 
-@pytest.mark.parametrize("name", ["TPI01 LKE.xlsx", "TPI01-final.xlsx", "tpi01_LKE ZI.xlsx"])
+@pytest.mark.parametrize("name", ["TPI01 LKE.xlsx", "TPI01-final.xlsx", "tpi01_LKE ZI.xlsx", "LKE TPI01.xlsx",
+                                  "LKE ZI - TPI01 revisi.xlsx"])
 def test_a_unit_whose_code_starts_with_tpi_sends_its_own_workbook(tmp_path, name):
     inputs = write_year(tmp_path, units=("TPI01", "BP01"))
-    (inputs / "lke" / "LKE TPI01.xlsx").rename(inputs / "lke" / name)
+    if name != "LKE TPI01.xlsx":
+        (inputs / "lke" / "LKE TPI01.xlsx").rename(inputs / "lke" / name)
     year = read_award_year(inputs, YEAR, EDITION)
     assert year.errors == []
     assert year.lke["TPI01"].source == f"lke/{name}"
@@ -122,3 +124,14 @@ def test_impossible_counts_in_the_tpis_official_workbook_are_errors_too(tmp_path
     year = read_award_year(inputs, YEAR, EDITION)
     [error] = year.errors
     assert error.where.startswith("lke/BP01 LKE ZI TPI.xlsx, LKE ZI!K") and f"more reported than obliged for {code}" in error.message
+
+
+def test_a_file_named_in_berkas_lke_is_the_units_own_even_with_tpi_in_its_name(tmp_path):
+    inputs = write_year(tmp_path, units=("BP01",))
+    (inputs / "lke" / "LKE BP01.xlsx").rename(inputs / "lke" / "Form TPI Balai.xlsx")
+    book = openpyxl.load_workbook(inputs / "nominasi.xlsx")
+    book["Unit"].cell(1, 11, "Berkas LKE")
+    book["Unit"].cell(2, 11, "Form TPI Balai.xlsx")
+    book.save(inputs / "nominasi.xlsx")
+    year = read_award_year(inputs, YEAR, EDITION)
+    assert year.errors == [] and year.lke["BP01"].source == "lke/Form TPI Balai.xlsx"

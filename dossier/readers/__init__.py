@@ -357,15 +357,16 @@ def _shown(value) -> str:
 
 
 def _names_tpi(name: str, register: Register) -> bool:
-    """True for a file name with "TPI" as a word after the unit code it starts with.
+    """True for a file name with "TPI" as a word besides the unit codes it holds, and not named in a `Berkas LKE`.
 
     Fish auction sites (Tempat Pelelangan Ikan) are often coded TPI01: their own `TPI01 LKE.xlsx`
-    is no TPI review, while `TPI01 LKE TPI.xlsx` is.
+    or `LKE TPI01.xlsx` is no TPI review, while `TPI01 LKE TPI.xlsx` is.
     """
+    if _name_key(name) in {_berkas(u) for u in register.units if u.lke_file}:
+        return False
     stem = Path(name).stem
-    codes = sorted((u.code for u in register.units if _starts_with_code(name, u.code)), key=len, reverse=True)
-    if codes:
-        stem = stem[len(codes[0]):]
+    for code in sorted((u.code for u in register.units), key=len, reverse=True):
+        stem = re.sub(rf"(?<![a-z0-9]){re.escape(code)}(?![a-z0-9])", " ", stem, flags=re.IGNORECASE)
     return bool(TPI_NAME.search(stem))
 
 

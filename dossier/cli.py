@@ -44,6 +44,19 @@ class Context:
                 click.secho(_("warning: {problem}").format(problem=warning), fg="yellow", err=True)
         return ws
 
+    def award_year(self, ws, year: int | None, *, needs_lke: bool = False, say: bool = True) -> int:
+        """The year a command works on, said on its first line (on stderr, so stdout stays the command's own).
+
+        `needs_lke`: refuse, naming the previous year, a year started with 'init --year' whose lke/ is
+        still empty, where the user most likely still means to finish the year before.
+        """
+        chosen = ws.year(year)
+        if say:
+            self.info(_("Award year {year} (inputs/{year}/).").format(year=chosen))
+        if needs_lke:
+            ws.check_has_lke(chosen)
+        return chosen
+
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
             click.echo(message, err=True)
@@ -222,7 +235,7 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
     from dossier.workspace import write_blank_lkes
 
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year)
     written = write_blank_lkes(ws, year, list(units), output, layout)
     for path in written:
         obj.debug(_("wrote {path}").format(path=path))
@@ -248,7 +261,7 @@ def validate(obj: Context, year: int | None, strict: bool, as_json: bool) -> Non
     from dossier.scoring import score_unit
 
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year)
     award_year = ws.load(year)
     obj.show_read(award_year)
     if as_json:
@@ -281,7 +294,7 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
     from dossier.scoring import score_unit
 
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year, say=not as_json)  # JSON says its year in its own "year"
     award_year = ws.load(year)
     obj.show_read(award_year)
     edition = ws.edition(year)
@@ -360,7 +373,7 @@ def _run_build(obj: Context, year, *, formats=(), progress_format: str | None = 
     from dossier.errors import DossierError
 
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year, needs_lke=True)
     formats = tuple(formats or ("pdf", "docx")) + ("xlsx",)
     if progress_format == "jsonl":
         from dossier.web.progress import JsonlProgress
@@ -407,7 +420,7 @@ def archive_command(ctx: click.Context, year: int | None, force: bool) -> None:
 
     obj = ctx.ensure_object(Context)
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year, needs_lke=True)
     result = archive_year(ws, year, force=force)
     for warning in result.warnings:
         click.secho(_("warning: {problem}").format(problem=warning), fg="yellow", err=True)
@@ -438,6 +451,7 @@ def archive_verify(ctx: click.Context, year: int | None, fingerprint: str | None
     obj = ctx.ensure_object(Context)
     ws = obj.workspace
     year = archived_year(ws, year)
+    obj.info(_("Award year {year} (archive/{year}/).").format(year=year))
     findings = verify_year(ws, year, fingerprint)
     if findings:
         click.echo(format_findings(findings))

@@ -100,7 +100,7 @@ def test_score_table_uses_indonesian_numbers(sample):
     result = run("-C", str(sample), "score")
     assert result.exit_code == 0
     assert "Pengungkit" in result.output
-    assert "," in result.output.splitlines()[2]  # decimal comma
+    assert "," in result.stdout.splitlines()[2]  # decimal comma
     assert "shortfall for WBK" in result.output
 
 

@@ -25,6 +25,7 @@ from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem
 from dossier.i18n import N_
 from dossier.model import AwardYear
+from dossier.readers.official import FORM
 from dossier.render.format import number
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import UnitScore
@@ -95,8 +96,9 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
 
 def _problems(year: AwardYear, source: str) -> list[dict]:
     """The problems found in the unit's LKE workbook, worded in Indonesian whatever the command line speaks."""
+    # Findings about the official form's own text (kind FORM) are for the secretariat, not the unit's to fix.
     with i18n.speaking("id"):
-        return [_problem(p) for p in year.problems if p.file == source]
+        return [_problem(p) for p in year.problems if p.file == source and p.kind != FORM]
 
 
 def _problem(problem: Problem) -> dict:

@@ -373,6 +373,8 @@ class LkeReader(AnswerValues):
                     if count is not None:
                         counts[r.input] = count
                 values["tpi_counts"] = counts or None
+                if counts:  # the counts the TPI's answer makes are held to the same rule as the unit's
+                    self.check_within(indicator, {**(answer.counts or {}), **counts}, rows, column)
             elif indicator.kind == "index":
                 values["tpi_index"] = self.index(given[0].tpi_value, f"{code} (TPI)", where)
             else:
@@ -423,10 +425,18 @@ class LkeReader(AnswerValues):
             elif answer.missing:
                 missing.append(code)
         total = len(self.edition.indicators)
-        if missing:
+        if missing and not any(not answers[c].missing for c in answers) and len(found) == total:
+            # Nothing answered at all: "all 113" says it; a list of every code does not.
+            self.warning(self.in_sheet(), "lke.answer.missing",
+                         msg("none of the {total} indicators is answered yet, all scored 0", total=total))
+        elif missing:
             self.warning(self.in_sheet(), "lke.answer.missing",
                          msg("{count} answer(s) missing, scored 0: {codes}", count=len(missing), codes=", ".join(missing)))
-        if absent:
+        if absent and len(absent) == total:
+            self.warning(self.in_sheet(), "lke.indicator.no_row",
+                         msg("none of the {total} indicators has a row in the table, all scored 0", total=total),
+                         msg("start from the blank LKE that 'dossier lke-template' writes"))
+        elif absent:
             self.warning(
                 self.in_sheet(), "lke.indicator.no_row",
                 msg("{count} of {total} indicator(s) have no row in the table, scored 0: {codes}",

@@ -233,6 +233,11 @@ class _RegisterReader:
                     kind=UNUSABLE_ROW,
                 )
                 continue
+            raw = table.get(row, "code")
+            if isinstance(raw, str) and raw != code:  # a trailing space typed or pasted: harmless, but said
+                self.warning(where, "register.unit.code_spaces",
+                             msg("unit code '{written}' has spaces around it", written=raw),
+                             msg("read as '{code}' (trimmed)", code=code), unit=code)
             if code.upper() in seen:
                 self.error(where, "register.unit.repeated",
                            msg("unit code {code} appears twice (first in row {row})", code=code, row=seen[code.upper()]),

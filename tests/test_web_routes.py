@@ -27,7 +27,7 @@ from dossier.web import uploads  # noqa: E402
 from dossier.web.app import create_app  # noqa: E402
 from dossier.web.store import Store, check_password  # noqa: E402
 
-from .workbook_factory import YEAR, full_answers, lke_book, write_year  # noqa: E402
+from .workbook_factory import YEAR, edition, full_answers, lke_book, write_year  # noqa: E402
 
 PASSWORD = "sandi-rahasia-1"
 ACCOUNTS = {"sek": ("sekretariat", ""), "tpi": ("tpi", ""), "pim": ("pimpinan", ""), "bp1": ("unit", "BP01")}
@@ -283,8 +283,9 @@ def test_a_unit_uploads_a_mistake_sees_it_at_its_cell_then_the_fix(client, works
 def test_the_tpi_uploads_its_review(client, workspace):
     sign_in(client, "tpi")
     answers = full_answers()
-    code = next(c for c, v in answers.items() if isinstance(v, str) and "." not in c)
-    answers[code] = "B"
+    # A copy of the unit's workbook is only the TPI's where it differs: one answer changed to another option.
+    code, indicator = next((c, i) for c, i in edition().indicators.items() if i.kind == "abc")
+    answers[code] = indicator.options[1].key
     response = client.post("/unit/BP02/unggah/tpi", data={"csrf": token(client, "/unit/BP02")},
                            files={"berkas": ("review.xlsx", xlsx(lke_book("BP02", answers)), "application/octet-stream")})
     assert response.status_code == 200

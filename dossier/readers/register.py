@@ -10,6 +10,7 @@ dossiers, and a year can be validated and scored without them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -225,10 +226,13 @@ class _RegisterReader:
                            .format(column=header("code")), UNUSABLE_ROW)
                 continue
             if not UNIT_CODE.match(code):
+                odd = _odd_characters(code)
                 self.error(
                     where,
-                    _("unit code '{code}' is not valid; use up to 32 letters, digits, '-' or '_', "
-                      "without spaces (e.g. UPT01)").format(code=code),
+                    (_("unit code '{code}' is not valid: it holds {characters}; use up to 32 letters, digits, '-' or '_', "
+                       "without spaces (e.g. UPT01)") if odd else
+                     _("unit code '{code}' is not valid; use up to 32 letters, digits, '-' or '_', "
+                       "without spaces (e.g. UPT01)")).format(code=code, characters=odd),
                     UNUSABLE_ROW,
                 )
                 continue
@@ -339,10 +343,13 @@ class _RegisterReader:
         """Find a table sheet and its header row by the layout's headers; report what is missing."""
         name, columns = layout.sheet, layout.headers
         ws = sheet(self.book, name)
+        # A required table not read leaves every row of it unread: as unusable as a row with a bad code.
+        kind = UNUSABLE_ROW if required else ""
         if ws is None:
             said = {"sheet": name, "columns": ", ".join(columns), "found": ", ".join(self.book.sheetnames), "purpose": purpose}
             if required:
-                self.error(self.rel, _("no sheet {sheet} (with columns {columns}); add it (sheets found: {found})").format(**said))
+                self.error(self.rel, _("no sheet {sheet} (with columns {columns}); add it (sheets found: {found})").format(**said),
+                           kind)
             else:
                 self.warning(self.rel, _("no sheet {sheet} (with columns {columns}); {purpose}").format(**said))
             return None
@@ -362,6 +369,7 @@ class _RegisterReader:
                 f"{self.rel}, {ws.title}",
                 _("no header row found in rows 1-{last}; expected a row with the columns {columns}")
                 .format(last=HEADER_ROWS, columns=", ".join(columns)),
+                kind,
             )
             return None
         missing = [c.header for c in layout.columns if c.required and c.key not in best]
@@ -370,6 +378,7 @@ class _RegisterReader:
                 f"{self.rel}, {ws.title}!{ref(best_row, 1)}",
                 _("header row {row} lacks column(s) {missing}; expected the columns {columns} (in any order)")
                 .format(row=best_row, missing=", ".join(missing), columns=", ".join(columns)),
+                kind,
             )
             return None
         data = [
@@ -403,6 +412,13 @@ class _RegisterReader:
         for (row, column), formula in sorted(found.items()):
             self.error(f"{self.rel}, {title}!{ref(row, column)}", uncached_message(formula))
         return set(found)
+
+
+def _odd_characters(code: str) -> str:
+    """The characters a unit code may not hold, named so an invisible one can be found: 'U+200B ZERO WIDTH SPACE'."""
+    odd = dict.fromkeys(c for c in code if not (c.isascii() and (c.isalnum() or c in "-_ ")))  # a space shows itself
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" + (f" '{c}'" if c.isprintable() and not c.isspace() else "")
+                     for c in odd)
 
 
 # --- Dates -------------------------------------------------------------------------------

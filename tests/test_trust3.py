@@ -1,0 +1,287 @@
+"""Trust, third round (issue 21): each class closed at its mechanism, tested with variants of its own.
+
+Sections, one per class of the issue:
+  1. nothing is dropped: every register row is a unit or a named failure;
+  2. a signed or archived document re-derives from the inputs (caches sealed, inputs snapshot);
+  3. evidence cannot reach outside, act or explode;
+  4. templates and styles stay inside;
+  5. two commands at once, and the faulty machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from dossier.cli import cli
+from tests.conftest import REPO, SAMPLE_YEAR, needs
+
+REGISTER = Path("inputs", str(SAMPLE_YEAR), "nominasi.xlsx")
+
+
+def run(root: Path, *args: str):
+    return CliRunner().invoke(cli, ["-C", str(root), *args], catch_exceptions=False)
+
+
+def set_cell(root: Path, sheet: str, row: int, column: int, value) -> None:
+    path = root / REGISTER
+    book = load_workbook(path)
+    book[sheet].cell(row, column).value = value
+    book.save(path)
+
+
+# --- 1. Nothing is dropped ---------------------------------------------------------------------
+
+# A code that looks right and is not: each is one row of the register that is no unit.
+BAD_CODES = {
+    "space": "UPT 02",
+    "zero-width space": "UPT\u200b02",
+    "cyrillic letter": "UPT0\u0032".replace("P", "\u0420"),  # Cyrillic Er looks like P
+    "soft hyphen": "UPT\u00ad02",
+    "nbsp inside": "UPT\u00a002",
+    "empty after nbsp": "\u00a0",
+    "emoji": "UPT02\U0001f600",
+}
+
+
+@pytest.mark.parametrize("variant", sorted(BAD_CODES))
+def test_dropped_rows_a_bad_register_code_fails_report_naming_the_row(sample, variant):
+    set_cell(sample, "Unit", 3, 1, BAD_CODES[variant])  # UPT02's row
+    result = run(sample, "report")
+    assert result.exit_code == 1, result.output
+    assert "nominasi.xlsx, Unit!A3" in result.output  # named by its place
+    summary = result.output.strip().splitlines()[-1]
+    assert "failed 0" not in summary and "nominasi.xlsx, Unit!A3" in summary
+    assert not (sample / "build" / str(SAMPLE_YEAR) / "rekapitulasi.pdf").exists()
+    assert not (sample / "build" / str(SAMPLE_YEAR) / "surat-usulan.pdf").exists()
+
+
+def test_dropped_rows_the_message_names_the_invisible_character(sample):
+    set_cell(sample, "Unit", 3, 1, "UPT\u200b02")
+    result = run(sample, "validate")
+    assert result.exit_code == 1
+    assert "U+200B ZERO WIDTH SPACE" in result.output
+
+
+@pytest.mark.parametrize("variant", ["repeated code", "no code, a name", "no Unit sheet header"])
+def test_dropped_rows_other_rows_that_are_no_unit_fail_too(sample, variant):
+    if variant == "repeated code":
+        set_cell(sample, "Unit", 4, 1, "upt02")  # UPT03's row repeats UPT02, in another case
+        where = "Unit!A4"
+    elif variant == "no code, a name":
+        set_cell(sample, "Unit", 9, 2, "Balai Baru yang Terlupa")  # a row below the units, with no code
+        where = "Unit!A9"
+    else:
+        set_cell(sample, "Unit", 1, 1, "Kode Satker")  # the header of the code column renamed
+        where = "Unit"
+    result = run(sample, "report")
+    assert result.exit_code == 1, result.output
+    assert where in result.output.strip().splitlines()[-1]
+
+
+def test_dropped_rows_one_bad_code_in_the_middle_of_many_rows_in_any_order(sample):
+    path = sample / REGISTER
+    book = load_workbook(path)
+    sheet = book["Unit"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_row=7)]
+    rows.reverse()  # another order
+    rows[2][0] = rows[2][0][:2] + "\u00ad" + rows[2][0][2:]  # a soft hyphen in the third
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(r, c).value = value
+    book.save(path)
+    result = run(sample, "report")
+    assert result.exit_code == 1
+    assert "nominasi.xlsx, Unit!A4" in result.output.strip().splitlines()[-1]
+
+
+# --- 3. Evidence cannot reach outside, act, or explode ------------------------------------------
+
+def _png(colour: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (24, 24), colour).save(data, "PNG")
+    return data.getvalue()
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP server on 127.0.0.1 that records every request made to it."""
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _any(self):
+            requests.append(f"{self.command} {self.path}")
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(_png("blue"))
+
+        do_GET = do_HEAD = do_OPTIONS = do_PROPFIND = _any
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+
+
+def _docx_linking(tmp: Path, target: str, rels_part: str = "word/_rels/document.xml.rels") -> bytes:
+    """A DOCX whose picture is linked (r:link, TargetMode External) to `target` instead of embedded."""
+    import io
+    import re
+    import zipfile
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Bukti dengan gambar tertaut")
+    document.add_picture(io.BytesIO(_png("red")))
+    base = io.BytesIO()
+    document.save(base)
+    out = io.BytesIO()
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b'r:embed="', b'r:link="')
+            if item.filename == rels_part:
+                data = re.sub(rb'Target="media/image1\.png"', f'Target="{target}" TargetMode="External"'.encode(), data)
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def _odt_linking(target: str) -> bytes:
+    """An ODT (written by hand, the smallest valid package) showing a picture linked to `target`."""
+    import io
+    import zipfile
+
+    content = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:xlink="http://www.w3.org/1999/xlink"
+ office:version="1.2"><office:body><office:text><text:p>Bukti ODT
+<draw:frame draw:name="g" svg:width="2cm" svg:height="2cm" text:anchor-type="as-char">
+<draw:image xlink:href="{target}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame>
+</text:p></office:text></office:body></office:document-content>"""
+    manifest = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as odt:
+        odt.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        odt.writestr("content.xml", content)
+        odt.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
+
+
+def _images(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.render
+@needs("soffice")
+@pytest.mark.parametrize("variant", ["docx-http", "docx-file", "docx-path", "docx-template", "odt-http", "odt-file",
+                                     "odt-relative"])
+def test_evidence_office_conversion_reaches_no_server_and_no_file_outside(tmp_path, listener, variant):
+    from dossier.readers.office import office_to_pdf
+
+    url, requests = listener
+    outside = tmp_path / "di-luar" / "rahasia.png"  # a file outside any bukti/ folder
+    outside.parent.mkdir()
+    outside.write_bytes(_png("green"))
+    bukti = tmp_path / "bukti" / "UPT01"
+    bukti.mkdir(parents=True)
+    kind, how = variant.split("-")
+    target = {"http": f"{url}/gambar-{variant}.png", "file": outside.as_uri(), "path": str(outside),
+              "template": f"{url}/template.dotx", "relative": "../../di-luar/rahasia.png"}[how]
+    if kind == "docx":
+        if how == "template":  # a remote attached template, in settings.xml's relationships
+            import io
+            import zipfile
+
+            data = _docx_linking(tmp_path, f"{url}/gambar.png")
+            out = io.BytesIO()
+            with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+                for item in zin.infolist():
+                    part = zin.read(item.filename)
+                    if item.filename == "word/settings.xml":
+                        part = part.replace(b"<w:zoom", b'<w:attachedTemplate r:id="rIdT"/><w:zoom')
+                    zout.writestr(item, part)
+                zout.writestr("word/_rels/settings.xml.rels", (
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+                    'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdT" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+                    f'Target="{target}" TargetMode="External"/></Relationships>'))
+            data = out.getvalue()
+        else:
+            data = _docx_linking(tmp_path, target)
+        source = bukti / "bukti.docx"
+    else:
+        data = _odt_linking(target)
+        source = bukti / "bukti.odt"
+    source.write_bytes(data)
+    before = outside.stat().st_atime_ns
+    pdf = office_to_pdf(source)
+    assert pdf.startswith(b"%PDF-")
+    assert requests == []
+    assert _images(pdf) == 0  # neither the server's picture nor the file outside is in it
+    assert outside.stat().st_atime_ns == before
+
+
+@pytest.mark.render
+@needs("soffice")
+@pytest.mark.parametrize("variant", ["html-doc", "html-rtf", "text-doc", "rtf-includepicture"])
+def test_evidence_office_a_web_page_under_an_office_name_is_refused_unfetched(tmp_path, listener, variant):
+    from dossier.readers.office import ConversionFailed, office_to_pdf
+
+    url, requests = listener
+    page = (f'<html><head><link rel="stylesheet" href="{url}/gaya.css"></head><body><p>Bukti</p>'
+            f'<img src="{url}/gambar.png"></body></html>')
+    data, suffix = {
+        "html-doc": (page, ".doc"),
+        "html-rtf": ("\n\n" + page, ".rtf"),
+        "text-doc": (f"lihat {url}/gambar.png", ".doc"),
+        "rtf-includepicture": ('{\\rtf1\\ansi{\\field{\\*\\fldinst INCLUDEPICTURE "' + url + '/gambar.png" \\\\d}'
+                               '{\\fldrslt x}}}', ".rtf"),
+    }[variant]
+    source = tmp_path / f"bukti{suffix}"
+    source.write_text(data)
+    with pytest.raises(ConversionFailed):
+        office_to_pdf(source)
+    assert requests == []
+
+
+@pytest.mark.render
+@needs("soffice")
+def test_evidence_office_an_embedded_picture_still_converts(tmp_path):
+    import io
+
+    from docx import Document
+
+    from dossier.readers.office import office_to_pdf
+
+    document = Document()
+    document.add_paragraph("Bukti dengan gambar tersemat")
+    document.add_picture(io.BytesIO(_png("red")))
+    source = tmp_path / "bukti.docx"
+    document.save(source)
+    assert _images(office_to_pdf(source)) == 1

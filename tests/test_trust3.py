@@ -10,7 +10,6 @@ Sections, one per class of the issue:
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from dossier.cli import cli
-from tests.conftest import REPO, SAMPLE_YEAR, needs
+from tests.conftest import SAMPLE_YEAR, needs
 
 REGISTER = Path("inputs", str(SAMPLE_YEAR), "nominasi.xlsx")
 

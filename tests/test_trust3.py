@@ -10,6 +10,7 @@ Sections, one per class of the issue:
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from dossier.cli import cli
-from tests.conftest import SAMPLE_YEAR, needs
+from tests.conftest import REPO, SAMPLE_YEAR, needs
 
 REGISTER = Path("inputs", str(SAMPLE_YEAR), "nominasi.xlsx")
 
@@ -96,6 +97,147 @@ def test_dropped_rows_one_bad_code_in_the_middle_of_many_rows_in_any_order(sampl
     result = run(sample, "report")
     assert result.exit_code == 1
     assert "nominasi.xlsx, Unit!A4" in result.output.strip().splitlines()[-1]
+
+
+# --- 2. A signed or archived document re-derives from the inputs ---------------------------------
+
+def _lke_cache(tmp_path):
+    from dossier.readers import read_lke
+    from dossier.readers.cache import LkeCache
+    from dossier.rules import load_edition
+
+    root = tmp_path / "ws"
+    shutil.copytree(REPO / "inputs", root / "inputs")
+    inputs = root / "inputs" / str(SAMPLE_YEAR)
+    edition = load_edition("2021")
+    path = inputs / "lke" / "LKE UPT01 Bitung.xlsx"
+    cache_file = tmp_path / ".lke-cache.json"
+    cache = LkeCache(cache_file, edition.name, inputs / "bukti")
+    cache.put("lke/" + path.name, path, read_lke(path, "lke/" + path.name, edition, inputs / "bukti"))
+    cache.save()
+    return cache_file, path, edition, inputs
+
+
+@pytest.mark.parametrize("forgery", ["plain sha256 check", "another key's hmac", "same check, another answer",
+                                     "check copied from another entry"])
+def test_cache_a_forged_lke_cache_entry_is_never_used(tmp_path, forgery):
+    import hashlib
+    import hmac
+    import json
+
+    from dossier.readers.cache import LkeCache
+
+    cache_file, path, edition, inputs = _lke_cache(tmp_path)
+    data = json.loads(cache_file.read_text())
+    rel = "lke/" + path.name
+    entry = data["entries"][rel]
+    answers = entry["read"]["lke"]["answers"]
+    code = next(c for c, a in answers.items() if a["choice"] in ("Tidak", "B", "C", "D"))
+    original = entry["check"]
+    answers[code]["choice"] = "Ya" if answers[code]["choice"] == "Tidak" else "A"  # the forger's better answer
+    text = json.dumps([data["scope"], rel, entry["source"], entry["read"]], ensure_ascii=False, sort_keys=True).encode()
+    entry["check"] = {
+        "plain sha256 check": hashlib.sha256(text).hexdigest(),  # what anyone could compute before
+        "another key's hmac": hmac.new(b"k" * 32, text, hashlib.sha256).hexdigest(),
+        "same check, another answer": original,
+        "check copied from another entry": hashlib.sha256(b"x").hexdigest(),
+    }[forgery]
+    cache_file.write_text(json.dumps(data))
+    assert LkeCache(cache_file, edition.name, inputs / "bukti").get(rel, path) is None
+
+
+def test_cache_the_key_lives_outside_the_workspace_and_is_private(tmp_path):
+    from dossier.sealing import cache_key, key_path
+
+    cache_key()
+    path = key_path()
+    assert path.is_file() and "build" not in path.parts
+    assert path.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("variant", ["pdf replaced", "pdf replaced, old seal kept", "seal removed"])
+def test_cache_a_converted_office_pdf_replaced_in_bukti_pdf_is_converted_again(tmp_path, variant):
+    from dossier.readers.office import converted_is_sealed
+    from dossier.sealing import seal
+
+    folder = tmp_path / ".bukti-pdf"
+    folder.mkdir()
+    digest = "ab" * 32
+    kept = folder / f"{digest}.pdf"
+    genuine = b"%PDF-1.4 genuine"
+    from dossier.readers.office import _sealed_text
+
+    kept.write_bytes(genuine)
+    kept.with_suffix(".mac").write_text(seal(_sealed_text(digest, genuine)))
+    assert converted_is_sealed(kept)
+    if variant.startswith("pdf replaced"):
+        kept.write_bytes(b"%PDF-1.4 forged by someone who can write build/")
+    if variant == "seal removed":
+        kept.with_suffix(".mac").unlink()
+    assert not converted_is_sealed(kept)
+
+
+@pytest.fixture
+def built(built_sample, tmp_path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(built_sample, root, symlinks=True)
+    return root
+
+
+def _restamp(root: Path) -> None:
+    """What someone with write access to build/ does: make the build manifest name the inputs as they are now."""
+    import json
+
+    from dossier.digests import source_hash
+
+    manifest = root / "build" / str(SAMPLE_YEAR) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["source_hash"] = source_hash(root / "inputs" / str(SAMPLE_YEAR))
+    manifest.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("change", ["an answer", "a unit's name", "a register row made no unit", "forged office pdf"])
+def test_inputs_archive_rederives_every_dossier_from_the_inputs_now(built, change):
+    from tests.test_incremental import change_answer
+
+    if change == "an answer":
+        change_answer(built / "inputs" / str(SAMPLE_YEAR) / "lke" / "LKE UPT01 Bitung.xlsx", "PPA1A")
+        expected = "dossier/UPT01.pdf"
+    elif change == "a unit's name":
+        set_cell(built, "Unit", 3, 2, "Balai Lain Sama Sekali")
+        expected = "dossier/UPT02.pdf"
+    elif change == "a register row made no unit":
+        set_cell(built, "Unit", 4, 1, "UPT\u200b03")
+        expected = "Unit!A4"
+    else:
+        folder = built / "build" / str(SAMPLE_YEAR) / ".bukti-pdf"
+        folder.mkdir(exist_ok=True)
+        (folder / ("cd" * 32 + ".pdf")).write_bytes(b"%PDF-1.4 forged")
+        expected = "cd" * 32
+    _restamp(built)
+    result = run(built, "archive")
+    assert result.exit_code == 1, result.output
+    assert expected in result.output
+    assert not (built / "archive" / str(SAMPLE_YEAR)).exists()
+
+
+def test_inputs_a_workbook_saved_while_build_runs_leaves_no_manifest(built):
+    from dossier.build import Progress, build
+    from dossier.workspace import Workspace
+    from tests.test_incremental import change_answer
+
+    class SaveMidway(Progress):
+        def read(self, award_year):  # the workbooks are read; a unit saves its workbook now
+            change_answer(built / "inputs" / str(SAMPLE_YEAR) / "lke" / "lke bd02.xlsx", "PPA1A")
+
+    result = build(Workspace(built), SAMPLE_YEAR, unit_documents=False, jobs=1, force=True, progress=SaveMidway())
+    assert "manifest.json" in result.failed
+    assert not (built / "build" / str(SAMPLE_YEAR) / "manifest.json").exists()
+    archived = run(built, "archive")
+    assert archived.exit_code == 1
+    again = build(Workspace(built), SAMPLE_YEAR, unit_documents=True, jobs=2)
+    assert again.ok, again.failed
+    assert run(built, "archive").exit_code == 0
 
 
 # --- 3. Evidence cannot reach outside, act, or explode ------------------------------------------

@@ -426,3 +426,151 @@ def test_evidence_office_an_embedded_picture_still_converts(tmp_path):
     source = tmp_path / "bukti.docx"
     document.save(source)
     assert _images(office_to_pdf(source)) == 1
+
+
+def _pdf_with(build_action) -> bytes:
+    """One page whose active content `build_action(writer, page)` hangs somewhere."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    build_action(writer, page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _action_variants():
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+    def name(n):
+        return NameObject(n)
+
+    def launch(writer, indirect_s=False):
+        s = writer._add_object(name("/Launch")) if indirect_s else name("/Launch")
+        return DictionaryObject({name("/S"): s, name("/F"): TextStringObject("calc.exe")})
+
+    def link(writer, page, action):
+        rect = ArrayObject([NumberObject(10), NumberObject(10), NumberObject(100), NumberObject(100)])
+        annotation = DictionaryObject({name("/Type"): name("/Annot"), name("/Subtype"): name("/Link"),
+                                       name("/Rect"): rect, name("/A"): action})
+        page[name("/Annots")] = ArrayObject([writer._add_object(annotation)])
+
+    def goto(writer, nxt):
+        return DictionaryObject({name("/S"): name("/GoTo"), name("/D"): ArrayObject([NumberObject(0), name("/Fit")]),
+                                 name("/Next"): nxt})
+
+    return {
+        "indirect /S": lambda w, p: link(w, p, launch(w, indirect_s=True)),
+        "indirect action": lambda w, p: link(w, p, w._add_object(launch(w))),
+        "/Next chain of GoTo": lambda w, p: link(w, p, goto(w, goto(w, w._add_object(launch(w, True))))),
+        "/Next array": lambda w, p: link(w, p, goto(w, ArrayObject([goto(w, ArrayObject()), launch(w)]))),
+        "outline item": lambda w, p: w._root_object.__setitem__(name("/Outlines"), w._add_object(DictionaryObject({
+            name("/First"): w._add_object(DictionaryObject({name("/Title"): TextStringObject("x"),
+                                                            name("/A"): launch(w, True)}))}))),
+        "form field": lambda w, p: w._root_object.__setitem__(name("/AcroForm"), DictionaryObject({
+            name("/Fields"): ArrayObject([w._add_object(DictionaryObject({name("/T"): TextStringObject("f"),
+                                                                          name("/A"): w._add_object(launch(w))}))])})),
+        "named and submit": lambda w, p: link(w, p, DictionaryObject({
+            name("/S"): w._add_object(name("/SubmitForm")), name("/F"): TextStringObject("http://x.invalid/"),
+            name("/Next"): DictionaryObject({name("/S"): name("/Named"), name("/N"): name("/Print")})})),
+    }
+
+
+@pytest.mark.parametrize("variant", ["indirect /S", "indirect action", "/Next chain of GoTo", "/Next array",
+                                     "outline item", "form field", "named and submit"])
+def test_evidence_no_action_survives_sanitising_wherever_it_hangs(variant):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from dossier.readers.evidence_safety import sanitize
+
+    reader = PdfReader(io.BytesIO(_pdf_with(_action_variants()[variant])))
+    sanitize(reader)
+    writer = PdfWriter(clone_from=reader)
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    for word in (b"calc.exe", b"/Launch", b"/SubmitForm", b"/Named", b"x.invalid"):
+        assert word not in data, word
+
+
+def _bomb(filters: list[str], inflated: int) -> bytes:
+    """A one-page PDF whose content stream decodes, through `filters`, to `inflated` spaces."""
+    import base64
+    import io
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, StreamObject
+
+    data = b" " * inflated
+    for name in reversed(filters):  # encode last filter first
+        data = {"/FlateDecode": lambda d: zlib.compress(d, 9),
+                "/ASCIIHexDecode": lambda d: d.hex().encode() + b">",
+                "/ASCII85Decode": lambda d: base64.a85encode(d) + b"~>",
+                "/RunLengthDecode": lambda d: b"".join(b"\x81 " for _ in range(len(d) // 128)) + b"\x80"}[name](data)
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    stream = StreamObject()
+    stream._data = data
+    stream[NameObject("/Filter")] = ArrayObject(NameObject(f) for f in filters)
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("filters", [
+    ["/ASCIIHexDecode", "/FlateDecode"],
+    ["/ASCII85Decode", "/FlateDecode"],
+    ["/FlateDecode", "/FlateDecode"],
+    ["/ASCIIHexDecode", "/FlateDecode", "/FlateDecode"],
+    ["/RunLengthDecode"],
+    ["/ASCIIHexDecode", "/RunLengthDecode"],
+])
+def test_evidence_a_bomb_is_refused_whatever_its_filter_chain(filters):
+    import io
+
+    from pypdf import PdfReader
+
+    from dossier.readers.evidence_safety import PdfTooLarge, check_inflated
+
+    with pytest.raises(PdfTooLarge):
+        check_inflated(PdfReader(io.BytesIO(_bomb(filters, 3_000_000))), limit=2_000_000)
+    assert check_inflated(PdfReader(io.BytesIO(_bomb(filters, 1_000_000))), limit=2_000_000) >= 999_000
+
+
+def test_evidence_an_lzw_bomb_is_refused():
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, StreamObject
+
+    from dossier.readers.evidence_safety import PdfTooLarge, check_inflated
+
+    # LZW codes that keep growing one run of spaces: code 258 = "  ", 259 = "   ", ... (9 bits each)
+    codes, bits, count = [256, 32] + list(range(258, 500)), 0, 0
+    out = bytearray()
+    for code in codes + [257]:
+        bits, count = (bits << 9) | code, count + 9
+        while count >= 8:
+            count -= 8
+            out.append((bits >> count) & 0xFF)
+    if count:
+        out.append((bits << (8 - count)) & 0xFF)
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    stream = StreamObject()
+    stream._data = bytes(out)
+    stream[NameObject("/Filter")] = ArrayObject([NameObject("/LZWDecode")])
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    data = io.BytesIO()
+    writer.write(data)
+    unpacked = sum(range(1, 244)) + 1  # 1 + 2 + ... spaces
+    with pytest.raises(PdfTooLarge):
+        check_inflated(PdfReader(io.BytesIO(data.getvalue())), limit=unpacked // 2)
+    assert check_inflated(PdfReader(io.BytesIO(data.getvalue())), limit=unpacked * 2) >= unpacked - 300

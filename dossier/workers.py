@@ -5,7 +5,8 @@ in the worker and never raises, so one bad unit cannot stop the year; a worker t
 or a remote task past its limit becomes that task's failure.
 
 Each worker process may use at most MAX_WORKER_MEMORY of address space, so one hostile
-input fails its own task instead of taking the machine down. Every temporary file of a
+input fails its own task instead of taking the machine down; every local render runs in
+a worker, even with one job or one task. Every temporary file of a
 command (WeasyPrint's font copies, which it removes only in a `__del__` that never runs in
 an ended worker) goes into one private folder that is removed when the command ends,
 whether it finished, failed or was interrupted (see private_temp_folder).
@@ -216,11 +217,13 @@ def _terminated(signum, _frame):
 
 @contextmanager
 def local_pool(jobs: int) -> Iterator[Executor | None]:
-    """Worker processes for reading and rendering, or None to do it all in this process."""
-    if jobs <= 1:
-        yield None
-        return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
+    """Worker processes for reading and rendering, each under the memory limit.
+
+    Even one job gets a worker process: rendering in this process would run without the
+    limit (a one-unit rebuild, `-j 1`, a one-core server), and a hostile evidence file could
+    take the machine's memory instead of failing its own unit.
+    """
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_start_worker)
     try:
         yield pool
     finally:
@@ -233,11 +236,11 @@ def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[Rendered]:
     At most two tasks per worker are in flight, so memory does not grow with the
     number of units: each result is written and dropped before more are sent.
     """
-    if pool is None or len(tasks) <= 1:
+    if pool is None:  # a caller that asked for no pool (the memory limit is then the caller's own)
         yield from map(render_task, tasks)
         return
     remote = not isinstance(pool, ProcessPoolExecutor)
-    window = 2 * max(2, getattr(pool, "_max_workers", 2))
+    window = 2 * max(1, getattr(pool, "_max_workers", 2))
     pending: list[tuple[Future, Task]] = []
     queue = iter(tasks)
     for task in queue:

@@ -574,3 +574,86 @@ def test_evidence_an_lzw_bomb_is_refused():
     with pytest.raises(PdfTooLarge):
         check_inflated(PdfReader(io.BytesIO(data.getvalue())), limit=unpacked // 2)
     assert check_inflated(PdfReader(io.BytesIO(data.getvalue())), limit=unpacked * 2) >= unpacked - 300
+
+
+def _hog(job):
+    from dossier.documents.kinds import Made
+
+    data = bytearray(800 * 1024 * 1024)
+    return Made(bytes(data[:10]), 1, [])
+
+
+def _pid(job):
+    import os
+
+    from dossier.documents.kinds import Made
+
+    return Made(str(os.getpid()).encode(), 1, [])
+
+
+def _task(unit: str, render):
+    from datetime import UTC, datetime
+
+    from dossier.config import Settings
+    from dossier.documents.kinds import DocumentKind
+    from dossier.workers import Task
+
+    kind = DocumentKind(f"{unit}-kind", f"{unit}.bin", "docx", (), per_unit=True, render=render)
+    return Task(unit, (kind,), None, (), Settings(), None, datetime(2024, 1, 1, tzinfo=UTC), timeout=60)
+
+
+@pytest.mark.parametrize(("jobs", "tasks"), [(1, 1), (1, 2), (2, 1), (3, 1)])
+def test_evidence_the_worker_memory_limit_holds_for_every_render(monkeypatch, jobs, tasks):
+    import os
+
+    from dossier.workers import local_pool, render_all
+
+    monkeypatch.setenv("DOSSIER_WORKER_MEMORY_MB", "600")
+    with local_pool(jobs) as pool:
+        results = list(render_all([_task("A", _hog)] + [_task(f"B{i}", _pid) for i in range(tasks - 1)], pool))
+    assert "more than the 600 MB of memory a worker may use" in results[0].error
+    for result in results[1:]:
+        assert int(result.files[f"{result.unit}-kind"][0]) != os.getpid()  # rendered in a bounded worker
+
+
+@pytest.mark.parametrize("entry", ["UPT04/sk-tim-zi.pdf", "UPT04/./standar-pelayanan.pdf", "BD01/../UPT04/sk-tim-zi.pdf",
+                                   "UPT04/foto-sosialisasi-zi.jpg"])
+def test_evidence_another_units_file_is_warned_and_said_on_the_divider(sample, entry):
+    import dataclasses
+
+    from dossier.documents.packet import _status
+    from dossier.model import Evidence
+    from dossier.readers.evidence import collect_evidence
+    from dossier.scoring import score_unit
+    from dossier.workspace import Workspace
+
+    ws = Workspace(sample)
+    award_year = ws.load(SAMPLE_YEAR)
+    lke = award_year.lke["UPT02"]
+    code = next(c for c, a in sorted(lke.answers.items()) if a.evidence)
+    path = award_year.bukti / entry
+    answers = dict(lke.answers)
+    answers[code] = dataclasses.replace(answers[code], evidence=(Evidence(entry, path=path, present=path.exists()),))
+    award_year.lke["UPT02"] = dataclasses.replace(lke, answers=answers)
+    unit = next(u for u in award_year.units if u.code == "UPT02")
+    problems = []
+    areas = collect_evidence(score_unit(unit, award_year.lke["UPT02"], ws.edition(SAMPLE_YEAR)), award_year, problems)
+    document = next(d for area in areas for d in area.documents if d.entry == entry)
+    assert document.other_unit == "UPT04"
+    assert any("folder of unit UPT04, not of UPT02" in p.message and p.severity == "warning" for p in problems)
+    document.first_page, document.pages = 3, 1
+    assert "folder unit UPT04" in _status(document)
+
+
+def test_evidence_a_units_own_file_is_not_warned(sample):
+    from dossier.readers.evidence import collect_evidence
+    from dossier.scoring import score_unit
+    from dossier.workspace import Workspace
+
+    ws = Workspace(sample)
+    award_year = ws.load(SAMPLE_YEAR)
+    unit = next(u for u in award_year.units if u.code == "UPT04")
+    problems = []
+    areas = collect_evidence(score_unit(unit, award_year.lke["UPT04"], ws.edition(SAMPLE_YEAR)), award_year, problems)
+    assert not [d for area in areas for d in area.documents if d.other_unit]
+    assert not [p for p in problems if "folder of unit" in p.message]

@@ -657,3 +657,113 @@ def test_evidence_a_units_own_file_is_not_warned(sample):
     areas = collect_evidence(score_unit(unit, award_year.lke["UPT04"], ws.edition(SAMPLE_YEAR)), award_year, problems)
     assert not [d for area in areas for d in area.documents if d.other_unit]
     assert not [p for p in problems if "folder of unit" in p.message]
+
+
+# --- 4. Templates and styles stay inside --------------------------------------------------------
+
+def _hostile_reference(url: str, outside: Path) -> bytes:
+    """A reference.docx with header text, a header picture linked by address and by path, and a remote template."""
+    import io
+    import re
+    import zipfile
+
+    from docx import Document
+
+    from dossier.render.docx import build_reference
+
+    document = Document(io.BytesIO(build_reference()))
+    header = document.sections[0].header
+    header.paragraphs[0].text = "KOP SURAT KEMENTERIAN"
+    header.paragraphs[0].add_run().add_picture(io.BytesIO(_png("red")))
+    header.add_paragraph().add_run().add_picture(io.BytesIO(_png("blue")))
+    data = io.BytesIO()
+    document.save(data)
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            part = zin.read(item.filename)
+            if item.filename.startswith("word/_rels/header") and item.filename.endswith(".rels"):
+                targets = iter([f"{url}/kop.png", outside.as_uri()])
+                part = re.sub(rb'Target="media/[^"]+"',
+                              lambda _m, t=targets: f'Target="{next(t)}" TargetMode="External"'.encode(), part)
+            if item.filename.startswith("word/header") and item.filename.endswith(".xml"):
+                part = part.replace(b'r:embed="', b'r:link="')
+            if item.filename == "word/settings.xml":
+                part = part.replace(b"<w:zoom", b'<w:attachedTemplate r:id="rIdT"/><w:zoom', 1)
+            zout.writestr(item, part)
+        zout.writestr("word/_rels/settings.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdT" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+            f'Target="{url}/normal.dotm" TargetMode="External"/></Relationships>'))
+    return out.getvalue()
+
+
+def test_templates_a_reference_docx_keeps_its_header_text_and_loses_every_outside_link(tmp_path):
+    import io
+    import zipfile
+
+    from dossier.render.docx import html_to_docx
+
+    url, outside = "http://198.51.100.7:8080", tmp_path / "di-luar.png"
+    reference = tmp_path / "templates" / "docx" / "reference.docx"
+    reference.parent.mkdir(parents=True)
+    reference.write_bytes(_hostile_reference(url, outside))
+    built = html_to_docx("<h1>Judul</h1><p>Isi dokumen.</p>", title="t", reference=reference)
+    with zipfile.ZipFile(io.BytesIO(built)) as docx:
+        text = b"".join(docx.read(n) for n in docx.namelist() if n.endswith((".xml", ".rels")))
+    assert b"KOP SURAT KEMENTERIAN" in text  # the header content is used
+    for trace in (url.encode(), outside.as_uri().encode(), b"attachedTemplate", b"r:link="):
+        assert trace not in text, trace
+
+
+@pytest.mark.parametrize("where", ["outside the workspace", "elsewhere in the workspace", "a link chain"])
+def test_templates_a_reference_docx_linked_out_of_templates_is_refused(tmp_path, where):
+    from dossier.errors import TemplateError
+    from dossier.render.docx import build_reference, reference_path
+
+    workspace = tmp_path / "ws"
+    templates = workspace / "templates"
+    (templates / "docx").mkdir(parents=True)
+    target = {"outside the workspace": tmp_path / "lain" / "ref.docx",
+              "elsewhere in the workspace": workspace / "inputs" / "ref.docx",
+              "a link chain": tmp_path / "lain" / "ref.docx"}[where]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(build_reference())
+    if where == "a link chain":  # a link inside templates/ pointing at a link that leaves
+        (templates / "docx" / "tengah.docx").symlink_to(target)
+        (templates / "docx" / "reference.docx").symlink_to("tengah.docx")
+    else:
+        (templates / "docx" / "reference.docx").symlink_to(target)
+    with pytest.raises(TemplateError, match="outside the templates folder"):
+        reference_path(templates)
+
+
+def test_templates_a_reference_docx_linked_inside_templates_is_used(tmp_path):
+    from dossier.render.docx import build_reference, reference_path
+
+    templates = tmp_path / "templates"
+    (templates / "docx").mkdir(parents=True)
+    (templates / "docx" / "gaya.docx").write_bytes(build_reference())
+    (templates / "docx" / "reference.docx").symlink_to("gaya.docx")
+    assert reference_path(templates) == (templates / "docx" / "gaya.docx").resolve()
+
+
+@pytest.mark.parametrize("where", ["workspace root", "subfolder", "templates/static"])
+def test_templates_a_replaced_logo_changes_the_build_fingerprint(tmp_path, where):
+    from dossier.incremental import fingerprint
+    from dossier.workspace import Workspace
+
+    root = tmp_path / "ws"
+    shutil.copytree(REPO / "inputs", root / "inputs")
+    rel = {"workspace root": "logo.png", "subfolder": "aset/logo kementerian.png",
+           "templates/static": "templates/static/logo.png"}[where]
+    logo = root / rel
+    logo.parent.mkdir(parents=True, exist_ok=True)
+    logo.write_bytes(_png("red"))
+    (root / "dossier.toml").write_text(f'[dokumen]\nlogo = "{rel}"\n')
+    ws = Workspace(root)
+    edition = ws.edition(SAMPLE_YEAR)
+    before = fingerprint(ws, SAMPLE_YEAR, edition, [])
+    logo.write_bytes(_png("blue"))  # same name, same size: another picture
+    assert fingerprint(Workspace(root), SAMPLE_YEAR, edition, []) != before

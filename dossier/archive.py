@@ -32,6 +32,7 @@ from dossier import __version__
 from dossier.digests import source_hash
 from dossier.errors import ArchiveError
 from dossier.i18n import _, ngettext
+from dossier.locking import holding_year_lock
 from dossier.output import UMASK, Output, read_manifest, write_atomic, write_manifest
 from dossier.reproducible import build_timestamp
 from dossier.workspace import Workspace
@@ -83,6 +84,7 @@ def archived_year(ws: Workspace, year: int | None) -> int:
 # --- archiving ----------------------------------------------------------------------------
 
 
+@holding_year_lock("archive", create=False)  # one command at a time per year (dossier/locking.py)
 def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveResult:
     """Copy the year's final PDFs from build/<year>/ into archive/<year>/ with a manifest and an index."""
     target = ws.archive_dir(year)

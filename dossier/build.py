@@ -39,6 +39,7 @@ from dossier.incremental import (
     write_cache,
 )
 from dossier.layout import REGISTER
+from dossier.locking import holding_year_lock
 from dossier.model import AwardYear
 from dossier.output import Output, write_atomic, write_manifest
 from dossier.readers.cache import FILENAME as LKE_CACHE
@@ -118,6 +119,7 @@ class Plan:
                 and (not self.only or k.kind in self.only)]
 
 
+@holding_year_lock("build")  # one command at a time per year (dossier/locking.py)
 def build(
     ws: Workspace,
     year: int,

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -168,8 +168,13 @@ def worker_memory() -> int:
 
 
 def _start_worker() -> None:
-    """Set up one worker process: its memory limit, and the default reaction to SIGTERM."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command's own handler (see private_temp_folder)
+    """Set up one worker process: its memory limit, and how it stops.
+
+    Ctrl-C reaches the whole process group; the command decides (local_pool ends its workers),
+    so a worker ignores SIGINT. SIGTERM ends a worker at once, with the LibreOffice it started.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
     try:
         import resource
 
@@ -178,6 +183,13 @@ def _start_worker() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     except (ImportError, ValueError, OSError):  # not on this system: the worker runs without the limit
         pass
+
+
+def _stop_worker(signum, _frame):
+    from dossier.readers.office import stop_conversions
+
+    stop_conversions()
+    os._exit(128 + signum)  # now: the pool's worker loop would otherwise carry on with the next task
 
 
 @contextmanager
@@ -226,8 +238,25 @@ def local_pool(jobs: int) -> Iterator[Executor | None]:
     pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_start_worker)
     try:
         yield pool
+    except BaseException:  # Ctrl-C, SIGTERM, an error: stop the workers now, not after their current task
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker process of the pool within a second (SIGTERM, then SIGKILL)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with suppress(OSError, ValueError):
+            process.terminate()
+    deadline = time.monotonic() + 1
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            with suppress(OSError, ValueError):
+                process.kill()
 
 
 def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[Rendered]:

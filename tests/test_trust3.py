@@ -767,3 +767,117 @@ def test_templates_a_replaced_logo_changes_the_build_fingerprint(tmp_path, where
     before = fingerprint(ws, SAMPLE_YEAR, edition, [])
     logo.write_bytes(_png("blue"))  # same name, same size: another picture
     assert fingerprint(Workspace(root), SAMPLE_YEAR, edition, []) != before
+
+
+# --- 5. Two commands at once, and the faulty machine --------------------------------------------
+
+DOSSIER = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "dossier"
+
+
+def dossier_process(root: Path, *args: str, env: dict | None = None, **options):
+    import os
+    import signal
+    import subprocess
+
+    return subprocess.Popen(
+        [str(DOSSIER) if DOSSIER.exists() else "dossier", "-C", str(root), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "DOSSIER_LANG": "en", **(env or {})},
+        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **options)
+
+
+@pytest.mark.parametrize(("holder", "second"), [("archive", "build"), ("build", "archive"), ("build", "report"),
+                                                ("archive", "archive")])
+def test_commands_a_second_command_on_the_same_year_is_told_to_wait(sample, holder, second):
+    from dossier.locking import year_lock
+
+    folder = sample / "build" / str(SAMPLE_YEAR)
+    folder.mkdir(parents=True)
+    with year_lock(folder, holder):
+        result = run(sample, second)
+    assert result.exit_code == 1
+    assert f"another 'dossier {holder}' (process" in result.output
+    assert "wait until it ends" in result.output
+    assert not (sample / "archive").exists()
+
+
+def test_commands_a_lock_left_by_a_killed_command_does_not_block(sample):
+    import os
+    import signal
+    import time
+
+    folder = sample / "build" / str(SAMPLE_YEAR)
+    folder.mkdir(parents=True)
+    holder = dossier_process(sample, "report")  # killed hard while it holds the lock
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (folder / ".dossier.lock").exists():
+        time.sleep(0.05)
+    os.killpg(holder.pid, signal.SIGKILL)
+    holder.wait()
+    assert (folder / ".dossier.lock").exists()  # the file stays; the lock went with the process
+    result = run(sample, "archive")
+    assert "another 'dossier" not in result.output
+
+
+@pytest.mark.parametrize("output", ["/proc/1", "/sys/kernel/dossier-test", "a file"])
+def test_commands_lke_template_into_a_folder_it_cannot_write_says_so(sample, output):
+    if output == "a file":
+        (sample / "berkas").write_text("x")
+        output = str(sample / "berkas" / "lke")
+    process = dossier_process(sample, "lke-template", "--unit", "UPT01", "-o", output)
+    out = process.communicate(timeout=120)[0].decode()
+    assert process.returncode == 1
+    assert "Traceback" not in out
+    assert "check that the folder exists and may be written" in out
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii", "cp1252"])
+@pytest.mark.parametrize("command", ["score", "validate"])
+def test_commands_a_narrow_terminal_encoding_shows_an_emoji_name_without_a_traceback(sample, encoding, command):
+    set_cell(sample, "Unit", 2, 2, "Balai \U0001f680 Bitung \u2713 \u0411")
+    process = dossier_process(sample, command, env={"PYTHONIOENCODING": encoding, "LANG": "C"})
+    out = process.communicate(timeout=300)[0]
+    assert b"Traceback" not in out
+    assert process.returncode in (0, 1)
+    # Shown as '?' where the encoding lacks it (Click writes UTF-8 to a stream that claims ASCII).
+    assert b"Balai ? Bitung" in out or b"Balai \xf0\x9f\x9a\x80 Bitung" in out or command == "validate"
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(("jobs", "after"), [("1", 6.0), ("2", 6.0), ("2", 12.0)])
+def test_commands_ctrl_c_stops_a_build_within_two_seconds_and_says_it_is_safe(sample, jobs, after):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    process = dossier_process(sample, "build", "-j", jobs)
+    time.sleep(after)
+    stopped = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    out = process.communicate(timeout=60)[0].decode()
+    assert time.monotonic() - stopped < 2.0, out
+    assert process.returncode == 130, out
+    assert "Traceback" not in out
+    assert "running the same command again is safe" in out
+    deadline = time.monotonic() + 2
+    while (left := subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).stdout) and \
+            time.monotonic() < deadline:
+        time.sleep(0.1)  # workers already killed, being reaped
+    assert not left  # no worker, no LibreOffice left behind
+
+
+@pytest.mark.parametrize(("language", "expected", "unexpected"), [("en", "88.49", "88,49"), ("id", "88,49", "88.49")])
+def test_commands_numbers_print_as_the_language_spoken_writes_them(sample, language, expected, unexpected, speak):
+    speak(language)
+    result = run(sample, "score")
+    table = result.output.split("\n\n")[0]
+    assert expected in table and unexpected not in table
+
+
+def test_commands_documents_keep_indonesian_numbers_in_english(speak):
+    from dossier.render.format import distinct, number, percent
+
+    speak("en")
+    assert number(84.265) == "84,27"
+    assert distinct(2.996, 3.0) == ("2,996", "3,000", "0,004")
+    assert percent(0.885, 1) == "88,5%"

@@ -76,6 +76,7 @@ def office_to_pdf(source: Path, cache: Path | None = None, *, seconds: float | N
         env = {**os.environ, "HOME": str(folder)}
         process = subprocess.Popen(_offline() + command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, env=env, cwd=folder, start_new_session=True)
+        RUNNING.add(process.pid)
         try:
             output, _unused = process.communicate(timeout=seconds)
         except subprocess.TimeoutExpired:
@@ -84,6 +85,7 @@ def office_to_pdf(source: Path, cache: Path | None = None, *, seconds: float | N
                                    _("LibreOffice took longer than {seconds} s").format(seconds=f"{seconds:g}")) from None
         finally:
             _kill_group(process, signal.SIGKILL)  # a helper left behind would keep the profile busy
+            RUNNING.discard(process.pid)
         made = folder / "out" / "bukti.pdf"
         if process.returncode != 0 or not made.is_file() or not made.read_bytes().startswith(b"%PDF-"):
             said = " ".join((output or b"").decode("utf-8", "replace").split())[-200:]
@@ -262,6 +264,19 @@ def _write_profile(profile: Path) -> None:
 def _sealed_text(source_digest: str, pdf: bytes) -> bytes:
     """What a converted PDF's seal covers: the source it was made from, and the PDF itself."""
     return f"office-pdf\0{source_digest}\0".encode() + hashlib.sha256(pdf).digest()
+
+
+RUNNING: set[int] = set()  # process groups of the LibreOffice conversions running in this process
+
+
+def stop_conversions() -> None:
+    """Kill every LibreOffice conversion this process started (its own session each), for a worker told to stop."""
+    import contextlib
+    import signal
+
+    for pid in list(RUNNING):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 def _kill_group(process, sig) -> None:

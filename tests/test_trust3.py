@@ -305,7 +305,7 @@ def _docx_linking(tmp: Path, target: str, rels_part: str = "word/_rels/document.
     return out.getvalue()
 
 
-def _odt_linking(target: str) -> bytes:
+def _odt_linking(target: str, text: str = "Bukti ODT") -> bytes:
     """An ODT (written by hand, the smallest valid package) showing a picture linked to `target`."""
     import io
     import zipfile
@@ -314,7 +314,7 @@ def _odt_linking(target: str) -> bytes:
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
  xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:xlink="http://www.w3.org/1999/xlink"
- office:version="1.2"><office:body><office:text><text:p>Bukti ODT
+ office:version="1.2"><office:body><office:text><text:p>{text}
 <draw:frame draw:name="g" svg:width="2cm" svg:height="2cm" text:anchor-type="as-char">
 <draw:image xlink:href="{target}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame>
 </text:p></office:text></office:body></office:document-content>"""
@@ -881,3 +881,44 @@ def test_commands_documents_keep_indonesian_numbers_in_english(speak):
     assert number(84.265) == "84,27"
     assert distinct(2.996, 3.0) == ("2,996", "3,000", "0,004")
     assert percent(0.885, 1) == "88,5%"
+
+
+@pytest.mark.render
+@needs("soffice")
+@pytest.mark.parametrize("kind", ["xlsx", "docx", "odt", "xlsx with an external link"])
+def test_evidence_office_the_content_inside_the_package_still_converts(tmp_path, kind):
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+    from pypdf import PdfReader
+
+    from dossier.readers.office import office_to_pdf
+
+    source = tmp_path / f"bukti.{kind.split()[0]}"
+    if kind.startswith("xlsx"):
+        book = Workbook()
+        book.active["A1"] = "Rekap SKM triwulan"
+        book.save(source)
+        if kind == "xlsx with an external link":  # a link to another workbook on a server, in the workbook's rels
+            data = io.BytesIO()
+            with zipfile.ZipFile(source) as zin, zipfile.ZipFile(data, "w") as zout:
+                for item in zin.infolist():
+                    part = zin.read(item.filename)
+                    if item.filename == "xl/_rels/workbook.xml.rels":
+                        part = part.replace(b"</Relationships>", (
+                            b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                            b'relationships/externalLinkPath" Target="http://198.51.100.7/lain.xlsx" '
+                            b'TargetMode="External"/></Relationships>'))
+                    zout.writestr(item, part)
+            source.write_bytes(data.getvalue())
+    elif kind == "docx":
+        from docx import Document
+
+        document = Document()
+        document.add_paragraph("Rekap SKM triwulan")
+        document.save(source)
+    else:
+        source.write_bytes(_odt_linking("Pictures/tidak-ada.png", "Rekap SKM triwulan"))
+    text = PdfReader(io.BytesIO(office_to_pdf(source))).pages[0].extract_text()
+    assert "Rekap SKM triwulan" in text

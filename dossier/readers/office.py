@@ -130,6 +130,8 @@ RTF_LINKS = re.compile(rb"INCLUDEPICTURE|INCLUDETEXT|\\objautlink|\\objlink|\\fi
 ODF_LINK = "{http://www.w3.org/1999/xlink}href"
 ODF_HYPERLINKS = ("{urn:oasis:names:tc:opendocument:xmlns:text:1.0}a", "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}a")
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|\\)")  # a scheme (http:, file:, smb:), a root, a share
+# In an OOXML relationship a leading '/' is the package's own root ('/xl/workbook.xml'), not the disk's.
+EXTERNAL_TARGET = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|\\|//)")
 
 
 def contained(data: bytes, suffix: str) -> bytes:
@@ -200,8 +202,9 @@ def _without_external_relationships(part: bytes, name: str, parser) -> bytes:
     folder = posixpath.dirname(posixpath.dirname(name))
     for relationship in list(root):
         target = relationship.get("Target") or ""
-        outside = relationship.get("TargetMode", "").casefold() == "external" or EXTERNAL.match(target) or \
-            posixpath.normpath(posixpath.join(folder, target.lstrip("/"))).startswith("..")
+        inside = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+        outside = relationship.get("TargetMode", "").casefold() == "external" or EXTERNAL_TARGET.match(target) or \
+            posixpath.normpath(inside or ".").startswith("..")
         if outside:
             root.remove(relationship)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -330,7 +330,7 @@ def _blocked_units(award_year: AwardYear) -> dict[str, str]:
                                                 "corrected or cleared").format(problem=problem.message))
     sources = {lke.source: code for code, lke in award_year.lke.items()}
     for problem in award_year.errors:
-        code = sources.get(problem.where.split(",")[0])
+        code = sources.get(problem.file)
         if code and problem.kind != "evidence":
             blocked.setdefault(code, _("not built: the LKE has errors ({problem}); run 'dossier validate'")
                                .format(problem=problem))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -124,6 +125,26 @@ class SeasonGroup(TranslatedHelp, click.Group):
         return list(self.commands)
 
 
+class WritesDocuments(TranslatedCommand):
+    """A command whose help ends with the documents it writes, as their kinds declare (documents/registry.py)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        # The document modules load Jinja, pypdf and openpyxl: only when this help is shown.
+        from dossier.documents.registry import written_by
+
+        rows: dict[str, list[str]] = {}  # description -> the paths of its kinds
+        for kind in written_by(self.name or ""):
+            rows.setdefault(kind.description or kind.kind, []).append(kind.path.format(unit=_("<code>")))
+        with formatter.section(_("Writes, in build/<year>/")):
+            for description, paths in rows.items():
+                line = _("{documents}: {paths}").format(documents=_(description), paths=", ".join(paths))
+                width = max(formatter.width - formatter.current_indent, 20)
+                formatter.write(textwrap.fill(line, width, initial_indent=" " * formatter.current_indent,
+                                              subsequent_indent=" " * (formatter.current_indent + 4),
+                                              break_on_hyphens=False, break_long_words=False) + "\n")
+
+
 class AtLeastOne(click.IntRange):
     """A whole number from 1 up, named in the language spoken ("'abc' bukan bilangan bulat yang sah")."""
 
@@ -216,22 +237,28 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
 @cli.command()
 @year_option
 @click.option("--strict", is_flag=True, help="Treat warnings (such as missing answers) as errors.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every problem as a JSON record (file, sheet, cell, row, unit, indicator, severity, code, "
+                   "message, fix).")
 @workspace_option
 @pass_context
-def validate(obj: Context, year: int | None, strict: bool) -> None:
+def validate(obj: Context, year: int | None, strict: bool, as_json: bool) -> None:
     """Read the whole award year and list every problem found, and how many answers each unit left blank."""
-    from dossier.console import missing_lines, problem_lines
+    from dossier.console import missing_lines, problem_lines, problem_records
     from dossier.scoring import score_unit
 
     ws = obj.workspace
     year = ws.year(year)
     award_year = ws.load(year)
     obj.show_read(award_year)
-    for line in problem_lines(award_year.problems):
-        click.echo(line)
+    if as_json:
+        click.echo(json.dumps({"year": year, "problems": problem_records(award_year.problems)}, ensure_ascii=False, indent=2))
+    else:
+        for line in problem_lines(award_year.problems):
+            click.echo(line)
     edition = ws.edition(year)
     scored = [score_unit(u, award_year.lke[u.code], edition) for u in award_year.units if u.code in award_year.lke]
-    for line in missing_lines(scored):
+    for line in missing_lines(scored) if not as_json else ():
         click.echo(line)
     errors, warnings = len(award_year.errors), len(award_year.warnings)
     failed = errors > 0 or (strict and warnings > 0)
@@ -275,7 +302,7 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
         ))
 
 
-@cli.command("build")
+@cli.command("build", cls=WritesDocuments)
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's documents (repeatable).")
 @click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True, help="Only this format (default: both).")
@@ -283,53 +310,72 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild everything, even what has not changed.")
 @click.option("--timeout", type=AtLeastOne(), metavar="N", default=300, show_default=True, help="Seconds one unit's documents may take.")
 @click.option("--executor", metavar="dask://HOST:PORT", help="Render on an existing Dask cluster (needs dossier[dask]).")
+@click.option("--progress", "progress_format", type=click.Choice(["jsonl"]),
+              help="jsonl: one JSON object per event on standard output (started, done, unit_failed, finished).")
 @workspace_option
 @pass_context
-def build_command(obj: Context, year, units, formats, jobs, force, timeout, executor) -> None:
-    """Build every unit's dossier (PDF, DOCX) and packet, the recap and the press release."""
+def build_command(obj: Context, year, units, formats, jobs, force, timeout, executor, progress_format) -> None:
+    """Build every document of the year, each unit's and the year's (listed below); only what changed is rebuilt."""
     from dossier.build import remote_executor
 
     with remote_executor(executor) as pool:
         _run_build(obj, year, units=list(units), formats=formats, jobs=jobs, force=force, timeout=timeout,
-                   year_documents=not units, executor=pool)
+                   year_documents=not units, executor=pool, progress_format=progress_format)
 
 
-@cli.command()
+@cli.command(cls=WritesDocuments)
 @year_option
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @workspace_option
 @pass_context
 def report(obj: Context, year, force) -> None:
-    """Build the recap (rekapitulasi) and the press-release draft (rilis) alone."""
-    _run_build(obj, year, unit_documents=False, force=force)
+    """Build the year's documents alone (listed below), after the results are filled in."""
+    from dossier.documents.registry import written_by
+
+    _run_build(obj, year, unit_documents=False, force=force, only=tuple(k.kind for k in written_by("report")))
 
 
-@cli.command("umpan-balik")
+@cli.command("umpan-balik", cls=WritesDocuments)
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's feedback (repeatable).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @workspace_option
 @pass_context
 def feedback_command(obj: Context, year, units, force) -> None:
-    """Write each unit's feedback (umpan balik): build/<year>/umpan-balik/<code>.xlsx and .pdf.
+    """Write each unit's feedback (umpan balik, listed below), even for a unit whose LKE has errors.
 
-    For every unit, even one whose LKE has errors: the problems in its workbook, indicators
-    without evidence, the TPI's corrections and notes, its shortfalls and the way to its
-    proposed predicate. 'dossier build' writes them too.
+    It says the problems in the unit's workbook, the indicators without evidence, the TPI's
+    corrections and notes, its shortfalls and the way to its proposed predicate.
+    'dossier build' writes it too.
     """
-    from dossier.documents.feedback import KINDS
+    from dossier.documents.registry import written_by
 
-    _run_build(obj, year, units=list(units), year_documents=False, force=force, only=tuple(k.kind for k in KINDS))
+    _run_build(obj, year, units=list(units), year_documents=False, force=force,
+               only=tuple(k.kind for k in written_by("umpan-balik")))
 
 
-def _run_build(obj: Context, year, *, formats=(), **options) -> None:
+def _run_build(obj: Context, year, *, formats=(), progress_format: str | None = None, **options) -> None:
     from dossier.build import build
     from dossier.console import BuildProgress, build_summary, problem_lines
+    from dossier.errors import DossierError
 
     ws = obj.workspace
     year = ws.year(year)
     formats = tuple(formats or ("pdf", "docx")) + ("xlsx",)
-    result = build(ws, year, formats=formats, progress=BuildProgress(obj.verbosity), **options)
+    if progress_format == "jsonl":
+        from dossier.web.progress import JsonlProgress
+
+        progress = JsonlProgress()
+    else:
+        progress = BuildProgress(obj.verbosity)
+    try:
+        result = build(ws, year, formats=formats, progress=progress, **options)
+    except DossierError as exc:
+        if progress_format:
+            progress.finished(None, exc.message)
+        raise
+    if progress_format:
+        progress.finished(result)
     for output in result.built:
         path = f"build/{year}/{output.path}"
         obj.debug(_("wrote {path} ({pages} page(s))").format(path=path, pages=output.pages) if output.pages
@@ -422,6 +468,93 @@ def templates_export(obj: Context, directory: Path | None, force: bool) -> None:
     written = export_defaults(target, force=force)
     obj.info(_("Copied {count} template file(s) to {folder}. Files you keep there override the defaults.")
              .format(count=len(written), folder=target))
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; 0.0.0.0 opens it to the office network.")
+@click.option("--proxy-auth", "proxy_header", metavar="HEADER",
+              help="Trust this header to name the signed-in account (set by an authenticating proxy).")
+@click.option("--proxy-from", "proxy_from", metavar="ADDR", help="The proxy's address: the header is accepted only from it.")
+@workspace_option
+@pass_context
+def serve(obj: Context, port: int, host: str, proxy_header: str | None, proxy_from: str | None) -> None:
+    """Serve the workspace in a browser: the season board, the units' pages, uploads and jobs."""
+    from dossier.web.server import serve as run
+
+    if bool(proxy_header) != bool(proxy_from):
+        raise click.UsageError(_("--proxy-auth and --proxy-from go together: name the header and the proxy's address."))
+    ws = obj.workspace
+    run(ws.root, host, port, proxy_header, proxy_from, obj.info)
+
+
+@cli.group(cls=SeasonGroup)
+def pengguna() -> None:
+    """The accounts that sign in to 'dossier serve' (kept in the workspace's .dossier/)."""
+
+
+@pengguna.command("tambah")
+@click.argument("name")
+@click.option("--peran", "role", required=True, type=click.Choice(["sekretariat", "tpi", "unit", "pimpinan"]),
+              help="The account's role.")
+@click.option("--unit", "unit", default="", metavar="CODE", help="The unit of a unit account.")
+@workspace_option
+@pass_context
+def pengguna_tambah(obj: Context, name: str, role: str, unit: str) -> None:
+    """Add an account; the password is asked twice (or read from standard input)."""
+    from dossier.web.server import read_password, unknown_unit
+    from dossier.web.store import Store, check_name
+
+    ws = obj.workspace
+    check_name(name)
+    warning = unknown_unit(ws, unit.strip()) if role == "unit" and unit.strip() else ""
+    if warning:
+        click.secho(_("warning: {problem}").format(problem=warning), fg="yellow", err=True)
+    user = Store(ws.root).add_user(name, role, unit.strip(), read_password())
+    obj.info(_("Added account {name} ({role}{unit}).").format(
+        name=user.name, role=user.role, unit=f" {user.unit}" if user.unit else ""))
+
+
+@pengguna.command("daftar")
+@workspace_option
+@pass_context
+def pengguna_daftar(obj: Context) -> None:
+    """List the accounts: name, role, unit."""
+    from dossier.web.store import Store
+
+    users = Store(obj.workspace.root).users()
+    for user in users:
+        click.echo(f"{user.name}\t{user.role}\t{user.unit}")
+    if not users:
+        obj.info(_("No accounts yet; add one with 'dossier pengguna tambah NAME --peran sekretariat'."))
+
+
+@pengguna.command("hapus")
+@click.argument("name")
+@workspace_option
+@pass_context
+def pengguna_hapus(obj: Context, name: str) -> None:
+    """Remove an account; it is signed out at once."""
+    from dossier.web.store import Store
+
+    Store(obj.workspace.root).remove_user(name)
+    obj.info(_("Removed account {name}.").format(name=name))
+
+
+@pengguna.command("sandi")
+@click.argument("name")
+@workspace_option
+@pass_context
+def pengguna_sandi(obj: Context, name: str) -> None:
+    """Set an account's password (asked twice, or read from standard input)."""
+    from dossier.web.server import read_password
+    from dossier.web.store import Store
+
+    store = Store(obj.workspace.root)
+    store.check_exists(name)  # before the password is typed
+    store.set_password(name, read_password())
+    obj.info(_("Changed the password of {name}.").format(name=name))
 
 
 def _fail(message: str) -> int:

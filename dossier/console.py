@@ -18,6 +18,11 @@ def problem_lines(problems: list[Problem]) -> list[str]:
             for p in ordered]
 
 
+def problem_records(problems: list[Problem]) -> list[dict]:
+    """Every problem as a record for other programs (`validate --json`), in the order found, worded in the language spoken."""
+    return [p.record() for p in problems]
+
+
 def shortfall_text(shortfall: Shortfall) -> str:
     """'Nilai IPKP 13,56 < 14,00 (kurang 0,44)' or 'Predikat saat ini: WBK diperlukan (saat ini -)'."""
     if shortfall.gap is None:

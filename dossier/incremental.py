@@ -30,7 +30,7 @@ RECAP_PARTS = ".recap-parts"  # where year-level documents keep rendered parts b
 def unit_problems(award_year: AwardYear, code: str) -> list:
     """The problems found in the unit's own LKE workbook."""
     lke = award_year.lke.get(code)
-    return [p for p in award_year.problems if lke and p.where.split(",")[0] == lke.source]
+    return [p for p in award_year.problems if lke and p.file == lke.source]
 
 
 class Dependencies:

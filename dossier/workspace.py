@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from dossier.config import Settings, load_settings
-from dossier.errors import Problem, WorkspaceError
+from dossier.errors import Place, Problem, WorkspaceError, msg
 from dossier.i18n import N_, _
 from dossier.layout import REGISTER
 from dossier.model import AwardYear
@@ -88,13 +88,14 @@ class Workspace:
 
         needed = (
             ("ketua_tpi", self.settings.tpi_lead,
-             _("empty; write the TPI lead who signs each dossier, or the dossiers print a dotted line in its place")),
+             msg("write the TPI lead who signs each dossier, or the dossiers print a dotted line in its place")),
             ("nip_ketua_tpi", self.settings.tpi_nip,
-             _("empty; write the NIP under that signature, or the dossiers print a dotted line in its place")),
+             msg("write the NIP under that signature, or the dossiers print a dotted line in its place")),
         )
         return [
-            Problem(f"{FILENAME}, [penandatangan] {key}", message, "warning")
-            for key, value, message in needed
+            Problem(Place(FILENAME, spot=f"[penandatangan] {key}"), msg("empty"), "warning", fix=fix,
+                    code="settings.signer.empty")
+            for key, value, fix in needed
             if not value.strip()
         ]
 
@@ -260,7 +261,7 @@ def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | 
     units = award_year.units
     unusable = [p for p in award_year.errors if p.kind == UNUSABLE_ROW]
     if not units:
-        unusable += [p for p in award_year.errors if p.where.startswith(REGISTER) and p not in unusable]
+        unusable += [p for p in award_year.errors if p.file == REGISTER and p not in unusable]
     if unusable:
         raise InputErrors(unusable)
     register = ws.inputs(year) / REGISTER

@@ -32,7 +32,7 @@ def test_init_lays_out_a_workspace_and_refuses_to_overwrite(tmp_path):
     result = run("init", str(tmp_path / "ws"), "--year", "2025")
     assert result.exit_code == 0, result.output
     ws = tmp_path / "ws"
-    assert (ws / "dossier.toml").read_text().startswith("# Settings")
+    assert (ws / "dossier.toml").read_text().startswith("# Pengaturan folder kerja dossier")  # commented in Indonesian
     assert (ws / "inputs/2025/lke").is_dir() and (ws / "inputs/2025/bukti").is_dir()
     assert (ws / "CARA-PAKAI.txt").exists()
     book = openpyxl.load_workbook(ws / "inputs/2025/nominasi.xlsx")

@@ -71,23 +71,24 @@ def _num(text: str) -> float:
 
 
 def test_feedback_lists_workbook_problems_by_cell_in_indonesian(year, tmp_path):
-    from dossier import i18n
-    from dossier.errors import Problem
+    from dossier.errors import Place, Problem, msg
 
     award_year, score = scored(year, "UPT01")
     source = award_year.lke["UPT01"].source
-    # The readers' problems as read in Indonesian (the feedback takes them as they are then).
+    # The readers' problems as records; the feedback words them in Indonesian whatever the command line speaks.
     award_year = type(award_year)(**{**award_year.__dict__, "problems": [
-        Problem(f"{source}, LKE!E20", "jawaban 'Z' untuk PPA2B bukan pilihan; pilih salah satu dari A, B, C, D"),
-        Problem(f"{source}, LKE!G31", "berkas bukti dukung 'UPT01/sk.pdf' tidak ditemukan di bukti/", kind="evidence"),
-        Problem(f"{source}, LKE", "2 jawaban belum diisi, dinilai 0: PPA1B, PPA2B", "warning"),
-        Problem("lke/other.xlsx, LKE!E9", "bukan masalah unit ini"),
+        Problem(Place(source, "LKE", "E20"), msg("answer '{written}' for {code} is not an option", written="Z", code="PPA2B"),
+                fix=msg("expected one of {options}", options="A, B, C, D")),
+        Problem(Place(source, "LKE", "G31"), msg("evidence file '{entry}' not found in bukti/", entry="UPT01/sk.pdf"),
+                kind="evidence"),
+        Problem(Place(source, "LKE"), msg("{count} answer(s) missing, scored 0: {codes}", count=2, codes="PPA1B, PPA2B"),
+                "warning"),
+        Problem(Place("lke/other.xlsx", "LKE", "E9"), msg("the file is empty (0 bytes)")),
     ]})
-    with i18n.speaking("id"):
-        ctx = feedback.context(award_year, score, Settings())
+    ctx = feedback.context(award_year, score, Settings())
     assert [p["cell"] for p in ctx["problems"]] == ["LKE!E20", "LKE!G31", "LKE"]
-    assert ctx["problems"][0]["what"] == "Jawaban 'Z' untuk PPA2B bukan pilihan"
-    assert ctx["problems"][0]["fix"] == "Pilih salah satu dari A, B, C, D"  # what; fix
+    assert ctx["problems"][0]["what"] == "Jawaban 'Z' untuk PPA2B bukan pilihan yang tersedia"
+    assert ctx["problems"][0]["fix"] == "Seharusnya salah satu dari A, B, C, D"  # the fix, from its own field
     assert "tidak ditemukan" in ctx["problems"][1]["what"]
     assert ctx["problems"][1]["fix"] == "Periksa dan perbaiki isian sel ini."  # no fix said: the general one
     assert ctx["problems"][2]["severity"] == "peringatan"

@@ -1,8 +1,10 @@
 """Every message a user reads is marked for translation, and translated (issue 16).
 
 A lint over dossier's sources: the text given to click.echo/secho, to the CLI's info/debug,
-to every error class, to every Problem and to the readers' error()/warning() is a gettext call (`_`, `ngettext`), or something
-built elsewhere from one, never a bare English literal or f-string. Inside `_()` there is a
+to every error class, to every Problem and to the readers' error()/warning() is a gettext call (`_`, `ngettext`),
+a message kept to be worded when shown (`msg`, `nmsg` from dossier.errors), or something
+built elsewhere from one, never a bare English literal or f-string (a problem's code, such as
+'lke.answer.not_option', is no text a user reads). Inside `_()` and `msg()` there is a
 literal, or a name marked with N_() where it is defined, never an f-string (it would never
 match the catalog). Then the catalog: every marked
 message is in dossier.po, and each has its Indonesian.
@@ -24,7 +26,10 @@ PACKAGE = Path(i18n.__file__).parent
 REPO = PACKAGE.parent
 PO = PACKAGE / "locale" / "id" / "LC_MESSAGES" / "dossier.po"
 
-GETTEXT = {"_", "ngettext", "N_"}
+GETTEXT = {"_", "ngettext", "N_", "msg", "nmsg"}
+PLURAL = {"ngettext", "nmsg"}  # their first two arguments are texts
+# A problem's code ('lke.answer.not_option') and a severity ('warning') are no text a user reads.
+CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 # Callables whose first argument (or `message=`) is a text the user reads.
 SHOWN = {"echo", "secho", "info", "debug", "fail", "ClickException", "UsageError", "BadParameter"}
 BUILTIN = set(dir(builtins))
@@ -39,11 +44,20 @@ def _shown_text(node: ast.Call) -> ast.expr | None:
     """The argument of `node` that a user reads, when `node` shows or raises a message."""
     name = _name(node.func)
     keywords = {k.arg: k.value for k in node.keywords}
-    if name in {"Problem", "error", "warning"}:  # Problem(where, message), reader.error(where, message)
-        return keywords.get("message", node.args[1] if len(node.args) > 1 else None)
+    if name in {"Problem", "error", "warning"}:  # Problem(where, what, ..., fix=), reader.error(where, code, what, fix)
+        texts = [a for a in node.args[1:] if not _is_code(a)]
+        texts += [keywords[k] for k in ("what", "fix", "message") if k in keywords]
+        return next((t for t in texts if _literal_words(t)), texts[0] if texts else None)
     if name in SHOWN or name.endswith("Error") and name not in BUILTIN:  # dossier's errors; ValueError stays inside
         return keywords.get("message", node.args[0] if node.args else None)
     return None
+
+
+def _is_code(node: ast.expr) -> bool:
+    """A problem's code (or a choice of two), not words."""
+    if isinstance(node, ast.IfExp):
+        return _is_code(node.body) and _is_code(node.orelse)
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(CODE.match(node.value))
 
 
 def _literal_words(node: ast.expr) -> bool:
@@ -81,7 +95,7 @@ def findings() -> list[str]:
             if not isinstance(node, ast.Call):
                 continue
             if _name(node.func) in GETTEXT:
-                texts = node.args[:2] if _name(node.func) == "ngettext" else node.args[:1]
+                texts = node.args[:2] if _name(node.func) in PLURAL else node.args[:1]
                 if any(_built_in_place(t) for t in texts):
                     found.append(f"{where}:{node.lineno}: {_name(node.func)}() of a text built in place, not a literal")
                 continue
@@ -102,12 +116,16 @@ def test_the_lint_sees_what_it_should():
 raise WorkbookError(f"{path}: sheet {name} is missing")
 raise WorkbookError(_("{path}: sheet {name} is missing").format(path=path, name=name))
 Problem(where, "not a number")
-Problem(where, message=_("not a number"))
+Problem(where, msg("not a number"), fix=msg("write a number"), code="lke.answer.not_a_number")
 click.echo(f"{a}: {b}")
 click.echo("Wrote {n} files".format(n=3))
 _(f"wrote {n}")
 _(HOWTO)
 self.error(where, f"{code} appears twice")
+self.error(where, "lke.code.repeated", msg("{code} appears twice", code=code), msg("keep one row per indicator"))
+self.warning(where, "lke.code.repeated", msg("{code} appears twice", code=code), "keep one row per indicator")
+Problem(where, msg("not a number"), fix="write a number")
+msg(f"{code} appears twice")
 '''
     tree = ast.parse(source)
     flagged = []
@@ -118,13 +136,13 @@ self.error(where, f"{code} appears twice")
             text = _shown_text(node)
             if text is not None and _literal_words(text):
                 flagged.append(node.lineno)
-    assert sorted(flagged) == [2, 4, 7, 8, 10]
+    assert sorted(flagged) == [2, 4, 7, 8, 10, 12, 13, 14]
 
 
 def _marked() -> set[str]:
     """The msgids (singular) marked in dossier's sources, extracted as `scripts/catalogs update` does."""
     method_map = [("**.py", "dossier.babel_extract:extract")]
-    keywords = {"_": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2), "msg": None, "nmsg": (1, 2)}
     ids = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
             str(PACKAGE), method_map, keywords=keywords):

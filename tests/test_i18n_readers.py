@@ -40,8 +40,9 @@ def back_to_english():
 
 
 def read_in(language: str, inputs: Path, **kwargs) -> list[Problem]:
+    """The problems of `inputs`, their words fixed in `language` (a problem is worded only when shown)."""
     with i18n.speaking(language):
-        return read_award_year(inputs, YEAR, edition(), **kwargs).problems
+        return [p.worded(language) for p in read_award_year(inputs, YEAR, edition(), **kwargs).problems]
 
 
 def english_left(message: str) -> set[str]:
@@ -176,7 +177,7 @@ def test_a_cache_written_in_english_shows_indonesian_to_an_indonesian_user(tmp_p
             cache = LkeCache(cache_file, edition().name, inputs / "bukti")
             problems = read_award_year(inputs, YEAR, edition(), cache=cache).problems
             cache.save()
-        return problems
+        return [p.worded(language) for p in problems]
 
     english = cached("en")
     assert Problem(where, "answer 'Mungkin' for PPA1A is not an option; expected one of Ya, Tidak") in english

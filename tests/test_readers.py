@@ -264,12 +264,12 @@ def test_resolve_evidence(tmp_path):
     assert resolve_evidence("HTTP://x.go.id", bukti).url
     assert resolve_evidence("BP\\a.pdf", bukti) == Evidence("BP\\a.pdf", path=(bukti / "BP/a.pdf").resolve(), present=True)
     assert resolve_evidence("BP/./b.pdf", bukti).present is False
-    assert resolve_evidence("BP/../../secret.txt", bukti).problem.startswith("goes outside the bukti/ folder")
-    assert resolve_evidence("/etc/passwd", bukti).problem.startswith("is an absolute path")
-    assert resolve_evidence("C:\\Users\\a.pdf", bukti).problem.startswith("is an absolute path")
-    assert resolve_evidence("link.txt", bukti).problem.startswith("is a link pointing outside")
-    assert resolve_evidence("file:///etc/passwd", bukti).problem.startswith("uses a 'file:' link")
-    assert resolve_evidence("BP", bukti).problem == "is a folder; name a file inside it"
+    assert resolve_evidence("BP/../../secret.txt", bukti).problem.message.startswith("goes outside the bukti/ folder")
+    assert resolve_evidence("/etc/passwd", bukti).problem.message.startswith("is an absolute path")
+    assert resolve_evidence("C:\\Users\\a.pdf", bukti).problem.message.startswith("is an absolute path")
+    assert resolve_evidence("link.txt", bukti).problem.message.startswith("is a link pointing outside")
+    assert resolve_evidence("file:///etc/passwd", bukti).problem.message.startswith("uses a 'file:' link")
+    assert resolve_evidence("BP", bukti).problem.message == "is a folder; name a file inside it"
 
 
 def test_split_entries():

@@ -430,7 +430,8 @@ def test_empty_signer_settings_are_warnings_in_validate(tmp_path):
 def test_help_lists_the_commands_in_season_order():
     output = run("--help").output
     listed = re.findall(r"^  ([a-z-]+)\s", output[output.index("Commands:"):], re.M)
-    assert listed == ["init", "lke-template", "validate", "score", "build", "report", "umpan-balik", "archive", "templates"]
+    assert listed == ["init", "lke-template", "validate", "score", "build", "report", "umpan-balik", "archive", "templates",
+                      "serve", "pengguna"]
 
 
 def test_workspace_option_naming_a_missing_folder(tmp_path):

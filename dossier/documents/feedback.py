@@ -10,7 +10,6 @@ gathers it once; `xlsx()` and `pdf()` lay the same sections out.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,9 +23,8 @@ from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, caution, review, shortfall_row, way
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem
-from dossier.model import AwardYear, Lke
-from dossier.readers import read_lke
-from dossier.readers.evidence import report_without_evidence
+from dossier.i18n import N_
+from dossier.model import AwardYear
 from dossier.render.format import number
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import UnitScore
@@ -55,7 +53,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
     unit = score.unit
     lke = year.lke.get(unit.code)
     source = lke.source if lke else ""
-    problems = [_problem(p, source) for p in _indonesian_problems(year, lke, score)] if lke else []
+    problems = _problems(year, source) if lke else []
     if lke is None:
         problems.insert(0, {"cell": "-", "severity": "kesalahan",
                             "what": "Berkas LKE unit ini belum diterima atau tidak dapat dibaca.",
@@ -95,29 +93,19 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
     }
 
 
-def _indonesian_problems(year: AwardYear, lke: Lke, score: UnitScore) -> list[Problem]:
-    """The problems found in the unit's LKE workbook, worded in Indonesian whatever the command line speaks.
-
-    The readers word their problems in the language spoken when they read; the feedback is
-    always Indonesian, so under another language the unit's workbook is read again in Indonesian.
-    """
-    if i18n.language() == "id":
-        return [p for p in year.problems if p.where.split(",")[0] == lke.source]
+def _problems(year: AwardYear, source: str) -> list[dict]:
+    """The problems found in the unit's LKE workbook, worded in Indonesian whatever the command line speaks."""
     with i18n.speaking("id"):
-        read = read_lke(year.inputs / lke.source, lke.source, score.edition, year.bukti)
-        problems = list(read.problems)
-        if read.lke is not None:  # as read_award_year does once the workbook is its unit's
-            report_without_evidence(replace(read.lke, unit_code=score.unit.code), score.edition, problems)
-    return problems
+        return [_problem(p) for p in year.problems if p.file == source]
 
 
-def _problem(problem: Problem, source: str) -> dict:
-    """A reader's problem as the unit reads it: the cell, what is wrong (before "; "), how to fix it (after)."""
-    cell = problem.where[len(source):].lstrip(", ") or "(seluruh berkas)"
-    what, _, fix = problem.message.partition("; ")
-    what = what[:1].upper() + what[1:]
-    fix = fix[:1].upper() + fix[1:] if fix else "Periksa dan perbaiki isian sel ini."
-    return {"cell": cell, "severity": "kesalahan" if problem.severity == "error" else "peringatan", "what": what, "fix": fix}
+def _problem(problem: Problem) -> dict:
+    """A reader's problem as the unit reads it: the cell, what is wrong, how to fix it (in the language spoken)."""
+    what, fix = str(problem.what), "" if problem.fix is None else str(problem.fix)
+    return {"cell": problem.place.within() or "(seluruh berkas)",
+            "severity": "kesalahan" if problem.severity == "error" else "peringatan",
+            "what": what[:1].upper() + what[1:],
+            "fix": fix[:1].upper() + fix[1:] if fix else "Periksa dan perbaiki isian sel ini."}
 
 
 def rows(ctx: dict, key: str) -> list[dict]:
@@ -263,8 +251,9 @@ def render_pdf(job: Job) -> Made:
     return Made(pdf(job.env, _prepared(job), allowed_roots=job.allowed_roots, created=job.created))
 
 
+DESCRIPTION = N_("the feedback to each unit")
 XLSX_KIND = DocumentKind("feedback-xlsx", "umpan-balik/{unit}.xlsx", "xlsx", (), per_unit=True, render=render_xlsx,
-                         problems=True)
+                         problems=True, description=DESCRIPTION, commands=("build", "umpan-balik"))
 PDF_KIND = DocumentKind("feedback-pdf", "umpan-balik/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
-                        problems=True)
+                        problems=True, description=DESCRIPTION, commands=("build", "umpan-balik"))
 KINDS = (XLSX_KIND, PDF_KIND)

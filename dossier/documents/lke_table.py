@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dossier.documents.claims import after_key, answer_text, printed_tree
+from dossier.errors import worded
 from dossier.model import Evidence
 from dossier.render.format import title_case
 from dossier.scoring import QuestionScore, UnitScore
@@ -35,7 +36,7 @@ def _evidence(entries: tuple[Evidence, ...]) -> list[dict]:
             "url": e.url,
             "present": e.present,
             "status": "tautan" if e.url else ("ada" if e.present else "tidak ada"),
-            "problem": e.problem,
+            "problem": worded(e.problem, "id"),  # the document is Indonesian whatever the command line speaks
         }
         for e in entries
     ]

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from dossier.errors import Problem, WorkspaceError
+from dossier.errors import Message, Place, Problem, WorkspaceError, msg
 from dossier.i18n import _
 from dossier.layout import LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import Answer, AwardYear, Lke, Unit
@@ -78,11 +78,11 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     named = tpi_named(register, [Path(r.source).name for r in reads], problems)
     reviews = [r for r in reads if TPI_NAME.search(Path(r.source).stem) or Path(r.source).name.casefold() in named]
     found = match_units(register, [r for r in reads if r not in reviews], problems)
-    if reviews:
-        merge_reviews(register, reviews, found, problems, named)
+    reviewed = merge_reviews(register, reviews, found, problems, named) if reviews else {}
     for unit in register.units:
         if unit.code in found:
             report_without_evidence(found[unit.code], edition, problems)
+    _name_units(problems, {lke.source: code for code, lke in found.items()} | reviewed)
     return AwardYear(
         year=year,
         edition=edition.name,
@@ -93,6 +93,16 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
         lke={u.code: found[u.code] for u in register.units if u.code in found},
         problems=problems,
     )
+
+
+def _name_units(problems: list[Problem], units: dict[str, str]) -> None:
+    """Say which unit each workbook's problems concern (`units`: workbook -> unit code), once matched."""
+    problems[:] = [replace(p, unit=units[p.file]) if not p.unit and p.file in units else p for p in problems]
+
+
+def _row_of(register: Register, unit: Unit) -> Place:
+    """Where a unit's row is in the register."""
+    return register.unit_cells.get(unit.code) or Place(REGISTER)
 
 
 # A file belongs to a unit when its name starts with the unit's code and then one of these.
@@ -115,38 +125,41 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     for unit in units:
         if unit.lke_file and _berkas(unit) not in read_names:
             names = [Path(r.source).name for r in reads]
-            problems.append(Problem(unit.where, _no_such_file(BERKAS, unit.code, unit.lke_file, names)))
+            problems.append(_no_such_file(_row_of(register, unit), BERKAS, unit.code, unit.lke_file, names))
     found: dict[str, Lke] = {}
-    unmatched: list[tuple[str, str, bool]] = []  # (where, the code or file name, whether a cell named it)
+    unmatched: list[tuple[Place, str, bool]] = []  # (where, the code or file name, whether a cell named it)
     for result in reads:
         lke = result.lke
         if lke is None:
             continue
         name = Path(result.source).name
-        where = result.code_where or result.source
-        in_cell = "!" in result.code_where  # our own template names its unit in a cell; the official form does not
+        where = result.code_where or Place(result.source)
+        in_cell = bool(result.code_where and result.code_where.cell)  # our own template names its unit in a cell; the official form does not
         unit = named.get(name.casefold())
-        how = _("its {column} in {register}").format(column=BERKAS, register=REGISTER)
+        how: Message | str = msg("its {column} in {register}", column=BERKAS, register=REGISTER)
         if unit is None:
-            prefixed = [u for u in units if _starts_with_code(name, u.code) and not u.lke_file]
+            prefixed = [u for u in units if starts_with_code(name, u.code) and not u.lke_file]
             if len(prefixed) > 1:
                 problems.append(Problem(
-                    result.source,
-                    _("the file name fits several units: {units}; rename the file, "
-                      "or name it in the {column} column of the right unit in {register} (sheet {sheet})")
-                    .format(units=_listed(u.code for u in prefixed), column=BERKAS, register=REGISTER, sheet=UNIT.sheet),
+                    Place(result.source),
+                    msg("the file name fits several units: {units}", units=_listed(u.code for u in prefixed)),
+                    fix=msg("rename the file, or name it in the {column} column of the right unit in {register} (sheet {sheet})",
+                            column=BERKAS, register=REGISTER, sheet=UNIT.sheet),
+                    code="match.file.several_units",
                 ))
                 continue
             unit = prefixed[0] if prefixed else None
-            how = _("its file name")
+            how = msg("its file name")
         if unit is None and in_cell:
             unit = by_code.get(lke.unit_code.upper())
             if unit is not None and unit.lke_file:
+                said = {"label": LKE_UNIT_LABEL, "unit": unit.code, "column": BERKAS}
                 problems.append(Problem(
                     where,
-                    _("{label} is {unit}, but {register} names '{file}' as that unit's "
-                      "{column}; correct {label}, or the {column} of unit {unit}")
-                    .format(label=LKE_UNIT_LABEL, unit=unit.code, register=REGISTER, file=unit.lke_file, column=BERKAS),
+                    msg("{label} is {unit}, but {register} names '{file}' as that unit's {column}",
+                        register=REGISTER, file=unit.lke_file, **said),
+                    fix=msg("correct {label}, or the {column} of unit {unit}", **said),
+                    code="match.unit_code.named_elsewhere", unit=unit.code,
                 ))
                 continue
             how = LKE_UNIT_LABEL
@@ -157,16 +170,18 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
         if in_cell and how != LKE_UNIT_LABEL and lke.unit_code.upper() != unit.code.upper():
             problems.append(Problem(
                 where,
-                _("{label} is '{written}', but {how} makes this the workbook of unit {unit}; "
-                  "correct {label} or the file name")
-                .format(label=LKE_UNIT_LABEL, written=lke.unit_code, how=how, unit=unit.code),
+                msg("{label} is '{written}', but {how} makes this the workbook of unit {unit}",
+                    label=LKE_UNIT_LABEL, written=lke.unit_code, how=how, unit=unit.code),
+                fix=msg("correct {label} or the file name", label=LKE_UNIT_LABEL),
+                code="match.unit_code.differs", unit=unit.code,
             ))
             continue
         if unit.code in found:
             problems.append(Problem(
                 where,
-                _("unit {unit} already has an LKE workbook, {file}; keep one workbook per unit and remove the other")
-                .format(unit=unit.code, file=found[unit.code].source),
+                msg("unit {unit} already has an LKE workbook, {file}", unit=unit.code, file=found[unit.code].source),
+                fix=msg("keep one workbook per unit and remove the other"),
+                code="match.unit.two_workbooks", unit=unit.code,
             ))
             continue
         found[unit.code] = replace(lke, unit_code=unit.code)
@@ -174,32 +189,30 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     for where, written, in_cell in unmatched:
         near = _close(written, [u.code for u in left] or [u.code for u in units])
         codes = _listed(u.code for u in units)
+        said = {"label": LKE_UNIT_LABEL, "written": written, "register": REGISTER, "sheet": UNIT.sheet,
+                "near": near[0] if near else "", "codes": codes, "column": BERKAS}
+        what = (msg("{label} '{written}' is not a unit of {register} (sheet {sheet}), so this LKE is not used", **said)
+                if in_cell else msg("the file name fits no unit of {register} (sheet {sheet}), so this LKE is not used", **said))
         if in_cell and near:
-            message = _("{label} '{written}' is not a unit of {register} (sheet {sheet}), so this LKE is not used; "
-                        "it is probably unit {near}: write {near} in {label}, or add the unit to the register")
+            fix = msg("it is probably unit {near}: write {near} in {label}, or add the unit to the register", **said)
         elif in_cell:
-            message = _("{label} '{written}' is not a unit of {register} (sheet {sheet}), so this LKE is not used; "
-                        "expected one of {codes}, or add the unit to the register")
+            fix = msg("expected one of {codes}, or add the unit to the register", **said)
         elif near:
-            message = _("the file name fits no unit of {register} (sheet {sheet}), so this LKE is not used; "
-                        "it is probably unit {near}: start the file name with {near}, or name the file in the unit's "
-                        "{column} column")
+            fix = msg("it is probably unit {near}: start the file name with {near}, or name the file in the unit's "
+                      "{column} column", **said)
         else:
-            message = _("the file name fits no unit of {register} (sheet {sheet}), so this LKE is not used; "
-                        "start the file name with the unit's code ({codes}), or name the file in the unit's {column} column")
-        problems.append(Problem(where, message.format(
-            label=LKE_UNIT_LABEL, written=written, register=REGISTER, sheet=UNIT.sheet, near=near[0] if near else "",
-            codes=codes, column=BERKAS,
-        )))
+            fix = msg("start the file name with the unit's code ({codes}), or name the file in the unit's {column} column",
+                      **said)
+        problems.append(Problem(where, what, fix=fix, code="match.workbook.no_unit"))
     for unit in left:
         near = _close(unit.code, [w for _, w, _ in unmatched])
         problems.append(Problem(
-            unit.where,
-            _("unit {unit} has no LKE workbook in lke/ (or its workbook could not be read); "
-              "the workbook of '{near}' is probably this unit's").format(unit=unit.code, near=near[0]) if near else
-            _("unit {unit} has no LKE workbook in lke/ (or its workbook could not be read); "
-              "put its filled LKE there, its file name starting with the unit's code "
-              "('dossier lke-template' writes a blank one)").format(unit=unit.code),
+            _row_of(register, unit),
+            msg("unit {unit} has no LKE workbook in lke/ (or its workbook could not be read)", unit=unit.code),
+            fix=msg("the workbook of '{near}' is probably this unit's", near=near[0]) if near else
+            msg("put its filled LKE there, its file name starting with the unit's code "
+                "('dossier lke-template' writes a blank one)"),
+            code="match.unit.no_workbook", unit=unit.code,
         ))
     return found
 
@@ -211,25 +224,26 @@ def tpi_named(register: Register, names: list[str], problems: list[Problem]) -> 
         if not unit.lke_tpi_file:
             continue
         key = _file_key(unit.lke_tpi_file)
-        where = register.tpi_cells.get(unit.code, unit.where)
+        where = register.tpi_cells.get(unit.code) or _row_of(register, unit)
         if key in named:
             problems.append(Problem(
                 where,
-                _("{column} of unit {unit} is '{file}', which is already the {column} of "
-                  "unit {other}; each unit needs its own TPI workbook: correct one of the two")
-                .format(column=BERKAS_TPI, unit=unit.code, file=unit.lke_tpi_file, other=named[key].code),
+                msg("{column} of unit {unit} is '{file}', which is already the {column} of unit {other}",
+                    column=BERKAS_TPI, unit=unit.code, file=unit.lke_tpi_file, other=named[key].code),
+                fix=msg("each unit needs its own TPI workbook: correct one of the two"),
+                code="match.tpi.named_twice", unit=unit.code,
             ))
             continue
         named[key] = unit
         if key not in {n.casefold() for n in names}:
-            problems.append(Problem(where, _no_such_file(BERKAS_TPI, unit.code, unit.lke_tpi_file, names)))
+            problems.append(_no_such_file(where, BERKAS_TPI, unit.code, unit.lke_tpi_file, names))
     return named
 
 
 def merge_reviews(
     register: Register, reviews: list[LkeRead], found: dict[str, Lke], problems: list[Problem], named: dict[str, Unit] | None = None,
-) -> None:
-    """Give each TPI workbook to its unit, and merge it into the unit's as the TPI's review.
+) -> dict[str, str]:
+    """Give each TPI workbook to its unit, and merge it into the unit's as the TPI's review; return workbook -> unit.
 
     A workbook `named` in a unit's `Berkas LKE TPI` is that unit's; the others go to their units as
     the units' own workbooks do (by file name, or the `Kode Unit` cell).
@@ -238,36 +252,42 @@ def merge_reviews(
     matching: list[Problem] = []
     matched = match_units(register, [r for r in reviews if Path(r.source).name.casefold() not in named], matching)
     sources = {r.source for r in reviews}
+    reviewed: dict[str, str] = {}
     # Only what concerns the TPI's files: that a unit has no TPI workbook is no problem.
-    problems.extend(p for p in matching if p.where.split(",")[0] in sources)
+    problems.extend(p for p in matching if p.file in sources)
     for review in reviews:
         unit = named.get(Path(review.source).name.casefold())
         if unit is None or review.lke is None:
             continue
-        if "!" in review.code_where and review.lke.unit_code.upper() != unit.code.upper():
+        if review.code_where and review.code_where.cell and review.lke.unit_code.upper() != unit.code.upper():
             problems.append(Problem(
                 review.code_where,
-                _("{label} is '{written}', but the {column} of unit {unit} in {register} "
-                  "names this workbook; correct {label} or the {column}")
-                .format(label=LKE_UNIT_LABEL, written=review.lke.unit_code, column=BERKAS_TPI, unit=unit.code, register=REGISTER),
+                msg("{label} is '{written}', but the {column} of unit {unit} in {register} names this workbook",
+                    label=LKE_UNIT_LABEL, written=review.lke.unit_code, column=BERKAS_TPI, unit=unit.code, register=REGISTER),
+                fix=msg("correct {label} or the {column}", label=LKE_UNIT_LABEL, column=BERKAS_TPI),
+                code="match.tpi.unit_code_differs", unit=unit.code,
             ))
             continue
         if unit.code in matched:
             problems.append(Problem(
-                review.source,
-                _("unit {unit} already has a TPI workbook, {file}, and its {column} names "
-                  "this one too; keep one TPI workbook per unit and remove the other")
-                .format(unit=unit.code, file=matched[unit.code].source, column=BERKAS_TPI),
+                Place(review.source),
+                msg("unit {unit} already has a TPI workbook, {file}, and its {column} names this one too",
+                    unit=unit.code, file=matched[unit.code].source, column=BERKAS_TPI),
+                fix=msg("keep one TPI workbook per unit and remove the other"),
+                code="match.tpi.two_workbooks", unit=unit.code,
             ))
             continue
         matched[unit.code] = replace(review.lke, unit_code=unit.code)
     for code, review in matched.items():
+        reviewed[review.source] = code
         if code in found:
             found[code] = with_review(found[code], review)
         else:
-            problems.append(Problem(review.source, _("{file} holds the TPI's answers for unit {unit}, but the "
-                                                     "unit's own LKE workbook is missing; put it in lke/ beside the TPI's")
-                                    .format(file=review.source, unit=code)))
+            problems.append(Problem(Place(review.source),
+                                    msg("{file} holds the TPI's answers for unit {unit}, but the unit's own LKE workbook "
+                                        "is missing", file=review.source, unit=code),
+                                    fix=msg("put it in lke/ beside the TPI's"), code="match.tpi.no_own_workbook", unit=code))
+    return reviewed
 
 
 def with_review(own: Lke, review: Lke) -> Lke:
@@ -298,7 +318,7 @@ def _file_key(written: str) -> str:
     return Path(written.replace("\\", "/")).name.casefold()
 
 
-def _starts_with_code(name: str, code: str) -> bool:
+def starts_with_code(name: str, code: str) -> bool:
     """'UPT01 LKE.xlsx', 'upt01-final.xlsx' and 'UPT01.xlsx' start with the code UPT01; 'UPT011.xlsx' does not."""
     return len(name) > len(code) and name[: len(code)].upper() == code.upper() and name[len(code)] in CODE_ENDS
 
@@ -326,24 +346,26 @@ def _close(written: str, codes) -> list[str]:
     return [keys[k] for k in difflib.get_close_matches(key, list(keys), n=1, cutoff=0.75)]
 
 
-def _listed(codes) -> str:
-    return ", ".join(codes) or _("none")
+def _listed(codes) -> Message | str:
+    return ", ".join(codes) or msg("none")
 
 
-def _no_such_file(column: str, unit: str, written: str, names: list[str]) -> str:
+def _no_such_file(where: Place, column: str, unit: str, written: str, names: list[str]) -> Problem:
     """The problem of a `Berkas LKE` or `Berkas LKE TPI` naming a file lke/ lacks, with the name probably meant."""
     near = _close(written, names)
+    said = {"column": column, "unit": unit, "file": written}
     if near:
-        return (_("{column} of unit {unit} is '{file}', but lke/ holds no such workbook; did you mean '{near}'?")
-                .format(column=column, unit=unit, file=written, near=near[0]))
-    return (_("{column} of unit {unit} is '{file}', but lke/ holds no such workbook (workbooks found: {found})")
-            .format(column=column, unit=unit, file=written, found=_listed(names)))
+        return Problem(where, msg("{column} of unit {unit} is '{file}', but lke/ holds no such workbook", **said),
+                       fix=msg("did you mean '{near}'?", near=near[0]), code="match.file.not_found", unit=unit)
+    return Problem(where, msg("{column} of unit {unit} is '{file}', but lke/ holds no such workbook (workbooks found: {found})",
+                              found=_listed(names), **said), code="match.file.not_found", unit=unit)
 
 
 def lke_files(folder: Path, problems: list[Problem]) -> list[Path]:
     """The LKE workbooks in `folder`, by name; lock and hidden files skipped, other spreadsheets reported."""
     if not folder.is_dir():
-        problems.append(Problem("lke/", _("the folder lke/ is missing; put each unit's filled LKE workbook (.xlsx) there")))
+        problems.append(Problem(Place("lke/"), msg("the folder lke/ is missing"),
+                                fix=msg("put each unit's filled LKE workbook (.xlsx) there"), code="lke.folder.missing"))
         return []
     workbooks = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -355,8 +377,9 @@ def lke_files(folder: Path, problems: list[Problem]) -> list[Path]:
         if suffix in LKE_SUFFIXES or suffix == ".xls":  # .xls is refused with advice by the reader
             workbooks.append(path)
         elif suffix in OTHER_SPREADSHEETS:
-            problems.append(Problem(rel, _("not read: '{suffix}' files are not supported; save it as an Excel workbook (.xlsx)")
-                                    .format(suffix=suffix)))
+            problems.append(Problem(Place(rel), msg("not read: '{suffix}' files are not supported", suffix=suffix),
+                                    fix=msg("save it as an Excel workbook (.xlsx)"), code="lke.file.not_supported"))
         else:
-            problems.append(Problem(rel, _("ignored: only Excel workbooks (.xlsx, .xlsm) are read from lke/"), "warning"))
+            problems.append(Problem(Place(rel), msg("ignored: only Excel workbooks (.xlsx, .xlsm) are read from lke/"),
+                                    "warning", code="lke.file.ignored"))
     return workbooks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from dossier.i18n import _, decimal
+from dossier.errors import Numeral, Place, msg
 from dossier.readers.safety import text
 from dossier.rules import Indicator
 
@@ -13,33 +13,35 @@ WHOLE = re.compile(r"^\+?(\d+)(?:[.,]0{1,2})?$")  # "12", "12.0", "12,00"; "1.00
 DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
-class _AnswerValues:
+class AnswerValues:
     """The answer-cell checks of the LKE readers; a bad value is an error naming the cell (`self.error`)."""
 
-    def choice(self, value, indicator: Indicator, where: str, tpi: bool = False) -> str | None:
+    def choice(self, value, indicator: Indicator, where: Place, tpi: bool = False) -> str | None:
         """The option `value` names; `tpi`: the TPI's answer, said so in the problem."""
         written = text(value)
         key = next((k for k in indicator.option_keys if k.casefold() == written.casefold()), None)
         if key is None:
-            message = (_("TPI answer '{written}' for {code} is not an option; expected one of {options}") if tpi
-                       else _("answer '{written}' for {code} is not an option; expected one of {options}"))
-            self.error(where, message.format(written=written, code=indicator.code, options=", ".join(indicator.option_keys)),
-                       indicator.code)
+            said = {"written": written, "code": indicator.code}
+            self.error(where, "lke.tpi_answer.not_option" if tpi else "lke.answer.not_option",
+                       msg("TPI answer '{written}' for {code} is not an option", **said) if tpi
+                       else msg("answer '{written}' for {code} is not an option", **said),
+                       msg("expected one of {options}", options=", ".join(indicator.option_keys)), indicator=indicator.code)
         return key
 
-    def count(self, value, label: str, where: str, code: str) -> int | None:
-        number = _whole(value)
+    def count(self, value, label: str, where: Place, code: str) -> int | None:
+        number = whole_number(value)
         if number is None:
             written = text(value)
             if isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+", written):
-                message = _("count '{written}' for {label} is not a non-negative whole number; "
-                            "write it without a thousands separator ({plain})")
+                fix = msg("write it without a thousands separator ({plain})", plain=written.replace(".", ""))
             else:
-                message = _("count '{written}' for {label} is not a non-negative whole number; write a whole number, 0 or more")
-            self.error(where, message.format(written=written, label=label, plain=written.replace(".", "")), code)
+                fix = msg("write a whole number, 0 or more")
+            self.error(where, "lke.count.not_whole",
+                       msg("count '{written}' for {label} is not a non-negative whole number", written=written, label=label),
+                       fix, indicator=code)
         return number
 
-    def index(self, value, code: str, where: str) -> float | None:
+    def index(self, value, code: str, where: Place) -> float | None:
         low, high = self.edition.index_min, self.edition.index_max
         written = text(value)
         if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
@@ -50,18 +52,20 @@ class _AnswerValues:
             number = float(written.replace(",", "."))
         else:
             number = None
+        said = {"written": written, "code": code, "low": Numeral(low, 2), "high": Numeral(high, 2)}
+        indicator = code.split(" ")[0]  # "HBA (TPI)" is about HBA
         if number is None:
-            self.error(where, _("index '{written}' for {code} is not a number; write the survey index from {low} to {high}, "
-                                "e.g. 3,72").format(written=written, code=code, low=decimal(low, 2), high=decimal(high, 2)), code)
+            self.error(where, "lke.index.not_a_number", msg("index '{written}' for {code} is not a number", **said),
+                       msg("write the survey index from {low} to {high}, e.g. 3,72", **said), indicator=indicator)
             return None
         if not low <= number <= high:
-            self.error(where, _("index '{written}' for {code} is outside {low}-{high}; write the survey index on that scale, "
-                                "e.g. 3,72").format(written=written, code=code, low=decimal(low, 2), high=decimal(high, 2)), code)
+            self.error(where, "lke.index.out_of_range", msg("index '{written}' for {code} is outside {low}-{high}", **said),
+                       msg("write the survey index on that scale, e.g. 3,72"), indicator=indicator)
             return None
         return number
 
 
-def _whole(value) -> int | None:
+def whole_number(value) -> int | None:
     """A non-negative whole number from a cell: 12, 12.0, '12', '12.0'; None otherwise."""
     if isinstance(value, bool):
         return None

@@ -2,14 +2,17 @@
 
 The cache is a JSON file in the build folder, and it is never trusted over its source.
 An entry is keyed by the SHA-256 of the workbook's content, and it is used only when that
-hash, the LKE edition, the content of the bukti/ folder (which the evidence checks
-depend on) and the language spoken (the problems' messages are worded in it) are all as
-they were, and when the entry's own check value still matches what it holds (a damaged
-or edited entry is a miss). The check value is an HMAC with a key kept outside the
-workspace (dossier/sealing.py, in the user's config folder), so someone who can write to build/
-cannot forge an entry that passes: at worst they make the workbook be read again. Evidence paths are stored relative to the
-bukti/ folder, so a moved or copied workspace reads its cache as before; an entry whose
-paths do not fit is a miss. Anything else reads the workbook again.
+hash, the LKE edition and the content of the bukti/ folder (which the evidence checks
+depend on) are all as they were, and when the entry's own check value still matches what
+it holds (a damaged or edited entry is a miss). The check value is an HMAC under a key kept
+outside the workspace (dossier/sealing.py, in the user's config folder), so someone who can
+write to build/ cannot forge an entry that passes: at worst they make the workbook be read
+again. Evidence paths are stored relative to the bukti/ folder, so a moved or copied
+workspace reads its cache as before; an entry whose paths do not fit is a miss. Anything
+else reads the workbook again.
+
+The problems are kept as records (message ids and parameters), not as words, so one cache
+serves every language: they are worded when shown.
 """
 
 from __future__ import annotations
@@ -18,22 +21,21 @@ import hashlib
 import hmac
 import json
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path, PurePosixPath
 
 from dossier.digests import file_sha256
-from dossier.errors import Problem
-from dossier.i18n import language
+from dossier.errors import Place, Problem
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
 from dossier.sealing import seal
 
-FORMAT = "dossier-lke-cache/4"  # 4: entries sealed with an HMAC (cache_key)
+FORMAT = "dossier-lke-cache/5"  # 5: entries sealed with an HMAC (dossier/sealing.py)
 FILENAME = ".lke-cache.json"  # in build/<year>/
 
 
 class LkeCache:
-    """Read results by workbook content, valid for one edition, one content of bukti/ and one language."""
+    """Read results by workbook content, valid for one edition and one content of bukti/, in any language."""
 
     def __init__(self, path: Path, edition: str, bukti: Path) -> None:
         self.path = path
@@ -41,9 +43,7 @@ class LkeCache:
 
         # A resolved evidence path lies under the real bukti folder; a refused one under bukti as named.
         self.bases = {"real": Path(os.path.realpath(bukti)), "bukti": bukti}
-        # The language too: the problems kept are worded in it, and are shown in the language spoken now.
-        self.language = language()
-        self.scope = f"{__version__}:{edition}:{self.language}:{_folder_state(bukti)}"
+        self.scope = f"{__version__}:{edition}:{_folder_state(bukti)}"
         self.entries: dict[str, dict] = {}
         self.used: dict[str, dict] = {}
         try:
@@ -55,7 +55,7 @@ class LkeCache:
 
     def get(self, rel: str, path: Path) -> LkeRead | None:
         entry = self.entries.get(rel)
-        if not isinstance(entry, dict) or language() != self.language:
+        if not isinstance(entry, dict):
             return None
         try:
             source = file_sha256(path)
@@ -70,8 +70,6 @@ class LkeCache:
         return read
 
     def put(self, rel: str, path: Path, read: LkeRead) -> None:
-        if language() != self.language:  # read in another language than this cache keeps
-            return
         try:
             source = file_sha256(path)
             data = _to_json(read, self.bases)
@@ -110,10 +108,14 @@ def _folder_state(folder: Path) -> str:
 
 
 def _to_json(read: LkeRead, bases: dict[str, Path]) -> dict:
-    data = asdict(read)
-    for answer in (data["lke"] or {}).get("answers", {}).values():
-        for evidence in answer["evidence"]:
+    data = asdict(replace(read, problems=[], code_where=None))
+    data["problems"] = [p.to_data() for p in read.problems]
+    data["code_where"] = read.code_where.to_data() if read.code_where else None
+    answers = read.lke.answers if read.lke else {}
+    for code, answer in (data["lke"] or {}).get("answers", {}).items():
+        for evidence, kept in zip(answer["evidence"], answers[code].evidence):
             evidence["path"] = None if evidence["path"] is None else _relative(Path(evidence["path"]), bases)
+            evidence["problem"] = kept.problem.to_data() if kept.problem else None
     # As it reads back (counts' keys become text): the check digest is of exactly that.
     return json.loads(json.dumps(data, ensure_ascii=False))
 
@@ -139,8 +141,8 @@ def _from_json(data: dict, bases: dict[str, Path]) -> LkeRead:
     lke = data["lke"]
     return LkeRead(
         source=data["source"],
-        code_where=data["code_where"],
-        problems=[Problem(**p) for p in data["problems"]],
+        code_where=None if data["code_where"] is None else Place.from_data(data["code_where"]),
+        problems=[Problem.from_data(p) for p in data["problems"]],
         lke=None if lke is None else Lke(
             unit_code=lke["unit_code"],
             source=lke["source"],
@@ -158,7 +160,7 @@ def _answer(a: dict, bases: dict[str, Path]) -> Answer:
         note=a["note"],
         evidence=tuple(
             Evidence(e["entry"], e["url"], None if e["path"] is None else _absolute(e["path"], bases),
-                     e["present"], e["problem"])
+                     e["present"], "" if e["problem"] is None else Problem.from_data(e["problem"]))
             for e in a["evidence"]
         ),
         where=a["where"],

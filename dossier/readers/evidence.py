@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from dossier.errors import Problem
-from dossier.i18n import _
+from dossier.errors import Message, Place, Problem, msg
 from dossier.model import AwardYear, Evidence, Lke
 from dossier.readers.office import OFFICE_SUFFIXES, ConversionFailed, office_to_pdf
 
@@ -54,30 +53,40 @@ def resolve_evidence(entry: str, bukti: Path) -> Evidence:
         return Evidence(entry, url=True)
     scheme = _SCHEME.match(entry)
     if scheme and len(scheme.group(1)) > 1:  # one letter is a Windows drive, handled as absolute below
-        return Evidence(entry, problem=_(
-            "uses a '{scheme}:' link, which is not accepted; give a web address (http:// or https://) or a file under bukti/"
-        ).format(scheme=scheme.group(1)))
+        return Evidence(entry, problem=_refused(
+            "evidence.link_scheme", msg("uses a '{scheme}:' link, which is not accepted", scheme=scheme.group(1)),
+            msg("give a web address (http:// or https://) or a file under bukti/")))
     text = entry.replace("\\", "/")
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
-        return Evidence(entry, problem=_("is an absolute path; write the path relative to the bukti/ folder, "
-                                         "e.g. UNIT01/sk-tim.pdf"))
+        return Evidence(entry, problem=_refused("evidence.absolute_path", msg("is an absolute path"),
+                                                msg("write the path relative to the bukti/ folder, e.g. UNIT01/sk-tim.pdf")))
     parts = [p for p in PurePosixPath(text).parts if p not in ("", ".")]
     if ".." in parts:
-        return Evidence(entry, problem=_("goes outside the bukti/ folder ('..' is not allowed); write a path inside bukti/"))
+        return Evidence(entry, problem=_refused("evidence.outside", msg("goes outside the bukti/ folder ('..' is not allowed)"),
+                                                msg("write a path inside bukti/")))
     if not parts:
-        return Evidence(entry, problem=_("is not a file name; write a path inside bukti/, e.g. UNIT01/sk-tim.pdf"))
+        return Evidence(entry, problem=_refused("evidence.no_file_name", msg("is not a file name"),
+                                                msg("write a path inside bukti/, e.g. UNIT01/sk-tim.pdf")))
     candidate = bukti.joinpath(*parts)
     try:
         resolved = candidate.resolve()
         root = bukti.resolve()
     except (OSError, RuntimeError) as exc:  # symlink loops
-        return Evidence(entry, path=candidate, problem=_("cannot be resolved ({error})").format(error=exc))
+        return Evidence(entry, path=candidate,
+                        problem=_refused("evidence.unresolved", msg("cannot be resolved ({error})", error=exc)))
     if not resolved.is_relative_to(root):
         return Evidence(entry, path=candidate,
-                        problem=_("is a link pointing outside the bukti/ folder; copy the file into bukti/ instead"))
+                        problem=_refused("evidence.link_outside", msg("is a link pointing outside the bukti/ folder"),
+                                         msg("copy the file into bukti/ instead")))
     if resolved.is_dir():
-        return Evidence(entry, path=resolved, problem=_("is a folder; name a file inside it"))
+        return Evidence(entry, path=resolved, problem=_refused("evidence.folder", msg("is a folder"),
+                                                               msg("name a file inside it")))
     return Evidence(entry, path=resolved, present=resolved.is_file())
+
+
+def _refused(code: str, what: Message, fix: Message | None = None) -> Problem:
+    """Why an entry is refused, kept on its Evidence: a problem with no place yet (the reader gives it the cell)."""
+    return Problem(Place(), what, fix=fix, code=code, kind="evidence")
 
 
 def report_without_evidence(lke: Lke, edition: Edition, problems: list[Problem]) -> list[str]:
@@ -88,28 +97,30 @@ def report_without_evidence(lke: Lke, edition: Edition, problems: list[Problem])
     """
     bare = [code for code in edition.indicators if not (lke.answers.get(code) and lke.answers[code].evidence)]
     if bare:
-        where = next((lke.answers[c].where for c in bare if c in lke.answers and lke.answers[c].where), lke.source)
+        where = next((lke.answers[c].where for c in bare if c in lke.answers and lke.answers[c].where), "")
+        # The answer's cell, as its reader wrote it after the workbook's own name.
+        place = Place.in_file(lke.source, where.removeprefix(f"{lke.source}, ")) if where else Place(lke.source)
         problems.append(Problem(
-            where,
+            place,
             # English keeps "indicator(s)" (one text for any count); Indonesian needs no plural.
-            _("unit {unit}: {count} of {total} indicator(s) have no evidence (Bukti Dukung is empty): {codes}; "
-              "name a file under bukti/ or a web address for each")
-            .format(unit=lke.unit_code, count=len(bare), total=len(edition.indicators), codes=", ".join(bare)),
-            "warning", kind="evidence"))
+            msg("unit {unit}: {count} of {total} indicator(s) have no evidence (Bukti Dukung is empty): {codes}",
+                unit=lke.unit_code, count=len(bare), total=len(edition.indicators), codes=", ".join(bare)),
+            "warning", kind="evidence", fix=msg("name a file under bukti/ or a web address for each"),
+            code="lke.evidence.none", unit=lke.unit_code))
     return bare
 
 
-def absent_message(evidence: Evidence, bukti: Path) -> str:
-    """Say that an evidence file is missing, and hint at the likely slip."""
+def absent_message(evidence: Evidence, bukti: Path) -> tuple[Message, Message | None]:
+    """Say that an evidence file is missing, and hint at the likely slip (what, fix)."""
+    what = msg("evidence file '{entry}' not found in bukti/", entry=evidence.entry)
     first = evidence.entry.replace("\\", "/").split("/")[0].lower()
     if first == "bukti":
-        return _("evidence file '{entry}' not found in bukti/; paths are relative to the bukti/ folder, "
-                 "so leave out the leading 'bukti/'").format(entry=evidence.entry)
+        return what, msg("paths are relative to the bukti/ folder, so leave out the leading 'bukti/'")
     similar = _case_twin(evidence.path) if evidence.path is not None else None
     if similar:
-        return (_("evidence file '{entry}' not found in bukti/; did you mean '{similar}'? (names must match exactly)")
-                .format(entry=evidence.entry, similar=similar.relative_to(bukti.resolve()).as_posix()))
-    return _("evidence file '{entry}' not found in bukti/").format(entry=evidence.entry)
+        return what, msg("did you mean '{similar}'? (names must match exactly)",
+                         similar=similar.relative_to(bukti.resolve()).as_posix())
+    return what, None
 
 
 def _case_twin(path: Path) -> Path | None:
@@ -215,7 +226,7 @@ def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: 
            office_cache: Path | None = None) -> Document:
     """Decide what one evidence entry becomes; open it only if it is a regular file inside bukti/."""
     entry = evidence.entry
-    where = f"bukti/{entry} ({code})"
+    where = Place(f"bukti/{entry}", detail=code)
     if evidence.url:
         return Document(code, entry, URL, "tautan, tidak disematkan")
     bukti = Path(os.path.realpath(year.bukti))
@@ -228,9 +239,10 @@ def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: 
         # The reader refused the entry and has reported it already: never open it here.
         return Document(code, entry, *_refusal(evidence, real, inside))
     if not inside:
-        problems.append(Problem(where, _("refused to put this file in the packet of {unit}: the path leads outside "
-                                         "the bukti folder ({folder}). Only files inside that folder are embedded.")
-                                .format(unit=unit, folder=year.bukti), "warning"))
+        problems.append(_warning(where, code, unit, "evidence.packet.outside",
+                                 msg("refused to put this file in the packet of {unit}: the path leads outside "
+                                     "the bukti folder ({folder}). Only files inside that folder are embedded.",
+                                     unit=unit, folder=year.bukti)))
         return Document(code, entry, REFUSED, OUTSIDE)
     other = _other_units_folder(real.relative_to(bukti), year, unit)
     if other:
@@ -259,30 +271,34 @@ def _check_file(evidence: Evidence, code: str, real: Path, where: str, unit: str
         info = real.stat()
     except OSError:
         if evidence.present:  # the reader saw it, so it vanished since; otherwise the reader has reported it
-            problems.append(Problem(where, _("the evidence file disappeared while the packet of {unit} was built; "
-                                             "it is listed as not found.").format(unit=unit), "warning"))
+            problems.append(_warning(where, code, unit, "evidence.packet.disappeared",
+                                     msg("the evidence file disappeared while the packet of {unit} was built", unit=unit),
+                                     msg("it is listed as not found.")))
         return Document(code, entry, MISSING, NOT_FOUND)
     if not stat.S_ISREG(info.st_mode):
-        problems.append(Problem(where, _("not a regular file, so it is not embedded in the packet of {unit}; "
-                                         "name a file, not a folder or device.").format(unit=unit), "warning"))
+        problems.append(_warning(where, code, unit, "evidence.packet.not_a_file",
+                                 msg("not a regular file, so it is not embedded in the packet of {unit}", unit=unit),
+                                 msg("name a file, not a folder or device.")))
         return Document(code, entry, REFUSED, "ditolak: bukan berkas")
     if info.st_size == 0:
-        problems.append(Problem(where, _("the file is empty (0 bytes), so it is not embedded in the packet of {unit}; "
-                                         "replace it with the real document.").format(unit=unit), "warning"))
+        problems.append(_warning(where, code, unit, "evidence.packet.empty",
+                                 msg("the file is empty (0 bytes), so it is not embedded in the packet of {unit}", unit=unit),
+                                 msg("replace it with the real document.")))
         return Document(code, entry, UNREADABLE, "tidak disematkan: berkas kosong (0 bita)", real)
     if info.st_size > MAX_EVIDENCE_BYTES:
-        problems.append(Problem(where, _("the file is {size} MB, more than the {limit} MB a packet embeds; it is "
-                                         "listed as not embedded in the packet of {unit}. Reduce it (e.g. scan at 150 dpi).")
-                                .format(size=info.st_size // (1024 * 1024), limit=MAX_EVIDENCE_BYTES // (1024 * 1024),
-                                        unit=unit), "warning"))
+        problems.append(_warning(where, code, unit, "evidence.packet.too_large",
+                                 msg("the file is {size} MB, more than the {limit} MB a packet embeds",
+                                     size=info.st_size // (1024 * 1024), limit=MAX_EVIDENCE_BYTES // (1024 * 1024)),
+                                 msg("it is listed as not embedded in the packet of {unit}. Reduce it (e.g. scan at 150 dpi).",
+                                     unit=unit)))
         return Document(code, entry, OTHER, "tidak disematkan: berkas terlalu besar", real)
     try:
         with real.open("rb") as handle:
             head = handle.read(1024)
     except OSError as exc:
-        problems.append(Problem(where, _("cannot open this file ({error}), so it is not embedded in the "
-                                         "packet of {unit}. Check its permissions.").format(error=exc.strerror, unit=unit),
-                                "warning"))
+        problems.append(_warning(where, code, unit, "evidence.packet.cannot_open",
+                                 msg("cannot open this file ({error}), so it is not embedded in the "
+                                     "packet of {unit}. Check its permissions.", error=exc.strerror, unit=unit)))
         return Document(code, entry, UNREADABLE, "tidak disematkan: berkas tidak dapat dibuka", real)
     kind = _sniff(head)
     if kind == PDF:
@@ -291,13 +307,20 @@ def _check_file(evidence: Evidence, code: str, real: Path, where: str, unit: str
         return _check_image(Document(code, entry, IMAGE, source=real), where, unit, problems)
     label = real.suffix.lstrip(".").upper() or "tanpa ekstensi"
     if real.suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg"):
-        problems.append(Problem(where, _("the file is named {suffix} but its content is not a {kind}; it is not "
-                                         "embedded in the packet of {unit}. Open it and save it again in that format.")
-                                .format(suffix=real.suffix, kind=real.suffix.lstrip(".").upper(), unit=unit), "warning"))
+        problems.append(_warning(where, code, unit, "evidence.packet.wrong_content",
+                                 msg("the file is named {suffix} but its content is not a {kind}",
+                                     suffix=real.suffix, kind=real.suffix.lstrip(".").upper()),
+                                 msg("it is not embedded in the packet of {unit}. Open it and save it again in that format.",
+                                     unit=unit)))
         return Document(code, entry, UNREADABLE, f"tidak disematkan: isi berkas bukan {label}", real)
     if real.suffix.lower() in OFFICE_SUFFIXES:
         return _convert(Document(code, entry, OTHER, source=real), label, where, unit, problems, office_cache)
     return Document(code, entry, OTHER, f"tidak disematkan (berkas {label})", real)
+
+
+def _warning(where: Place, indicator: str, unit: str, code: str, what: Message, fix: Message | None = None) -> Problem:
+    """A problem of an evidence file met while the packet is made: a warning, never a failure."""
+    return Problem(where, what, "warning", fix=fix, code=code, unit=unit, indicator=indicator)
 
 
 def _refusal(evidence: Evidence, real: Path, inside: bool) -> tuple[str, str]:
@@ -322,7 +345,7 @@ def _sniff(head: bytes) -> str:
     return OTHER
 
 
-def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem], data: bytes | None = None) -> Document:
+def _check_pdf(document: Document, where: Place, unit: str, problems: list[Problem], data: bytes | None = None) -> Document:
     """Read an evidence PDF fully (every object and content stream) and keep a clean copy of it."""
     from pypdf import PdfReader, PdfWriter  # heavy, and the LKE reader needs none of it
 
@@ -334,9 +357,10 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
             reader = PdfReader(io.BytesIO(data if data is not None else document.source.read_bytes()), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 document.kind, document.note = UNREADABLE, "tidak disematkan: PDF dikunci kata sandi"
-                problems.append(Problem(where, _("this PDF is protected by a password, so it is not embedded in the "
-                                                 "packet of {unit} (it is listed on the divider page). Put a copy "
-                                                 "without a password in the bukti folder.").format(unit=unit), "warning"))
+                problems.append(_warning(where, document.indicator, unit, "evidence.packet.pdf_password",
+                                         msg("this PDF is protected by a password, so it is not embedded in the "
+                                             "packet of {unit} (it is listed on the divider page). Put a copy "
+                                             "without a password in the bukti folder.", unit=unit)))
                 return document
             sanitize(reader)  # refuses a PDF bomb; strips scripts, actions and embedded files
             for page in reader.pages:
@@ -356,13 +380,14 @@ def _check_pdf(document: Document, where: str, unit: str, problems: list[Problem
     if reason or document.pages == 0:
         document.kind, document.note, document.data, document.pages = (
             UNREADABLE, "tidak disematkan: PDF rusak atau tidak terbaca", None, 0)
-        problems.append(Problem(where, _("this PDF cannot be read ({reason}), so it is not embedded in the packet "
-                                         "of {unit}. Open it and save it again as PDF.")
-                                .format(reason=reason or _("it has no pages"), unit=unit), "warning"))
+        problems.append(_warning(where, document.indicator, unit, "evidence.packet.pdf_unreadable",
+                                 msg("this PDF cannot be read ({reason}), so it is not embedded in the packet "
+                                     "of {unit}. Open it and save it again as PDF.",
+                                     reason=reason or msg("it has no pages"), unit=unit)))
     return document
 
 
-def _check_image(document: Document, where: str, unit: str, problems: list[Problem]) -> Document:
+def _check_image(document: Document, where: Place, unit: str, problems: list[Problem]) -> Document:
     """Check that a JPG/PNG decodes and is not absurdly large; note its displayed size."""
     from PIL import Image
 
@@ -380,9 +405,9 @@ def _check_image(document: Document, where: str, unit: str, problems: list[Probl
                     width, height = height, width
     except Exception as exc:  # Pillow raises many kinds on a damaged or oversized image
         document.kind, document.note = UNREADABLE, "tidak disematkan: gambar rusak atau tidak terbaca"
-        problems.append(Problem(where, _("this image cannot be read ({error}), so it is not embedded in the packet "
-                                         "of {unit}. Save it again as JPG or PNG.")
-                                .format(error=f"{type(exc).__name__}: {exc}", unit=unit), "warning"))
+        problems.append(_warning(where, document.indicator, unit, "evidence.packet.image_unreadable",
+                                 msg("this image cannot be read ({error}), so it is not embedded in the packet "
+                                     "of {unit}. Save it again as JPG or PNG.", error=f"{type(exc).__name__}: {exc}", unit=unit)))
         return document
     document.size, document.pages = (width, height), 1
     return document
@@ -390,17 +415,17 @@ def _check_image(document: Document, where: str, unit: str, problems: list[Probl
 
 # --- Office files, converted to PDF with LibreOffice ---------------------------------------
 
-def _convert(document: Document, label: str, where: str, unit: str, problems: list[Problem],
+def _convert(document: Document, label: str, where: Place, unit: str, problems: list[Problem],
              cache: Path | None) -> Document:
     """Embed an office file as the PDF LibreOffice makes of it; say why when it cannot."""
     try:
         data = office_to_pdf(document.source, cache)
     except ConversionFailed as exc:
         document.note = f"tidak disematkan: {exc.reason}"
-        problems.append(Problem(where, _("this {kind} file could not be converted to PDF ({detail}), so it is "
-                                         "not embedded in the packet of {unit}; save it as PDF in the bukti folder "
-                                         "and name that file instead.").format(kind=label, detail=exc.detail, unit=unit),
-                                "warning"))
+        problems.append(_warning(where, document.indicator, unit, "evidence.packet.not_converted",
+                                 msg("this {kind} file could not be converted to PDF ({detail}), so it is "
+                                     "not embedded in the packet of {unit}", kind=label, detail=exc.detail, unit=unit),
+                                 msg("save it as PDF in the bukti folder and name that file instead.")))
         return document
     document.kind, document.converted_from = PDF, label
     checked = _check_pdf(document, where, unit, problems, data)

@@ -14,17 +14,17 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from dossier.errors import Problem
-from dossier.i18n import _
+from dossier.errors import Message, Place, Problem, msg
 from dossier.layout import LKE, LKE_SHEET, LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import Answer, Evidence, Lke
-from dossier.readers.answer_values import _AnswerValues
+from dossier.readers.answer_values import AnswerValues
 from dossier.readers.evidence import absent_message, resolve_evidence, split_entries
 from dossier.readers.safety import (
     READ_ERRORS,
+    UNCACHED,
     UnreadableWorkbook,
     checked_rows,
-    damaged_reason,
+    damaged_problem,
     is_error_value,
     merged_across,
     name_key,
@@ -53,12 +53,12 @@ class LkeRead:
 
     source: str
     lke: Lke | None = None
-    code_where: str = ""
+    code_where: Place | None = None  # where the workbook names its unit (a cell in ours, the file in the official form)
     problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
-class _Row:
+class LkeRow:
     """One coded row of the table."""
 
     number: int
@@ -72,50 +72,56 @@ class _Row:
 
 def read_own_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
     """Read one LKE workbook in dossier's own layout; every problem is collected, an unreadable file is one problem."""
-    return read_with(_LkeReader, path, rel, edition, bukti)
+    return read_with(LkeReader, path, rel, edition, bukti)
 
 
-def read_with(reader: type[_LkeReader], path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
+def read_with(reader: type[LkeReader], path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
     """Open a workbook safely and read it with `reader`; a workbook that cannot be opened is one problem."""
     result = LkeRead(rel)
     try:
         with workbook(path, rel) as book:
             reader(path, rel, edition, bukti, book, result).read()
     except UnreadableWorkbook as exc:
-        result.problems.append(Problem(exc.where, exc.reason))
+        result.problems.append(exc.problem)
         result.lke = None
     except READ_ERRORS as exc:
-        result.problems.append(Problem(rel, damaged_reason(exc)))
+        result.problems.append(damaged_problem(rel, exc))
         result.lke = None
     return result
 
 
-class _LkeReader(_AnswerValues):
+class LkeReader(AnswerValues):
     def __init__(self, path: Path, rel: str, edition: Edition, bukti: Path, book, result: LkeRead):
         self.path, self.rel, self.edition, self.bukti, self.book, self.result = path, rel, edition, bukti, book, result
         self.problems = result.problems
         self.title = SHEET
         self.flagged: set[str] = set()  # indicators already reported with an error: not "missing" too
 
-    def at(self, row: int, column: int) -> str:
-        return f"{self.rel}, {self.title}!{ref(row, column)}"
+    def at(self, row: int, column: int) -> Place:
+        return Place(self.rel, self.title, ref(row, column))
 
-    def error(self, where: str, message: str, code: str = "", kind: str = "") -> None:
-        self.problems.append(Problem(where, message, kind=kind))
-        if code:
-            self.flagged.add(code)
+    def in_sheet(self) -> Place:
+        return Place(self.rel, self.title)
 
-    def warning(self, where: str, message: str) -> None:
-        self.problems.append(Problem(where, message, "warning"))
+    def error(self, where: Place, code: str, what: Message, fix: Message | None = None, *,
+              indicator: str = "", flag: bool = True, kind: str = "") -> None:
+        """Report an error; one about an `indicator` flags it (not "missing" too) unless `flag` is False."""
+        self.problems.append(Problem(where, what, kind=kind, fix=fix, code=code, indicator=indicator))
+        if indicator and flag and kind != "evidence":
+            self.flagged.add(indicator)
+
+    def warning(self, where: Place, code: str, what: Message, fix: Message | None = None, *, indicator: str = "") -> None:
+        self.problems.append(Problem(where, what, "warning", fix=fix, code=code, indicator=indicator))
 
     def read(self) -> None:
         ws = sheet(self.book, SHEET)
         if ws is None:
-            self.error(self.rel, _("no sheet {sheet}; the LKE table must be on a sheet named {sheet} (sheets found: {found})")
-                       .format(sheet=SHEET, found=", ".join(self.book.sheetnames)))
+            self.error(Place(self.rel), "lke.sheet.missing", msg("no sheet {sheet}", sheet=SHEET),
+                       msg("the LKE table must be on a sheet named {sheet} (sheets found: {found})",
+                           sheet=SHEET, found=", ".join(self.book.sheetnames)))
             return
         self.title = ws.title
-        rows = checked_rows(ws, f"{self.rel}, {self.title}")
+        rows = checked_rows(ws, self.in_sheet())
         unit_cell, header = self.find_top(rows)
         if header is None:
             return
@@ -127,7 +133,7 @@ class _LkeReader(_AnswerValues):
         formulas = uncached_formulas(self.path, self.rel, self.title, empty)
         rows_of = {r.number: code for code, rs in found.items() for r in rs}
         for (row, column), formula in sorted(formulas.items()):
-            self.error(self.at(row, column), uncached_message(formula), rows_of.get(row, ""))
+            self.error(self.at(row, column), UNCACHED, *uncached_message(formula), indicator=rows_of.get(row, ""))
         unit_code = self.unit_code(unit_cell, header_row, formulas)
         answers = self.answers(found, columns)
         self.report_missing(answers, found)
@@ -160,17 +166,17 @@ class _LkeReader(_AnswerValues):
         needs, optional = and_list(REQUIRED), and_list(OPTIONAL)
         if near_miss:
             self.error(
-                self.at(near_miss[0], 1),
-                _("header row {row} has no column {absent} (found: {found}); "
-                  "the table needs the columns {needs}, and optionally {optional}")
-                .format(row=near_miss[0], absent=and_list(near_miss[2]), found=", ".join(near_miss[1]), needs=needs, optional=optional),
+                self.at(near_miss[0], 1), "lke.header.column_missing",
+                msg("header row {row} has no column {absent} (found: {found})",
+                    row=near_miss[0], absent=and_list(near_miss[2]), found=", ".join(near_miss[1])),
+                msg("the table needs the columns {needs}, and optionally {optional}", needs=needs, optional=optional),
             )
         else:
             self.error(
-                f"{self.rel}, {self.title}",
-                _("no header row with the columns {needs} in rows 1-{last}; "
-                  "the table needs a header row with {columns} and optionally {optional}")
-                .format(needs=needs, last=HEADER_ROWS, columns=", ".join(REQUIRED), optional=optional),
+                self.in_sheet(), "lke.header.missing",
+                msg("no header row with the columns {needs} in rows 1-{last}", needs=needs, last=HEADER_ROWS),
+                msg("the table needs a header row with {columns} and optionally {optional}",
+                    columns=", ".join(REQUIRED), optional=optional),
             )
         return unit_cell, None
 
@@ -181,41 +187,44 @@ class _LkeReader(_AnswerValues):
             names = [LKE.header(k) for k in keys]
             if names:
                 span = f"{ref(number, first)}:{ref(number, last)}"
-                message = (_("the header cell {names} is merged across columns {span}, so it is not clear which column "
-                             "holds the codes; unmerge the header cells so that each header sits directly above its own column")
-                           if keys[0] == "code" else
-                           _("the header cell {names} is merged across columns {span}, so it is not clear which column "
-                             "holds the answers; unmerge the header cells so that each header sits directly above its own column"))
-                self.error(f"{self.rel}, {self.title}!{span}", message.format(names=and_list(names), span=span))
+                said = {"names": and_list(names), "span": span}
+                what = (msg("the header cell {names} is merged across columns {span}, so it is not clear which column "
+                            "holds the codes", **said)
+                        if keys[0] == "code" else
+                        msg("the header cell {names} is merged across columns {span}, so it is not clear which column "
+                            "holds the answers", **said))
+                self.error(Place(self.rel, self.title, span), "lke.header.merged", what,
+                           msg("unmerge the header cells so that each header sits directly above its own column"))
                 return True
         return False
 
     def unit_code(self, unit_cell: tuple[int, int, object] | None, header_row: int, formulas: dict) -> str:
         if unit_cell is None:
             self.error(
-                f"{self.rel}, {self.title}",
-                _("no '{label}' label above the table (rows 1-{last}); write {label} in a "
-                  "cell and the unit's code, as in {register}, in the cell to its right")
-                .format(label=LKE_UNIT_LABEL, last=header_row - 1, register=REGISTER),
+                self.in_sheet(), "lke.unit_code.no_label",
+                msg("no '{label}' label above the table (rows 1-{last})", label=LKE_UNIT_LABEL, last=header_row - 1),
+                msg("write {label} in a cell and the unit's code, as in {register}, in the cell to its right",
+                    label=LKE_UNIT_LABEL, register=REGISTER),
             )
             return ""
         row, column, value = unit_cell
         self.result.code_where = self.at(row, column)
         if is_error_value(value):
-            self.error(self.at(row, column), _("{label} is the formula error {value}; type the unit's code")
-                       .format(label=LKE_UNIT_LABEL, value=value))
+            self.error(self.at(row, column), "lke.unit_code.formula_error",
+                       msg("{label} is the formula error {value}", label=LKE_UNIT_LABEL, value=value),
+                       msg("type the unit's code"))
             return ""
         code = text(value)
         if not code and (row, column) not in formulas:  # an uncached formula is reported as such
-            self.error(self.at(row, column), _("{label} is empty; write the unit's code, as in {register}, sheet {sheet}")
-                       .format(label=LKE_UNIT_LABEL, register=REGISTER, sheet=UNIT.sheet))
+            self.error(self.at(row, column), "lke.unit_code.empty", msg("{label} is empty", label=LKE_UNIT_LABEL),
+                       msg("write the unit's code, as in {register}, sheet {sheet}", register=REGISTER, sheet=UNIT.sheet))
         return code
 
     # -- The table ------------------------------------------------------------------------
 
-    def read_table(self, rows, header_row: int, columns: dict[str, int]) -> dict[str, list[_Row]]:
+    def read_table(self, rows, header_row: int, columns: dict[str, int]) -> dict[str, list[LkeRow]]:
         """Read the coded rows: indicator code -> its rows (one, or one per count input)."""
-        found: dict[str, list[_Row]] = {}
+        found: dict[str, list[LkeRow]] = {}
         first_row: dict[str, int] = {}
         kode_col, answer_col = columns["code"], columns["answer"]
         for number, row in enumerate(rows, start=header_row + 1):
@@ -226,34 +235,39 @@ class _LkeReader(_AnswerValues):
             code = text(raw_code).upper().replace(" ", "")
             if not code:
                 if value is not None:
-                    self.warning(self.at(number, answer_col), _("answer '{value}' is in a row without Kode and is ignored; "
-                                                                "put it on the indicator's row").format(value=text(value)))
+                    self.warning(self.at(number, answer_col), "lke.answer.without_code",
+                                 msg("answer '{value}' is in a row without Kode and is ignored", value=text(value)),
+                                 msg("put it on the indicator's row"))
                 continue
             parsed = self.indicator_of(code, number, kode_col, value)
             if parsed is None:
                 continue
             indicator, n = parsed
             if code in first_row:
-                message = (_("{code} appears twice (first in row {row}); keep one row per count input") if n is not None
-                           else _("{code} appears twice (first in row {row}); keep one row per indicator"))
-                self.error(self.at(number, kode_col), message.format(code=code, row=first_row[code]), indicator.code)
+                self.error(self.at(number, kode_col), "lke.code.repeated",
+                           msg("{code} appears twice (first in row {row})", code=code, row=first_row[code]),
+                           msg("keep one row per count input") if n is not None else msg("keep one row per indicator"),
+                           indicator=indicator.code)
                 continue
             first_row[code] = number
             if is_error_value(value):
-                self.error(self.at(number, answer_col), _("the answer for {code} is the formula error {value}; fix the formula "
-                                                          "or type the answer").format(code=code, value=value), indicator.code)
+                self.error(self.at(number, answer_col), "lke.answer.formula_error",
+                           msg("the answer for {code} is the formula error {value}", code=code, value=value),
+                           msg("fix the formula or type the answer"), indicator=indicator.code)
                 value = None
             note = text(value_at(row, columns["note"])) if "note" in columns else ""
-            evidence = self.evidence(value_at(row, columns["evidence"]), number, columns["evidence"]) if "evidence" in columns else ()
+            evidence = (self.evidence(value_at(row, columns["evidence"]), number, columns["evidence"], indicator.code)
+                        if "evidence" in columns else ())
             tpi_value = value_at(row, columns["tpi_answer"]) if "tpi_answer" in columns else None
             if isinstance(tpi_value, str) and not tpi_value.strip():
                 tpi_value = None
             if is_error_value(tpi_value):
-                self.error(self.at(number, columns["tpi_answer"]), _("the TPI answer for {code} is the formula error {value}; "
-                                                                     "fix the formula or type the answer").format(code=code, value=tpi_value))
+                self.error(self.at(number, columns["tpi_answer"]), "lke.tpi_answer.formula_error",
+                           msg("the TPI answer for {code} is the formula error {value}", code=code, value=tpi_value),
+                           msg("fix the formula or type the answer"), indicator=indicator.code, flag=False)
                 tpi_value = None
             tpi_note = text(value_at(row, columns["tpi_note"])) if "tpi_note" in columns else ""
-            found.setdefault(indicator.code, []).append(_Row(number, n, value, note, evidence, tpi_value, tpi_note))
+            found.setdefault(indicator.code, []).append(LkeRow(number, n, value, note, evidence, tpi_value, tpi_note))
         return found
 
     def indicator_of(self, code: str, number: int, column: int, value) -> tuple[Indicator, int | None] | None:
@@ -263,9 +277,9 @@ class _LkeReader(_AnswerValues):
         indicator = self.edition.indicators.get(match.group(1)) if match else None
         if indicator is None:
             close = difflib.get_close_matches(code.split(".")[0], list(self.edition.indicators), n=1)
-            message = (_("unknown indicator code '{code}' (not in LKE edition {edition}); did you mean {near}?") if close
-                       else _("unknown indicator code '{code}' (not in LKE edition {edition})"))
-            self.error(where, message.format(code=code, edition=self.edition.name, near=close[0] if close else ""))
+            self.error(where, "lke.code.unknown",
+                       msg("unknown indicator code '{code}' (not in LKE edition {edition})", code=code, edition=self.edition.name),
+                       msg("did you mean {near}?", near=close[0]) if close else None)
             return None
         n = int(match.group(2)) if match.group(2) is not None else None
         inputs = [int(o.key) for o in indicator.options] if indicator.kind == "count" else []
@@ -273,35 +287,40 @@ class _LkeReader(_AnswerValues):
             if n is None:
                 if value is None:
                     return None  # the heading row of a count indicator
-                self.error(where, _("{code} is a count indicator: write each number on its own row, coded {rows}")
-                           .format(code=code, rows=", ".join(f"{code}.{i}" for i in inputs)), code)
+                self.error(where, "lke.code.count_without_input",
+                           msg("{code} is a count indicator: write each number on its own row, coded {rows}",
+                               code=code, rows=", ".join(f"{code}.{i}" for i in inputs)), indicator=code)
                 return None
             if n not in inputs:
-                self.error(where, _("{code}: {indicator} has no input {n}; its inputs are {inputs}").format(
-                    code=code, indicator=indicator.code, n=n, inputs=", ".join(f"{indicator.code}.{i}" for i in inputs)),
-                    indicator.code)
+                self.error(where, "lke.code.no_such_input",
+                           msg("{code}: {indicator} has no input {n}", code=code, indicator=indicator.code, n=n),
+                           msg("its inputs are {inputs}", inputs=", ".join(f"{indicator.code}.{i}" for i in inputs)),
+                           indicator=indicator.code)
                 return None
         elif n is not None:
-            self.error(where, _("{code} is not a count indicator; code its row {code}, without '.{n}'")
-                       .format(code=indicator.code, n=n), indicator.code)
+            self.error(where, "lke.code.not_a_count", msg("{code} is not a count indicator", code=indicator.code),
+                       msg("code its row {code}, without '.{n}'", code=indicator.code, n=n), indicator=indicator.code)
             return None
         return indicator, n
 
-    def evidence(self, cell, number: int, column: int) -> tuple[Evidence, ...]:
+    def evidence(self, cell, number: int, column: int, indicator: str = "") -> tuple[Evidence, ...]:
         items = []
         for entry in split_entries(cell):
             item = resolve_evidence(entry, self.bukti)
             if item.problem:
-                self.error(self.at(number, column), _("evidence '{entry}' {problem}").format(entry=entry, problem=item.problem),
-                           kind="evidence")
+                # The reader's words around the reason resolve_evidence gives (a Problem without a place).
+                self.error(self.at(number, column), item.problem.code,
+                           msg("evidence '{entry}' {problem}", entry=entry, problem=item.problem.what),
+                           item.problem.fix, indicator=indicator, kind="evidence")
             elif not item.url and not item.present:
-                self.error(self.at(number, column), absent_message(item, self.bukti), kind="evidence")
+                self.error(self.at(number, column), "lke.evidence.not_found", *absent_message(item, self.bukti),
+                           indicator=indicator, kind="evidence")
             items.append(item)
         return tuple(items)
 
     # -- Answers ------------------------------------------------------------------------------
 
-    def answers(self, found: dict[str, list[_Row]], columns: dict[str, int]) -> dict[str, Answer]:
+    def answers(self, found: dict[str, list[LkeRow]], columns: dict[str, int]) -> dict[str, Answer]:
         answers: dict[str, Answer] = {}
         answer_col = columns["answer"]
         for code, indicator in self.edition.indicators.items():
@@ -310,7 +329,8 @@ class _LkeReader(_AnswerValues):
                 continue
             rows = sorted(rows, key=lambda r: r.input or 0)
             first = rows[0]
-            where = self.at(first.number, answer_col)
+            place = self.at(first.number, answer_col)
+            where = str(place)
             note = "\n".join(r.note for r in rows if r.note)
             evidence = tuple(e for r in rows for e in r.evidence)
             answer = Answer(code, note=note, evidence=evidence, where=where)
@@ -327,15 +347,15 @@ class _LkeReader(_AnswerValues):
             elif first.value is None:
                 pass
             elif indicator.kind == "index":
-                answer = Answer(code, index=self.index(first.value, code, where), note=note, evidence=evidence, where=where)
+                answer = Answer(code, index=self.index(first.value, code, place), note=note, evidence=evidence, where=where)
             else:
-                answer = Answer(code, choice=self.choice(first.value, indicator, where), note=note, evidence=evidence, where=where)
+                answer = Answer(code, choice=self.choice(first.value, indicator, place), note=note, evidence=evidence, where=where)
             if "tpi_answer" in columns or "tpi_note" in columns:
                 answer = self.review(answer, indicator, rows, columns)
             answers[code] = answer
         return answers
 
-    def review(self, answer: Answer, indicator: Indicator, rows: list[_Row], columns: dict[str, int]) -> Answer:
+    def review(self, answer: Answer, indicator: Indicator, rows: list[LkeRow], columns: dict[str, int]) -> Answer:
         """Add the TPI's answer and note, checked as the unit's are; a bad TPI answer is an error, not a missing answer."""
         code = indicator.code
         flagged = code in self.flagged
@@ -345,7 +365,7 @@ class _LkeReader(_AnswerValues):
         values: dict = {}
         if given:
             where = self.at(given[0].number, column)
-            values["where_tpi"] = where
+            values["where_tpi"] = str(where)
             if indicator.kind == "count":
                 counts = {}
                 for r in given:
@@ -361,7 +381,7 @@ class _LkeReader(_AnswerValues):
             self.flagged.discard(code)
         return replace(answer, tpi_note=tpi_note, **values) if values or tpi_note else answer
 
-    def check_within(self, indicator: Indicator, counts: dict[int, int], rows: list[_Row], answer_col: int) -> None:
+    def check_within(self, indicator: Indicator, counts: dict[int, int], rows: list[LkeRow], answer_col: int) -> None:
         """For rules that say so, the numerator (those who reported) may not exceed the denominator (those obliged)."""
         rule = indicator.count
         if rule is None or not rule.numerator_within_denominator:
@@ -380,14 +400,14 @@ class _LkeReader(_AnswerValues):
         last = max(rule.numerator)
         row = next((r.number for r in rows if r.input == last), rows[0].number)
         self.error(
-            self.at(row, answer_col),
-            _("more reported than obliged for {code} ({question}): {top} = {numerator} but {shown}; "
-              "{top} must be at most {denominator}").format(code=code, question=indicator.question, top=top, shown=shown,
-                                                            numerator=_plain(numerator), denominator=_plain(denominator)),
-            code,
+            self.at(row, answer_col), "lke.count.more_than_obliged",
+            msg("more reported than obliged for {code} ({question}): {top} = {numerator} but {shown}",
+                code=code, question=indicator.question, top=top, shown=shown, numerator=_plain(numerator)),
+            msg("{top} must be at most {denominator}", top=top, denominator=_plain(denominator)),
+            indicator=code,
         )
 
-    def report_missing(self, answers: dict[str, Answer], found: dict[str, list[_Row]]) -> None:
+    def report_missing(self, answers: dict[str, Answer], found: dict[str, list[LkeRow]]) -> None:
         """One warning listing every unanswered indicator (and count input), one for rows not in the sheet."""
         missing, absent = [], []
         for code, indicator in self.edition.indicators.items():
@@ -404,23 +424,23 @@ class _LkeReader(_AnswerValues):
                 missing.append(code)
         total = len(self.edition.indicators)
         if missing:
-            self.warning(f"{self.rel}, {self.title}", _("{count} answer(s) missing, scored 0: {codes}")
-                         .format(count=len(missing), codes=", ".join(missing)))
+            self.warning(self.in_sheet(), "lke.answer.missing",
+                         msg("{count} answer(s) missing, scored 0: {codes}", count=len(missing), codes=", ".join(missing)))
         if absent:
             self.warning(
-                f"{self.rel}, {self.title}",
-                _("{count} of {total} indicator(s) have no row in the table, scored 0: {codes}; "
-                  "start from the blank LKE that 'dossier lke-template' writes")
-                .format(count=len(absent), total=total, codes=", ".join(absent)),
+                self.in_sheet(), "lke.indicator.no_row",
+                msg("{count} of {total} indicator(s) have no row in the table, scored 0: {codes}",
+                    count=len(absent), total=total, codes=", ".join(absent)),
+                msg("start from the blank LKE that 'dossier lke-template' writes"),
             )
 
 
-def and_list(names) -> str:
-    """'Kode', 'Kode and Jawaban', 'Catatan, Bukti Dukung and Catatan TPI', with 'and' in the language spoken."""
+def and_list(names) -> Message | str:
+    """'Kode', 'Kode and Jawaban', 'Catatan, Bukti Dukung and Catatan TPI', with 'and' in the language shown."""
     names = list(names)
     if len(names) < 2:
         return "".join(names)
-    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+    return msg("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])
 
 
 def _plain(number: float) -> str:

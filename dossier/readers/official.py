@@ -23,14 +23,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.i18n import _
+from dossier.errors import Place, msg
 from dossier.model import Lke
-from dossier.readers.answer_values import _whole
+from dossier.readers.answer_values import whole_number
 from dossier.readers.evidence import resolve_evidence, split_entries
-from dossier.readers.lke import _LkeReader, _Row, read_with
-from dossier.readers.official_form import HEADER_ROWS, _official_sheet, unit_code_of
+from dossier.readers.lke import LkeReader, LkeRow, read_with
+from dossier.readers.official_form import HEADER_ROWS, official_sheet, unit_code_of
 from dossier.readers.official_match import alike, words
 from dossier.readers.safety import (
+    UNCACHED,
     checked_rows,
     is_error_value,
     name_key,
@@ -78,14 +79,14 @@ def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
     return read_with(_OfficialReader, path, rel, edition, bukti)
 
 
-class _OfficialReader(_LkeReader):
+class _OfficialReader(LkeReader):
     """The usual reader's answer checks, fed from the official sheet's hierarchy."""
 
     def read(self) -> None:
-        title = _official_sheet(self.book)
+        title = official_sheet(self.book)
         ws = self.book[title]
         self.title = ws.title
-        rows = list(checked_rows(ws, f"{self.rel}, {self.title}"))
+        rows = list(checked_rows(ws, self.in_sheet()))
         columns = self.header(rows)
         if columns is None:
             return
@@ -96,10 +97,10 @@ class _OfficialReader(_LkeReader):
         formulas = uncached_formulas(self.path, self.rel, self.title, empty)
         rows_of = {r.number: code for code, rs in found.items() for r in rs}
         for (row, column), formula in sorted(formulas.items()):
-            self.error(self.at(row, column), uncached_message(formula), rows_of.get(row, ""))
+            self.error(self.at(row, column), UNCACHED, *uncached_message(formula), indicator=rows_of.get(row, ""))
         answers = self.answers(found, {"answer": answer_col})
         self.report_missing(answers, found)
-        self.result.code_where = self.rel
+        self.result.code_where = Place(self.rel)
         self.result.lke = Lke(unit_code_of(self.rel), self.rel, answers)
 
     # -- The header row: Pilihan Jawaban, Jawaban, notes and links ---------------------------
@@ -116,8 +117,9 @@ class _OfficialReader(_LkeReader):
                 None,
             )
             if answer is None:
-                self.error(self.at(number, choices), _("the header row has Pilihan Jawaban but no column Jawaban to its right; "
-                                                       "the unit's answers go in a column headed Jawaban"))
+                self.error(self.at(number, choices), "official.header.no_answer_column",
+                           msg("the header row has Pilihan Jawaban but no column Jawaban to its right"),
+                           msg("the unit's answers go in a column headed Jawaban"))
                 return None
             # Notes and evidence: the columns after the answer, up to the evaluators' own (Jawaban TPI ...).
             notes, links = [], []
@@ -131,10 +133,10 @@ class _OfficialReader(_LkeReader):
                     notes.append(c)
             return {"choices": choices, "answer": answer, "notes": notes, "links": links, "header": number}
         self.error(
-            f"{self.rel}, {self.title}",
-            _("no header row with Pilihan Jawaban and Jawaban in rows 1-{rows}; the official LKE ZI sheet "
-              "has its column headers (Bobot, Penjelasan, Pilihan Jawaban, Jawaban) above the indicators")
-            .format(rows=HEADER_ROWS),
+            self.in_sheet(), "official.header.missing",
+            msg("no header row with Pilihan Jawaban and Jawaban in rows 1-{rows}", rows=HEADER_ROWS),
+            msg("the official LKE ZI sheet "
+                "has its column headers (Bobot, Penjelasan, Pilihan Jawaban, Jawaban) above the indicators"),
         )
         return None
 
@@ -178,12 +180,12 @@ class _OfficialReader(_LkeReader):
                     continue
                 if indicator.code in taken:
                     self.error(
-                        self.at(line.number, LAST),
-                        _("row {row} repeats indicator {code} ({question}), already on row {first}; "
-                          "keep one row per indicator").format(row=line.number, code=indicator.code,
-                                                               question=indicator.question,
-                                                               first=items[taken[indicator.code]][0].number),
-                        indicator.code,
+                        self.at(line.number, LAST), "official.indicator.repeated",
+                        msg("row {row} repeats indicator {code} ({question}), already on row {first}",
+                            row=line.number, code=indicator.code, question=indicator.question,
+                            first=items[taken[indicator.code]][0].number),
+                        msg("keep one row per indicator"),
+                        indicator=indicator.code,
                     )
                     chosen[i] = None
                     continue
@@ -214,7 +216,7 @@ class _OfficialReader(_LkeReader):
         for line in lines:
             if line.kind == COUNT:
                 if block is None:
-                    self.unmatched(line, _("a count input (Jumlah) with no percentage (%) row above it"))
+                    self.unmatched(line, msg("a count input (Jumlah) with no percentage (%) row above it"))
                 else:
                     block.append(line)
                 continue
@@ -259,9 +261,9 @@ class _OfficialReader(_LkeReader):
         if asked >= MATCH or (asked >= 0.3 and fits):
             return indicator
         if report:
-            self.unmatched(line, _("'{name}'; the closest is {code} ({question}), {likeness} alike")
-                           .format(name=line.name, code=indicator.code, question=indicator.question,
-                                   likeness=f"{asked:.0%}"))
+            self.unmatched(line, msg("'{name}'; the closest is {code} ({question}), {likeness} alike",
+                                     name=line.name, code=indicator.code, question=indicator.question,
+                                     likeness=f"{asked:.0%}"))
         return None
 
     def candidates(self, line: _Line, context: dict, heading: str, *, near: bool) -> list[tuple]:
@@ -287,17 +289,17 @@ class _OfficialReader(_LkeReader):
             candidates.append((asked + 0.5 * area + 0.3 * sub + 0.2 * part + 0.3 * same_kind, asked, same_kind and place, indicator))
         return candidates
 
-    def unmatched(self, line: _Line, what: str) -> None:
-        message = _(
-            "row {row} is not an indicator of LKE edition {edition}: {what}; "
-            "check the question text against the official LKE, or remove the row"
-        ).format(row=line.number, edition=self.edition.name, what=what)
+    def unmatched(self, line: _Line, what) -> None:
+        said = msg("row {row} is not an indicator of LKE edition {edition}: {what}",
+                   row=line.number, edition=self.edition.name, what=what)
         if line.value is None:
-            self.warning(self.at(line.number, LAST),
-                         _("{message} (it has no answer, so nothing is lost)").format(message=message))
+            self.warning(self.at(line.number, LAST), "official.row.not_an_indicator", said,
+                         msg("check the question text against the official LKE, or remove the row "
+                             "(it has no answer, so nothing is lost)"))
         else:
-            self.error(self.at(line.number, LAST),
-                       _("{message}; its answer '{answer}' is not scored").format(message=message, answer=text(line.value)))
+            self.error(self.at(line.number, LAST), "official.row.not_an_indicator", said,
+                       msg("check the question text against the official LKE, or remove the row; "
+                           "its answer '{answer}' is not scored", answer=text(line.value)))
 
     def check_kind(self, line: _Line, indicator: Indicator) -> None:
         kind = KINDS.get(line.kind)
@@ -305,33 +307,34 @@ class _OfficialReader(_LkeReader):
         if line.kind and not kind and line.kind != PERCENT:
             # The workbook's own formula gives no score for such a row ("-"), and AVERAGE skips it.
             self.warning(
-                self.at(line.number, self.choices_col),
-                _("Pilihan Jawaban '{choices}' for {code} is not an answer kind of the official form "
-                  "({kinds}); the answer is checked against the regulation's '{shown}'")
-                .format(choices=line.choices, code=indicator.code, kinds=", ".join([*SHOWN.values(), "%", "Jumlah"]),
-                        shown=shown),
+                self.at(line.number, self.choices_col), "official.choices.unknown_kind",
+                msg("Pilihan Jawaban '{choices}' for {code} is not an answer kind of the official form ({kinds})",
+                    choices=line.choices, code=indicator.code, kinds=", ".join([*SHOWN.values(), "%", "Jumlah"])),
+                msg("the answer is checked against the regulation's '{shown}'", shown=shown),
+                indicator=indicator.code,
             )
         elif kind and kind != indicator.kind:
             self.warning(
-                self.at(line.number, self.choices_col),
-                _("Pilihan Jawaban '{choices}' for {code} differs from the regulation's "
-                  "'{shown}'; the answer is checked against the regulation's options")
-                .format(choices=line.choices, code=indicator.code, shown=shown),
+                self.at(line.number, self.choices_col), "official.choices.differ",
+                msg("Pilihan Jawaban '{choices}' for {code} differs from the regulation's '{shown}'",
+                    choices=line.choices, code=indicator.code, shown=shown),
+                msg("the answer is checked against the regulation's options"),
+                indicator=indicator.code,
             )
 
     def row(self, line: _Line, n: int | None):
         value = line.value
         if is_error_value(value):
-            self.error(self.at(line.number, self.answer_col),
-                       _("the answer on row {row} is the formula error {value}; fix the formula or type the answer")
-                       .format(row=line.number, value=value))
+            self.error(self.at(line.number, self.answer_col), "official.answer.formula_error",
+                       msg("the answer on row {row} is the formula error {value}", row=line.number, value=value),
+                       msg("fix the formula or type the answer"))
             value = None
         evidence = tuple(resolve_evidence(e, self.bukti) for e in split_entries(line.links))
         urls = tuple(e for e in evidence if e.url)
         # Evidence in the official form is described in words, not filed under bukti/: kept as notes.
         described = [e.entry for e in evidence if not e.url]
         note = "\n".join(filter(None, [line.note, *described]))
-        return _Row(line.number, n, value, note, urls)
+        return LkeRow(line.number, n, value, note, urls)
 
     def count_inputs(self, indicator: Indicator, block: list[_Line], found: dict) -> None:
         """Map a count indicator's Jumlah rows onto its inputs; a marked row with sub-rows is a total of them."""
@@ -354,13 +357,14 @@ class _OfficialReader(_LkeReader):
                 leaves.append(line)
                 i += 1
         if len(leaves) != len(inputs):
-            rows = ", ".join(str(line.number) for line in leaves) or _("none")
+            rows = ", ".join(str(line.number) for line in leaves) or msg("none")
             self.error(
-                self.at(block[0].number if block else 1, self.answer_col),
-                _("{code} ({question}) needs {needed} Jumlah rows, one per input ({inputs}), but has {count} (rows {rows})")
-                .format(code=indicator.code, question=indicator.question, needed=len(inputs),
-                        inputs="; ".join(o.text for o in indicator.options), count=len(leaves), rows=rows),
-                indicator.code,
+                self.at(block[0].number if block else 1, self.answer_col), "official.count.rows",
+                msg("{code} ({question}) needs {needed} Jumlah rows, one per input ({inputs}), but has {count} (rows {rows})",
+                    code=indicator.code, question=indicator.question, needed=len(inputs),
+                    inputs="; ".join(o.text for o in indicator.options), count=len(leaves), rows=rows),
+                msg("give it one Jumlah row per input, in that order, each with its own number"),
+                indicator=indicator.code,
             )
             return
         for total, parts in totals:
@@ -376,30 +380,31 @@ class _OfficialReader(_LkeReader):
         """
         if total.value is None:
             return
-        typed = _whole(total.value)
+        typed = whole_number(total.value)
         span = f"{ref(parts[0].number, self.answer_col)}:{ref(parts[-1].number, self.answer_col)}"
         if typed is not None and all(p.value is None for p in parts):
             # Only the total typed, as many units do: it is the sum of the parts, scored as the first.
             self.warning(
-                self.at(total.number, self.answer_col),
-                _("only the total '{name}' for {code} is filled ({typed}), its parts {span} are "
-                  "empty; scored as {typed} + 0 + ... (fill the parts to be exact)")
-                .format(name=total.name, code=indicator.code, typed=typed, span=span),
+                self.at(total.number, self.answer_col), "official.count.only_total",
+                msg("only the total '{name}' for {code} is filled ({typed}), its parts {span} are empty",
+                    name=total.name, code=indicator.code, typed=typed, span=span),
+                msg("scored as {typed} + 0 + ... (fill the parts to be exact)", typed=typed),
+                indicator=indicator.code,
             )
             parts[0].value = typed
             for part in parts[1:]:
                 part.value = 0
             return
-        values = [_whole(p.value) for p in parts]
+        values = [whole_number(p.value) for p in parts]
         if typed is None or any(v is None for v in values):
             return
         if typed != sum(values):
             self.warning(
-                self.at(total.number, self.answer_col),
-                _("the total '{name}' for {code} is {typed} but its parts {span} add up to "
-                  "{sum}; scored with the parts ({terms})")
-                .format(name=total.name, code=indicator.code, typed=typed, span=span, sum=sum(values),
-                        terms=" + ".join(str(v) for v in values)),
+                self.at(total.number, self.answer_col), "official.count.total_differs",
+                msg("the total '{name}' for {code} is {typed} but its parts {span} add up to {sum}",
+                    name=total.name, code=indicator.code, typed=typed, span=span, sum=sum(values)),
+                msg("scored with the parts ({terms})", terms=" + ".join(str(v) for v in values)),
+                indicator=indicator.code,
             )
 
     def check_percent(self, line: _Line, indicator: Indicator, rows: list) -> None:
@@ -412,13 +417,14 @@ class _OfficialReader(_LkeReader):
         if typed is None:
             return
         shown = f"{typed:.2%}"
-        counts = [_whole(r.value) for r in rows]
-        span = f"{ref(rows[0].number, self.answer_col)}:{ref(rows[-1].number, self.answer_col)}" if rows else _("its Jumlah rows")
+        counts = [whole_number(r.value) for r in rows]
+        span = f"{ref(rows[0].number, self.answer_col)}:{ref(rows[-1].number, self.answer_col)}" if rows else msg("its Jumlah rows")
         if rows and all(r.value is None for r in rows):
             self.warning(
-                self.at(line.number, self.answer_col),
-                _("only the percentage {shown} is filled for {code}; dossier scores it from its counts "
-                  "({span}), which are empty: fill them").format(shown=shown, code=indicator.code, span=span),
+                self.at(line.number, self.answer_col), "official.count.only_percentage",
+                msg("only the percentage {shown} is filled for {code}", shown=shown, code=indicator.code),
+                msg("dossier scores it from its counts ({span}), which are empty: fill them", span=span),
+                indicator=indicator.code,
             )
             return
         if not rows or any(c is None for c in counts):
@@ -426,10 +432,11 @@ class _OfficialReader(_LkeReader):
         ratio = count_fraction(indicator.count, {r.input: c for r, c in zip(rows, counts)})
         if abs(ratio - typed) > PERCENT_SLACK:
             self.warning(
-                self.at(line.number, self.answer_col),
-                _("the percentage {shown} for {code} is not the ratio of its counts ({span}), "
-                  "{ratio} by the regulation; scored {ratio}").format(shown=shown, code=indicator.code, span=span,
-                                                                      ratio=f"{ratio:.2%}"),
+                self.at(line.number, self.answer_col), "official.count.percentage_differs",
+                msg("the percentage {shown} for {code} is not the ratio of its counts ({span}), {ratio} by the regulation",
+                    shown=shown, code=indicator.code, span=span, ratio=f"{ratio:.2%}"),
+                msg("scored {ratio}", ratio=f"{ratio:.2%}"),
+                indicator=indicator.code,
             )
 
 

@@ -16,12 +16,12 @@ def is_official(path: Path, rel: str) -> bool:
     """True for a workbook in the official layout: no sheet "LKE", and a sheet "LKE ZI" or one headed by Pilihan Jawaban."""
     try:
         with workbook(path, rel) as book:
-            return _official_sheet(book) is not None
+            return official_sheet(book) is not None
     except (UnreadableWorkbook, *READ_ERRORS):
         return False  # the usual reader reports why it cannot be read
 
 
-def _official_sheet(book) -> str | None:
+def official_sheet(book) -> str | None:
     """The official main sheet: "LKE ZI" (or close), else a sheet headed by Pilihan Jawaban; None if ours."""
     keys = {_squash(n): n for n in book.sheetnames}
     if "lke" in keys:

@@ -16,16 +16,16 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from dossier.errors import Problem
-from dossier.i18n import _, ngettext
+from dossier.errors import Message, Place, Problem, msg, nmsg
 from dossier.layout import AWARD_DATES, AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, REGISTER, UNIT, UNIT_RECOMMENDED
 from dossier.layout import Table as Layout
 from dossier.model import Award, Innovation, Quote, Unit
 from dossier.readers.safety import (
     READ_ERRORS,
+    UNCACHED,
     UnreadableWorkbook,
     checked_rows,
-    damaged_reason,
+    damaged_problem,
     is_error_value,
     name_key,
     ref,
@@ -44,8 +44,6 @@ OPTIONAL_LABELS = {label.text for label in AWARD_LABELS if not label.required}
 AWARD_REQUIRED = [label.text for label in AWARD_LABELS if label.required]
 PROPOSAL_DATE = next(label.text for label in AWARD_LABELS if label.key == "proposal_date")
 PROPOSED = UNIT.column("proposed").choices
-CURRENT = UNIT.column("current").choices
-RESULTS = UNIT.column("result").choices
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 # Problem.kind of an error that makes a register row unusable (no code, a bad or repeated code):
 # even 'dossier lke-template' cannot go on, as it cannot tell which unit the row is.
@@ -61,7 +59,8 @@ class Register:
     quotes: list[Quote] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     units_read: bool = False  # the Unit sheet was found and laid out right, so `units` is the full list
-    tpi_cells: dict[str, str] = field(default_factory=dict)  # unit code -> where its `Berkas LKE TPI` is written
+    tpi_cells: dict[str, Place] = field(default_factory=dict)  # unit code -> where its `Berkas LKE TPI` is written
+    unit_cells: dict[str, Place] = field(default_factory=dict)  # unit code -> where its row's code is written
 
 
 @dataclass
@@ -78,8 +77,8 @@ class Table:
         column = self.columns.get(key)
         return value_at(row, column) if column else None
 
-    def where(self, rel: str, number: int, key: str) -> str:
-        return f"{rel}, {self.title}!{ref(number, self.columns.get(key, 1))}"
+    def where(self, rel: str, number: int, key: str) -> Place:
+        return Place(rel, self.title, ref(number, self.columns.get(key, 1)))
 
 
 def empty_award(year: int) -> Award:
@@ -94,9 +93,9 @@ def read_register(path: Path, year: int, rel: str = REGISTER) -> Register:
             reader = _RegisterReader(path, rel, year, book, register)
             reader.read()
     except UnreadableWorkbook as exc:
-        register.problems.append(Problem(exc.where, exc.reason))
+        register.problems.append(exc.problem)
     except READ_ERRORS as exc:
-        register.problems.append(Problem(rel, damaged_reason(exc)))
+        register.problems.append(damaged_problem(rel, exc))
     return register
 
 
@@ -106,11 +105,12 @@ class _RegisterReader:
         self.problems = register.problems
         self.empty_formulas: dict[str, set[tuple[int, int]]] = {}  # sheet -> cells that read back empty
 
-    def error(self, where: str, message: str, kind: str = "") -> None:
-        self.problems.append(Problem(where, message, kind=kind))
+    def error(self, where: Place, code: str, what: Message, fix: Message | None = None, *,
+              kind: str = "", unit: str = "") -> None:
+        self.problems.append(Problem(where, what, kind=kind, fix=fix, code=code, unit=unit))
 
-    def warning(self, where: str, message: str) -> None:
-        self.problems.append(Problem(where, message, "warning"))
+    def warning(self, where: Place, code: str, what: Message, fix: Message | None = None, *, unit: str = "") -> None:
+        self.problems.append(Problem(where, what, "warning", fix=fix, code=code, unit=unit))
 
     def read(self) -> None:
         self.register.award = self.award()
@@ -122,12 +122,12 @@ class _RegisterReader:
     # -- Penghargaan ---------------------------------------------------------------
 
     def award(self) -> Award:
-        ws = self.require_sheet(AWARD_SHEET, _("labels in column A and values in column B: {labels}").format(labels=", ".join(AWARD_FIELDS)))
+        ws = self.require_sheet(AWARD_SHEET, msg("labels in column A and values in column B: {labels}", labels=", ".join(AWARD_FIELDS)))
         if ws is None:
             return empty_award(self.year)
         title = ws.title
         found: dict[str, tuple[int, object]] = {}
-        for number, row in enumerate(checked_rows(ws, f"{self.rel}, {title}"), start=1):
+        for number, row in enumerate(checked_rows(ws, Place(self.rel, title)), start=1):
             label = name_key(value_at(row, 1)).rstrip(":").strip()
             for name in AWARD_FIELDS:
                 if label == name.casefold() and name not in found:
@@ -135,16 +135,17 @@ class _RegisterReader:
         missing = [n for n in AWARD_REQUIRED if n not in found]
         if missing:
             self.error(
-                f"{self.rel}, {title}",
-                _("label(s) {missing} not found in column A; expected the labels {labels}, each with its value in column B")
-                .format(missing=", ".join(missing), labels=", ".join(AWARD_FIELDS)),
+                Place(self.rel, title), "register.award.labels_missing",
+                msg("label(s) {missing} not found in column A", missing=", ".join(missing)),
+                msg("expected the labels {labels}, each with its value in column B", labels=", ".join(AWARD_FIELDS)),
             )
         values: dict[str, object] = {}
         empty = []
         for name, (number, value) in found.items():
-            where = f"{self.rel}, {title}!{ref(number, 2)}"
+            where = Place(self.rel, title, ref(number, 2))
             if is_error_value(value):
-                self.error(where, _("{name} is the formula error {value}; write the value itself").format(name=name, value=value))
+                self.error(where, "register.formula_error", msg("{name} is the formula error {value}", name=name, value=value),
+                           msg("write the value itself"))
                 continue
             if value is None or text(value) == "":
                 self.note_empty(title, number, 2)
@@ -158,18 +159,17 @@ class _RegisterReader:
                     day = parse_date(value)
                     if abs(day.year - self.year) > 1:  # a serial number or typo far off the award year
                         self.error(
-                            where,
-                            _("{name} {date} is not near award year {year}; "
-                              "write the date, e.g. {year}-12-12 or 12 Desember {year}")
-                            .format(name=name, date=day.isoformat(), year=self.year),
+                            where, "register.award.date_far",
+                            msg("{name} {date} is not near award year {year}", name=name, date=day.isoformat(), year=self.year),
+                            msg("write the date, e.g. {year}-12-12 or 12 Desember {year}", year=self.year),
                         )
                     else:
                         values[field_name] = day
                 except ValueError:
                     self.error(
-                        where,
-                        _("{name} '{written}' is not a date; write an Excel date, "
-                          "or text such as 2024-12-12 or 12 Desember 2024").format(name=name, written=text(value)),
+                        where, "register.award.not_a_date",
+                        msg("{name} '{written}' is not a date", name=name, written=text(value)),
+                        msg("write an Excel date, or text such as 2024-12-12 or 12 Desember 2024"),
                     )
             else:
                 values[field_name] = text(value)
@@ -178,33 +178,34 @@ class _RegisterReader:
         if PROPOSAL_DATE in empty or PROPOSAL_DATE not in found:
             # Said apart, because it is not left blank: a dotted line is printed to date by hand.
             self.warning(
-                f"{self.rel}, {title}" + (f"!{ref(found[PROPOSAL_DATE][0], 2)}" if PROPOSAL_DATE in found else ""),
-                _("no {label} (the date of the proposal); each dossier's statement and the cover letter "
-                  "are printed with a dotted line for the date, to be written by hand").format(label=PROPOSAL_DATE),
+                Place(self.rel, title, ref(found[PROPOSAL_DATE][0], 2) if PROPOSAL_DATE in found else ""),
+                "register.award.no_proposal_date",
+                msg("no {label} (the date of the proposal)", label=PROPOSAL_DATE),
+                msg("each dossier's statement and the cover letter "
+                    "are printed with a dotted line for the date, to be written by hand"),
             )
         empty = [n for n in empty if n not in OPTIONAL_LABELS]
         if empty:
             self.warning(
-                f"{self.rel}, {title}",
-                ngettext("no value yet for {labels}; the documents will leave it blank",
-                         "no value yet for {labels}; the documents will leave them blank", len(empty))
-                .format(labels=", ".join(empty)),
+                Place(self.rel, title), "register.award.empty",
+                msg("no value yet for {labels}", labels=", ".join(empty)),
+                nmsg("the documents will leave it blank", "the documents will leave them blank", len(empty)),
             )
         fields = dict.fromkeys(AWARD_FIELDS.values(), "") | {"year": self.year} | dict.fromkeys(AWARD_DATES)
         return Award(**(fields | values))
 
-    def award_year(self, where: str, value, label: str) -> int:
+    def award_year(self, where: Place, value, label: str) -> int:
         written = text(value)
         if not written.isdigit():
-            self.error(where, _("{label} '{written}' is not a year; write the award year, {year}")
-                       .format(label=label, written=written, year=self.year))
+            self.error(where, "register.award.not_a_year", msg("{label} '{written}' is not a year", label=label, written=written),
+                       msg("write the award year, {year}", year=self.year))
             return self.year
         if int(written) != self.year:
             self.error(
-                where,
-                _("{label} is {written} but this register is in the folder of award year {year}; "
-                  "make them agree (write {year}, or move the file to inputs/{written}/)")
-                .format(label=label, written=written, year=self.year),
+                where, "register.award.other_year",
+                msg("{label} is {written} but this register is in the folder of award year {year}",
+                    label=label, written=written, year=self.year),
+                msg("make them agree (write {year}, or move the file to inputs/{written}/)", written=written, year=self.year),
             )
         return self.year
 
@@ -222,60 +223,63 @@ class _RegisterReader:
             where = table.where(self.rel, number, "code")
             code = self.cell_text(table, row, number, "code")
             if not code:
-                self.error(where, _("this unit row has no {column}; write the unit's code (e.g. UPT01) or clear the row")
-                           .format(column=header("code")), UNUSABLE_ROW)
+                self.error(where, "register.unit.no_code", msg("this unit row has no {column}", column=header("code")),
+                           msg("write the unit's code (e.g. UPT01) or clear the row"), kind=UNUSABLE_ROW)
                 continue
             if not UNIT_CODE.match(code):
                 odd = _odd_characters(code)
                 self.error(
-                    where,
-                    (_("unit code '{code}' is not valid: it holds {characters}; use up to 32 letters, digits, '-' or '_', "
-                       "without spaces (e.g. UPT01)") if odd else
-                     _("unit code '{code}' is not valid; use up to 32 letters, digits, '-' or '_', "
-                       "without spaces (e.g. UPT01)")).format(code=code, characters=odd),
-                    UNUSABLE_ROW,
+                    where, "register.unit.bad_code",
+                    msg("unit code '{code}' is not valid: it holds {characters}", code=code, characters=odd) if odd else
+                    msg("unit code '{code}' is not valid", code=code),
+                    msg("use up to 32 letters, digits, '-' or '_', without spaces (e.g. UPT01)"),
+                    kind=UNUSABLE_ROW,
                 )
                 continue
             if code.upper() in seen:
-                self.error(where, _("unit code {code} appears twice (first in row {row}); each unit needs its own code")
-                           .format(code=code, row=seen[code.upper()]), UNUSABLE_ROW)
+                self.error(where, "register.unit.repeated",
+                           msg("unit code {code} appears twice (first in row {row})", code=code, row=seen[code.upper()]),
+                           msg("each unit needs its own code"), kind=UNUSABLE_ROW, unit=code)
                 continue
             seen[code.upper()] = number
             values = {c.key: self.cell_text(table, row, number, c.key) for c in UNIT.columns if c.key != "code"}
             if not values["name"]:
-                self.error(table.where(self.rel, number, "name"), _("unit {code} has no {column}; write the unit's full name")
-                           .format(code=code, column=header("name")))
-            values["proposed"] = self.choice(table, number, "proposed", values, code, _("WBK or WBBM"))
+                self.error(table.where(self.rel, number, "name"), "register.unit.no_name",
+                           msg("unit {code} has no {column}", code=code, column=header("name")),
+                           msg("write the unit's full name"), unit=code)
+            values["proposed"] = self.choice(table, number, "proposed", values, code, msg("WBK or WBBM"))
             values["current"] = self.choice(table, number, "current", values, code,
-                                            _("empty, or the predicate the unit already holds (WBK or WBBM)"))
+                                            msg("empty, or the predicate the unit already holds (WBK or WBBM)"))
             values["result"] = self.choice(
-                table, number, "result", values, code, _("empty until the announcement, then WBK, WBBM or Tidak")
+                table, number, "result", values, code, msg("empty until the announcement, then WBK, WBBM or Tidak")
             )
             blank = [header(key) for key in UNIT_RECOMMENDED if not values[key]]
             if blank:
-                self.warning(where, ngettext("unit {code} has no {columns} yet; the documents will leave it blank",
-                                             "unit {code} has no {columns} yet; the documents will leave them blank", len(blank))
-                             .format(code=code, columns=", ".join(blank)))
+                self.warning(where, "register.unit.empty", msg("unit {code} has no {columns} yet", code=code, columns=", ".join(blank)),
+                             nmsg("the documents will leave it blank", "the documents will leave them blank", len(blank)),
+                             unit=code)
             if values["lke_tpi_file"]:
                 self.register.tpi_cells[code] = table.where(self.rel, number, "lke_tpi_file")
-            units.append(Unit(code=code, **values, where=where))
+            self.register.unit_cells[code] = where
+            units.append(Unit(code=code, **values, where=str(where)))
         self.check_formulas(table.title)
         return units
 
-    def choice(self, table: Table, number: int, key: str, values: dict, code: str, expected: str) -> str:
+    def choice(self, table: Table, number: int, key: str, values: dict, code: str, expected: Message) -> str:
         written = values[key]
         match = next((a for a in UNIT.column(key).choices if a.casefold() == written.casefold()), None)
         if match is None:
-            shown = f"'{written}'" if written else _("empty")
-            self.error(table.where(self.rel, number, key), _("{column} of unit {code} is {shown}; expected {expected}")
-                       .format(column=UNIT.header(key), code=code, shown=shown, expected=expected))
+            shown = f"'{written}'" if written else msg("empty")
+            self.error(table.where(self.rel, number, key), "register.unit.not_a_choice",
+                       msg("{column} of unit {code} is {shown}", column=UNIT.header(key), code=code, shown=shown),
+                       msg("expected {expected}", expected=expected), unit=code)
             return written
         return match
 
     # -- Inovasi, Kutipan --------------------------------------------------------------
 
     def innovations(self, units: list[Unit]) -> dict[str, list[Innovation]]:
-        table = self.table(INNOVATION, required=False, purpose=_("the dossiers will list no innovations"))
+        table = self.table(INNOVATION, required=False, purpose=msg("the dossiers will list no innovations"))
         if table is None:
             return {}
         codes = {u.code.upper(): u.code for u in units}
@@ -286,22 +290,23 @@ class _RegisterReader:
             code = codes.get(values["unit_code"].upper())
             if code is None:
                 written = values["unit_code"]
-                known = ", ".join(u.code for u in units) or _("none yet")
-                message = (_("innovation for unit '{written}', which is not in sheet {sheet}; expected one of the unit codes ({known})")
-                           if written else _("innovation row has no {column}; expected one of the unit codes ({known})"))
-                self.error(table.where(self.rel, number, "unit_code"),
-                           message.format(written=written, sheet=UNIT.sheet, column=header("unit_code"), known=known))
+                known = ", ".join(u.code for u in units) or msg("none yet")
+                what = (msg("innovation for unit '{written}', which is not in sheet {sheet}", written=written, sheet=UNIT.sheet)
+                        if written else msg("innovation row has no {column}", column=header("unit_code")))
+                self.error(table.where(self.rel, number, "unit_code"), "register.innovation.unknown_unit", what,
+                           msg("expected one of the unit codes ({known})", known=known))
                 continue
             if not values["name"]:
-                self.error(table.where(self.rel, number, "name"), _("innovation of unit {code} has no {column}; write its name")
-                           .format(code=code, column=header("name")))
+                self.error(table.where(self.rel, number, "name"), "register.innovation.no_name",
+                           msg("innovation of unit {code} has no {column}", code=code, column=header("name")),
+                           msg("write its name"), unit=code)
                 continue
             found.setdefault(code, []).append(Innovation(**(values | {"unit_code": code})))
         self.check_formulas(table.title)
         return found
 
     def quotes(self) -> list[Quote]:
-        table = self.table(QUOTE, required=False, purpose=_("the press release will have no quotes"))
+        table = self.table(QUOTE, required=False, purpose=msg("the press release will have no quotes"))
         if table is None:
             return []
         quotes = []
@@ -309,19 +314,20 @@ class _RegisterReader:
         for number, row in table.rows:
             values = {c.key: self.cell_text(table, row, number, c.key) for c in QUOTE.columns}
             if not values["text"]:
-                self.error(table.where(self.rel, number, "text"), _("this quote row has no {column}; write the words quoted "
-                                                                    "or clear the row").format(column=header("text")))
+                self.error(table.where(self.rel, number, "text"), "register.quote.no_text",
+                           msg("this quote row has no {column}", column=header("text")),
+                           msg("write the words quoted or clear the row"))
                 continue
             if not values["name"]:
-                self.error(table.where(self.rel, number, "name"), _("this quote has no {column}; write who said it")
-                           .format(column=header("name")))
+                self.error(table.where(self.rel, number, "name"), "register.quote.no_name",
+                           msg("this quote has no {column}", column=header("name")), msg("write who said it"))
                 continue
             phases = QUOTE.column("phase").choices
             phase = next((p for p in phases if p.casefold() == values["phase"].casefold()), None)
             if phase is None:
-                self.error(table.where(self.rel, number, "phase"), _("{column} '{written}' is not a phase; expected sebelum "
-                                                                     "(before the results), sesudah (after) or empty (both)")
-                           .format(column=header("phase"), written=values["phase"]))
+                self.error(table.where(self.rel, number, "phase"), "register.quote.bad_phase",
+                           msg("{column} '{written}' is not a phase", column=header("phase"), written=values["phase"]),
+                           msg("expected sebelum (before the results), sesudah (after) or empty (both)"))
                 continue
             quotes.append(Quote(**(values | {"phase": phase})))
         self.check_formulas(table.title)
@@ -329,31 +335,30 @@ class _RegisterReader:
 
     # -- Tables and cells -------------------------------------------------------------------
 
-    def require_sheet(self, name: str, expected: str):
+    def require_sheet(self, name: str, expected: Message):
         ws = sheet(self.book, name)
         if ws is None:
             self.error(
-                self.rel,
-                _("no sheet {sheet}; it needs one with {expected} (sheets found: {found})")
-                .format(sheet=name, expected=expected, found=", ".join(self.book.sheetnames)),
+                Place(self.rel), "register.sheet.missing", msg("no sheet {sheet}", sheet=name),
+                msg("it needs one with {expected} (sheets found: {found})", expected=expected, found=", ".join(self.book.sheetnames)),
             )
         return ws
 
-    def table(self, layout: Layout, *, required: bool, purpose: str = "") -> Table | None:
+    def table(self, layout: Layout, *, required: bool, purpose: Message | None = None) -> Table | None:
         """Find a table sheet and its header row by the layout's headers; report what is missing."""
         name, columns = layout.sheet, layout.headers
         ws = sheet(self.book, name)
         # A required table not read leaves every row of it unread: as unusable as a row with a bad code.
         kind = UNUSABLE_ROW if required else ""
         if ws is None:
-            said = {"sheet": name, "columns": ", ".join(columns), "found": ", ".join(self.book.sheetnames), "purpose": purpose}
+            what = msg("no sheet {sheet} (with columns {columns})", sheet=name, columns=", ".join(columns))
             if required:
-                self.error(self.rel, _("no sheet {sheet} (with columns {columns}); add it (sheets found: {found})").format(**said),
-                           kind)
+                self.error(Place(self.rel), "register.sheet.missing", what,
+                           msg("add it (sheets found: {found})", found=", ".join(self.book.sheetnames)), kind=kind)
             else:
-                self.warning(self.rel, _("no sheet {sheet} (with columns {columns}); {purpose}").format(**said))
+                self.warning(Place(self.rel), "register.sheet.missing", what, purpose)
             return None
-        rows = list(checked_rows(ws, f"{self.rel}, {ws.title}"))
+        rows = list(checked_rows(ws, Place(self.rel, ws.title)))
         wanted = {c.header.casefold(): c.key for c in layout.columns}
         best_row, best = 0, {}
         for number, row in enumerate(rows[:HEADER_ROWS], start=1):
@@ -366,19 +371,19 @@ class _RegisterReader:
                 best_row, best = number, matched
         if not best:
             self.error(
-                f"{self.rel}, {ws.title}",
-                _("no header row found in rows 1-{last}; expected a row with the columns {columns}")
-                .format(last=HEADER_ROWS, columns=", ".join(columns)),
-                kind,
+                Place(self.rel, ws.title), "register.header.missing",
+                msg("no header row found in rows 1-{last}", last=HEADER_ROWS),
+                msg("expected a row with the columns {columns}", columns=", ".join(columns)),
+                kind=kind,
             )
             return None
         missing = [c.header for c in layout.columns if c.required and c.key not in best]
         if missing:
             self.error(
-                f"{self.rel}, {ws.title}!{ref(best_row, 1)}",
-                _("header row {row} lacks column(s) {missing}; expected the columns {columns} (in any order)")
-                .format(row=best_row, missing=", ".join(missing), columns=", ".join(columns)),
-                kind,
+                Place(self.rel, ws.title, ref(best_row, 1)), "register.header.column_missing",
+                msg("header row {row} lacks column(s) {missing}", row=best_row, missing=", ".join(missing)),
+                msg("expected the columns {columns} (in any order)", columns=", ".join(columns)),
+                kind=kind,
             )
             return None
         data = [
@@ -394,8 +399,9 @@ class _RegisterReader:
             return ""
         value = table.get(row, key)
         if is_error_value(value):
-            self.error(table.where(self.rel, number, key), _("{name} is the formula error {value}; write the value itself")
-                       .format(name=table.layout.header(key), value=value))
+            self.error(table.where(self.rel, number, key), "register.formula_error",
+                       msg("{name} is the formula error {value}", name=table.layout.header(key), value=value),
+                       msg("write the value itself"))
             return ""
         if value is None:
             self.note_empty(table.title, number, table.columns[key])
@@ -410,7 +416,7 @@ class _RegisterReader:
         """Report the empty cells of a sheet that hold a formula never calculated; return them."""
         found = uncached_formulas(self.path, self.rel, title, self.empty_formulas.pop(title, set()))
         for (row, column), formula in sorted(found.items()):
-            self.error(f"{self.rel}, {title}!{ref(row, column)}", uncached_message(formula))
+            self.error(Place(self.rel, title, ref(row, column)), UNCACHED, *uncached_message(formula))
         return set(found)
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from dossier.errors import DossierError, WorkbookError
+from dossier.errors import DossierError, Message, Place, Problem, WorkbookError, msg
 from dossier.i18n import _
 
 # Tunable limits. A filled LKE is ~100 KB packed, ~1 MB unpacked, ~15 members.
@@ -67,12 +67,11 @@ except ImportError:  # pragma: no cover
 
 
 class UnreadableWorkbook(WorkbookError):
-    """Raised when a workbook is refused or cannot be read; `where` and `reason` make a Problem."""
+    """Raised when a workbook is refused or cannot be read; carries the `problem` the reader reports."""
 
-    def __init__(self, where: str, reason: str):
-        self.where = where
-        self.reason = reason
-        super().__init__(f"{where}: {reason}")
+    def __init__(self, where: Place | str, code: str, what: Message, fix: Message | None = None):
+        self.problem = Problem(where if isinstance(where, Place) else Place(where), what, code=code, fix=fix)
+        super().__init__(str(self.problem))
 
 
 def check_xml_safety() -> None:
@@ -94,55 +93,58 @@ def guard_package(path: Path, rel: str) -> None:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise UnreadableWorkbook(rel, _("cannot be read: {reason}").format(reason=exc.strerror or exc)) from None
+        raise UnreadableWorkbook(rel, "workbook.unreadable",
+                                 msg("cannot be read: {reason}", reason=exc.strerror or exc)) from None
     if size == 0:
-        raise UnreadableWorkbook(rel, _("the file is empty (0 bytes); save the workbook again from Excel or LibreOffice"))
+        raise UnreadableWorkbook(rel, "workbook.empty", msg("the file is empty (0 bytes)"),
+                                 msg("save the workbook again from Excel or LibreOffice"))
     if head.startswith(OLE_MAGIC):
         if _is_encrypted(path):
             raise UnreadableWorkbook(
-                rel,
-                _("the workbook is password-protected (encrypted); remove the password "
-                  "(Excel: File > Info > Protect Workbook > Encrypt with Password) and save it again as .xlsx"),
+                rel, "workbook.encrypted",
+                msg("the workbook is password-protected (encrypted)"),
+                msg("remove the password "
+                    "(Excel: File > Info > Protect Workbook > Encrypt with Password) and save it again as .xlsx"),
             )
-        raise UnreadableWorkbook(
-            rel, _("this is a legacy Excel 97-2003 (.xls) file; open it in Excel or LibreOffice and save it as .xlsx")
-        )
+        raise UnreadableWorkbook(rel, "workbook.legacy_xls", msg("this is a legacy Excel 97-2003 (.xls) file"),
+                                 msg("open it in Excel or LibreOffice and save it as .xlsx"))
     if not head.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(path):
         raise UnreadableWorkbook(
-            rel, _("not an Excel workbook: an .xlsx file is a zip package and this one is not; save it as .xlsx")
+            rel, "workbook.not_xlsx", msg("not an Excel workbook: an .xlsx file is a zip package and this one is not"),
+            msg("save it as .xlsx"),
         )
     try:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableWorkbook(
-            rel, _("the zip package is damaged ({error}); save the workbook again as .xlsx").format(error=exc)
-        ) from None
+        raise UnreadableWorkbook(rel, "workbook.damaged_zip", msg("the zip package is damaged ({error})", error=exc),
+                                 msg("save the workbook again as .xlsx")) from None
     if len(members) > MAX_MEMBERS:
         raise UnreadableWorkbook(
-            rel, _("refused: the package has {count} parts, more than the {limit} allowed")
-            .format(count=len(members), limit=MAX_MEMBERS)
+            rel, "workbook.too_many_parts",
+            msg("refused: the package has {count} parts, more than the {limit} allowed", count=len(members), limit=MAX_MEMBERS),
         )
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED:
         raise UnreadableWorkbook(
-            rel,
-            _("refused: the package unpacks to {size} MB, more than the {limit} MB allowed")
-            .format(size=total // (1024 * 1024), limit=MAX_UNCOMPRESSED // (1024 * 1024)),
+            rel, "workbook.too_large",
+            msg("refused: the package unpacks to {size} MB, more than the {limit} MB allowed",
+                size=total // (1024 * 1024), limit=MAX_UNCOMPRESSED // (1024 * 1024)),
         )
     for member in members:
         if member.file_size >= RATIO_MIN_SIZE and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             ratio = member.file_size // max(member.compress_size, 1)
             raise UnreadableWorkbook(
-                rel,
-                _("refused: part {part} inflates {ratio}:1, more than the {limit}:1 allowed "
-                  "(a zip bomb or a damaged file)").format(part=member.filename, ratio=ratio, limit=MAX_RATIO),
+                rel, "workbook.zip_bomb",
+                msg("refused: part {part} inflates {ratio}:1, more than the {limit}:1 allowed "
+                    "(a zip bomb or a damaged file)", part=member.filename, ratio=ratio, limit=MAX_RATIO),
             )
     if _is_strict(path):
         raise UnreadableWorkbook(
-            rel,
-            _("the workbook is saved as 'Strict Open XML Spreadsheet', which cannot be read; open it in Excel "
-              "and save it again as 'Excel Workbook (*.xlsx)' (LibreOffice: 'Excel 2007-365 (.xlsx)')"),
+            rel, "workbook.strict_xml",
+            msg("the workbook is saved as 'Strict Open XML Spreadsheet', which cannot be read"),
+            msg("open it in Excel "
+                "and save it again as 'Excel Workbook (*.xlsx)' (LibreOffice: 'Excel 2007-365 (.xlsx)')"),
         )
 
 
@@ -172,20 +174,27 @@ def open_workbook(path: Path, rel: str, *, data_only: bool = True):
     try:
         return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     except READ_ERRORS as exc:
-        raise UnreadableWorkbook(rel, damaged_reason(exc)) from None
+        raise UnreadableWorkbook(rel, *damaged(exc)) from None
 
 
-def damaged_reason(exc: BaseException) -> str:
-    """Say why a workbook could not be read; XML that declares entities is refused as such."""
+def damaged(exc: BaseException) -> tuple[str, Message, Message]:
+    """Say why a workbook could not be read (code, what, fix); XML that declares entities is refused as such."""
     cause: BaseException | None = exc
     while cause is not None:
         if type(cause).__module__.startswith("defusedxml"):
-            return _(
-                "refused: its XML declares entities or a DTD, which spreadsheet programs never write "
-                "(an XML entity bomb or a damaged file); save it again as .xlsx from Excel or LibreOffice"
-            )
+            return ("workbook.xml_entities",
+                    msg("refused: its XML declares entities or a DTD, which spreadsheet programs never write "
+                        "(an XML entity bomb or a damaged file)"),
+                    msg("save it again as .xlsx from Excel or LibreOffice"))
         cause = cause.__cause__ or cause.__context__
-    return _("cannot be read, the workbook is damaged ({error}); save it again as .xlsx").format(error=_describe(exc))
+    return ("workbook.damaged", msg("cannot be read, the workbook is damaged ({error})", error=_describe(exc)),
+            msg("save it again as .xlsx"))
+
+
+def damaged_problem(rel: str, exc: BaseException) -> Problem:
+    """The problem of a workbook that broke while it was read."""
+    code, what, fix = damaged(exc)
+    return Problem(Place(rel), what, code=code, fix=fix)
 
 
 @contextmanager
@@ -207,7 +216,7 @@ def sheet(book, name: str):
     return None
 
 
-def checked_rows(ws, where: str) -> Iterator[tuple]:
+def checked_rows(ws, where: Place) -> Iterator[tuple]:
     """Yield a read-only sheet's rows as value tuples, refusing absurd sizes without reading them.
 
     The declared dimension is checked first; it is then dropped because writers
@@ -216,13 +225,14 @@ def checked_rows(ws, where: str) -> Iterator[tuple]:
     declared = ws.max_row or 0
     if declared > MAX_ROWS:
         raise UnreadableWorkbook(
-            where, _("refused: the sheet declares {count} rows, more than the {limit} allowed")
-            .format(count=declared, limit=MAX_ROWS)
+            where, "workbook.too_many_rows",
+            msg("refused: the sheet declares {count} rows, more than the {limit} allowed", count=declared, limit=MAX_ROWS),
         )
     ws.reset_dimensions()
     for number, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
         if number > MAX_ROWS:
-            raise UnreadableWorkbook(where, _("refused: the sheet has more than {limit} rows").format(limit=MAX_ROWS))
+            raise UnreadableWorkbook(where, "workbook.too_many_rows",
+                                     msg("refused: the sheet has more than {limit} rows", limit=MAX_ROWS))
         yield row
 
 
@@ -314,8 +324,10 @@ def uncached_formulas(path: Path, rel: str, title: str, cells: set[tuple[int, in
     return found
 
 
-def uncached_message(formula: str) -> str:
-    return _(
-        "the formula {formula} has no stored value (the workbook was never calculated); "
-        "open and save it in Excel/LibreOffice so the value is stored"
-    ).format(formula=formula)
+UNCACHED = "cell.formula_not_calculated"  # the code of the problem `uncached_message` words
+
+
+def uncached_message(formula: str) -> tuple[Message, Message]:
+    """What is wrong with a formula never calculated, and what to do (what, fix)."""
+    return (msg("the formula {formula} has no stored value (the workbook was never calculated)", formula=formula),
+            msg("open and save it in Excel/LibreOffice so the value is stored"))

@@ -488,7 +488,7 @@ def _classes(el) -> set[str]:
 
 def _style_value(el, prop: str) -> str | None:
     for declaration in (el.get("style") or "").split(";"):
-        name, _, value = declaration.partition(":")
+        name, _colon, value = declaration.partition(":")
         if name.strip().lower() == prop:
             return value.strip().lower()
     return None
@@ -911,7 +911,7 @@ class _Writer:
         if not entries:
             self.field(placeholder, TOC_INSTRUCTION, TOC_PLACEHOLDER, _Look(color=MUTED_INK), dirty=True)
             return
-        self.toc_complete = all(name and page for _, _, name, page in entries)
+        self.toc_complete = all(name and page for _level, _text, name, page in entries)
         previous = None
         for index, (level, text, name, page) in enumerate(entries):
             if previous is None:
@@ -1011,17 +1011,17 @@ class _Writer:
                 rows.extend((tr, tag == "thead") for tr in child if _tag(tr) == "tr")
         if not rows:
             return
-        if not any(header for _, header in rows):  # no thead: leading all-th rows are the header
+        if not any(header for _tr, header in rows):  # no thead: leading all-th rows are the header
             leading = 0
-            for tr, _ in rows:
+            for tr, _header in rows:
                 cells = [c for c in tr if _tag(c) in ("td", "th")]
                 if cells and all(_tag(c) == "th" for c in cells):
                     leading += 1
                 else:
                     break
             rows = [(tr, i < leading) for i, (tr, _) in enumerate(rows)]
-        grid = [[(c, _span(c)) for c in tr if _tag(c) in ("td", "th")] for tr, _ in rows]
-        columns = max((sum(span for _, span in cells) for cells in grid), default=0)
+        grid = [[(c, _span(c)) for c in tr if _tag(c) in ("td", "th")] for tr, _header in rows]
+        columns = max((sum(span for _cell, span in cells) for cells in grid), default=0)
         if columns == 0:
             return
         total = _length_mm(_style_value(el, "width"), self.text_width) or self.text_width
@@ -1057,7 +1057,7 @@ class _Writer:
                     for p in tc.iterchildren(qn("w:p")):
                         Paragraph(p, table).paragraph_format.keep_with_next = True
             for missing in range(column, columns):  # short rows: pad so the grid stays whole
-                tc, _ = _new_cell(tr_el, widths[missing], 1)
+                tc, _tc_pr = _new_cell(tr_el, widths[missing], 1)
                 tc.append(OxmlElement("w:p"))
         self.last_was_table = True
 
@@ -1137,7 +1137,7 @@ class _Writer:
         for start in range(0, len(slots), 2):
             tr_el = _new_row(table, header=False)
             for block in (slots[start:start + 2] + [None])[:2]:
-                tc, _ = _new_cell(tr_el, half, 1)
+                tc, _tc_pr = _new_cell(tr_el, half, 1)
                 if block is not None:
                     sign_ctx = replace(ctx, style="Signature", width_mm=half - 4)
                     self.signature(block, _Flow(tc, table, body=False, writer=self), sign_ctx)
@@ -1357,7 +1357,7 @@ def _image_bytes(src: str) -> tuple[bytes, int, int] | None:
     """Decode a data: URI image to PNG or JPEG bytes with its pixel size; None for anything else."""
     if not src.startswith("data:"):
         return None
-    header, _, payload = src.partition(",")
+    header, _comma, payload = src.partition(",")
     if ";base64" not in header:
         return None
     try:

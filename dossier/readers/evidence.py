@@ -247,9 +247,11 @@ def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: 
     other = _other_units_folder(real.relative_to(bukti), year, unit)
     if other:
         # Not refused (units may share a decree), but never silent: the packet of one unit would show another's work.
-        problems.append(Problem(where, _("this file is in the folder of unit {other}, not of {unit}; it is embedded in "
-                                         "the packet of {unit} and its divider says whose it is. Cite the unit's own "
-                                         "copy if it has one.").format(other=other, unit=unit), "warning"))
+        problems.append(_warning(where, code, unit, "evidence.packet.other_unit",
+                                 msg("this file is in the folder of unit {other}, not of {unit}; it is embedded in "
+                                     "the packet of {unit} and its divider says whose it is",
+                                     other=other, unit=unit),
+                                 msg("cite the unit's own copy if it has one")))
     document = _check_file(evidence, code, real, where, unit, problems, office_cache)
     document.other_unit = other
     return document

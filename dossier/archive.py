@@ -38,6 +38,7 @@ from dossier.documents.kinds import DocumentKind
 from dossier.documents.registry import archived_kinds
 from dossier.errors import ArchiveError
 from dossier.i18n import _, ngettext
+from dossier.locking import holding_year_lock
 from dossier.output import UMASK, Output, read_manifest, write_atomic, write_manifest
 from dossier.render.templates import environment, render, static_dirs
 from dossier.reproducible import build_timestamp
@@ -88,6 +89,7 @@ def archived_year(ws: Workspace, year: int | None) -> int:
 # --- archiving ----------------------------------------------------------------------------
 
 
+@holding_year_lock("archive", create=False)  # one command at a time per year (dossier/locking.py)
 def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveResult:
     """Copy the year's final PDFs from build/<year>/ into archive/<year>/ with a manifest and an index."""
     target = ws.archive_dir(year)
@@ -97,7 +99,9 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
     build = _read_build_manifest(ws, build_dir, year)
     kinds = archived_kinds()
     entries = _final_pdfs(ws, build_dir, build, year, kinds)
-    inputs_hash = _source_hash_for(ws, year, build)
+    inputs_hash = _source_hash_for(ws, year, build)  # taken before the inputs are read again just below
+    _check_against_inputs(ws, year, build_dir, build, entries)
+    _check_converted(ws, build_dir, year)
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +141,7 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         manifest = (tmp / MANIFEST).read_bytes()
         fingerprint = hashlib.sha256(manifest).hexdigest()
         write_atomic(tmp / INDEX, _sign(ws, render_index(ws, year, header, files, manifest, kinds)))
+        _check_inputs_held_still(ws, year, inputs_hash)
         # mkdtemp makes the folder its owner's alone; an archive gets the usual permissions.
         os.chmod(tmp, 0o777 & ~UMASK)
         replaced = _swap_in(ws, tmp, target, force)
@@ -276,6 +281,87 @@ def _source_hash_for(ws: Workspace, year: int, build: dict) -> str:
             .format(folder=shown_path(ws, inputs), year=year, then=built_from[:12], now=current[:12])
         )
     return current
+
+
+def _check_against_inputs(ws: Workspace, year: int, build_dir: Path, build: dict, entries: list[Output]) -> None:
+    """Read and score the inputs as they are now; every dossier's embedded source data must be what comes out.
+
+    Nothing a build kept (its read cache, its manifest) is trusted here: the register's every row
+    must be a unit with an archived dossier, and each dossier must say what its unit's workbook
+    says today, as `archive verify` checks it against its own answers later.
+    """
+    from dossier.documents.dossier import source_data
+    from dossier.readers.register import UNUSABLE_ROW
+    from dossier.scoring import score_unit
+
+    if not ws.inputs(year).is_dir():  # inputs long gone: the build's source hash is all there is
+        return
+    edition = ws.edition(year)
+    award_year = ws.load(year)
+    problems = ["  " + _("{problem} (this register row is no unit, so the year would go without it)")
+                .format(problem=p) for p in award_year.errors if p.kind == UNUSABLE_ROW]
+    if build.get("edition") != edition.name:
+        problems.append("  " + _("the build used LKE edition {built}, dossier.toml now names {now}")
+                        .format(built=build.get("edition"), now=edition.name))
+    dossiers = {e.unit: e for e in entries if e.kind == "dossier-pdf"}
+    codes = {u.code for u in award_year.units}
+    problems += ["  " + _("unit {unit}: its dossier is built, but the register no longer has the unit").format(unit=code)
+                 for code in sorted(set(dossiers) - codes)]
+    for unit in award_year.units:
+        entry, lke = dossiers.get(unit.code), award_year.lke.get(unit.code)
+        if entry is None:
+            problems.append("  " + _("unit {unit}: in the register, but no dossier of it is built").format(unit=unit.code))
+            continue
+        if lke is None:
+            problems.append("  " + _("unit {unit}: its LKE workbook cannot be read now").format(unit=unit.code))
+            continue
+        expected = source_data(score_unit(unit, lke, edition), year)
+        if _embedded(build_dir / entry.path, SOURCE_DATA) != expected:
+            problems.append("  " + _("{file}: its {name} is not what the register and the unit's workbook give "
+                                     "today (read and scored again)")
+                            .format(file=shown_path(ws, build_dir / entry.path), name=SOURCE_DATA))
+    if problems:
+        raise ArchiveError(
+            _("inputs/{year}: the built documents do not follow from the inputs as they are now; nothing was "
+              "archived. Correct the inputs if needed, run 'dossier build --year {year}', then archive.")
+            .format(year=year) + "\n" + "\n".join(problems)
+        )
+
+
+def _embedded(path: Path, name: str) -> bytes | None:
+    """A PDF's embedded file `name`, or None when it has none or cannot be read."""
+    from pypdf import PdfReader
+
+    try:
+        found = PdfReader(path).attachments.get(name)
+    except Exception:  # pypdf raises many kinds on a damaged file; then nothing is embedded that we can use
+        return None
+    return found[0] if found else None
+
+
+def _check_converted(ws: Workspace, build_dir: Path, year: int) -> None:
+    """Every office file converted to PDF in build/<year>/.bukti-pdf must carry this user's seal of its source."""
+    from dossier.readers.office import OFFICE_CACHE, converted_is_sealed
+
+    folder = build_dir / OFFICE_CACHE
+    forged = [p for p in sorted(folder.glob("*.pdf")) if not converted_is_sealed(p)] if folder.is_dir() else []
+    if forged:
+        raise ArchiveError(
+            _("{folder}: {files} not made by this build from its source; a packet may embed it. "
+              "Run 'dossier build --force --year {year}', then archive.")
+            .format(folder=shown_path(ws, folder), files=", ".join(p.name for p in forged), year=year)
+        )
+
+
+def _check_inputs_held_still(ws: Workspace, year: int, before: str) -> None:
+    """Refuse when the inputs changed while they were read again and the files copied."""
+    inputs = ws.inputs(year)
+    if inputs.is_dir() and source_hash(inputs) != before:
+        raise ArchiveError(
+            _("{folder}: the inputs changed while the archive was being made; nothing was archived. "
+              "Run 'dossier build --year {year}' once the files are saved, then archive.")
+            .format(folder=shown_path(ws, inputs), year=year)
+        )
 
 
 def _copy_hashing(source: Path, destination: Path) -> tuple[int, str]:

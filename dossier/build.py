@@ -38,11 +38,14 @@ from dossier.incremental import (
     unit_problems,
     write_cache,
 )
+from dossier.layout import REGISTER
+from dossier.locking import holding_year_lock
 from dossier.model import AwardYear
 from dossier.output import Output, write_atomic, write_manifest
 from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.readers.cache import LkeCache
 from dossier.readers.office import OFFICE_CACHE
+from dossier.readers.register import UNUSABLE_ROW
 from dossier.reproducible import build_timestamp
 from dossier.rules import Edition
 from dossier.scoring import UnitScore, score_unit
@@ -102,6 +105,7 @@ class Plan:
     edition: Edition
     previous: dict[str, dict]  # the last build's outputs by path
     fingerprint: str  # of every file this build reads (see incremental.fingerprint)
+    inputs_hash: str = ""  # source_hash of inputs/<year>/ taken before anything was read
 
     @property
     def out_dir(self) -> Path:
@@ -115,6 +119,7 @@ class Plan:
                 and (not self.only or k.kind in self.only)]
 
 
+@holding_year_lock("build")  # one command at a time per year (dossier/locking.py)
 def build(
     ws: Workspace,
     year: int,
@@ -149,6 +154,9 @@ def build(
             progress.start(0, len(result.reused))
         result.seconds = time.monotonic() - started
         return result
+    # The inputs as they are before anything is read: a workbook saved while the build runs must not
+    # be recorded as the source of documents made from its previous content (see _write_manifest).
+    plan.inputs_hash = source_hash(ws.inputs(year))
     jobs = jobs or os.cpu_count() or 1
     remembered = None if force else LkeCache(out_dir / LKE_CACHE, edition.name, ws.inputs(year) / "bukti")
     if force:  # everything rendered afresh, the recap's parts and the evidence converted to PDF too
@@ -203,7 +211,10 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
             _write(plan, task, keys, rendered, result)
 
     clean = result.ok and not award_year.errors
-    extra = {"edition": plan.edition.name, "tool": __version__, "source_hash": source_hash(award_year.inputs)}
+    extra = {"edition": plan.edition.name, "tool": __version__, "source_hash": plan.inputs_hash}
+    if source_hash(award_year.inputs) != plan.inputs_hash:
+        _inputs_changed(plan, result)
+        return result
     _write_manifest(plan, extra, result, plan.fingerprint if clean else "")
     result.seconds = time.monotonic() - plan.started
     return result
@@ -292,13 +303,16 @@ def _leave_out_year_documents(plan: Plan, blocked: dict[str, str], result: Build
     The recap and the release of an earlier build are removed, so that neither they nor the
     manifest say anything the inputs no longer do; the build fails, naming the units.
     """
-    codes = ", ".join(blocked)
+    rows = [k for k in blocked if k.startswith(REGISTER)]  # register rows that are no unit, by their place
+    codes = ", ".join(k for k in blocked if k not in rows)
     result.failed.update(blocked)  # said by 'dossier report' too, which builds no unit's documents
     for kind in plan.kinds(per_unit=False):
         path = kind.path_for("")
         (plan.out_dir / path).unlink(missing_ok=True)
-        result.failed[path] = _("not written while unit(s) {codes} cannot be built (see above); no older copy is kept"
-                                ).format(codes=codes)
+        result.failed[path] = (
+            _("not written while unit(s) {codes} cannot be built (see above); no older copy is kept") if not rows else
+            _("not written while register row(s) {rows} are no unit (see above); no older copy is kept")
+        ).format(codes=codes, rows="; ".join(rows))
 
 
 def _blocked_units(award_year: AwardYear) -> dict[str, str]:
@@ -308,6 +322,12 @@ def _blocked_units(award_year: AwardYear) -> dict[str, str]:
         for unit in award_year.units
         if unit.code not in award_year.lke
     }
+    # A register row that is no unit (a bad, repeated or missing code, an unreadable Unit sheet) would
+    # otherwise vanish from the year: it is a failure by its place, so the year's documents wait for it.
+    for problem in award_year.errors:
+        if problem.kind == UNUSABLE_ROW:
+            blocked.setdefault(problem.where, _("not a unit: {problem}; the year's documents wait until the row is "
+                                                "corrected or cleared").format(problem=problem.message))
     sources = {lke.source: code for code, lke in award_year.lke.items()}
     for problem in award_year.errors:
         code = sources.get(problem.file)
@@ -315,6 +335,20 @@ def _blocked_units(award_year: AwardYear) -> dict[str, str]:
             blocked.setdefault(code, _("not built: the LKE has errors ({problem}); run 'dossier validate'")
                                .format(problem=problem))
     return blocked
+
+
+def _inputs_changed(plan: Plan, result: BuildResult) -> None:
+    """The inputs changed while the build read and rendered them: no manifest says these files come from them.
+
+    The files written stay (a next build reuses what still matches), but without a manifest
+    `archive` refuses the year until a build runs from start to end on inputs that hold still.
+    """
+    (plan.out_dir / "manifest.json").unlink(missing_ok=True)
+    write_cache(plan.out_dir, [o for o in result.reused + result.built if (plan.out_dir / o.path).is_file()], "")
+    result.failed["manifest.json"] = _(
+        "not written: inputs/{year}/ changed while the build was reading and rendering it, so the documents may "
+        "come from the earlier content; run the build again once the files are saved").format(year=plan.year)
+    result.seconds = time.monotonic() - plan.started
 
 
 def _write_manifest(plan: Plan, extra: dict, result: BuildResult, fingerprint: str) -> None:

@@ -576,15 +576,41 @@ def _fail(message: str) -> int:
     return 1
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, raised past Click (which would say only "Aborted!") to main, which says what it means."""
+
+
+def _interrupted(_signum, _frame):
+    raise Interrupted()
+
+
 def main() -> None:
     """Entry point of the console script."""
-    from dossier.readers.safety import check_xml_safety
-    from dossier.workers import private_temp_folder
+    import signal
 
-    check_xml_safety()
-    use_workspace(Path("."))  # Indonesian unless DOSSIER_LANG or dossier.toml asks for English; -C may change it
-    with private_temp_folder():  # nothing of ours is left in the temp folder, however the command ends
-        cli(obj=Context(), prog_name="dossier")
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _interrupted)
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal in Latin-1 (or ASCII) cannot show a unit named with an emoji: shown as '?', never a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        from dossier.readers.safety import check_xml_safety
+        from dossier.workers import private_temp_folder
+
+        check_xml_safety()
+        use_workspace(Path("."))  # Indonesian unless DOSSIER_LANG or dossier.toml asks for English; -C may change it
+        with private_temp_folder():  # nothing of ours is left in the temp folder, however the command ends
+            cli(obj=Context(), prog_name="dossier")
+    except OSError as exc:  # a folder we may not write, a disk full, a file gone: said, never a traceback
+        _fail(_("Error: {file}: {reason}; check that the folder exists and may be written, and that the disk has "
+                "room, then run the command again.").format(file=exc.filename or "", reason=exc.strerror or exc))
+        sys.exit(1)
+    except Interrupted:
+        # Workers are stopped and temporary files removed on the way out (local_pool, private_temp_folder).
+        _fail("\n" + _("Stopped (Ctrl-C). Every file is written whole or not at all and the manifest only at the end, "
+                       "so running the same command again is safe: it continues from what was finished."))
+        sys.exit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

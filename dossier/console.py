@@ -5,7 +5,7 @@ from __future__ import annotations
 from dossier.errors import Problem
 from dossier.i18n import _, decimal
 from dossier.improve import Way
-from dossier.render.format import distinct, number, rounded_tree
+from dossier.render.format import distinct, number, rounded_tree, spoken_locale
 from dossier.scoring import Shortfall, UnitScore
 
 TABLE_NODES = ("pemenuhan", "reform", "pengungkit", "hasil", "total")
@@ -28,7 +28,7 @@ def shortfall_text(shortfall: Shortfall) -> str:
     if shortfall.gap is None:
         return _("{label}: {required} needed (now {reached})").format(
             label=shortfall.label, required=shortfall.required, reached=shortfall.reached)
-    reached, required, gap = distinct(shortfall.reached, shortfall.required)
+    reached, required, gap = distinct(shortfall.reached, shortfall.required, locale=spoken_locale())
     return _("{label} {reached} < {required} (short by {gap})").format(
         label=shortfall.label, reached=reached, required=required, gap=gap)
 
@@ -37,12 +37,12 @@ def printed_scores(score: UnitScore, keys: tuple[str, ...] = TABLE_NODES) -> lis
     """The named nodes as printed: rounded top down, so each printed sum is the sum of its printed parts."""
     tree = rounded_tree(score.nodes)
     nodes = score.edition.nodes
-    return [number(tree[nodes[key]]) if key in nodes and nodes[key] in tree else "-" for key in keys]
+    return [number(tree[nodes[key]], locale=spoken_locale()) if key in nodes and nodes[key] in tree else "-" for key in keys]
 
 
 def caution_text(caution: Shortfall) -> str:
     """'Reform / Penguatan Pengawasan 2,00 < 4,50 (60 % of its weight), though its area meets the minimum'."""
-    reached, required, _gap = distinct(caution.reached, caution.required)
+    reached, required, _gap = distinct(caution.reached, caution.required, locale=spoken_locale())
     return (_("{label} {reached} < {required}: this half is below the share, its area as a whole meets it")
             .format(label=caution.label, reached=reached, required=required))
 
@@ -57,7 +57,7 @@ def way_lines(way: Way, labels: dict[str, str] | None = None, indent: str = "   
     out = [indent + head.format(predicate=way.predicate, count=len(way.steps))]
     for step in way.steps:
         out.append(indent + "  " + _("{code}: {before} -> {after} (+{adds}; for {rules})").format(
-            code=step.code, before=step.previous or _("(blank)"), after=step.answer, adds=number(step.adds),
+            code=step.code, before=step.previous or _("(blank)"), after=step.answer, adds=number(step.adds, locale=spoken_locale()),
             rules="; ".join(labels.get(r, r) for r in step.fixes)))
     for blocked in way.blocked:
         out.append(indent + "  " + _("cannot be met by answers: {label}: {reason}").format(

@@ -16,6 +16,7 @@ from pathlib import Path
 from dossier import __version__
 from dossier.digests import digest, files_digest
 from dossier.documents.kinds import DocumentKind
+from dossier.errors import DossierError
 from dossier.model import AwardYear
 from dossier.output import Output, read_manifest, write_if_changed
 from dossier.reproducible import build_timestamp
@@ -199,7 +200,19 @@ def fingerprint(ws: Workspace, year: int, edition, options: list) -> str:
                 files.append((str(path.relative_to(folder)), file_sha256(path)))
     settings = ws.root / "dossier.toml"
     files.append(("dossier.toml", file_sha256(settings) if settings.is_file() else ""))
+    # Every other file the settings name (the logo, wherever it lies): a replaced logo is a change too.
+    files.append(("settings files", files_digest(sorted(_setting_files(ws)))))
     return digest({"tool": __version__, "options": repr(options), "files": files, "folders": [str(f) for f in folders]})
+
+
+def _setting_files(ws: Workspace) -> list[tuple[str, Path]]:
+    """(setting name, path) of every file dossier.toml names."""
+    try:
+        settings = ws.settings
+    except DossierError:  # said by the build when it reads them
+        return []
+    return [(f.name, value) for f in dataclasses.fields(settings)
+            if f.name != "source" and isinstance(value := getattr(settings, f.name), Path)]
 
 
 def recorded(entry: dict) -> Output:

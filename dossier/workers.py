@@ -5,7 +5,8 @@ in the worker and never raises, so one bad unit cannot stop the year; a worker t
 or a remote task past its limit becomes that task's failure.
 
 Each worker process may use at most MAX_WORKER_MEMORY of address space, so one hostile
-input fails its own task instead of taking the machine down. Every temporary file of a
+input fails its own task instead of taking the machine down; every local render runs in
+a worker, even with one job or one task. Every temporary file of a
 command (WeasyPrint's font copies, which it removes only in a `__del__` that never runs in
 an ended worker) goes into one private folder that is removed when the command ends,
 whether it finished, failed or was interrupted (see private_temp_folder).
@@ -21,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -167,8 +168,13 @@ def worker_memory() -> int:
 
 
 def _start_worker() -> None:
-    """Set up one worker process: its memory limit, and the default reaction to SIGTERM."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command's own handler (see private_temp_folder)
+    """Set up one worker process: its memory limit, and how it stops.
+
+    Ctrl-C reaches the whole process group; the command decides (local_pool ends its workers),
+    so a worker ignores SIGINT. SIGTERM ends a worker at once, with the LibreOffice it started.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
     try:
         import resource
 
@@ -177,6 +183,13 @@ def _start_worker() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     except (ImportError, ValueError, OSError):  # not on this system: the worker runs without the limit
         pass
+
+
+def _stop_worker(signum, _frame):
+    from dossier.readers.office import stop_conversions
+
+    stop_conversions()
+    os._exit(128 + signum)  # now: the pool's worker loop would otherwise carry on with the next task
 
 
 @contextmanager
@@ -216,15 +229,34 @@ def _terminated(signum, _frame):
 
 @contextmanager
 def local_pool(jobs: int) -> Iterator[Executor | None]:
-    """Worker processes for reading and rendering, or None to do it all in this process."""
-    if jobs <= 1:
-        yield None
-        return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
+    """Worker processes for reading and rendering, each under the memory limit.
+
+    Even one job gets a worker process: rendering in this process would run without the
+    limit (a one-unit rebuild, `-j 1`, a one-core server), and a hostile evidence file could
+    take the machine's memory instead of failing its own unit.
+    """
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_start_worker)
     try:
         yield pool
+    except BaseException:  # Ctrl-C, SIGTERM, an error: stop the workers now, not after their current task
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker process of the pool within a second (SIGTERM, then SIGKILL)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with suppress(OSError, ValueError):
+            process.terminate()
+    deadline = time.monotonic() + 1
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            with suppress(OSError, ValueError):
+                process.kill()
 
 
 def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[Rendered]:
@@ -233,11 +265,11 @@ def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[Rendered]:
     At most two tasks per worker are in flight, so memory does not grow with the
     number of units: each result is written and dropped before more are sent.
     """
-    if pool is None or len(tasks) <= 1:
+    if pool is None:  # a caller that asked for no pool (the memory limit is then the caller's own)
         yield from map(render_task, tasks)
         return
     remote = not isinstance(pool, ProcessPoolExecutor)
-    window = 2 * max(2, getattr(pool, "_max_workers", 2))
+    window = 2 * max(1, getattr(pool, "_max_workers", 2))
     pending: list[tuple[Future, Task]] = []
     queue = iter(tasks)
     for task in queue:

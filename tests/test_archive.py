@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -22,7 +23,6 @@ from dossier.archive_verify import format_findings, verify_year
 from dossier.digests import sha256
 from dossier.documents import dossier as documents
 from dossier.errors import ArchiveError
-from dossier.model import Answer, Evidence, Lke, Unit
 from dossier.output import Output, write_manifest
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
@@ -33,23 +33,49 @@ CREATED = datetime(YEAR, 1, 1, tzinfo=UTC)
 HOSTILE = 'Sentra <b>"Maju" & Co</b> {{ 7*7 }}'
 
 
+# The units the synthetic builds hold, with their names in the register: `archive` reads the
+# inputs again and each dossier's sumber-data.json must be what they give (issue 21).
+NAMES = {"UPT01": "Balai Contoh Sentosa", "UPT02": "Loka Contoh Makmur"}
+
+
+def real_inputs(root: Path, codes) -> Path:
+    """A real inputs/2024 (register, one LKE per unit, evidence) for the units `codes`, named as NAMES says.
+
+    Written once per set of units and copied, so every workspace's inputs have the same bytes (and hash).
+    """
+    inputs = root / "inputs" / str(YEAR)
+    shutil.copytree(_written_inputs(tuple(codes)), inputs)
+    return inputs
+
+
+@functools.cache
+def _written_inputs(codes: tuple[str, ...]) -> Path:
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    from tests.workbook_factory import write_year
+
+    inputs = write_year(Path(tempfile.mkdtemp(prefix="archive-inputs-")), units=codes)
+    book = load_workbook(inputs / "nominasi.xlsx")
+    for row in book["Unit"].iter_rows(min_row=2):
+        row[1].value = NAMES[row[0].value]
+    book["Inovasi"].delete_rows(2)  # no innovation: a unit's source data is then the same alone or beside others
+    book.save(inputs / "nominasi.xlsx")
+    return inputs
+
+
 def source_data(code: str, name: str, *, year: int = YEAR) -> bytes:
-    """A unit's real sumber-data.json: a few answers of each kind, scored by the 2021 edition."""
-    edition = load_edition("2021")
-    by_kind = {}
-    for indicator in edition.indicators.values():
-        by_kind.setdefault(indicator.kind, indicator)
-    answers = {}
-    for kind, indicator in by_kind.items():
-        if kind == "index":
-            answers[indicator.code] = Answer(indicator.code, index=3.72)
-        elif kind == "count":
-            answers[indicator.code] = Answer(indicator.code, counts={1: 4, 2: 3})
-        else:
-            answers[indicator.code] = Answer(indicator.code, choice=indicator.options[0].key, note="ada",
-                                             evidence=(Evidence("sk.pdf"),))
-    unit = Unit(code, name, "UPT", "Kota Contoh", "Jawa Barat", "Kepala", "WBK", "", "", "Pelayanan")
-    return documents.source_data(score_unit(unit, Lke(code, f"lke/{code}.xlsx", answers), edition), year)
+    """A unit's real sumber-data.json, read and scored from real inputs as `dossier build` does."""
+    import tempfile
+
+    assert NAMES[code] == name
+    with tempfile.TemporaryDirectory() as folder:
+        real_inputs(Path(folder), [code])
+        award_year = Workspace(Path(folder)).load(YEAR)
+        unit = next(u for u in award_year.units if u.code == code)
+        score = score_unit(unit, award_year.lke[code], load_edition("2021"))
+        return documents.source_data(score, year)
 
 
 def _dossier_pdf(code: str, name: str, source: bytes) -> bytes:
@@ -96,10 +122,7 @@ KINDS = {
 
 def make_workspace(root: Path, pdfs: dict[str, bytes], *, extra_build: dict | None = None) -> Workspace:
     """A workspace with inputs/2024 and a finished build/2024 (PDFs, a DOCX, an XLSX and the manifest)."""
-    inputs = root / "inputs" / str(YEAR)
-    for rel, data in {"nominasi.xlsx": b"register", "lke/UPT01.xlsx": b"lke", "bukti/UPT01/sk.pdf": b"%PDF-sk"}.items():
-        (inputs / rel).parent.mkdir(parents=True, exist_ok=True)
-        (inputs / rel).write_bytes(data)
+    real_inputs(root, sorted({rel.split("/")[1].removesuffix(".pdf") for rel in pdfs if rel.startswith("dossier/")}))
     build = root / "build" / str(YEAR)
     files = {**pdfs, "dossier/UPT01.docx": b"PK docx", "rekapitulasi.xlsx": b"PK xlsx"}
     entries = []
@@ -176,14 +199,13 @@ def test_manifest_lists_every_file_with_kind_unit_size_hash_edition_tool_and_sou
 
 def test_source_hash_is_the_hash_of_a_sha256sum_listing_of_the_inputs(ws):
     inputs = ws.inputs(YEAR)
-    listing = "".join(
-        f"{hashlib.sha256((inputs / rel).read_bytes()).hexdigest()}  {rel}\n"
-        for rel in ("bukti/UPT01/sk.pdf", "lke/UPT01.xlsx", "nominasi.xlsx")
-    )
+    files = ("bukti/BP/foto.png", "bukti/BP/rencana.pdf", "bukti/BP/sk-tim.pdf", "lke/LKE UPT01.xlsx", "nominasi.xlsx")
+    assert sorted(p.relative_to(inputs).as_posix() for p in inputs.rglob("*") if p.is_file()) == list(files)
+    listing = "".join(f"{hashlib.sha256((inputs / rel).read_bytes()).hexdigest()}  {rel}\n" for rel in files)
     assert source_hash(inputs) == hashlib.sha256(listing.encode()).hexdigest()
 
     before = source_hash(inputs)
-    (inputs / "lke" / "UPT01.xlsx").rename(inputs / "lke" / "UPT02.xlsx")
+    (inputs / "lke" / "LKE UPT01.xlsx").rename(inputs / "lke" / "LKE UPT02.xlsx")
     assert source_hash(inputs) != before
 
 
@@ -211,9 +233,9 @@ def test_index_is_a_pdfa_listing_every_file_and_its_hash(archived, pdfs):
     assert _xmp(index.read_bytes()).count('pdfaid:part="3"') == 1
 
 
-def test_hostile_unit_codes_appear_literally_in_the_index(tmp_path, pdfs):
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+def test_a_manifest_naming_units_the_register_lacks_is_refused_literally(tmp_path, pdfs):
+    # A hostile unit code can no longer reach the index: the archive reads the register again, and a
+    # manifest filing documents under a unit it does not have is refused (the code shown as written).
     ws = make_workspace(tmp_path, pdfs)
     manifest_path = ws.build_dir(YEAR) / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -222,11 +244,11 @@ def test_hostile_unit_codes_appear_literally_in_the_index(tmp_path, pdfs):
             entry["unit"] = HOSTILE
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
 
-    archive_year(ws, YEAR)
-
-    out = subprocess.run(["pdftotext", str(ws.archive_dir(YEAR) / "daftar-arsip.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    assert re.sub(r"\s+", " ", out).count('Sentra <b>"Maju" & Co</b> {{ 7*7 }}') == 2
+    with pytest.raises(ArchiveError) as refused:
+        archive_year(ws, YEAR)
+    assert f"unit {HOSTILE}: its dossier is built, but the register no longer has the unit" in refused.value.message
+    assert "unit UPT01: in the register, but no dossier of it is built" in refused.value.message
+    assert not ws.archive_dir(YEAR).exists()
 
 
 def test_a_build_file_that_does_not_match_its_manifest_is_refused(ws):

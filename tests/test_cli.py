@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 import pytest
@@ -96,11 +97,11 @@ def test_sample_shows_every_outcome(sample):
     assert any(p == "WBK" and not e and n == 1 for p, e, n in outcomes.values())
 
 
-def test_score_table_uses_indonesian_numbers(sample):
+def test_score_table_uses_the_numbers_of_the_language_spoken(sample):
     result = run("-C", str(sample), "score")
     assert result.exit_code == 0
     assert "Pengungkit" in result.output
-    assert "," in result.stdout.splitlines()[2]  # decimal comma
+    assert re.search(r"\d\.\d\d", result.stdout.splitlines()[2])  # English speaks with a decimal point (issue 21)
     assert "shortfall for WBK" in result.output
 
 
@@ -166,6 +167,6 @@ def test_score_json_gives_the_way_to_each_predicate_not_yet_met(sample):
 def test_score_text_shows_the_way_and_what_answers_cannot_fix(sample):
     output = run("-C", str(sample), "score").output
     assert "way to WBK: raise 6 answer(s)" in output
-    assert "HBB: C -> A (+2,50; for Nilai Total; Birokrasi yang Bersih dan Akuntabel)" in output
+    assert "HBB: C -> A (+2.50; for Nilai Total; Birokrasi yang Bersih dan Akuntabel)" in output
     assert "cannot be met by answers: Pelayanan Publik yang Prima (IPKP): bergantung hanya pada indeks survei (HPA)" in output
-    assert "caution for WBK: Reform / Manajemen Perubahan 2,25 < 2,40" in output
+    assert "caution for WBK: Reform / Manajemen Perubahan 2.25 < 2.40" in output

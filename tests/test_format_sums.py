@@ -61,7 +61,7 @@ def test_a_printed_gap_is_printed_minimum_minus_printed_reached(required, reache
 
 
 def test_a_gap_never_reads_one_cent_more_than_the_printed_difference():
-    assert shortfall_text(Shortfall("WBK", "capaian_kinerja", "Capaian Kinerja", 3.0, 2.375)) == "Capaian Kinerja 2,38 < 3,00 (short by 0,62)"
+    assert shortfall_text(Shortfall("WBK", "capaian_kinerja", "Capaian Kinerja", 3.0, 2.375)) == "Capaian Kinerja 2.38 < 3.00 (short by 0.62)"  # in English (issue 21)
 
 
 def test_the_score_table_prints_the_top_down_rounded_scores():

@@ -111,7 +111,7 @@ def test_the_score_table_speaks_indonesian_by_default_and_english_on_request(sam
     lines = english.stdout.splitlines()
     assert lines[0].split() == ["Code", "Unit", "Proposed", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total",
                                 "Self", "TPI", "changed", "Eligible"]
-    assert "    shortfall for WBK: Nilai Total 69,37 < 75,00 (short by 5,63)" in lines
+    assert "    shortfall for WBK: Nilai Total 69.37 < 75.00 (short by 5.63)" in lines
     assert "    way to WBK: raise 6 answer(s)" in lines
     assert lines[-1].startswith("Total is the counting score")
     assert "Kode" not in english.stdout and "langkah" not in english.stdout

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dossier.build import CACHE, RECAP_PARTS, build
+from dossier.locking import LOCK
 from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.render.templates import default_templates_dir
 from dossier.workbooks import LKE_COLUMNS, LKE_HEADER_ROW
@@ -58,7 +59,7 @@ def mtimes(ws: Workspace) -> dict[str, int]:
     out = ws.build_dir(SAMPLE_YEAR)
     # manifest.json and the caches are rewritten by every build; the documents must not be.
     return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*")
-            if p.is_file() and p.name not in (CACHE, LKE_CACHE, "manifest.json") and p.parent.name != RECAP_PARTS}
+            if p.is_file() and p.name not in (CACHE, LKE_CACHE, LOCK, "manifest.json") and p.parent.name != RECAP_PARTS}
 
 
 def change_answer(lke: Path, code: str) -> None:

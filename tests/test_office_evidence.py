@@ -31,7 +31,14 @@ def test_docx_and_xlsx_become_pdf_pages_kept_by_content(tmp_path):
     assert "Notulen rapat ZI" in PdfReader(io.BytesIO(first)).pages[0].extract_text()
     kept = list(cache.glob("*.pdf"))
     assert len(kept) == 1
-    kept[0].write_bytes(first.replace(b"%%EOF", b"%%EOF\n% kept"))  # the next call must take the kept copy
+    edited = first.replace(b"%%EOF", b"%%EOF\n% kept")
+    kept[0].write_bytes(edited)  # edited in build/ by someone else: not sealed, so converted again (issue 21)
+    assert not office_to_pdf(tmp_path / "notulen.docx", cache).endswith(b"% kept\n")
+    from dossier.readers.office import _sealed_text
+    from dossier.sealing import seal
+
+    kept[0].write_bytes(edited)  # sealed with this user's key, as a conversion writes it: the next call takes it
+    kept[0].with_suffix(".mac").write_text(seal(_sealed_text(kept[0].stem, edited)))
     assert office_to_pdf(tmp_path / "notulen.docx", cache).endswith(b"% kept\n")
     book = Workbook()
     book.active["A1"] = "Rekap SKM"

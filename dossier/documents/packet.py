@@ -377,9 +377,10 @@ def _status(document: Document) -> str:
             f"hlm. {target.first_page}–{target.first_page + target.pages - 1}"
         if document.kind == REPEAT:
             return f"sudah disematkan pada {target.indicator}, {pages}"
+        owner = f"; berkas dari folder unit {target.other_unit}" if target.other_unit else ""
         if target.converted_from:
-            return f"disematkan (diubah dari {target.converted_from} ke PDF), {pages}"
-        return f"disematkan{' (gambar)' if target.kind == IMAGE else ''}, {pages}"
+            return f"disematkan (diubah dari {target.converted_from} ke PDF), {pages}{owner}"
+        return f"disematkan{' (gambar)' if target.kind == IMAGE else ''}, {pages}{owner}"
     return document.note
 
 

@@ -64,21 +64,21 @@ class PartCache:
         name = hashlib.sha256(key.encode()).hexdigest()[:40]
         self.used.add(name)
         if self.folder is not None:
-            # A part is kept as <key>.<SHA-256 of its bytes>.pdf and used only when its bytes
-            # still have that digest: a damaged or zeroed part is rendered again.
+            # A part is kept as <key>.<seal of its key and bytes>.pdf and used only when its bytes
+            # still carry that seal (dossier/sealing.py): a damaged, zeroed or forged part is rendered again.
             for path in self.folder.glob(name + ".*.pdf"):
                 try:
                     data = path.read_bytes()
                 except OSError:
                     continue
-                if path.name == f"{name}.{hashlib.sha256(data).hexdigest()}.pdf":
+                if path.name == f"{name}.{_tag(name, data)}.pdf":
                     return data
                 path.unlink(missing_ok=True)
         data = html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
                            title=title, author=ctx["ministry"], created=created)
         if self.folder is not None:
             try:
-                write_atomic(self.folder / f"{name}.{hashlib.sha256(data).hexdigest()}.pdf", data)
+                write_atomic(self.folder / f"{name}.{_tag(name, data)}.pdf", data)
             except (OSError, DossierError):
                 pass  # a folder we cannot write (a remote worker, a full disk): the next build renders it again
         return data
@@ -88,6 +88,13 @@ class PartCache:
         for path in self.folder.glob("*.pdf") if self.folder is not None and self.folder.is_dir() else ():
             if path.name.split(".")[0] not in self.used or path.name.count(".") != 2:  # or of an older layout
                 path.unlink(missing_ok=True)
+
+
+def _tag(name: str, data: bytes) -> str:
+    """The seal a kept part's file name carries: of its key and its bytes, under the user's cache key."""
+    from dossier.sealing import seal
+
+    return seal(name.encode() + b"\0" + data)
 
 
 def join(parts: list[bytes], readers: list, footers: bytes) -> bytes:

@@ -3,10 +3,13 @@
 The cache is a JSON file in the build folder, and it is never trusted over its source.
 An entry is keyed by the SHA-256 of the workbook's content, and it is used only when that
 hash, the LKE edition and the content of the bukti/ folder (which the evidence checks
-depend on) are all as they were, and when the entry's own check digest still matches what it holds (a damaged
-or edited entry is a miss). Evidence paths are stored relative to the
-bukti/ folder, so a moved or copied workspace reads its cache as before; an entry whose
-paths do not fit is a miss. Anything else reads the workbook again.
+depend on) are all as they were, and when the entry's own check value still matches what
+it holds (a damaged or edited entry is a miss). The check value is an HMAC under a key kept
+outside the workspace (dossier/sealing.py, in the user's config folder), so someone who can
+write to build/ cannot forge an entry that passes: at worst they make the workbook be read
+again. Evidence paths are stored relative to the bukti/ folder, so a moved or copied
+workspace reads its cache as before; an entry whose paths do not fit is a miss. Anything
+else reads the workbook again.
 
 The problems are kept as records (message ids and parameters), not as words, so one cache
 serves every language: they are worded when shown.
@@ -15,6 +18,7 @@ serves every language: they are worded when shown.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 from dataclasses import asdict, replace
@@ -24,8 +28,9 @@ from dossier.digests import file_sha256
 from dossier.errors import Place, Problem
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
+from dossier.sealing import seal
 
-FORMAT = "dossier-lke-cache/5"  # 5: problems kept as records, and the official form read by its new rules (issue 22)
+FORMAT = "dossier-lke-cache/6"  # 6: problems kept as records, the official form read by its new rules, entries sealed with an HMAC
 FILENAME = ".lke-cache.json"  # in build/<year>/
 
 
@@ -54,7 +59,9 @@ class LkeCache:
             return None
         try:
             source = file_sha256(path)
-            if entry.get("source") != source or entry.get("check") != _check(self.scope, rel, source, entry["read"]):
+            check = entry.get("check")
+            if entry.get("source") != source or not isinstance(check, str) or \
+                    not hmac.compare_digest(check, _check(self.scope, rel, source, entry["read"])):
                 return None
             read = _from_json(entry["read"], self.bases)
         except (OSError, KeyError, TypeError, ValueError, AttributeError):
@@ -79,9 +86,9 @@ class LkeCache:
 
 
 def _check(scope: str, rel: str, source: str, read) -> str:
-    """The digest an entry must carry: of what it was read from and of everything it says."""
+    """The check value an entry must carry: an HMAC of what it was read from and of everything it says."""
     text = json.dumps([scope, rel, source, read], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return seal(text.encode("utf-8"))
 
 
 def _folder_state(folder: Path) -> str:

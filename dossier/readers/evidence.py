@@ -173,6 +173,7 @@ class Document:
     first_page: int = 0  # 1-based page in the packet; 0 until placed
     same_as: Document | None = None  # for REPEAT: the earlier entry that embeds the same file
     converted_from: str = ""  # "DOCX" when an office file was converted to the PDF embedded
+    other_unit: str = ""  # the code of another unit whose bukti/ folder holds the file, when one does
 
     @property
     def embedded(self) -> bool:
@@ -256,6 +257,31 @@ def _check(evidence: Evidence, code: str, year: AwardYear, unit: str, problems: 
                                      "the bukti folder ({folder}). Only files inside that folder are embedded.",
                                      unit=unit, folder=year.bukti)))
         return Document(code, entry, REFUSED, OUTSIDE)
+    other = _other_units_folder(real.relative_to(bukti), year, unit)
+    if other:
+        # Not refused (units may share a decree), but never silent: the packet of one unit would show another's work.
+        problems.append(_warning(where, code, unit, "evidence.packet.other_unit",
+                                 msg("this file is in the folder of unit {other}, not of {unit}; it is embedded in "
+                                     "the packet of {unit} and its divider says whose it is",
+                                     other=other, unit=unit),
+                                 msg("cite the unit's own copy if it has one")))
+    document = _check_file(evidence, code, real, where, unit, problems, office_cache)
+    document.other_unit = other
+    return document
+
+
+def _other_units_folder(rel: Path, year: AwardYear, unit: str) -> str:
+    """The code of another unit whose folder under bukti/ holds `rel` (matched as the units' codes are), or ""."""
+    top = rel.parts[0] if len(rel.parts) > 1 else ""
+    codes = {u.code.upper(): u.code for u in year.units}
+    other = codes.get(top.upper(), "")
+    return other if other and other.upper() != unit.upper() else ""
+
+
+def _check_file(evidence: Evidence, code: str, real: Path, where: str, unit: str, problems: list[Problem],
+                office_cache: Path | None) -> Document:
+    """Decide what a file inside bukti/ becomes: embedded, or listed with the reason."""
+    entry = evidence.entry
     try:
         info = real.stat()
     except OSError:

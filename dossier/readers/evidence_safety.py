@@ -8,8 +8,9 @@ them from a reader's objects, before the pages are copied, so no trace reaches t
 
 It first bounds what the file unpacks to: a PDF of a few MB whose streams inflate to
 70 MB each took gigabytes of memory. Every stream we would unpack (page contents,
-forms, object streams; not images, which are copied packed) is inflated once,
-counted and dropped; a file unpacking to more than MAX_INFLATED is refused (PdfTooLarge).
+forms, object streams; not images, which are copied packed) is decoded once through
+its whole filter chain, each decoder bounded, counted and dropped; a file unpacking
+to more than MAX_INFLATED is refused (PdfTooLarge).
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from dossier.i18n import _
 MAX_INFLATED = 256 * 1024 * 1024
 CHUNK = 1024 * 1024
 
-# Actions that run code, open or fetch other files, or send data somewhere.
-ACTIVE_ACTIONS = frozenset(("/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/GoToR",
-                            "/RichMediaExecute", "/Rendition"))
 # Keys removed wherever they appear: additional actions, the opening action, scripts,
 # embedded file streams and associated files, XFA forms (which carry scripts).
 ACTIVE_KEYS = ("/AA", "/OpenAction", "/JS", "/EF", "/AF", "/XFA", "/RichMediaContent")
+# Every action type of ISO 32000-2 (12.6.4); all but the plain links are removed.
+ACTION_TYPES = frozenset(("/GoTo", "/GoToR", "/GoToE", "/GoToDp", "/Launch", "/Thread", "/URI", "/Sound", "/Movie",
+                          "/Hide", "/Named", "/SubmitForm", "/ResetForm", "/ImportData", "/JavaScript", "/SetOCGState",
+                          "/Rendition", "/Trans", "/GoTo3DView", "/RichMediaExecute"))
+LINKS = frozenset(("/GoTo", "/URI"))  # a jump inside the document, an address the reader may choose to open
 NAME_TREES = ("/JavaScript", "/EmbeddedFiles")  # in the catalogue's /Names
 ACTIVE_ANNOTATIONS = frozenset(("/FileAttachment", "/RichMedia", "/Movie", "/Screen", "/Sound", "/3D"))
 
@@ -58,7 +61,7 @@ def check_inflated(reader, limit: int = MAX_INFLATED) -> int:
         except Exception:  # noqa: BLE001 - a damaged object: the full read after this reports it
             continue
         # Images are copied packed, never unpacked by us: a long scan at 300 dpi is legitimately large.
-        if isinstance(obj, StreamObject) and obj.get("/Subtype") != "/Image":
+        if isinstance(obj, StreamObject) and _resolved(obj.get("/Subtype")) != "/Image":
             total += _inflated(obj, limit - total)
             if total > limit:
                 raise PdfTooLarge(
@@ -70,34 +73,177 @@ def check_inflated(reader, limit: int = MAX_INFLATED) -> int:
 
 
 def _inflated(stream, budget: int) -> int:
-    """How many bytes a stream unpacks to, counted in chunks and stopped just past `budget`."""
+    """How many bytes a stream unpacks to through its whole filter chain, stopped just past `budget`.
+
+    Every decoder of the chain runs in chunks, and each one's output is bounded, so a chain such as
+    [/ASCIIHexDecode /FlateDecode] (or any order, or LZW) is counted as pypdf would unpack it, never
+    held whole. An image codec (DCT, JPX, JBIG2, CCITT) ends the count: nobody here unpacks it.
+    """
     from pypdf.generic import ArrayObject, EncodedStreamObject
 
     raw = stream._data or b""
-    filters = stream.get("/Filter")
-    first = filters[0] if isinstance(filters, ArrayObject) and filters else filters
-    if not isinstance(stream, EncodedStreamObject) or first not in ("/FlateDecode", "/Fl"):
+    if not isinstance(stream, EncodedStreamObject):
         return len(raw)
-    inflater = zlib.decompressobj()
-    size, pending = 0, raw
+    filters = _resolved(stream.get("/Filter"))
+    filters = [_resolved(f) for f in filters] if isinstance(filters, ArrayObject) else [filters] if filters else []
+    chunks: Iterator[bytes] = iter([raw])
+    for name in filters:
+        decoder = DECODERS.get(str(name))
+        if decoder is None:  # an image codec, or a name we do not know: pypdf will not unpack it either
+            break
+        chunks = _bounded(decoder(chunks), budget)
+    size = 0
     try:
-        while pending and size <= budget:
-            size += len(inflater.decompress(pending, CHUNK))
-            pending = inflater.unconsumed_tail
-            if inflater.eof:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > budget:
                 break
-    except zlib.error:  # damaged data: pypdf decides what it is worth when it reads it
+    except (zlib.error, ValueError, IndexError):  # damaged data: pypdf decides what it is worth when it reads it
         pass
     return max(size, len(raw))
+
+
+def _bounded(chunks: Iterator[bytes], budget: int) -> Iterator[bytes]:
+    """Pass the chunks on until they add up to just past `budget` (one decoder's output, whatever follows)."""
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        yield chunk
+        if size > budget:
+            return
+
+
+def _flate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    inflater = zlib.decompressobj()
+    for chunk in chunks:
+        pending = chunk
+        while pending and not inflater.eof:
+            out = inflater.decompress(pending, CHUNK)
+            pending = inflater.unconsumed_tail
+            yield out
+            if not out and not pending:
+                break
+        if inflater.eof:
+            return
+
+
+def _ascii_hex(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    carry = b""
+    for chunk in chunks:
+        end = chunk.find(b">")
+        digits = carry + bytes(c for c in (chunk if end < 0 else chunk[:end]) if c not in b" \t\r\n\f\0")
+        even = len(digits) - len(digits) % 2
+        carry = digits[even:]
+        yield bytes.fromhex(digits[:even].decode("ascii"))
+        if end >= 0:
+            break
+    if carry:
+        yield bytes.fromhex(carry.decode("ascii") + "0")
+
+
+def _ascii85(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    import base64
+
+    carry = b""
+    for chunk in chunks:
+        end = chunk.find(b"~>")
+        text = carry + bytes(c for c in (chunk if end < 0 else chunk[:end]) if c not in b" \t\r\n\f\0")
+        text = text.replace(b"z", b"!!!!!")
+        whole = len(text) - len(text) % 5
+        carry = text[whole:]
+        yield base64.a85decode(text[:whole])
+        if end >= 0:
+            break
+    if carry:
+        yield base64.a85decode(carry + b"u" * (5 - len(carry)))[: len(carry) - 1]
+
+
+def _run_length(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    data = b""
+    for chunk in chunks:
+        data += chunk
+        out = bytearray()
+        at = 0
+        while at < len(data):
+            length = data[at]
+            if length == 128:
+                yield bytes(out)
+                return
+            if length < 128:
+                if at + length + 2 > len(data):
+                    break
+                out += data[at + 1:at + length + 2]
+                at += length + 2
+            else:
+                if at + 1 >= len(data):
+                    break
+                out += data[at + 1:at + 2] * (257 - length)
+                at += 2
+            if len(out) >= CHUNK:
+                yield bytes(out)
+                out.clear()
+        data = data[at:]
+        yield bytes(out)
+
+
+def _lzw(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """PDF's LZW (MSB first, 9 to 12 bits, early change), decoded as the codes come."""
+    table = [bytes([i]) for i in range(256)] + [b"", b""]
+    width, previous, bits, count = 9, b"", 0, 0
+    for chunk in chunks:
+        out = bytearray()
+        for byte in chunk:
+            bits, count = (bits << 8) | byte, count + 8
+            while count >= width:
+                count -= width
+                code = (bits >> count) & ((1 << width) - 1)
+                if code == 256:  # clear
+                    table, width, previous = table[:258], 9, b""
+                    continue
+                if code == 257:  # end of data
+                    yield bytes(out)
+                    return
+                if code < len(table):
+                    entry = table[code]
+                elif code == len(table) and previous:
+                    entry = previous + previous[:1]
+                else:
+                    raise ValueError("bad LZW code")
+                out += entry
+                if previous and len(table) < 4096:
+                    table.append(previous + entry[:1])
+                previous = entry
+                if len(table) + 1 >= (1 << width) and width < 12:
+                    width += 1
+                if len(out) >= CHUNK:
+                    yield bytes(out)
+                    out.clear()
+        yield bytes(out)
+
+
+DECODERS = {
+    "/FlateDecode": _flate, "/Fl": _flate,
+    "/ASCIIHexDecode": _ascii_hex, "/AHx": _ascii_hex,
+    "/ASCII85Decode": _ascii85, "/A85": _ascii85,
+    "/RunLengthDecode": _run_length, "/RL": _run_length,
+    "/LZWDecode": _lzw, "/LZW": _lzw,
+}
+
+
+def _resolved(value):
+    """A value with any indirect reference followed (a damaged one reads as None)."""
+    try:
+        return value.get_object() if hasattr(value, "get_object") else value
+    except Exception:  # noqa: BLE001 - a damaged reference
+        return None
 
 
 def _strip(root) -> None:
     """Remove active content from every object reachable from the catalogue."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-    names = root.get("/Names")
-    if names is not None:
-        names = names.get_object()
+    names = _resolved(root.get("/Names"))
+    if hasattr(names, "pop"):
         for tree in NAME_TREES:
             names.pop(tree, None)
     seen: set[int] = set()
@@ -121,41 +267,45 @@ def _strip(root) -> None:
 
 
 def _strip_dictionary(item) -> None:
+    """Make one dictionary inert: by what it is (an action of any kind but a plain link), wherever it hangs.
+
+    Every value is resolved first: an /S, an /A or a /Next written as an indirect reference is
+    what it points to. An action dictionary other than /GoTo and /URI is emptied where it
+    sits, so it is gone from every place that names it (/A, /Next, an outline, a form field).
+    """
+    from pypdf.generic import ArrayObject, NameObject
+
     for key in ACTIVE_KEYS:
         item.pop(key, None)
-    if _is_active(item.get("/A")):
-        del item["/A"]
-    if "/Next" in item and _is_active(item["/Next"]):
-        del item["/Next"]
-    if item.get("/S") in ACTIVE_ACTIONS:  # an action reached another way: made inert
-        item.pop("/S", None)
-    annotations = item.get("/Annots")
-    if annotations is not None:
-        kept = [a for a in annotations.get_object() if _annotation_kept(a)]
-        if len(kept) != len(annotations.get_object()):
-            from pypdf.generic import ArrayObject, NameObject
-
+    if _resolved(item.get("/S")) in ACTION_TYPES and _resolved(item.get("/S")) not in LINKS:
+        for key in list(item.keys()):
+            del item[key]
+        return
+    for key in ("/A", "/Next"):
+        if key in item and _is_active(item[key]):
+            del item[key]
+    annotations = _resolved(item.get("/Annots"))
+    if isinstance(annotations, ArrayObject):
+        kept = [a for a in annotations if _annotation_kept(a)]
+        if len(kept) != len(annotations):
             item[NameObject("/Annots")] = ArrayObject(kept)
 
 
 def _is_active(action) -> bool:
-    """An action (or an array of them) that does any of ACTIVE_ACTIONS; chained ones are checked where they sit."""
-    from pypdf.generic import ArrayObject
+    """Anything under /A or /Next but a plain link (/GoTo, /URI); a link's own /Next is cut where the link sits."""
+    from pypdf.generic import ArrayObject, DictionaryObject
 
-    try:
-        action = action.get_object() if action is not None else None
-    except Exception:  # noqa: BLE001
-        return True
+    action = _resolved(action)
     if isinstance(action, ArrayObject):
         return any(_is_active(a) for a in action)
-    if not hasattr(action, "get"):
-        return False
-    return action.get("/S") in ACTIVE_ACTIONS or "/JS" in action
+    if not isinstance(action, DictionaryObject):
+        return action is not None
+    return _resolved(action.get("/S")) not in LINKS or "/JS" in action
 
 
 def _annotation_kept(annotation) -> bool:
     try:
-        return annotation.get_object().get("/Subtype") not in ACTIVE_ANNOTATIONS
+        return _resolved(annotation.get_object().get("/Subtype")) not in ACTIVE_ANNOTATIONS
     except Exception:  # noqa: BLE001 - a damaged annotation is dropped
         return False
 

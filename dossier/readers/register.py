@@ -10,6 +10,7 @@ dossiers, and a year can be validated and scored without them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -226,8 +227,10 @@ class _RegisterReader:
                            msg("write the unit's code (e.g. UPT01) or clear the row"), kind=UNUSABLE_ROW)
                 continue
             if not UNIT_CODE.match(code):
+                odd = _odd_characters(code)
                 self.error(
                     where, "register.unit.bad_code",
+                    msg("unit code '{code}' is not valid: it holds {characters}", code=code, characters=odd) if odd else
                     msg("unit code '{code}' is not valid", code=code),
                     msg("use up to 32 letters, digits, '-' or '_', without spaces (e.g. UPT01)"),
                     kind=UNUSABLE_ROW,
@@ -350,11 +353,13 @@ class _RegisterReader:
         """Find a table sheet and its header row by the layout's headers; report what is missing."""
         name, columns = layout.sheet, layout.headers
         ws = sheet(self.book, name)
+        # A required table not read leaves every row of it unread: as unusable as a row with a bad code.
+        kind = UNUSABLE_ROW if required else ""
         if ws is None:
             what = msg("no sheet {sheet} (with columns {columns})", sheet=name, columns=", ".join(columns))
             if required:
                 self.error(Place(self.rel), "register.sheet.missing", what,
-                           msg("add it (sheets found: {found})", found=", ".join(self.book.sheetnames)))
+                           msg("add it (sheets found: {found})", found=", ".join(self.book.sheetnames)), kind=kind)
             else:
                 self.warning(Place(self.rel), "register.sheet.missing", what, purpose)
             return None
@@ -374,6 +379,7 @@ class _RegisterReader:
                 Place(self.rel, ws.title), "register.header.missing",
                 msg("no header row found in rows 1-{last}", last=HEADER_ROWS),
                 msg("expected a row with the columns {columns}", columns=", ".join(columns)),
+                kind=kind,
             )
             return None
         missing = [c.header for c in layout.columns if c.required and c.key not in best]
@@ -382,6 +388,7 @@ class _RegisterReader:
                 Place(self.rel, ws.title, ref(best_row, 1)), "register.header.column_missing",
                 msg("header row {row} lacks column(s) {missing}", row=best_row, missing=", ".join(missing)),
                 msg("expected the columns {columns} (in any order)", columns=", ".join(columns)),
+                kind=kind,
             )
             return None
         data = [
@@ -416,6 +423,13 @@ class _RegisterReader:
         for (row, column), formula in sorted(found.items()):
             self.error(Place(self.rel, title, ref(row, column)), UNCACHED, *uncached_message(formula))
         return set(found)
+
+
+def _odd_characters(code: str) -> str:
+    """The characters a unit code may not hold, named so an invisible one can be found: 'U+200B ZERO WIDTH SPACE'."""
+    odd = dict.fromkeys(c for c in code if not (c.isascii() and (c.isalnum() or c in "-_ ")))  # a space shows itself
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" + (f" '{c}'" if c.isprintable() and not c.isspace() else "")
+                     for c in odd)
 
 
 # --- Dates -------------------------------------------------------------------------------

@@ -35,10 +35,11 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from dossier.errors import RenderError
+from dossier.errors import RenderError, TemplateError
 from dossier.i18n import _
 
 REFERENCE_NAME = "docx/reference.docx"
+R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 # Colours and sizes follow templates/static/document.css so the DOCX looks like the PDF.
 FONT = "Arial"  # on every Word; LibreOffice maps it metrically to Liberation Sans
@@ -178,7 +179,14 @@ def reference_path(workspace_templates: Path | None = None) -> Path | None:
     for place in search_path(workspace_templates):
         candidate = Path(place) / REFERENCE_NAME
         if candidate.is_file():
-            return candidate
+            real = Path(os.path.realpath(candidate))
+            if not real.is_relative_to(os.path.realpath(place)):  # a link to a file elsewhere on the disk
+                raise TemplateError(
+                    _("{file}: leads to {real}, outside the templates folder {folder}; "
+                      "a template may only use files inside its folder. Copy the file there instead of linking it.")
+                    .format(file=candidate, real=real, folder=place)
+                )
+            return real
     return None
 
 
@@ -210,12 +218,43 @@ def _open_reference(reference: Path | None):
                 _("{file}: not a usable Word reference document ({error}); save it from Word as .docx "
                   "or delete it to use the default styles.").format(file=source, error=exc)
             ) from None
+        _strip_external(document)
         _define_styles(document, only_missing=True)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     return document
+
+
+def _strip_external(document) -> None:
+    """Drop every relationship of the reference that points outside its package, and what uses it.
+
+    Only the reference's styles and header content are used; an attached template on a server,
+    a header picture linked by address or path, a linked OLE object would otherwise travel into
+    every DOCX built, and a word processor would fetch them when the document is opened.
+    """
+    for part in document.part.package.iter_parts():
+        gone = {rel_id for rel_id, rel in list(part.rels.items()) if rel.is_external}
+        for rel_id in gone:
+            part.rels.pop(rel_id)
+        element = getattr(part, "_element", None)
+        if not gone or element is None:
+            continue
+        for node in list(element.iter()):
+            for attribute, value in list(node.attrib.items()):
+                if value not in gone or not attribute.startswith(f"{{{R_NAMESPACE}}}"):
+                    continue
+                if attribute == f"{{{R_NAMESPACE}}}link":  # a linked picture: its embedded copy, if any, stays
+                    del node.attrib[attribute]
+                elif node.tag == qn("w:hyperlink"):  # a link's text stays, as plain text
+                    parent = node.getparent()
+                    for child in list(node):
+                        node.addprevious(child)
+                    parent.remove(node)
+                elif node.getparent() is not None:
+                    node.getparent().remove(node)
+                break
 
 
 def _strip_theme_fonts(document) -> None:

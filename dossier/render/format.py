@@ -1,4 +1,4 @@
-"""Indonesian (Babel `id`) numbers, dates, number words and lists for documents."""
+"""Indonesian (Babel `id`) numbers, dates, number words and lists for documents (and numbers for the command line)."""
 
 from __future__ import annotations
 
@@ -73,24 +73,32 @@ def printed_gap(required: float | Decimal, reached: float | Decimal, places: int
     return max(rounded(required, places) - rounded(reached, places), Decimal(0))
 
 
-def number(value: float | Decimal | None, places: int = 2) -> str:
-    """Format a number the Indonesian way: 78.125 -> '78,13'; None -> '-'."""
+def number(value: float | Decimal | None, places: int = 2, locale: str = LOCALE) -> str:
+    """Format a number the Indonesian way: 78.125 -> '78,13'; None -> '-'. (`locale` "en": '78.13'.)"""
     if value is None:
         return "-"
     shown = rounded(value, places)
     shown = abs(shown) if shown == 0 else shown  # never "-0,00"
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(shown, pattern, locale=LOCALE)
+    return format_decimal(shown, pattern, locale=locale)
 
 
-def distinct(reached: float, required: float, places: int = 2) -> tuple[str, str, str]:
+def distinct(reached: float, required: float, places: int = 2, locale: str = LOCALE) -> tuple[str, str, str]:
     """Format a reached value, its minimum and the gap with enough places that they differ.
 
     2.996 against 3.00 reads '2,996', '3,000', '0,004', never '3,00 < 3,00 (kurang 0,00)'.
     """
-    while places < 6 and number(reached, places) == number(required, places):
+    while places < 6 and number(reached, places, locale) == number(required, places, locale):
         places += 1
-    return number(reached, places), number(required, places), number(printed_gap(required, reached, places), places)
+    return (number(reached, places, locale), number(required, places, locale),
+            number(printed_gap(required, reached, places), places, locale))
+
+
+def spoken_locale() -> str:
+    """The locale of the numbers the command line prints: the language it speaks (documents stay `id`)."""
+    from dossier.i18n import language
+
+    return "en" if language() == "en" else LOCALE
 
 
 def percent(share: float | None, places: int = 0) -> str:

@@ -122,12 +122,17 @@ def test_the_key_is_what_the_pages_show_and_what_makes_their_bytes(tmp_path):
     font = tmp_path / "font.ttf"
     shutil.copy(static_dirs(None)[-1] / "fonts" / "LiberationSans-Regular.ttf", font)
     html = f'<style>@font-face {{ src: url("{font.as_uri()}"); }}</style><p>hlm. 4</p>'
-    meta = {"base_url": tmp_path, "allowed_roots": [tmp_path], "title": "T", "author": "A", "created": CREATED}
+    meta = {"title": "T", "author": "A", "created": CREATED}
     cache = DividerCache(None)
     key = cache.key(env, html, **meta)
     assert cache.key(env, html, **meta) == key
     assert cache.key(env, html.replace("hlm. 4", "hlm. 5"), **meta) != key
     assert cache.key(env, html, **{**meta, "title": "U"}) != key
+    assert cache.key(env, html, **{**meta, "created": CREATED.replace(year=2025)}) != key
+    # The same font elsewhere (a moved workspace) is the same key; other bytes are not.
+    moved = tmp_path / "moved.ttf"
+    shutil.copy(font, moved)
+    assert cache.key(env, html.replace(font.as_uri(), moved.as_uri()), **meta) == key
     font.write_bytes(font.read_bytes()[:-1] + b"\0")  # the font the markup loads
     assert cache.key(env, html, **meta) != key
     # A workspace's own divider template (or base.html) changes the key, even for the same markup.

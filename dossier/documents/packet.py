@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +59,7 @@ WITHOUT_TITLE = "Indikator Tanpa Bukti Dukung"
 # landscape 259 x 166), less room for the caption (at most 11 mm + 3 mm, see packet-image.html).
 IMAGE_BOX = {"portrait": (172.0, 236.0), "landscape": (259.0, 149.0)}
 DIVIDER_CACHE = ".paket-pembatas"  # in build/<year>/: rendered divider pages, per unit, by their content
+FILE_URL = re.compile(r"file://[^\"')\s]+")
 
 @dataclass(frozen=True)
 class Packet:
@@ -330,8 +330,8 @@ class DividerCache:
 
     The key is the markup as rendered (the divider template and document.css, which it
     inlines, with every page number and status it shows), the sources of the templates it
-    is made from, the bytes of every file the markup loads (the fonts), the metadata, and
-    the versions of dossier and WeasyPrint. A rendering is kept as <key>.<SHA-256 of its
+    is made from, the bytes of every file the markup loads (the fonts) in place of their
+    paths, the metadata, and the versions of dossier and WeasyPrint. A rendering is kept as <key>.<SHA-256 of its
     bytes>.pdf and used only while its bytes still have that digest; anything else is
     rendered again. `folder` None keeps nothing.
     """
@@ -340,19 +340,18 @@ class DividerCache:
         self.folder = folder
         self.used: set[str] = set()
 
-    def key(self, env, html: str, **meta) -> str:
+    def key(self, env, html: str, *, title: str, author: str, created: datetime) -> str:
         import weasyprint
 
         from dossier import __version__
 
-        digest = hashlib.sha256()
+        # A file the markup loads (a font) counts by its bytes, not its path: a moved workspace
+        # finds its dividers again.
+        shown = FILE_URL.sub(lambda url: hashlib.sha256(_file_bytes(url.group(0))).hexdigest(), html)
         sources = [env.loader.get_source(env, name)[0] for name in (DIVIDER_TEMPLATE, "base.html")]
-        for part in [html, *sources, json.dumps({k: str(v) for k, v in sorted(meta.items())}), __version__,
-                     weasyprint.__version__]:
+        digest = hashlib.sha256()
+        for part in [shown, *sources, title, author, str(created), __version__, weasyprint.__version__]:
             digest.update(hashlib.sha256(part.encode()).digest())
-        for url in sorted(set(re.findall(r"file://[^\"')\s]+", html))):
-            digest.update(url.encode())
-            digest.update(hashlib.sha256(_file_bytes(url)).digest())
         return digest.hexdigest()[:40]
 
     def pdf(self, env, html: str, *, base_url: Path, allowed_roots: list[Path], title: str, author: str,
@@ -360,8 +359,7 @@ class DividerCache:
         from dossier.output import write_atomic
         from dossier.render.pdf import html_to_pdf
 
-        name = self.key(env, html, base_url=base_url, allowed_roots=allowed_roots, title=title, author=author,
-                        created=created)
+        name = self.key(env, html, title=title, author=author, created=created)
         self.used.add(name)
         if self.folder is not None:
             for path in self.folder.glob(name + ".*.pdf"):

@@ -1,9 +1,11 @@
 """The per-year archive: archive/<year>/ with the final PDFs, manifest.json and daftar-arsip.pdf.
 
-The build already renders every dossier, recap and release PDF as PDF/A-3b, each
-dossier carrying its source data (`sumber-data.json`). Archiving therefore copies
-the year's final PDFs byte for byte from build/<year>/, after checking each one
-against the build manifest, and adds a manifest and a printable index. The year is
+Which kinds are archived, which a year needs, what the index calls them, which claim PDF/A
+and which carry their source data (`sumber-data.json`) is declared by each kind
+(documents/kinds.py); this module names no kind. The build already renders them as
+PDF/A-3b, so archiving copies the year's final files byte for byte from build/<year>/,
+after checking each one against the build manifest, and adds a manifest and a printable
+index. The year is
 assembled in a hidden sibling folder and renamed into place, so an interruption
 never leaves a half-written or half-replaced year.
 
@@ -28,17 +30,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from pypdf import PdfReader
+
 from dossier import __version__
 from dossier.digests import source_hash
+from dossier.documents.kinds import DocumentKind
+from dossier.documents.registry import archived_kinds
 from dossier.errors import ArchiveError
 from dossier.i18n import _, ngettext
 from dossier.output import UMASK, Output, read_manifest, write_atomic, write_manifest
+from dossier.render.templates import environment, render, static_dirs
 from dossier.reproducible import build_timestamp
 from dossier.workspace import Workspace
 
-ARCHIVED_KINDS = ("dossier-pdf", "packet-pdf", "recap-pdf", "release-pdf", "letter-pdf")
 INDEX = "daftar-arsip.pdf"
-INDEX_KIND = "index-pdf"
 MANIFEST = "manifest.json"
 TEMPLATE = "daftar-arsip.html"
 SOURCE_DATA = "sumber-data.json"
@@ -74,7 +79,7 @@ def archived_year(ws: Workspace, year: int | None) -> int:
         return years[-1]
     if year is None or year not in years:
         found = ", ".join(map(str, years)) or _("none")
-        wanted = _rel(ws, ws.archive_dir(year) if year else ws.archive_dir(0).parent)
+        wanted = shown_path(ws, ws.archive_dir(year) if year else ws.archive_dir(0).parent)
         raise ArchiveError(_("{folder}: no archived year there (archived years: {years}). Run 'dossier archive' first.")
                            .format(folder=wanted, years=found))
     return year
@@ -90,7 +95,8 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         raise ArchiveError(_exists_message(ws, target))
     build_dir = ws.build_dir(year)
     build = _read_build_manifest(ws, build_dir, year)
-    entries = _final_pdfs(ws, build_dir, build, year)
+    kinds = archived_kinds()
+    entries = _final_pdfs(ws, build_dir, build, year, kinds)
     inputs_hash = _source_hash_for(ws, year, build)
 
     try:
@@ -101,14 +107,14 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         raise ArchiveError(
             _("{folder}: cannot write there ({reason}); nothing was changed. "
               "Make the folder writable (or free disk space), then archive again.")
-            .format(folder=_rel(ws, target.parent), reason=exc.strerror or exc)
+            .format(folder=shown_path(ws, target.parent), reason=exc.strerror or exc)
         ) from None
     try:
         files, mismatched = [], []
         for entry in entries:
             size, digest = _copy_hashing(build_dir / entry.path, tmp / entry.path)
             if (size, digest) != (entry.bytes, entry.sha256):
-                mismatched.append(f"  {_rel(ws, build_dir / entry.path)}: {_difference(entry, size, digest)}")
+                mismatched.append(f"  {shown_path(ws, build_dir / entry.path)}: {_difference(entry, size, digest)}")
             files.append(Output(entry.path, entry.kind, entry.unit, size, digest, pages=entry.pages))
         if mismatched:
             message = ngettext("{folder}: {count} file does not match {manifest}; "
@@ -116,7 +122,7 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
                                "{folder}: {count} files do not match {manifest}; "
                                "rebuild first ('dossier build --year {year}'), then archive.", len(mismatched))
             raise ArchiveError(
-                message.format(folder=_rel(ws, build_dir), count=len(mismatched), manifest=MANIFEST, year=year)
+                message.format(folder=shown_path(ws, build_dir), count=len(mismatched), manifest=MANIFEST, year=year)
                 + "\n" + "\n".join(mismatched)
             )
         header = {
@@ -130,7 +136,7 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         write_manifest(tmp / MANIFEST, year, files, header)
         manifest = (tmp / MANIFEST).read_bytes()
         fingerprint = hashlib.sha256(manifest).hexdigest()
-        write_atomic(tmp / INDEX, _sign(ws, render_index(ws, year, header, files, manifest)))
+        write_atomic(tmp / INDEX, _sign(ws, render_index(ws, year, header, files, manifest, kinds)))
         # mkdtemp makes the folder its owner's alone; an archive gets the usual permissions.
         os.chmod(tmp, 0o777 & ~UMASK)
         replaced = _swap_in(ws, tmp, target, force)
@@ -138,11 +144,11 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         raise ArchiveError(
             _("{folder}: could not write the archive ({reason}); nothing was changed. "
               "Check free disk space and permissions, then archive again.")
-            .format(folder=_rel(ws, target), reason=exc.strerror or exc)
+            .format(folder=shown_path(ws, target), reason=exc.strerror or exc)
         ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # gone after a rename; removed after any failure
-    warnings = [w for f in files if f.kind in ARCHIVED_KINDS for w in _pdfa_warnings(ws, target / f.path, f.kind)]
+    warnings = [w for f in files for w in _pdfa_warnings(ws, target / f.path, kinds[f.kind])]
     return ArchiveResult(year, target, sorted(files, key=lambda f: f.path), inputs_hash, fingerprint, replaced,
                          warnings)
 
@@ -172,7 +178,7 @@ def _swap_in(ws: Workspace, tmp: Path, target: Path, force: bool) -> Path | None
                 raise ArchiveError(
                     _("{folder}: the new archive could not be moved in, nor the previous one back "
                       "({reason}); the previous one is intact as {previous}.")
-                    .format(folder=_rel(ws, target), reason=exc.strerror or exc, previous=_rel(ws, replaced))
+                    .format(folder=shown_path(ws, target), reason=exc.strerror or exc, previous=shown_path(ws, replaced))
                 ) from None
         raise
     return replaced
@@ -201,7 +207,7 @@ def _replaced_name(target: Path) -> Path:
 def _exists_message(ws: Workspace, target: Path) -> str:
     return _("{folder} already exists (archived on {when}); use --force to replace it; "
              "the current one is kept as {kept}.").format(
-        folder=_rel(ws, target), when=f"{_archived_on(target):%Y-%m-%d %H:%M}", kept=_rel(ws, _replaced_name(target))
+        folder=shown_path(ws, target), when=f"{_archived_on(target):%Y-%m-%d %H:%M}", kept=shown_path(ws, _replaced_name(target))
     )
 
 
@@ -211,45 +217,47 @@ def _read_build_manifest(ws: Workspace, build_dir: Path, year: int) -> dict:
     if build is None:
         raise ArchiveError(
             _("{file}: missing or unreadable, so the built files cannot be checked; "
-              "run 'dossier build --year {year}' first.").format(file=_rel(ws, path), year=year)
+              "run 'dossier build --year {year}' first.").format(file=shown_path(ws, path), year=year)
         )
     if build.get("year") != year or not build.get("edition"):
         raise ArchiveError(
             _("{file}: expected year {year} and an LKE edition, found year {found_year} "
               "and edition {found_edition}; run 'dossier build --year {year}' again.")
-            .format(file=_rel(ws, path), year=year, found_year=repr(build.get("year")),
+            .format(file=shown_path(ws, path), year=year, found_year=repr(build.get("year")),
                     found_edition=repr(build.get("edition")))
         )
     return build
 
 
-def _final_pdfs(ws: Workspace, build_dir: Path, build: dict, year: int) -> list[Output]:
-    """The manifest's final PDFs, refusing an incomplete year or a path outside the build folder."""
+def _final_pdfs(ws: Workspace, build_dir: Path, build: dict, year: int,
+                kinds: dict[str, DocumentKind]) -> list[Output]:
+    """The manifest's files of the archived kinds, refusing an incomplete year or a path outside the build folder."""
     entries, problems = [], []
     for item in build["files"]:
-        if not isinstance(item, dict) or item.get("kind") not in ARCHIVED_KINDS:
+        if not isinstance(item, dict) or item.get("kind") not in kinds:
             continue
         path = str(item.get("path", ""))
-        if not _inside(path):
+        if not stays_inside(path):
             problems.append("  " + _("{path}: not a path inside {folder}").format(path=repr(path),
-                                                                                 folder=_rel(ws, build_dir)))
+                                                                                 folder=shown_path(ws, build_dir)))
             continue
         entries.append(
             Output(path, item["kind"], item.get("unit") or "", item.get("bytes", -1), item.get("sha256", ""),
                    pages=item.get("pages"))
         )
-    kinds = {(e.kind, e.unit) for e in entries}
-    for kind in ("recap-pdf", "release-pdf"):
-        if (kind, "") not in kinds:
-            problems.append("  " + _("no {kind} listed").format(kind=kind))
+    listed = {(e.kind, e.unit) for e in entries}
+    required = [k for k in kinds.values() if k.required]
+    for kind in required:
+        if not kind.per_unit and (kind.kind, "") not in listed:
+            problems.append("  " + _("no {kind} listed").format(kind=kind.kind))
     for unit in sorted({e.unit for e in entries if e.unit}):
-        problems += ["  " + _("unit {unit}: no {kind} listed").format(unit=unit, kind=k)
-                     for k in ("dossier-pdf", "packet-pdf") if (k, unit) not in kinds]
+        problems += ["  " + _("unit {unit}: no {kind} listed").format(unit=unit, kind=k.kind)
+                     for k in required if k.per_unit and (k.kind, unit) not in listed]
     if problems:
         raise ArchiveError(
             _("{file}: the build is not complete enough to archive; "
               "run 'dossier build --year {year}' (PDF included) first.")
-            .format(file=_rel(ws, build_dir / MANIFEST), year=year) + "\n" + "\n".join(problems)
+            .format(file=shown_path(ws, build_dir / MANIFEST), year=year) + "\n" + "\n".join(problems)
         )
     return sorted(entries, key=lambda e: e.path)
 
@@ -265,7 +273,7 @@ def _source_hash_for(ws: Workspace, year: int, build: dict) -> str:
         raise ArchiveError(
             _("{folder}: the inputs changed since build/{year} was built (source hash {then}... "
               "then, {now}... now); run 'dossier build --year {year}' first so the archive matches its inputs.")
-            .format(folder=_rel(ws, inputs), year=year, then=built_from[:12], now=current[:12])
+            .format(folder=shown_path(ws, inputs), year=year, then=built_from[:12], now=current[:12])
         )
     return current
 
@@ -298,17 +306,21 @@ def _difference(entry: Output, size: int, digest: str) -> str:
 # --- the printable index --------------------------------------------------------------------
 
 
-def render_index(ws: Workspace, year: int, header: dict, files: list[Output], manifest: bytes) -> bytes:
-    """Render daftar-arsip.pdf (PDF/A-3b): every archived file with its hash, the fingerprint, the manifest inside."""
-    from dossier.render.pdf import html_to_pdf
-    from dossier.render.templates import environment, render, static_dirs
+def render_index(ws: Workspace, year: int, header: dict, files: list[Output], manifest: bytes,
+                 kinds: dict[str, DocumentKind] | None = None) -> bytes:
+    """Render daftar-arsip.pdf (PDF/A-3b): every archived file with its hash, the fingerprint, the manifest inside.
+
+    Each file is named by its kind's label (the kind's own name when it has none).
+    """
+    labels = {name: kind.label for name, kind in (kinds or archived_kinds()).items()}
+    from dossier.render.pdf import html_to_pdf  # WeasyPrint takes a second to load: only when an index is made
 
     fingerprint = hashlib.sha256(manifest).hexdigest()
     context = {
         "year": year,
         **header,
         "fingerprint": fingerprint,
-        "files": [f.to_json() for f in sorted(files, key=lambda f: f.path)],
+        "files": [{**f.to_json(), "label": labels.get(f.kind) or f.kind} for f in sorted(files, key=lambda f: f.path)],
         "total_bytes": sum(f.bytes for f in files),
     }
     html = render(environment(ws.templates), TEMPLATE, context)
@@ -324,7 +336,7 @@ def _sign(ws: Workspace, index: bytes) -> bytes:
     settings = ws.settings
     if settings.signing_certificate is None:
         return index
-    try:
+    try:  # pyHanko is optional (dossier[pades]): only when a certificate is set
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
     except ImportError:
@@ -332,7 +344,7 @@ def _sign(ws: Workspace, index: bytes) -> bytes:
                              "not installed; install it with {command}, or empty the setting.")
                            .format(file=settings.source, command=PADES_INSTALL)) from None
     passphrase = os.environ.get("DOSSIER_KUNCI_SANDI")
-    with _quiet("pyhanko"):
+    with quiet_log("pyhanko"):
         try:
             signer = signers.SimpleSigner.load(str(settings.signing_key), str(settings.signing_certificate),
                                                key_passphrase=passphrase.encode() if passphrase else None)
@@ -351,7 +363,7 @@ def _sign(ws: Workspace, index: bytes) -> bytes:
 
 
 @contextmanager
-def _quiet(logger: str):
+def quiet_log(logger: str):
     """Keep a library's log (pyHanko prints tracebacks for an untrusted certificate) off the terminal."""
     log = logging.getLogger(logger)
     level, log.level = log.level, logging.CRITICAL + 1
@@ -361,37 +373,35 @@ def _quiet(logger: str):
         log.setLevel(level)
 
 
-def _pdfa_warnings(ws: Workspace, path: Path, kind: str) -> list[str]:
-    """Say when an archived PDF (other than a packet) does not claim PDF/A, or a dossier lacks its data."""
-    if kind == "packet-pdf":  # a merge with arbitrary evidence PDFs: kept as built, see the README
+def _pdfa_warnings(ws: Workspace, path: Path, kind: DocumentKind) -> list[str]:
+    """Say when an archived file that claims PDF/A does not, or one that carries its source data lacks it."""
+    if not kind.pdfa:  # the packet: a merge with arbitrary evidence PDFs, kept as built (see the README)
         return []
-    from pypdf import PdfReader
-
     try:
         reader = PdfReader(path)
         metadata = reader.trailer["/Root"].get("/Metadata")
         xmp = metadata.get_object().get_data().decode("utf-8", "replace") if metadata else ""
         attachments = set(reader.attachments)
     except Exception as exc:  # pypdf raises many kinds on a damaged file; the copy is still exact
-        return [_("{file}: could not be read as a PDF ({reason})").format(file=_rel(ws, path), reason=exc)]
+        return [_("{file}: could not be read as a PDF ({reason})").format(file=shown_path(ws, path), reason=exc)]
     warnings = []
     if not re.search(r"pdfaid:part(?:=\"|>)\s*[1-4]", xmp):
-        warnings.append(_("{file}: not marked as PDF/A (no pdfaid:part in its XMP metadata)").format(file=_rel(ws, path)))
-    if kind == "dossier-pdf" and SOURCE_DATA not in attachments:
-        warnings.append(_("{file}: carries no embedded {name}").format(file=_rel(ws, path), name=SOURCE_DATA))
+        warnings.append(_("{file}: not marked as PDF/A (no pdfaid:part in its XMP metadata)").format(file=shown_path(ws, path)))
+    if kind.source_data and SOURCE_DATA not in attachments:
+        warnings.append(_("{file}: carries no embedded {name}").format(file=shown_path(ws, path), name=SOURCE_DATA))
     return warnings
 
 
 # --- small helpers --------------------------------------------------------------------------
 
 
-def _inside(path: str) -> bool:
+def stays_inside(path: str) -> bool:
     """Whether a manifest path stays inside its folder (relative, no '..')."""
     pure = PurePosixPath(path)
     return bool(pure.parts) and "\\" not in path and not pure.is_absolute() and ".." not in pure.parts
 
 
-def _rel(ws: Workspace, path: Path) -> str:
+def shown_path(ws: Workspace, path: Path) -> str:
     """A path as the user sees it: relative to the workspace when inside it."""
     try:
         return path.relative_to(ws.root).as_posix()

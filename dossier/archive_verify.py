@@ -1,4 +1,7 @@
-"""Verifying an archived year: its files, manifest, index, fingerprint, signature and source data."""
+"""Verifying an archived year: its files, manifest, index, fingerprint, signature and source data.
+
+Which files carry source data to score again is declared by their kinds (documents/kinds.py).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,16 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from dossier.archive import INDEX, MANIFEST, PADES_INSTALL, SOURCE_DATA, _inside, _quiet, _rel
+from pypdf import PdfReader
+
+from dossier.archive import INDEX, MANIFEST, PADES_INSTALL, SOURCE_DATA, quiet_log, shown_path, stays_inside
 from dossier.digests import file_sha256
-from dossier.errors import ArchiveError
+from dossier.documents.registry import archived_kinds
+from dossier.errors import ArchiveError, ConfigError
 from dossier.i18n import _, ngettext, pgettext
+from dossier.model import Answer, Evidence, Innovation, Lke, Unit
+from dossier.rules import load_edition
+from dossier.scoring import score_unit
 from dossier.workspace import Workspace
 
 
@@ -50,12 +59,12 @@ def verify_year(ws: Workspace, year: int, fingerprint: str | None = None) -> lis
     folder = ws.archive_dir(year)
     if not folder.is_dir():
         raise ArchiveError(_("{folder}: no archive for {year}; run 'dossier archive --year {year}' first.")
-                           .format(folder=_rel(ws, folder), year=year))
+                           .format(folder=shown_path(ws, folder), year=year))
     if folder.is_symlink():
-        return [Finding(_rel(ws, folder), "link", _("a link to {target}; an archive is a real folder")
+        return [Finding(shown_path(ws, folder), "link", _("a link to {target}; an archive is a real folder")
                         .format(target=os.path.realpath(folder)))]
     manifest_path = folder / MANIFEST
-    where = _rel(ws, manifest_path)
+    where = shown_path(ws, manifest_path)
     present, findings = _walk(ws, folder)
     present -= {MANIFEST, INDEX}
     try:
@@ -82,10 +91,10 @@ def verify_year(ws: Workspace, year: int, fingerprint: str | None = None) -> lis
         findings.append(Finding(where, "manifest", _("names year {named}, but the folder is {year}")
                                 .format(named=repr(manifest.get("year")), year=year)))
 
-    listed = set()
+    listed, kinds = set(), archived_kinds()
     for n, entry in enumerate(manifest["files"], start=1):
         path = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(path, str) or not _inside(path) or not isinstance(entry.get("sha256"), str):
+        if not isinstance(path, str) or not stays_inside(path) or not isinstance(entry.get("sha256"), str):
             findings.append(Finding(where, "manifest", _("entry {number} needs a 'path' inside the folder and a 'sha256'")
                                     .format(number=n)))
             continue
@@ -94,17 +103,17 @@ def verify_year(ws: Workspace, year: int, fingerprint: str | None = None) -> lis
         if _has_link(folder, path):
             continue  # reported by the walk
         if not file.is_file():
-            findings.append(Finding(_rel(ws, file), "missing", _("listed in the manifest but not in the folder")))
+            findings.append(Finding(shown_path(ws, file), "missing", _("listed in the manifest but not in the folder")))
             continue
         size, digest = file.stat().st_size, file_sha256(file)
         if digest != entry["sha256"] or size != entry.get("bytes", size):
             detail = (_("expected {bytes} bytes with SHA-256 {sha256}, found {found_bytes} bytes with SHA-256 {found_sha256}")
                       .format(bytes=entry.get("bytes"), sha256=entry["sha256"], found_bytes=size, found_sha256=digest))
-            findings.append(Finding(_rel(ws, file), "changed", detail))
-        elif entry.get("kind") == "dossier-pdf":
+            findings.append(Finding(shown_path(ws, file), "changed", detail))
+        elif (kind := kinds.get(str(entry.get("kind")))) is not None and kind.source_data:
             findings += _check_source_data(ws, file, entry, manifest)
     for extra in sorted(present - listed):
-        findings.append(Finding(_rel(ws, folder / extra), "extra", _("in the folder but not in the manifest")))
+        findings.append(Finding(shown_path(ws, folder / extra), "extra", _("in the folder but not in the manifest")))
     return findings
 
 
@@ -115,7 +124,7 @@ def _walk(ws: Workspace, folder: Path) -> tuple[set[str], list[Finding]]:
         for name in sorted(dirs + names):
             path = Path(here) / name
             if path.is_symlink():
-                findings.append(Finding(_rel(ws, path), "link", _("a link to {target}; an archive holds only real files")
+                findings.append(Finding(shown_path(ws, path), "link", _("a link to {target}; an archive holds only real files")
                                         .format(target=os.path.realpath(path))))
             elif name in names:
                 files.add(path.relative_to(folder).as_posix())
@@ -142,8 +151,6 @@ def _read_plain(path: Path) -> bytes:
 
 def _attachment(path: Path, name: str) -> bytes | None:
     """The embedded file `name` of a PDF, or None when it has none; raises ValueError when unreadable."""
-    from pypdf import PdfReader
-
     try:
         found = PdfReader(io.BytesIO(_read_plain(path))).attachments.get(name)
     except Exception as exc:  # pypdf raises many kinds on a damaged file
@@ -154,7 +161,7 @@ def _attachment(path: Path, name: str) -> bytes | None:
 def _check_index(ws: Workspace, folder: Path, manifest: bytes) -> list[Finding]:
     """The index must exist and carry manifest.json byte for byte."""
     index = folder / INDEX
-    where = _rel(ws, index)
+    where = shown_path(ws, index)
     if index.is_symlink():
         return []  # reported by the walk
     if not index.is_file():
@@ -179,12 +186,12 @@ def _check_signature(ws: Workspace, folder: Path) -> list[Finding]:
     index = folder / INDEX
     if index.is_symlink() or not index.is_file():
         return []  # reported already
-    where = _rel(ws, index)
+    where = shown_path(ws, index)
     data = _read_plain(index)
     settings = ws.settings
     if b"/ByteRange" not in data and settings.signing_certificate is None:
         return []  # neither signed nor meant to be
-    try:
+    try:  # pyHanko is optional (dossier[pades]): only for a signed index
         from pyhanko.keys import load_cert_from_pemder
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation import validate_pdf_signature
@@ -203,7 +210,7 @@ def _check_signature(ws: Workspace, folder: Path) -> list[Finding]:
     roots = [load_cert_from_pemder(str(settings.signing_ca))] if settings.signing_ca else []
     findings = []
     for signature in signatures:
-        with _quiet("pyhanko"), _quiet("pyhanko_certvalidator"):
+        with quiet_log("pyhanko"), quiet_log("pyhanko_certvalidator"):
             try:
                 status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots))
             except Exception as exc:  # a malformed signature
@@ -248,7 +255,7 @@ def _first_difference(embedded: bytes, manifest: bytes) -> str:
 
 def _check_source_data(ws: Workspace, file: Path, entry: dict, manifest: dict) -> list[Finding]:
     """A dossier's embedded source data must name its unit, year and edition, and score as it claims."""
-    where = _rel(ws, file)
+    where = shown_path(ws, file)
     try:
         raw = _attachment(file, SOURCE_DATA)
     except ValueError as exc:
@@ -278,11 +285,6 @@ def _check_source_data(ws: Workspace, file: Path, entry: dict, manifest: dict) -
 
 def _rescore(ws: Workspace, data: dict) -> list[str]:
     """Score the embedded answers again by the named edition; the embedded scores must be what comes out."""
-    from dossier.errors import ConfigError
-    from dossier.model import Answer, Evidence, Innovation, Lke, Unit
-    from dossier.rules import load_edition
-    from dossier.scoring import score_unit
-
     try:
         edition = load_edition(str(data["edition"]), (ws.root / "rules",))
     except ConfigError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +43,19 @@ class Context:
             for warning in warnings:
                 click.secho(_("warning: {problem}").format(problem=warning), fg="yellow", err=True)
         return ws
+
+    def award_year(self, ws, year: int | None, *, needs_lke: bool = False, say: bool = True) -> int:
+        """The year a command works on, said on its first line (on stderr, so stdout stays the command's own).
+
+        `needs_lke`: refuse, naming the previous year, a year started with 'init --year' whose lke/ is
+        still empty, where the user most likely still means to finish the year before.
+        """
+        chosen = ws.year(year)
+        if say:
+            self.info(_("Award year {year} (inputs/{year}/).").format(year=chosen))
+        if needs_lke:
+            ws.check_has_lke(chosen)
+        return chosen
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
@@ -122,6 +136,26 @@ class SeasonGroup(TranslatedHelp, click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+
+class WritesDocuments(TranslatedCommand):
+    """A command whose help ends with the documents it writes, as their kinds declare (documents/registry.py)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        # The document modules load Jinja, pypdf and openpyxl: only when this help is shown.
+        from dossier.documents.registry import written_by
+
+        rows: dict[str, list[str]] = {}  # description -> the paths of its kinds
+        for kind in written_by(self.name or ""):
+            rows.setdefault(kind.description or kind.kind, []).append(kind.path.format(unit=_("<code>")))
+        with formatter.section(_("Writes, in build/<year>/")):
+            for description, paths in rows.items():
+                line = _("{documents}: {paths}").format(documents=_(description), paths=", ".join(paths))
+                width = max(formatter.width - formatter.current_indent, 20)
+                formatter.write(textwrap.fill(line, width, initial_indent=" " * formatter.current_indent,
+                                              subsequent_indent=" " * (formatter.current_indent + 4),
+                                              break_on_hyphens=False, break_long_words=False) + "\n")
 
 
 class AtLeastOne(click.IntRange):
@@ -218,7 +252,7 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
     from dossier.workspace import write_blank_lkes
 
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year)
     written = write_blank_lkes(ws, year, list(units), output, layout)
     for path in written:
         obj.debug(_("wrote {path}").format(path=path))
@@ -244,7 +278,7 @@ def validate(obj: Context, year: int | None, strict: bool, as_json: bool) -> Non
     from dossier.scoring import score_unit
 
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year)
     award_year = ws.load(year)
     obj.show_read(award_year)
     if as_json:
@@ -277,7 +311,7 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
     from dossier.scoring import score_unit
 
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year, say=not as_json)  # JSON says its year in its own "year"
     award_year = ws.load(year)
     obj.show_read(award_year)
     edition = ws.edition(year)
@@ -298,7 +332,7 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
         ))
 
 
-@cli.command("build")
+@cli.command("build", cls=WritesDocuments)
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's documents (repeatable).")
 @click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True, help="Only this format (default: both).")
@@ -313,7 +347,7 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
 @workspace_option
 @pass_context
 def build_command(obj: Context, year, units, formats, kinds, jobs, force, timeout, executor, progress_format) -> None:
-    """Build every unit's dossier (PDF, DOCX) and packet, the recap and the press release."""
+    """Build every document of the year, each unit's and the year's (listed below); only what changed is rebuilt."""
     from dossier.build import remote_executor
 
     with remote_executor(executor) as pool:
@@ -321,32 +355,35 @@ def build_command(obj: Context, year, units, formats, kinds, jobs, force, timeou
                    year_documents=not units, executor=pool, progress_format=progress_format, only=tuple(kinds))
 
 
-@cli.command()
+@cli.command(cls=WritesDocuments)
 @year_option
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @workspace_option
 @pass_context
 def report(obj: Context, year, force) -> None:
-    """Build the recap (rekapitulasi) and the press-release draft (rilis) alone."""
-    _run_build(obj, year, unit_documents=False, force=force)
+    """Build the year's documents alone (listed below), after the results are filled in."""
+    from dossier.documents.registry import written_by
+
+    _run_build(obj, year, unit_documents=False, force=force, only=tuple(k.kind for k in written_by("report")))
 
 
-@cli.command("umpan-balik")
+@cli.command("umpan-balik", cls=WritesDocuments)
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's feedback (repeatable).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @workspace_option
 @pass_context
 def feedback_command(obj: Context, year, units, force) -> None:
-    """Write each unit's feedback (umpan balik): build/<year>/umpan-balik/<code>.xlsx and .pdf.
+    """Write each unit's feedback (umpan balik, listed below), even for a unit whose LKE has errors.
 
-    For every unit, even one whose LKE has errors: the problems in its workbook, indicators
-    without evidence, the TPI's corrections and notes, its shortfalls and the way to its
-    proposed predicate. 'dossier build' writes them too.
+    It says the problems in the unit's workbook, the indicators without evidence, the TPI's
+    corrections and notes, its shortfalls and the way to its proposed predicate.
+    'dossier build' writes it too.
     """
-    from dossier.documents.feedback import KINDS
+    from dossier.documents.registry import written_by
 
-    _run_build(obj, year, units=list(units), year_documents=False, force=force, only=tuple(k.kind for k in KINDS))
+    _run_build(obj, year, units=list(units), year_documents=False, force=force,
+               only=tuple(k.kind for k in written_by("umpan-balik")))
 
 
 def _run_build(obj: Context, year, *, formats=(), progress_format: str | None = None, **options) -> None:
@@ -355,7 +392,7 @@ def _run_build(obj: Context, year, *, formats=(), progress_format: str | None = 
     from dossier.errors import DossierError
 
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year, needs_lke=True)
     formats = tuple(formats or ("pdf", "docx")) + ("xlsx",)
     if progress_format == "jsonl":
         from dossier.web.progress import JsonlProgress
@@ -402,7 +439,7 @@ def archive_command(ctx: click.Context, year: int | None, force: bool) -> None:
 
     obj = ctx.ensure_object(Context)
     ws = obj.workspace
-    year = ws.year(year)
+    year = obj.award_year(ws, year, needs_lke=True)
     result = archive_year(ws, year, force=force)
     for warning in result.warnings:
         click.secho(_("warning: {problem}").format(problem=warning), fg="yellow", err=True)
@@ -433,6 +470,7 @@ def archive_verify(ctx: click.Context, year: int | None, fingerprint: str | None
     obj = ctx.ensure_object(Context)
     ws = obj.workspace
     year = archived_year(ws, year)
+    obj.info(_("Award year {year} (archive/{year}/).").format(year=year))
     findings = verify_year(ws, year, fingerprint)
     if findings:
         click.echo(format_findings(findings))

@@ -2,102 +2,123 @@
 
 from __future__ import annotations
 
+import json
+import textwrap
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from dossier.errors import ConfigError
 from dossier.i18n import _
 
 FILENAME = "dossier.toml"
 
-DEFAULT_TOML = """\
-# Settings of this dossier workspace. Every setting is optional: delete a line
-# and its default applies. Text between quotes may hold any characters.
 
-[lke]
-# The LKE edition used to score an award year ("2021" = PermenPAN-RB 90/2021).
-edition = "2021"
-# A past year can keep the edition it was scored with, e.g.:
-# editions = { 2020 = "2014" }
+@dataclass(frozen=True)
+class Setting:
+    """One dossier.toml setting, declared once (see `setting`): the checks, the commented
+    dossier.toml that `init` writes and the README's table of settings all come from it."""
 
-[penandatangan]
-# The internal assessment team (TPI) lead who signs each dossier's statement page.
-ketua_tpi = ""
-jabatan_ketua_tpi = "Ketua Tim Penilai Internal"
-nip_ketua_tpi = ""
-# City written above the signatures, e.g. "Jakarta". Empty: the register's Kota Rilis.
-kota = ""
+    section: str
+    key: str
+    kind: str  # how it is read: "text", "lines", "file", "image", "editions" or "language" (see READERS)
+    default: object
+    meaning: str  # English, for the README
+    comment: str  # Indonesian: the comment above it in the dossier.toml that `init` writes
+    example: str = ""  # a value to show in that comment, as TOML
 
-[dokumen]
-# A logo for the cover, relative to this folder (PNG or JPG), e.g. "logo.png".
-logo = ""
+    @property
+    def name(self) -> str:
+        return f"[{self.section}] {self.key}"
 
-[humas]
-# The public-relations bureau that issues the press release, and how journalists reach it.
-# biro = "Biro Hubungan Masyarakat"
-# kontak = "Nama Petugas, telepon 021-1234567, surel humas@kementerian.go.id"
-biro = ""
-kontak = ""
 
-[surat_usulan]
-# The ministry's cover letter (surat usulan) to the Minister of PANRB, build/<year>/surat-usulan.pdf.
-# Letterhead (kop surat): one line per entry; the logo above sits beside it. Empty: the register's Instansi.
-kop = []
-# e.g. kop = ["KEMENTERIAN SUMBER DAYA MARITIM", "SEKRETARIAT JENDERAL", "Jalan Merdeka Barat 1, Jakarta 10110"]
-# The letter number; empty: a dotted line to fill in by hand.
-nomor = ""
-# Who signs it: name, position and NIP.
-penandatangan = ""
-jabatan = "Sekretaris Jenderal"
-nip = ""
-# The addressee.
-kepada = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"
-
-# [arsip]
-# Sign daftar-arsip.pdf (PAdES) when archiving; needs pip install 'dossier[pades]'.
-# Certificate and private key as PEM files, relative to this folder; a key with a
-# passphrase reads it from the environment variable DOSSIER_KUNCI_SANDI.
-# sertifikat = "tanda-tangan/sertifikat.pem"
-# kunci = "tanda-tangan/kunci.pem"
-# The CA that 'dossier archive verify' trusts for that signature:
-# ca = "tanda-tangan/ca.pem"
-
-# [antarmuka]
-# The language dossier speaks on the command line: "id" (Bahasa Indonesia, the default)
-# or "en" (English). The environment variable DOSSIER_LANG=en does the same.
-# bahasa = "en"
-"""
+def setting(section: str, key: str, default: object, meaning: str, comment: str, *, kind: str = "text",
+            example: str = "") -> Any:
+    """A Settings field read from `[section] key` of dossier.toml."""
+    declared = Setting(section, key, kind, default, meaning, comment, example)
+    if isinstance(default, dict):
+        return field(default_factory=dict, metadata={"setting": declared})
+    return field(default=default, metadata={"setting": declared})
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The workspace's settings, with defaults for everything left out."""
+    """The workspace's settings, with defaults for everything left out.
 
-    edition: str = "2021"
-    editions: dict[int, str] = field(default_factory=dict)
-    tpi_lead: str = ""
-    tpi_position: str = "Ketua Tim Penilai Internal"
-    tpi_nip: str = ""
-    signing_city: str = ""
-    logo: Path | None = None
+    Each field declares its setting once: where it is in dossier.toml, its default, what it
+    means (in English, for the README) and the comment `init` writes above it (in Indonesian).
+    A new setting is one more field here.
+    """
+
+    edition: str = setting("lke", "edition", "2021", "the LKE edition that scores the years",
+                           'Edisi LKE yang dipakai untuk menilai ("2021" = PermenPAN-RB 90/2021).')
+    editions: dict[int, str] = setting(
+        "lke", "editions", {}, "an edition per year, to rebuild an old year as it was",
+        "Edisi LKE per tahun, agar tahun yang lalu disusun ulang dengan edisi yang menilainya dulu.",
+        kind="editions", example='{ 2020 = "2014" }')
+    tpi_lead: str = setting("penandatangan", "ketua_tpi", "", "the TPI lead who signs each dossier",
+                            "Ketua Tim Penilai Internal (TPI) yang menandatangani halaman pernyataan setiap dokumen usulan.")
+    tpi_position: str = setting("penandatangan", "jabatan_ketua_tpi", "Ketua Tim Penilai Internal",
+                                "the TPI lead's position", "Jabatan ketua TPI.")
+    tpi_nip: str = setting("penandatangan", "nip_ketua_tpi", "", "the TPI lead's NIP", "NIP ketua TPI.")
+    signing_city: str = setting("penandatangan", "kota", "", "the city above the signatures (empty: the register's Kota Rilis)",
+                                "Kota di atas tanda tangan. Kosong: Kota Rilis dari daftar usulan.", example='"Jakarta"')
+    logo: Path | None = setting("dokumen", "logo", None, "a PNG or JPG for the dossier cover (and beside the letterhead)",
+                                "Logo untuk sampul (dan di samping kop surat): berkas PNG atau JPG di folder ini.",
+                                kind="image", example='"logo.png"')
+    pr_bureau: str = setting("humas", "biro", "", "the public-relations bureau that signs off the press release",
+                             "Biro hubungan masyarakat yang menerbitkan rilis pers.", example='"Biro Hubungan Masyarakat"')
+    pr_contact: str = setting("humas", "kontak", "", "whom journalists contact about the press release",
+                              "Kontak bagi wartawan.", example='"Nama Petugas, telepon 021-1234567, surel humas@kementerian.go.id"')
+    letterhead: tuple[str, ...] = setting(
+        "surat_usulan", "kop", (), "the cover letter's letterhead, one line per entry (empty: the register's Instansi)",
+        "Kop surat usulan kepada Menteri PANRB, satu baris per isian; logo di atas ada di sampingnya. "
+        "Kosong: Instansi dari daftar usulan.", kind="lines",
+        example='["KEMENTERIAN SUMBER DAYA MARITIM", "SEKRETARIAT JENDERAL", "Jalan Merdeka Barat 1, Jakarta 10110"]')
+    letter_number: str = setting("surat_usulan", "nomor", "", "the cover letter's number (empty: a dotted line)",
+                                 "Nomor surat. Kosong: titik-titik untuk diisi tangan.")
+    letter_signatory: str = setting("surat_usulan", "penandatangan", "", "who signs the cover letter",
+                                    "Nama penanda tangan surat.")
+    letter_position: str = setting("surat_usulan", "jabatan", "Sekretaris Jenderal", "the signatory's position",
+                                   "Jabatan penanda tangan.")
+    letter_nip: str = setting("surat_usulan", "nip", "", "the signatory's NIP", "NIP penanda tangan.")
+    letter_to: str = setting("surat_usulan", "kepada", "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
+                             "the cover letter's addressee", "Tujuan surat.")
+    signing_certificate: Path | None = setting(
+        "arsip", "sertifikat", None, "a PEM certificate that signs daftar-arsip.pdf (PAdES), with `kunci`",
+        "Sertifikat (PEM) untuk menandatangani daftar-arsip.pdf (PAdES) saat pengarsipan; perlu "
+        "pip install 'dossier[pades]'. Berkas di folder ini.", kind="file", example='"tanda-tangan/sertifikat.pem"')
+    signing_key: Path | None = setting(
+        "arsip", "kunci", None, "its private key (PEM); a passphrase comes from DOSSIER_KUNCI_SANDI",
+        "Kunci privat (PEM) sertifikat itu; kata sandinya dibaca dari variabel lingkungan DOSSIER_KUNCI_SANDI.",
+        kind="file", example='"tanda-tangan/kunci.pem"')
+    signing_ca: Path | None = setting("arsip", "ca", None, "the CA that 'dossier archive verify' trusts for that signature",
+                                      "CA yang dipercaya 'dossier archive verify' untuk tanda tangan itu.",
+                                      kind="file", example='"tanda-tangan/ca.pem"')
+    language: str = setting(
+        "antarmuka", "bahasa", "id", 'the language of the command line: "id" or "en"; DOSSIER_LANG overrides it',
+        'Bahasa perintah: "id" (Bahasa Indonesia) atau "en" (Inggris). Variabel lingkungan DOSSIER_LANG=en '
+        "melakukan hal yang sama.", kind="language")
     source: Path | None = None
     warnings: tuple[str, ...] = ()  # settings that were set aside (a logo outside the workspace, say)
-    signing_certificate: Path | None = None  # [arsip] sertifikat: signs daftar-arsip.pdf, with signing_key
-    signing_key: Path | None = None
-    signing_ca: Path | None = None  # [arsip] ca: the CA archive verify trusts for that signature
-    pr_bureau: str = ""  # [humas] biro: the bureau that signs off the press release
-    pr_contact: str = ""  # [humas] kontak: who journalists call or write to
-    letterhead: tuple[str, ...] = ()  # [surat_usulan] kop: the cover letter's letterhead lines
-    letter_number: str = ""  # [surat_usulan] nomor
-    letter_signatory: str = ""  # [surat_usulan] penandatangan
-    letter_position: str = "Sekretaris Jenderal"  # [surat_usulan] jabatan
-    letter_nip: str = ""  # [surat_usulan] nip
-    letter_to: str = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"  # [surat_usulan] kepada
 
     def edition_for(self, year: int) -> str:
         """The LKE edition that scores `year`."""
         return self.editions.get(year, self.edition)
+
+
+def schema() -> list[tuple[str, Setting]]:
+    """Every setting with the Settings field it sets, in the order of dossier.toml."""
+    return [(f.name, f.metadata["setting"]) for f in fields(Settings) if "setting" in f.metadata]
+
+
+def sections() -> dict[str, dict[str, Setting]]:
+    """The settings by section, then key."""
+    found: dict[str, dict[str, Setting]] = {}
+    for _field, declared in schema():
+        found.setdefault(declared.section, {})[declared.key] = declared
+    return found
 
 
 def load_settings(workspace: Path) -> Settings:
@@ -113,10 +134,8 @@ def load_settings(workspace: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_("{path}: {reason}. Check the quotes and '=' signs on that line.")
                           .format(path=path, reason=exc)) from None
+    known = sections()
     problems: list[str] = []
-    known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"},
-             "humas": {"biro", "kontak"}, "antarmuka": {"bahasa"},  # [antarmuka] is read by dossier.i18n
-             "surat_usulan": {"kop", "nomor", "penandatangan", "jabatan", "nip", "kepada"}}
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
             problems.append(_("[{section}] is not a known section (known: {known})")
@@ -126,78 +145,138 @@ def load_settings(workspace: Path) -> Settings:
             if key not in known[section]:
                 problems.append(_("[{section}] {key} is not a known setting (known: {known})")
                                 .format(section=section, key=key, known=", ".join(sorted(known[section]))))
-
-    def text(section: str, key: str, default: str) -> str:
-        value = data.get(section, {}).get(key, default)
-        if not isinstance(value, str):
-            problems.append(_("[{section}] {key} must be text in quotes, got {value!r}")
-                            .format(section=section, key=key, value=value))
-            return default
-        return value.strip()
-
-    editions: dict[int, str] = {}
-    for year, name in dict(data.get("lke", {}).get("editions", {})).items():
-        if not str(year).isdigit() or not isinstance(name, str):
-            problems.append(_('[lke] editions: expected year = "edition" such as 2020 = "2014", got {year} = {name!r}')
-                            .format(year=year, name=name))
-        else:
-            editions[int(year)] = name
-    letterhead = data.get("surat_usulan", {}).get("kop", [])
-    if isinstance(letterhead, str):
-        letterhead = letterhead.splitlines()
-    if not isinstance(letterhead, list) or not all(isinstance(line, str) for line in letterhead):
-        problems.append(_('[surat_usulan] kop must be a list of lines in quotes, e.g. '
-                          'kop = ["KEMENTERIAN ...", "Jalan ..."], got {value!r}').format(value=letterhead))
-        letterhead = []
-    logo_text = text("dokumen", "logo", "")
-    logo = (workspace / logo_text) if logo_text else None
-    warnings: list[str] = []
-    if logo is not None and not logo.is_file():
-        problems.append(_("[dokumen] logo: the file {path} does not exist; put the logo there or empty the setting")
-                        .format(path=logo))
-    elif logo is not None:
-        refused = _logo_problem(logo, workspace)
-        if refused:
-            warnings.append(_("{path}: [dokumen] logo: {reason}; the documents are made without a logo")
-                            .format(path=path, reason=refused))
-            logo = None
-    signing = {}
-    for key in ("sertifikat", "kunci", "ca"):
-        name = text("arsip", key, "")
-        signing[key] = (workspace / name) if name else None
-        if signing[key] is not None and not signing[key].is_file():
-            problems.append(_("[arsip] {key}: the file {path} does not exist; put it there or empty the setting")
-                            .format(key=key, path=signing[key]))
-    if text("antarmuka", "bahasa", "id").lower() not in ("id", "en"):
-        problems.append(_('[antarmuka] bahasa must be "id" (Bahasa Indonesia) or "en" (English), got {value!r}')
-                        .format(value=data["antarmuka"]["bahasa"]))
-    if (signing["sertifikat"] is None) != (signing["kunci"] is None):
+    read = Reading(workspace, path, problems)
+    values = {}
+    for name, declared in schema():
+        section = data.get(declared.section)
+        if isinstance(section, dict) and declared.key in section:
+            values[name] = READERS[declared.kind](read, declared, section[declared.key])
+    if (values.get("signing_certificate") is None) != (values.get("signing_key") is None):
         problems.append(_("[arsip] sertifikat and kunci go together: give both (to sign the archive) or neither"))
     if problems:
         raise ConfigError("\n  ".join([_("{path}: settings are not valid:").format(path=path), *problems]))
-    return Settings(
-        edition=text("lke", "edition", "2021"),
-        editions=editions,
-        tpi_lead=text("penandatangan", "ketua_tpi", ""),
-        tpi_position=text("penandatangan", "jabatan_ketua_tpi", Settings.tpi_position),
-        tpi_nip=text("penandatangan", "nip_ketua_tpi", ""),
-        signing_city=text("penandatangan", "kota", ""),
-        logo=logo,
-        source=path,
-        warnings=tuple(warnings),
-        signing_certificate=signing["sertifikat"],
-        signing_key=signing["kunci"],
-        signing_ca=signing["ca"],
-        pr_bureau=text("humas", "biro", ""),
-        pr_contact=text("humas", "kontak", ""),
-        letterhead=tuple(line.strip() for line in letterhead if line.strip()),
-        letter_number=text("surat_usulan", "nomor", ""),
-        letter_signatory=text("surat_usulan", "penandatangan", ""),
-        letter_position=text("surat_usulan", "jabatan", Settings.letter_position),
-        letter_nip=text("surat_usulan", "nip", ""),
-        letter_to=text("surat_usulan", "kepada", Settings.letter_to),
-    )
+    return Settings(**values, source=path, warnings=tuple(read.warnings))
 
+
+@dataclass
+class Reading:
+    """What reading one dossier.toml needs: the workspace, the file, and where problems and warnings go."""
+
+    workspace: Path
+    path: Path
+    problems: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _text(read: Reading, declared: Setting, value: object) -> str:
+    if not isinstance(value, str):
+        read.problems.append(_("[{section}] {key} must be text in quotes, got {value!r}")
+                             .format(section=declared.section, key=declared.key, value=value))
+        return declared.default if isinstance(declared.default, str) else ""
+    return value.strip()
+
+
+def _lines(read: Reading, declared: Setting, value: object) -> tuple[str, ...]:
+    lines = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        read.problems.append(_('[{section}] {key} must be a list of lines in quotes, e.g. {key} = {example}, got {value!r}')
+                             .format(section=declared.section, key=declared.key, example=declared.example, value=value))
+        return ()
+    return tuple(line.strip() for line in lines if line.strip())
+
+
+def _file(read: Reading, declared: Setting, value: object) -> Path | None:
+    name = _text(read, declared, value)
+    if not name:
+        return None
+    path = read.workspace / name
+    if not path.is_file():
+        read.problems.append(_("[{section}] {key}: the file {path} does not exist; put it there or empty the setting")
+                             .format(section=declared.section, key=declared.key, path=path))
+    return path
+
+
+def _image(read: Reading, declared: Setting, value: object) -> Path | None:
+    """A file that must be a whole PNG or JPEG inside the workspace; any other is set aside with a warning."""
+    image = _file(read, declared, value)
+    if image is None or not image.is_file():
+        return image
+    refused = _logo_problem(image, read.workspace)
+    if refused:
+        read.warnings.append(_("{path}: [{section}] {key}: {reason}; the documents are made without a logo")
+                             .format(path=read.path, section=declared.section, key=declared.key, reason=refused))
+        return None
+    return image
+
+
+def _editions(read: Reading, declared: Setting, value: object) -> dict[int, str]:
+    editions: dict[int, str] = {}
+    for year, name in (value.items() if isinstance(value, dict) else [(value, None)]):
+        if not str(year).isdigit() or not isinstance(name, str):
+            read.problems.append(_('[lke] editions: expected year = "edition" such as 2020 = "2014", got {year} = {name!r}')
+                                 .format(year=year, name=name))
+        else:
+            editions[int(year)] = name
+    return editions
+
+
+def _language(read: Reading, declared: Setting, value: object) -> str:
+    """Checked here; dossier.i18n reads it itself, before the settings, to speak from the first message."""
+    language = _text(read, declared, value).lower()
+    if language not in ("id", "en"):
+        read.problems.append(_('[antarmuka] bahasa must be "id" (Bahasa Indonesia) or "en" (English), got {value!r}')
+                             .format(value=value))
+        return str(declared.default)
+    return language
+
+
+READERS = {"text": _text, "lines": _lines, "file": _file, "image": _image, "editions": _editions, "language": _language}
+
+
+def default_toml(values: dict[str, object] | None = None) -> str:
+    """The commented dossier.toml that `init` writes: every setting at its default, explained in Indonesian.
+
+    `values` (by Settings field) replaces defaults, as in the bundled sample's dossier.toml.
+    """
+    given = values or {}
+    lines = ["# Pengaturan folder kerja dossier. Semua pengaturan boleh dikosongkan atau dihapus:",
+             "# nilai bawaannya yang berlaku. Teks di antara tanda kutip boleh berisi huruf apa pun."]
+    by_section: dict[str, list[tuple[str, Setting]]] = {}
+    for name, declared in schema():
+        by_section.setdefault(declared.section, []).append((name, declared))
+    for section, settings in by_section.items():
+        lines += ["", f"[{section}]"]
+        for name, declared in settings:
+            lines += [f"# {line}" for line in textwrap.wrap(declared.comment, 88)]
+            if declared.example:
+                lines.append(f"# Contoh: {declared.key} = {declared.example}")
+            lines.append(f"{declared.key} = {_toml(given.get(name, declared.default))}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: object) -> str:
+    """A default as TOML: text in quotes, a list, an inline table; None is the empty text."""
+    if value is None:
+        return '""'
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }" if value else "{}"
+    raise TypeError(f"no TOML for {value!r}")
+
+
+def readme_table() -> str:
+    """The README's table of settings (tests/test_config.py checks the README holds exactly this)."""
+    rows = ["| setting | default | meaning |", "|---|---|---|"]
+    for _field, declared in schema():
+        default = _toml(declared.default) if declared.default not in (None, "", (), {}) else "empty"
+        rows.append(f"| `{declared.name}` | {default if default == 'empty' else f'`{default}`'} | {declared.meaning} |")
+    return "\n".join(rows)
+
+
+DEFAULT_TOML = default_toml()
 
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 
@@ -220,6 +299,7 @@ def _logo_problem(logo: Path, workspace: Path) -> str:
 
 def _damaged_image(path: Path) -> str:
     """Why an image cannot be decoded in full (cut off or damaged), or ""; never shown half-blank."""
+    # Only when a logo is set: every command reads the settings, and dossier.readers loads openpyxl.
     from PIL import Image
 
     from dossier.readers.evidence_safety import strict_images

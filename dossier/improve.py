@@ -165,6 +165,10 @@ def _candidates(score: UnitScore) -> list[_Candidate]:
         indicator = q.indicator
         if indicator.kind not in OPTION_KINDS:
             continue
+        if q.answer is None:
+            # No row for it in the unit's form (a copy of an older or revised LKE): the unit cannot
+            # raise an answer it has nowhere to write; only an answered or blank row can be raised.
+            continue
         if edition.missing == "skip" and q.missing:
             # Skipped answers are out of the mean: answering one changes the divisor, which is
             # not linear; the way raises answered questions only.

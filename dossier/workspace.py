@@ -55,6 +55,22 @@ class Workspace:
     def inputs(self, year: int) -> Path:
         return self.inputs_root / str(year)
 
+    def check_has_lke(self, year: int) -> None:
+        """Refuse a year whose lke/ holds no workbook yet when an earlier year exists: it was just started.
+
+        After 'init --year 2026' every command works on 2026 by default; a user still finishing
+        2025 is told so, rather than shown an error per unit.
+        """
+        earlier = [y for y in self.years() if y < year]
+        folder = self.inputs(year) / "lke"
+        workbooks = [p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", "."))] \
+            if folder.is_dir() else []
+        if earlier and not workbooks:
+            raise WorkspaceError(
+                _("award year {year} has no LKE workbook yet (inputs/{year}/lke/ is empty): it was only just started. "
+                  "To work on the previous year, add --year {previous}; for {year}, first put the units' filled LKE "
+                  "workbooks into inputs/{year}/lke/.").format(year=year, previous=earlier[-1]))
+
     def build_dir(self, year: int) -> Path:
         return self.root / "build" / str(year)
 
@@ -203,8 +219,11 @@ def start_year(ws: Workspace, year: int) -> NewYear:
     """Lay out `inputs/<year>/` in an existing workspace, its register carried forward from the newest earlier year.
 
     The units stay; a predicate won last year (Hasil Penetapan WBK or WBBM) becomes the
-    Predikat Saat Ini; the result, the award category, the ceremony, the quotes and the
-    Berkas LKE and Berkas LKE TPI names are left empty for the new year. dossier.toml is not touched.
+    Predikat Saat Ini. Everything that belongs to one year is left empty for the new one: the
+    ceremony and its name, the date of the proposal, the ministry's audit opinion and SAKIP
+    rating, each unit's result, award category and who received it, the Berkas LKE and Berkas
+    LKE TPI names, and the quotes. The office's own extra columns of the Unit sheet (Email PIC,
+    No. HP PIC) are kept, unit by unit. dossier.toml is not touched.
     """
     import shutil
 
@@ -225,13 +244,13 @@ def start_year(ws: Workspace, year: int) -> NewYear:
         previous = read_register(ws.inputs(source) / REGISTER, source, f"inputs/{source}/{REGISTER}")
         left_out = [p for p in previous.problems if p.kind == "unusable-row" or not previous.units_read]
         award = replace(
-            previous.award, year=year, ceremony_date=None, ceremony_place="", opened_by="", attended_by=""
+            previous.award, year=year, **YEAR_BOUND_AWARD,
         )
         units = [
             replace(
                 u,
                 current=u.result if u.result in ("WBK", "WBBM") else u.current,
-                result="", category="", lke_file="", lke_tpi_file="", where="",
+                **YEAR_BOUND_UNIT, where="",
             )
             for u in previous.units
         ]
@@ -239,10 +258,64 @@ def start_year(ws: Workspace, year: int) -> NewYear:
         for folder in (target / "lke", target / "bukti"):
             folder.mkdir(parents=True)
         write_register(target / REGISTER, year, award, units)
+        if source is not None:
+            carry_extra_columns(ws.inputs(source) / REGISTER, target / REGISTER, year)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # a failed start leaves nothing behind
         raise
     return NewYear(target / REGISTER, source, len(units), left_out)
+
+
+# What belongs to one award year only, left empty when the next year's register is carried forward.
+YEAR_BOUND_AWARD = {"ceremony_date": None, "ceremony_place": "", "opened_by": "", "attended_by": "", "event_name": "",
+                    "proposal_date": None, "bpk_opinion": "", "sakip": ""}
+YEAR_BOUND_UNIT = {"result": "", "category": "", "recipient": "", "lke_file": "", "lke_tpi_file": ""}
+
+
+def carry_extra_columns(previous: Path, target: Path, year: int) -> None:
+    """Copy the Unit sheet's columns that are the office's own (Email PIC, No. HP PIC) into the new register.
+
+    They are kept at the right of the new sheet, under their own headers, each value on its unit's row.
+    """
+    from copy import copy
+
+    from openpyxl import load_workbook
+
+    from dossier.layout import UNIT
+    from dossier.readers.safety import name_key, sheet, text, value_at, workbook
+    from dossier.workbook_style import save_workbook
+
+    ours = {h.casefold() for h in UNIT.headers}
+    with workbook(previous, previous.name) as book:
+        ws = sheet(book, UNIT.sheet)
+        if ws is None:
+            return
+        rows = list(ws.iter_rows(max_row=2000, values_only=True))
+    code_key = UNIT.header("code").casefold()
+    header_row = next((i for i, row in enumerate(rows[:20]) if code_key in [name_key(v) for v in row]), None)
+    if header_row is None:
+        return
+    keys = [name_key(v) for v in rows[header_row]]
+    code_col = keys.index(code_key) + 1
+    extra = [(c, text(v)) for c, v in enumerate(rows[header_row], start=1) if text(v) and name_key(v) not in ours]
+    if not extra:
+        return
+    values = {text(value_at(row, code_col)).upper(): row for row in rows[header_row + 1:] if text(value_at(row, code_col))}
+    new = load_workbook(target)
+    out = new[UNIT.sheet]
+    first = out.max_column + 1
+    for i, (_column, header) in enumerate(extra):
+        out.cell(1, first + i, header).font = copy(out.cell(1, 1).font)
+        out.column_dimensions[out.cell(1, first + i).column_letter].width = 18
+    for r in range(2, out.max_row + 1):
+        row = values.get(text(out.cell(r, 1).value).upper())
+        if row is None:
+            continue
+        for i, (column, _header) in enumerate(extra):
+            value = value_at(row, column)
+            if value is not None and text(value):
+                out.cell(r, first + i, value)
+    save_workbook(new, target, year)
 
 
 def write_blank_lkes(ws: Workspace, year: int, codes: list[str], output: Path | None, layout: str = "dossier") -> list[Path]:

@@ -31,7 +31,7 @@ def test_init_lays_out_a_workspace_and_refuses_to_overwrite(tmp_path):
     result = run("init", str(tmp_path / "ws"), "--year", "2025")
     assert result.exit_code == 0, result.output
     ws = tmp_path / "ws"
-    assert (ws / "dossier.toml").read_text().startswith("# Settings")
+    assert (ws / "dossier.toml").read_text().startswith("# Pengaturan folder kerja dossier")  # commented in Indonesian
     assert (ws / "inputs/2025/lke").is_dir() and (ws / "inputs/2025/bukti").is_dir()
     assert (ws / "CARA-PAKAI.txt").exists()
     book = openpyxl.load_workbook(ws / "inputs/2025/nominasi.xlsx")
@@ -100,7 +100,7 @@ def test_score_table_uses_indonesian_numbers(sample):
     result = run("-C", str(sample), "score")
     assert result.exit_code == 0
     assert "Pengungkit" in result.output
-    assert "," in result.output.splitlines()[2]  # decimal comma
+    assert "," in result.stdout.splitlines()[2]  # decimal comma
     assert "shortfall for WBK" in result.output
 
 

@@ -110,7 +110,7 @@ def test_clicks_usage_errors_are_translated(tmp_path):
     assert result.returncode == 2
     assert "Cara pakai: dossier [OPTIONS] COMMAND [ARGS]..." in result.stderr
     assert "Coba 'dossier --help' untuk bantuan." in result.stderr
-    assert "Galat: Tidak ada opsi '--bogus'." in result.stderr
+    assert "Kesalahan: Tidak ada opsi '--bogus'." in result.stderr
     english = dossier("--bogus", cwd=tmp_path, lang="en").stderr
     assert "Error: No such option '--bogus'." in english and "Try 'dossier --help' for help." in english
     result = dossier("lke-template", "--format", "pdf", cwd=tmp_path)
@@ -144,7 +144,7 @@ def test_plural_forms(speak):
     assert i18n.ngettext(singular, plural, 1).format(count=1, year=2024) == "dengan 1 unit dari tahun 2024 yang dibawa serta"
     assert i18n.ngettext(singular, plural, 3).format(count=3, year=2024) == "dengan 3 unit dari tahun 2024 yang dibawa serta"
     with LOCALE.joinpath("id", "LC_MESSAGES", "dossier.po").open("rb") as handle:
-        assert read_po(handle).num_plurals == 1  # Indonesian: one form, "1 galat", "3 galat"
+        assert read_po(handle).num_plurals == 1  # Indonesian: one form, "1 kesalahan", "3 kesalahan"
     speak("en")
     assert i18n.ngettext(singular, plural, 1).format(count=1, year=2024) == "with the 1 unit of 2024 carried forward"
     assert i18n.ngettext(singular, plural, 3).format(count=3, year=2024) == "with the 3 units of 2024 carried forward"

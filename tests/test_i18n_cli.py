@@ -65,25 +65,25 @@ def test_validate_with_a_bad_answer_speaks_indonesian_then_english(sample):
     result = dossier("validate", cwd=sample)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    errors = [line for line in lines if line.startswith("galat: ")]
+    errors = [line for line in lines if line.startswith("kesalahan: ")]
     assert len(errors) == 1 and "PPA1B" in errors[0], result.stdout
-    assert all(line.startswith(("galat: ", "peringatan: ")) or re.match(r"\w+: \d+ jawaban belum diisi", line)
+    assert all(line.startswith(("kesalahan: ", "peringatan: ")) or re.match(r"\w+: \d+ jawaban belum diisi", line)
                for line in lines), result.stdout
     assert re.search(r"peringatan: dossier\.toml, \[penandatangan\] ketua_tpi: kosong; tulis nama ketua TPI", result.stdout)
     summary = result.stderr.strip().splitlines()[-1]
-    assert re.fullmatch(rf"{SAMPLE_YEAR}: 6 unit, 6 berkas LKE: 1 galat, \d+ peringatan\.", summary), result.stderr
+    assert re.fullmatch(rf"{SAMPLE_YEAR}: 6 unit, 6 berkas LKE: 1 kesalahan, \d+ peringatan\.", summary), result.stderr
     assert not ENGLISH.search(summary)
     assert "Traceback" not in result.stderr
 
     scored = dossier("score", cwd=sample)
     assert scored.returncode == 1
-    assert "1 galat pada berkas masukan: nilai ini mungkin keliru. Jalankan 'dossier validate'." in scored.stderr
-    assert any(line.startswith("galat: ") and "PPA1B" in line for line in scored.stderr.splitlines())
+    assert "1 kesalahan pada berkas masukan: nilai ini mungkin keliru. Jalankan 'dossier validate'." in scored.stderr
+    assert any(line.startswith("kesalahan: ") and "PPA1B" in line for line in scored.stderr.splitlines())
 
     english = dossier("validate", cwd=sample, lang="en")
     assert english.returncode == 1
     assert any(line.startswith("error: ") and "PPA1B" in line for line in english.stdout.splitlines())
-    assert "galat" not in english.stdout + english.stderr and "peringatan" not in english.stdout
+    assert "kesalahan" not in english.stdout + english.stderr and "peringatan" not in english.stdout
     assert re.search(rf"{SAMPLE_YEAR}: 6 unit\(s\), 6 LKE workbook\(s\): 1 error\(s\), \d+ warning\(s\)\.", english.stderr)
     assert "1 error in the inputs: these scores may be wrong." in dossier("score", cwd=sample, lang="en").stderr
 
@@ -161,8 +161,8 @@ def test_the_count_of_errors_has_its_plural_in_english_and_one_form_in_indonesia
     one = [Problem("lke/UPT01 LKE.xlsx, LKE!E57", "x")]
     two = one + [Problem("lke/UPT01 LKE.xlsx, LKE!E58", "y"), Problem("nominasi.xlsx", "z", "warning")]
     with i18n.speaking("id"):
-        assert InputErrors(one).format_message().splitlines()[0] == "1 galat pada berkas masukan:"
-        assert InputErrors(two).format_message().splitlines()[0] == "2 galat pada berkas masukan:"
+        assert InputErrors(one).format_message().splitlines()[0] == "1 kesalahan pada berkas masukan:"
+        assert InputErrors(two).format_message().splitlines()[0] == "2 kesalahan pada berkas masukan:"
     with i18n.speaking("en"):
         assert InputErrors(one).format_message().splitlines()[0] == "1 error in the inputs:"
         assert InputErrors(two).format_message().splitlines()[0] == "2 errors in the inputs:"

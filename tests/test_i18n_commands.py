@@ -23,7 +23,7 @@ ENGLISH = {"the", "is", "are", "was", "and", "not", "no", "with", "found", "erro
            "warnings", "wrote", "written", "nothing", "every", "unit(s)", "workbook", "workbooks", "file",
            "files", "sheet", "row", "cell", "answer", "answers", "missing", "changed", "eligible",
            "proposed", "code", "built", "archived", "verified", "checked", "intact", "usage", "options"}
-INDONESIAN = {"dan", "yang", "tidak", "untuk", "dari", "di", "ke", "unit", "berkas", "galat", "nilai"}
+INDONESIAN = {"dan", "yang", "tidak", "untuk", "dari", "di", "ke", "unit", "berkas", "kesalahan", "nilai"}
 
 
 def words(text: str) -> set[str]:
@@ -39,7 +39,7 @@ def indonesian(text: str) -> bool:
 
 def english(text: str) -> bool:
     found = words(text)
-    return bool(found & ENGLISH) and not (found & {"yang", "galat", "peringatan"})  # Ya, Tidak are answers
+    return bool(found & ENGLISH) and not (found & {"yang", "kesalahan", "peringatan"})  # Ya, Tidak are answers
 
 
 def both(*args: str, cwd, expect: int = 0) -> dict[str, str]:
@@ -84,7 +84,7 @@ def test_the_main_commands_speak_both_languages(tmp_path):
     assert_languages(said)
     for lang in ("id", "en"):
         assert "Mungkin" in said[lang] and "UPT01 LKE.xlsx" in said[lang] and "LKE!" in said[lang]
-    assert re.search(r"\b1 galat\b", said["id"]) and re.search(r"\b1 error\b", said["en"])
+    assert re.search(r"\b1 kesalahan\b", said["id"]) and re.search(r"\b1 error\b", said["en"])
 
     answer_blank(inputs / "lke" / blank.name, answers)
     assert_languages(both("validate", cwd=root))

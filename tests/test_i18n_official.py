@@ -71,8 +71,8 @@ def test_the_official_forms_problems_are_indonesian_with_their_cells(changed_for
                                       "jawaban diperiksa menurut pilihan jawaban dalam peraturan")
     assert found["K173"] == ("warning", "total 'Jumlah yang harus melaporkan' untuk PRE3A adalah 10, tetapi jumlah rinciannya "
                                         "K174:K176 adalah 11; dinilai dengan rinciannya (1 + 10 + 0)")
-    assert found["K172"] == ("warning", "persentase 100.00% untuk PRE3A tidak sesuai dengan perbandingan isian Jumlah-nya "
-                                        "(K174:K177), yaitu 90.91% menurut peraturan; dinilai 90.91%")
+    assert found["K172"] == ("warning", "persentase 100,00% untuk PRE3A tidak sesuai dengan perbandingan isian Jumlah-nya "
+                                        "(K174:K177), yaitu 90,91% menurut peraturan; dinilai 90,91%")
     assert found["G202"] == ("error", "baris 202 bukan indikator LKE edisi 2021: 'Kantin kejujuran tersedia di lobi "
                                       "kantor'; cocokkan teks pertanyaannya dengan LKE resmi, atau hapus baris itu; "
                                       "jawabannya 'Ya' tidak dinilai")

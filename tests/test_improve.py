@@ -232,12 +232,25 @@ def test_an_unanswered_question_is_raised_from_blank():
     answers = base_answers()
     for code, indicator in EDITION.indicators.items():
         if indicator.group[:3] == ("Pengungkit", "Pemenuhan", "Manajemen Perubahan"):
-            del answers[code]
+            answers[code] = Answer(code)  # its row is in the form, its answer blank
     score = score_unit(WBBM_UNIT, lke(answers), EDITION)
     assert "area_share:Pengungkit/Manajemen Perubahan" in {s.rule for s in score.shortfalls["WBBM"]}
     way = way_to(score, "WBBM")
     assert way.reaches and all(s.previous is None for s in way.steps)
     assert "WBBM" in apply_steps(score, way.steps).eligible
+
+
+@pytest.mark.parametrize("without_rows", [("PPB1A", "PPD1C", "PPF2B", "PPF2E"), ("PPA1A", "PPA1B", "PPA2A")])
+def test_the_way_never_raises_an_indicator_without_a_row_in_the_units_form(without_rows):
+    answers = base_answers()
+    for code, indicator in EDITION.indicators.items():
+        if indicator.group[:2] == ("Pengungkit", "Pemenuhan") and code not in without_rows:
+            answers[code] = Answer(code)  # blank rows: what the way may raise
+    for code in without_rows:
+        del answers[code]  # no row at all, as a revised copy of the form lacks it
+    score = score_unit(WBK_UNIT, lke(answers, WBK_UNIT), EDITION)
+    way = way_to(score, "WBK")
+    assert way.steps and not {s.code for s in way.steps} & set(without_rows)
 
 
 def test_with_skipped_blanks_the_way_raises_answered_questions(tmp_path):

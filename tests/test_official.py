@@ -352,10 +352,11 @@ def score_of(lke: Lke):
 def test_a_real_filled_official_workbook_is_read_whole():
     result = read(FILLED, "lke/PKM01 LKE ZI.xlsx")
     assert result.lke.unit_code == "PKM01"
-    # Only what the file really has: "Ya" typed as Pilihan Jawaban of PPA1A, and a LHKASN total
-    # (and the percentage computed from it) that disagrees with its three parts.
+    # Only what the file really has: "Ya" typed as Pilihan Jawaban of PPA1A, a LHKASN total
+    # (and the percentage computed from it) that disagrees with its three parts, and the documents
+    # named in two columns without a header right of the notes (P: in words, Q: Google-Drive links).
     assert [(p.severity, p.where.split("!")[1]) for p in result.problems] == [
-        ("warning", "J8"), ("warning", "K185"), ("warning", "K184")
+        ("warning", "J8"), ("warning", "K185"), ("warning", "K184"), ("warning", "P2"), ("warning", "Q2"),
     ]
     assert "Pilihan Jawaban 'Ya' for PPA1A is not an answer kind" in result.problems[0].message
     assert "is 12 but its parts K186:K188 add up to 13" in result.problems[1].message

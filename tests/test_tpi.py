@@ -317,6 +317,7 @@ def test_one_tpi_workbook_named_for_two_units_is_an_error(tmp_path):
 
     inputs = write_year(tmp_path, units=("BP01", "BP02"))
     shutil.copy(inputs / "lke" / "LKE BP01.xlsx", inputs / "lke" / "koreksi.xlsx")
+    changed = lower_every_choice(inputs / "lke" / "koreksi.xlsx")  # the TPI's own answers, not a copy of the unit's
     name_tpi_workbooks(inputs, {"BP01": "koreksi.xlsx", "BP02": "KOREKSI.xlsx"})
     year = read_award_year(inputs, YEAR, EDITION)
     assert [(p.where, p.message) for p in year.errors] == [(
@@ -324,8 +325,29 @@ def test_one_tpi_workbook_named_for_two_units_is_an_error(tmp_path):
         "Berkas LKE TPI of unit BP02 is 'KOREKSI.xlsx', which is already the Berkas LKE TPI of unit BP01; "
         "each unit needs its own TPI workbook: correct one of the two",
     )]
-    assert all(a.reviewed for a in year.lke["BP01"].answers.values() if not a.missing)
+    assert {c for c, a in year.lke["BP01"].answers.items() if a.reviewed} == changed
     assert not any(a.reviewed for a in year.lke["BP02"].answers.values())
+
+
+def lower_every_choice(path) -> set[str]:
+    """Set every choice answer of an own-layout workbook that is not at its lowest option to the lowest; return their codes."""
+    from openpyxl import load_workbook as load
+
+    book = load(path)
+    ws = book["LKE"]
+    header = next(r for r in range(1, 21) if "Kode" in [c.value for c in ws[r]])
+    names = [c.value for c in ws[header]]
+    kode, jawaban = names.index("Kode") + 1, names.index("Jawaban") + 1
+    changed = set()
+    for row in range(header + 1, ws.max_row + 1):
+        indicator = EDITION.indicators.get(str(ws.cell(row, kode).value))
+        if indicator and indicator.option_keys and indicator.kind not in ("count", "index"):
+            lowest = indicator.option_keys[-1]
+            if ws.cell(row, jawaban).value not in (None, lowest):
+                ws.cell(row, jawaban).value = lowest
+                changed.add(indicator.code)
+    book.save(path)
+    return changed
 
 
 # --- the command line ------------------------------------------------------------------------------
@@ -340,7 +362,7 @@ def test_score_shows_both_scores_and_validate_counts_missing_answers(sample):
     from dossier.cli import cli
 
     runner = CliRunner()
-    text = runner.invoke(cli, ["-C", str(sample), "score"], catch_exceptions=False).output
+    text = runner.invoke(cli, ["-C", str(sample), "score"], catch_exceptions=False).stdout
     assert "Self" in text.splitlines()[0] and "TPI changed" in text.splitlines()[0]
     assert "the TPI changed 1 answer(s): PPA2C" in text
     data = json.loads(runner.invoke(cli, ["-C", str(sample), "score", "--json"], catch_exceptions=False).output)

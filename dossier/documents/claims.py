@@ -1,14 +1,17 @@
-"""What a document says about a unit: its status and proposal, its shortfalls and cautions, the TPI's review, the way up.
+"""What a document says about a unit: its status and proposal, its shortfalls and cautions, the TPI's review, the way up;
+and about the institution: the prerequisites TPN checks.
 
-The dossier, the LHE, the letter and the feedback all word these the same way, so they are worded here once.
+The dossier, the LHE, the letter, the recaps and the feedback all word these the same way, so they are worded here once.
 """
 
 from __future__ import annotations
 
+from dossier.model import AwardYear
 from dossier.render.format import distinct, long_date, rounded, rounded_tree, title_case
 from dossier.scoring import Shortfall, UnitScore
 
-DATE_BLANK = "...................................."  # a date to write by hand when Tanggal Usulan is empty
+BLANK = "...................................."  # a value to write by hand
+DATE_BLANK = BLANK  # a date to write by hand when Tanggal Usulan is empty
 # What the dossier does with the unit: propose it for its target, for a lower predicate it meets, or not at all.
 PROPOSED, LOWERED, DRAFT = "proposed", "lowered", "draft"
 PREDICATE_NAMES = {
@@ -40,6 +43,16 @@ def status(score: UnitScore) -> str:
 def signing_date(award) -> str:
     """The proposal's date as printed ('20 November 2024'), or a dotted line to fill in by hand."""
     return long_date(award.proposal_date) if award.proposal_date else DATE_BLANK
+
+def prerequisites(year: AwardYear) -> list[dict]:
+    """The institution-level prerequisites TPN checks, as the register gives them (a dotted line when empty)."""
+    award = year.award
+    return [
+        {"label": "Opini BPK atas laporan keuangan", "value": award.bpk_opinion.strip() or BLANK,
+         "given": bool(award.bpk_opinion.strip())},
+        {"label": "Nilai SAKIP", "value": award.sakip.strip() or BLANK, "given": bool(award.sakip.strip())},
+    ]
+
 
 def printed_tree(score: UnitScore) -> dict:
     """The score tree as printed: rounded top down, each printed sum the sum of its printed parts."""

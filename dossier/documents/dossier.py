@@ -6,10 +6,8 @@ gaps, eligibility wording, the chart), so a template only lays out and formats.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -31,10 +29,11 @@ from dossier.documents.claims import (
     way,
 )
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
+from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import charts
 from dossier.render.format import title_case
-from dossier.render.templates import default_templates_dir, render
+from dossier.render.templates import default_templates_dir, logo_uri, render, without_trailing_space
 from dossier.scoring import UnitScore
 
 TEMPLATE = "dossier.html"
@@ -119,19 +118,6 @@ def html(env: jinja2.Environment, ctx: dict) -> str:
     return without_trailing_space(render(env, TEMPLATE, ctx))
 
 
-_TRAILING_SPACE = re.compile(r"[ \t\r\n]+(</(?:p|td|th|li|h[1-6])>)")
-
-
-def without_trailing_space(markup: str) -> str:
-    """Drop white space before the end of a paragraph or cell, where it shows nothing.
-
-    WeasyPrint breaks a line that ends in such space after its first word when the text
-    just overflows one line ('Laporan' alone, then 'kinerja telah ...'); a template's
-    line breaks and {% if %} blocks leave it there.
-    """
-    return _TRAILING_SPACE.sub(r"\1", markup)
-
-
 def pdf(
     env: jinja2.Environment,
     ctx: dict,
@@ -145,7 +131,7 @@ def pdf(
 
     Pass `markup` when the HTML was already rendered for the DOCX, so it is rendered once.
     """
-    from dossier.render.pdf import html_to_pdf
+    from dossier.render.pdf import html_to_pdf  # WeasyPrint takes a second to load: only in a task that renders
 
     return html_to_pdf(
         markup or html(env, ctx),
@@ -172,6 +158,7 @@ def docx(
     `pdf` (the dossier's PDF, when already made) gives the table of contents its page
     numbers and the file its thumbnail; without it the HTML is laid out here for them.
     """
+    # python-docx, lxml and WeasyPrint take long to load: only in a task that renders a DOCX
     from dossier.render.docx import html_to_docx
     from dossier.render.pdf import html_to_pdf
 
@@ -224,14 +211,6 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     if year is not None:
         data["year"] = year
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-
-
-def logo_uri(path: Path | None) -> str | None:
-    """The logo as a data: URI for a template (None without a logo)."""
-    if path is None:
-        return None
-    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
-    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def _profile(unit, state: str, predicate: str | None) -> list[dict]:
@@ -356,6 +335,9 @@ def render_docx(job: Job) -> Made:
     return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference, pdf=made.data))
 
 
-PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf)
+DESCRIPTION = N_("each unit's nomination dossier")
+PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
+                        description=DESCRIPTION, archived=True, required=True, label="Dokumen usulan unit",
+                        source_data=True)
 DOCX_KIND = DocumentKind("dossier-docx", "dossier/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
-                         render=render_docx)
+                         render=render_docx, description=DESCRIPTION)

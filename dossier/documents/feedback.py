@@ -23,7 +23,9 @@ from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, caution, review, shortfall_row, way
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem
+from dossier.i18n import N_
 from dossier.model import AwardYear
+from dossier.readers.official import FORM
 from dossier.render.format import number
 from dossier.render.templates import default_templates_dir, render
 from dossier.scoring import UnitScore
@@ -94,8 +96,9 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
 
 def _problems(year: AwardYear, source: str) -> list[dict]:
     """The problems found in the unit's LKE workbook, worded in Indonesian whatever the command line speaks."""
+    # Findings about the official form's own text (kind FORM) are for the secretariat, not the unit's to fix.
     with i18n.speaking("id"):
-        return [_problem(p) for p in year.problems if p.file == source]
+        return [_problem(p) for p in year.problems if p.file == source and p.kind != FORM]
 
 
 def _problem(problem: Problem) -> dict:
@@ -250,8 +253,9 @@ def render_pdf(job: Job) -> Made:
     return Made(pdf(job.env, _prepared(job), allowed_roots=job.allowed_roots, created=job.created))
 
 
+DESCRIPTION = N_("the feedback to each unit")
 XLSX_KIND = DocumentKind("feedback-xlsx", "umpan-balik/{unit}.xlsx", "xlsx", (), per_unit=True, render=render_xlsx,
-                         problems=True)
+                         problems=True, description=DESCRIPTION, commands=("build", "umpan-balik"))
 PDF_KIND = DocumentKind("feedback-pdf", "umpan-balik/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
-                        problems=True)
+                        problems=True, description=DESCRIPTION, commands=("build", "umpan-balik"))
 KINDS = (XLSX_KIND, PDF_KIND)

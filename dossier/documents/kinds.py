@@ -1,7 +1,7 @@
 """What a kind of document declares, and what its render function is given.
 
-Each document module (dossier, packet, recap, release) declares its kinds once, as
-DocumentKind values; documents/registry.py lists them, and the build loops over that
+Each document module declares its kinds once, as DocumentKind values; documents/registry.py
+lists them. The build, the archive, its check and the command line's help loop over that
 list without naming any kind.
 """
 
@@ -18,6 +18,7 @@ import jinja2
 from dossier.config import Settings
 from dossier.errors import Problem
 from dossier.model import AwardYear
+from dossier.render.templates import default_templates_dir, static_dirs
 from dossier.scoring import UnitScore
 
 DOCX_REFERENCE = "docx/reference.docx"  # the styles of every DOCX: a template each DOCX kind depends on
@@ -34,7 +35,11 @@ class Made:
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """One kind of output file, as listed in manifest.json."""
+    """One kind of output file, as listed in manifest.json.
+
+    A kind decides everything about itself: the build, the archive, its check and the
+    command line's help read these fields and name no kind.
+    """
 
     kind: str  # the manifest's kind, e.g. "dossier-pdf"
     path: str  # relative to build/<year>/; "{unit}" stands for the unit's code
@@ -42,6 +47,17 @@ class DocumentKind:
     templates: tuple[str, ...]  # the root templates it renders (their includes are found); a change rebuilds it
     per_unit: bool  # one file per unit, or one for the year
     render: Callable[[Job], Made]
+    # What it is, for the help of the commands that write it: an English msgid marked N_, shown translated.
+    description: str = ""
+    commands: tuple[str, ...] = ("build",)  # the commands that write it ('dossier build' writes every kind)
+    # 'dossier archive' copies it into archive/<year>/, where the printable index calls it `label`
+    # (Indonesian, as every document is). A `required` kind must be in the build (for every unit,
+    # when per_unit) before a year can be archived: a nomination is not complete without it.
+    archived: bool = False
+    required: bool = False
+    label: str = ""
+    pdfa: bool = True  # claims PDF/A; archiving warns when it does not (the packet keeps its evidence as sent)
+    source_data: bool = False  # embeds sumber-data.json, which 'archive verify' scores again
     # Year-level kinds of one group render in one task, sharing their work; the group names
     # the task in progress lines and failures (an English msgid marked N_, shown translated).
     # A unit's kinds all render in that unit's task.
@@ -55,6 +71,12 @@ class DocumentKind:
 
     def path_for(self, unit: str) -> str:
         return self.path.format(unit=unit)
+
+    def __post_init__(self) -> None:
+        if "build" not in self.commands:
+            raise ValueError(f"{self.kind}: 'dossier build' writes every kind; its commands must include 'build'")
+        if (self.required or self.label) and not self.archived:
+            raise ValueError(f"{self.kind}: only an archived kind is required for the archive or labelled in its index")
 
 
 @dataclass
@@ -79,14 +101,12 @@ class Job:
     @cached_property
     def allowed_roots(self) -> list[Path]:
         """The folders a document may read: the templates' static folders and the year's bukti."""
-        from dossier.render.templates import static_dirs
-
         return [*static_dirs(self.templates), self.award_year.bukti]
 
     @cached_property
     def reference(self) -> Path | None:
         """The reference DOCX whose styles a DOCX takes."""
-        from dossier.render.docx import reference_path
+        from dossier.render.docx import reference_path  # python-docx and lxml: only for a DOCX
 
         return reference_path(self.templates)
 
@@ -99,8 +119,7 @@ class Job:
 
 def html_pdf(markup: str, ctx: dict, *, allowed_roots: list[Path], created: datetime | None) -> bytes:
     """A document's HTML as PDF/A, titled and authored from its context's "title" and "ministry"."""
-    from dossier.render.pdf import html_to_pdf
-    from dossier.render.templates import default_templates_dir
+    from dossier.render.pdf import html_to_pdf  # WeasyPrint takes a second to load: only in a task that renders a PDF
 
     return html_to_pdf(markup, base_url=default_templates_dir(), allowed_roots=allowed_roots,
                        title=ctx["title"], author=ctx["ministry"], created=created)
@@ -108,7 +127,7 @@ def html_pdf(markup: str, ctx: dict, *, allowed_roots: list[Path], created: date
 
 def html_docx(markup: str, ctx: dict, *, created: datetime | None, reference: Path | None) -> bytes:
     """The same HTML mapped onto the reference document's Word styles, titled as the PDF."""
-    from dossier.render.docx import html_to_docx
+    from dossier.render.docx import html_to_docx  # python-docx and lxml: only for a DOCX
 
     return html_to_docx(markup, title=ctx["title"], author=ctx["ministry"], created=created, reference=reference)
 

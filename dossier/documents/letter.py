@@ -1,7 +1,7 @@
 """The ministry's cover letter (surat usulan) to the Minister of PANRB, proposing its eligible units.
 
 Only units that meet a predicate's minimums are proposed, each for the predicate it
-meets (see `dossier.proposal`); the others are not mentioned. The letter carries the
+meets (see `claims.proposal`); the others are not mentioned. The letter carries the
 institution-level prerequisites TPN checks (the BPK audit opinion, the SAKIP rating)
 from the register. The facts are computed here; the wording lives in `surat-usulan.html`.
 """
@@ -14,17 +14,16 @@ from pathlib import Path
 import jinja2
 
 from dossier.config import Settings
-from dossier.documents.claims import PREDICATE_NAMES, proposal, signing_date
-from dossier.documents.dossier import logo_uri, without_trailing_space
+from dossier.documents.claims import BLANK, PREDICATE_NAMES, prerequisites, proposal, signing_date
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, FromHtml, Job, html_docx, html_pdf
 from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import format as fmt
+from dossier.render.templates import logo_uri, render, without_trailing_space
 from dossier.scoring import UnitScore
 
 TEMPLATE = "surat-usulan.html"
 TITLE = "Surat Usulan Unit Kerja Zona Integritas"
-BLANK = "...................................."  # a value to write by hand
 
 
 def proposed_units(scores: list[UnitScore]) -> list[dict]:
@@ -47,16 +46,6 @@ def proposed_units(scores: list[UnitScore]) -> list[dict]:
             "score": score.total,
         })
     return found
-
-
-def prerequisites(year: AwardYear) -> list[dict]:
-    """The institution-level prerequisites TPN checks, as the register gives them (a dotted line when empty)."""
-    award = year.award
-    return [
-        {"label": "Opini BPK atas laporan keuangan", "value": award.bpk_opinion.strip() or BLANK,
-         "given": bool(award.bpk_opinion.strip())},
-        {"label": "Nilai SAKIP", "value": award.sakip.strip() or BLANK, "given": bool(award.sakip.strip())},
-    ]
 
 
 def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dict:
@@ -89,8 +78,6 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
 
 def html(env: jinja2.Environment, ctx: dict) -> str:
     """The letter as HTML (the one source of both the PDF and the DOCX)."""
-    from dossier.render.templates import render
-
     return without_trailing_space(render(env, TEMPLATE, ctx))
 
 
@@ -111,7 +98,10 @@ def _context(job: Job) -> dict:
     return context(job.award_year, list(job.scores), job.settings)
 
 
+DESCRIPTION = N_("the cover letter (surat usulan)")
 PDF_KIND = DocumentKind("letter-pdf", "surat-usulan.pdf", "pdf", (TEMPLATE,), per_unit=False,
-                        render=FromHtml("letter", _context, html, "pdf"), group=N_("cover letter"))
+                        render=FromHtml("letter", _context, html, "pdf"), group=N_("cover letter"),
+                        description=DESCRIPTION, commands=("build", "report"), archived=True, label="Surat usulan")
 DOCX_KIND = DocumentKind("letter-docx", "surat-usulan.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
-                         render=FromHtml("letter", _context, html, "docx"), group=N_("cover letter"))
+                         render=FromHtml("letter", _context, html, "docx"), group=N_("cover letter"),
+                         description=DESCRIPTION, commands=("build", "report"))

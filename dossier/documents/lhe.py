@@ -17,6 +17,7 @@ import jinja2
 from dossier.config import Settings
 from dossier.documents.claims import PREDICATE_NAMES, answer_text, caution, shortfall_row, way
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, FromHtml, Job, html_docx, html_pdf
+from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render.format import apportion, rounded_tree
 from dossier.render.templates import render
@@ -155,7 +156,8 @@ def _context(job: Job) -> dict:
     return context(job.award_year, job.score, job.settings)
 
 
+DESCRIPTION = N_("each unit's evaluation report by the TPI (LHE)")
 PDF_KIND = DocumentKind("lhe-pdf", "lhe/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True,
-                        render=FromHtml("lhe", _context, html, "pdf"))
+                        render=FromHtml("lhe", _context, html, "pdf"), description=DESCRIPTION)
 DOCX_KIND = DocumentKind("lhe-docx", "lhe/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
-                         render=FromHtml("lhe", _context, html, "docx"))
+                         render=FromHtml("lhe", _context, html, "docx"), description=DESCRIPTION)

@@ -31,7 +31,7 @@ from dossier.documents.dossier import PDF_KIND as DOSSIER_PDF
 from dossier.documents.dossier import TEMPLATE as DOSSIER_TEMPLATE
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import DossierError, Problem, RenderError
-from dossier.i18n import _
+from dossier.i18n import N_, _
 from dossier.model import AwardYear
 from dossier.readers.evidence import (
     IMAGE,
@@ -484,4 +484,6 @@ def render_pdf(job: Job) -> Made:
 
 
 KIND = DocumentKind("packet-pdf", "paket/{unit}.pdf", "pdf", (DOSSIER_TEMPLATE, DIVIDER_TEMPLATE, IMAGE_TEMPLATE),
-                    per_unit=True, render=render_pdf, needs=(DOSSIER_PDF.kind,), evidence=True)
+                    per_unit=True, render=render_pdf, needs=(DOSSIER_PDF.kind,), evidence=True,
+                    description=N_("each unit's packet (its dossier with its evidence)"),
+                    archived=True, required=True, label="Paket usulan beserta bukti dukung", pdfa=False)

@@ -16,13 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from dossier.config import Settings
+from dossier.documents.claims import prerequisites
 from dossier.documents.kinds import DocumentKind, Job, Made
-from dossier.documents.letter import prerequisites
+from dossier.documents.recap_parts import PartCache, join, part, split
 from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import format as fmt
-from dossier.rules import Edition, Predicate
+from dossier.render.charts import bar_chart, data_uri, text_mm
+from dossier.rules import Edition, Predicate, load_edition
 from dossier.scoring import UnitScore
 
 TEMPLATE = "recap.html"
@@ -165,8 +169,6 @@ def edition_for(scores: list[UnitScore], year: AwardYear) -> Edition | None:
     """The edition of the year's scores, or of its register when it has no units (None when unknown)."""
     if scores:
         return scores[0].edition
-    from dossier.rules import load_edition
-
     try:
         return load_edition(year.edition)
     except Exception:  # an empty year with an unknown edition: the recap still says what it can
@@ -236,8 +238,6 @@ def column_widths(columns: list[ScoreColumn], rows: list[dict]) -> list[float]:
 
     The table is rendered in parts (see pdf()), so the widths cannot come from laying out each part.
     """
-    from dossier.render.charts import text_mm
-
     def fit(header: str, cells) -> float:
         words = [(w, True) for w in header.replace("\u00ad", " ").split()] + [(str(c), False) for c in cells]
         return round(max(text_mm(w, TABLE_PT, bold) for w, bold in words) + CELL_PADDING_MM, 1)
@@ -257,10 +257,6 @@ def column_widths(columns: list[ScoreColumn], rows: list[dict]) -> list[float]:
 def pdf(env, ctx: dict, *, allowed_roots: list[Path], created: datetime | None = None,
         parts_dir: Path | None = None) -> bytes:
     """Render recap.html to a landscape PDF/A, part by part (see documents/recap_parts.py)."""
-    from pypdf import PdfReader
-
-    from dossier.documents.recap_parts import PartCache, join, part, split
-
     title = f"Rekapitulasi Penilaian Zona Integritas Tahun {ctx['year']}"
     kept = PartCache(parts_dir, TEMPLATE)
     parts = [kept.render(env, {**ctx, "part": p}, allowed_roots, title, created) for p in split(ctx)]
@@ -282,8 +278,6 @@ def totals_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
     total), and drawn in the warning colour when it meets none. Each chart is
     {"uri": PNG data URI, "first": n, "last": m} (1-based positions in the table).
     """
-    from dossier.render.charts import bar_chart, data_uri
-
     lines = [(f"Batas minimal {p.name} ({fmt.number(p.minimums['total'], 0)})", p.minimums["total"])
              for p in edition.predicates if "total" in p.minimums]
     charts = []
@@ -321,8 +315,6 @@ def area_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
 
     Each is {"title": "1. Manajemen Perubahan", "uri", "first", "last"}.
     """
-    from dossier.render.charts import bar_chart, data_uri
-
     checked = [p for p in edition.predicates if p.area_share]
     if not checked:
         return []
@@ -360,4 +352,5 @@ def render_pdf(job: Job) -> Made:
 
 # The recap PDF of a large year takes longer than a unit's documents: its own task, first.
 PDF_KIND = DocumentKind("recap-pdf", "rekapitulasi.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
-                        group=N_("recap PDF"), slow=True)
+                        group=N_("recap PDF"), slow=True, description=N_("the recap for the leadership"),
+                        commands=("build", "report"), archived=True, required=True, label="Rekapitulasi penilaian")

@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dossier.cells import put
+from dossier.documents.claims import prerequisites
 from dossier.documents.kinds import DocumentKind, Job, Made
-from dossier.documents.letter import prerequisites
 from dossier.documents.recap import (
     NOT_ANNOUNCED,
     ScoreColumn,
@@ -233,4 +233,5 @@ def render_xlsx(job: Job) -> Made:
 
 
 XLSX_KIND = DocumentKind("recap-xlsx", "rekapitulasi.xlsx", "xlsx", (), per_unit=False, render=render_xlsx,
-                         group=N_("recap workbook"))
+                         group=N_("recap workbook"), description=N_("the recap for the leadership"),
+                         commands=("build", "report"))

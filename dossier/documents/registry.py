@@ -1,7 +1,9 @@
 """Every kind of document the build makes, in the order a task renders them.
 
-Adding a kind: declare a DocumentKind in its own module (see documents/kinds.py) and
-list it here. The build reads nothing else.
+Adding a kind: declare a DocumentKind in its own module (see documents/kinds.py), with
+its template, and list it here. Nothing else changes: the build, the archive, 'archive
+verify' and the help of the commands that write it read the kind
+(tests/test_registry.py adds one so).
 """
 
 from __future__ import annotations
@@ -34,3 +36,13 @@ def register(kind: DocumentKind) -> None:
 
 def unregister(name: str) -> None:
     KINDS[:] = [k for k in KINDS if k.kind != name]
+
+
+def written_by(command: str) -> list[DocumentKind]:
+    """The kinds a command writes ('build', 'report', 'umpan-balik'), in the order they render."""
+    return [k for k in KINDS if command in k.commands]
+
+
+def archived_kinds() -> dict[str, DocumentKind]:
+    """The kinds 'dossier archive' keeps, by name."""
+    return {k.kind: k for k in KINDS if k.archived}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,7 +57,14 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     `cache`, workbooks unchanged since the last read are not read again (the caller saves it).
     """
     register_path = inputs / REGISTER
+    others = register_copies(inputs)
     if not register_path.is_file():
+        if others:
+            raise WorkspaceError(
+                _("{path}: the award year's register is missing, but the folder holds {found}; "
+                  "save the register as inputs/{year}/{register} (an Excel workbook, .xlsx) and run again")
+                .format(path=register_path, found=", ".join(p.name for p in others), year=year, register=REGISTER)
+            )
         raise WorkspaceError(
             _("{path}: the award year's register is missing; every award year needs "
               "inputs/{year}/{register} (run 'dossier init' to create a blank one)")
@@ -64,6 +72,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
         )
     register = read_register(register_path, year, REGISTER)
     problems: list[Problem] = list(register.problems)
+    problems.extend(newer_copies(register_path, others))
     paths = lke_files(inputs / "lke", problems)
     jobs = [(path, path.relative_to(inputs).as_posix(), edition, inputs / "bukti") for path in paths]
     results = {job[1]: cache.get(job[1], job[0]) for job in jobs} if cache else {}
@@ -76,7 +85,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     for result in reads:
         problems.extend(result.problems)
     named = tpi_named(register, [Path(r.source).name for r in reads], problems)
-    reviews = [r for r in reads if TPI_NAME.search(Path(r.source).stem) or Path(r.source).name.casefold() in named]
+    reviews = [r for r in reads if _names_tpi(Path(r.source).name, register) or _name_key(Path(r.source).name) in named]
     found = match_units(register, [r for r in reads if r not in reviews], problems)
     reviewed = merge_reviews(register, reviews, found, problems, named) if reviews else {}
     for unit in register.units:
@@ -105,6 +114,30 @@ def _row_of(register: Register, unit: Unit) -> Place:
     return register.unit_cells.get(unit.code) or Place(REGISTER)
 
 
+# Other files beside the register that look like it: a CSV export, a cloud-sync conflict copy ("nominasi (1).xlsx").
+REGISTER_LIKE = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
+
+
+def register_copies(inputs: Path) -> list[Path]:
+    """Files in the year's folder named like the register but not it: nominasi.csv, nominasi (1).xlsx, Nominasi-revisi.xlsx."""
+    stem = Path(REGISTER).stem.casefold()
+    if not inputs.is_dir():
+        return []
+    return sorted(p for p in inputs.iterdir()
+                  if p.is_file() and p.name != REGISTER and not p.name.startswith(("~$", ".~lock", "."))
+                  and p.suffix.casefold() in REGISTER_LIKE and p.stem.casefold().startswith(stem))
+
+
+def newer_copies(register: Path, others: list[Path]) -> list[Problem]:
+    """A warning for each copy of the register saved after it: the corrections may be in the copy, not read."""
+    mtime = register.stat().st_mtime
+    return [Problem(Place(other.name), msg("this file is newer than {register}, which is the one read", register=REGISTER),
+                    "warning", fix=msg("if it holds the register's corrections, save it as {register} in its place, "
+                                       "else delete it", register=REGISTER),
+                    code="register.copy.newer")
+            for other in others if other.stat().st_mtime > mtime]
+
+
 # A file belongs to a unit when its name starts with the unit's code and then one of these.
 CODE_ENDS = " -_."
 
@@ -121,7 +154,7 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     units = register.units
     by_code = {u.code.upper(): u for u in units}
     named = {_berkas(u): u for u in units if u.lke_file}
-    read_names = {Path(r.source).name.casefold() for r in reads}
+    read_names = {_name_key(Path(r.source).name) for r in reads}
     for unit in units:
         if unit.lke_file and _berkas(unit) not in read_names:
             names = [Path(r.source).name for r in reads]
@@ -135,10 +168,10 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
         name = Path(result.source).name
         where = result.code_where or Place(result.source)
         in_cell = bool(result.code_where and result.code_where.cell)  # our own template names its unit in a cell; the official form does not
-        unit = named.get(name.casefold())
+        unit = named.get(_name_key(name))
         how: Message | str = msg("its {column} in {register}", column=BERKAS, register=REGISTER)
         if unit is None:
-            prefixed = [u for u in units if _starts_with_code(name, u.code) and not u.lke_file]
+            prefixed = [u for u in units if starts_with_code(name, u.code) and not u.lke_file]
             if len(prefixed) > 1:
                 problems.append(Problem(
                     Place(result.source),
@@ -188,6 +221,8 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     left = [u for u in units if u.code not in found]
     for where, written, in_cell in unmatched:
         near = _close(written, [u.code for u in left] or [u.code for u in units])
+        if not near and not in_cell:  # "LKE ZI Phala Martha revisi.xlsx": named by the unit's name, not its code
+            near = _named(written, left) or _named(written, units)
         codes = _listed(u.code for u in units)
         said = {"label": LKE_UNIT_LABEL, "written": written, "register": REGISTER, "sheet": UNIT.sheet,
                 "near": near[0] if near else "", "codes": codes, "column": BERKAS}
@@ -205,7 +240,8 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
                       **said)
         problems.append(Problem(where, what, fix=fix, code="match.workbook.no_unit"))
     for unit in left:
-        near = _close(unit.code, [w for _, w, _ in unmatched])
+        near = _close(unit.code, [w for _, w, _ in unmatched]) or [
+            w for _, w, in_cell in unmatched if not in_cell and _named(w, left) == [unit.code]]
         problems.append(Problem(
             _row_of(register, unit),
             msg("unit {unit} has no LKE workbook in lke/ (or its workbook could not be read)", unit=unit.code),
@@ -235,7 +271,7 @@ def tpi_named(register: Register, names: list[str], problems: list[Problem]) -> 
             ))
             continue
         named[key] = unit
-        if key not in {n.casefold() for n in names}:
+        if key not in {_name_key(n) for n in names}:
             problems.append(_no_such_file(where, BERKAS_TPI, unit.code, unit.lke_tpi_file, names))
     return named
 
@@ -250,13 +286,13 @@ def merge_reviews(
     """
     named = named or {}
     matching: list[Problem] = []
-    matched = match_units(register, [r for r in reviews if Path(r.source).name.casefold() not in named], matching)
+    matched = match_units(register, [r for r in reviews if _name_key(Path(r.source).name) not in named], matching)
     sources = {r.source for r in reviews}
     reviewed: dict[str, str] = {}
     # Only what concerns the TPI's files: that a unit has no TPI workbook is no problem.
     problems.extend(p for p in matching if p.file in sources)
     for review in reviews:
-        unit = named.get(Path(review.source).name.casefold())
+        unit = named.get(_name_key(Path(review.source).name))
         if unit is None or review.lke is None:
             continue
         if review.code_where and review.code_where.cell and review.lke.unit_code.upper() != unit.code.upper():
@@ -281,7 +317,7 @@ def merge_reviews(
     for code, review in matched.items():
         reviewed[review.source] = code
         if code in found:
-            found[code] = with_review(found[code], review)
+            found[code] = with_review(found[code], review, problems)
         else:
             problems.append(Problem(Place(review.source),
                                     msg("{file} holds the TPI's answers for unit {unit}, but the unit's own LKE workbook "
@@ -290,22 +326,72 @@ def merge_reviews(
     return reviewed
 
 
-def with_review(own: Lke, review: Lke) -> Lke:
-    """The unit's workbook with the answers and notes of the TPI's workbook as the TPI's review."""
+def with_review(own: Lke, review: Lke, problems: list[Problem] | None = None) -> Lke:
+    """The unit's workbook with what the TPI's workbook changed or wrote anew as the TPI's review.
+
+    The TPI's workbook is most often a copy of the unit's: an answer or note it repeats word for
+    word is the unit's, not the TPI's. Where the unit's own workbook already holds a TPI answer
+    (its Jawaban TPI) and the TPI's workbook another, the TPI's workbook counts, said in `problems`.
+    """
     answers = dict(own.answers)
     for code, tpi in review.answers.items():
         answer = answers.get(code) or Answer(code)
         values = {}
-        if tpi.choice is not None:
+        if tpi.choice is not None and tpi.choice != answer.choice:
             values["tpi_choice"] = tpi.choice
         if tpi.counts:
-            values["tpi_counts"] = tpi.counts
-        if tpi.index is not None:
+            changed = {n: c for n, c in tpi.counts.items() if (answer.counts or {}).get(n) != c}
+            if changed:
+                values["tpi_counts"] = changed
+        if tpi.index is not None and tpi.index != answer.index:
             values["tpi_index"] = tpi.index
-        note = tpi.note or tpi.tpi_note
-        if values or note:
-            answers[code] = replace(answer, tpi_note=note, where_tpi=tpi.where, **values)
+        note = _written_anew(tpi.note or tpi.tpi_note, answer.note)
+        if not (values or note):
+            continue
+        if answer.reviewed and values and problems is not None:
+            mine = answer.tpi_choice or answer.tpi_counts or answer.tpi_index
+            theirs = values.get("tpi_choice") or values.get("tpi_counts") or values.get("tpi_index")
+            if mine != theirs:
+                place = Place.in_file(own.source, answer.where_tpi.removeprefix(f"{own.source}, "))
+                problems.append(Problem(
+                    place,
+                    msg("the TPI's answer for {code} is '{own}' here, in the unit's own workbook, but '{review}' in the "
+                        "TPI's workbook ({where})", code=code, own=_shown(mine), review=_shown(theirs), where=tpi.where),
+                    "warning", fix=msg("the TPI's workbook counts: clear the Jawaban TPI here if that is right"),
+                    code="match.tpi.answered_in_both", unit=own.unit_code, indicator=code))
+        answers[code] = replace(answer, tpi_note=note or answer.tpi_note, where_tpi=tpi.where if values else answer.where_tpi,
+                                **values)
     return replace(own, answers=answers)
+
+
+def _written_anew(note: str, unit_note: str) -> str:
+    """What the TPI wrote in a copy of the unit's notes: nothing if the same, what it added after them."""
+    theirs, mine = " ".join(note.split()), " ".join(unit_note.split())
+    if not theirs or theirs == mine:
+        return ""
+    if mine and theirs.startswith(mine):
+        return theirs[len(mine):].strip(" \n;,.-")
+    return note.strip()
+
+
+def _shown(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{n}: {c}" for n, c in sorted(value.items()))
+    return str(value)
+
+
+def _names_tpi(name: str, register: Register) -> bool:
+    """True for a file name with "TPI" as a word besides the unit codes it holds, and not named in a `Berkas LKE`.
+
+    Fish auction sites (Tempat Pelelangan Ikan) are often coded TPI01: their own `TPI01 LKE.xlsx`
+    or `LKE TPI01.xlsx` is no TPI review, while `TPI01 LKE TPI.xlsx` is.
+    """
+    if _name_key(name) in {_berkas(u) for u in register.units if u.lke_file}:
+        return False
+    stem = Path(name).stem
+    for code in sorted((u.code for u in register.units), key=len, reverse=True):
+        stem = re.sub(rf"(?<![a-z0-9]){re.escape(code)}(?![a-z0-9])", " ", stem, flags=re.IGNORECASE)
+    return bool(TPI_NAME.search(stem))
 
 
 def _berkas(unit) -> str:
@@ -315,10 +401,15 @@ def _berkas(unit) -> str:
 
 def _file_key(written: str) -> str:
     """A file name as written in the register, as compared: 'lke\\UPT01 TPI.xlsx' -> 'upt01 tpi.xlsx'."""
-    return Path(written.replace("\\", "/")).name.casefold()
+    return _name_key(Path(written.replace("\\", "/")).name)
 
 
-def _starts_with_code(name: str, code: str) -> bool:
+def _name_key(name: str) -> str:
+    """A file name as compared: case and Unicode composition aside (macOS writes 'é' as e + an accent)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def starts_with_code(name: str, code: str) -> bool:
     """'UPT01 LKE.xlsx', 'upt01-final.xlsx' and 'UPT01.xlsx' start with the code UPT01; 'UPT011.xlsx' does not."""
     return len(name) > len(code) and name[: len(code)].upper() == code.upper() and name[len(code)] in CODE_ENDS
 
@@ -344,6 +435,31 @@ def _close(written: str, codes) -> list[str]:
         return inside
     keys = {_code_key(c): c for c in codes}
     return [keys[k] for k in difflib.get_close_matches(key, list(keys), n=1, cutoff=0.75)]
+
+
+# Words of a unit's name that tell no unit from another.
+GENERIC_WORDS = frozenset("""balai besar kantor unit upt loka pusat dinas badan direktorat sekolah rumah sakit
+    kelas dan di the of lke zi zona integritas wbk wbbm revisi final""".split())
+
+
+def _named(file_name: str, units) -> list[str]:
+    """The one unit whose name the file name carries ('LKE ZI Phala Martha revisi.xlsx' -> the unit named
+    '... Phala Martha'): the most of its telling words, at least two or all of them; [] if none or a tie."""
+    def telling(text: str) -> list[str]:
+        words = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).casefold())
+        return [w for w in words if w not in GENERIC_WORDS and len(w) > 2 and not w.isdigit()]
+
+    in_file = set(telling(Path(file_name).stem))
+    scored = []
+    for unit in units:
+        own = set(telling(unit.name))
+        shared = len(own & in_file)
+        if own and (shared >= 2 or shared == len(own)):
+            scored.append((shared, unit.code))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return []
+    return [scored[0][1]]
 
 
 def _listed(codes) -> Message | str:

@@ -13,7 +13,7 @@ WHOLE = re.compile(r"^\+?(\d+)(?:[.,]0{1,2})?$")  # "12", "12.0", "12,00"; "1.00
 DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
-class _AnswerValues:
+class AnswerValues:
     """The answer-cell checks of the LKE readers; a bad value is an error naming the cell (`self.error`)."""
 
     def choice(self, value, indicator: Indicator, where: Place, tpi: bool = False) -> str | None:
@@ -29,7 +29,7 @@ class _AnswerValues:
         return key
 
     def count(self, value, label: str, where: Place, code: str) -> int | None:
-        number = _whole(value)
+        number = whole_number(value)
         if number is None:
             written = text(value)
             if isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+", written):
@@ -65,7 +65,7 @@ class _AnswerValues:
         return number
 
 
-def _whole(value) -> int | None:
+def whole_number(value) -> int | None:
     """A non-negative whole number from a cell: 12, 12.0, '12', '12.0'; None otherwise."""
     if isinstance(value, bool):
         return None

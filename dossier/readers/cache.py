@@ -25,7 +25,7 @@ from dossier.errors import Place, Problem
 from dossier.model import Answer, Evidence, Lke
 from dossier.readers.lke import LkeRead
 
-FORMAT = "dossier-lke-cache/4"
+FORMAT = "dossier-lke-cache/5"  # 5: problems kept as records, and the official form read by its new rules (issue 22)
 FILENAME = ".lke-cache.json"  # in build/<year>/
 
 

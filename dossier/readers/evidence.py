@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,12 +101,19 @@ def report_without_evidence(lke: Lke, edition: Edition, problems: list[Problem])
         where = next((lke.answers[c].where for c in bare if c in lke.answers and lke.answers[c].where), "")
         # The answer's cell, as its reader wrote it after the workbook's own name.
         place = Place.in_file(lke.source, where.removeprefix(f"{lke.source}, ")) if where else Place(lke.source)
+        fix = msg("name a file under bukti/ or a web address for each")
+        if len(bare) == len(edition.indicators):  # a list of every code says less than "all"
+            problems.append(Problem(
+                place, msg("unit {unit}: all {total} indicators have no evidence (Bukti Dukung is empty)",
+                           unit=lke.unit_code, total=len(bare)),
+                "warning", kind="evidence", fix=fix, code="lke.evidence.none", unit=lke.unit_code))
+            return bare
         problems.append(Problem(
             place,
             # English keeps "indicator(s)" (one text for any count); Indonesian needs no plural.
             msg("unit {unit}: {count} of {total} indicator(s) have no evidence (Bukti Dukung is empty): {codes}",
                 unit=lke.unit_code, count=len(bare), total=len(edition.indicators), codes=", ".join(bare)),
-            "warning", kind="evidence", fix=msg("name a file under bukti/ or a web address for each"),
+            "warning", kind="evidence", fix=fix,
             code="lke.evidence.none", unit=lke.unit_code))
     return bare
 
@@ -124,12 +132,17 @@ def absent_message(evidence: Evidence, bukti: Path) -> tuple[Message, Message | 
 
 
 def _case_twin(path: Path) -> Path | None:
-    """A file in the same folder whose name differs only in case (Windows users never notice)."""
+    """A file in the same folder whose name differs only in case (Windows users never notice) or in how
+    its accents are composed (macOS writes 'é' as 'e' and an accent)."""
     folder = path.parent
     if not folder.is_dir():
         return None
-    wanted = path.name.casefold()
-    return next((p for p in sorted(folder.iterdir()) if p.name.casefold() == wanted and p.is_file()), None)
+
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFC", name).casefold()
+
+    wanted = key(path.name)
+    return next((p for p in sorted(folder.iterdir()) if key(p.name) == wanted and p.is_file()), None)
 
 
 # --- Checking the files, for the nomination packet -------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 from dossier.errors import Message, Place, Problem, msg
 from dossier.layout import LKE, LKE_SHEET, LKE_UNIT_LABEL, REGISTER, UNIT
 from dossier.model import Answer, Evidence, Lke
-from dossier.readers.answer_values import _AnswerValues
+from dossier.readers.answer_values import AnswerValues
 from dossier.readers.evidence import absent_message, resolve_evidence, split_entries
 from dossier.readers.safety import (
     READ_ERRORS,
@@ -58,7 +58,7 @@ class LkeRead:
 
 
 @dataclass
-class _Row:
+class LkeRow:
     """One coded row of the table."""
 
     number: int
@@ -72,10 +72,10 @@ class _Row:
 
 def read_own_lke(path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
     """Read one LKE workbook in dossier's own layout; every problem is collected, an unreadable file is one problem."""
-    return read_with(_LkeReader, path, rel, edition, bukti)
+    return read_with(LkeReader, path, rel, edition, bukti)
 
 
-def read_with(reader: type[_LkeReader], path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
+def read_with(reader: type[LkeReader], path: Path, rel: str, edition: Edition, bukti: Path) -> LkeRead:
     """Open a workbook safely and read it with `reader`; a workbook that cannot be opened is one problem."""
     result = LkeRead(rel)
     try:
@@ -90,7 +90,7 @@ def read_with(reader: type[_LkeReader], path: Path, rel: str, edition: Edition, 
     return result
 
 
-class _LkeReader(_AnswerValues):
+class LkeReader(AnswerValues):
     def __init__(self, path: Path, rel: str, edition: Edition, bukti: Path, book, result: LkeRead):
         self.path, self.rel, self.edition, self.bukti, self.book, self.result = path, rel, edition, bukti, book, result
         self.problems = result.problems
@@ -222,9 +222,9 @@ class _LkeReader(_AnswerValues):
 
     # -- The table ------------------------------------------------------------------------
 
-    def read_table(self, rows, header_row: int, columns: dict[str, int]) -> dict[str, list[_Row]]:
+    def read_table(self, rows, header_row: int, columns: dict[str, int]) -> dict[str, list[LkeRow]]:
         """Read the coded rows: indicator code -> its rows (one, or one per count input)."""
-        found: dict[str, list[_Row]] = {}
+        found: dict[str, list[LkeRow]] = {}
         first_row: dict[str, int] = {}
         kode_col, answer_col = columns["code"], columns["answer"]
         for number, row in enumerate(rows, start=header_row + 1):
@@ -267,7 +267,7 @@ class _LkeReader(_AnswerValues):
                            msg("fix the formula or type the answer"), indicator=indicator.code, flag=False)
                 tpi_value = None
             tpi_note = text(value_at(row, columns["tpi_note"])) if "tpi_note" in columns else ""
-            found.setdefault(indicator.code, []).append(_Row(number, n, value, note, evidence, tpi_value, tpi_note))
+            found.setdefault(indicator.code, []).append(LkeRow(number, n, value, note, evidence, tpi_value, tpi_note))
         return found
 
     def indicator_of(self, code: str, number: int, column: int, value) -> tuple[Indicator, int | None] | None:
@@ -320,7 +320,7 @@ class _LkeReader(_AnswerValues):
 
     # -- Answers ------------------------------------------------------------------------------
 
-    def answers(self, found: dict[str, list[_Row]], columns: dict[str, int]) -> dict[str, Answer]:
+    def answers(self, found: dict[str, list[LkeRow]], columns: dict[str, int]) -> dict[str, Answer]:
         answers: dict[str, Answer] = {}
         answer_col = columns["answer"]
         for code, indicator in self.edition.indicators.items():
@@ -355,7 +355,7 @@ class _LkeReader(_AnswerValues):
             answers[code] = answer
         return answers
 
-    def review(self, answer: Answer, indicator: Indicator, rows: list[_Row], columns: dict[str, int]) -> Answer:
+    def review(self, answer: Answer, indicator: Indicator, rows: list[LkeRow], columns: dict[str, int]) -> Answer:
         """Add the TPI's answer and note, checked as the unit's are; a bad TPI answer is an error, not a missing answer."""
         code = indicator.code
         flagged = code in self.flagged
@@ -373,6 +373,8 @@ class _LkeReader(_AnswerValues):
                     if count is not None:
                         counts[r.input] = count
                 values["tpi_counts"] = counts or None
+                if counts:  # the counts the TPI's answer makes are held to the same rule as the unit's
+                    self.check_within(indicator, {**(answer.counts or {}), **counts}, rows, column)
             elif indicator.kind == "index":
                 values["tpi_index"] = self.index(given[0].tpi_value, f"{code} (TPI)", where)
             else:
@@ -381,7 +383,7 @@ class _LkeReader(_AnswerValues):
             self.flagged.discard(code)
         return replace(answer, tpi_note=tpi_note, **values) if values or tpi_note else answer
 
-    def check_within(self, indicator: Indicator, counts: dict[int, int], rows: list[_Row], answer_col: int) -> None:
+    def check_within(self, indicator: Indicator, counts: dict[int, int], rows: list[LkeRow], answer_col: int) -> None:
         """For rules that say so, the numerator (those who reported) may not exceed the denominator (those obliged)."""
         rule = indicator.count
         if rule is None or not rule.numerator_within_denominator:
@@ -407,7 +409,7 @@ class _LkeReader(_AnswerValues):
             indicator=code,
         )
 
-    def report_missing(self, answers: dict[str, Answer], found: dict[str, list[_Row]]) -> None:
+    def report_missing(self, answers: dict[str, Answer], found: dict[str, list[LkeRow]]) -> None:
         """One warning listing every unanswered indicator (and count input), one for rows not in the sheet."""
         missing, absent = [], []
         for code, indicator in self.edition.indicators.items():
@@ -423,10 +425,18 @@ class _LkeReader(_AnswerValues):
             elif answer.missing:
                 missing.append(code)
         total = len(self.edition.indicators)
-        if missing:
+        if missing and not any(not answers[c].missing for c in answers) and len(found) == total:
+            # Nothing answered at all: "all 113" says it; a list of every code does not.
+            self.warning(self.in_sheet(), "lke.answer.missing",
+                         msg("none of the {total} indicators is answered yet, all scored 0", total=total))
+        elif missing:
             self.warning(self.in_sheet(), "lke.answer.missing",
                          msg("{count} answer(s) missing, scored 0: {codes}", count=len(missing), codes=", ".join(missing)))
-        if absent:
+        if absent and len(absent) == total:
+            self.warning(self.in_sheet(), "lke.indicator.no_row",
+                         msg("none of the {total} indicators has a row in the table, all scored 0", total=total),
+                         msg("start from the blank LKE that 'dossier lke-template' writes"))
+        elif absent:
             self.warning(
                 self.in_sheet(), "lke.indicator.no_row",
                 msg("{count} of {total} indicator(s) have no row in the table, scored 0: {codes}",

@@ -15,20 +15,31 @@ an indicator whatever its Pilihan Jawaban says; a title in F without a question 
 a sub-area's. The workbook's own `Nilai` is not read: dossier scores the answers by
 the regulation (README, "The official LKE workbook", lists where the workbook's
 formulas differ). A count's `%` is only checked against its Jumlah rows.
+
+Each quirk is read by a rule, not by the example it was seen in: a count row is known by
+what it says ("Jumlah yang harus melaporkan") wherever its dash sits; a `%` row with its
+Jumlah rows below is an indicator whatever column its text is in; a row with a Pilihan
+Jawaban and an answer is never taken for a title unsaid; columns without a header right of
+the notes are evidence (said); visible sheets come before hidden ones; an answer cell merged
+over several indicators is reported at its cells. Findings about the form's own text are
+`kind=FORM`: for the secretariat, left out of the unit's feedback.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.errors import Place, msg
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from dossier.errors import Message, Numeral, Place, Problem, msg
 from dossier.model import Lke
-from dossier.readers.answer_values import _whole
-from dossier.readers.evidence import resolve_evidence, split_entries
-from dossier.readers.lke import _LkeReader, _Row, read_with
-from dossier.readers.official_form import HEADER_ROWS, _official_sheet, unit_code_of
+from dossier.readers.answer_values import whole_number
+from dossier.readers.evidence import absent_message, resolve_evidence, split_entries
+from dossier.readers.lke import LkeReader, LkeRow, read_with
+from dossier.readers.official_form import HEADER_ROWS, is_visible, official_sheets, unit_code_of
 from dossier.readers.official_match import alike, words
 from dossier.readers.safety import (
     UNCACHED,
@@ -56,6 +67,15 @@ REPEAT = 0.95  # a row this close to an indicator already found repeats it
 PERCENT_TEXT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(%?)$")
 # A typed percentage this close to the counts' ratio agrees with it (the form shows two decimals).
 PERCENT_SLACK = 0.0051
+# Problem.kind of a finding about the official form's own text (its spellings, its typed totals):
+# for the secretariat, not a mistake the unit is asked to fix in its feedback.
+FORM = "form"
+# A count row that heads the rows below it or closes them, by what it says wherever its dash sits:
+# "Jumlah yang harus melaporkan" (a total over its parts), "Jumlah yang sudah melaporkan".
+HEADLINE = re.compile(r"^jumlah yang (harus|sudah|wajib|telah)\b")
+# An evidence entry with one of these endings names a file under bukti/; other words describe a document.
+FILE_SUFFIX = re.compile(r"\.(pdf|jpe?g|png|gif|bmp|tiff?|webp|docx?|xlsx?|xlsm|pptx?|odt|ods|odp|rtf|txt|csv|zip|rar)$",
+                         re.IGNORECASE)
 
 
 @dataclass
@@ -69,9 +89,10 @@ class _Line:
     kind: str
     value: object
     note: str
-    links: str
+    links: tuple[tuple[int, str], ...]  # (column, entries as written) of the evidence columns
     asks: bool  # the row's text is in G, the question column
     choices: str  # Pilihan Jawaban as written
+    column: int = LAST  # where the row's text is
 
 
 def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
@@ -79,13 +100,15 @@ def read_official(path: Path, rel: str, edition: Edition, bukti: Path):
     return read_with(_OfficialReader, path, rel, edition, bukti)
 
 
-class _OfficialReader(_LkeReader):
+class _OfficialReader(LkeReader):
     """The usual reader's answer checks, fed from the official sheet's hierarchy."""
 
     def read(self) -> None:
-        title = _official_sheet(self.book)
-        ws = self.book[title]
+        sheets = official_sheets(self.book)
+        ws = self.book[sheets[0]]
         self.title = ws.title
+        if len(sheets) > 1:
+            self.two_sheets(sheets)
         rows = list(checked_rows(ws, self.in_sheet()))
         columns = self.header(rows)
         if columns is None:
@@ -93,6 +116,8 @@ class _OfficialReader(_LkeReader):
         lines = self.lines(rows, columns)
         found = self.match(lines)
         answer_col = columns["answer"]
+        self.report_unlabelled(columns, found)
+        self.check_merged(ws, found, answer_col)
         empty = {(r.number, answer_col) for rs in found.values() for r in rs if r.value is None}
         formulas = uncached_formulas(self.path, self.rel, self.title, empty)
         rows_of = {r.number: code for code, rs in found.items() for r in rs}
@@ -122,7 +147,7 @@ class _OfficialReader(_LkeReader):
                            msg("the unit's answers go in a column headed Jawaban"))
                 return None
             # Notes and evidence: the columns after the answer, up to the evaluators' own (Jawaban TPI ...).
-            notes, links = [], []
+            notes, links, unlabelled = [], [], []
             for c in range(answer + 1, len(keys) + 1):
                 key = keys[c - 1]
                 if key.startswith("jawaban"):
@@ -131,7 +156,11 @@ class _OfficialReader(_LkeReader):
                     links.append(c)
                 elif "catatan" in key or "keterangan" in key or "penjelasan" in key:
                     notes.append(c)
-            return {"choices": choices, "answer": answer, "notes": notes, "links": links, "header": number}
+                elif not key and notes and c - 1 in (notes[-1], *unlabelled[-1:]):
+                    # Columns without a header right of the notes: where real copies name their documents.
+                    unlabelled.append(c)
+            return {"choices": choices, "answer": answer, "notes": notes, "links": links + unlabelled,
+                    "unlabelled": unlabelled, "header": number}
         self.error(
             self.in_sheet(), "official.header.missing",
             msg("no header row with Pilihan Jawaban and Jawaban in rows 1-{rows}", rows=HEADER_ROWS),
@@ -142,6 +171,7 @@ class _OfficialReader(_LkeReader):
 
     def lines(self, rows, columns: dict) -> list[_Line]:
         lines = []
+        self.links_of: dict[int, tuple] = {}
         for number, row in enumerate(rows, start=1):
             if number <= columns["header"]:
                 continue
@@ -155,10 +185,11 @@ class _OfficialReader(_LkeReader):
             if isinstance(value, str) and not value.strip():
                 value = None
             note = "\n".join(text(value_at(row, c)) for c in columns["notes"] if text(value_at(row, c)))
-            links = "\n".join(text(value_at(row, c)) for c in columns["links"] if text(value_at(row, c)))
+            links = tuple((c, text(value_at(row, c))) for c in columns["links"] if text(value_at(row, c)))
             kind = name_key(value_at(row, columns["choices"]))
             choices = text(value_at(row, columns["choices"]))
-            lines.append(_Line(number, level, marker, name, kind, value, note, links, filled[-1] == LAST, choices))
+            lines.append(_Line(number, level, marker, name, kind, value, note, links, filled[-1] == LAST, choices, filled[-1]))
+            self.links_of[number] = links
         self.answer_col, self.choices_col = columns["answer"], columns["choices"]
         return lines
 
@@ -198,22 +229,32 @@ class _OfficialReader(_LkeReader):
                 self.best(line, context, heading, taken, strict=False, report=True)
             if indicator is None:
                 continue
+            if not line.asks and indicator.component != "Hasil":  # Hasil indicators sit at the area level
+                self.warning(
+                    self.at(line.number, line.column), "official.question.column",
+                    msg("the question of {code} on row {row} is in column {column}, not in column {question_column} "
+                        "where the form has its questions", code=indicator.code, row=line.number,
+                        column=get_column_letter(line.column), question_column=get_column_letter(LAST)),
+                    msg("read as {code} ({question})", code=indicator.code, question=indicator.question),
+                    indicator=indicator.code)
             if indicator.kind == "count":
                 found[indicator.code] = []
                 self.count_inputs(indicator, block, found)
                 self.check_percent(line, indicator, found[indicator.code])
             else:
                 self.check_kind(line, indicator)
-                found[indicator.code] = [self.row(line, None)]
+                found[indicator.code] = [self.row(line, None, indicator.code)]
+        self.report_swallowed(taken)
         return found
 
     def items(self, lines: list[_Line]) -> list[tuple[_Line, dict, str, list[_Line]]]:
         """The indicator rows, each with its context (the headings above it) and its Jumlah rows."""
         items = []
+        self.swallowed: list[tuple[_Line, dict, str]] = []
         context = {COMPONENT: "", PART: "", AREA: "", SUB_AREA: ""}
         heading = ""
         block: list[_Line] | None = None  # the Jumlah rows of the '%' row just read
-        for line in lines:
+        for i, line in enumerate(lines):
             if line.kind == COUNT:
                 if block is None:
                     self.unmatched(line, msg("a count input (Jumlah) with no percentage (%) row above it"))
@@ -221,9 +262,14 @@ class _OfficialReader(_LkeReader):
                     block.append(line)
                 continue
             # An indicator has an option kind, or its question in G below a marker in F (whatever its
-            # Pilihan Jawaban says: a copy may have typed "Ya" for "Ya/Tidak").
-            is_indicator = line.kind in KINDS or (line.level >= INDICATOR and line.asks)
+            # Pilihan Jawaban says: a copy may have typed "Ya" for "Ya/Tidak"), or is a '%' row with
+            # its Jumlah rows below it wherever its text sits (a sub-area's '%' has a title below).
+            below = lines[i + 1].kind if i + 1 < len(lines) else ""
+            is_indicator = (line.kind in KINDS or (line.level >= INDICATOR and line.asks)
+                            or (line.kind == PERCENT and below == COUNT))
             if not is_indicator:
+                if line.kind and line.value is not None:
+                    self.swallowed.append((line, dict(context), heading))
                 # A title in F without a question in G is a sub-area's, one column right of its place.
                 level = min(line.level, SUB_AREA)
                 if level in context:
@@ -236,6 +282,25 @@ class _OfficialReader(_LkeReader):
             block = [] if line.kind == PERCENT else None
             items.append((line, dict(context), heading, block if block is not None else []))
         return items
+
+    def report_swallowed(self, taken: dict) -> None:
+        """A row read as a title but with a Pilihan Jawaban and an answer: never dropped unsaid."""
+        for line, context, heading in self.swallowed:
+            candidates = self.candidates(line, context, heading, near=False)
+            free = [c for c in candidates if c[3].code not in taken] or candidates
+            probable = max(free, key=lambda c: c[0])[3] if free else None
+            what = msg("row {row} has Pilihan Jawaban '{choices}' and the answer '{answer}', but its text is in column "
+                       "{column}, where titles go, so it is read as a title and its answer is not scored",
+                       row=line.number, choices=line.choices, answer=text(line.value),
+                       column=get_column_letter(line.column))
+            fix = None if probable is None else msg(
+                "it is probably {code} ({question}): move its text to column {question_column}",
+                code=probable.code, question=probable.question, question_column=get_column_letter(LAST))
+            where = self.at(line.number, self.answer_col)
+            if line.kind == PERCENT:  # a title's own '%' (the sub-area's share) is no answer: said, not refused
+                self.warning(where, "official.row.title_percent", what, fix)
+            else:
+                self.error(where, "official.row.read_as_title", what, fix)
 
     def best(self, line: _Line, context: dict, heading: str, taken: dict, *, strict: bool, report: bool = False) -> Indicator | None:
         """The indicator a row asks, by part, area, sub-area and question text; None if none fits.
@@ -306,7 +371,7 @@ class _OfficialReader(_LkeReader):
         shown = SHOWN.get(indicator.kind, indicator.kind)
         if line.kind and not kind and line.kind != PERCENT:
             # The workbook's own formula gives no score for such a row ("-"), and AVERAGE skips it.
-            self.warning(
+            self.form_warning(
                 self.at(line.number, self.choices_col), "official.choices.unknown_kind",
                 msg("Pilihan Jawaban '{choices}' for {code} is not an answer kind of the official form ({kinds})",
                     choices=line.choices, code=indicator.code, kinds=", ".join([*SHOWN.values(), "%", "Jumlah"])),
@@ -314,7 +379,7 @@ class _OfficialReader(_LkeReader):
                 indicator=indicator.code,
             )
         elif kind and kind != indicator.kind:
-            self.warning(
+            self.form_warning(
                 self.at(line.number, self.choices_col), "official.choices.differ",
                 msg("Pilihan Jawaban '{choices}' for {code} differs from the regulation's '{shown}'",
                     choices=line.choices, code=indicator.code, shown=shown),
@@ -322,31 +387,88 @@ class _OfficialReader(_LkeReader):
                 indicator=indicator.code,
             )
 
-    def row(self, line: _Line, n: int | None):
+    def row(self, line: _Line, n: int | None, indicator: str = ""):
         value = line.value
         if is_error_value(value):
             self.error(self.at(line.number, self.answer_col), "official.answer.formula_error",
                        msg("the answer on row {row} is the formula error {value}", row=line.number, value=value),
                        msg("fix the formula or type the answer"))
             value = None
-        evidence = tuple(resolve_evidence(e, self.bukti) for e in split_entries(line.links))
-        urls = tuple(e for e in evidence if e.url)
-        # Evidence in the official form is described in words, not filed under bukti/: kept as notes.
-        described = [e.entry for e in evidence if not e.url]
+        evidence, described = [], []
+        for column, cell in line.links:
+            for entry in split_entries(cell):
+                item = resolve_evidence(entry, self.bukti)
+                if not (item.url or item.present or FILE_SUFFIX.search(entry)):
+                    described.append(entry)  # a document described in words, not filed under bukti/: a note
+                    continue
+                # A web address or a file under bukti/: checked and embedded as in our own layout.
+                if item.problem:
+                    # The reader's words around the reason resolve_evidence gives (a Problem without a place).
+                    self.error(self.at(line.number, column), item.problem.code,
+                               msg("evidence '{entry}' {problem}", entry=entry, problem=item.problem.what),
+                               item.problem.fix, indicator=indicator, kind="evidence")
+                elif not item.url and not item.present:
+                    self.error(self.at(line.number, column), "lke.evidence.not_found", *absent_message(item, self.bukti),
+                               indicator=indicator, kind="evidence")
+                evidence.append(item)
         note = "\n".join(filter(None, [line.note, *described]))
-        return _Row(line.number, n, value, note, urls)
+        return LkeRow(line.number, n, value, note, tuple(evidence))
+
+    def form_warning(self, where: Place, code: str, what: Message, fix: Message | None = None, *,
+                     indicator: str = "") -> None:
+        """A warning about the official form's own text: for the secretariat, not the unit's to fix."""
+        self.problems.append(Problem(where, what, "warning", kind=FORM, fix=fix, code=code, indicator=indicator))
+
+    def two_sheets(self, sheets: list[str]) -> None:
+        state = {True: msg("visible"), False: msg("hidden")}
+        shown = [msg("'{name}' ({state})", name=n, state=state[is_visible(self.book[n])]) for n in sheets]
+        self.warning(Place(self.rel), "official.sheet.several",
+                     msg("sheets {sheets} all look like the official LKE ZI sheet; read '{read}' ({state}), "
+                         "the others are not read", sheets=_listed(shown), read=sheets[0],
+                         state=state[is_visible(self.book[sheets[0]])]),
+                     msg("delete or rename the sheets that do not hold the unit's answers"))
+
+    def report_unlabelled(self, columns: dict, found: dict) -> None:
+        """Say that the entries of columns without a header, right of the notes, were taken as evidence."""
+        rows = {r.number for rs in found.values() for r in rs}
+        for column in columns["unlabelled"]:
+            used = sorted(number for number in rows if any(c == column for c, _entry in self.links_of.get(number, ())))
+            if used:
+                self.warning(
+                    self.at(columns["header"], column), "official.evidence.unlabelled_column",
+                    msg("column {column} has no header; what {count} indicator row(s) write there (rows {first}-{last}) was "
+                        "taken as evidence (Bukti Dukung): web addresses and files under bukti/ as evidence, documents "
+                        "described in words as notes", column=get_column_letter(column), count=len(used),
+                        first=used[0], last=used[-1]),
+                    msg("head the column Bukti Dukung if that is right"))
+
+    def check_merged(self, ws, found: dict, answer_col: int) -> None:
+        """An answer cell merged over several indicator rows gives its answer to the first only: reported at its cells."""
+        rows_of = {r.number: code for code, rs in found.items() for r in rs}
+        for first, last in _merged_down(ws, answer_col):
+            inside = [number for number in range(first, last + 1) if number in rows_of]
+            if len(inside) < 2:
+                continue
+            codes = list(dict.fromkeys(rows_of[n] for n in inside))
+            span = f"{ref(first, answer_col)}:{ref(last, answer_col)}"
+            self.error(Place(self.rel, self.title, span), "official.answer.merged",
+                       msg("the answer cell {span} is merged over the rows of {codes}, so its answer is read for row {row} only",
+                           span=span, codes=", ".join(codes), row=first),
+                       msg("unmerge it and type each answer on its own row"), indicator=codes[-1])
+            self.flagged.update(codes)
 
     def count_inputs(self, indicator: Indicator, block: list[_Line], found: dict) -> None:
         """Map a count indicator's Jumlah rows onto its inputs; a marked row with sub-rows is a total of them."""
         inputs = [int(o.key) for o in indicator.options]
         leaves, totals = [], []
+        headlines = _headlines(block)
         i = 0
         while i < len(block):
             line = block[i]
             parts = []
             j = i + 1
-            if line.marker:  # "- Jumlah yang harus melaporkan" with its parts below, unmarked
-                while j < len(block) and not block[j].marker:
+            if line.number in headlines:  # "- Jumlah yang harus melaporkan" with its parts below
+                while j < len(block) and block[j].number not in headlines:
                     parts.append(block[j])
                     j += 1
             if parts:
@@ -370,7 +492,7 @@ class _OfficialReader(_LkeReader):
         for total, parts in totals:
             self.check_total(indicator, total, parts)
         for n, line in zip(inputs, leaves):
-            found[indicator.code].append(self.row(line, n))
+            found[indicator.code].append(self.row(line, n, indicator.code))
 
     def check_total(self, indicator: Indicator, total: _Line, parts: list[_Line]) -> None:
         """Warn where a hand-typed total disagrees with its parts; the parts are scored.
@@ -380,7 +502,7 @@ class _OfficialReader(_LkeReader):
         """
         if total.value is None:
             return
-        typed = _whole(total.value)
+        typed = whole_number(total.value)
         span = f"{ref(parts[0].number, self.answer_col)}:{ref(parts[-1].number, self.answer_col)}"
         if typed is not None and all(p.value is None for p in parts):
             # Only the total typed, as many units do: it is the sum of the parts, scored as the first.
@@ -395,11 +517,11 @@ class _OfficialReader(_LkeReader):
             for part in parts[1:]:
                 part.value = 0
             return
-        values = [_whole(p.value) for p in parts]
+        values = [whole_number(p.value) for p in parts]
         if typed is None or any(v is None for v in values):
             return
         if typed != sum(values):
-            self.warning(
+            self.form_warning(
                 self.at(total.number, self.answer_col), "official.count.total_differs",
                 msg("the total '{name}' for {code} is {typed} but its parts {span} add up to {sum}",
                     name=total.name, code=indicator.code, typed=typed, span=span, sum=sum(values)),
@@ -416,8 +538,8 @@ class _OfficialReader(_LkeReader):
         typed = _percent(line.value)
         if typed is None:
             return
-        shown = f"{typed:.2%}"
-        counts = [_whole(r.value) for r in rows]
+        shown = _percent_shown(typed)
+        counts = [whole_number(r.value) for r in rows]
         span = f"{ref(rows[0].number, self.answer_col)}:{ref(rows[-1].number, self.answer_col)}" if rows else msg("its Jumlah rows")
         if rows and all(r.value is None for r in rows):
             self.warning(
@@ -434,10 +556,48 @@ class _OfficialReader(_LkeReader):
             self.warning(
                 self.at(line.number, self.answer_col), "official.count.percentage_differs",
                 msg("the percentage {shown} for {code} is not the ratio of its counts ({span}), {ratio} by the regulation",
-                    shown=shown, code=indicator.code, span=span, ratio=f"{ratio:.2%}"),
-                msg("scored {ratio}", ratio=f"{ratio:.2%}"),
+                    shown=shown, code=indicator.code, span=span, ratio=_percent_shown(ratio)),
+                msg("scored {ratio}", ratio=_percent_shown(ratio)),
                 indicator=indicator.code,
             )
+
+
+def _merged_down(ws, column: int) -> list[tuple[int, int]]:
+    """The (first, last) rows of cells merged down over `column` of a read-only sheet (from the package)."""
+    try:
+        data = ws.parent._archive.read(ws._worksheet_path)
+    except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+        return []
+    spans = []
+    for match in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', data):
+        first_col, first_row, last_col, last_row = range_boundaries(match.group(1).decode())
+        if first_col <= column <= last_col and last_row > first_row:
+            spans.append((first_row, last_row))
+    return spans
+
+
+def _headlines(block: list[_Line]) -> set[int]:
+    """The rows of a count's block that are no part of a total, by what they say wherever their dash sits.
+
+    Only a block that says none of it ("Jumlah yang harus/sudah melaporkan") falls back to the
+    form's marker column: a dash in F heads the unmarked rows below it.
+    """
+    said = {line.number for line in block if HEADLINE.match(words(line.name))}
+    return said or {line.number for line in block if line.marker}
+
+
+def _percent_shown(fraction: float) -> Message:
+    """A fraction as a percentage with two decimals, as the language shown writes it: '92,31%' in Indonesian."""
+    return msg("{percent}%", percent=Numeral(fraction * 100, 2))
+
+
+def _listed(items: list[Message]) -> Message | str:
+    """Messages listed with commas, each worded when shown."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return msg("{first}, {rest}", first=items[0], rest=_listed(items[1:]))
 
 
 def _percent(value) -> float | None:

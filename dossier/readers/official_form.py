@@ -16,26 +16,41 @@ def is_official(path: Path, rel: str) -> bool:
     """True for a workbook in the official layout: no sheet "LKE", and a sheet "LKE ZI" or one headed by Pilihan Jawaban."""
     try:
         with workbook(path, rel) as book:
-            return _official_sheet(book) is not None
+            return official_sheet(book) is not None
     except (UnreadableWorkbook, *READ_ERRORS):
         return False  # the usual reader reports why it cannot be read
 
 
-def _official_sheet(book) -> str | None:
+def official_sheet(book) -> str | None:
     """The official main sheet: "LKE ZI" (or close), else a sheet headed by Pilihan Jawaban; None if ours."""
+    found = official_sheets(book)
+    return found[0] if found else None
+
+
+def official_sheets(book) -> list[str]:
+    """Every sheet that may be the official main sheet, the visible ones first; [] for our own layout.
+
+    A unit often keeps a hidden draft ("LKE ZI") beside the copy it filled ("LKE ZI (2)"):
+    what the unit sees is what it means to send.
+    """
     keys = {_squash(n): n for n in book.sheetnames}
     if "lke" in keys:
-        return None
-    for key, name in keys.items():
-        if key in (_squash(SHEET), "lkezonaintegritas") or (key.startswith(_squash(SHEET)) and len(key) <= 12):
-            return name
-    # Copies exported by evaluation applications rename the sheet ("Jawaban"); its header row tells.
-    for name in book.sheetnames:
-        ws = book[name]
-        rows = ws.iter_rows(max_row=HEADER_ROWS, max_col=MAX_COLUMNS, values_only=True)
-        if any("pilihan jawaban" in (name_key(v) for v in row) for row in rows):
-            return name
-    return None
+        return []
+    named = [name for key, name in keys.items()
+             if key in (_squash(SHEET), "lkezonaintegritas") or (key.startswith(_squash(SHEET)) and len(key) <= 12)]
+    if not named:
+        # Copies exported by evaluation applications rename the sheet ("Jawaban"); its header row tells.
+        named = [name for name in book.sheetnames if _headed(book[name])]
+    return sorted(named, key=lambda name: not is_visible(book[name]))
+
+
+def is_visible(ws) -> bool:
+    return getattr(ws, "sheet_state", "visible") == "visible"
+
+
+def _headed(ws) -> bool:
+    rows = ws.iter_rows(max_row=HEADER_ROWS, max_col=MAX_COLUMNS, values_only=True)
+    return any("pilihan jawaban" in (name_key(v) for v in row) for row in rows)
 
 
 def _squash(value) -> str:

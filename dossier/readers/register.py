@@ -43,8 +43,6 @@ OPTIONAL_LABELS = {label.text for label in AWARD_LABELS if not label.required}
 AWARD_REQUIRED = [label.text for label in AWARD_LABELS if label.required]
 PROPOSAL_DATE = next(label.text for label in AWARD_LABELS if label.key == "proposal_date")
 PROPOSED = UNIT.column("proposed").choices
-CURRENT = UNIT.column("current").choices
-RESULTS = UNIT.column("result").choices
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 # Problem.kind of an error that makes a register row unusable (no code, a bad or repeated code):
 # even 'dossier lke-template' cannot go on, as it cannot tell which unit the row is.
@@ -235,6 +233,11 @@ class _RegisterReader:
                     kind=UNUSABLE_ROW,
                 )
                 continue
+            raw = table.get(row, "code")
+            if isinstance(raw, str) and raw != code:  # a trailing space typed or pasted: harmless, but said
+                self.warning(where, "register.unit.code_spaces",
+                             msg("unit code '{written}' has spaces around it", written=raw),
+                             msg("read as '{code}' (trimmed)", code=code), unit=code)
             if code.upper() in seen:
                 self.error(where, "register.unit.repeated",
                            msg("unit code {code} appears twice (first in row {row})", code=code, row=seen[code.upper()]),

@@ -13,12 +13,14 @@ linked elsewhere) cannot bring a file from outside into a document.
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -29,12 +31,22 @@ from dossier.render import format as fmt
 STATIC = "static"
 
 
+PACKAGE = Path(__file__).resolve().parents[1]  # the dossier package's folder
+
+
 def default_templates_dir() -> Path:
-    """The folder of the default templates (the source tree's, else the installed package's)."""
-    source = Path(__file__).resolve().parents[2] / "templates"
-    if (source / "base.html").is_file():
-        return source
-    return Path(str(resources.files("dossier.templates")))
+    """The folder of the default templates: the installed package's, else the checkout's.
+
+    A wheel holds them in dossier/templates/ (pyproject.toml maps the checkout's templates/
+    there); an editable install runs from the checkout, where they sit beside the package.
+    The folder is found as the rules and catalogs are, from the package's own file:
+    importlib.resources gives a folder without __init__.py as a MultiplexedPath, which is
+    no Path (its str() is its repr, so nothing under it was ever found).
+    """
+    installed = PACKAGE / "templates"
+    if (installed / "base.html").is_file():
+        return installed
+    return PACKAGE.parent / "templates"
 
 
 def search_path(workspace_templates: Path | None) -> list[Path]:
@@ -142,6 +154,27 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
                             .format(template=template, line=line, error=exc)) from None
 
 
+_TRAILING_SPACE = re.compile(r"[ \t\r\n]+(</(?:p|td|th|li|h[1-6])>)")
+
+
+def without_trailing_space(markup: str) -> str:
+    """Drop white space before the end of a paragraph or cell, where it shows nothing.
+
+    WeasyPrint breaks a line that ends in such space after its first word when the text
+    just overflows one line ('Laporan' alone, then 'kinerja telah ...'); a template's
+    line breaks and {% if %} blocks leave it there.
+    """
+    return _TRAILING_SPACE.sub(r"\1", markup)
+
+
+def logo_uri(path: Path | None) -> str | None:
+    """The logo as a data: URI for a template (None without a logo)."""
+    if path is None:
+        return None
+    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
 def export_defaults(target: Path, *, force: bool = False) -> list[Path]:
     """Copy every default template and static file into `target`; keep existing files unless `force`."""
     source = default_templates_dir()
@@ -196,8 +229,6 @@ def referenced_templates(source: str) -> list[str]:
     Found by Jinja's own parser (jinja2.meta); a template that does not parse references
     nothing here, and its rendering reports the mistake.
     """
-    from jinja2 import meta
-
     try:
         tree = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).parse(source)
     except jinja2.TemplateSyntaxError:

@@ -194,7 +194,7 @@ class Site:
         try:
             season = await self.season(year)
         except DossierError as exc:
-            return self.page(request, "galat.html", session, 200, year=year, message=exc.message)
+            return self.page(request, "kesalahan.html", session, 200, year=year, message=exc.message)
         rows = [season.row(u.code) for u in season.award_year.units]
         received = self.received(year)
         for row in rows:
@@ -204,7 +204,7 @@ class Site:
         if query:
             rows = [r for r in rows if query in r["code"].casefold() or query in r["name"].casefold()]
         order = request.query_params.get("urut", "kode")
-        keys = {"kode": lambda r: r["code"], "nilai": lambda r: -(r["total"] or -1), "galat": lambda r: -r["errors"]}
+        keys = {"kode": lambda r: r["code"], "nilai": lambda r: -(r["total"] or -1), "kesalahan": lambda r: -r["errors"]}
         rows.sort(key=keys.get(order, keys["kode"]))
         award = season.award_year.award
         template = "papan_tabel.html" if request.headers.get("hx-request") else "papan.html"
@@ -246,7 +246,7 @@ class Site:
         try:
             season = await self.season(year)
         except DossierError as exc:
-            return self.page(request, "galat.html", session, 200, year=year, message=exc.message)
+            return self.page(request, "kesalahan.html", session, 200, year=year, message=exc.message)
         unit = self.unit_or_refuse(session, season, code)
         context = await run_in_threadpool(self.unit_context, season, code)
         return self.page(request, "unit.html", session, status, year=year, unit=unit, message=message, **context)
@@ -598,7 +598,7 @@ class Site:
         message = exc.message if isinstance(exc, DossierError) else str(exc)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message}, status_code=409)
-        return self.page(request, "galat.html", self.gate.session(request), 409, year=self.year_or_none(), message=message)
+        return self.page(request, "kesalahan.html", self.gate.session(request), 409, year=self.year_or_none(), message=message)
 
     async def refused(self, request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 303:
@@ -607,7 +607,7 @@ class Site:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message or _http_phrase(exc.status_code)}, status_code=exc.status_code)
         session = self.gate.session(request)
-        return self.page(request, "galat.html", session, exc.status_code, year=self.year_or_none(),
+        return self.page(request, "kesalahan.html", session, exc.status_code, year=self.year_or_none(),
                          message=message or _http_phrase(exc.status_code), code=exc.status_code)
 
 

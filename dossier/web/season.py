@@ -19,7 +19,7 @@ from dossier.errors import Problem
 from dossier.i18n import language
 from dossier.model import AwardYear
 from dossier.output import read_manifest
-from dossier.readers import _starts_with_code
+from dossier.readers import starts_with_code
 from dossier.readers.cache import LkeCache
 from dossier.scoring import UnitScore, score_unit
 from dossier.web.store import FOLDER
@@ -67,7 +67,7 @@ class Season:
         if not folder.is_dir():
             return []
         return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
-                      and (p.name.casefold() in named or _starts_with_code(p.name, code)))
+                      and (p.name.casefold() in named or starts_with_code(p.name, code)))
 
     def documents(self, code: str | None) -> list[dict]:
         """The built documents of a unit (or, with None, the year's own), as the manifest lists them."""

@@ -169,6 +169,23 @@ class AtLeastOne(click.IntRange):
         return _("whole number")
 
 
+class KindChoice(click.Choice):
+    """A kind of document as the registry names it (dossier-pdf, packet-pdf, ...).
+
+    The registry imports every document module: it is read when the option is used or its
+    help shown, not when the command line starts.
+    """
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from dossier.documents.registry import KINDS
+
+        return tuple(k.kind for k in KINDS)
+
+
 def _show_version(ctx: click.Context, _param, value: bool) -> None:
     """--version, in the language spoken (Click's own option words it at import, in English)."""
     if value and not ctx.resilient_parsing:
@@ -319,6 +336,8 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
 @year_option
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Only this unit's documents (repeatable).")
 @click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True, help="Only this format (default: both).")
+@click.option("--kind", "kinds", type=KindChoice(), multiple=True,
+              help="Only this kind of document, as manifest.json names it (repeatable; default: every kind).")
 @click.option("-j", "--jobs", type=AtLeastOne(), metavar="N", help="Worker processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild everything, even what has not changed.")
 @click.option("--timeout", type=AtLeastOne(), metavar="N", default=300, show_default=True, help="Seconds one unit's documents may take.")
@@ -327,13 +346,13 @@ def score(obj: Context, year: int | None, as_json: bool) -> None:
               help="jsonl: one JSON object per event on standard output (started, done, unit_failed, finished).")
 @workspace_option
 @pass_context
-def build_command(obj: Context, year, units, formats, jobs, force, timeout, executor, progress_format) -> None:
+def build_command(obj: Context, year, units, formats, kinds, jobs, force, timeout, executor, progress_format) -> None:
     """Build every document of the year, each unit's and the year's (listed below); only what changed is rebuilt."""
     from dossier.build import remote_executor
 
     with remote_executor(executor) as pool:
         _run_build(obj, year, units=list(units), formats=formats, jobs=jobs, force=force, timeout=timeout,
-                   year_documents=not units, executor=pool, progress_format=progress_format)
+                   year_documents=not units, executor=pool, progress_format=progress_format, only=tuple(kinds))
 
 
 @cli.command(cls=WritesDocuments)

@@ -280,6 +280,37 @@ def test_a_unit_uploads_a_mistake_sees_it_at_its_cell_then_the_fix(client, works
     assert "unggah-lke" in [row[2] for row in Store(workspace).audit()]
 
 
+@pytest.mark.parametrize("uploads", [1, 2, 3])
+def test_a_clean_upload_queues_the_dossier_pdf_first_then_the_other_pdfs_once(workspace, uploads):
+    # Without `with`, the app's lifespan (the job runner) does not start: the jobs stay queued.
+    client = TestClient(create_app(workspace), follow_redirects=False)
+    sign_in(client, "bp1")
+    for _ in range(uploads):
+        page = client.post("/unit/BP01/unggah/lke", data={"csrf": token(client)},
+                           files={"berkas": ("LKE BP01.xlsx", xlsx(lke_book("BP01")), "application/octet-stream")})
+        assert page.status_code == 200
+    queued = [job.command for job in reversed(Store(workspace).jobs()) if job.state == "antri"]
+    assert queued == [
+        ("build", "--year", str(YEAR), "--unit", "BP01", "--kind", "dossier-pdf", "--progress", "jsonl"),
+        ("build", "--year", str(YEAR), "--unit", "BP01", "--format", "pdf", "--progress", "jsonl"),
+    ]
+    # The first job builds only the dossier PDF: the CLI takes it, and refuses a kind it does not know.
+    assert "dossier-pdf" in run("build", "--help").output
+    refused = run("-C", str(workspace), "build", "--unit", "BP01", "--kind", "dossier")
+    assert refused.exit_code == 2 and "dossier-pdf" in refused.output
+
+
+def test_a_workbook_with_errors_queues_no_build(workspace):
+    client = TestClient(create_app(workspace), follow_redirects=False)
+    sign_in(client, "bp1")
+    answers = full_answers()
+    code = next(c for c, v in answers.items() if isinstance(v, str) and "." not in c)
+    answers[code] = "Z"
+    client.post("/unit/BP01/unggah/lke", data={"csrf": token(client)},
+                files={"berkas": ("LKE BP01.xlsx", xlsx(lke_book("BP01", answers)), "application/octet-stream")})
+    assert Store(workspace).jobs() == []
+
+
 def test_the_tpi_uploads_its_review(client, workspace):
     sign_in(client, "tpi")
     answers = full_answers()
@@ -423,6 +454,8 @@ def test_unknown_jobs_are_refused(client):
     tok = token(client, "/pekerjaan")
     assert client.post("/pekerjaan", data={"csrf": tok, "perintah": "rm -rf"}).status_code == 400
     assert client.post("/pekerjaan", data={"csrf": tok, "perintah": "build-unit", "unit": "NOPE"}).status_code == 400
+    for name in ("build-unit", "build-unit-dossier", "build-unit-pdf"):  # a unit's job wants its unit
+        assert client.post("/pekerjaan", data={"csrf": tok, "perintah": name}).status_code == 400
 
 
 @pytest.mark.render

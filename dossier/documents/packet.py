@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ from pypdf import PdfReader, PdfWriter
 from dossier.documents.dossier import PDF_KIND as DOSSIER_PDF
 from dossier.documents.dossier import TEMPLATE as DOSSIER_TEMPLATE
 from dossier.documents.kinds import DocumentKind, Job, Made
-from dossier.errors import Problem, RenderError
+from dossier.errors import DossierError, Problem, RenderError
 from dossier.i18n import N_, _
 from dossier.model import AwardYear
 from dossier.readers.evidence import (
@@ -57,6 +58,8 @@ WITHOUT_TITLE = "Indikator Tanpa Bukti Dukung"
 # The box an image is fitted into (mm): A4 inside the margins of document.css (172 x 253,
 # landscape 259 x 166), less room for the caption (at most 11 mm + 3 mm, see packet-image.html).
 IMAGE_BOX = {"portrait": (172.0, 236.0), "landscape": (259.0, 149.0)}
+DIVIDER_CACHE = ".paket-pembatas"  # in build/<year>/: rendered divider pages, per unit, by their content
+FILE_URL = re.compile(r"file://[^\"')\s]+")
 
 @dataclass(frozen=True)
 class Packet:
@@ -83,10 +86,13 @@ def make_packet(
     allowed_roots: list[Path],
     created: datetime,
     office_cache: Path | None = None,
+    divider_cache: Path | None = None,
 ) -> Packet:
     """Build one unit's packet and account for its pages.
 
-    Office evidence is converted to PDF and kept in `office_cache` (default: build/<year>/.bukti-pdf).
+    Office evidence is converted to PDF and kept in `office_cache` (default: build/<year>/.bukti-pdf);
+    the divider pages are kept by their content in `divider_cache` (default:
+    build/<year>/.paket-pembatas/<code>), so a rebuild where only answers changed renders none.
     """
     problems: list[Problem] = []
     dossier = PdfReader(io.BytesIO(dossier_pdf))
@@ -99,7 +105,10 @@ def make_packet(
     common = _common_context(score, year)
     images = [d for a in areas for d in a.documents if d.kind == IMAGE]
     image_pdf = _render_images(env, common, images, year, roots, created) if images else b""
-    divider_pdf = _lay_out(env, common, areas, len(dossier.pages), year, roots, created)
+    dividers_kept = DividerCache(divider_cache if divider_cache is not None else
+                                 office_cache_dir(year).parent / DIVIDER_CACHE / score.unit.code)
+    divider_pdf = _lay_out(env, common, areas, len(dossier.pages), year, roots, created, dividers_kept)
+    dividers_kept.prune()
 
     digest = hashlib.sha256()
     for part in (dossier_pdf, divider_pdf, image_pdf):
@@ -288,14 +297,14 @@ def _data_uri(path: Path) -> str:
     return f"data:image/{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
-def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: AwardYear, roots, created) -> bytes:
+def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: AwardYear, roots, created,
+             kept: DividerCache) -> bytes:
     """Number every page of the packet and render the divider pages that list them.
 
     The dividers show page numbers that depend on how many pages the dividers
     themselves take, so lay out, render, and repeat until the count is stable.
+    Each rendering is looked up in `kept` first: the same markup gives the same pages.
     """
-    from dossier.render.pdf import html_to_pdf
-
     for _attempt in range(4):
         page = dossier_pages + 1
         for area in areas:
@@ -306,14 +315,88 @@ def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: Awa
                     document.first_page = page
                     page += document.pages
         html = render(env, DIVIDER_TEMPLATE, {**common, "dividers": [_divider(a, i) for i, a in enumerate(areas)]})
-        data = html_to_pdf(html, base_url=year.bukti, allowed_roots=roots, title=common["title"],
-                           author=common["ministry"], created=created)
+        data = kept.pdf(env, html, base_url=year.bukti, allowed_roots=roots, title=common["title"],
+                        author=common["ministry"], created=created)
         counts = _pages_per_divider(data, len(areas))
         if counts == [a.divider_pages for a in areas]:
             return data
         for area, count in zip(areas, counts):
             area.divider_pages = count
     raise RenderError(_("{template}: the divider pages did not settle on a page count.").format(template=DIVIDER_TEMPLATE))
+
+
+class DividerCache:
+    """A unit's rendered divider pages, kept in a folder by the digest of everything that makes their bytes.
+
+    The key is the markup as rendered (the divider template and document.css, which it
+    inlines, with every page number and status it shows), the sources of the templates it
+    is made from, the bytes of every file the markup loads (the fonts) in place of their
+    paths, the metadata, and the versions of dossier and WeasyPrint. A rendering is kept as <key>.<SHA-256 of its
+    bytes>.pdf and used only while its bytes still have that digest; anything else is
+    rendered again. `folder` None keeps nothing.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def key(self, env, html: str, *, title: str, author: str, created: datetime) -> str:
+        import weasyprint
+
+        from dossier import __version__
+
+        # A file the markup loads (a font) counts by its bytes, not its path: a moved workspace
+        # finds its dividers again.
+        shown = FILE_URL.sub(lambda url: hashlib.sha256(_file_bytes(url.group(0))).hexdigest(), html)
+        sources = [env.loader.get_source(env, name)[0] for name in (DIVIDER_TEMPLATE, "base.html")]
+        digest = hashlib.sha256()
+        for part in [shown, *sources, title, author, str(created), __version__, weasyprint.__version__]:
+            digest.update(hashlib.sha256(part.encode()).digest())
+        return digest.hexdigest()[:40]
+
+    def pdf(self, env, html: str, *, base_url: Path, allowed_roots: list[Path], title: str, author: str,
+            created: datetime) -> bytes:
+        from dossier.output import write_atomic
+        from dossier.render.pdf import html_to_pdf
+
+        name = self.key(env, html, title=title, author=author, created=created)
+        self.used.add(name)
+        if self.folder is not None:
+            for path in self.folder.glob(name + ".*.pdf"):
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    continue
+                if path.name == f"{name}.{hashlib.sha256(data).hexdigest()}.pdf":
+                    return data
+                path.unlink(missing_ok=True)  # damaged or changed: rendered again below
+        data = html_to_pdf(html, base_url=base_url, allowed_roots=allowed_roots, title=title, author=author,
+                           created=created)
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                write_atomic(self.folder / f"{name}.{hashlib.sha256(data).hexdigest()}.pdf", data)
+            except (OSError, DossierError):
+                pass  # a folder we cannot write (a remote worker, a full disk): the next build renders them again
+        return data
+
+    def prune(self) -> None:
+        """Forget the renderings this packet did not use (those of earlier answers and evidence)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name.split(".")[0] not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def _file_bytes(url: str) -> bytes:
+    """The bytes of a file the markup loads (a font), or none when it cannot be read (WeasyPrint will say so)."""
+    from urllib.parse import unquote, urlparse
+
+    try:
+        return Path(unquote(urlparse(url).path)).read_bytes()
+    except OSError:
+        return b""
 
 
 def _pages_per_divider(data: bytes, dividers: int) -> list[int]:

@@ -50,6 +50,8 @@ HERE = Path(__file__).parent
 LOGIN_COOKIE = "dossier_masuk"
 # The whole request may be a little more than the largest file (the form's other fields, the boundaries).
 BODY_LIMIT = uploads.EVIDENCE_LIMIT + 1024 * 1024
+# The jobs a clean workbook upload queues, in order: the dossier PDF alone first, then the rest.
+AFTER_UPLOAD = ("build-unit-dossier", "build-unit-pdf")
 PREVIEW_SCREEN = ("@media screen { html { background: #e5e8ec; } body { max-width: 210mm; margin: 1rem auto; "
                   "padding: 14mm 16mm; background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.25); } "
                   ".running-header, .running-footer { display: none; } }")
@@ -338,12 +340,18 @@ class Site:
         return await self.unit_page(request, {"ok": True, "text": text})
 
     def queue_unit_build(self, year: int, code: str, user: str) -> None:
-        """After a clean workbook arrives, build the unit's PDFs (once: not when the same build already waits)."""
-        command = jobs.command("build-unit-pdf", year, code)
-        if any(job.command == command and job.state == "antri" for job in self.store.jobs()):
-            return
-        job_id = self.store.add_job(command, user)
-        self.store.record(user, "pekerjaan-otomatis", str(job_id), " ".join(command))
+        """After a clean workbook arrives, build the unit's dossier PDF, then its other PDFs.
+
+        Two jobs, so the dossier PDF is listed as soon as it alone is rendered; neither is queued
+        again while the same one still waits.
+        """
+        waiting = {job.command for job in self.store.jobs() if job.state == "antri"}
+        for name in AFTER_UPLOAD:
+            command = jobs.command(name, year, code)
+            if command in waiting:
+                continue
+            job_id = self.store.add_job(command, user)
+            self.store.record(user, "pekerjaan-otomatis", str(job_id), " ".join(command))
         self.runner.poke()
 
     async def attach(self, request: Request) -> Response:
@@ -480,7 +488,7 @@ class Site:
         form = await self.posted(request, session, max_files=0)
         name, unit = str(form.get("perintah", "")), str(form.get("unit", "")).strip()
         year = self.year(request)
-        if name not in jobs.COMMANDS or (name == "build-unit" and not unit):
+        if name not in jobs.COMMANDS or ("{unit}" in jobs.COMMANDS[name] and not unit):
             raise HTTPException(400, _("unknown job '{name}'").format(name=name))
         if unit:
             season = await self.season(year)

@@ -26,7 +26,10 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "validate": ("validate", "--year", "{year}"),
     "build": ("build", "--year", "{year}", "--progress", "jsonl"),
     "build-unit": ("build", "--year", "{year}", "--unit", "{unit}", "--progress", "jsonl"),
-    # Queued by itself after a unit's workbook without errors is uploaded: its PDFs, ready to fetch.
+    # Queued by themselves, in this order, after a unit's workbook without errors is uploaded: its
+    # dossier PDF first (ready in seconds), then its other PDFs (the packet, the LHE, the feedback).
+    "build-unit-dossier": ("build", "--year", "{year}", "--unit", "{unit}", "--kind", "dossier-pdf",
+                           "--progress", "jsonl"),
     "build-unit-pdf": ("build", "--year", "{year}", "--unit", "{unit}", "--format", "pdf", "--progress", "jsonl"),
     "report": ("report", "--year", "{year}"),
     "umpan-balik": ("umpan-balik", "--year", "{year}"),
@@ -37,6 +40,7 @@ LABELS = {
     "validate": N_("Validate"),
     "build": N_("Build all documents"),
     "build-unit": N_("Build one unit"),
+    "build-unit-dossier": N_("Build one unit's dossier PDF"),
     "build-unit-pdf": N_("Build one unit's PDFs"),
     "report": N_("Recap and press release"),
     "umpan-balik": N_("Feedback to the units"),

@@ -24,6 +24,7 @@ from dossier import __version__
 from dossier.digests import sha256, source_hash
 from dossier.documents import registry
 from dossier.documents.kinds import DocumentKind
+from dossier.documents.packet import DIVIDER_CACHE
 from dossier.errors import DossierError, Problem
 from dossier.i18n import _
 from dossier.incremental import (
@@ -162,6 +163,7 @@ def build(
     if force:  # everything rendered afresh, the recap's parts and the evidence converted to PDF too
         shutil.rmtree(out_dir / RECAP_PARTS, ignore_errors=True)
         shutil.rmtree(out_dir / OFFICE_CACHE, ignore_errors=True)
+        shutil.rmtree(out_dir / DIVIDER_CACHE, ignore_errors=True)
     with local_pool(jobs) as pool:
         award_year = ws.load(year, mapper=partial(pool.map, chunksize=8) if pool else map, cache=remembered)
         if progress:

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-import dossier.render.pdf
+import dossier.documents.packet
 from dossier.documents.packet import DIVIDER_CACHE, DividerCache, make_packet
 from dossier.render.templates import environment, render, static_dirs
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
+from dossier.sealing import seal
 
 from .test_packet import ALL, CREATED, UNIT, award_year, pdf_pages, workspace  # noqa: F401 (the fixture)
 
@@ -46,13 +47,13 @@ def packet(root: Path, answers=ALL, *, choice: str = "A", dossier_pages: int = 3
 def renders(monkeypatch):
     """The markups WeasyPrint was given (the real renderer still renders each)."""
     seen: list[str] = []
-    real = dossier.render.pdf.html_to_pdf
+    real = dossier.documents.packet.html_to_pdf
 
     def counting(html, **options):
         seen.append(html)
         return real(html, **options)
 
-    monkeypatch.setattr(dossier.render.pdf, "html_to_pdf", counting)
+    monkeypatch.setattr(dossier.documents.packet, "html_to_pdf", counting)
     return seen
 
 
@@ -89,21 +90,26 @@ def test_dividers_are_rendered_again_when_what_they_show_changes(workspace, tmp_
     assert "rencana-kerja" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(fewer.data)).pages[3:5])
 
 
-@pytest.mark.parametrize("damage", ["zeroed", "other-pdf", "truncated"])
-def test_a_kept_divider_that_no_longer_matches_its_digest_is_rendered_again(workspace, tmp_path, renders,  # noqa: F811
+@pytest.mark.parametrize("damage", ["zeroed", "other-pdf", "truncated", "forged"])
+def test_a_kept_divider_that_no_longer_carries_its_seal_is_rendered_again(workspace, tmp_path, renders,  # noqa: F811
                                                                           damage):
+    """Damaged, replaced, or replaced and renamed to its own SHA-256 (as anyone with write access to build/ could)."""
     kept = tmp_path / "kept"
     first = packet(workspace, folder=kept)
     for path in kept.glob("*.pdf"):
         data = path.read_bytes()
-        path.write_bytes({"zeroed": bytes(len(data)), "other-pdf": pdf_pages()["Profil"],
+        other = pdf_pages()["Profil"]
+        path.write_bytes({"zeroed": bytes(len(data)), "other-pdf": other, "forged": other,
                           "truncated": data[: len(data) // 2]}[damage])
+        if damage == "forged":
+            path.rename(path.with_name(f"{path.name.split('.')[0]}.{hashlib.sha256(other).hexdigest()}.pdf"))
     renders.clear()
     again = packet(workspace, folder=kept)
     assert divider_renders(renders) >= 1
     assert again.data == first.data
-    for path in kept.glob("*.pdf"):  # what is kept is again what its name says
-        assert path.name.split(".")[1] == hashlib.sha256(path.read_bytes()).hexdigest()
+    for path in kept.glob("*.pdf"):  # what is kept is again what its name says, under our seal
+        name, mac = path.name.split(".")[:2]
+        assert mac == seal(name.encode() + b"\0" + path.read_bytes())
 
 
 def test_only_the_renderings_a_packet_used_are_kept_in_its_units_folder(workspace):  # noqa: F811

@@ -27,12 +27,14 @@ from pathlib import Path
 import jinja2
 from pypdf import PdfReader, PdfWriter
 
+from dossier import __version__
 from dossier.documents.dossier import PDF_KIND as DOSSIER_PDF
 from dossier.documents.dossier import TEMPLATE as DOSSIER_TEMPLATE
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import DossierError, Problem, RenderError
 from dossier.i18n import N_, _
 from dossier.model import AwardYear
+from dossier.output import write_atomic
 from dossier.readers.evidence import (
     IMAGE,
     MISSING,
@@ -46,9 +48,11 @@ from dossier.readers.evidence import (
     collect_evidence,
 )
 from dossier.readers.office import office_cache_dir
+from dossier.render.pdf import html_to_pdf
 from dossier.render.templates import render
 from dossier.reproducible import fix_identifier, pdf_date
 from dossier.scoring import UnitScore
+from dossier.sealing import seal
 
 DIVIDER_TEMPLATE = "packet-divider.html"
 IMAGE_TEMPLATE = "packet-image.html"
@@ -331,9 +335,10 @@ class DividerCache:
     The key is the markup as rendered (the divider template and document.css, which it
     inlines, with every page number and status it shows), the sources of the templates it
     is made from, the bytes of every file the markup loads (the fonts) in place of their
-    paths, the metadata, and the versions of dossier and WeasyPrint. A rendering is kept as <key>.<SHA-256 of its
-    bytes>.pdf and used only while its bytes still have that digest; anything else is
-    rendered again. `folder` None keeps nothing.
+    paths, the metadata, and the versions of dossier and WeasyPrint. A rendering is kept as
+    <key>.<seal>.pdf, the seal an HMAC of the key and the bytes under the user's cache key
+    (dossier/sealing.py), and used only while it carries that seal: a file put into build/
+    by anyone else is rendered again, never embedded. `folder` None keeps nothing.
     """
 
     def __init__(self, folder: Path | None) -> None:
@@ -341,9 +346,7 @@ class DividerCache:
         self.used: set[str] = set()
 
     def key(self, env, html: str, *, title: str, author: str, created: datetime) -> str:
-        import weasyprint
-
-        from dossier import __version__
+        import weasyprint  # deferred: only its version is needed, and importing it costs a second
 
         # A file the markup loads (a font) counts by its bytes, not its path: a moved workspace
         # finds its dividers again.
@@ -356,9 +359,6 @@ class DividerCache:
 
     def pdf(self, env, html: str, *, base_url: Path, allowed_roots: list[Path], title: str, author: str,
             created: datetime) -> bytes:
-        from dossier.output import write_atomic
-        from dossier.render.pdf import html_to_pdf
-
         name = self.key(env, html, title=title, author=author, created=created)
         self.used.add(name)
         if self.folder is not None:
@@ -367,7 +367,7 @@ class DividerCache:
                     data = path.read_bytes()
                 except OSError:
                     continue
-                if path.name == f"{name}.{hashlib.sha256(data).hexdigest()}.pdf":
+                if path.name == f"{name}.{_sealed(name, data)}.pdf":
                     return data
                 path.unlink(missing_ok=True)  # damaged or changed: rendered again below
         data = html_to_pdf(html, base_url=base_url, allowed_roots=allowed_roots, title=title, author=author,
@@ -375,7 +375,7 @@ class DividerCache:
         if self.folder is not None:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                write_atomic(self.folder / f"{name}.{hashlib.sha256(data).hexdigest()}.pdf", data)
+                write_atomic(self.folder / f"{name}.{_sealed(name, data)}.pdf", data)
             except (OSError, DossierError):
                 pass  # a folder we cannot write (a remote worker, a full disk): the next build renders them again
         return data
@@ -387,6 +387,11 @@ class DividerCache:
         for path in self.folder.iterdir():
             if path.name.split(".")[0] not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _sealed(name: str, data: bytes) -> str:
+    """The seal a kept rendering carries: its key and its bytes, under the user's cache key."""
+    return seal(name.encode() + b"\0" + data)
 
 
 def _file_bytes(url: str) -> bytes:

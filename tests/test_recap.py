@@ -178,6 +178,7 @@ def test_summary_counts_units_and_eligibility(year_and_scores):
     assert [c["uri"][:22] for c in ctx["charts"]] == ["data:image/png;base64,"]
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
 def test_pdf_is_landscape_with_summary_table_and_literal_hostile_text(year_and_scores, tmp_path):
     from pypdf import PdfReader
@@ -207,6 +208,7 @@ def large_year(count: int = 2 * recap.CHART_ROWS + 5, weak: str = ""):
     return award_year(units), scores
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
 def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
     """Regression: one chart of every unit grew taller than the page and was cut off after ~25 units."""
@@ -239,6 +241,7 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
     assert f"Unit ke-{2 * recap.CHART_ROWS + 1} sampai ke-{len(units)} dari {len(units)} (lanjutan)" in text
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
 def test_pdf_in_parts_reads_as_one_document(tmp_path):
     """Joined from parts: numbered "Halaman X dari Y" throughout, PDF/A metadata, bookmarks, one column layout."""
@@ -274,6 +277,7 @@ def test_pdf_in_parts_reads_as_one_document(tmp_path):
     assert all(u.name in text for u in year.units)
 
 
+@pytest.mark.render
 def test_a_rebuild_renders_again_only_the_parts_that_changed(tmp_path, monkeypatch):
     """One unit's lower scores: its block, the title (the summary counts change) and its chart; the same bytes."""
     from dossier.render import pdf as pdf_module
@@ -324,6 +328,7 @@ def test_shortfall_sheet_lists_every_shortfall_of_every_unit(year_and_scores):
     assert [r[0] for r in rows if r[3] == "Tidak ada kekurangan"] == ["UPT01", "UPT02"]
 
 
+@pytest.mark.render
 def test_recap_counts_indicators_without_evidence(year_and_scores):
     year, scores = year_and_scores
     ctx = recap.context(year, scores, Settings())
@@ -335,6 +340,7 @@ def test_recap_counts_indicators_without_evidence(year_and_scores):
     assert [ws.cell(header_row + i, column).value for i in (1, 2, 3)] == [len(EDITION.indicators)] * 3
 
 
+@pytest.mark.render
 def test_chart_marks_each_bar_with_its_predicate_and_shows_every_area(year_and_scores):
     year, scores = year_and_scores
     assert [recap.eligible_mark(s) for s in scores] == ["memenuhi WBBM", "memenuhi WBK", "belum memenuhi syarat"]
@@ -343,6 +349,7 @@ def test_chart_marks_each_bar_with_its_predicate_and_shows_every_area(year_and_s
     assert ctx["area_minimums"] == "WBK 60% dan WBBM 75%"
 
 
+@pytest.mark.render
 def test_recap_shows_the_institution_prerequisites_from_the_register(year_and_scores, tmp_path):
     from dataclasses import replace
 

@@ -208,18 +208,25 @@ def large_year(count: int = 2 * recap.CHART_ROWS + 5, weak: str = ""):
     return award_year(units), scores
 
 
+@pytest.fixture(scope="module")
+def large_recap():
+    """A large year, its recap context and its recap PDF, rendered once for the tests that read it."""
+    from dossier.render.templates import environment, static_dirs
+
+    year, scores = large_year()
+    ctx = recap.context(year, scores, Settings())
+    return year, ctx, recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
+
+
 @pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
-def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
+def test_a_large_year_gets_one_chart_per_page_with_every_unit(large_recap, tmp_path):
     """Regression: one chart of every unit grew taller than the page and was cut off after ~25 units."""
     from PIL import Image
     from pypdf import PdfReader
 
-    from dossier.render.templates import environment, static_dirs
-
-    year, scores = large_year()
+    year, ctx, data = large_recap
     units = year.units
-    ctx = recap.context(year, scores, Settings())
     charts = ctx["charts"]
     assert [(c["first"], c["last"]) for c in charts] == [
         (1, recap.CHART_ROWS), (recap.CHART_ROWS + 1, 2 * recap.CHART_ROWS), (2 * recap.CHART_ROWS + 1, len(units))
@@ -228,7 +235,6 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
         image = Image.open(io.BytesIO(base64.b64decode(chart["uri"].split(",", 1)[1])))
         assert image.height * 230 / image.width < 150  # mm, shown 230 mm wide; the page leaves 176 mm
 
-    data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
     path = tmp_path / "rekapitulasi.pdf"
     path.write_bytes(data)
     listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
@@ -243,17 +249,13 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
 
 @pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
-def test_pdf_in_parts_reads_as_one_document(tmp_path):
+def test_pdf_in_parts_reads_as_one_document(large_recap, tmp_path):
     """Joined from parts: numbered "Halaman X dari Y" throughout, PDF/A metadata, bookmarks, one column layout."""
     from pypdf import PdfReader
 
-    from dossier.render.templates import environment, static_dirs
-
-    year, scores = large_year()
-    ctx = recap.context(year, scores, Settings())
+    year, ctx, data = large_recap
     assert len(ctx["widths"]) == 4 + len(ctx["columns"]) + 4
     assert sum(ctx["widths"]) == pytest.approx(recap.TABLE_MM, abs=0.5) and min(ctx["widths"]) > 4
-    data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
     reader = PdfReader(io.BytesIO(data))
     pages = len(reader.pages)
     # title and 12 rows, 3 blocks of up to 15 rows, 3 charts of the totals; six areas by two full blocks of

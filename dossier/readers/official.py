@@ -293,9 +293,13 @@ class _OfficialReader(LkeReader):
                        "{column}, where titles go, so it is read as a title and its answer is not scored",
                        row=line.number, choices=line.choices, answer=text(line.value),
                        column=get_column_letter(line.column))
-            fix = None if probable is None else msg(
-                "it is probably {code} ({question}): move its text to column {question_column}",
-                code=probable.code, question=probable.question, question_column=get_column_letter(LAST))
+            if probable is None:  # under a heading no indicator of the edition has: no guess, but still what is right
+                fix = msg("if it asks a question of the official LKE, move its text to column {question_column} under "
+                          "the right heading; if it is a title, clear its Pilihan Jawaban and answer",
+                          question_column=get_column_letter(LAST))
+            else:
+                fix = msg("it is probably {code} ({question}): move its text to column {question_column}",
+                          code=probable.code, question=probable.question, question_column=get_column_letter(LAST))
             where = self.at(line.number, self.answer_col)
             if line.kind == PERCENT:  # a title's own '%' (the sub-area's share) is no answer: said, not refused
                 self.warning(where, "official.row.title_percent", what, fix)

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dossier.i18n import _
+from dossier.errors import msg
 
 # All the streams of one evidence PDF together, unpacked. A scanned document of a hundred
 # pages is ~50 MB; its page descriptions (what pypdf unpacks to copy it) far less.
@@ -39,7 +39,13 @@ ACTIVE_ANNOTATIONS = frozenset(("/FileAttachment", "/RichMedia", "/Movie", "/Scr
 
 
 class PdfTooLarge(ValueError):
-    """Raised when an evidence PDF unpacks to more than MAX_INFLATED."""
+    """Raised when an evidence PDF unpacks to more than MAX_INFLATED; `reason` says so, worded when shown."""
+
+    def __init__(self, limit_mb: int):
+        self.reason = msg("refused: its content unpacks to more than {limit} MB "
+                          "(a PDF bomb or a badly made file); print it to PDF again or scan it at a lower resolution",
+                          limit=limit_mb)
+        super().__init__(str(self.reason))
 
 
 def sanitize(reader, limit: int = MAX_INFLATED) -> None:
@@ -64,11 +70,7 @@ def check_inflated(reader, limit: int = MAX_INFLATED) -> int:
         if isinstance(obj, StreamObject) and _resolved(obj.get("/Subtype")) != "/Image":
             total += _inflated(obj, limit - total)
             if total > limit:
-                raise PdfTooLarge(
-                    _("refused: its content unpacks to more than {limit} MB "
-                      "(a PDF bomb or a badly made file); print it to PDF again or scan it at a lower resolution")
-                    .format(limit=limit // (1024 * 1024))
-                )
+                raise PdfTooLarge(limit // (1024 * 1024))
     return total
 
 

@@ -324,7 +324,7 @@ class _OfficialReader(LkeReader):
             return max(repeat, key=lambda c: c[0])[3] if repeat else None
         if not free:
             if report:
-                self.unmatched(line, f"'{line.name}'")
+                self.unmatched(line, msg("'{name}'", name=line.name))
             return None
         score, asked, fits, indicator = max(free, key=lambda c: c[0])
         if asked >= MATCH or (asked >= 0.3 and fits):

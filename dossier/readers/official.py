@@ -39,7 +39,7 @@ from dossier.model import Lke
 from dossier.readers.answer_values import whole_number
 from dossier.readers.evidence import absent_message, resolve_evidence, split_entries
 from dossier.readers.lke import LkeReader, LkeRow, read_with
-from dossier.readers.official_form import HEADER_ROWS, is_visible, official_sheets, unit_code_of
+from dossier.readers.official_form import HEADER_ROWS, SHEET, is_visible, official_sheets, unit_code_of
 from dossier.readers.official_match import alike, words
 from dossier.readers.safety import (
     UNCACHED,
@@ -109,6 +109,8 @@ class _OfficialReader(LkeReader):
         self.title = ws.title
         if len(sheets) > 1:
             self.two_sheets(sheets)
+        elif not is_visible(ws):
+            self.hidden_sheet(ws.title)
         rows = list(checked_rows(ws, self.in_sheet()))
         columns = self.header(rows)
         if columns is None:
@@ -431,6 +433,15 @@ class _OfficialReader(LkeReader):
                          "the others are not read", sheets=_listed(shown), read=sheets[0],
                          state=state[is_visible(self.book[sheets[0]])]),
                      msg("delete or rename the sheets that do not hold the unit's answers"))
+
+    def hidden_sheet(self, name: str) -> None:
+        """The only sheet like the official one is hidden: read, but the unit may not have meant it."""
+        self.warning(Place(self.rel, name), "official.sheet.hidden",
+                     msg("the sheet '{name}' read as the official LKE ZI sheet is hidden: the unit may have hidden "
+                         "its real answers by mistake, or filled a hidden draft", name=name),
+                     msg("unhide it in Excel (right-click a sheet tab, Unhide) and check that it holds the unit's "
+                         "answers; if they are on another sheet, name that sheet '{official}' and delete this one",
+                         official=SHEET))
 
     def report_unlabelled(self, columns: dict, found: dict) -> None:
         """Say that the entries of columns without a header, right of the notes, were taken as evidence."""

@@ -280,12 +280,16 @@ class Problem:
         return hash(self._shown())
 
     def record(self) -> dict:
-        """The problem for other programs (validate --json): English keys, the words in the language spoken."""
+        """The problem for other programs (validate --json): English keys, the words in the language spoken.
+
+        `kind` tells a program the official form's own-text warnings ("form") and the problems
+        with cited evidence only ("evidence") from the others (null).
+        """
         place = self.place
         return {
             "file": place.file or None, "sheet": place.sheet or None, "cell": place.cell or None, "row": place.row,
             "unit": self.unit or None, "indicator": self.indicator or None, "severity": self.severity,
-            "code": self.code or None, "message": str(self.what), "fix": None if self.fix is None else str(self.fix),
+            "kind": self.kind or None, "code": self.code or None, "message": str(self.what), "fix": None if self.fix is None else str(self.fix),
         }
 
     def worded(self, language: str) -> Problem:

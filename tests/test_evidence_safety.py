@@ -91,6 +91,12 @@ def hostile_build(tmp_path_factory):
 
 @pytest.mark.render
 def test_no_active_content_from_evidence_reaches_the_packet(hostile_build):
+    """No action of any kind survives in a packet (issue 21), plain /URI links included.
+
+    This test once required the evidence's /URI link to be kept. It no longer does: a link in a
+    unit's file would let it send the reader of a signed packet anywhere, and the dossier lists
+    web evidence itself. The link's visible text is page content and stays (tested below).
+    """
     _, packet = hostile_build
     assert PAYLOAD not in packet
     for text in (b"app.alert", b"/JavaScript", b"/Launch", b"calc.exe", b"/OpenAction", b"/AA", b"/JS"):
@@ -98,7 +104,8 @@ def test_no_active_content_from_evidence_reaches_the_packet(hostile_build):
     reader = PdfReader(io.BytesIO(packet))
     assert "rahasia.txt" not in reader.attachments
     links = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []]
-    assert any(a["/A"].get("/URI") == "https://example.org" for a in links if "/A" in a)  # plain links stay
+    assert not [a for a in links if "/A" in a and "example.org" in str(a["/A"])]
+    assert b"https://example.org" not in packet
 
 
 @pytest.mark.render
@@ -133,3 +140,86 @@ def test_large_images_do_not_count_as_a_bomb():
     out = io.BytesIO()
     writer.write(out)
     assert check_inflated(PdfReader(io.BytesIO(out.getvalue())), limit=10_000_000) < 10_000_000
+
+
+# -- Links: inert in the packet, their text kept -----------------------------------------------------
+
+
+def _weasyprint_links() -> bytes:
+    """A real evidence PDF with a web link and a jump to its own second page, as a browser or office suite makes."""
+    from weasyprint import HTML
+
+    return HTML(string='<p>Lihat <a href="https://example.org/sk-tim">situs kementerian</a> dan '
+                       '<a href="#lampiran">lampiran di halaman dua</a>.</p>'
+                       '<h2 id="lampiran" style="break-before: page">Lampiran SK</h2>').write_pdf()
+
+
+def _link_variants(kind: str) -> bytes:
+    """One page with a link annotation holding a plain link written the ways a PDF may write it."""
+    name = NameObject
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    writer.add_blank_page(595, 842)
+    rect = ArrayObject([NumberObject(10), NumberObject(10), NumberObject(100), NumberObject(100)])
+    uri = DictionaryObject({name("/S"): name("/URI"), name("/URI"): TextStringObject("https://example.org/alamat")})
+    goto = DictionaryObject({name("/S"): name("/GoTo"),
+                             name("/D"): ArrayObject([writer.pages[1].indirect_reference, name("/Fit")])})
+    annotation = DictionaryObject({name("/Type"): name("/Annot"), name("/Subtype"): name("/Link"), name("/Rect"): rect})
+    if kind == "uri indirect":
+        annotation[name("/A")] = writer._add_object(uri)
+    elif kind == "uri with indirect /S":
+        annotation[name("/A")] = DictionaryObject({name("/S"): writer._add_object(name("/URI")),
+                                                   name("/URI"): TextStringObject("https://example.org/alamat")})
+    elif kind == "goto then uri":
+        goto[name("/Next")] = uri
+        annotation[name("/A")] = goto
+    elif kind == "dest":
+        annotation[name("/Dest")] = ArrayObject([writer.pages[1].indirect_reference, name("/Fit")])
+        annotation[name("/PA")] = uri
+    elif kind == "open action goto":
+        writer._root_object[name("/OpenAction")] = writer._add_object(goto)
+        annotation[name("/A")] = uri
+    page[name("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _actions_left(data: bytes) -> list[str]:
+    """Every key holding an action or a jump, and every action dictionary, in any object of a PDF."""
+    from dossier.readers.evidence_safety import ACTION_TYPES
+
+    reader = PdfReader(io.BytesIO(data))
+    found = []
+    numbers = {num for table in reader.xref.values() for num in table} | set(reader.xref_objStm)
+    for num in sorted(numbers):
+        try:
+            obj = reader.get_object(num)
+        except Exception:  # noqa: BLE001
+            continue
+        if isinstance(obj, DictionaryObject):
+            found += [k for k in ("/A", "/Next", "/Dest", "/PA", "/OpenAction") if k in obj]
+            if str(obj.get("/S", "")) in ACTION_TYPES or "/URI" in obj:
+                found.append(str(obj.get("/S")))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["weasyprint", "uri indirect", "uri with indirect /S", "goto then uri", "dest",
+                                  "open action goto"])
+def test_no_link_of_any_kind_survives_in_evidence_but_its_text_does(kind):
+    from dossier.errors import Place
+    from dossier.readers.evidence import PDF, Document, _check_pdf
+
+    data = _weasyprint_links() if kind == "weasyprint" else _link_variants(kind)
+    assert _actions_left(data)  # the file as the unit sent it does link
+    problems: list = []
+    document = Document("PPA1A", "BD02/sk.pdf", PDF)
+    _check_pdf(document, Place("lke/LKE BD02.xlsx", "LKE", "F10"), "BD02", problems, data=data)
+    assert problems == [] and document.data is not None
+    assert _actions_left(document.data) == []
+    assert b"example.org" not in document.data
+    copy = PdfReader(io.BytesIO(document.data))
+    assert len(copy.pages) == len(PdfReader(io.BytesIO(data)).pages)
+    if kind == "weasyprint":  # the words of the links are still there to read
+        text = " ".join(page.extract_text() for page in copy.pages)
+        assert "situs kementerian" in text and "lampiran di halaman dua" in text and "Lampiran SK" in text

@@ -356,3 +356,56 @@ def test_a_titles_own_percentage_is_said_as_a_warning_not_an_error(tmp_path):
     [said] = result.problems
     assert said.where.endswith(f"Jawaban!K{row}") and f"row {row} has Pilihan Jawaban '%' and the answer '92%'" in said.message
     assert score(result.lke) == pytest.approx(regulation_total(answers), abs=1e-4)
+
+
+@pytest.mark.parametrize("row_text, heading_row, heading", [
+    ("Unit kerja telah membentuk tim", 2, "KOMPONEN LAIN"),
+    ("Terdapat dokumen rencana kerja", 2, "TAMBAHAN"),
+])
+def test_a_row_read_as_a_title_with_no_likely_indicator_still_says_what_would_be_right(tmp_path, row_text, heading_row, heading):
+    path, book, _answers = filled_real(tmp_path, seed=24)
+    ws = book["Jawaban"]
+    [row] = rows_saying(ws, row_text)
+    ws.cell(heading_row, 3).value = heading  # a component no indicator of the edition belongs to: no candidate at all
+    ws.cell(row, 5).value, ws.cell(row, 6).value, ws.cell(row, 7).value = "a.", ws.cell(row, 7).value, None
+    ws.cell(row, 10).value = "Ya"
+    book.save(path)
+    result = read(path, REL)
+    [problem] = [p for p in result.problems if p.code == "official.row.read_as_title"]
+    assert problem.where.endswith(f"Jawaban!K{row}") and problem.severity == "error"
+    assert problem.fix is not None and "it is probably" not in str(problem)
+    assert "move its text to column G" in str(problem) and "clear its Pilihan Jawaban and answer" in str(problem)
+
+
+@pytest.mark.parametrize("source, sheet, state", [("revised", "LKE ZI", "hidden"), ("revised", "LKE ZI", "veryHidden"),
+                                                  ("real", "Jawaban", "hidden")])
+def test_the_only_official_sheet_hidden_is_read_with_a_warning(tmp_path, source, sheet, state):
+    if source == "revised":
+        book = openpyxl.load_workbook(REVISED)
+        book.create_sheet("Petunjuk")  # Excel keeps one sheet visible: the unit's notes
+        path = tmp_path / "PKM01 LKE ZI.xlsx"
+        rel = "lke/PKM01 LKE ZI.xlsx"
+    else:
+        path, book, _answers = filled_real(tmp_path, seed=29)
+        rel = REL
+    book[sheet].sheet_state = state
+    book.save(path)
+    result = read(path, rel)
+    [hidden] = [p for p in result.problems if p.code == "official.sheet.hidden"]
+    assert hidden.severity == "warning" and hidden.where == f"{rel}, {sheet}"
+    assert f"the sheet '{sheet}' read as the official LKE ZI sheet is hidden" in hidden.message
+    assert "name that sheet 'LKE ZI'" in str(hidden)
+    assert result.lke is not None and any(not a.missing for a in result.lke.answers.values())  # still read
+
+
+@pytest.mark.parametrize("source", ["revised", "real"])
+def test_the_only_official_sheet_visible_says_nothing_of_hidden_sheets(tmp_path, source):
+    if source == "revised":
+        path = tmp_path / "PKM01 LKE ZI.xlsx"
+        path.write_bytes(REVISED.read_bytes())
+        rel = "lke/PKM01 LKE ZI.xlsx"
+    else:
+        path, _book, _answers = filled_real(tmp_path, seed=29)
+        rel = REL
+    result = read(path, rel)
+    assert not [p for p in result.problems if p.code in ("official.sheet.hidden", "official.sheet.several")]

@@ -34,7 +34,7 @@ FORM = "lke/PKM01 LKE ZI.xlsx"
 ANSWER = "Ya; Tidak, Mungkin - A"
 COUNT = "12; 13, 14 - 15"
 PREDICATE = "WBK; WBBM - A, B"
-KEYS = ["file", "sheet", "cell", "row", "unit", "indicator", "severity", "code", "message", "fix"]
+KEYS = ["file", "sheet", "cell", "row", "unit", "indicator", "severity", "kind", "code", "message", "fix"]
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,8 @@ def year(tmp_path_factory) -> Path:
     ws = form["LKE ZI"]
     ws["K89"] = "#DIV/0!"  # PPE4B's answer
     assert ws["G176"].value == "- Lainnya"
+    assert ws["J86"].value == "A/B/C"
+    ws["J86"] = "A/B/C/Z"  # a Pilihan Jawaban the official form does not know: a warning about the form's own text
     ws.delete_rows(176)  # PRE3A keeps three of its four Jumlah rows
     form.save(inputs / FORM)
     return root
@@ -97,7 +99,7 @@ def test_validate_json_gives_each_problem_with_its_file_sheet_and_cell(year):
     answer = one(found, code="lke.answer.not_option")
     assert answer == {
         "file": OWN, "sheet": "LKE", "cell": f"D{row_of(ws, 'PPA1A')}", "row": row_of(ws, "PPA1A"), "unit": "BP01",
-        "indicator": "PPA1A", "severity": "error", "code": "lke.answer.not_option",
+        "indicator": "PPA1A", "severity": "error", "kind": None, "code": "lke.answer.not_option",
         "message": f"answer '{ANSWER}' for PPA1A is not an option", "fix": "expected one of Ya, Tidak"}
     missing = one(found, code="lke.answer.missing", file=OWN)
     assert (missing["file"], missing["sheet"], missing["cell"], missing["severity"]) == (OWN, "LKE", None, "warning")
@@ -126,6 +128,13 @@ def test_validate_json_gives_each_problem_with_its_file_sheet_and_cell(year):
         "file": FORM, "sheet": "LKE ZI", "cell": "K89", "unit": "PKM01"}
     assert (formula["message"], formula["fix"]) == ("the answer on row 89 is the formula error #DIV/0!",
                                                     "fix the formula or type the answer")
+    # Which problems are the secretariat's (the form's own text), which only evidence, which the others.
+    kinds = {r["code"]: r["kind"] for r in found}
+    assert kinds["official.choices.unknown_kind"] == "form"
+    assert one(found, code="official.choices.unknown_kind")["cell"] == "J86"
+    assert (kinds["lke.evidence.not_found"], kinds["evidence.link_scheme"], kinds["lke.evidence.none"]) == ("evidence",) * 3
+    assert {kinds[c] for c in ("lke.answer.not_option", "lke.count.not_whole", "register.unit.not_a_choice",
+                               "official.answer.formula_error", "lke.answer.missing")} == {None}
     rows = one(found, code="official.count.rows")
     assert (rows["file"], rows["sheet"], rows["indicator"], rows["cell"]) == (FORM, "LKE ZI", "PRE3A", "K173")
     # The inputs are listed with "; " between them: all of it is what is wrong, none of it the fix.

@@ -87,7 +87,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
     named = tpi_named(register, [Path(r.source).name for r in reads], problems)
     reviews = [r for r in reads if _names_tpi(Path(r.source).name, register) or _name_key(Path(r.source).name) in named]
     found = match_units(register, [r for r in reads if r not in reviews], problems)
-    reviewed = merge_reviews(register, reviews, found, problems, named) if reviews else {}
+    reviewed = merge_reviews(register, reviews, found, problems, edition, named) if reviews else {}
     for unit in register.units:
         if unit.code in found:
             report_without_evidence(found[unit.code], edition, problems)
@@ -277,7 +277,8 @@ def tpi_named(register: Register, names: list[str], problems: list[Problem]) -> 
 
 
 def merge_reviews(
-    register: Register, reviews: list[LkeRead], found: dict[str, Lke], problems: list[Problem], named: dict[str, Unit] | None = None,
+    register: Register, reviews: list[LkeRead], found: dict[str, Lke], problems: list[Problem], edition: Edition,
+    named: dict[str, Unit] | None = None,
 ) -> dict[str, str]:
     """Give each TPI workbook to its unit, and merge it into the unit's as the TPI's review; return workbook -> unit.
 
@@ -317,7 +318,7 @@ def merge_reviews(
     for code, review in matched.items():
         reviewed[review.source] = code
         if code in found:
-            found[code] = with_review(found[code], review, problems)
+            found[code] = with_review(found[code], review, edition, problems)
         else:
             problems.append(Problem(Place(review.source),
                                     msg("{file} holds the TPI's answers for unit {unit}, but the unit's own LKE workbook "
@@ -326,12 +327,14 @@ def merge_reviews(
     return reviewed
 
 
-def with_review(own: Lke, review: Lke, problems: list[Problem] | None = None) -> Lke:
+def with_review(own: Lke, review: Lke, edition: Edition, problems: list[Problem] | None = None) -> Lke:
     """The unit's workbook with what the TPI's workbook changed or wrote anew as the TPI's review.
 
     The TPI's workbook is most often a copy of the unit's: an answer or note it repeats word for
     word is the unit's, not the TPI's. Where the unit's own workbook already holds a TPI answer
     (its Jawaban TPI) and the TPI's workbook another, the TPI's workbook counts, said in `problems`.
+    The two are compared in the one field the indicator's kind in `edition` answers with: a
+    TPI index of 0 or a count of 0 is an answer like any other.
     """
     answers = dict(own.answers)
     for code, tpi in review.answers.items():
@@ -348,17 +351,17 @@ def with_review(own: Lke, review: Lke, problems: list[Problem] | None = None) ->
         note = _written_anew(tpi.note or tpi.tpi_note, answer.note)
         if not (values or note):
             continue
-        if answer.reviewed and values and problems is not None:
-            mine = answer.tpi_choice or answer.tpi_counts or answer.tpi_index
-            theirs = values.get("tpi_choice") or values.get("tpi_counts") or values.get("tpi_index")
-            if mine != theirs:
-                place = Place.in_file(own.source, answer.where_tpi.removeprefix(f"{own.source}, "))
-                problems.append(Problem(
-                    place,
-                    msg("the TPI's answer for {code} is '{own}' here, in the unit's own workbook, but '{review}' in the "
-                        "TPI's workbook ({where})", code=code, own=_shown(mine), review=_shown(theirs), where=tpi.where),
-                    "warning", fix=msg("the TPI's workbook counts: clear the Jawaban TPI here if that is right"),
-                    code="match.tpi.answered_in_both", unit=own.unit_code, indicator=code))
+        kind = edition.indicators[code].kind if code in edition.indicators else ""
+        field = {"count": "tpi_counts", "index": "tpi_index"}.get(kind, "tpi_choice")
+        mine, theirs = getattr(answer, field), values.get(field)
+        if mine is not None and theirs is not None and mine != theirs and problems is not None:
+            place = Place.in_file(own.source, answer.where_tpi.removeprefix(f"{own.source}, "))
+            problems.append(Problem(
+                place,
+                msg("the TPI's answer for {code} is '{own}' here, in the unit's own workbook, but '{review}' in the "
+                    "TPI's workbook ({where})", code=code, own=_shown(mine), review=_shown(theirs), where=tpi.where),
+                "warning", fix=msg("the TPI's workbook counts: clear the Jawaban TPI here if that is right"),
+                code="match.tpi.answered_in_both", unit=own.unit_code, indicator=code))
         answers[code] = replace(answer, tpi_note=note or answer.tpi_note, where_tpi=tpi.where if values else answer.where_tpi,
                                 **values)
     return replace(own, answers=answers)

@@ -366,7 +366,7 @@ def _check_pdf(document: Document, where: Place, unit: str, problems: list[Probl
 
     from dossier.readers.evidence_safety import PdfTooLarge, sanitize
 
-    reason = ""
+    reason: str | Message = ""
     with _quiet_pypdf():
         try:
             reader = PdfReader(io.BytesIO(data if data is not None else document.source.read_bytes()), strict=False)
@@ -388,8 +388,8 @@ def _check_pdf(document: Document, where: Place, unit: str, problems: list[Probl
             copy.write(out)
             document.data = out.getvalue()
             document.pages = len(PdfReader(io.BytesIO(document.data)).pages)
-        except PdfTooLarge as exc:  # our own refusal says why in words
-            reason = str(exc)
+        except PdfTooLarge as exc:  # our own refusal says why, worded when shown
+            reason = exc.reason
         except Exception as exc:  # pypdf raises many kinds on a damaged file; any of them means "unreadable"
             reason = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
     if reason or document.pages == 0:

@@ -5,6 +5,10 @@ in the catalogue's /OpenAction, in page and annotation actions), /Launch and oth
 actions that open files or send data, additional actions (/AA) on the document, its
 pages, its annotations and form fields, and embedded files. `sanitize` removes all of
 them from a reader's objects, before the pages are copied, so no trace reaches the packet.
+No action of any kind survives (issue 21), plain links included: a /URI link would let a
+unit's file send the reader of a signed packet anywhere, and a /GoTo or /Dest jump points
+into the evidence's own pages, which are numbered anew in the packet. A link's visible text
+is page content and stays; the dossier lists web evidence itself.
 
 It first bounds what the file unpacks to: a PDF of a few MB whose streams inflate to
 70 MB each took gigabytes of memory. Every stream we would unpack (page contents,
@@ -19,7 +23,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dossier.i18n import _
+from dossier.errors import msg
 
 # All the streams of one evidence PDF together, unpacked. A scanned document of a hundred
 # pages is ~50 MB; its page descriptions (what pypdf unpacks to copy it) far less.
@@ -29,17 +33,25 @@ CHUNK = 1024 * 1024
 # Keys removed wherever they appear: additional actions, the opening action, scripts,
 # embedded file streams and associated files, XFA forms (which carry scripts).
 ACTIVE_KEYS = ("/AA", "/OpenAction", "/JS", "/EF", "/AF", "/XFA", "/RichMediaContent")
-# Every action type of ISO 32000-2 (12.6.4); all but the plain links are removed.
+# Every action type of ISO 32000-2 (12.6.4); an action dictionary of any of them is emptied where it sits.
 ACTION_TYPES = frozenset(("/GoTo", "/GoToR", "/GoToE", "/GoToDp", "/Launch", "/Thread", "/URI", "/Sound", "/Movie",
                           "/Hide", "/Named", "/SubmitForm", "/ResetForm", "/ImportData", "/JavaScript", "/SetOCGState",
                           "/Rendition", "/Trans", "/GoTo3DView", "/RichMediaExecute"))
-LINKS = frozenset(("/GoTo", "/URI"))  # a jump inside the document, an address the reader may choose to open
+# Keys that hold an action or a jump: an annotation's, outline item's or field's action, the next in a
+# chain, a link's destination, and a link's former URI action (/PA). All removed wherever they appear.
+ACTION_KEYS = ("/A", "/Next", "/Dest", "/PA")
 NAME_TREES = ("/JavaScript", "/EmbeddedFiles")  # in the catalogue's /Names
 ACTIVE_ANNOTATIONS = frozenset(("/FileAttachment", "/RichMedia", "/Movie", "/Screen", "/Sound", "/3D"))
 
 
 class PdfTooLarge(ValueError):
-    """Raised when an evidence PDF unpacks to more than MAX_INFLATED."""
+    """Raised when an evidence PDF unpacks to more than MAX_INFLATED; `reason` says so, worded when shown."""
+
+    def __init__(self, limit_mb: int):
+        self.reason = msg("refused: its content unpacks to more than {limit} MB "
+                          "(a PDF bomb or a badly made file); print it to PDF again or scan it at a lower resolution",
+                          limit=limit_mb)
+        super().__init__(str(self.reason))
 
 
 def sanitize(reader, limit: int = MAX_INFLATED) -> None:
@@ -64,11 +76,7 @@ def check_inflated(reader, limit: int = MAX_INFLATED) -> int:
         if isinstance(obj, StreamObject) and _resolved(obj.get("/Subtype")) != "/Image":
             total += _inflated(obj, limit - total)
             if total > limit:
-                raise PdfTooLarge(
-                    _("refused: its content unpacks to more than {limit} MB "
-                      "(a PDF bomb or a badly made file); print it to PDF again or scan it at a lower resolution")
-                    .format(limit=limit // (1024 * 1024))
-                )
+                raise PdfTooLarge(limit // (1024 * 1024))
     return total
 
 
@@ -267,40 +275,28 @@ def _strip(root) -> None:
 
 
 def _strip_dictionary(item) -> None:
-    """Make one dictionary inert: by what it is (an action of any kind but a plain link), wherever it hangs.
+    """Make one dictionary inert: no action of any kind, by what it is, wherever it hangs.
 
-    Every value is resolved first: an /S, an /A or a /Next written as an indirect reference is
-    what it points to. An action dictionary other than /GoTo and /URI is emptied where it
-    sits, so it is gone from every place that names it (/A, /Next, an outline, a form field).
+    An /S written as an indirect reference is what it points to. An action dictionary is
+    emptied where it sits, so it is gone from every place that names it (/A, /Next, an
+    outline, a form field, a name tree), and every key that holds an action or a jump is
+    removed: a link annotation stays, inert, over its text.
     """
     from pypdf.generic import ArrayObject, NameObject
 
     for key in ACTIVE_KEYS:
         item.pop(key, None)
-    if _resolved(item.get("/S")) in ACTION_TYPES and _resolved(item.get("/S")) not in LINKS:
+    if _resolved(item.get("/S")) in ACTION_TYPES:
         for key in list(item.keys()):
             del item[key]
         return
-    for key in ("/A", "/Next"):
-        if key in item and _is_active(item[key]):
-            del item[key]
+    for key in ACTION_KEYS:
+        item.pop(key, None)
     annotations = _resolved(item.get("/Annots"))
     if isinstance(annotations, ArrayObject):
         kept = [a for a in annotations if _annotation_kept(a)]
         if len(kept) != len(annotations):
             item[NameObject("/Annots")] = ArrayObject(kept)
-
-
-def _is_active(action) -> bool:
-    """Anything under /A or /Next but a plain link (/GoTo, /URI); a link's own /Next is cut where the link sits."""
-    from pypdf.generic import ArrayObject, DictionaryObject
-
-    action = _resolved(action)
-    if isinstance(action, ArrayObject):
-        return any(_is_active(a) for a in action)
-    if not isinstance(action, DictionaryObject):
-        return action is not None
-    return _resolved(action.get("/S")) not in LINKS or "/JS" in action
 
 
 def _annotation_kept(annotation) -> bool:

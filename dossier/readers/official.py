@@ -39,7 +39,7 @@ from dossier.model import Lke
 from dossier.readers.answer_values import whole_number
 from dossier.readers.evidence import absent_message, resolve_evidence, split_entries
 from dossier.readers.lke import LkeReader, LkeRow, read_with
-from dossier.readers.official_form import HEADER_ROWS, is_visible, official_sheets, unit_code_of
+from dossier.readers.official_form import HEADER_ROWS, SHEET, is_visible, official_sheets, unit_code_of
 from dossier.readers.official_match import alike, words
 from dossier.readers.safety import (
     UNCACHED,
@@ -109,6 +109,8 @@ class _OfficialReader(LkeReader):
         self.title = ws.title
         if len(sheets) > 1:
             self.two_sheets(sheets)
+        elif not is_visible(ws):
+            self.hidden_sheet(ws.title)
         rows = list(checked_rows(ws, self.in_sheet()))
         columns = self.header(rows)
         if columns is None:
@@ -293,9 +295,13 @@ class _OfficialReader(LkeReader):
                        "{column}, where titles go, so it is read as a title and its answer is not scored",
                        row=line.number, choices=line.choices, answer=text(line.value),
                        column=get_column_letter(line.column))
-            fix = None if probable is None else msg(
-                "it is probably {code} ({question}): move its text to column {question_column}",
-                code=probable.code, question=probable.question, question_column=get_column_letter(LAST))
+            if probable is None:  # under a heading no indicator of the edition has: no guess, but still what is right
+                fix = msg("if it asks a question of the official LKE, move its text to column {question_column} under "
+                          "the right heading; if it is a title, clear its Pilihan Jawaban and answer",
+                          question_column=get_column_letter(LAST))
+            else:
+                fix = msg("it is probably {code} ({question}): move its text to column {question_column}",
+                          code=probable.code, question=probable.question, question_column=get_column_letter(LAST))
             where = self.at(line.number, self.answer_col)
             if line.kind == PERCENT:  # a title's own '%' (the sub-area's share) is no answer: said, not refused
                 self.warning(where, "official.row.title_percent", what, fix)
@@ -320,7 +326,7 @@ class _OfficialReader(LkeReader):
             return max(repeat, key=lambda c: c[0])[3] if repeat else None
         if not free:
             if report:
-                self.unmatched(line, f"'{line.name}'")
+                self.unmatched(line, msg("'{name}'", name=line.name))
             return None
         score, asked, fits, indicator = max(free, key=lambda c: c[0])
         if asked >= MATCH or (asked >= 0.3 and fits):
@@ -427,6 +433,15 @@ class _OfficialReader(LkeReader):
                          "the others are not read", sheets=_listed(shown), read=sheets[0],
                          state=state[is_visible(self.book[sheets[0]])]),
                      msg("delete or rename the sheets that do not hold the unit's answers"))
+
+    def hidden_sheet(self, name: str) -> None:
+        """The only sheet like the official one is hidden: read, but the unit may not have meant it."""
+        self.warning(Place(self.rel, name), "official.sheet.hidden",
+                     msg("the sheet '{name}' read as the official LKE ZI sheet is hidden: the unit may have hidden "
+                         "its real answers by mistake, or filled a hidden draft", name=name),
+                     msg("unhide it in Excel (right-click a sheet tab, Unhide) and check that it holds the unit's "
+                         "answers; if they are on another sheet, name that sheet '{official}' and delete this one",
+                         official=SHEET))
 
     def report_unlabelled(self, columns: dict, found: dict) -> None:
         """Say that the entries of columns without a header, right of the notes, were taken as evidence."""

@@ -31,10 +31,9 @@ from dossier import __version__
 from dossier.documents.dossier import PDF_KIND as DOSSIER_PDF
 from dossier.documents.dossier import TEMPLATE as DOSSIER_TEMPLATE
 from dossier.documents.kinds import DocumentKind, Job, Made
-from dossier.errors import DossierError, Problem, RenderError
+from dossier.errors import Problem, RenderError
 from dossier.i18n import N_, _
 from dossier.model import AwardYear
-from dossier.output import write_atomic
 from dossier.readers.evidence import (
     IMAGE,
     MISSING,
@@ -48,11 +47,11 @@ from dossier.readers.evidence import (
     collect_evidence,
 )
 from dossier.readers.office import office_cache_dir
+from dossier.render.kept import KeptRenderings
 from dossier.render.pdf import html_to_pdf
 from dossier.render.templates import render
 from dossier.reproducible import fix_identifier, pdf_date
 from dossier.scoring import UnitScore
-from dossier.sealing import seal
 
 DIVIDER_TEMPLATE = "packet-divider.html"
 IMAGE_TEMPLATE = "packet-image.html"
@@ -329,21 +328,15 @@ def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: Awa
     raise RenderError(_("{template}: the divider pages did not settle on a page count.").format(template=DIVIDER_TEMPLATE))
 
 
-class DividerCache:
+class DividerCache(KeptRenderings):
     """A unit's rendered divider pages, kept in a folder by the digest of everything that makes their bytes.
 
     The key is the markup as rendered (the divider template and document.css, which it
     inlines, with every page number and status it shows), the sources of the templates it
     is made from, the bytes of every file the markup loads (the fonts) in place of their
-    paths, the metadata, and the versions of dossier and WeasyPrint. A rendering is kept as
-    <key>.<seal>.pdf, the seal an HMAC of the key and the bytes under the user's cache key
-    (dossier/sealing.py), and used only while it carries that seal: a file put into build/
-    by anyone else is rendered again, never embedded. `folder` None keeps nothing.
+    paths, the metadata, and the versions of dossier and WeasyPrint; each rendering is kept
+    sealed (render/kept.py). `folder` None keeps nothing.
     """
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
 
     def key(self, env, html: str, *, title: str, author: str, created: datetime) -> str:
         import weasyprint  # deferred: only its version is needed, and importing it costs a second
@@ -359,39 +352,9 @@ class DividerCache:
 
     def pdf(self, env, html: str, *, base_url: Path, allowed_roots: list[Path], title: str, author: str,
             created: datetime) -> bytes:
-        name = self.key(env, html, title=title, author=author, created=created)
-        self.used.add(name)
-        if self.folder is not None:
-            for path in self.folder.glob(name + ".*.pdf"):
-                try:
-                    data = path.read_bytes()
-                except OSError:
-                    continue
-                if path.name == f"{name}.{_sealed(name, data)}.pdf":
-                    return data
-                path.unlink(missing_ok=True)  # damaged or changed: rendered again below
-        data = html_to_pdf(html, base_url=base_url, allowed_roots=allowed_roots, title=title, author=author,
-                           created=created)
-        if self.folder is not None:
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                write_atomic(self.folder / f"{name}.{_sealed(name, data)}.pdf", data)
-            except (OSError, DossierError):
-                pass  # a folder we cannot write (a remote worker, a full disk): the next build renders them again
-        return data
-
-    def prune(self) -> None:
-        """Forget the renderings this packet did not use (those of earlier answers and evidence)."""
-        if self.folder is None or not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.name.split(".")[0] not in self.used:
-                path.unlink(missing_ok=True)
-
-
-def _sealed(name: str, data: bytes) -> str:
-    """The seal a kept rendering carries: its key and its bytes, under the user's cache key."""
-    return seal(name.encode() + b"\0" + data)
+        return self.get(self.key(env, html, title=title, author=author, created=created),
+                        lambda: html_to_pdf(html, base_url=base_url, allowed_roots=allowed_roots, title=title,
+                                            author=author, created=created))
 
 
 def _file_bytes(url: str) -> bytes:

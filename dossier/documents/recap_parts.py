@@ -9,12 +9,16 @@ rebuild after one corrected unit renders again only the parts whose content chan
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from datetime import datetime
 from pathlib import Path
 
-from dossier.errors import DossierError, RenderError
+from dossier import __version__
+from dossier.errors import RenderError
 from dossier.i18n import ngettext
+from dossier.render.kept import KeptRenderings
 from dossier.reproducible import fix_identifier, parts_digest
 
 HEAD_ROWS = 12  # rows under the title and summary on the first page
@@ -40,61 +44,24 @@ def part(*, head=False, rows=(), legend=False, charts=(), footers=0, area_charts
             "area_charts": list(area_charts)}
 
 
-class PartCache:
-    """Rendered parts kept in a folder by the digest of everything that makes their bytes."""
+class PartCache(KeptRenderings):
+    """Rendered parts kept in a folder by the digest of everything that makes their bytes (see render/kept.py)."""
 
     def __init__(self, folder: Path | None, template: str) -> None:
-        self.folder = folder
+        super().__init__(folder)
         self.template = template
-        self.used: set[str] = set()
 
     def render(self, env, ctx: dict, allowed_roots: list[Path], title: str, created: datetime | None) -> bytes:
-        import hashlib
-        import json
+        import weasyprint  # deferred: only its version is needed, and importing it costs a second
 
-        import weasyprint
-
-        from dossier import __version__
-        from dossier.output import write_atomic
         from dossier.render.pdf import html_to_pdf
         from dossier.render.templates import default_templates_dir, render
 
         html = render(env, self.template, ctx)
         key = json.dumps([html, str(created), title, ctx["ministry"], __version__, weasyprint.__version__])
-        name = hashlib.sha256(key.encode()).hexdigest()[:40]
-        self.used.add(name)
-        if self.folder is not None:
-            # A part is kept as <key>.<seal of its key and bytes>.pdf and used only when its bytes
-            # still carry that seal (dossier/sealing.py): a damaged, zeroed or forged part is rendered again.
-            for path in self.folder.glob(name + ".*.pdf"):
-                try:
-                    data = path.read_bytes()
-                except OSError:
-                    continue
-                if path.name == f"{name}.{_tag(name, data)}.pdf":
-                    return data
-                path.unlink(missing_ok=True)
-        data = html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
-                           title=title, author=ctx["ministry"], created=created)
-        if self.folder is not None:
-            try:
-                write_atomic(self.folder / f"{name}.{_tag(name, data)}.pdf", data)
-            except (OSError, DossierError):
-                pass  # a folder we cannot write (a remote worker, a full disk): the next build renders it again
-        return data
-
-    def prune(self) -> None:
-        """Forget the parts this rendering did not use."""
-        for path in self.folder.glob("*.pdf") if self.folder is not None and self.folder.is_dir() else ():
-            if path.name.split(".")[0] not in self.used or path.name.count(".") != 2:  # or of an older layout
-                path.unlink(missing_ok=True)
-
-
-def _tag(name: str, data: bytes) -> str:
-    """The seal a kept part's file name carries: of its key and its bytes, under the user's cache key."""
-    from dossier.sealing import seal
-
-    return seal(name.encode() + b"\0" + data)
+        return self.get(hashlib.sha256(key.encode()).hexdigest()[:40],
+                        lambda: html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
+                                            title=title, author=ctx["ministry"], created=created))
 
 
 def join(parts: list[bytes], readers: list, footers: bytes) -> bytes:

@@ -35,7 +35,7 @@ class Workspace:
             return []
         return sorted(int(p.name) for p in self.inputs_root.iterdir() if p.is_dir() and is_year(p.name))
 
-    def year(self, year: int | None) -> int:
+    def year(self, year: int | str | None) -> int:
         """The year asked for, or the newest one under inputs/."""
         years = self.years()
         if year is None:

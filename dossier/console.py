@@ -13,6 +13,10 @@ from dossier.scoring import Shortfall, UnitScore
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+    from dossier.build import Progress as _Progress
+else:
+    _Progress = object  # the build module is heavy to import: the CLI starts faster without it
+
 TABLE_NODES = ("pemenuhan", "reform", "pengungkit", "hasil", "total")
 
 
@@ -146,7 +150,7 @@ def read_lines(award_year) -> list[str]:
     return lines
 
 
-class BuildProgress:
+class BuildProgress(_Progress):
     """A progress bar naming the unit being built, with the time left, on a terminal; plain lines otherwise.
 
     With -v it prints a line per finished task, naming every file written, instead of the bar.

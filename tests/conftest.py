@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -42,30 +44,91 @@ def sample(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> Path:
-    """The sample year built once for the whole session (read-only for tests)."""
+    """The sample year built once for the whole run, shared by every test that only reads it.
+
+    Under pytest-xdist each worker is its own session: the first worker to get here builds
+    into the run's shared temporary folder while holding a lock, and the others wait and
+    read the same build. A test that writes into the workspace works on a copy
+    (`copy_of_built_sample`).
+    """
+    from filelock import FileLock
+
     from dossier.build import build
     from dossier.workspace import Workspace
 
-    root = tmp_path_factory.mktemp("built")
-    shutil.copytree(REPO / "inputs", root / "inputs")
-    result = build(Workspace(root), SAMPLE_YEAR, jobs=2)
-    assert result.ok, result.failed
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder above the workers' own, one per run
+    root, done = shared / "built-sample", shared / "built-sample.done"
+    with FileLock(str(shared / "built-sample.lock")):
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)  # a worker that died mid-build
+            shutil.copytree(REPO / "inputs", root / "inputs")
+            shutil.copy(REPO / "dossier.toml", root / "dossier.toml")  # the repository's, as `dossier build` there
+            result = build(Workspace(root), SAMPLE_YEAR, jobs=2)
+            assert result.ok, result.failed
+            done.touch()
     return root
 
 
-# Test modules that build real documents (WeasyPrint, LibreOffice) or a whole year: marked
-# `render`, so that `pytest -m "not render"` runs the readers, scoring and command line quickly.
-RENDER_MODULES = {
-    "test_acceptance_release_packet", "test_archive", "test_archive_signature", "test_build", "test_crash",
-    "test_dask", "test_docx", "test_dossier", "test_dossier_claims", "test_evidence_safety", "test_feedback",
-    "test_hostile", "test_i18n_archive", "test_i18n_docs", "test_incremental", "test_long_text",
-    "test_office_evidence", "test_packet", "test_recap", "test_registry", "test_release", "test_render",
-    "test_sample_output_unchanged", "test_tempfiles", "test_templates_confined", "test_tpi", "test_trust",
-    "test_workbook_formulas", "test_workbook_printing",
-}
+@pytest.fixture
+def copy_of_built_sample(built_sample: Path, tmp_path: Path) -> Path:
+    """A copy of the built sample year for a test that writes into it (archives it, damages it)."""
+    root = tmp_path / "ws"
+    shutil.copytree(built_sample, root, symlinks=True)  # copy2: the mtimes the build cache recorded are kept
+    return root
 
 
+@dataclass(frozen=True)
+class StandIn:
+    """A cheap render function in place of a kind's real one, for tests of the build's logic, not of WeasyPrint.
+
+    It loads the kind's HTML templates (so a broken one still fails the kind) and writes the
+    kind, the unit and the scores it was given: what the build decides from stays the kind's
+    own (its templates, evidence, group, order), only the rendering is skipped. A class at
+    module level, so that it pickles to a worker process.
+    """
+
+    kind: str
+    format: str
+    templates: tuple[str, ...]
+
+    def __call__(self, job):
+        from dossier.documents.kinds import Made
+
+        for name in self.templates:
+            if name.endswith(".html"):
+                job.env.get_template(name)
+        text = f"{self.kind} {job.unit} " + " ".join(f"{s.unit.code}={s.total:.3f}" for s in job.scores) + "\n"
+        data = (b"%PDF-1.7\n% " if self.format == "pdf" else b"") + text.encode()
+        return Made(data.ljust(1024, b"."), pages=1 if self.format == "pdf" else None)  # long enough to corrupt a middle
+
+
+@contextmanager
+def kinds_standing_in(*real: str):
+    """Inside the block every registered kind but those named (`"recap-pdf"`...) renders as a StandIn."""
+    from dossier.documents import registry
+
+    before = list(registry.KINDS)
+    registry.KINDS[:] = [k if k.kind in real or isinstance(k.render, StandIn) else replace(k, render=StandIn(k.kind, k.format, k.templates))
+                         for k in before]
+    try:
+        yield registry.KINDS
+    finally:
+        registry.KINDS[:] = before
+
+
+@pytest.fixture(scope="module")
+def stand_ins():
+    """Every registered kind with a StandIn render function, for the tests of one module."""
+    with kinds_standing_in() as kinds:
+        yield kinds
+
+
+# A test that builds real documents (WeasyPrint, LibreOffice) or a whole year is marked `render`
+# (`@pytest.mark.render`), so that `pytest -m "not render"` runs the readers, scoring, command line
+# and the build's logic (on stand-in kinds) quickly. A test reading the shared built sample renders.
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.module.__name__.rpartition(".")[2] in RENDER_MODULES or "built_sample" in item.fixturenames:
+        if "built_sample" in item.fixturenames:
             item.add_marker(pytest.mark.render)

@@ -101,6 +101,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.render
 def test_validate_and_score_count_the_indicator_without_evidence(year):
     result = run("-C", str(year), "validate")
     assert f"1 of 113 indicator(s) have no evidence (Bukti Dukung is empty): {BARE}" in result.output
@@ -111,6 +112,7 @@ def test_validate_and_score_count_the_indicator_without_evidence(year):
     assert scored.output.count(f"1 indicator(s) without evidence (Bukti Dukung): {BARE}") == len(UNITS)
 
 
+@pytest.mark.render
 @needs("pdftotext")
 @needs("soffice")
 def test_built_documents_show_every_point(year):

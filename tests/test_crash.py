@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -79,6 +78,19 @@ def part_files(root: Path) -> list[Path]:
     return list((root / "build").rglob("*.part"))
 
 
+def kill_when(process: subprocess.Popen, reached, timeout: float = 120) -> bool:
+    """SIGKILL the process group as soon as `reached()` holds; False when the process ended first."""
+    deadline = time.monotonic() + timeout
+    while not reached():
+        if process.poll() is not None:
+            return False
+        assert time.monotonic() < deadline, "the observed state never came"
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    return True
+
+
 @pytest.fixture(scope="module")
 def workspaces(tmp_path_factory) -> tuple[Path, Path]:
     """A one-unit workspace built, and a copy with changed inputs built clean (both at once)."""
@@ -93,16 +105,16 @@ def workspaces(tmp_path_factory) -> tuple[Path, Path]:
     return first, clean
 
 
+@pytest.mark.render
 def test_kill_during_rebuild_leaves_previous_outputs_and_next_build_agrees(workspaces):
     root, clean = workspaces
     before = manifest(root)
+    outputs = {p: p.stat().st_mtime_ns for p in (root / "build" / str(YEAR)).rglob("*.pdf")}
     change_inputs(root)
     process = dossier(root, *BUILD)
-    time.sleep(random.Random(20241212).uniform(1, 6))
-    finished = process.poll() is not None
-    if not finished:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    # Killed mid-rebuild: once the first document has been replaced, while the others (and the manifest) are not yet.
+    killed = kill_when(process, lambda: any(not p.exists() or p.stat().st_mtime_ns != t for p, t in outputs.items()))
+    finished = not killed
 
     after = manifest(root)  # readable JSON, not truncated
     assert_whole(root)
@@ -119,6 +131,7 @@ def test_kill_during_rebuild_leaves_previous_outputs_and_next_build_agrees(works
         assert file_sha256(root / "build" / str(YEAR) / rel) == digest, rel
 
 
+@pytest.mark.render
 def test_full_disk_is_a_clear_error_and_leaves_no_truncated_file(workspaces, tmp_path, monkeypatch):
     _, clean = workspaces
     root = tmp_path / "ws"
@@ -162,6 +175,7 @@ def test_full_disk_is_a_clear_error_and_leaves_no_truncated_file(workspaces, tmp
         assert file_sha256(root / "build" / str(YEAR) / rel) == digest, rel  # no truncated file
 
 
+@pytest.mark.render
 def test_full_tmpfs_is_a_clear_error(tmp_path):
     """A real full disk: build/ on a 300 KB tmpfs (needs root; skipped otherwise)."""
     root = write_year(tmp_path / "ws", units=("BP01",)).parents[1]
@@ -183,19 +197,21 @@ def test_full_tmpfs_is_a_clear_error(tmp_path):
         subprocess.run(["umount", str(mount)], check=False)
 
 
+@pytest.mark.render
 def test_archive_killed_never_leaves_a_year_half_replaced(workspaces, tmp_path):
     _, clean = workspaces
     root = tmp_path / "ws"
     shutil.copytree(clean, root)
     assert finish(dossier(root, "archive")) is not None
     archive = root / "archive"
-    chance = random.Random(7)
-    for _ in range(3):
-        process = dossier(root, "archive", "--force")
-        time.sleep(chance.uniform(0.2, 1.5))
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    moments = [  # killed while copying the documents, while rendering the index, and around the swap
+        lambda: any(archive.glob(f".{YEAR}.tmp-*/*")),
+        lambda: any(archive.glob(f".{YEAR}.tmp-*/manifest.json")),
+        lambda: any(archive.glob(f".{YEAR}.tmp-*/daftar-arsip.pdf")) or set(archive.glob(f"{YEAR}.replaced-*")) > kept,
+    ]
+    for reached in moments:
+        kept = set(archive.glob(f"{YEAR}.replaced-*"))
+        kill_when(dossier(root, "archive", "--force"), reached)
         years = [archive / str(YEAR)] + sorted(archive.glob(f"{YEAR}.replaced-*"))
         complete = [y for y in years if y.is_dir()]
         assert complete, "no complete copy of the year is left"
@@ -212,6 +228,7 @@ def test_archive_killed_never_leaves_a_year_half_replaced(workspaces, tmp_path):
         assert result.exit_code == 0, result.output
 
 
+@pytest.mark.render
 def test_temporary_files_of_a_killed_build_are_removed(workspaces, tmp_path):
     _, clean = workspaces
     root = tmp_path / "ws"

@@ -54,6 +54,7 @@ def local(tmp_path_factory) -> Workspace:
     return ws
 
 
+@pytest.mark.render
 def test_dask_build_is_byte_identical_to_local(cluster, local, tmp_path):
     _, client = cluster
     ws = _workspace(tmp_path)
@@ -69,6 +70,7 @@ def test_dask_build_is_byte_identical_to_local(cluster, local, tmp_path):
         assert (ws.build_dir(SAMPLE_YEAR) / rel).read_bytes() == (local.build_dir(SAMPLE_YEAR) / rel).read_bytes(), rel
 
 
+@pytest.mark.render
 def test_cli_executor_dask_address(cluster, local, tmp_path):
     scheduler, _ = cluster
     port = scheduler.scheduler_address.rsplit(":", 1)[1]

@@ -349,6 +349,7 @@ def test_a_broken_reference_is_a_render_error_naming_the_file(tmp_path):
         html_to_docx("<p>x</p>", reference=broken)
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 def test_libreoffice_converts_it_to_a_pdf_with_the_text(converted):

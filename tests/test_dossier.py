@@ -90,6 +90,7 @@ def outline_titles(reader: PdfReader) -> list[str]:
     return titles
 
 
+@pytest.mark.render
 def test_context_holds_computed_scores_and_plain_eligibility(rendered):
     ctx, score = rendered["ctx"], rendered["score"]
     assert ctx["summary"][-1]["score"] == pytest.approx(score.total)
@@ -114,6 +115,7 @@ def test_every_shortfall_of_the_proposed_predicate_has_its_gap(tmp_path):
     assert ctx["eligibility"][0]["text"] == f"Belum memenuhi syarat WBK: {len(ctx['shortfalls'])} syarat belum terpenuhi"
 
 
+@pytest.mark.render
 def test_pdf_text_shows_names_scores_and_eligibility(rendered):
     text = text_of(rendered["path"])
     score = rendered["score"]
@@ -129,6 +131,7 @@ def test_pdf_text_shows_names_scores_and_eligibility(rendered):
     assert "hilang.pdf" in text and "tidak ada" in text and "tautan" in text
 
 
+@pytest.mark.render
 def test_pdf_has_pages_and_a_bookmark_per_section(rendered):
     reader = PdfReader(io.BytesIO(rendered["pdf"]))
     assert 12 <= len(reader.pages) <= 30
@@ -138,6 +141,7 @@ def test_pdf_has_pages_and_a_bookmark_per_section(rendered):
     assert "Pengungkit – Pemenuhan" in titles and "Manajemen Perubahan" in titles
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) is not installed")
 def test_pdf_embeds_every_font(rendered):
     out = subprocess.run(["pdffonts", str(rendered["path"])], capture_output=True, text=True, check=True).stdout
@@ -145,16 +149,19 @@ def test_pdf_embeds_every_font(rendered):
     assert rows and all(row.split()[-5] == "yes" for row in rows), out
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
 def test_pdf_passes_qpdf_check(rendered):
     subprocess.run(["qpdf", "--check", str(rendered["path"])], capture_output=True, check=True)
 
 
+@pytest.mark.render
 def test_pdf_is_byte_identical_when_rendered_again(rendered):
     again = dossier.pdf(rendered["env"], rendered["ctx"], allowed_roots=rendered["roots"], created=CREATED)
     assert again == rendered["pdf"]
 
 
+@pytest.mark.render
 def test_a_template_reaching_outside_fails_with_render_error(rendered, tmp_path):
     folder = tmp_path / "templates"
     folder.mkdir()

@@ -121,6 +121,7 @@ def test_the_three_units_are_what_the_test_says(tmp_path):
 # --- 1. What a dossier claims ---------------------------------------------------------------
 
 
+@pytest.mark.render
 @pdftotext
 def test_an_ineligible_units_dossier_is_a_draft_on_the_cover_and_every_page(made):
     pdf = made["ST03"]["pdf"]
@@ -132,6 +133,7 @@ def test_an_ineligible_units_dossier_is_a_draft_on_the_cover_and_every_page(made
         assert pdf_text(pdf, "-f", str(page), "-l", str(page)).lstrip().startswith("DRAF — belum memenuhi syarat ·"), page
 
 
+@pytest.mark.render
 @pdftotext
 def test_a_drafts_statement_reports_without_proposing_and_shows_the_way(made):
     text = " ".join(pdf_text(made["ST03"]["pdf"]).split())
@@ -146,6 +148,7 @@ def test_a_drafts_statement_reports_without_proposing_and_shows_the_way(made):
     assert "tidak dapat dicapai lewat jawaban LKE" in text and "indeks survei" in text
 
 
+@pytest.mark.render
 @pdftotext
 def test_a_unit_meeting_only_wbk_while_proposed_for_wbbm_is_proposed_for_wbk_and_says_so(made):
     text = " ".join(pdf_text(made["ST02"]["pdf"]).split())
@@ -158,6 +161,7 @@ def test_a_unit_meeting_only_wbk_while_proposed_for_wbbm_is_proposed_for_wbk_and
     assert "Predikat yang diusulkan: WBK" in text
 
 
+@pytest.mark.render
 @pdftotext
 def test_an_eligible_unit_is_proposed_for_its_predicate(made):
     text = " ".join(pdf_text(made["ST01"]["pdf"]).split())
@@ -165,6 +169,7 @@ def test_an_eligible_unit_is_proposed_for_its_predicate(made):
     assert "mengusulkan Sentra Layanan Prima Bekasi untuk memperoleh predikat Wilayah Bebas dari Korupsi (WBK)" in text
 
 
+@pytest.mark.render
 @pdftotext
 def test_the_statement_is_dated_with_tanggal_usulan_not_the_ceremony(made):
     text = pdf_text(made["ST01"]["pdf"])
@@ -172,6 +177,7 @@ def test_the_statement_is_dated_with_tanggal_usulan_not_the_ceremony(made):
     assert "12 Desember" not in text and "1 Januari" not in text
 
 
+@pytest.mark.render
 @pdftotext
 def test_without_tanggal_usulan_the_statement_has_a_dotted_line_to_date_by_hand(made, tmp_path):
     year, scores = make_year(tmp_path, proposal_date=None)
@@ -181,6 +187,7 @@ def test_without_tanggal_usulan_the_statement_has_a_dotted_line_to_date_by_hand(
     assert "12 Desember" not in text and "1 Januari" not in text
 
 
+@pytest.mark.render
 @pdftotext
 def test_both_names_sit_on_one_line_with_the_heads_nip_and_room_for_a_meterai(made):
     lines = pdf_text(made["ST01"]["pdf"], "-layout").splitlines()
@@ -196,6 +203,7 @@ def test_both_names_sit_on_one_line_with_the_heads_nip_and_room_for_a_meterai(ma
 # --- 5. Text as Indonesian readers expect ------------------------------------------------------
 
 
+@pytest.mark.render
 @pdftotext
 def test_no_question_starts_with_one_word_alone_on_its_line(made):
     # In the LKE table a question's cell follows its code: 'PPD2F', '', 'Laporan', 'kinerja telah ...' was the fault.
@@ -212,6 +220,7 @@ def test_no_question_starts_with_one_word_alone_on_its_line(made):
     assert not any(a == "Nilai" and b.startswith("total Lembar Kerja") for a, b in zip(lines, lines[1:]))
 
 
+@pytest.mark.render
 @pdftotext
 def test_percentages_capitals_and_no_repeated_answer(made):
     text = pdf_text(made["ST03"]["pdf"])
@@ -228,6 +237,7 @@ def test_percentages_capitals_and_no_repeated_answer(made):
 # --- 4. The DOCX table of contents ---------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_the_docx_toc_lists_the_pdfs_entries_with_their_pages_and_opens_without_a_prompt(made):
     data = made["ST03"]["docx"]
     document = Document(io.BytesIO(data))
@@ -250,6 +260,7 @@ def test_the_docx_toc_lists_the_pdfs_entries_with_their_pages_and_opens_without_
         assert "metadata/thumbnail" in package.read("_rels/.rels").decode()
 
 
+@pytest.mark.render
 def test_the_docx_score_table_keeps_its_indentation(made):
     document = Document(io.BytesIO(made["ST03"]["docx"]))
     scores = next(t for t in document.tables if t.rows[0].cells[0].text == "Komponen / area")
@@ -258,6 +269,7 @@ def test_the_docx_score_table_keeps_its_indentation(made):
     assert indents["Manajemen Perubahan"] is not None and indents["Manajemen Perubahan"].mm == pytest.approx(6, abs=0.1)
 
 
+@pytest.mark.render
 def test_the_draft_docx_says_what_the_pdf_says(made):
     text = docx_text(made["ST03"]["docx"])
     assert "DRAF — belum memenuhi syarat" in text
@@ -268,6 +280,7 @@ def test_the_draft_docx_says_what_the_pdf_says(made):
 # --- 6. The cover letter -----------------------------------------------------------------------
 
 
+@pytest.mark.render
 @pdftotext
 def test_the_cover_letter_proposes_only_eligible_units_with_predicate_and_score(made):
     text = " ".join(pdf_text(made["letter"]["pdf"]).split())
@@ -288,6 +301,7 @@ def test_the_cover_letter_proposes_only_eligible_units_with_predicate_and_score(
     assert "Dra. Ratna Wulandari, M.Si." in text and "NIP. 197003121995032001" in text
 
 
+@pytest.mark.render
 def test_the_cover_letter_docx_says_the_same(made):
     text = docx_text(made["letter"]["docx"])
     assert "B-1207/SJ/ZI.01/XI/2024" in text and "20 November 2024" in text

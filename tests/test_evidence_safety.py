@@ -89,6 +89,7 @@ def hostile_build(tmp_path_factory):
     return result, (root / "build" / str(SAMPLE_YEAR) / "paket" / f"{UNIT}.pdf").read_bytes()
 
 
+@pytest.mark.render
 def test_no_active_content_from_evidence_reaches_the_packet(hostile_build):
     _, packet = hostile_build
     assert PAYLOAD not in packet
@@ -100,6 +101,7 @@ def test_no_active_content_from_evidence_reaches_the_packet(hostile_build):
     assert any(a["/A"].get("/URI") == "https://example.org" for a in links if "/A" in a)  # plain links stay
 
 
+@pytest.mark.render
 def test_a_pdf_bomb_is_refused_by_name(hostile_build):
     result, _ = hostile_build
     refused = [p for p in result.problems if "rencana-kerja-zi.pdf" in p.where and "unpacks to more than" in p.message]

@@ -113,6 +113,7 @@ def test_feedback_writes_user_text_as_text_never_a_formula(year):
     assert cell.data_type == "s"
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 def test_feedback_pdf_has_every_section(year, tmp_path):
     award_year, score = scored(year, "BD02")
@@ -127,6 +128,7 @@ def test_feedback_pdf_has_every_section(year, tmp_path):
     assert "HBB" in text and "tidak dapat dicapai lewat jawaban LKE" in text
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 def test_lhe_shows_per_area_both_scores_notes_and_recommendations_in_pdf_and_docx(year, tmp_path):
     from docx import Document
@@ -181,6 +183,7 @@ def test_dossier_shows_the_way_for_an_ineligible_unit(year):
 # --- through the command line ---------------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_umpan_balik_writes_every_units_feedback_even_one_with_lke_errors(sample):
     import json
 

@@ -369,7 +369,7 @@ CASES = [
     Case("score-on-broken-lke", lke_answer("PPA1A", "Z"), (f"{LKE}, LKE!D", "these scores may be wrong"), ("score",)),
     Case("score-json-on-empty-lke", empty_file, (LKE, "empty (0 bytes)"), ("score", "--json")),
     Case("build-on-unreadable-lke", not_a_workbook, (LKE, "not an Excel workbook", "BP01"), ("build", "--format", "pdf", "--unit", "BP01"),
-         absent=("dossier/BP01.pdf", "paket/BP01.pdf")),
+         absent=("dossier/BP01.pdf", "paket/BP01.pdf"), marks=(pytest.mark.render,)),
 ]
 
 
@@ -565,6 +565,7 @@ def hostile_build(tmp_path_factory) -> HostileBuild:
     return HostileBuild(root, server.port, result.output, result.exit_code, requests, texts)
 
 
+@pytest.mark.render
 def test_hostile_build_succeeds_and_fetches_nothing(hostile_build):
     assert hostile_build.exit_code == 0, hostile_build.output
     assert hostile_build.requests == []
@@ -588,6 +589,7 @@ SHOWN = {
 HOSTILE_CASES = [(kind, name) for kind, names in SHOWN.items() for name in names]
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("kind,name", HOSTILE_CASES, ids=[f"{k}-{n}" for k, n in HOSTILE_CASES])
 def test_hostile_text_appears_literally(hostile_build, kind, name):
     value = hostile_text(hostile_build.port)[name]
@@ -608,6 +610,7 @@ UNICODE_SHOWN = {
 UNICODE_CASES = [(kind, name) for kind, names in UNICODE_SHOWN.items() for name in names]
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("kind,name", UNICODE_CASES, ids=[f"{k}-{n}" for k, n in UNICODE_CASES])
 def test_unusual_scripts_and_long_cells_appear(hostile_build, kind, name):
     text = hostile_build.texts[kind]
@@ -623,6 +626,7 @@ def test_unusual_scripts_and_long_cells_appear(hostile_build, kind, name):
     assert squeeze(value) in squeeze(text), f"{value!r} not found in {kind}"
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("name,problem", [("rencana.pdf", "empty (0 bytes)"), ("terkunci.pdf", "password"), ("sk-tim.pdf", "cannot be read")])
 def test_bad_evidence_pdfs_are_warnings_and_listed(hostile_build, name, problem):
     lines = [line for line in hostile_build.output.splitlines() if name in line]
@@ -659,6 +663,7 @@ REFUSED = [
 ]
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("make,url", [pytest.param(m, u, id=i) for i, m, u in REFUSED])
 def test_template_reaching_outside_is_refused(tmp_path, make, url):
     root = one_unit(tmp_path)
@@ -673,6 +678,7 @@ def test_template_reaching_outside_is_refused(tmp_path, make, url):
     assert_nothing_half_written(root)
 
 
+@pytest.mark.render
 def test_template_escaping_the_sandbox_is_refused(tmp_path):
     root = one_unit(tmp_path)
     base_with("{{{{ ''.__class__.__mro__[1].__subclasses__() }}}}")(root, 0)
@@ -681,6 +687,7 @@ def test_template_escaping_the_sandbox_is_refused(tmp_path):
     assert "base.html, line" in result.output and "not allowed in a template" in result.output
 
 
+@pytest.mark.render
 def test_template_that_never_ends_is_stopped(tmp_path):
     root = one_unit(tmp_path)
     (root / "templates").mkdir()

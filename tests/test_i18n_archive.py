@@ -51,6 +51,7 @@ def damage(root: Path) -> tuple[str, str, str]:
     return tuple(p.relative_to(root).as_posix() for p in (dossier_pdf, recap, stray))
 
 
+@pytest.mark.render
 def test_verify_reports_a_damaged_archive_in_indonesian_by_default(archived, tmp_path):
     changed, missing, extra = damage(archived)
 
@@ -66,6 +67,7 @@ def test_verify_reports_a_damaged_archive_in_indonesian_by_default(archived, tmp
     assert not ENGLISH_WORDS.search(result.stdout), result.stdout
 
 
+@pytest.mark.render
 def test_verify_reports_a_damaged_archive_in_english_on_request(archived, tmp_path):
     changed, missing, extra = damage(archived)
 
@@ -81,6 +83,7 @@ def test_verify_reports_a_damaged_archive_in_english_on_request(archived, tmp_pa
     assert not re.search(r"\b(berubah|hilang|tambahan|temuan|tercantum)\b", result.stdout)
 
 
+@pytest.mark.render
 def test_a_wrong_fingerprint_is_reported_in_both_languages(archived, tmp_path):
     wrong = "0" * 64
     for lang, expected in ((None, "sidik jari: SHA-256-nya "), ("en", "fingerprint: its SHA-256 is ")):
@@ -91,6 +94,7 @@ def test_a_wrong_fingerprint_is_reported_in_both_languages(archived, tmp_path):
                                                       wrong, cwd=tmp_path).stdout
 
 
+@pytest.mark.render
 def test_an_intact_archive_verifies_in_either_language(archived, tmp_path):
     for lang in (None, "en"):
         result = dossier("-C", str(archived), "archive", "verify", cwd=tmp_path, lang=lang)
@@ -98,6 +102,7 @@ def test_an_intact_archive_verifies_in_either_language(archived, tmp_path):
         assert result.stdout == ""
 
 
+@pytest.mark.render
 def test_archiving_again_without_force_is_refused_in_indonesian_then_english(archived, tmp_path):
     result = dossier("-C", str(archived), "archive", "--year", YEAR, cwd=tmp_path)
     assert result.returncode == 1
@@ -111,6 +116,7 @@ def test_archiving_again_without_force_is_refused_in_indonesian_then_english(arc
     assert f"archive/{YEAR} already exists (archived on " in flat(result.stderr)
 
 
+@pytest.mark.render
 def test_verifying_a_year_never_archived_says_so_in_indonesian(archived, tmp_path):
     result = dossier("-C", str(archived), "archive", "verify", "--year", "2019", cwd=tmp_path)
     assert result.returncode == 1
@@ -118,6 +124,7 @@ def test_verifying_a_year_never_archived_says_so_in_indonesian(archived, tmp_pat
             "Jalankan dahulu 'dossier archive'.") in flat(result.stderr)
 
 
+@pytest.mark.render
 def test_the_archive_holds_the_same_bytes_whatever_the_language(archived, tmp_path):
     folder = archived / "archive" / YEAR
     indonesian = {name: (folder / name).read_bytes() for name in ("manifest.json", "daftar-arsip.pdf")}

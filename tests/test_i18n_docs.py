@@ -104,6 +104,7 @@ def _break_upt01(sample) -> tuple[str, str]:
     return f"LKE!{LKE.letter('evidence')}{rows['PPA1A']}", f"LKE!{LKE.letter('answer')}{rows['PPA2B']}"
 
 
+@pytest.mark.render
 def test_the_feedback_is_the_same_indonesian_document_whatever_the_command_line_speaks(sample, speak):
     evidence_cell, answer_cell = _break_upt01(sample)
     edition = load_edition("2021")
@@ -124,6 +125,7 @@ def test_the_feedback_is_the_same_indonesian_document_whatever_the_command_line_
     assert any(r[0].value == answer_cell for r in book["Masalah LKE"].iter_rows(min_row=4))
 
 
+@pytest.mark.render
 def test_a_build_failing_on_a_template_says_so_in_indonesian(sample):
     (sample / "templates").mkdir()
     (sample / "templates" / "umpan-balik.html").write_text("<p>{% if %}</p>", encoding="utf-8")

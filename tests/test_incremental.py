@@ -27,8 +27,12 @@ ALL = {(u, k) for u in UNITS for k in UNIT_KINDS} | {("", k) for k in YEAR_KINDS
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path]:
-    """The sample year's two units and the year-level documents, built once, and a pristine copy of it."""
+def built(tmp_path_factory, stand_ins) -> tuple[Path, Path]:
+    """The sample year's two units and the year-level documents, built once, and a pristine copy of it.
+
+    Built by stand-in kinds (conftest's StandIn): these tests prove which outputs the build
+    keeps and which it renders again, from each kind's own declarations, not the renderers.
+    """
     root = tmp_path_factory.mktemp("incremental")
     ws = root / "ws"
     shutil.copytree(REPO / "inputs", ws / "inputs")
@@ -195,7 +199,7 @@ def test_a_touched_input_falls_back_to_the_keys(ws):
 def test_a_failed_build_is_not_taken_as_up_to_date(ws):
     templates = Path(ws.root) / "templates"
     templates.mkdir()
-    (templates / "release.html").write_text("{{ no_such_name }}")
+    (templates / "release.html").write_text("{{ no_such_name }")  # does not compile: the release fails
     result = build(ws, SAMPLE_YEAR, units=UNITS, jobs=2)
     assert not result.ok
     again = build(ws, SAMPLE_YEAR, units=UNITS, jobs=2)

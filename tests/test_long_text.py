@@ -6,6 +6,7 @@ import shutil
 import zipfile
 
 import docx
+import pytest
 from openpyxl import load_workbook
 
 from dossier.build import build
@@ -21,6 +22,7 @@ AWARD_TEXT = ("Instansi", "Singkatan Instansi", "Pemberi Penghargaan", "Tempat P
 UNIT_TEXT = ("Nama Unit", "Jenis Unit", "Kota", "Provinsi", "Kepala Unit", "Kategori Penghargaan")
 
 
+@pytest.mark.render
 def test_300_characters_in_every_text_field_builds_every_document(tmp_path):
     shutil.copytree(REPO / "inputs", tmp_path / "inputs")
     register = tmp_path / "inputs" / str(SAMPLE_YEAR) / "nominasi.xlsx"

@@ -24,6 +24,7 @@ def _docx(path: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.render
 @needs("soffice")
 def test_docx_and_xlsx_become_pdf_pages_kept_by_content(tmp_path):
     cache = tmp_path / "cache"
@@ -56,6 +57,7 @@ def test_a_conversion_over_its_time_is_killed_and_leaves_nothing(tmp_path):
     assert not list((tmp_path / "cache").glob("*.pdf")) if (tmp_path / "cache").exists() else True
 
 
+@pytest.mark.render
 def test_without_libreoffice_the_divider_says_so_and_claims_nothing(workspace_copy, monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     result = make(workspace_copy, {"PPA1A": ("BP01/notulen.docx",)})
@@ -66,6 +68,7 @@ def test_without_libreoffice_the_divider_says_so_and_claims_nothing(workspace_co
     assert "could not be converted to PDF" in result.problems[0].message
 
 
+@pytest.mark.render
 @needs("soffice")
 def test_a_timed_out_conversion_is_listed_not_embedded(workspace_copy, monkeypatch):
     monkeypatch.setattr(office, "CONVERT_SECONDS", 0.01)

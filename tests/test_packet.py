@@ -142,6 +142,7 @@ def outline_tree(data: bytes) -> list:
     return walk(reader.outline)
 
 
+@pytest.mark.render
 def test_page_count_is_dossier_plus_dividers_plus_evidence(packet):
     # Three areas have evidence -> three dividers, and four pages list the 108 indicators without any;
     # sk-tim 2 pages, rencana-kerja 1, three images 1 each, the DOCX converted to 1.
@@ -149,6 +150,7 @@ def test_page_count_is_dossier_plus_dividers_plus_evidence(packet):
     assert len(PdfReader(io.BytesIO(packet.data)).pages) == packet.pages == 17
 
 
+@pytest.mark.render
 def test_evidence_follows_lke_order_after_the_dossier(packet):
     pages = [text_of(packet.data, n) for n in range(1, packet.pages + 1)]
     assert "Dokumen Usulan" in pages[0] and "Ringkasan" in pages[2]
@@ -164,6 +166,7 @@ def test_evidence_follows_lke_order_after_the_dossier(packet):
     assert "Indikator Tanpa Bukti Dukung" in pages[13] and "PPA2A" in pages[13]
 
 
+@pytest.mark.render
 def test_images_are_fitted_to_a4_in_their_orientation(packet):
     reader = PdfReader(io.BytesIO(packet.data))
     png, jpg = reader.pages[6], reader.pages[8]
@@ -173,6 +176,7 @@ def test_images_are_fitted_to_a4_in_their_orientation(packet):
     assert millimetres == [210, 297]
 
 
+@pytest.mark.render
 def test_outline_is_dossier_then_area_indicator_document(packet):
     tree = outline_tree(packet.data)
     assert [title for title, _ in tree] == [
@@ -193,6 +197,7 @@ def test_outline_is_dossier_then_area_indicator_document(packet):
     assert tree[3][1] == [] and tree[4][1] == []
 
 
+@pytest.mark.render
 def test_bookmarks_run_in_page_order(packet):
     reader = PdfReader(io.BytesIO(packet.data))
     page = reader.get_destination_page_number
@@ -210,12 +215,14 @@ def test_bookmarks_run_in_page_order(packet):
     assert [page(d) for d in indicators[1]] == [4, 6, 7]  # sk-tim, the PNG, the converted DOCX
 
 
+@pytest.mark.render
 def test_every_page_is_numbered_within_the_packet(packet):
     reader = PdfReader(io.BytesIO(packet.data))
     for number, page in enumerate(reader.pages, start=1):
         assert f"Paket · hlm. {number} dari 17" in page.extract_text()
 
 
+@pytest.mark.render
 def test_pages_the_unit_sent_get_a_strip_for_the_number(packet):
     """A unit's PDF may be printed to its edges: its page grows a strip below rather than being written on."""
     reader = PdfReader(io.BytesIO(packet.data))
@@ -224,6 +231,7 @@ def test_pages_the_unit_sent_get_a_strip_for_the_number(packet):
     assert round(float(sk_tim.mediabox.height) / 72 * 25.4) == 297 + 9
 
 
+@pytest.mark.render
 @needs("pdftotext")
 def test_divider_lists_bad_foreign_and_missing_files(packet, tmp_path):
     path = tmp_path / "paket.pdf"
@@ -247,6 +255,7 @@ def test_divider_lists_bad_foreign_and_missing_files(packet, tmp_path):
     assert 'Sentra <b>"Maju" & Co</b>' in first  # a hostile unit name stays literal
 
 
+@pytest.mark.render
 def test_damaged_encrypted_and_empty_pdfs_are_warnings(packet):
     found = {p.where: p for p in packet.problems}
     assert set(found) == {f"bukti/BP01/{name}.pdf (PPB1A)" for name in ("rusak", "kosong", "terkunci")}
@@ -256,11 +265,13 @@ def test_damaged_encrypted_and_empty_pdfs_are_warnings(packet):
     assert "cannot be read" in found["bukti/BP01/rusak.pdf (PPB1A)"].message
 
 
+@pytest.mark.render
 def test_files_outside_bukti_are_never_embedded(packet):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(packet.data)).pages)
     assert "RAHASIA NEGARA" not in text
 
 
+@pytest.mark.render
 def test_paths_leaving_bukti_are_refused_even_when_the_reader_let_them_through(workspace):
     """Defence in depth: entries with no problem set that leave bukti/ by '..', an absolute path or a link."""
     bukti = workspace / "inputs" / "2024" / "bukti"
@@ -281,6 +292,7 @@ def test_paths_leaving_bukti_are_refused_even_when_the_reader_let_them_through(w
     assert [d.kind for d in result.areas[0].documents] == ["refused"] * 3
 
 
+@pytest.mark.render
 def test_unit_without_evidence_gets_dividers_listing_every_indicator(workspace):
     result = make(workspace, {"PPA1A": ()})
     assert result.evidence_pages == 0 and result.divider_pages > 1
@@ -288,6 +300,7 @@ def test_unit_without_evidence_gets_dividers_listing_every_indicator(workspace):
     assert [title for title, _ in outline_tree(result.data)] == ["Dokumen Usulan", "Indikator Tanpa Bukti Dukung"]
 
 
+@pytest.mark.render
 def test_long_divider_spans_pages_and_page_numbers_still_match(workspace):
     long_name = "BP01/" + "dokumentasi-kegiatan-pembangunan-zona-integritas-" * 4 + ".jpg"
     image = workspace / "inputs" / "2024" / "bukti" / long_name
@@ -304,6 +317,7 @@ def test_long_divider_spans_pages_and_page_numbers_still_match(workspace):
     assert "Rencana Kerja" in text_of(result.data, image_page + 1)
 
 
+@pytest.mark.render
 def test_two_builds_give_the_same_bytes(workspace, packet):
     year = award_year(workspace, ALL)
     score = score_unit(UNIT, year.lke[UNIT.code], load_edition())
@@ -313,6 +327,7 @@ def test_two_builds_give_the_same_bytes(workspace, packet):
     assert again.problems == packet.problems
 
 
+@pytest.mark.render
 def test_packet_metadata_comes_from_created_not_the_clock(packet):
     reader = PdfReader(io.BytesIO(packet.data))
     assert reader.metadata["/CreationDate"] == "D:20240101000000Z"
@@ -320,6 +335,7 @@ def test_packet_metadata_comes_from_created_not_the_clock(packet):
     assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
 
 
+@pytest.mark.render
 @needs("qpdf")
 def test_qpdf_check_passes(packet, tmp_path):
     path = tmp_path / "paket.pdf"
@@ -328,6 +344,7 @@ def test_qpdf_check_passes(packet, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.render
 @needs("pdftoppm")
 def test_the_number_is_drawn_in_the_strip_not_only_extractable(packet, tmp_path):
     """pypdf clips a merged page to its box: the stamp must be visible where the strip was added."""

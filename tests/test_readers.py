@@ -224,6 +224,7 @@ def test_a_filled_lke_template_reads_back_and_scores(tmp_path):
     )
 
 
+@pytest.mark.render
 @needs("soffice")
 def test_a_workbook_saved_by_libreoffice_reads_the_same(tmp_path):
     inputs = write_year(tmp_path)

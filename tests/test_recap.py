@@ -178,6 +178,7 @@ def test_summary_counts_units_and_eligibility(year_and_scores):
     assert [c["uri"][:22] for c in ctx["charts"]] == ["data:image/png;base64,"]
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
 def test_pdf_is_landscape_with_summary_table_and_literal_hostile_text(year_and_scores, tmp_path):
     from pypdf import PdfReader
@@ -207,17 +208,25 @@ def large_year(count: int = 2 * recap.CHART_ROWS + 5, weak: str = ""):
     return award_year(units), scores
 
 
+@pytest.fixture(scope="module")
+def large_recap():
+    """A large year, its recap context and its recap PDF, rendered once for the tests that read it."""
+    from dossier.render.templates import environment, static_dirs
+
+    year, scores = large_year()
+    ctx = recap.context(year, scores, Settings())
+    return year, ctx, recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
+
+
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
-def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
+def test_a_large_year_gets_one_chart_per_page_with_every_unit(large_recap, tmp_path):
     """Regression: one chart of every unit grew taller than the page and was cut off after ~25 units."""
     from PIL import Image
     from pypdf import PdfReader
 
-    from dossier.render.templates import environment, static_dirs
-
-    year, scores = large_year()
+    year, ctx, data = large_recap
     units = year.units
-    ctx = recap.context(year, scores, Settings())
     charts = ctx["charts"]
     assert [(c["first"], c["last"]) for c in charts] == [
         (1, recap.CHART_ROWS), (recap.CHART_ROWS + 1, 2 * recap.CHART_ROWS), (2 * recap.CHART_ROWS + 1, len(units))
@@ -226,7 +235,6 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
         image = Image.open(io.BytesIO(base64.b64decode(chart["uri"].split(",", 1)[1])))
         assert image.height * 230 / image.width < 150  # mm, shown 230 mm wide; the page leaves 176 mm
 
-    data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
     path = tmp_path / "rekapitulasi.pdf"
     path.write_bytes(data)
     listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
@@ -239,18 +247,15 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(tmp_path):
     assert f"Unit ke-{2 * recap.CHART_ROWS + 1} sampai ke-{len(units)} dari {len(units)} (lanjutan)" in text
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
-def test_pdf_in_parts_reads_as_one_document(tmp_path):
+def test_pdf_in_parts_reads_as_one_document(large_recap, tmp_path):
     """Joined from parts: numbered "Halaman X dari Y" throughout, PDF/A metadata, bookmarks, one column layout."""
     from pypdf import PdfReader
 
-    from dossier.render.templates import environment, static_dirs
-
-    year, scores = large_year()
-    ctx = recap.context(year, scores, Settings())
+    year, ctx, data = large_recap
     assert len(ctx["widths"]) == 4 + len(ctx["columns"]) + 4
     assert sum(ctx["widths"]) == pytest.approx(recap.TABLE_MM, abs=0.5) and min(ctx["widths"]) > 4
-    data = recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
     reader = PdfReader(io.BytesIO(data))
     pages = len(reader.pages)
     # title and 12 rows, 3 blocks of up to 15 rows, 3 charts of the totals; six areas by two full blocks of
@@ -274,6 +279,7 @@ def test_pdf_in_parts_reads_as_one_document(tmp_path):
     assert all(u.name in text for u in year.units)
 
 
+@pytest.mark.render
 def test_a_rebuild_renders_again_only_the_parts_that_changed(tmp_path, monkeypatch):
     """One unit's lower scores: its block, the title (the summary counts change) and its chart; the same bytes."""
     from dossier.render import pdf as pdf_module
@@ -324,6 +330,7 @@ def test_shortfall_sheet_lists_every_shortfall_of_every_unit(year_and_scores):
     assert [r[0] for r in rows if r[3] == "Tidak ada kekurangan"] == ["UPT01", "UPT02"]
 
 
+@pytest.mark.render
 def test_recap_counts_indicators_without_evidence(year_and_scores):
     year, scores = year_and_scores
     ctx = recap.context(year, scores, Settings())
@@ -335,6 +342,7 @@ def test_recap_counts_indicators_without_evidence(year_and_scores):
     assert [ws.cell(header_row + i, column).value for i in (1, 2, 3)] == [len(EDITION.indicators)] * 3
 
 
+@pytest.mark.render
 def test_chart_marks_each_bar_with_its_predicate_and_shows_every_area(year_and_scores):
     year, scores = year_and_scores
     assert [recap.eligible_mark(s) for s in scores] == ["memenuhi WBBM", "memenuhi WBK", "belum memenuhi syarat"]
@@ -343,6 +351,7 @@ def test_chart_marks_each_bar_with_its_predicate_and_shows_every_area(year_and_s
     assert ctx["area_minimums"] == "WBK 60% dan WBBM 75%"
 
 
+@pytest.mark.render
 def test_recap_shows_the_institution_prerequisites_from_the_register(year_and_scores, tmp_path):
     from dataclasses import replace
 

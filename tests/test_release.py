@@ -231,6 +231,7 @@ def _pdf_text(c: dict, tmp_path: Path) -> str:
     return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
 
 
+@pytest.mark.render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (poppler-utils)")
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_pdf_and_docx_say_what_the_html_says(variant, tmp_path):

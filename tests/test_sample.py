@@ -126,6 +126,7 @@ def test_ceremony_facts_and_quotes():
 # --- The files ----------------------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_generated_year_has_register_lke_and_evidence(generated):
     assert (generated / "nominasi.xlsx").is_file()
     lke = sorted(p.name for p in (generated / "lke").iterdir())
@@ -136,6 +137,7 @@ def test_generated_year_has_register_lke_and_evidence(generated):
     assert size < 3_000_000
 
 
+@pytest.mark.render
 def test_every_evidence_file_referenced_exists_and_opens(generated, answers):
     bukti = generated / "bukti"
     for unit_answers in answers.values():
@@ -156,12 +158,14 @@ def test_every_evidence_file_referenced_exists_and_opens(generated, answers):
     assert "Notulen" in Document(str(docx)).paragraphs[0].text
 
 
+@pytest.mark.render
 def test_sample_pdfs_carry_their_unit(generated):
     text = PdfReader(generated / "bukti/UPT03/sk-tim-zi.pdf").pages[0].extract_text()
     assert "STASIUN PEMANTAUAN PESISIR MATARAM" in text
     assert "TIM PEMBANGUNAN ZONA INTEGRITAS" in text
 
 
+@pytest.mark.render
 def test_generated_year_reads_back_clean_and_scores_the_same(generated, edition, scores):
     from dossier.readers import read_award_year
 
@@ -179,6 +183,7 @@ def test_generated_year_reads_back_clean_and_scores_the_same(generated, edition,
         assert read.eligible == scores[unit.code].eligible
 
 
+@pytest.mark.render
 def test_generation_is_deterministic(generated, tmp_path):
     again = write_sample_year(tmp_path, YEAR)
     first = {p.relative_to(generated): p.read_bytes() for p in generated.rglob("*") if p.is_file()}

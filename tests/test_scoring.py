@@ -232,8 +232,8 @@ def test_a_shortfall_just_under_its_minimum_shows_enough_places_to_differ():
     from dossier.scoring import Shortfall
 
     text = shortfall_text(Shortfall("WBK", "total", "Nilai Total", 75.0, 74.996))
-    assert text == "Nilai Total 74,996 < 75,000 (short by 0,004)"
-    assert shortfall_text(Shortfall("WBK", "total", "Nilai Total", 75.0, 69.371)) == "Nilai Total 69,37 < 75,00 (short by 5,63)"
+    assert text == "Nilai Total 74.996 < 75.000 (short by 0.004)"
+    assert shortfall_text(Shortfall("WBK", "total", "Nilai Total", 75.0, 69.371)) == "Nilai Total 69.37 < 75.00 (short by 5.63)"
 
 
 def test_score_table_shows_the_caution_of_an_eligible_unit():
@@ -242,5 +242,5 @@ def test_score_table_shows_the_caution_of_an_eligible_unit():
     score = score_unit(unit(), best_answers(**WEAK_HALF), EDITION)
     lines = score_table([score]).splitlines()
     assert lines[2].rstrip().endswith("WBK")
-    assert lines[3] == ("    caution for WBK: Reform / Penguatan Pengawasan 2,00 < 4,50: "
+    assert lines[3] == ("    caution for WBK: Reform / Penguatan Pengawasan 2.00 < 4.50: "
                         "this half is below the share, its area as a whole meets it")

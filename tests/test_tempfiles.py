@@ -31,6 +31,7 @@ def workspace(tmp_path) -> tuple[Path, Path]:
     return tmp_path / "ws", temp
 
 
+@pytest.mark.render
 def test_a_build_with_two_workers_leaves_nothing_in_the_temp_folder(workspace):
     ws, temp = workspace
     process = start(ws, temp, "build", "--year", str(SAMPLE_YEAR), "--jobs", "2", "--format", "pdf", *UNITS)
@@ -40,6 +41,7 @@ def test_a_build_with_two_workers_leaves_nothing_in_the_temp_folder(workspace):
     assert list(temp.iterdir()) == []
 
 
+@pytest.mark.render
 def test_an_interrupted_build_leaves_nothing_in_the_temp_folder(workspace):
     ws, temp = workspace
     process = start(ws, temp, "build", "--year", str(SAMPLE_YEAR), "--jobs", "2", "--format", "pdf", *UNITS)
@@ -53,6 +55,7 @@ def test_an_interrupted_build_leaves_nothing_in_the_temp_folder(workspace):
     assert list(temp.iterdir()) == []
 
 
+@pytest.mark.render
 def test_a_terminated_build_leaves_nothing_in_the_temp_folder(workspace):
     ws, temp = workspace
     process = start(ws, temp, "build", "--year", str(SAMPLE_YEAR), "--jobs", "2", "--format", "pdf", *UNITS)

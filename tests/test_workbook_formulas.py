@@ -183,6 +183,7 @@ def node_cells(ws, edition: Edition) -> dict[tuple[str, ...], object]:
 # --- The acceptance test ---------------------------------------------------------------------
 
 
+@pytest.mark.render
 @needs_soffice
 @pytest.mark.parametrize("name", list(ANSWER_SETS))
 def test_nilai_total_equals_dossier_score_once_calculated(calculated, edition, name):
@@ -205,6 +206,7 @@ def test_nilai_total_equals_dossier_score_once_calculated(calculated, edition, n
     assert direct.total == pytest.approx(expected.total, abs=1e-9)
 
 
+@pytest.mark.render
 @needs_soffice
 @pytest.mark.parametrize("name", ["random-b", "zero-denominators"])
 def test_every_part_area_and_sub_area_cell_equals_its_score(calculated, edition, name):
@@ -217,6 +219,7 @@ def test_every_part_area_and_sub_area_cell_equals_its_score(calculated, edition,
         assert cells[edition.nodes[key]] == pytest.approx(expected[key], abs=TOLERANCE), key
 
 
+@pytest.mark.render
 @needs_soffice
 @pytest.mark.parametrize("name", ["random-b", "zero-denominators", "empty"])
 def test_every_question_cell_scores_as_the_rules(calculated, edition, name):
@@ -238,6 +241,7 @@ def test_every_question_cell_scores_as_the_rules(calculated, edition, name):
         assert row[nilai] == pytest.approx(fraction, abs=0.001), code
 
 
+@pytest.mark.render
 @needs_soffice
 def test_the_calculated_workbook_still_reads_as_its_answers(calculated, edition):
     """The reader ignores the formula cells; a workbook saved by LibreOffice gives the answers typed."""
@@ -311,6 +315,7 @@ def test_only_the_input_cells_are_unlocked_and_the_sheet_has_no_password(blank):
         assert any(f"{answer}{r}" in dv.sqref for dv in ws.data_validations.dataValidation), r
 
 
+@pytest.mark.render
 @needs_soffice
 def test_the_sample_year_calculated_by_libreoffice_shows_what_dossier_score_gives(tmp_path):
     """Through the command line: every sample LKE, saved by LibreOffice, shows `dossier score`'s total."""

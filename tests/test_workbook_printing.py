@@ -61,6 +61,7 @@ def test_every_register_sheet_prints_landscape_one_page_wide_with_its_header_rep
         assert ws.title in ws.oddFooter.left.text
 
 
+@pytest.mark.render
 def test_the_lke_prints_landscape_one_page_wide_with_its_header_repeated(tmp_path):
     path = tmp_path / "lke.xlsx"
     write_lke_template(path, load_edition(), unit_code="U1", unit_name="Unit", year=2024, ministry="K")
@@ -69,6 +70,7 @@ def test_the_lke_prints_landscape_one_page_wide_with_its_header_repeated(tmp_pat
     assert ws.oddFooter.left.text == "LKE U1 - 2024"
 
 
+@pytest.mark.render
 @needs_soffice
 def test_the_register_prints_as_numbered_landscape_pages_with_every_column(tmp_path):
     """It used to print as 12 portrait pages, one column each."""
@@ -87,6 +89,7 @@ def test_the_register_prints_as_numbered_landscape_pages_with_every_column(tmp_p
         assert re.search(r"U0\d\d", text)
 
 
+@pytest.mark.render
 @needs_soffice
 def test_the_lke_prints_with_its_header_on_every_page(tmp_path):
     path = tmp_path / "lke.xlsx"

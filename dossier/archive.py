@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from dossier import __version__
 from dossier.digests import source_hash
@@ -465,7 +466,9 @@ def _pdfa_warnings(ws: Workspace, path: Path, kind: DocumentKind) -> list[str]:
         return []
     try:
         reader = PdfReader(path)
-        metadata = reader.trailer["/Root"].get("/Metadata")
+        root = reader.trailer["/Root"]
+        assert isinstance(root, DictionaryObject), "its /Root is not a dictionary"
+        metadata = root.get("/Metadata")
         xmp = metadata.get_object().get_data().decode("utf-8", "replace") if metadata else ""
         attachments = set(reader.attachments)
     except Exception as exc:  # pypdf raises many kinds on a damaged file; the copy is still exact

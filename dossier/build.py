@@ -245,9 +245,9 @@ def _tasks(plan: Plan, award_year: AwardYear, scores: list[UnitScore], result: B
         groups: dict[str, list[DocumentKind]] = {}
         for kind in plan.kinds(per_unit=False):
             groups.setdefault(kind.group, []).append(kind)
-        for kinds in groups.values():
-            keys = {k.kind: depends.year_key(k) for k in kinds}
-            year_tasks.append((_task("", tuple(kinds), award_year, tuple(scores), plan.ws, created, plan.timeout), keys))
+        for group in groups.values():
+            keys = {k.kind: depends.year_key(k) for k in group}
+            year_tasks.append((_task("", tuple(group), award_year, tuple(scores), plan.ws, created, plan.timeout), keys))
     unit_tasks: list[Keyed] = []
     unit_kinds = tuple(plan.kinds(per_unit=True))
     for score in scores:

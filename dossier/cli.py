@@ -165,7 +165,7 @@ class AtLeastOne(click.IntRange):
         super().__init__(min=1)
 
     @property
-    def name(self) -> str:  # Click names it "integer range" in its messages, in English
+    def name(self) -> str:  # type: ignore[override]  # Click only reads it. It names it "integer range", in English
         return _("whole number")
 
 
@@ -180,7 +180,7 @@ class KindChoice(click.Choice):
         self.case_sensitive = True
 
     @property
-    def choices(self) -> tuple[str, ...]:
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]  # Click only reads it; __init__ above does not set it
         from dossier.documents.registry import KINDS
 
         return tuple(k.kind for k in KINDS)
@@ -387,27 +387,29 @@ def feedback_command(obj: Context, year, units, force) -> None:
 
 
 def _run_build(obj: Context, year, *, formats=(), progress_format: str | None = None, **options) -> None:
-    from dossier.build import build
+    from dossier.build import Progress, build
     from dossier.console import BuildProgress, build_summary, problem_lines
     from dossier.errors import DossierError
 
     ws = obj.workspace
     year = obj.award_year(ws, year, needs_lke=True)
     formats = tuple(formats or ("pdf", "docx")) + ("xlsx",)
+    progress: Progress
+    jsonl = None
     if progress_format == "jsonl":
         from dossier.web.progress import JsonlProgress
 
-        progress = JsonlProgress()
+        progress = jsonl = JsonlProgress()
     else:
         progress = BuildProgress(obj.verbosity)
     try:
         result = build(ws, year, formats=formats, progress=progress, **options)
     except DossierError as exc:
-        if progress_format:
-            progress.finished(None, exc.message)
+        if jsonl is not None:
+            jsonl.finished(None, exc.message)
         raise
-    if progress_format:
-        progress.finished(result)
+    if jsonl is not None:
+        jsonl.finished(result)
     for output in result.built:
         path = f"build/{year}/{output.path}"
         obj.debug(_("wrote {path} ({pages} page(s))").format(path=path, pages=output.pages) if output.pages
@@ -633,4 +635,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -146,11 +146,11 @@ def load_settings(workspace: Path) -> Settings:
                 problems.append(_("[{section}] {key} is not a known setting (known: {known})")
                                 .format(section=section, key=key, known=", ".join(sorted(known[section]))))
     read = Reading(workspace, path, problems)
-    values = {}
+    values: dict[str, Any] = {}
     for name, declared in schema():
-        section = data.get(declared.section)
-        if isinstance(section, dict) and declared.key in section:
-            values[name] = READERS[declared.kind](read, declared, section[declared.key])
+        table = data.get(declared.section)
+        if isinstance(table, dict) and declared.key in table:
+            values[name] = READERS[declared.kind](read, declared, table[declared.key])
     if (values.get("signing_certificate") is None) != (values.get("signing_key") is None):
         problems.append(_("[arsip] sertifikat and kunci go together: give both (to sign the archive) or neither"))
     if problems:
@@ -216,7 +216,7 @@ def _editions(read: Reading, declared: Setting, value: object) -> dict[int, str]
             read.problems.append(_('[lke] editions: expected year = "edition" such as 2020 = "2014", got {year} = {name!r}')
                                  .format(year=year, name=name))
         else:
-            editions[int(year)] = name
+            editions[int(str(year))] = name
     return editions
 
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dossier.errors import Problem
 from dossier.i18n import _, decimal
 from dossier.improve import Way
 from dossier.render.format import distinct, number, rounded_tree, spoken_locale
 from dossier.scoring import Shortfall, UnitScore
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from dossier.build import Progress as _Progress
+else:
+    _Progress = object  # the build module is heavy to import: the CLI starts faster without it
 
 TABLE_NODES = ("pemenuhan", "reform", "pengungkit", "hasil", "total")
 
@@ -25,7 +34,7 @@ def problem_records(problems: list[Problem]) -> list[dict]:
 
 def shortfall_text(shortfall: Shortfall) -> str:
     """'Nilai IPKP 13,56 < 14,00 (kurang 0,44)' or 'Predikat saat ini: WBK diperlukan (saat ini -)'."""
-    if shortfall.gap is None:
+    if isinstance(shortfall.reached, str) or isinstance(shortfall.required, str):  # `gap is None`, spelled so mypy narrows
         return _("{label}: {required} needed (now {reached})").format(
             label=shortfall.label, required=shortfall.required, reached=shortfall.reached)
     reached, required, gap = distinct(shortfall.reached, shortfall.required, locale=spoken_locale())
@@ -42,6 +51,7 @@ def printed_scores(score: UnitScore, keys: tuple[str, ...] = TABLE_NODES) -> lis
 
 def caution_text(caution: Shortfall) -> str:
     """'Reform / Penguatan Pengawasan 2,00 < 4,50 (60 % of its weight), though its area meets the minimum'."""
+    assert not isinstance(caution.reached, str) and not isinstance(caution.required, str), "a caution compares numbers"
     reached, required, _gap = distinct(caution.reached, caution.required, locale=spoken_locale())
     return (_("{label} {reached} < {required}: this half is below the share, its area as a whole meets it")
             .format(label=caution.label, reached=reached, required=required))
@@ -140,7 +150,7 @@ def read_lines(award_year) -> list[str]:
     return lines
 
 
-class BuildProgress:
+class BuildProgress(_Progress):
     """A progress bar naming the unit being built, with the time left, on a terminal; plain lines otherwise.
 
     With -v it prints a line per finished task, naming every file written, instead of the bar.
@@ -151,7 +161,7 @@ class BuildProgress:
 
         self.verbosity = verbosity
         self.tty = sys.stderr.isatty() if tty is None else tty
-        self.bar = None
+        self.bar: ProgressBar[str | None] | None = None
         self.pending: list[str] = []  # labels not finished yet, in the order they are started
 
     def read(self, award_year) -> None:
@@ -172,12 +182,12 @@ class BuildProgress:
         if reused:
             click.echo(_("{count} document(s) unchanged since the last build, kept.").format(count=reused), err=True)
         if self.tty and tasks and self.verbosity == 0:
-            self.bar = click.progressbar(length=tasks, label=_("Building"), show_eta=True, show_pos=True,
-                                         item_show_func=lambda label: label, file=sys.stderr)
-            self.bar.__enter__()
+            bar = self.bar = click.progressbar(length=tasks, label=_("Building"), show_eta=True, show_pos=True,
+                                               item_show_func=lambda label: label, file=sys.stderr)
+            bar.__enter__()
             if self.pending:
-                self.bar.current_item = self.pending[0]
-                self.bar.render_progress()
+                bar.current_item = self.pending[0]
+                bar.render_progress()
 
     def done(self, label: str, rendered) -> None:
         import click
@@ -189,6 +199,7 @@ class BuildProgress:
         if self.bar is not None:
             # Name the task now being built (the first not finished), not the one just finished.
             self.bar.update(1, self.pending[0] if self.pending else label)
+            assert self.bar.length is not None, "start() gives the bar a length"
             if self.bar.pos >= self.bar.length:
                 self.bar.__exit__(None, None, None)
                 self.bar = None

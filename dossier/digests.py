@@ -40,7 +40,7 @@ def source_hash(inputs_dir: Path) -> str:
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
-def digest(data: dict) -> str:
+def digest(data: object) -> str:
     """A digest of JSON-able data (anything else by its str), independent of key order."""
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -83,8 +83,8 @@ def set_language(language: str) -> str:
     os.environ[ENV] = _state["exported"] = language
     _state["language"] = language
     _state["dossier"] = catalog(language, DOMAIN)
-    _state["click"] = catalog(language, CLICK_DOMAIN)
-    _translate_click(_state["click"])
+    _state["click"] = click_catalog = catalog(language, CLICK_DOMAIN)
+    _translate_click(click_catalog)
     return language
 
 
@@ -108,8 +108,8 @@ def speaking(language: str):
             os.environ.pop(ENV, None)
         else:
             os.environ[ENV] = before_env
-        if "click" in _state:
-            _translate_click(_state["click"])
+        if isinstance(click_catalog := _state.get("click"), _gettext.NullTranslations):
+            _translate_click(click_catalog)
 
 
 def language() -> str:
@@ -202,9 +202,9 @@ def _translate_click(translations: _gettext.NullTranslations) -> None:
         except ImportError:  # a Click without that module
             continue
         if hasattr(module, "_"):
-            module._ = translations.gettext
+            setattr(module, "_", translations.gettext)  # noqa: B010 (a module attribute mypy cannot know)
         if hasattr(module, "ngettext"):
-            module.ngettext = translations.ngettext
+            setattr(module, "ngettext", translations.ngettext)  # noqa: B010
 
 
 def translate_help(command, ctx=None) -> None:

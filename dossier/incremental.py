@@ -54,7 +54,10 @@ class Dependencies:
 
     def key(self, kind: DocumentKind, score: UnitScore | None) -> str:
         """The key of one output: of a unit's document (with its score), or of a year-level one."""
-        return self.unit_key(kind, score) if kind.per_unit else self.year_key(kind)
+        if kind.per_unit:
+            assert score is not None, "a unit's document is keyed with its score"
+            return self.unit_key(kind, score)
+        return self.year_key(kind)
 
     def unit_key(self, kind: DocumentKind, score: UnitScore) -> str:
         code = score.unit.code
@@ -179,7 +182,9 @@ def intact(out_dir: Path, entry: dict) -> bool:
 def reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bool:
     """Keep a file only when its key matches and it is exactly the file the last build wrote."""
     entry = previous.get(rel)
-    return bool(entry) and entry.get("key") == key and intact(out_dir, entry)
+    if not entry:
+        return False
+    return entry.get("key") == key and intact(out_dir, entry)
 
 
 def fingerprint(ws: Workspace, year: int, edition, options: list) -> str:

@@ -114,7 +114,7 @@ def count_explanation(indicator: Indicator) -> str:
     rule = indicator.count
 
     def side(terms: dict[int, float]) -> str:
-        parts = []
+        parts: list[str] = []
         for n, factor in terms.items():
             sign = "-" if factor < 0 else "+"
             parts.append(f"{sign} ({n})" if parts or factor < 0 else f"({n})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from dossier.errors import Problem
 
@@ -87,7 +88,7 @@ class Evidence:
     url: bool = False
     path: Path | None = None
     present: bool = False
-    problem: str = ""
+    problem: Problem | Literal[""] = ""  # why the entry is refused; "" when it is not
 
     @property
     def name(self) -> str:

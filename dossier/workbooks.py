@@ -331,6 +331,8 @@ def _indicator_rows(
         filled = [f"{get_column_letter(c)}{r}" for c in (ANSWER, TPI_ANSWER) for r in range(heading + 1, row)]
         score_cell(ws, heading, count_formula(indicator, inputs, filled))
         return row
+    value: float | str | None
+    tpi_value: float | str | None
     if indicator.kind == "index":
         options = indicator.options[0].text if indicator.options else ""
         value = answer.index if answer else None
@@ -391,6 +393,7 @@ class _LkeValidations:
         self.by_key: dict[tuple, DataValidation] = {}
 
     def add(self, indicator: Indicator, cell) -> None:
+        key: tuple[str, ...]
         if indicator.kind == "count":
             key = ("count",)
         elif indicator.kind == "index":

@@ -279,9 +279,9 @@ def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[Rendered]:
     while pending:
         future, task = pending.pop(0)
         yield _collect(future, task, remote)
-        task = next(queue, None)
-        if task is not None:
-            pending.append((pool.submit(render_task, task), task))
+        following = next(queue, None)
+        if following is not None:
+            pending.append((pool.submit(render_task, following), following))
 
 
 def _collect(future: Future, task: Task, remote: bool) -> Rendered:

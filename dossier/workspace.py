@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from dossier.config import Settings, load_settings
 from dossier.errors import Place, Problem, WorkspaceError, msg
@@ -34,7 +35,7 @@ class Workspace:
             return []
         return sorted(int(p.name) for p in self.inputs_root.iterdir() if p.is_dir() and is_year(p.name))
 
-    def year(self, year: int | None) -> int:
+    def year(self, year: int | str | None) -> int:
         """The year asked for, or the newest one under inputs/."""
         years = self.years()
         if year is None:
@@ -267,9 +268,9 @@ def start_year(ws: Workspace, year: int) -> NewYear:
 
 
 # What belongs to one award year only, left empty when the next year's register is carried forward.
-YEAR_BOUND_AWARD = {"ceremony_date": None, "ceremony_place": "", "opened_by": "", "attended_by": "", "event_name": "",
-                    "proposal_date": None, "bpk_opinion": "", "sakip": ""}
-YEAR_BOUND_UNIT = {"result": "", "category": "", "recipient": "", "lke_file": "", "lke_tpi_file": ""}
+YEAR_BOUND_AWARD: dict[str, Any] = {"ceremony_date": None, "ceremony_place": "", "opened_by": "", "attended_by": "", "event_name": "",
+                                    "proposal_date": None, "bpk_opinion": "", "sakip": ""}
+YEAR_BOUND_UNIT: dict[str, Any] = {"result": "", "category": "", "recipient": "", "lke_file": "", "lke_tpi_file": ""}
 
 
 def carry_extra_columns(previous: Path, target: Path, year: int) -> None:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from dossier.errors import Message, Place, Problem, WorkspaceError, msg
 from dossier.i18n import _
@@ -81,7 +82,7 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
         results[job[1]] = result
         if cache:
             cache.put(job[1], job[0], result)
-    reads = [results[job[1]] for job in jobs]
+    reads = [read for job in jobs if (read := results[job[1]]) is not None]  # all of them: each job is read by now
     for result in reads:
         problems.extend(result.problems)
     named = tpi_named(register, [Path(r.source).name for r in reads], problems)
@@ -155,10 +156,10 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
     by_code = {u.code.upper(): u for u in units}
     named = {_berkas(u): u for u in units if u.lke_file}
     read_names = {_name_key(Path(r.source).name) for r in reads}
-    for unit in units:
-        if unit.lke_file and _berkas(unit) not in read_names:
+    for listed in units:
+        if listed.lke_file and _berkas(listed) not in read_names:
             names = [Path(r.source).name for r in reads]
-            problems.append(_no_such_file(_row_of(register, unit), BERKAS, unit.code, unit.lke_file, names))
+            problems.append(_no_such_file(_row_of(register, listed), BERKAS, listed.code, listed.lke_file, names))
     found: dict[str, Lke] = {}
     unmatched: list[tuple[Place, str, bool]] = []  # (where, the code or file name, whether a cell named it)
     for result in reads:
@@ -186,7 +187,7 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
         if unit is None and in_cell:
             unit = by_code.get(lke.unit_code.upper())
             if unit is not None and unit.lke_file:
-                said = {"label": LKE_UNIT_LABEL, "unit": unit.code, "column": BERKAS}
+                said: dict[str, object] = {"label": LKE_UNIT_LABEL, "unit": unit.code, "column": BERKAS}
                 problems.append(Problem(
                     where,
                     msg("{label} is {unit}, but {register} names '{file}' as that unit's {column}",
@@ -198,7 +199,7 @@ def match_units(register: Register, reads: list[LkeRead], problems: list[Problem
             how = LKE_UNIT_LABEL
         if unit is None:
             if register.units_read:
-                unmatched.append((where, lke.unit_code, True) if in_cell else (result.source, name, False))
+                unmatched.append((where, lke.unit_code, True) if in_cell else (Place(result.source), name, False))
             continue
         if in_cell and how != LKE_UNIT_LABEL and lke.unit_code.upper() != unit.code.upper():
             problems.append(Problem(
@@ -315,14 +316,14 @@ def merge_reviews(
             ))
             continue
         matched[unit.code] = replace(review.lke, unit_code=unit.code)
-    for code, review in matched.items():
-        reviewed[review.source] = code
+    for code, tpi in matched.items():
+        reviewed[tpi.source] = code
         if code in found:
-            found[code] = with_review(found[code], review, edition, problems)
+            found[code] = with_review(found[code], tpi, edition, problems)
         else:
-            problems.append(Problem(Place(review.source),
+            problems.append(Problem(Place(tpi.source),
                                     msg("{file} holds the TPI's answers for unit {unit}, but the unit's own LKE workbook "
-                                        "is missing", file=review.source, unit=code),
+                                        "is missing", file=tpi.source, unit=code),
                                     fix=msg("put it in lke/ beside the TPI's"), code="match.tpi.no_own_workbook", unit=code))
     return reviewed
 
@@ -339,7 +340,7 @@ def with_review(own: Lke, review: Lke, edition: Edition, problems: list[Problem]
     answers = dict(own.answers)
     for code, tpi in review.answers.items():
         answer = answers.get(code) or Answer(code)
-        values = {}
+        values: dict[str, Any] = {}
         if tpi.choice is not None and tpi.choice != answer.choice:
             values["tpi_choice"] = tpi.choice
         if tpi.counts:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
-from dossier.errors import Numeral, Place, msg
+from dossier.errors import Message, Numeral, Place, msg
 from dossier.readers.safety import text
-from dossier.rules import Indicator
+from dossier.rules import Edition, Indicator
 
 WHOLE = re.compile(r"^\+?(\d+)(?:[.,]0{1,2})?$")  # "12", "12.0", "12,00"; "1.000" is a thousands separator
 DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
@@ -15,6 +16,12 @@ DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 class AnswerValues:
     """The answer-cell checks of the LKE readers; a bad value is an error naming the cell (`self.error`)."""
+
+    if TYPE_CHECKING:  # what a reader using these checks provides
+        edition: Edition
+
+        def error(self, where: Place, code: str, what: Message, fix: Message | None = None, *,
+                  indicator: str = "", flag: bool = True, kind: str = "") -> None: ...
 
     def choice(self, value, indicator: Indicator, where: Place, tpi: bool = False) -> str | None:
         """The option `value` names; `tpi`: the TPI's answer, said so in the problem."""

@@ -223,12 +223,12 @@ def collect_evidence(score: UnitScore, year: AwardYear, problems: list[Problem],
         documents = []
         for evidence in answer.evidence:
             document = _check(evidence, code, year, score.unit.code, problems, office_cache)
-            if document.embedded and document.source is not None:
-                if document.source in seen:
-                    first = seen[document.source]
-                    document = Document(code, evidence.entry, REPEAT, source=document.source, same_as=first)
+            if document.embedded and (source := document.source) is not None:
+                if source in seen:
+                    first = seen[source]
+                    document = Document(code, evidence.entry, REPEAT, source=source, same_as=first)
                 else:
-                    seen[document.source] = document
+                    seen[source] = document
             documents.append(document)
         group = indicator.group[:3]
         areas.setdefault(group, Area(group)).indicators.append((code, indicator.question, documents))
@@ -278,7 +278,7 @@ def _other_units_folder(rel: Path, year: AwardYear, unit: str) -> str:
     return other if other and other.upper() != unit.upper() else ""
 
 
-def _check_file(evidence: Evidence, code: str, real: Path, where: str, unit: str, problems: list[Problem],
+def _check_file(evidence: Evidence, code: str, real: Path, where: Place, unit: str, problems: list[Problem],
                 office_cache: Path | None) -> Document:
     """Decide what a file inside bukti/ becomes: embedded, or listed with the reason."""
     entry = evidence.entry
@@ -369,7 +369,10 @@ def _check_pdf(document: Document, where: Place, unit: str, problems: list[Probl
     reason: str | Message = ""
     with _quiet_pypdf():
         try:
-            reader = PdfReader(io.BytesIO(data if data is not None else document.source.read_bytes()), strict=False)
+            if data is None:
+                assert document.source is not None, "a file's document names its source"
+                data = document.source.read_bytes()
+            reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 document.kind, document.note = UNREADABLE, "tidak disematkan: PDF dikunci kata sandi"
                 problems.append(_warning(where, document.indicator, unit, "evidence.packet.pdf_password",
@@ -408,6 +411,7 @@ def _check_image(document: Document, where: Place, unit: str, problems: list[Pro
 
     from dossier.readers.evidence_safety import strict_images
 
+    assert document.source is not None, "a file's document names its source"
     try:
         with warnings.catch_warnings(), strict_images():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -433,6 +437,7 @@ def _check_image(document: Document, where: Place, unit: str, problems: list[Pro
 def _convert(document: Document, label: str, where: Place, unit: str, problems: list[Problem],
              cache: Path | None) -> Document:
     """Embed an office file as the PDF LibreOffice makes of it; say why when it cannot."""
+    assert document.source is not None, "a file's document names its source"
     try:
         data = office_to_pdf(document.source, cache)
     except ConversionFailed as exc:

@@ -254,7 +254,7 @@ def _strip(root) -> None:
     if hasattr(names, "pop"):
         for tree in NAME_TREES:
             names.pop(tree, None)
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()
     todo = [root]
     while todo:
         item = todo.pop()

@@ -281,6 +281,7 @@ class LkeReader(AnswerValues):
                        msg("unknown indicator code '{code}' (not in LKE edition {edition})", code=code, edition=self.edition.name),
                        msg("did you mean {near}?", near=close[0]) if close else None)
             return None
+        assert match is not None, "an indicator is only found through a matching code"
         n = int(match.group(2)) if match.group(2) is not None else None
         inputs = [int(o.key) for o in indicator.options] if indicator.kind == "count" else []
         if indicator.kind == "count":
@@ -335,8 +336,9 @@ class LkeReader(AnswerValues):
             evidence = tuple(e for r in rows for e in r.evidence)
             answer = Answer(code, note=note, evidence=evidence, where=where)
             if indicator.kind == "count":
-                counts = {}
+                counts: dict[int, int] = {}
                 for r in rows:
+                    assert r.input is not None, "a count indicator's rows each name their input (indicator_of)"
                     if r.value is not None:
                         count = self.count(r.value, f"{code}.{r.input}", self.at(r.number, answer_col), code)
                         if count is not None:
@@ -369,6 +371,7 @@ class LkeReader(AnswerValues):
             if indicator.kind == "count":
                 counts = {}
                 for r in given:
+                    assert r.input is not None, "a count indicator's rows each name their input (indicator_of)"
                     count = self.count(r.tpi_value, f"{code}.{r.input} (TPI)", self.at(r.number, column), code)
                     if count is not None:
                         counts[r.input] = count

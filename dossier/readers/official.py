@@ -31,6 +31,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
@@ -132,7 +133,7 @@ class _OfficialReader(LkeReader):
 
     # -- The header row: Pilihan Jawaban, Jawaban, notes and links ---------------------------
 
-    def header(self, rows) -> dict[str, int] | None:
+    def header(self, rows) -> dict[str, Any] | None:
         for number, row in enumerate(rows[:HEADER_ROWS], start=1):
             keys = [name_key(v) for v in row]
             if "pilihan jawaban" not in keys:
@@ -149,7 +150,9 @@ class _OfficialReader(LkeReader):
                            msg("the unit's answers go in a column headed Jawaban"))
                 return None
             # Notes and evidence: the columns after the answer, up to the evaluators' own (Jawaban TPI ...).
-            notes, links, unlabelled = [], [], []
+            notes: list[int] = []
+            links: list[int] = []
+            unlabelled: list[int] = []
             for c in range(answer + 1, len(keys) + 1):
                 key = keys[c - 1]
                 if key.startswith("jawaban"):
@@ -200,7 +203,7 @@ class _OfficialReader(LkeReader):
     def match(self, lines: list[_Line]) -> dict:
         """Walk the hierarchy, then match indicator rows: close question texts first, then rows reworded."""
         items = self.items(lines)
-        chosen: dict[int, Indicator] = {}
+        chosen: dict[int, Indicator | None] = {}  # None: a row repeating an indicator already taken
         taken: dict[str, int] = {}
         # First the rows whose question is close to an indicator's, so that a reworded or extra
         # row cannot take an indicator that its own row, further down, names plainly.
@@ -532,8 +535,9 @@ class _OfficialReader(LkeReader):
             for part in parts[1:]:
                 part.value = 0
             return
-        values = [whole_number(p.value) for p in parts]
-        if typed is None or any(v is None for v in values):
+        read = [whole_number(p.value) for p in parts]
+        values = [v for v in read if v is not None]
+        if typed is None or len(values) < len(read):
             return
         if typed != sum(values):
             self.form_warning(
@@ -566,7 +570,8 @@ class _OfficialReader(LkeReader):
             return
         if not rows or any(c is None for c in counts):
             return  # a count that is no whole number is reported as such
-        ratio = count_fraction(indicator.count, {r.input: c for r, c in zip(rows, counts)})
+        assert indicator.count is not None, "a '%' row belongs to a count indicator"
+        ratio = count_fraction(indicator.count, {r.input: c for r, c in zip(rows, counts) if c is not None})
         if abs(ratio - typed) > PERCENT_SLACK:
             self.warning(
                 self.at(line.number, self.answer_col), "official.count.percentage_differs",

@@ -17,7 +17,7 @@ def is_official(path: Path, rel: str) -> bool:
     try:
         with workbook(path, rel) as book:
             return official_sheet(book) is not None
-    except (UnreadableWorkbook, *READ_ERRORS):
+    except (UnreadableWorkbook, *READ_ERRORS):  # type: ignore[misc]  # mypy cannot read a starred tuple of exception types
         return False  # the usual reader reports why it cannot be read
 
 

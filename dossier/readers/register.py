@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from dossier.errors import Message, Place, Problem, msg, nmsg
 from dossier.layout import AWARD_DATES, AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, REGISTER, UNIT, UNIT_RECOMMENDED
@@ -191,7 +192,7 @@ class _RegisterReader:
                 msg("no value yet for {labels}", labels=", ".join(empty)),
                 nmsg("the documents will leave it blank", "the documents will leave them blank", len(empty)),
             )
-        fields = dict.fromkeys(AWARD_FIELDS.values(), "") | {"year": self.year} | dict.fromkeys(AWARD_DATES)
+        fields: dict[str, Any] = dict.fromkeys(AWARD_FIELDS.values(), "") | {"year": self.year} | dict.fromkeys(AWARD_DATES)
         return Award(**(fields | values))
 
     def award_year(self, where: Place, value, label: str) -> int:
@@ -247,7 +248,7 @@ class _RegisterReader:
                            msg("each unit needs its own code"), kind=UNUSABLE_ROW, unit=code)
                 continue
             seen[code.upper()] = number
-            values = {c.key: self.cell_text(table, row, number, c.key) for c in UNIT.columns if c.key != "code"}
+            values: dict[str, Any] = {c.key: self.cell_text(table, row, number, c.key) for c in UNIT.columns if c.key != "code"}
             if not values["name"]:
                 self.error(table.where(self.rel, number, "name"), "register.unit.no_name",
                            msg("unit {code} has no {column}", code=code, column=header("name")),
@@ -365,7 +366,8 @@ class _RegisterReader:
             return None
         rows = list(checked_rows(ws, Place(self.rel, ws.title)))
         wanted = {c.header.casefold(): c.key for c in layout.columns}
-        best_row, best = 0, {}
+        best: dict[str, int] = {}
+        best_row = 0
         for number, row in enumerate(rows[:HEADER_ROWS], start=1):
             matched: dict[str, int] = {}
             for column, value in enumerate(row, start=1):

@@ -122,7 +122,8 @@ def anchor_pages(pdf: bytes) -> dict[str, int]:
 
     try:
         reader = PdfReader(io.BytesIO(pdf))
-        return {str(name): reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
+        return {str(name): page + 1 for name, dest in reader.named_destinations.items()
+                if (page := reader.get_destination_page_number(dest)) is not None}
     except Exception:  # a PDF pypdf cannot read: the TOC is left for Word to fill
         return {}
 
@@ -502,8 +503,9 @@ def _length_mm(value: str | None, whole_mm: float) -> float | None:
     if not match:
         return None
     number, unit = float(match.group(1)), match.group(2) or "px"
-    factor = {"mm": 1, "cm": 10, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}.get(unit)
-    return whole_mm * number / 100 if unit == "%" else number * factor
+    if unit == "%":
+        return whole_mm * number / 100
+    return number * {"mm": 1, "cm": 10, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}[unit]  # _LENGTH allows no other
 
 
 def _tag(el) -> str | None:
@@ -690,7 +692,7 @@ class _Flow:
 class _Writer:
     """Walk the HTML tree and write Word content."""
 
-    def __init__(self, document):
+    def __init__(self, document) -> None:
         self.document = document
         self.section = document.sections[-1]
         self.text_width = _text_width_mm(self.section)
@@ -821,7 +823,7 @@ class _Writer:
             para = flow.paragraph(ctx.style)
             _paragraph_rule(para._p.get_or_add_pPr(), "bottom")
         elif tag in ("p", "dt", "dd", "figcaption", "caption", "summary", "pre"):
-            pieces: list[_Piece] = []
+            pieces = []
             _inline_pieces(el, ctx.look, pieces)
             if not _collapse(pieces) and self.class_style(el):
                 flow.paragraph(ctx.style)  # an empty styled paragraph is space: room to sign
@@ -856,7 +858,7 @@ class _Writer:
         return None
 
     def heading(self, el, flow: _Flow, ctx: _Context) -> None:
-        level = min(int(_tag(el)[1]), 3)
+        level = min(int(el.tag[1]), 3)  # h1 ... h6
         following = el.getnext()
         toc_title = following is not None and _tag(following) == "nav" and "toc" in _classes(following)
         if ctx.cover:
@@ -933,6 +935,7 @@ class _Writer:
                 for child in _field_runs(f" PAGEREF {name} \\h ", str(page), look):
                     target.append(child)
             previous = para
+        assert previous is not None, "entries is not empty"
         previous._p.append(_run(look, child=OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"})))
 
     def toc(self, el, flow: _Flow, ctx: _Context) -> None:
@@ -947,7 +950,7 @@ class _Writer:
             self.toc_paragraph = flow.paragraph("toc 1")
             for link in el.iter("a"):
                 target = (link.get("href") or "").strip()
-                pieces: list[_Piece] = []
+                pieces = []
                 _inline_pieces(link, _PLAIN, pieces)
                 text = "".join(p.text for p in _collapse(pieces) if p.kind == "text")
                 item = next((a for a in link.iterancestors("li")), None)
@@ -1155,7 +1158,7 @@ class _Writer:
         if len(paragraphs) >= 2:
             # Room to sign goes above the name: before the last two lines (name, NIP) or the last one.
             name_index = len(paragraphs) - 2 if len(paragraphs) >= 3 else len(paragraphs) - 1
-            Paragraph(paragraphs[name_index], None).paragraph_format.space_before = Pt(54)
+            Paragraph(paragraphs[name_index], flow.parent).paragraph_format.space_before = Pt(54)
 
     # ---------------------------------------------------------------- runs
 
@@ -1334,8 +1337,8 @@ def _column_widths(grid, columns: int, total: float) -> list[float]:
     free = [c for c in range(columns) if c not in fixed]
     room = total - sum(fixed.values())
     if not free or room <= 0:
-        widths = [fixed.get(c, 8.0) for c in range(columns)]
-        return [w * total / sum(widths) for w in widths]
+        given = [fixed.get(c, 8.0) for c in range(columns)]
+        return [w * total / sum(given) for w in given]
     least = sum(shortest[c] for c in free)
     most = sum(longest[c] for c in free)
     widths = dict(fixed)

@@ -134,7 +134,9 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
         return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
         missing = exc.name or name
-        looked = ", ".join(str(Path(p) / missing) for p in env.globals.get("search_path", ()))
+        search_path = env.globals.get("search_path", ())
+        assert isinstance(search_path, tuple), "environment() sets a tuple"
+        looked = ", ".join(str(Path(p) / missing) for p in search_path)
         raise TemplateError(_("template '{name}' not found (looked in: {looked}).")
                             .format(name=missing, looked=looked)) from None
     except jinja2.TemplateSyntaxError as exc:

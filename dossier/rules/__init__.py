@@ -240,7 +240,7 @@ def _read_indicators(path: Path, problems: list[str]) -> tuple[dict[str, Indicat
         except (KeyError, ValueError) as exc:
             problems.append(_("{file} line {line}: {reason}").format(file=path.name, line=line, reason=exc))
     # Components appear before their parts in LKE order; rebuild in tree order.
-    ordered = {("",): weights[("",)]}
+    ordered: dict[tuple[str, ...], float] = {("",): weights[("",)]}
     for node in weights:
         for depth in range(1, len(node) + 1):
             ordered.setdefault(node[:depth], weights[node[:depth]])

@@ -68,12 +68,19 @@ def _when(stamp: float | None) -> str:
     return datetime.fromtimestamp(stamp).strftime("%d-%m-%Y %H:%M:%S") if stamp else ""
 
 
+def _job_label(name: str) -> str:
+    return _(jobs.LABELS.get(name, name))
+
+
+def _job_state(state: str) -> str:
+    return _(jobs.STATES.get(state, state))
+
+
 def pages() -> jinja2.Environment:
     """The pages' Jinja environment: escaping, strict, the catalogs' `_` and the score formats."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(_=_, ngettext=ngettext, job_label=lambda name: _(jobs.LABELS.get(name, name)),
-                       job_state=lambda state: _(jobs.STATES.get(state, state)))
+    env.globals.update(_=_, ngettext=ngettext, job_label=_job_label, job_state=_job_state)
     env.filters.update(number=number, when=_when, decimal=decimal, long_date=long_date)
     return env
 
@@ -602,6 +609,7 @@ class Site:
 
     async def refused(self, request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 303:
+            assert exc.headers is not None, "a 303 is raised with its Location"
             return RedirectResponse(exc.headers["Location"], 303)
         message = exc.detail if isinstance(exc.detail, str) and exc.detail != _http_phrase(exc.status_code) else ""
         if request.url.path.startswith("/api/"):
@@ -689,7 +697,9 @@ def create_app(root: Path, *, proxy_header: str | None = None, proxy_from: str |
         Route("/jejak.csv", site.audit_csv),
         Mount("/statis", StaticFiles(directory=HERE / "static"), name="statis"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: site.refused, DossierError: site.failed},
+    # Starlette types a handler as taking any Exception; each of these takes the class it is registered for.
+    handlers = {HTTPException: site.refused, DossierError: site.failed}
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers,  # type: ignore[arg-type]
                     middleware=[Middleware(SecurityHeaders)])
     app.state.site = site
 

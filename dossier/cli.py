@@ -221,6 +221,7 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
 def validate(obj: Context, year: int | None, strict: bool) -> None:
     """Read the whole award year and list every problem found, and how many answers each unit left blank."""
     from dossier.console import missing_lines, problem_lines
+    from dossier.decision import register_warnings
     from dossier.scoring import score_unit
 
     ws = obj.workspace
@@ -231,6 +232,11 @@ def validate(obj: Context, year: int | None, strict: bool) -> None:
         click.echo(line)
     edition = ws.edition(year)
     scored = [score_unit(u, award_year.lke[u.code], edition) for u in award_year.units if u.code in award_year.lke]
+    # What the year's decision warns about: a holder proposed again, a result for a unit not proposed.
+    decided = register_warnings(award_year.units, scored)
+    award_year.problems.extend(decided)
+    for line in problem_lines(decided):
+        click.echo(line)
     for line in missing_lines(scored):
         click.echo(line)
     errors, warnings = len(award_year.errors), len(award_year.warnings)

@@ -30,6 +30,7 @@ class Award:
     proposal_date: date | None = None  # Tanggal Usulan: dates the statements and the cover letter
     bpk_opinion: str = ""  # Opini BPK: the ministry's audit opinion, a prerequisite TPN checks
     sakip: str = ""  # Nilai SAKIP: the ministry's performance accountability rating, another
+    evaluation_date: date | None = None  # Tanggal Evaluasi: the TPI's evaluation, dates the LHE (before the proposal)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,7 @@ def sample_award(year: int = 2024) -> Award:
         attended_by=award["attended_by"],
         release_city=award["release_city"],
         proposal_date=date(year, award["proposal_month"], award["proposal_day"]),
+        evaluation_date=date(year, award["evaluation_month"], award["evaluation_day"]),
         bpk_opinion=award["bpk_opinion"],
         sakip=award["sakip"],
     )

@@ -224,7 +224,8 @@ def start_year(ws: Workspace, year: int) -> NewYear:
         previous = read_register(ws.inputs(source) / REGISTER, source, f"inputs/{source}/{REGISTER}")
         left_out = [p for p in previous.problems if p.kind == "unusable-row" or not previous.units_read]
         award = replace(
-            previous.award, year=year, ceremony_date=None, ceremony_place="", opened_by="", attended_by=""
+            previous.award, year=year, ceremony_date=None, ceremony_place="", opened_by="", attended_by="",
+            proposal_date=None, evaluation_date=None,  # dates of the earlier year: never carried into this one
         )
         units = [
             replace(

@@ -54,11 +54,11 @@ def test_empty_register_has_the_four_sheets_with_their_headers(tmp_path):
     write_register(path, 2025)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Penghargaan", "Unit", "Kutipan", "Inovasi"]
-    labels = [wb["Penghargaan"].cell(r, 1).value for r in range(1, 15)]
+    labels = [wb["Penghargaan"].cell(r, 1).value for r in range(1, 16)]
     assert labels == [
         "Tahun", "Instansi", "Singkatan Instansi", "Pemberi Penghargaan", "Tanggal Penyerahan",
         "Tempat Penyerahan", "Dibuka Oleh", "Dihadiri Oleh", "Kota Rilis", "Nama Acara", "Rilis Sebut Semua Unit",
-        "Tanggal Usulan", "Opini BPK", "Nilai SAKIP",
+        "Tanggal Evaluasi", "Tanggal Usulan", "Opini BPK", "Nilai SAKIP",
     ]
     assert "d mmmm yyyy" in wb["Penghargaan"]["B12"].number_format
     assert wb["Penghargaan"]["B1"].value == 2025

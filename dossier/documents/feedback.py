@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from dossier import i18n
 from dossier.config import Settings
-from dossier.documents.claims import PREDICATE_NAMES, caution, review, shortfall_row, way
+from dossier.decision import PREDICATE_NAMES
+from dossier.documents.claims import caution, decision, review, shortfall_row, way
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem
 from dossier.model import AwardYear, Lke
@@ -69,6 +70,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
     corrections = [{**c, "changed": True} for c in tpi["changed"]] + [{**c, "changed": False} for c in tpi["noted"]]
     found = way(score)
     own = score.self_assessment
+    decided = decision(score)
     return {
         "title": f"{TITLE} – {unit.name}",
         "document_title": TITLE,
@@ -82,6 +84,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
         "eligible": score.eligible,
         "own_eligible": own.eligible,
         "proposed_met": unit.proposed in score.eligible,
+        "decision": decided.sentence(),
         "problems": problems,
         "without": without,
         "corrections": corrections,
@@ -146,18 +149,20 @@ def summary_lines(ctx: dict) -> list[str]:
         f"Kepada: Kepala {unit['name']} ({unit['code']})",
         f"Perihal: {ctx['document_title']} Tahun {ctx['year']}",
         f"Berkas LKE: {ctx['source']}",
-        f"Predikat yang diusulkan: {unit['target']}",
-        f"Nilai hasil penilaian TPI: {ctx['total']} (penilaian mandiri unit: {ctx['own_total']}); "
-        f"{ctx['changed']} jawaban dikoreksi TPI.",
+        f"Predikat yang dituju: {unit['target']}",
+        f"Nilai hasil penilaian TPI: {ctx['total']} (penilaian mandiri unit: {ctx['own_total']})"
+        + (f"; {ctx['changed']} jawaban dikoreksi TPI." if ctx["changed"] else "."),
         f"Memenuhi syarat {unit['proposed']}." if ctx["proposed_met"]
         else f"Belum memenuhi syarat {unit['proposed']}: {len(ctx['shortfalls'])} syarat belum terpenuhi.",
+        f"Keputusan: unit kerja ini {ctx['decision']}.",
         f"Masalah pada berkas LKE: {len(ctx['problems'])}; indikator tanpa bukti dukung: {len(ctx['without'])}; "
         f"jawaban belum diisi: {ctx['missing']}.",
     ]
     way_ = ctx["way"]
-    if way_ and way_["steps"]:
-        lines.append(f"Langkah menuju {way_['predicate']}: paling sedikit {len(way_['steps'])} jawaban ditingkatkan "
-                     f"(lembar Langkah).")
+    if way_ and way_["sentence"]:
+        said = way_["sentence"].rstrip(".")
+        lines.append(f"Langkah menuju {way_['predicate']}: {said[:1].lower()}{said[1:]}"
+                     + (" (lembar Langkah)." if way_["steps"] else "."))
     for blocked in (way_ or {}).get("blocked", []):
         lines.append(f"Tidak dapat dipenuhi lewat jawaban LKE: {blocked['label']} – {blocked['reason']}.")
     lines.append("Mohon perbaiki LKE dan bukti dukung sesuai umpan balik ini, lalu kirim kembali ke sekretariat.")

@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 
 from dossier.config import Settings
-from dossier.documents.claims import PREDICATE_NAMES, proposal, signing_date
+from dossier.decision import PREDICATE_NAMES, decide_year
+from dossier.documents.claims import signing_date
 from dossier.documents.dossier import logo_uri, without_trailing_space
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, FromHtml, Job, html_docx, html_pdf
 from dossier.i18n import N_
@@ -27,23 +28,23 @@ TITLE = "Surat Usulan Unit Kerja Zona Integritas"
 BLANK = "...................................."  # a value to write by hand
 
 
-def proposed_units(scores: list[UnitScore]) -> list[dict]:
-    """The units the letter proposes, in register order: name, kind, the predicate proposed, the TPI's score."""
+def proposed_units(scores: list[UnitScore], units=None) -> list[dict]:
+    """The units the letter proposes (the year's decision), in register order: the predicate proposed, the TPI's score."""
+    by_code = {s.unit.code: s for s in scores}
     found = []
-    for score in scores:
-        predicate = proposal(score)
-        if predicate is None:
-            continue
+    for decided in decide_year(units or [s.unit for s in scores], scores).proposed:
+        score = by_code[decided.code]
         unit = score.unit
         found.append({
             "code": unit.code,
             "name": unit.name,
             "kind": unit.kind,
             "place": ", ".join(p for p in (unit.city, unit.province) if p),
-            "predicate": predicate,
-            "predicate_name": PREDICATE_NAMES.get(predicate, predicate),
+            "predicate": decided.predicate,
+            "predicate_name": decided.predicate_name,
             "target": unit.proposed,
-            "lowered": predicate != unit.proposed,
+            "current": unit.current,
+            "lowered": decided.lowered,
             "score": score.total,
         })
     return found
@@ -62,7 +63,7 @@ def prerequisites(year: AwardYear) -> list[dict]:
 def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dict:
     """Every fact of the cover letter, for the template."""
     award = year.award
-    units = proposed_units(scores)
+    units = proposed_units(scores, year.units)
     predicates = [p for p in (scores[0].edition.predicate_names if scores else []) if any(u["predicate"] == p for u in units)]
     ministry = award.ministry.strip()
     return {

@@ -53,6 +53,26 @@ jabatan = "Sekretaris Jenderal"
 nip = ""
 # The addressee.
 kepada = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"
+# The office the signatory signs for ("a.n. Menteri ..."); empty: signs in their own name.
+atas_nama = ""
+# Tembusan (copies), one line each, e.g. tembusan = ["Menteri Sumber Daya Maritim", "Inspektur Jenderal"]
+tembusan = []
+
+[lhe]
+# The TPI's evaluation report (LHE) of each unit, build/<year>/lhe/<code>.pdf.
+# Its cover letter's number (empty: a dotted line) and addressee (empty: the head of the unit).
+nomor = ""
+kepada = ""
+# The TPI's assignment: Surat Tugas number and date, and the period of the evaluation.
+surat_tugas = ""
+tanggal_surat_tugas = ""
+periode = ""
+# The team: the Pengendali Teknis and NIP; the members as "Nama; NIP" (the Ketua is [penandatangan] ketua_tpi).
+pengendali_teknis = ""
+nip_pengendali_teknis = ""
+anggota = []
+# e.g. anggota = ["Rina Kartika, S.E.; 198703122010122001", "Dedi Kurniawan, S.H.; 199001052015031002"]
+tembusan = []
 
 # [arsip]
 # Sign daftar-arsip.pdf (PAdES) when archiving; needs pip install 'dossier[pades]'.
@@ -94,6 +114,19 @@ class Settings:
     letter_position: str = "Sekretaris Jenderal"  # [surat_usulan] jabatan
     letter_nip: str = ""  # [surat_usulan] nip
     letter_to: str = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"  # [surat_usulan] kepada
+    # --- issue 23 (documents a ministry expects): begin ---------------------------------------
+    letter_on_behalf: str = ""  # [surat_usulan] atas_nama: "Menteri ...": the signatory signs "a.n." that office
+    letter_copies: tuple[str, ...] = ()  # [surat_usulan] tembusan: the letter's Tembusan, one line each
+    lhe_number: str = ""  # [lhe] nomor: the LHE cover letter's number; empty: a dotted line
+    lhe_to: str = ""  # [lhe] kepada: the LHE's addressee; empty: the head of the unit
+    assignment_number: str = ""  # [lhe] surat_tugas: the number of the TPI's Surat Tugas
+    assignment_date: str = ""  # [lhe] tanggal_surat_tugas: its date, as written ("2 Mei 2024")
+    assignment_period: str = ""  # [lhe] periode: the evaluation's period ("6 s.d. 22 Mei 2024")
+    supervisor: str = ""  # [lhe] pengendali_teknis: the Pengendali Teknis's name
+    supervisor_nip: str = ""  # [lhe] nip_pengendali_teknis
+    team_members: tuple[tuple[str, str], ...] = ()  # [lhe] anggota: ["Nama; NIP", ...] -> ((name, nip), ...)
+    lhe_copies: tuple[str, ...] = ()  # [lhe] tembusan: the LHE's Tembusan, one line each
+    # --- issue 23: end -------------------------------------------------------------------------
 
     def edition_for(self, year: int) -> str:
         """The LKE edition that scores `year`."""
@@ -116,7 +149,11 @@ def load_settings(workspace: Path) -> Settings:
     problems: list[str] = []
     known = {"lke": {"edition", "editions"}, "penandatangan": {"ketua_tpi", "jabatan_ketua_tpi", "nip_ketua_tpi", "kota"}, "dokumen": {"logo"}, "arsip": {"sertifikat", "kunci", "ca"},
              "humas": {"biro", "kontak"}, "antarmuka": {"bahasa"},  # [antarmuka] is read by dossier.i18n
-             "surat_usulan": {"kop", "nomor", "penandatangan", "jabatan", "nip", "kepada"}}
+             "surat_usulan": {"kop", "nomor", "penandatangan", "jabatan", "nip", "kepada",
+                              "atas_nama", "tembusan"},  # issue 23: atas_nama, tembusan
+             # issue 23: the TPI's evaluation report (LHE): its letter, the Surat Tugas and the team
+             "lhe": {"nomor", "kepada", "surat_tugas", "tanggal_surat_tugas", "periode", "pengendali_teknis",
+                     "nip_pengendali_teknis", "anggota", "tembusan"}}
     for section, value in data.items():
         if section not in known or not isinstance(value, dict):
             problems.append(_("[{section}] is not a known section (known: {known})")
@@ -149,6 +186,20 @@ def load_settings(workspace: Path) -> Settings:
         problems.append(_('[surat_usulan] kop must be a list of lines in quotes, e.g. '
                           'kop = ["KEMENTERIAN ...", "Jalan ..."], got {value!r}').format(value=letterhead))
         letterhead = []
+    # --- issue 23: begin: lists of lines (Tembusan, the team) ---------------------------------------
+    def lines(section: str, key: str) -> tuple[str, ...]:
+        value = data.get(section, {}).get(key, [])
+        if isinstance(value, str):
+            value = value.splitlines()
+        if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+            problems.append(_('[{section}] {key} must be a list of lines in quotes, e.g. {key} = ["...", "..."], '
+                              'got {value!r}').format(section=section, key=key, value=value))
+            return ()
+        return tuple(line.strip() for line in value if line.strip())
+
+    members = tuple((name.strip(), nip.strip()) for name, _sep, nip in
+                    (line.partition(";") for line in lines("lhe", "anggota")))
+    # --- issue 23: end -------------------------------------------------------------------------------
     logo_text = text("dokumen", "logo", "")
     logo = (workspace / logo_text) if logo_text else None
     warnings: list[str] = []
@@ -196,6 +247,19 @@ def load_settings(workspace: Path) -> Settings:
         letter_position=text("surat_usulan", "jabatan", Settings.letter_position),
         letter_nip=text("surat_usulan", "nip", ""),
         letter_to=text("surat_usulan", "kepada", Settings.letter_to),
+        # --- issue 23: begin ---
+        letter_on_behalf=text("surat_usulan", "atas_nama", ""),
+        letter_copies=lines("surat_usulan", "tembusan"),
+        lhe_number=text("lhe", "nomor", ""),
+        lhe_to=text("lhe", "kepada", ""),
+        assignment_number=text("lhe", "surat_tugas", ""),
+        assignment_date=text("lhe", "tanggal_surat_tugas", ""),
+        assignment_period=text("lhe", "periode", ""),
+        supervisor=text("lhe", "pengendali_teknis", ""),
+        supervisor_nip=text("lhe", "nip_pengendali_teknis", ""),
+        team_members=members,
+        lhe_copies=lines("lhe", "tembusan"),
+        # --- issue 23: end ---
     )
 
 

@@ -15,7 +15,7 @@ import jinja2
 
 from dossier.config import Settings
 from dossier.decision import PREDICATE_NAMES, decide_year
-from dossier.documents.claims import signing_date
+from dossier.documents.claims import proposal, signing_date
 from dossier.documents.dossier import logo_uri, without_trailing_space
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, FromHtml, Job, html_docx, html_pdf
 from dossier.i18n import N_
@@ -50,6 +50,26 @@ def proposed_units(scores: list[UnitScore], units=None) -> list[dict]:
     return found
 
 
+def appendix(scores: list[UnitScore], codes: list[str]) -> dict:
+    """The Lampiran: each proposed unit's score per area (Pemenuhan and Reform together), components and total."""
+    by_code = {s.unit.code: s for s in scores}
+    chosen = [by_code[c] for c in codes]
+    if not chosen:
+        return {"areas": [], "rows": []}
+    predicate = chosen[0].edition.predicates[0] if chosen[0].edition.predicates else None
+    component = predicate.area_share_component if predicate else "Pengungkit"
+    areas = [part.path[1] for part in chosen[0].area_parts("area", component)]
+    rows = []
+    for score in chosen:
+        parts = score.area_parts("area", component)
+        rows.append({"code": score.unit.code, "name": score.unit.name, "predicate": proposal(score),
+                     "areas": [fmt.rounded(p.score) for p in parts],
+                     "pengungkit": fmt.rounded(score["pengungkit"]), "hasil": fmt.rounded(score["hasil"]),
+                     "total": fmt.rounded(score.total)})
+    weights = [p.weight for p in chosen[0].area_parts("area", component)]
+    return {"areas": [{"name": a, "weight": w} for a, w in zip(areas, weights)], "rows": rows}
+
+
 def prerequisites(year: AwardYear) -> list[dict]:
     """The institution-level prerequisites TPN checks, as the register gives them (a dotted line when empty)."""
     award = year.award
@@ -82,6 +102,9 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "unit_count": len(units),
         "unit_count_words": fmt.words(len(units)),
         "prerequisites": prerequisites(year),
+        "on_behalf": settings.letter_on_behalf,
+        "copies": list(settings.letter_copies),
+        "appendix": appendix(scores, [u["code"] for u in units]),
         "signatory": settings.letter_signatory,
         "position": settings.letter_position,
         "nip": settings.letter_nip,

@@ -104,7 +104,8 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
             advice.append(f"Tindak lanjuti {changed} koreksi TPI pada area ini sebelum penilaian berikutnya.")
         if not advice and not below:
             advice.append("Pertahankan capaian area ini dan perbarui bukti dukungnya setiap tahun.")
-        row = {"number": number_, "component": component, "name": name, "weight": weight,
+        halves = {n[1]: (rounded(own.nodes[n]), rounded(score.nodes[n]), edition.weights[n]) for n in nodes if len(n) == 3}
+        row = {"number": number_, "component": component, "name": name, "weight": weight, "halves": halves,
                "own": rounded(own_true), "tpi": rounded(tpi_true), "difference": rounded(tpi_true - own_true),
                "met": not below}
         rows.append(row)
@@ -132,9 +133,30 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "blocked": (found or {}).get("blocked", []),
         "changed": len(score.changed),
         "sections": sections,
+        "letter": {
+            "number": settings.lhe_number or DATE_BLANK,
+            "to": settings.lhe_to or f"Kepala {unit.name}",
+            "place": unit.city,
+            "letterhead": [award.ministry.upper(), "TIM PENILAI INTERNAL ZONA INTEGRITAS"],
+            "copies": list(settings.lhe_copies),
+        },
+        "assignment": {"number": settings.assignment_number, "date": settings.assignment_date,
+                       "period": settings.assignment_period},
+        "team": team(settings),
+        "pengungkit": {"own": rounded(own["pengungkit"]), "tpi": rounded(score["pengungkit"]),
+                       "weight": edition.weights[edition.nodes["pengungkit"]]},
         "statement": {"tpi_lead": settings.tpi_lead, "tpi_position": settings.tpi_position, "tpi_nip": settings.tpi_nip,
                       "city": settings.signing_city or award.release_city, "date": evaluation_date(award)},
     }
+
+
+def team(settings: Settings) -> list[dict]:
+    """The TPI's team as the LHE lists it: role, name and NIP (dotted where the settings leave them empty)."""
+    blank = "...................................."
+    members = [{"role": "Pengendali Teknis", "name": settings.supervisor or blank, "nip": settings.supervisor_nip or blank},
+               {"role": "Ketua Tim", "name": settings.tpi_lead or blank, "nip": settings.tpi_nip or blank}]
+    members += [{"role": "Anggota Tim", "name": name or blank, "nip": nip or blank} for name, nip in settings.team_members]
+    return members
 
 
 def evaluation_date(award) -> str:

@@ -54,21 +54,22 @@ def test_feedback_workbook_has_every_section_for_an_ineligible_unit_with_tpi_cor
     assert corrections["PPA3A"][4].value.startswith("Laporan monitoring triwulan III dan IV belum ada")
     assert corrections["PPA3A"][3].value == "(tidak diubah)"
     shortfalls = [r[0].value for r in book["Kekurangan"].iter_rows(min_row=4)]
-    assert "Nilai Total" in shortfalls and "Perhatian: Manajemen Perubahan – Reform" in shortfalls
+    assert "Nilai Total" in shortfalls and "Perhatian (tetap memenuhi syarat): Manajemen Perubahan – Reform" in shortfalls
     steps = [r[0].value for r in book["Langkah"].iter_rows(min_row=4)]
     way = dossier.way(score)
     assert steps == [s["code"] for s in way["steps"]] and steps
     without = {r[0].value for r in book["Tanpa Bukti"].iter_rows(min_row=4)}
     assert without == {c for c, q in score.questions.items() if not (q.answer and q.answer.evidence)}
-    # A printed shortfall reads as the score table prints it: gap = minimum - reached, as printed.
+    # Numbers are stored as numbers, shown with two decimals; the gap is the difference of the values, rounded.
     for row in book["Kekurangan"].iter_rows(min_row=4):
-        # "kurang 0,23", or for a caution "kurang 0,15 (tetap memenuhi syarat)"
-        required, reached, gap = _num(row[1].value), _num(row[2].value), _num(row[3].value.split()[1])
-        assert round(required - reached, 2) == gap
-
-
-def _num(text: str) -> float:
-    return float(text.replace(".", "").replace(",", "."))
+        required, reached, gap = (c.value for c in row[1:4])
+        assert all(isinstance(v, (int, float)) for v in (required, reached, gap)), row[0].value
+        assert row[3].number_format.startswith("0.00") and abs(required - reached - gap) <= 0.0051
+    assert all(isinstance(r[4].value, (int, float)) for r in book["Langkah"].iter_rows(min_row=4))
+    # Every sheet prints on A4, one page wide, its header row on every page.
+    for sheet in book.worksheets:
+        assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4) and sheet.page_setup.fitToWidth == 1
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0
 
 
 def test_feedback_lists_workbook_problems_by_cell_in_indonesian(year, tmp_path):

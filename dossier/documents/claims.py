@@ -6,7 +6,7 @@ The dossier, the LHE, the letter and the feedback all word these the same way, s
 from __future__ import annotations
 
 from dossier.decision import Decision, decide_score
-from dossier.render.format import distinct, join_list, long_date, rounded_tree, title_case
+from dossier.render.format import distinct, join_list, long_date, printed_gap, rounded, rounded_tree, title_case
 from dossier.scoring import Shortfall, UnitScore
 
 DATE_BLANK = "...................................."  # a date to write by hand when Tanggal Usulan is empty
@@ -43,8 +43,11 @@ def caution(c: Shortfall) -> dict:
     """A half below its share in an area that meets the minimum: eligible, but worth attention."""
     reached, required, gap = distinct(c.reached, c.required)
     part, area = c.rule.removeprefix("area_part_share:").split("/")[1:]
+    places = len(gap.rpartition(",")[2])
+    values = {"required": float(rounded(c.required, places)), "reached": float(rounded(c.reached, places)),
+              "gap": float(printed_gap(c.required, c.reached, places)), "places": places}
     return {"label": f"{area} – {part}", "area": area, "part": part, "reached": reached, "required": required,
-            "gap": gap, "predicate": c.predicate}
+            "gap": gap, "predicate": c.predicate, "values": values}
 
 
 def answer_text(indicator, answer) -> str:
@@ -107,6 +110,7 @@ def way(score: UnitScore) -> dict | None:
             "from": answer_text(q.indicator, q.answer),
             "to": f"{step.answer}{after_key(step.answer, option.text)}" if option and option.text else step.answer,
             "adds": number(step.adds),
+            "adds_value": float(rounded(step.adds)),
             "fixes": [labels.get(rule, rule) for rule in step.fixes],
         })
     blocked = [{"label": labels.get(b.shortfall.rule, b.shortfall.label), "reason": b.reason, "rule": b.shortfall.rule}
@@ -150,7 +154,11 @@ def shortfall_row(s: Shortfall, score: UnitScore | None = None) -> dict:
         label = " – ".join(title_case(n) for n in s.rule.removeprefix("area_share:").split("/")[1:])
     # Each value rounded once; the gap from the values (distinct adds places where they would print alike).
     reached, required, gap = distinct(s.reached, s.required)
-    return {"label": label, "required": required, "reached": reached, "gap": f"kurang {gap}"}
+    # The values themselves too, for a workbook that stores numbers as numbers (shown with the same places).
+    places = len(gap.rpartition(",")[2])
+    values = {"required": float(rounded(s.required, places)), "reached": float(rounded(s.reached, places)),
+              "gap": float(printed_gap(s.required, s.reached, places)), "places": places}
+    return {"label": label, "required": required, "reached": reached, "gap": f"kurang {gap}", "values": values}
 
 
 def after_key(key: str, text: str) -> str:

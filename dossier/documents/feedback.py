@@ -133,8 +133,8 @@ def rows(ctx: dict, key: str) -> list[dict]:
         return [{**c, "tpi": c["tpi"] if c["changed"] else "(tidak diubah)"} for c in ctx["corrections"]]
     if key == "Kekurangan":
         return ctx["shortfalls"] + [
-            {"label": f"Perhatian: {c['label']}", "required": c["required"], "reached": c["reached"],
-             "gap": f"kurang {c['gap']} (tetap memenuhi syarat)"}
+            {"label": f"Perhatian (tetap memenuhi syarat): {c['label']}", "required": c["required"],
+             "reached": c["reached"], "gap": f"kurang {c['gap']}", "values": c["values"]}
             for c in ctx["cautions"]
         ]
     if key == "Langkah":
@@ -201,12 +201,18 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
             ws.column_dimensions[get_column_letter(col)].width = width
         for row, item in enumerate(found, start=4):
             for col, (_, key, _) in enumerate(columns, start=1):
-                cell = _text(ws, row, col, item.get(key, ""))
+                number_ = _number(item, key)
+                cell = _text(ws, row, col, item.get(key, "") if number_ is None else number_[0])
                 cell.border, cell.alignment = GRID, WRAP
+                if number_ is not None:
+                    cell.number_format = number_[1]
             _fit_height(ws, row, columns)
         if not found:
             _text(ws, 4, 1, "Tidak ada.").font = Font(italic=True)
         ws.freeze_panes = "A4"
+        ws.print_title_rows = "3:3"
+    for ws in wb.worksheets:
+        _print_setup(ws)
     wb.properties.creator = "dossier"
     wb.properties.title = ctx["title"]
     when = created if created.tzinfo is None else created.astimezone(UTC).replace(tzinfo=None)
@@ -214,6 +220,27 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return normalize_package(buffer.getvalue(), when)
+
+
+def _number(item: dict, key: str) -> tuple[float, str] | None:
+    """A shortfall's minimum, reached value or gap, or a step's added score, as a number and its format."""
+    values = item.get("values")
+    if values and key in ("required", "reached", "gap"):
+        return values[key], "0." + "0" * values["places"]
+    if key == "adds" and "adds_value" in item:
+        return item["adds_value"], "0.00"
+    return None
+
+
+def _print_setup(ws) -> None:
+    """A4, one page wide (as many pages long as needed), its title and page numbers on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sum(
+        (d.width or 10) for d in ws.column_dimensions.values()) > 130 else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.oddFooter.center.text = "Halaman &P dari &N"
+    ws.page_margins.left = ws.page_margins.right = 0.5
 
 
 def _fit_height(ws, row: int, columns) -> None:

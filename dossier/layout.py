@@ -95,6 +95,10 @@ AWARD_LABELS = (
           "Tahun 2024.", required=False),
     Label("Rilis Sebut Semua Unit", "release_all_units", "Isi Ya agar siaran pers menyebut setiap unit yang "
           "diusulkan beserta predikatnya, juga yang belum memperoleh predikat; kosongkan untuk menyebut penerima saja.", required=False),
+    Label("Unit Dievaluasi Nasional", "national_evaluated", "Boleh kosong. Jumlah unit kerja yang dievaluasi "
+          "Tim Penilai Nasional tahun ini (semua instansi), untuk siaran pers.", required=False),
+    Label("Unit Berpredikat Nasional", "national_awarded", "Boleh kosong. Jumlah unit kerja yang meraih predikat "
+          "WBK/WBBM secara nasional tahun ini, untuk siaran pers.", required=False),
     Label(
         "Tanggal Evaluasi",
         "evaluation_date",
@@ -160,6 +164,8 @@ UNIT = Table(
             required=False,
         ),
         Column("NIP Kepala Unit", "head_nip", 22, "NIP kepala unit, untuk blok tanda tangan surat pernyataan.", required=False),
+        Column("Tahun WBK", "wbk_year", 12, "Boleh kosong. Tahun unit meraih predikat WBK, disebut siaran pers bila "
+               "unit meraih WBBM.", required=False),
     ),
 )
 UNIT_RECOMMENDED = ("kind", "city", "province", "head")  # warned about when empty: the documents show them

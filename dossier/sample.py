@@ -85,6 +85,7 @@ UNITS = [
         u["code"], u["name"], _DATA["unit_kinds"][u["kind"]], u["city"], u["province"], u["head"],
         u["proposed"], u["current"], u["result"], _DATA["categories"][u["proposed"]],
         tuple(Innovation(u["code"], i["name"], i["year"], i["description"]) for i in u.get("innovations", ())),
+        wbk_year=str(u.get("wbk_year", "")),
     )
     for u in _DATA["units"]
 ]

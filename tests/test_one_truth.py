@@ -233,7 +233,8 @@ def test_the_release_after_the_results_names_every_proposed_unit_and_every_fact(
     register = root / "inputs" / str(SAMPLE_YEAR) / "nominasi.xlsx"
     edit_register(register, {"UPT02": {"Hasil Penetapan": "WBK"}, "UPT03": {"Hasil Penetapan": "WBBM"},
                              "BD01": {"Hasil Penetapan": "Tidak"}},
-                  award={"Rilis Sebut Semua Unit": "Ya"})
+                  award={"Rilis Sebut Semua Unit": "Ya", "Unit Dievaluasi Nasional": "3.124",
+                         "Unit Berpredikat Nasional": "1.176"})
     result = CliRunner().invoke(cli, ["-C", str(root), "report"])
     assert result.exit_code == 0, result.output
     names = {u.code: u.name for u in read_register(register, SAMPLE_YEAR).units}
@@ -246,4 +247,7 @@ def test_the_release_after_the_results_names_every_proposed_unit_and_every_fact(
         for code in NOT_PROPOSED:
             assert names[code] not in text, (path.name, code)
         assert "Kamis (12/12/2024)" in text
+        assert f"{names['UPT03']} sebelumnya telah meraih predikat WBK pada tahun 2022." in text
+        assert ("mengevaluasi 3.124 unit kerja, dan 1.176 unit kerja di antaranya meraih predikat WBK atau WBBM."
+                in text)
         assert "Hadir dalam acara tersebut" in text and "Turut hadir" not in text

@@ -136,7 +136,9 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "proposed_kinds": kinds([u for u in units if u.code in proposed_codes]),
         # after the results
         "winners": [{"name": u.name, "predicate": u.result.strip(), "category": u.category.strip(),
-                     "recipient": u.recipient.strip()} for u in won],
+                     "recipient": u.recipient.strip(), "wbk_year": u.wbk_year.strip()} for u in won],
+        "national_evaluated": award.national_evaluated.strip(),
+        "national_awarded": award.national_awarded.strip(),
         "winner_names": fmt.join_list([u.name for u in won]),
         "winner_count": len(won),
         "winner_words": fmt.words(len(won)),

@@ -251,3 +251,19 @@ def test_the_release_after_the_results_names_every_proposed_unit_and_every_fact(
         assert ("mengevaluasi 3.124 unit kerja, dan 1.176 unit kerja di antaranya meraih predikat WBK atau WBBM."
                 in text)
         assert "Hadir dalam acara tersebut" in text and "Turut hadir" not in text
+
+
+def test_a_docx_signature_block_keeps_its_closing_with_the_signatures(built):
+    """Word keeps the closing paragraph with the signature table, and no signature row splits across pages."""
+    for name in ("dossier/UPT02.docx", "lhe/UPT02.docx", "surat-usulan.docx"):
+        document = python_docx.Document(str(out(built) / name))
+        closing = [p for p in document.paragraphs if p.text.startswith(("Demikian", "Dokumen usulan beserta"))]
+        assert closing and all(p.paragraph_format.keep_with_next for p in closing), name
+        body = document.element.body
+        block = closing[-1]._p.getnext()
+        while block is not None and block.tag.rpartition("}")[2] != "tbl":
+            block = block.getnext()
+        assert block is not None, name
+        rows = block.findall(".//" + block.tag.replace("tbl", "tr"))
+        assert rows and all(r.find(".//" + block.tag.replace("tbl", "cantSplit")) is not None for r in rows), name
+        assert body is not None

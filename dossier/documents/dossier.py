@@ -226,6 +226,7 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
         "unit": register,
         "answers": answers,
         "scores": score.to_json(),
+        "decision": decision(score).to_json(),  # what the year decided for the unit (dossier.decision)
     }
     if year is not None:
         data["year"] = year

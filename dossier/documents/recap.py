@@ -146,7 +146,7 @@ def summary(scores: list[UnitScore], edition: Edition, units=None) -> str:
     return decide_year(units or [s.unit for s in scores], scores).summary()
 
 
-def _against(against: dict, decided, column: ScoreColumn, index: int) -> ScoreColumn:
+def against_column(against: dict, decided, column: ScoreColumn, index: int) -> ScoreColumn:
     """The column with the minimum of the unit's predicate: proposed for, else aimed at (WBK when unknown)."""
     name = (decided.predicate or decided.target) if decided else ""
     return against[name][index] if name in against else column
@@ -210,7 +210,7 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
             "proposed": decision_cell(decided.get(unit.code)),
             "current": unit.current or "-",
             "cells": [{"text": fmt.number(printed[c.path]),
-                       "fail": _against(against, decided.get(unit.code), c, i).below(score.nodes[c.path]),
+                       "fail": against_column(against, decided.get(unit.code), c, i).below(score.nodes[c.path]),
                        "caution": "/".join(c.path) in weak,
                        # Under the total: the self-assessment's, starred when the TPI changed answers.
                        "own": own_total(score) if c.path == ("",) else ""} for i, c in enumerate(columns)],

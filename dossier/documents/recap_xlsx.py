@@ -21,11 +21,11 @@ from dossier.documents.letter import prerequisites
 from dossier.documents.recap import (
     NOT_ANNOUNCED,
     ScoreColumn,
+    against_column,
     caution_text,
     decision_cell,
     edition_for,
     eligibility,
-    lowest_predicate,
     score_columns,
     thresholds,
     weak_halves,
@@ -74,6 +74,8 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
     ws.row_dimensions[header_row].height = 64
     first_score = 6
     decided = decide_year(year.units, scores)
+    # Shaded against the predicate each unit is proposed for (else the one it aims at), as the PDF is.
+    against = {p.name: score_columns(edition, p) for p in edition.predicates} if edition else {}
     for row, score in enumerate(scores, start=header_row + 1):
         unit = score.unit
         values = [unit.code, unit.name, unit.kind, unit.proposed, unit.current or "-"]
@@ -88,7 +90,7 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
         for offset, column in enumerate(columns):
             cell = ws.cell(row, first_score + offset)
             cell.number_format = NUMBER_FORMAT
-            if column.below(cell.value):
+            if against_column(against, decided.get(unit.code), column, offset).below(cell.value):
                 cell.fill = BELOW_FILL
             elif "/".join(column.path) in weak_halves(score):
                 cell.fill = CAUTION_FILL
@@ -126,9 +128,9 @@ def _title_block(ws: Worksheet, year: AwardYear, edition: Edition | None) -> int
     if edition is not None:
         lines.append(f"Edisi LKE: {edition.title or edition.name} (aturan '{edition.name}')")
         lines += thresholds(edition)
-        wbk = lowest_predicate(edition).name
-        lines.append(f"Sel berwarna merah muda berada di bawah batas minimal {wbk}. "
-                     "Nilai disimpan tanpa pembulatan dan ditampilkan dua desimal.")
+        lines.append("Sel berwarna merah muda berada di bawah batas minimal predikat yang diusulkan bagi unit itu "
+                     "(atau yang dituju, bila tidak diusulkan). "
+                     "Nilai disimpan tanpa pembulatan dan ditampilkan dua desimal (dibulatkan ke atas dari 5).")
     for row, text in enumerate(lines, start=1):
         cell = put(ws, row, 1, text)
         cell.font = Font(bold=True, size=13) if row == 1 else Font(italic=row == len(lines), color="404040")

@@ -275,19 +275,22 @@ def lke_template(obj: Context, year: int | None, units: tuple[str, ...], output:
 def validate(obj: Context, year: int | None, strict: bool, as_json: bool) -> None:
     """Read the whole award year and list every problem found, and how many answers each unit left blank."""
     from dossier.console import missing_lines, problem_lines, problem_records
+    from dossier.decision import register_warnings
     from dossier.scoring import score_unit
 
     ws = obj.workspace
     year = obj.award_year(ws, year)
     award_year = ws.load(year)
     obj.show_read(award_year)
+    edition = ws.edition(year)
+    scored = [score_unit(u, award_year.lke[u.code], edition) for u in award_year.units if u.code in award_year.lke]
+    # What the year's decision warns about: a holder proposed again, a result for a unit not proposed.
+    award_year.problems.extend(register_warnings(award_year.units, scored))
     if as_json:
         click.echo(json.dumps({"year": year, "problems": problem_records(award_year.problems)}, ensure_ascii=False, indent=2))
     else:
         for line in problem_lines(award_year.problems):
             click.echo(line)
-    edition = ws.edition(year)
-    scored = [score_unit(u, award_year.lke[u.code], edition) for u in award_year.units if u.code in award_year.lke]
     for line in missing_lines(scored) if not as_json else ():
         click.echo(line)
     errors, warnings = len(award_year.errors), len(award_year.warnings)

@@ -22,7 +22,7 @@ class Setting:
 
     section: str
     key: str
-    kind: str  # how it is read: "text", "lines", "file", "image", "editions" or "language" (see READERS)
+    kind: str  # how it is read: "text", "lines", "members", "file", "image", "editions" or "language" (see READERS)
     default: object
     meaning: str  # English, for the README
     comment: str  # Indonesian: the comment above it in the dossier.toml that `init` writes
@@ -85,6 +85,35 @@ class Settings:
     letter_nip: str = setting("surat_usulan", "nip", "", "the signatory's NIP", "NIP penanda tangan.")
     letter_to: str = setting("surat_usulan", "kepada", "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
                              "the cover letter's addressee", "Tujuan surat.")
+    letter_on_behalf: str = setting(
+        "surat_usulan", "atas_nama", "", 'the office the signatory signs for ("a.n. Menteri ..."); empty: in their own name',
+        'Jabatan yang diwakili penanda tangan ("a.n. Menteri ..."). Kosong: menandatangani atas namanya sendiri.',
+        example='"Menteri Sumber Daya Maritim"')
+    letter_copies: tuple[str, ...] = setting(
+        "surat_usulan", "tembusan", (), "the cover letter's Tembusan (copies), one line each",
+        "Tembusan surat usulan, satu baris per isian.", kind="lines",
+        example='["Menteri Sumber Daya Maritim", "Inspektur Jenderal"]')
+    lhe_number: str = setting("lhe", "nomor", "", "the number of the LHE's cover letter (empty: a dotted line)",
+                              "Nomor surat pengantar Laporan Hasil Evaluasi (LHE) TPI. Kosong: titik-titik.")
+    lhe_to: str = setting("lhe", "kepada", "", "the LHE's addressee (empty: the head of the unit)",
+                          "Tujuan LHE. Kosong: pimpinan unit yang dievaluasi.")
+    assignment_number: str = setting("lhe", "surat_tugas", "", "the number of the TPI's Surat Tugas",
+                                     "Nomor Surat Tugas TPI.")
+    assignment_date: str = setting("lhe", "tanggal_surat_tugas", "", "its date, as written",
+                                   "Tanggal Surat Tugas, seperti ditulis.", example='"2 Mei 2024"')
+    assignment_period: str = setting("lhe", "periode", "", "the period of the evaluation, as written",
+                                     "Periode evaluasi, seperti ditulis.", example='"6 s.d. 22 Mei 2024"')
+    supervisor: str = setting("lhe", "pengendali_teknis", "", "the TPI's Pengendali Teknis",
+                              "Nama Pengendali Teknis TPI.")
+    supervisor_nip: str = setting("lhe", "nip_pengendali_teknis", "", "the Pengendali Teknis's NIP",
+                                  "NIP Pengendali Teknis.")
+    team_members: tuple[tuple[str, str], ...] = setting(
+        "lhe", "anggota", (), 'the TPI\'s members, as "Nama; NIP" (the Ketua is [penandatangan] ketua_tpi)',
+        'Anggota TPI, satu per isian, sebagai "Nama; NIP" (ketuanya [penandatangan] ketua_tpi).', kind="members",
+        example='["Rina Kartika, S.E.; 198703122010122001", "Dedi Kurniawan, S.H.; 199001052015031002"]')
+    lhe_copies: tuple[str, ...] = setting("lhe", "tembusan", (), "the LHE's Tembusan (copies), one line each",
+                                          "Tembusan LHE, satu baris per isian.", kind="lines",
+                                          example='["Inspektur Jenderal"]')
     signing_certificate: Path | None = setting(
         "arsip", "sertifikat", None, "a PEM certificate that signs daftar-arsip.pdf (PAdES), with `kunci`",
         "Sertifikat (PEM) untuk menandatangani daftar-arsip.pdf (PAdES) saat pengarsipan; perlu "
@@ -209,6 +238,12 @@ def _image(read: Reading, declared: Setting, value: object) -> Path | None:
     return image
 
 
+def _members(read: Reading, declared: Setting, value: object) -> tuple[tuple[str, str], ...]:
+    """A team as lines "Nama; NIP", read as (name, NIP) pairs."""
+    return tuple((name.strip(), nip.strip()) for name, _sep, nip in
+                 (line.partition(";") for line in _lines(read, declared, value)))
+
+
 def _editions(read: Reading, declared: Setting, value: object) -> dict[int, str]:
     editions: dict[int, str] = {}
     for year, name in (value.items() if isinstance(value, dict) else [(value, None)]):
@@ -230,7 +265,7 @@ def _language(read: Reading, declared: Setting, value: object) -> str:
     return language
 
 
-READERS = {"text": _text, "lines": _lines, "file": _file, "image": _image, "editions": _editions, "language": _language}
+READERS = {"text": _text, "lines": _lines, "members": _members, "file": _file, "image": _image, "editions": _editions, "language": _language}
 
 
 def default_toml(values: dict[str, object] | None = None) -> str:
@@ -250,7 +285,10 @@ def default_toml(values: dict[str, object] | None = None) -> str:
             lines += [f"# {line}" for line in textwrap.wrap(declared.comment, 88)]
             if declared.example:
                 lines.append(f"# Contoh: {declared.key} = {declared.example}")
-            lines.append(f"{declared.key} = {_toml(given.get(name, declared.default))}")
+            value = given.get(name, declared.default)
+            if declared.kind == "members":  # (name, NIP) pairs are written back as "Nama; NIP"
+                value = tuple("; ".join(member) for member in value)
+            lines.append(f"{declared.key} = {_toml(value)}")
     return "\n".join(lines) + "\n"
 
 

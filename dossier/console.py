@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dossier.decision import HOLDS, NO_TARGET, NOT_ASSESSED, PREREQUISITE, SHORTFALL, Decision, decide_score
 from dossier.errors import Problem
 from dossier.i18n import _, decimal
 from dossier.improve import Way
@@ -43,7 +44,7 @@ def shortfall_text(shortfall: Shortfall) -> str:
 
 
 def printed_scores(score: UnitScore, keys: tuple[str, ...] = TABLE_NODES) -> list[str]:
-    """The named nodes as printed: rounded top down, so each printed sum is the sum of its printed parts."""
+    """The named nodes as printed: each rounded once, half up, as every document prints it."""
     tree = rounded_tree(score.nodes)
     nodes = score.edition.nodes
     return [number(tree[nodes[key]], locale=spoken_locale()) if key in nodes and nodes[key] in tree else "-" for key in keys]
@@ -78,8 +79,9 @@ def way_lines(way: Way, labels: dict[str, str] | None = None, indent: str = "   
 def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None = None) -> str:
     """A plain-text table of every unit's scores; below each, its shortfalls, cautions and way to the proposed predicate."""
     # The columns named for the LKE's parts (Pemenuhan ... Total) are its own Indonesian terms in either language.
-    header = [_("Code"), _("Unit"), _("Proposed"), "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total", _("Self"),
-              _("TPI changed"), _("Eligible")]
+    header = [_("Code"), _("Unit"), _("Target"), "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total", _("Self"),
+              _("TPI changed"), _("Eligible"), _("Proposed for")]
+    decisions = {s.unit.code: decide_score(s) for s in scores}
     rows = []
     for s in scores:
         rows.append(
@@ -91,10 +93,11 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
                 printed_scores(s.self_assessment, ("total",))[0],
                 str(len(s.changed)),
                 ", ".join(s.eligible) or "-",
+                decisions[s.unit.code].predicate or "-",
             ]
         )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    numeric = range(3, 10)
+    numeric = range(3, 10)  # the scores and counts; the predicates after them read left to right
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
@@ -102,6 +105,9 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
     out = [line(header), line(["-" * w for w in widths])]
     for s, row in zip(scores, rows):
         out.append(line(row))
+        decided = decisions[s.unit.code]
+        if not decided.proposed or decided.lowered:
+            out.append("    " + decision_text(decided))
         if s.changed:
             own = s.self_assessment
             out.append("    " + _("self-assessment {total}, eligible: {eligible}; the TPI changed {count} answer(s): "
@@ -124,7 +130,28 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
             out.append("    " + _("{count} indicator(s) without evidence (Bukti Dukung): {codes}").format(
                 count=len(s.without_evidence), codes=", ".join(s.without_evidence)))
     out.append(_("Total is the counting score (the TPI's answer where it gave one); Self is the unit's self-assessment."))
+    out.append(_("Each value is rounded to two decimals on its own, so parts may differ from their total by 0.01."))
     return "\n".join(out)
+
+
+def decision_text(decided: Decision) -> str:
+    """What the year decided for a unit, in the language spoken: 'not proposed: does not meet WBBM; keeps WBK'."""
+    if decided.proposed:
+        if not decided.lowered:
+            return _("proposed for {predicate}").format(predicate=decided.predicate)
+        return _("proposed for {predicate} (aimed at {target}, which it does not meet)").format(
+            predicate=decided.predicate, target=decided.target)
+    reasons = {
+        NOT_ASSESSED: _("not assessed (no readable LKE)"),
+        NO_TARGET: _("no predicate aimed at in the register"),
+        HOLDS: _("already holds {current}"),
+        PREREQUISITE: _("{target} requires a predicate the unit does not hold"),
+        SHORTFALL: _("does not meet {target}"),
+    }
+    why = reasons.get(decided.reason, reasons[SHORTFALL]).format(current=decided.current, target=decided.target)
+    if decided.current and decided.reason != HOLDS:
+        why = _("{why}; keeps {current}").format(why=why, current=decided.current)
+    return _("not proposed this year: {why}").format(why=why)
 
 
 def missing_lines(scores: list[UnitScore]) -> list[str]:

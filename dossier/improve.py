@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from dossier.decision import decide_score
 from dossier.i18n import _
 from dossier.model import Answer, Lke
 from dossier.rules import OPTION_KINDS, Edition, Indicator, Predicate
@@ -122,9 +123,11 @@ def way_to(score: UnitScore, predicate_name: str) -> Way:
 
 
 def score_json(score: UnitScore) -> dict:
-    """`UnitScore.to_json()` with the way to each predicate not yet met: `path` and `path_blocked`."""
+    """`UnitScore.to_json()` with the year's `decision` for the unit, and the way to each predicate not yet met:
+    `path` and `path_blocked`."""
     found = ways(score)
     return score.to_json() | {
+        "decision": decide_score(score).to_json(),
         "path": {name: way.to_json() for name, way in found.items()},
         "path_blocked": {name: [b.to_json() for b in way.blocked] for name, way in found.items()},
     }

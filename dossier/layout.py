@@ -93,8 +93,19 @@ AWARD_LABELS = (
     Label("Kota Rilis", "release_city", "Kota yang ditulis di awal siaran pers, misalnya Jakarta."),
     Label("Nama Acara", "event_name", "Nama resmi acara penyerahan, misalnya Penganugerahan Zona Integritas "
           "Tahun 2024.", required=False),
-    Label("Rilis Sebut Semua Unit", "release_all_units", "Isi Ya agar siaran pers setelah pengumuman juga menyebut "
-          "unit yang belum memperoleh predikat; kosongkan untuk menyebut penerima saja.", required=False),
+    Label("Rilis Sebut Semua Unit", "release_all_units", "Isi Ya agar siaran pers menyebut setiap unit yang "
+          "diusulkan beserta predikatnya, juga yang belum memperoleh predikat; kosongkan untuk menyebut penerima saja.", required=False),
+    Label("Unit Dievaluasi Nasional", "national_evaluated", "Boleh kosong. Jumlah unit kerja yang dievaluasi "
+          "Tim Penilai Nasional tahun ini (semua instansi), untuk siaran pers.", required=False),
+    Label("Unit Berpredikat Nasional", "national_awarded", "Boleh kosong. Jumlah unit kerja yang meraih predikat "
+          "WBK/WBBM secara nasional tahun ini, untuk siaran pers.", required=False),
+    Label(
+        "Tanggal Evaluasi",
+        "evaluation_date",
+        "Tanggal selesainya evaluasi Tim Penilai Internal, yang menjadi tanggal LHE; sebelum Tanggal Usulan. "
+        "Kosong: LHE memakai Tanggal Usulan.",
+        required=False,
+    ),
     Label(
         "Tanggal Usulan",
         "proposal_date",
@@ -105,7 +116,7 @@ AWARD_LABELS = (
           required=False),
     Label("Nilai SAKIP", "sakip", "Nilai/predikat SAKIP instansi, misalnya BB (77,50).", required=False),
 )
-AWARD_DATES = ("ceremony_date", "proposal_date")  # labels whose value is a date
+AWARD_DATES = ("ceremony_date", "proposal_date", "evaluation_date")  # labels whose value is a date
 
 UNIT = Table(
     "Unit",
@@ -153,6 +164,8 @@ UNIT = Table(
             required=False,
         ),
         Column("NIP Kepala Unit", "head_nip", 22, "NIP kepala unit, untuk blok tanda tangan surat pernyataan.", required=False),
+        Column("Tahun WBK", "wbk_year", 12, "Boleh kosong. Tahun unit meraih predikat WBK, disebut siaran pers bila "
+               "unit meraih WBBM.", required=False),
     ),
 )
 UNIT_RECOMMENDED = ("kind", "city", "province", "head")  # warned about when empty: the documents show them

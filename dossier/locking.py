@@ -37,6 +37,7 @@ def year_lock(folder: Path, command: str, *, create: bool = True):
     if not create and not folder.is_dir():
         yield
         return
+    made = [p for p in (folder, *folder.parents) if not p.exists()]  # what taking the lock creates
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
@@ -53,6 +54,12 @@ def year_lock(folder: Path, command: str, *, create: bool = True):
         os.pwrite(fd, f"{command} {os.getpid()} {int(time.time())}\n".encode(), 0)
         yield
     finally:
+        if made and [p.name for p in folder.iterdir()] == [LOCK]:
+            # A command refused before writing anything (an unknown unit, say) leaves no build folder behind.
+            (folder / LOCK).unlink(missing_ok=True)
+            for created in made:
+                if created.is_dir() and not any(created.iterdir()):
+                    created.rmdir()
         os.close(fd)  # releases the lock
 
 

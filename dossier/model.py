@@ -31,6 +31,9 @@ class Award:
     proposal_date: date | None = None  # Tanggal Usulan: dates the statements and the cover letter
     bpk_opinion: str = ""  # Opini BPK: the ministry's audit opinion, a prerequisite TPN checks
     sakip: str = ""  # Nilai SAKIP: the ministry's performance accountability rating, another
+    evaluation_date: date | None = None  # Tanggal Evaluasi: the TPI's evaluation, dates the LHE (before the proposal)
+    national_evaluated: str = ""  # Unit Dievaluasi Nasional: units the national team evaluated, for the release
+    national_awarded: str = ""  # Unit Berpredikat Nasional: units awarded nationwide, for the release
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Unit:
     recipient: str = ""  # who received the award on the unit's behalf (the release names them)
     head_nip: str = ""  # NIP Kepala Unit, printed under the head's name in the statement
     lke_tpi_file: str = ""  # the register's optional `Berkas LKE TPI`: the file under lke/ holding the TPI's answers
+    wbk_year: str = ""  # Tahun WBK: the year the unit earned WBK (the release names it for a WBBM winner)
 
 
 @dataclass(frozen=True)

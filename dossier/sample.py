@@ -85,6 +85,7 @@ UNITS = [
         u["code"], u["name"], _DATA["unit_kinds"][u["kind"]], u["city"], u["province"], u["head"],
         u["proposed"], u["current"], u["result"], _DATA["categories"][u["proposed"]],
         tuple(Innovation(u["code"], i["name"], i["year"], i["description"]) for i in u.get("innovations", ())),
+        wbk_year=str(u.get("wbk_year", "")),
     )
     for u in _DATA["units"]
 ]
@@ -120,6 +121,7 @@ def sample_award(year: int = 2024) -> Award:
         attended_by=award["attended_by"],
         release_city=award["release_city"],
         proposal_date=date(year, award["proposal_month"], award["proposal_day"]),
+        evaluation_date=date(year, award["evaluation_month"], award["evaluation_day"]),
         bpk_opinion=award["bpk_opinion"],
         sakip=award["sakip"],
     )

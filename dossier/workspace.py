@@ -269,7 +269,8 @@ def start_year(ws: Workspace, year: int) -> NewYear:
 
 # What belongs to one award year only, left empty when the next year's register is carried forward.
 YEAR_BOUND_AWARD: dict[str, Any] = {"ceremony_date": None, "ceremony_place": "", "opened_by": "", "attended_by": "", "event_name": "",
-                                    "proposal_date": None, "bpk_opinion": "", "sakip": ""}
+                                    "proposal_date": None, "bpk_opinion": "", "sakip": "",
+                                    "evaluation_date": None, "national_evaluated": "", "national_awarded": ""}
 YEAR_BOUND_UNIT: dict[str, Any] = {"result": "", "category": "", "recipient": "", "lke_file": "", "lke_tpi_file": ""}
 
 

@@ -223,7 +223,8 @@ def test_the_built_sample_archives_as_pdfa_with_its_source_data_and_verifies(cop
     scores = json.loads(runner.invoke(cli, ["-C", str(copy_of_built_sample), "score", "--json"]).output)
     scored = next(u for u in scores["units"] if u["code"] == "UPT04")
     # The way to a predicate (`path`, `path_blocked`) is computed by `score`, not yet embedded by the build.
-    assert source["scores"] == {k: v for k, v in scored.items() if k not in ("path", "path_blocked")}
+    assert source["scores"] == {k: v for k, v in scored.items() if k not in ("path", "path_blocked", "decision")}
+    assert source["decision"] == scored["decision"] and not scored["decision"]["proposed"]
 
     assert runner.invoke(cli, ["-C", str(copy_of_built_sample), "archive", "verify"]).exit_code == 0
     again = runner.invoke(cli, ["-C", str(copy_of_built_sample), "archive"])

@@ -30,7 +30,8 @@ def test_the_dossier_toml_init_writes_holds_every_setting_at_its_default(tmp_pat
 def test_each_setting_is_explained_in_indonesian_above_it():
     lines = DEFAULT_TOML.splitlines()
     for _name, declared in schema():
-        at = next(i for i, line in enumerate(lines) if line.startswith(f"{declared.key} = "))
+        section = lines.index(f"[{declared.section}]")  # a key may repeat in another section ([lhe] nomor)
+        at = next(i for i, line in enumerate(lines) if i > section and line.startswith(f"{declared.key} = "))
         comments = []
         for line in reversed(lines[:at]):
             if not line.startswith("# "):
@@ -110,7 +111,8 @@ def test_a_new_setting_is_one_field(tmp_path, monkeypatch):
                                        "Tim yang menyusun LHE.")
 
     monkeypatch.setattr(config, "Settings", Wider)
-    assert "[lhe]\n# Tim yang menyusun LHE.\ntim = \"Tim Penilai Internal\"" in default_toml()
+    lhe_section = default_toml().split("\n[lhe]\n", 1)[1].split("\n[", 1)[0]
+    assert "\n# Tim yang menyusun LHE.\ntim = \"Tim Penilai Internal\"" in lhe_section
     assert "| `[lhe] tim` | `\"Tim Penilai Internal\"` | who writes the LHE |" in readme_table()
     assert load_settings(write(tmp_path, '[lhe]\ntim = "Tim A"\n')).lhe_team == "Tim A"
     assert load_settings(write(tmp_path, default_toml())).lhe_team == "Tim Penilai Internal"

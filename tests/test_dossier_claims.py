@@ -138,8 +138,7 @@ def test_an_ineligible_units_dossier_is_a_draft_on_the_cover_and_every_page(made
 def test_a_drafts_statement_reports_without_proposing_and_shows_the_way(made):
     text = " ".join(pdf_text(made["ST03"]["pdf"]).split())
     statement = text[text.rindex("6. Surat Pernyataan"):]
-    assert "mengusulkan" not in statement and "belum diusulkan" in statement
-    assert "belum memenuhi" in statement and "syarat minimal predikat Wilayah Bebas dari Korupsi (WBK)" in statement
+    assert "mengusulkan" not in statement and "tidak diusulkan pada tahun 2024: belum memenuhi syarat WBK." in statement
     assert "Syarat WBK yang belum terpenuhi" in text and "kurang" in text
     assert "Langkah menuju WBK" in text
     way = made["ST03"]["ctx"]["way"]
@@ -158,7 +157,7 @@ def test_a_unit_meeting_only_wbk_while_proposed_for_wbbm_is_proposed_for_wbk_and
     statement = text[text.rindex("6. Surat Pernyataan"):]
     assert "belum memenuhi syarat minimal predikat Wilayah Birokrasi Bersih dan Melayani (WBBM)" in statement
     assert "mengusulkan Balai Besar Pelatihan Kerja Serang untuk memperoleh predikat Wilayah Bebas dari Korupsi (WBK)" in statement
-    assert "Predikat yang diusulkan: WBK" in text
+    assert "Unit kerja ini diusulkan untuk predikat WBK (semula menuju WBBM; belum memenuhi syarat WBBM)" in text
 
 
 @pytest.mark.render
@@ -273,7 +272,7 @@ def test_the_docx_score_table_keeps_its_indentation(made):
 def test_the_draft_docx_says_what_the_pdf_says(made):
     text = docx_text(made["ST03"]["docx"])
     assert "DRAF — belum memenuhi syarat" in text
-    assert "Jakarta, 20 November 2024" in text and "belum diusulkan" in text
+    assert "Jakarta, 20 November 2024" in text and "tidak diusulkan" in text
     assert "Yakobus Kambu, S.Sos. | " + TPI in text  # both names in one row of the signature table
 
 

@@ -92,8 +92,9 @@ def test_the_score_table_speaks_indonesian_by_default_and_english_on_request(sam
     result = dossier("score", cwd=sample)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["Kode", "Unit", "Diusulkan", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total",
-                                "Mandiri", "Diubah", "TPI", "Memenuhi", "syarat"]
+    assert lines[0].split() == ["Kode", "Unit", "Dituju", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total",
+                                "Mandiri", "Diubah", "TPI", "Memenuhi", "syarat", "Diusulkan"]
+    assert "    tidak diusulkan tahun ini: belum memenuhi syarat WBK" in lines
     out = result.stdout
     assert "    kekurangan untuk WBK: Nilai Total 69,37 < 75,00 (kurang 5,63)" in lines
     assert "    perhatian untuk WBK: Reform / Manajemen Perubahan 2,25 < 2,40: bagian ini di bawah porsi minimalnya" in out
@@ -102,18 +103,19 @@ def test_the_score_table_speaks_indonesian_by_default_and_english_on_request(sam
     assert "    langkah menuju WBK: tidak ada jawaban yang dapat dinaikkan" in lines
     assert "tidak dapat dipenuhi lewat jawaban: Pelayanan Publik yang Prima (IPKP)" in out
     assert re.search(r"penilaian mandiri [\d,]+, memenuhi syarat: WBK; TPI mengubah 1 jawaban: PPA2C", out)
-    assert lines[-1].startswith("Total adalah nilai yang berlaku")
+    assert lines[-2].startswith("Total adalah nilai yang berlaku")
     assert not ENGLISH.search(out), ENGLISH.search(out)
-    for word in ("Code", "Proposed", "Self", "TPI changed", "Eligible"):
+    for word in ("Code", "Proposed", "Target", "Self", "TPI changed", "Eligible"):
         assert word not in out
 
     english = dossier("score", cwd=sample, lang="en")
     lines = english.stdout.splitlines()
-    assert lines[0].split() == ["Code", "Unit", "Proposed", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total",
-                                "Self", "TPI", "changed", "Eligible"]
+    assert lines[0].split() == ["Code", "Unit", "Target", "Pemenuhan", "Reform", "Pengungkit", "Hasil", "Total",
+                                "Self", "TPI", "changed", "Eligible", "Proposed", "for"]
+    assert "    not proposed this year: does not meet WBK" in lines
     assert "    shortfall for WBK: Nilai Total 69.37 < 75.00 (short by 5.63)" in lines
     assert "    way to WBK: raise 6 answer(s)" in lines
-    assert lines[-1].startswith("Total is the counting score")
+    assert lines[-2].startswith("Total is the counting score")
     assert "Kode" not in english.stdout and "langkah" not in english.stdout
 
 

@@ -248,11 +248,11 @@ def test_register_missing_sheet_and_columns(tmp_path):
     assert errors(inputs) == [
         Problem("nominasi.xlsx", "no sheet Penghargaan; it needs one with labels in column A and values in column B: "
                 "Tahun, Instansi, Singkatan Instansi, Pemberi Penghargaan, Tanggal Penyerahan, Tempat Penyerahan, "
-                "Dibuka Oleh, Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit, Tanggal Usulan, Opini BPK, "
+                "Dibuka Oleh, Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit, Unit Dievaluasi Nasional, Unit Berpredikat Nasional, Tanggal Evaluasi, Tanggal Usulan, Opini BPK, "
                 "Nilai SAKIP (sheets found: Unit, Kutipan, Inovasi)"),
         Problem("nominasi.xlsx, Unit!A1", "header row 1 lacks column(s) Nama Unit, Kepala Unit; expected the columns "
                 "Kode, Nama Unit, Jenis Unit, Kota, Provinsi, Kepala Unit, Predikat Diusulkan, Predikat Saat Ini, "
-                "Hasil Penetapan, Kategori Penghargaan, Berkas LKE, Berkas LKE TPI, Penerima, NIP Kepala Unit (in any order)"),
+                "Hasil Penetapan, Kategori Penghargaan, Berkas LKE, Berkas LKE TPI, Penerima, NIP Kepala Unit, Tahun WBK (in any order)"),
         Problem("nominasi.xlsx, Inovasi!A2", "innovation for unit 'BP01', which is not in sheet Unit; expected one of "
                 "the unit codes (none yet)"),
     ]
@@ -272,7 +272,7 @@ def test_register_award_problems(tmp_path):
     assert errors(inputs) == [
         Problem("nominasi.xlsx, Penghargaan", "label(s) Kota Rilis not found in column A; expected the labels Tahun, "
                 "Instansi, Singkatan Instansi, Pemberi Penghargaan, Tanggal Penyerahan, Tempat Penyerahan, Dibuka Oleh, "
-                "Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit, Tanggal Usulan, Opini BPK, Nilai SAKIP, "
+                "Dihadiri Oleh, Kota Rilis, Nama Acara, Rilis Sebut Semua Unit, Unit Dievaluasi Nasional, Unit Berpredikat Nasional, Tanggal Evaluasi, Tanggal Usulan, Opini BPK, Nilai SAKIP, "
                 "each with its value in column B"),
         Problem("nominasi.xlsx, Penghargaan!B1", "Tahun is 2023 but this register is in the folder of award year 2024; "
                 "make them agree (write 2024, or move the file to inputs/2023/)"),

@@ -82,7 +82,7 @@ def test_workbook_has_one_row_per_unit_with_unrounded_scores(year_and_scores):
     ws = wb[recap_xlsx.SHEET]
     header_row = ws.freeze_panes and int(ws.freeze_panes[1:]) - 1
     headers = [c.value for c in ws[header_row]]
-    assert headers[:5] == ["Kode", "Nama Unit", "Jenis Unit", "Predikat Diusulkan", "Predikat Saat Ini"]
+    assert headers[:5] == ["Kode", "Nama Unit", "Jenis Unit", "Predikat Dituju", "Predikat Saat Ini"]
     assert headers[-4:] == ["Memenuhi Syarat", "Jumlah Kekurangan", "Indikator Tanpa Bukti Dukung", "Hasil Penetapan"]
     area_parts = [h for h in headers if " – " in h]
     assert len(area_parts) == 12
@@ -173,7 +173,7 @@ def test_workbook_bytes_are_deterministic(year_and_scores):
 def test_summary_counts_units_and_eligibility(year_and_scores):
     year, scores = year_and_scores
     ctx = recap.context(year, scores, Settings())
-    assert ctx["summary"] == "3 unit diusulkan, 2 memenuhi syarat WBK, 1 memenuhi syarat WBBM"
+    assert ctx["summary"] == "3 unit dinilai, 2 diusulkan (1 WBK, 1 WBBM)"
     assert ctx["announced"] == "Hasil penetapan: 1 WBBM, 1 WBK, 1 tidak mendapat predikat."
     assert [c["uri"][:22] for c in ctx["charts"]] == ["data:image/png;base64,"]
 
@@ -193,7 +193,7 @@ def test_pdf_is_landscape_with_summary_table_and_literal_hostile_text(year_and_s
     path = tmp_path / "rekapitulasi.pdf"
     path.write_bytes(data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    assert "3 unit diusulkan, 2 memenuhi syarat WBK, 1 memenuhi syarat WBBM" in " ".join(text.split())
+    assert "3 unit dinilai, 2 diusulkan (1 WBK, 1 WBBM)" in " ".join(text.split())
     assert 'Balai <b>"Maju" & Co</b>' in text
     assert "UPT02" in text and "Penguatan Pengawasan" in text
     assert data == recap.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
@@ -322,7 +322,7 @@ def test_shortfall_sheet_lists_every_shortfall_of_every_unit(year_and_scores):
     year, scores = year_and_scores
     ws = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))[recap_xlsx.SHORTFALL_SHEET]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert [c.value for c in ws[1]] == ["Kode", "Nama Unit", "Predikat Diusulkan", "Syarat (Area)", "Batas Minimal",
+    assert [c.value for c in ws[1]] == ["Kode", "Nama Unit", "Predikat Dituju", "Syarat (Area)", "Batas Minimal",
                                         "Capaian", "Kekurangan"]
     expected = [(s.unit.code, f.label, f.required, f.reached) for s in scores for f in s.proposed_shortfalls]
     assert [(r[0], r[3], r[4], r[5]) for r in rows if r[3] != "Tidak ada kekurangan"] == expected

@@ -103,8 +103,8 @@ def test_pre_announcement_names_only_the_units_proposed_and_no_result():
     assert ("UPT Pelabuhan Contoh Bitung (WBK); UPT Karantina Contoh Makassar (WBBM); serta "
             'Balai Diklat <b>"Maju" & Co</b> (WBK).') in text
     assert "UPT Riset Contoh Ambon" not in text  # it misses the minimums: not proposed
-    assert ("Hasil penilaian dijadwalkan diumumkan dalam Penganugerahan Zona Integritas Tahun 2024 pada Kamis, "
-            "12 Desember 2024, di Balai Sidang Contoh, Jakarta.") in text
+    assert ("Hasil penilaian dijadwalkan diumumkan dalam Penganugerahan Zona Integritas Tahun 2024 pada Kamis "
+            "(12/12/2024), di Balai Sidang Contoh, Jakarta.") in text
     assert not any(word in text for word in AWARD_WORDS)
 
 
@@ -138,8 +138,13 @@ def test_after_the_results_the_winners_are_named_and_the_others_not():
 
 def test_the_register_can_ask_for_the_full_list():
     text = text_of(ctx("one", release_all_units="Ya"))
-    assert ("Dari empat unit kerja yang diusulkan KCM tahun ini, UPT Karantina Contoh Makassar, UPT Riset Contoh "
-            'Ambon, dan Balai Diklat <b>"Maju" & Co</b> belum memperoleh predikat.') in text
+    # Every unit proposed, with the predicate it was proposed for and the counts by kind; never the unit not proposed.
+    assert ("Tahun ini KCM mengusulkan tiga unit kerja, terdiri atas dua Unit Pelaksana Teknis (UPT) dan satu Balai "
+            "Diklat: UPT Pelabuhan Contoh Bitung (diusulkan WBK); UPT Karantina Contoh Makassar (diusulkan WBBM); serta "
+            'Balai Diklat <b>"Maju" & Co</b> (diusulkan WBK). Dari tiga unit kerja yang diusulkan tersebut, UPT '
+            'Karantina Contoh Makassar dan Balai Diklat <b>"Maju" & Co</b> belum memperoleh predikat yang '
+            "diusulkan.") in text
+    assert "UPT Riset Contoh Ambon" not in text
 
 
 def test_several_winners_are_grouped_by_category_and_each_fact_said_once():
@@ -170,7 +175,7 @@ def test_none_awarded_is_a_factual_sentence_with_no_award_words():
     c = ctx("none")
     text = text_of(c)
     assert headline(c) == "Hasil Penilaian Zona Integritas Tahun 2024 bagi Unit Kerja KCM"
-    assert ("Dari empat unit kerja yang diajukan oleh KCM pada penilaian Zona Integritas tahun 2024, belum ada yang "
+    assert ("Dari tiga unit kerja yang diajukan oleh KCM pada penilaian Zona Integritas tahun 2024, belum ada yang "
             "memperoleh predikat WBK maupun WBBM dari Kementerian Pendayagunaan Contoh.") in text
     assert not any(word in text for word in AWARD_WORDS)
 
@@ -219,7 +224,7 @@ def test_the_docx_headline_has_only_non_breaking_hyphens():
 
 def test_a_title_ending_in_a_full_stop_gets_no_second_one():
     text = text_of(ctx("pre", attended_by="Sekretaris Jenderal KCM, Dra. Siti Rahma, M.Si."))
-    assert "Dijadwalkan turut hadir Sekretaris Jenderal KCM, Dra. Siti Rahma, M.Si." in text
+    assert "Dijadwalkan hadir Sekretaris Jenderal KCM, Dra. Siti Rahma, M.Si." in text
     assert "M.Si.." not in text
 
 

@@ -54,19 +54,20 @@ def test_empty_register_has_the_four_sheets_with_their_headers(tmp_path):
     write_register(path, 2025)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Penghargaan", "Unit", "Kutipan", "Inovasi"]
-    labels = [wb["Penghargaan"].cell(r, 1).value for r in range(1, 15)]
+    labels = [wb["Penghargaan"].cell(r, 1).value for r in range(1, 18)]
     assert labels == [
         "Tahun", "Instansi", "Singkatan Instansi", "Pemberi Penghargaan", "Tanggal Penyerahan",
         "Tempat Penyerahan", "Dibuka Oleh", "Dihadiri Oleh", "Kota Rilis", "Nama Acara", "Rilis Sebut Semua Unit",
-        "Tanggal Usulan", "Opini BPK", "Nilai SAKIP",
+        "Unit Dievaluasi Nasional", "Unit Berpredikat Nasional", "Tanggal Evaluasi", "Tanggal Usulan", "Opini BPK", "Nilai SAKIP",
     ]
-    assert "d mmmm yyyy" in wb["Penghargaan"]["B12"].number_format
+    assert "d mmmm yyyy" in wb["Penghargaan"]["B15"].number_format
     assert wb["Penghargaan"]["B1"].value == 2025
     assert wb["Penghargaan"]["B2"].value is None
     assert "d mmmm yyyy" in wb["Penghargaan"]["B5"].number_format
     assert header(wb["Unit"]) == [
         "Kode", "Nama Unit", "Jenis Unit", "Kota", "Provinsi", "Kepala Unit", "Predikat Diusulkan",
         "Predikat Saat Ini", "Hasil Penetapan", "Kategori Penghargaan", "Berkas LKE", "Berkas LKE TPI", "Penerima", "NIP Kepala Unit",
+        "Tahun WBK",
     ]
     assert header(wb["Kutipan"]) == ["Nama", "Jabatan", "Kutipan", "Tahap"]
     assert header(wb["Inovasi"]) == ["Kode Unit", "Nama Inovasi", "Tahun", "Uraian"]
@@ -107,7 +108,7 @@ def test_filled_register_holds_the_given_rows(tmp_path):
     assert sheet["B2"].value == "Kementerian Contoh"
     assert sheet["B5"].value == datetime(2024, 12, 12)
     rows = list(wb["Unit"].iter_rows(min_row=2, values_only=True))
-    assert rows[0] == ("U1", HOSTILE, "Balai Diklat", "Kota", "Prov", "Kepala", "WBBM", "WBK", None, "Kategori", None, None, None, None)
+    assert rows[0] == ("U1", HOSTILE, "Balai Diklat", "Kota", "Prov", "Kepala", "WBBM", "WBK", None, "Kategori", None, None, None, None, None)
     assert rows[1][6:9] == ("WBK", None, "Tidak")
     assert list(wb["Kutipan"].iter_rows(min_row=2, values_only=True)) == [("Nama", "Jabatan", "Kata-kata", None)]
     assert list(wb["Inovasi"].iter_rows(min_row=2, values_only=True)) == [("U1", "Inovasi Satu", 2023, "Uraian satu")]

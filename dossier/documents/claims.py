@@ -6,38 +6,31 @@ The dossier, the LHE, the letter, the recaps and the feedback all word these the
 
 from __future__ import annotations
 
+from dossier.decision import Decision, decide_score
 from dossier.model import AwardYear
-from dossier.render.format import distinct, long_date, rounded, rounded_tree, title_case
+from dossier.render.format import distinct, join_list, long_date, printed_gap, rounded, rounded_tree, title_case
 from dossier.scoring import Shortfall, UnitScore
 
 BLANK = "...................................."  # a value to write by hand
 DATE_BLANK = BLANK  # a date to write by hand when Tanggal Usulan is empty
 # What the dossier does with the unit: propose it for its target, for a lower predicate it meets, or not at all.
 PROPOSED, LOWERED, DRAFT = "proposed", "lowered", "draft"
-PREDICATE_NAMES = {
-    "WBK": "Wilayah Bebas dari Korupsi (WBK)",
-    "WBBM": "Wilayah Birokrasi Bersih dan Melayani (WBBM)",
-}
+
+
+def decision(score: UnitScore) -> Decision:
+    """The year's decision for this unit (dossier.decision: made in one place for every document)."""
+    return decide_score(score)
 
 
 def proposal(score: UnitScore) -> str | None:
-    """The predicate the unit is proposed for: its target when eligible, else the highest lower one it meets, else None.
-
-    Under PermenPAN-RB 90/2021 only a unit meeting a predicate's minimums is proposed for it:
-    a unit aiming at WBBM that meets only WBK is proposed for WBK.
-    """
-    names = score.edition.predicate_names
-    target = score.unit.proposed
-    if target in score.eligible:
-        return target
-    lower = [n for n in names[: names.index(target)] if n in score.eligible] if target in names else []
-    return lower[-1] if lower else None
+    """The predicate the unit is proposed for, or None when it is not proposed (see dossier.decision)."""
+    return decision(score).predicate or None
 
 
 def status(score: UnitScore) -> str:
     """PROPOSED (eligible for its target), LOWERED (proposed for a lower predicate) or DRAFT (not proposed)."""
-    predicate = proposal(score)
-    return DRAFT if predicate is None else PROPOSED if predicate == score.unit.proposed else LOWERED
+    found = decision(score)
+    return DRAFT if not found.proposed else LOWERED if found.lowered else PROPOSED
 
 
 def signing_date(award) -> str:
@@ -55,7 +48,7 @@ def prerequisites(year: AwardYear) -> list[dict]:
 
 
 def printed_tree(score: UnitScore) -> dict:
-    """The score tree as printed: rounded top down, each printed sum the sum of its printed parts."""
+    """The score tree as printed: each node rounded once, half up (see render.format.rounded)."""
     return rounded_tree(score.nodes)
 
 
@@ -63,8 +56,11 @@ def caution(c: Shortfall) -> dict:
     """A half below its share in an area that meets the minimum: eligible, but worth attention."""
     reached, required, gap = distinct(c.reached, c.required)
     part, area = c.rule.removeprefix("area_part_share:").split("/")[1:]
+    places = len(gap.rpartition(",")[2])
+    values = {"required": float(rounded(c.required, places)), "reached": float(rounded(c.reached, places)),
+              "gap": float(printed_gap(c.required, c.reached, places)), "places": places}
     return {"label": f"{area} – {part}", "area": area, "part": part, "reached": reached, "required": required,
-            "gap": gap, "predicate": c.predicate}
+            "gap": gap, "predicate": c.predicate, "values": values}
 
 
 def answer_text(indicator, answer) -> str:
@@ -127,34 +123,38 @@ def way(score: UnitScore) -> dict | None:
             "from": answer_text(q.indicator, q.answer),
             "to": f"{step.answer}{after_key(step.answer, option.text)}" if option and option.text else step.answer,
             "adds": number(step.adds),
+            "adds_value": float(rounded(step.adds)),
             "fixes": [labels.get(rule, rule) for rule in step.fixes],
         })
-    return {
-        "predicate": proposed,
-        "steps": steps,
-        "blocked": [{"label": labels.get(b.shortfall.rule, b.shortfall.label), "reason": b.reason} for b in found.blocked],
-    }
+    blocked = [{"label": labels.get(b.shortfall.rule, b.shortfall.label), "reason": b.reason, "rule": b.shortfall.rule}
+               for b in found.blocked]
+    return {"predicate": proposed, "steps": steps, "blocked": blocked, "sentence": way_sentence(proposed, steps, blocked)}
 
 
-def printed_reached(score: UnitScore, rule: str):
-    """What a shortfall reached, as the score tables print it (None for a rule no table prints).
-
-    A six-area minimum reads against the sum of the area's printed halves.
-    """
-    edition, tree = score.edition, printed_tree(score)
-    if rule in edition.nodes:
-        return tree.get(edition.nodes[rule])
-    if rule.startswith("area_share:"):
-        path = tuple(rule.removeprefix("area_share:").split("/"))
-        if path in tree:
-            return tree[path]
-        halves = [tree[p] for p in edition.weights if len(p) == 3 and (p[0], p[2]) == path]
-        return sum(halves) if halves else None
-    return None
+def way_sentence(predicate: str, steps: list, blocked: list[dict]) -> str:
+    """What the answers can reach and what they cannot, in one sentence (never more than is true)."""
+    count = len(steps)
+    raise_ = f"paling sedikit {count} jawaban perlu ditingkatkan (dengan bukti dukung yang sesuai)"
+    if not blocked:
+        return f"{raise_[0].upper()}{raise_[1:]} agar memenuhi syarat {predicate}." if count else ""
+    labels = join_list([b["label"] for b in blocked])
+    needs = []
+    if any("survei" in b["reason"] for b in blocked):
+        needs.append("hasil survei baru")
+    if any(b["rule"] == "requires_current" for b in blocked):
+        needs.append("predikat yang dipersyaratkan")
+    if any("data jumlah" in b["reason"] and "survei" not in b["reason"] for b in blocked):
+        needs.append("perbaikan data jumlah")
+    need = join_list(needs) or "perbaikan di luar jawaban LKE"
+    if count:
+        return (f"Untuk syarat {predicate} yang dapat dicapai lewat jawaban, {raise_}; {labels} tidak dapat dipenuhi "
+                f"lewat jawaban LKE dan memerlukan {need}, sehingga jawaban saja belum cukup untuk memenuhi "
+                f"syarat {predicate}.")
+    return (f"Tidak ada jawaban LKE yang dapat memenuhi syarat {predicate}: {labels} memerlukan {need}.")
 
 
 def shortfall_row(s: Shortfall, score: UnitScore | None = None) -> dict:
-    """A shortfall as printed: with `score`, reached reads as the tables print it, so the gap is their difference."""
+    """A shortfall as printed, as the CLI prints it: '39,38', '40,00', 'kurang 0,62'."""
     if s.rule == "requires_current":
         return {
             "label": f"{s.label} (syarat {s.predicate})",
@@ -165,11 +165,13 @@ def shortfall_row(s: Shortfall, score: UnitScore | None = None) -> dict:
     label = title_case(s.label)
     if s.rule.startswith("area_share:"):
         label = " – ".join(title_case(n) for n in s.rule.removeprefix("area_share:").split("/")[1:])
-    printed = printed_reached(score, s.rule) if score is not None else None
-    # The printed value stands in unless it prints as the minimum itself (then more places are needed).
-    shown = printed if printed is not None and printed < rounded(s.required) else s.reached
-    reached, required, gap = distinct(shown, s.required)
-    return {"label": label, "required": required, "reached": reached, "gap": f"kurang {gap}"}
+    # Each value rounded once; the gap from the values (distinct adds places where they would print alike).
+    reached, required, gap = distinct(s.reached, s.required)
+    # The values themselves too, for a workbook that stores numbers as numbers (shown with the same places).
+    places = len(gap.rpartition(",")[2])
+    values = {"required": float(rounded(s.required, places)), "reached": float(rounded(s.reached, places)),
+              "gap": float(printed_gap(s.required, s.reached, places)), "places": places}
+    return {"label": label, "required": required, "reached": reached, "gap": f"kurang {gap}", "values": values}
 
 
 def after_key(key: str, text: str) -> str:

@@ -14,13 +14,12 @@ from pathlib import Path
 import jinja2
 
 from dossier.config import Settings
+from dossier.decision import HOLDS, PREDICATE_NAMES
 from dossier.documents import lke_table
 from dossier.documents.claims import (
     DRAFT,
-    LOWERED,
-    PREDICATE_NAMES,
     caution,
-    printed_tree,
+    decision,
     proposal,
     review,
     shortfall_row,
@@ -32,7 +31,7 @@ from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import charts
-from dossier.render.format import title_case
+from dossier.render.format import ROUNDING_NOTE, rounded, title_case
 from dossier.render.templates import default_templates_dir, logo_uri, render, without_trailing_space
 from dossier.scoring import UnitScore
 
@@ -41,6 +40,7 @@ SOURCE_NAME = "sumber-data.json"
 TITLE = "Dokumen Usulan Zona Integritas"
 DRAFT_TITLE = "Dokumen Evaluasi Zona Integritas"  # a unit not (yet) eligible is evaluated, not proposed
 DRAFT_MARK = "DRAF — belum memenuhi syarat"
+HELD_MARK = "DRAF — tidak diusulkan"  # a unit that already holds the predicate it meets
 # The summary table's Hasil rows, in LKE order: (node key, indent level).
 HASIL_ROWS = (("birokrasi_bersih", 0), ("ipak", 1), ("capaian_kinerja", 1), ("pelayanan_prima", 0))
 
@@ -50,16 +50,21 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
     """Everything the dossier template shows for one unit, computed and worded here."""
     unit, award, edition = score.unit, year.award, score.edition
     predicates = list(edition.predicates)
-    parts = score.area_parts()
+    # The chart shows the rule as applied: the six areas (Pemenuhan and Reform together), or the twelve halves.
+    level = predicates[0].area_share_level if predicates else "area-part"
+    charted = score.area_parts(level, predicates[0].area_share_component if predicates else "Pengungkit")
     state, predicate = status(score), proposal(score)
+    decided = decision(score)
     title = DRAFT_TITLE if state == DRAFT else TITLE
     return {
         "title": f"{title} – {unit.name}",
         "document_title": title,
         "status": state,
-        "draft_mark": DRAFT_MARK if state == DRAFT else "",
+        "draft_mark": (HELD_MARK if decided.reason == HOLDS else DRAFT_MARK) if state == DRAFT else "",
         "proposal": predicate or "",
         "proposal_name": PREDICATE_NAMES.get(predicate, predicate or ""),
+        "decision": {"sentence": decided.sentence(), "why_not": decided.why_not(), "keeps": decided.keeps,
+                     "reason": decided.reason},
         "ministry": award.ministry,
         "ministry_short": award.ministry_short,
         "year": year.year,
@@ -77,13 +82,14 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "target": f"Menuju {PREDICATE_NAMES.get(predicate or unit.proposed, predicate or unit.proposed)}",
         "target_name": PREDICATE_NAMES.get(unit.proposed, unit.proposed),
         "logo": logo_uri(settings.logo),
-        "profile": _profile(unit, state, predicate),
+        "profile": _profile(unit, decided),
         "innovations": [
             {"name": i.name, "year": i.year, "description": i.description} for i in unit.innovations
         ],
         "predicates": [p.name for p in predicates],
         "area_shares": [{"predicate": p.name, "share": p.area_share, "level": p.area_share_level} for p in predicates],
         "summary": _summary(score),
+        "rounding_note": ROUNDING_NOTE,
         "eligibility": _eligibility(score),
         "shortfalls": [shortfall_row(s, score) for s in score.proposed_shortfalls],
         "cautions": [caution(c) for c in score.proposed_cautions],
@@ -92,7 +98,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "missing": score.missing,
         "chart": charts.data_uri(
             charts.area_share_chart(
-                [(f"{p.path[1]} – {title_case(p.path[2])}", p.share) for p in parts],
+                [(_chart_label(p), p.share) for p in charted],
                 tuple(p.area_share for p in predicates),
             )
         ),
@@ -207,21 +213,22 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
         "unit": register,
         "answers": answers,
         "scores": score.to_json(),
+        "decision": decision(score).to_json(),  # what the year decided for the unit (dossier.decision)
     }
     if year is not None:
         data["year"] = year
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-def _profile(unit, state: str, predicate: str | None) -> list[dict]:
+def _profile(unit, decided) -> list[dict]:
     place = ", ".join(p for p in (unit.city, unit.province) if p)
     current = unit.current or "Belum ada"
     target = PREDICATE_NAMES.get(unit.proposed, unit.proposed or "-")
-    if state == DRAFT:
-        proposed = {"label": "Predikat yang dituju", "value": f"{target} – belum memenuhi syarat, belum diusulkan"}
-    elif state == LOWERED:
+    if not decided.proposed:
+        proposed = {"label": "Predikat yang dituju", "value": f"{target} – tidak diusulkan tahun ini: {decided.why_not()}"}
+    elif decided.lowered:
         proposed = {"label": "Predikat yang diusulkan",
-                    "value": f"{PREDICATE_NAMES.get(predicate, predicate)} (semula menuju {unit.proposed})"}
+                    "value": f"{decided.predicate_name} (semula menuju {unit.proposed}; belum memenuhi syarat {unit.proposed})"}
     else:
         proposed = {"label": "Predikat yang diusulkan", "value": target}
     return [
@@ -239,8 +246,7 @@ def _row(score: UnitScore, label: str, path: tuple[str, ...], weight: float, lev
          kind: str = "item") -> dict:
     """A summary row: the score against each predicate's minimum (None where no minimum applies).
 
-    `printed` and `own` are the counting score and the self-assessment as printed, rounded
-    top down so that each printed sum is the sum of its printed parts.
+    `printed` and `own` are the counting score and the self-assessment as printed, each rounded once.
     """
     value = score.nodes[path]
     checks = {
@@ -251,12 +257,33 @@ def _row(score: UnitScore, label: str, path: tuple[str, ...], weight: float, lev
         "label": label,
         "weight": weight,
         "score": value,
-        "printed": printed_tree(score)[path],
-        "own": printed_tree(score.self_assessment)[path],
+        "printed": rounded(value),
+        "own": rounded(score.self_assessment.nodes[path]),
         "share": value / weight if weight else None,
         "level": level,
         "kind": kind,
         "checks": checks,
+    }
+
+
+def _chart_label(part) -> str:
+    """'Pemenuhan – Manajemen Perubahan' for a half, 'Manajemen Perubahan' for a whole area."""
+    return f"{part.path[1]} – {title_case(part.path[2])}" if len(part.path) == 3 else title_case(part.path[1])
+
+
+def _area_row(area, own, minimums: dict[str, float | None]) -> dict:
+    """A row for one of the six areas, Pemenuhan and Reform together, against each predicate's area minimum."""
+    return {
+        "label": f"Area {area.path[1]} (Pemenuhan + Reform)",
+        "weight": area.weight,
+        "score": area.score,
+        "printed": rounded(area.score),
+        "own": rounded(own.score),
+        "share": area.share,
+        "level": 1,
+        "kind": "item",
+        "checks": {name: {"minimum": m, "met": None if m is None else area.score >= m - 1e-9}
+                   for name, m in minimums.items()},
     }
 
 
@@ -279,6 +306,13 @@ def _summary(score: UnitScore) -> list[dict]:
             rows.append(_row(score, part.path[2], part.path, part.weight, 1, minimums))
     rows.append(_row(score, edition.label("pengungkit"), edition.nodes["pengungkit"], edition.weights[edition.nodes["pengungkit"]],
                      0, {p.name: p.minimums.get("pengungkit") for p in predicates}, "subtotal"))
+    by_area = [p for p in predicates if p.area_share and p.area_share_level == "area"]
+    if by_area:
+        # The minimum per area is checked on the six areas, Pemenuhan and Reform together: shown as checked.
+        own = {a.path: a for a in score.self_assessment.area_parts("area", by_area[0].area_share_component)}
+        for area in score.area_parts("area", by_area[0].area_share_component):
+            minimums = {p.name: p.area_share * area.weight if p in by_area else None for p in predicates}
+            rows.append(_area_row(area, own[area.path], minimums))
     for key, level in HASIL_ROWS:
         if key not in edition.nodes:
             continue
@@ -294,7 +328,10 @@ def _summary(score: UnitScore) -> list[dict]:
 def _eligibility(score: UnitScore) -> list[dict]:
     """One plain sentence per predicate: eligible, or not yet and how many requirements are missed."""
     statements = []
-    for predicate in score.edition.predicates:
+    names = score.edition.predicate_names
+    reach = names.index(score.unit.proposed) + 1 if score.unit.proposed in names else len(names)
+    # Only the predicates up to the one aimed at: a unit aiming at WBK is not told it misses WBBM.
+    for predicate in score.edition.predicates[:reach]:
         missed = score.shortfalls.get(predicate.name, [])
         if not missed:
             text = f"Memenuhi syarat {predicate.name}"

@@ -20,7 +20,8 @@ from openpyxl.utils import get_column_letter
 
 from dossier import i18n
 from dossier.config import Settings
-from dossier.documents.claims import PREDICATE_NAMES, caution, review, shortfall_row, way
+from dossier.decision import PREDICATE_NAMES
+from dossier.documents.claims import caution, decision, review, shortfall_row, way
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import Problem
 from dossier.i18n import N_
@@ -68,6 +69,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
     corrections = [{**c, "changed": True} for c in tpi["changed"]] + [{**c, "changed": False} for c in tpi["noted"]]
     found = way(score)
     own = score.self_assessment
+    decided = decision(score)
     return {
         "title": f"{TITLE} – {unit.name}",
         "document_title": TITLE,
@@ -81,6 +83,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings | None = None)
         "eligible": score.eligible,
         "own_eligible": own.eligible,
         "proposed_met": unit.proposed in score.eligible,
+        "decision": decided.sentence(),
         "problems": problems,
         "without": without,
         "corrections": corrections,
@@ -120,8 +123,8 @@ def rows(ctx: dict, key: str) -> list[dict]:
         return [{**c, "tpi": c["tpi"] if c["changed"] else "(tidak diubah)"} for c in ctx["corrections"]]
     if key == "Kekurangan":
         return ctx["shortfalls"] + [
-            {"label": f"Perhatian: {c['label']}", "required": c["required"], "reached": c["reached"],
-             "gap": f"kurang {c['gap']} (tetap memenuhi syarat)"}
+            {"label": f"Perhatian (tetap memenuhi syarat): {c['label']}", "required": c["required"],
+             "reached": c["reached"], "gap": f"kurang {c['gap']}", "values": c["values"]}
             for c in ctx["cautions"]
         ]
     if key == "Langkah":
@@ -136,18 +139,20 @@ def summary_lines(ctx: dict) -> list[str]:
         f"Kepada: Kepala {unit['name']} ({unit['code']})",
         f"Perihal: {ctx['document_title']} Tahun {ctx['year']}",
         f"Berkas LKE: {ctx['source']}",
-        f"Predikat yang diusulkan: {unit['target']}",
-        f"Nilai hasil penilaian TPI: {ctx['total']} (penilaian mandiri unit: {ctx['own_total']}); "
-        f"{ctx['changed']} jawaban dikoreksi TPI.",
+        f"Predikat yang dituju: {unit['target']}",
+        f"Nilai hasil penilaian TPI: {ctx['total']} (penilaian mandiri unit: {ctx['own_total']})"
+        + (f"; {ctx['changed']} jawaban dikoreksi TPI." if ctx["changed"] else "."),
         f"Memenuhi syarat {unit['proposed']}." if ctx["proposed_met"]
         else f"Belum memenuhi syarat {unit['proposed']}: {len(ctx['shortfalls'])} syarat belum terpenuhi.",
+        f"Keputusan: unit kerja ini {ctx['decision']}.",
         f"Masalah pada berkas LKE: {len(ctx['problems'])}; indikator tanpa bukti dukung: {len(ctx['without'])}; "
         f"jawaban belum diisi: {ctx['missing']}.",
     ]
     way_ = ctx["way"]
-    if way_ and way_["steps"]:
-        lines.append(f"Langkah menuju {way_['predicate']}: paling sedikit {len(way_['steps'])} jawaban ditingkatkan "
-                     f"(lembar Langkah).")
+    if way_ and way_["sentence"]:
+        said = way_["sentence"].rstrip(".")
+        lines.append(f"Langkah menuju {way_['predicate']}: {said[:1].lower()}{said[1:]}"
+                     + (" (lembar Langkah)." if way_["steps"] else "."))
     for blocked in (way_ or {}).get("blocked", []):
         lines.append(f"Tidak dapat dipenuhi lewat jawaban LKE: {blocked['label']} – {blocked['reason']}.")
     lines.append("Mohon perbaiki LKE dan bukti dukung sesuai umpan balik ini, lalu kirim kembali ke sekretariat.")
@@ -186,12 +191,18 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
             ws.column_dimensions[get_column_letter(col)].width = width
         for row, item in enumerate(found, start=4):
             for col, (_, key, _) in enumerate(columns, start=1):
-                cell = _text(ws, row, col, item.get(key, ""))
+                number_ = _number(item, key)
+                cell = _text(ws, row, col, item.get(key, "") if number_ is None else number_[0])
                 cell.border, cell.alignment = GRID, WRAP
+                if number_ is not None:
+                    cell.number_format = number_[1]
             _fit_height(ws, row, columns)
         if not found:
             _text(ws, 4, 1, "Tidak ada.").font = Font(italic=True)
         ws.freeze_panes = "A4"
+        ws.print_title_rows = "3:3"
+    for ws in wb.worksheets:
+        _print_setup(ws)
     wb.properties.creator = "dossier"
     wb.properties.title = ctx["title"]
     when = created if created.tzinfo is None else created.astimezone(UTC).replace(tzinfo=None)
@@ -199,6 +210,27 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return normalize_package(buffer.getvalue(), when)
+
+
+def _number(item: dict, key: str) -> tuple[float, str] | None:
+    """A shortfall's minimum, reached value or gap, or a step's added score, as a number and its format."""
+    values = item.get("values")
+    if values and key in ("required", "reached", "gap"):
+        return values[key], "0." + "0" * values["places"]
+    if key == "adds" and "adds_value" in item:
+        return item["adds_value"], "0.00"
+    return None
+
+
+def _print_setup(ws) -> None:
+    """A4, one page wide (as many pages long as needed), its title and page numbers on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sum(
+        (d.width or 10) for d in ws.column_dimensions.values()) > 130 else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.oddFooter.center.text = "Halaman &P dari &N"
+    ws.page_margins.left = ws.page_margins.right = 0.5
 
 
 def _fit_height(ws, row: int, columns) -> None:

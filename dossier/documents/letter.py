@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 
 from dossier.config import Settings
-from dossier.documents.claims import BLANK, PREDICATE_NAMES, prerequisites, proposal, signing_date
+from dossier.decision import PREDICATE_NAMES, decide_year
+from dossier.documents.claims import BLANK, prerequisites, proposal, signing_date
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, FromHtml, Job, html_docx, html_pdf
 from dossier.i18n import N_
 from dossier.model import AwardYear
@@ -26,32 +27,52 @@ TEMPLATE = "surat-usulan.html"
 TITLE = "Surat Usulan Unit Kerja Zona Integritas"
 
 
-def proposed_units(scores: list[UnitScore]) -> list[dict]:
-    """The units the letter proposes, in register order: name, kind, the predicate proposed, the TPI's score."""
+def proposed_units(scores: list[UnitScore], units=None) -> list[dict]:
+    """The units the letter proposes (the year's decision), in register order: the predicate proposed, the TPI's score."""
+    by_code = {s.unit.code: s for s in scores}
     found = []
-    for score in scores:
-        predicate = proposal(score)
-        if predicate is None:
-            continue
+    for decided in decide_year(units or [s.unit for s in scores], scores).proposed:
+        score = by_code[decided.code]
         unit = score.unit
         found.append({
             "code": unit.code,
             "name": unit.name,
             "kind": unit.kind,
             "place": ", ".join(p for p in (unit.city, unit.province) if p),
-            "predicate": predicate,
-            "predicate_name": PREDICATE_NAMES.get(predicate, predicate),
+            "predicate": decided.predicate,
+            "predicate_name": decided.predicate_name,
             "target": unit.proposed,
-            "lowered": predicate != unit.proposed,
+            "current": unit.current,
+            "lowered": decided.lowered,
             "score": score.total,
         })
     return found
 
 
+def appendix(scores: list[UnitScore], codes: list[str]) -> dict:
+    """The Lampiran: each proposed unit's score per area (Pemenuhan and Reform together), components and total."""
+    by_code = {s.unit.code: s for s in scores}
+    chosen = [by_code[c] for c in codes]
+    if not chosen:
+        return {"areas": [], "rows": []}
+    predicate = chosen[0].edition.predicates[0] if chosen[0].edition.predicates else None
+    component = predicate.area_share_component if predicate else "Pengungkit"
+    areas = [part.path[1] for part in chosen[0].area_parts("area", component)]
+    rows = []
+    for score in chosen:
+        parts = score.area_parts("area", component)
+        rows.append({"code": score.unit.code, "name": score.unit.name, "predicate": proposal(score),
+                     "areas": [fmt.rounded(p.score) for p in parts],
+                     "pengungkit": fmt.rounded(score["pengungkit"]), "hasil": fmt.rounded(score["hasil"]),
+                     "total": fmt.rounded(score.total)})
+    weights = [p.weight for p in chosen[0].area_parts("area", component)]
+    return {"areas": [{"name": a, "weight": w} for a, w in zip(areas, weights)], "rows": rows}
+
+
 def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dict:
     """Every fact of the cover letter, for the template."""
     award = year.award
-    units = proposed_units(scores)
+    units = proposed_units(scores, year.units)
     predicates = [p for p in (scores[0].edition.predicate_names if scores else []) if any(u["predicate"] == p for u in units)]
     ministry = award.ministry.strip()
     return {
@@ -70,6 +91,9 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "unit_count": len(units),
         "unit_count_words": fmt.words(len(units)),
         "prerequisites": prerequisites(year),
+        "on_behalf": settings.letter_on_behalf,
+        "copies": list(settings.letter_copies),
+        "appendix": appendix(scores, [u["code"] for u in units]),
         "signatory": settings.letter_signatory,
         "position": settings.letter_position,
         "nip": settings.letter_nip,

@@ -9,17 +9,18 @@ area does; each Hasil part is an area of its own.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
 from dossier.config import Settings
-from dossier.documents.claims import PREDICATE_NAMES, answer_text, caution, shortfall_row, way
+from dossier.decision import PREDICATE_NAMES
+from dossier.documents.claims import DATE_BLANK, answer_text, caution, decision, shortfall_row, way
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, FromHtml, Job, html_docx, html_pdf
 from dossier.i18n import N_
 from dossier.model import AwardYear
-from dossier.render.format import apportion, rounded_tree
+from dossier.render.format import ROUNDING_NOTE, long_date, rounded
 from dossier.render.templates import render
 from dossier.scoring import UnitScore
 
@@ -53,29 +54,22 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
     """Everything the LHE shows for one unit."""
     unit, edition = score.unit, score.edition
     own = score.self_assessment
-    tpi_printed, own_printed = rounded_tree(score.nodes), rounded_tree(own.nodes)
     found = way(score)
     steps_by_area: dict[tuple[str, str], list[dict]] = {}
     for step in (found or {}).get("steps", []):
         key = area_of(score, score.questions[step["code"]].indicator.group)
         steps_by_area.setdefault(key, []).append(step)
     shortfalls = {s.rule: s for s in score.proposed_shortfalls}
+    blocked_reasons = {b["rule"]: b["reason"] for b in (found or {}).get("blocked", []) if b.get("rule")}
     cautions = [caution(c) for c in score.proposed_cautions]
     rows, sections = [], []
     grouped = areas(score)
-    # Printed area scores add up to the printed component: apportioned like every printed sum.
-    by_component: dict[str, list[tuple[str, str]]] = {}
-    for key in grouped:
-        by_component.setdefault(key[0], []).append(key)
-    printed: dict[tuple[str, str], tuple] = {}
-    for component, keys in by_component.items():
-        tpi_parts = apportion([sum(score.nodes[n] for n in grouped[k]) for k in keys], tpi_printed[(component,)])
-        own_parts = apportion([sum(own.nodes[n] for n in grouped[k]) for k in keys], own_printed[(component,)])
-        printed.update({k: (t, o) for k, t, o in zip(keys, tpi_parts, own_parts)})
+    decided = decision(score)
     for number_, (key, nodes) in enumerate(grouped.items(), start=1):
         component, name = key
         weight = sum(edition.weights[n] for n in nodes)
-        tpi_value, own_value = printed[key]
+        tpi_true = sum(score.nodes[n] for n in nodes)
+        own_true = sum(own.nodes[n] for n in nodes)
         questions = [q for q in score.questions.values() if area_of(score, q.indicator.group) == key]
         notes = [
             {"code": q.indicator.code, "question": q.indicator.question, "changed": q.changed,
@@ -85,9 +79,14 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         ]
         advice = []
         rule = f"area_share:{component}/{name}"
-        if rule in shortfalls:
-            row = shortfall_row(shortfalls[rule], score)
-            advice.append(f"Nilai area {row['reached']} masih di bawah minimal {row['required']} ({row['gap']}).")
+        below = [s for r, s in shortfalls.items() if r == rule or _within(edition, r, nodes)]
+        for missed in below:
+            row = shortfall_row(missed, score)
+            what = "Nilai area" if missed.rule == rule else row["label"]
+            advice.append(f"{what} {row['reached']} masih di bawah minimal {row['required']} ({row['gap']}).")
+            reason = blocked_reasons.get(missed.rule)
+            if reason:
+                advice.append(f"{row['label']}: {reason}.")
         for c in cautions:
             if c["area"] == name:
                 advice.append(f"Bagian {c['part']} bernilai {c['reached']}, di bawah batas bagiannya {c['required']}; "
@@ -104,24 +103,30 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         changed = sum(n["changed"] for n in notes)
         if changed:
             advice.append(f"Tindak lanjuti {changed} koreksi TPI pada area ini sebelum penilaian berikutnya.")
-        if not advice:
+        if not advice and not below:
             advice.append("Pertahankan capaian area ini dan perbarui bukti dukungnya setiap tahun.")
-        row = {"number": number_, "component": component, "name": name, "weight": weight,
-               "own": own_value, "tpi": tpi_value, "difference": tpi_value - own_value}
+        halves = {n[1]: (rounded(own.nodes[n]), rounded(score.nodes[n]), edition.weights[n]) for n in nodes if len(n) == 3}
+        row = {"number": number_, "component": component, "name": name, "weight": weight, "halves": halves,
+               "own": rounded(own_true), "tpi": rounded(tpi_true), "difference": rounded(tpi_true - own_true),
+               "met": not below}
         rows.append(row)
         sections.append({**row, "id": f"area-{number_}", "notes": notes, "advice": advice})
-    signed = year.award.ceremony_date or date(year.year, 1, 1)
+    award = year.award
     return {
         "title": f"{TITLE} – {unit.name}",
         "document_title": TITLE,
-        "ministry": year.award.ministry,
+        "ministry": award.ministry,
         "year": year.year,
         "edition_title": edition.title or edition.name,
         "unit": {"code": unit.code, "name": unit.name, "head": unit.head, "proposed": unit.proposed,
-                 "target": PREDICATE_NAMES.get(unit.proposed, unit.proposed), "kind": unit.kind},
+                 "target": PREDICATE_NAMES.get(unit.proposed, unit.proposed), "kind": unit.kind,
+                 "current": unit.current},
+        "decision": {"proposed": decided.proposed, "predicate": decided.predicate, "sentence": decided.sentence(),
+                     "lowered": decided.lowered},
         "rows": rows,
-        "total": {"weight": edition.weights[("",)], "own": own_printed[("",)], "tpi": tpi_printed[("",)],
-                  "difference": tpi_printed[("",)] - own_printed[("",)]},
+        "total": {"weight": edition.weights[("",)], "own": rounded(own.total), "tpi": rounded(score.total),
+                  "difference": rounded(score.total - own.total)},
+        "rounding_note": ROUNDING_NOTE,
         "eligible": score.eligible,
         "own_eligible": own.eligible,
         "proposed_met": unit.proposed in score.eligible,
@@ -129,9 +134,42 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "blocked": (found or {}).get("blocked", []),
         "changed": len(score.changed),
         "sections": sections,
+        "letter": {
+            "number": settings.lhe_number or DATE_BLANK,
+            "to": settings.lhe_to or f"Kepala {unit.name}",
+            "place": unit.city,
+            "letterhead": [award.ministry.upper(), "TIM PENILAI INTERNAL ZONA INTEGRITAS"],
+            "copies": list(settings.lhe_copies),
+        },
+        "assignment": {"number": settings.assignment_number, "date": settings.assignment_date,
+                       "period": settings.assignment_period},
+        "team": team(settings),
+        "pengungkit": {"own": rounded(own["pengungkit"]), "tpi": rounded(score["pengungkit"]),
+                       "weight": edition.weights[edition.nodes["pengungkit"]]},
         "statement": {"tpi_lead": settings.tpi_lead, "tpi_position": settings.tpi_position, "tpi_nip": settings.tpi_nip,
-                      "city": settings.signing_city or year.award.release_city, "date": signed},
+                      "city": settings.signing_city or award.release_city, "date": evaluation_date(award)},
     }
+
+
+def team(settings: Settings) -> list[dict]:
+    """The TPI's team as the LHE lists it: role, name and NIP (dotted where the settings leave them empty)."""
+    blank = "...................................."
+    members = [{"role": "Pengendali Teknis", "name": settings.supervisor or blank, "nip": settings.supervisor_nip or blank},
+               {"role": "Ketua Tim", "name": settings.tpi_lead or blank, "nip": settings.tpi_nip or blank}]
+    members += [{"role": "Anggota Tim", "name": name or blank, "nip": nip or blank} for name, nip in settings.team_members]
+    return members
+
+
+def evaluation_date(award) -> str:
+    """The LHE's date: the TPI's evaluation (Tanggal Evaluasi), else the proposal's, else a dotted line; never the ceremony."""
+    day = award.evaluation_date or award.proposal_date
+    return long_date(day) if day else DATE_BLANK
+
+
+def _within(edition, rule: str, nodes: list[tuple[str, ...]]) -> bool:
+    """True when a minimum on a named node (ipak, pelayanan_prima...) lies inside this area's nodes."""
+    node = edition.nodes.get(rule)
+    return node is not None and any(node[: len(n)] == n for n in nodes)
 
 
 def html(env: jinja2.Environment, ctx: dict) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from dossier.config import Settings
+from dossier.decision import decide_year
 from dossier.documents.claims import prerequisites
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.documents.recap_parts import PartCache, join, part, split
@@ -70,9 +71,12 @@ def areas(edition: Edition) -> list[str]:
     return found
 
 
-def score_columns(edition: Edition) -> list[ScoreColumn]:
-    """The recap's score columns: every area-part, then the component sums and the total."""
-    wbk = lowest_predicate(edition)
+def score_columns(edition: Edition, predicate: Predicate | None = None) -> list[ScoreColumn]:
+    """The recap's score columns: every area-part, then the component sums and the total.
+
+    Each carries the minimum of `predicate` (default: the lowest, WBK).
+    """
+    wbk = predicate or lowest_predicate(edition)
     numbers = {area: str(i) for i, area in enumerate(areas(edition), start=1)}
     columns = []
     for path, weight in edition.weights.items():
@@ -141,13 +145,24 @@ def thresholds(edition: Edition) -> list[str]:
     return lines
 
 
-def summary(scores: list[UnitScore], edition: Edition) -> str:
-    """'6 unit diusulkan, 4 memenuhi syarat WBK, 1 memenuhi syarat WBBM'."""
-    parts = [f"{len(scores)} unit diusulkan"]
-    for predicate in edition.predicates:
-        count = sum(predicate.name in s.eligible for s in scores)
-        parts.append(f"{count} memenuhi syarat {predicate.name}" if count else f"tidak ada yang memenuhi syarat {predicate.name}")
-    return ", ".join(parts)
+def summary(scores: list[UnitScore], edition: Edition, units=None) -> str:
+    """'6 unit dinilai, 4 diusulkan (3 WBK, 1 WBBM)': the year's decision, as every document counts it."""
+    return decide_year(units or [s.unit for s in scores], scores).summary()
+
+
+def against_column(against: dict, decided, column: ScoreColumn, index: int) -> ScoreColumn:
+    """The column with the minimum of the unit's predicate: proposed for, else aimed at (WBK when unknown)."""
+    name = (decided.predicate or decided.target) if decided else ""
+    return against[name][index] if name in against else column
+
+
+def decision_cell(decided) -> str:
+    """'WBK', 'WBK (semula WBBM)' or 'Tidak (tetap WBK)': what the year decided for a unit, in one cell."""
+    if decided is None:
+        return "-"
+    if decided.proposed:
+        return decided.predicate + (f" (semula {decided.target})" if decided.lowered else "")
+    return "Tidak" + (f" (tetap {decided.current})" if decided.current else "")
 
 
 def announced(scores: list[UnitScore]) -> str:
@@ -183,6 +198,9 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
     edition = edition_for(scores, year)
     columns = score_columns(edition) if edition else []
     rows = []
+    decided = decide_year(year.units, scores)
+    # Each unit's cells are shaded against the predicate it is proposed for (else the one it aims at).
+    against = {p.name: score_columns(edition, p) for p in edition.predicates} if edition else {}
     for score in scores:
         unit = score.unit
         printed, weak = fmt.rounded_tree(score.nodes), weak_halves(score)
@@ -190,12 +208,14 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
             "code": unit.code,
             "name": unit.name,
             "kind": unit.kind,
-            "proposed": unit.proposed,
+            "target": unit.proposed,
+            "proposed": decision_cell(decided.get(unit.code)),
             "current": unit.current or "-",
-            "cells": [{"text": fmt.number(printed[c.path]), "fail": c.below(score.nodes[c.path]),
+            "cells": [{"text": fmt.number(printed[c.path]),
+                       "fail": against_column(against, decided.get(unit.code), c, i).below(score.nodes[c.path]),
                        "caution": "/".join(c.path) in weak,
                        # Under the total: the self-assessment's, starred when the TPI changed answers.
-                       "own": own_total(score) if c.path == ("",) else ""} for c in columns],
+                       "own": own_total(score) if c.path == ("",) else ""} for i, c in enumerate(columns)],
             "changed": len(score.changed),
             "eligible": eligibility(score),
             "shortfalls": len(score.proposed_shortfalls),
@@ -220,7 +240,7 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "groups": groups,
         "areas": areas(edition) if edition else [],
         "rows": rows,
-        "summary": summary(scores, edition) if edition else f"{len(scores)} unit diusulkan",
+        "summary": summary(scores, edition, year.units),
         "announced": announced(scores),
         "charts": totals_charts(scores, edition) if edition and scores else [],
         "area_charts": area_charts(scores, edition) if edition and scores else [],
@@ -242,7 +262,7 @@ def column_widths(columns: list[ScoreColumn], rows: list[dict]) -> list[float]:
         words = [(w, True) for w in header.replace("\u00ad", " ").split()] + [(str(c), False) for c in cells]
         return round(max(text_mm(w, TABLE_PT, bold) for w, bold in words) + CELL_PADDING_MM, 1)
 
-    widths = [fit("Kode", (r["code"] for r in rows)), 0.0, fit("Usulan", (r["proposed"] for r in rows)),
+    widths = [fit("Kode", (r["code"] for r in rows)), 0.0, fit("Diusulkan", (w for r in rows for w in r["proposed"].split())),
               fit("Saat Ini", (r["current"] for r in rows))]
     for i, column in enumerate(columns):
         widths.append(fit(column.short, (t for r in rows for t in (r["cells"][i]["text"], r["cells"][i]["own"]))))

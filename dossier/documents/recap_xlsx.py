@@ -15,15 +15,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dossier.cells import put
+from dossier.decision import decide_year
 from dossier.documents.claims import prerequisites
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.documents.recap import (
     NOT_ANNOUNCED,
     ScoreColumn,
+    against_column,
     caution_text,
+    decision_cell,
     edition_for,
     eligibility,
-    lowest_predicate,
     score_columns,
     thresholds,
     weak_halves,
@@ -62,8 +64,8 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
     ws = wb.active
     ws.title = SHEET
     header_row = _title_block(ws, year, edition)
-    headers = ["Kode", "Nama Unit", "Jenis Unit", "Predikat Diusulkan", "Predikat Saat Ini"]
-    headers += [c.header for c in columns] + [*REVIEW_HEADERS, "Memenuhi Syarat", "Jumlah Kekurangan",
+    headers = ["Kode", "Nama Unit", "Jenis Unit", "Predikat Dituju", "Predikat Saat Ini"]
+    headers += [c.header for c in columns] + [*REVIEW_HEADERS, "Diusulkan", "Memenuhi Syarat", "Jumlah Kekurangan",
                                               "Indikator Tanpa Bukti Dukung", "Hasil Penetapan"]
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(header_row, col, text)
@@ -71,12 +73,15 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[header_row].height = 64
     first_score = 6
+    decided = decide_year(year.units, scores)
+    # Shaded against the predicate each unit is proposed for (else the one it aims at), as the PDF is.
+    against = {p.name: score_columns(edition, p) for p in edition.predicates} if edition else {}
     for row, score in enumerate(scores, start=header_row + 1):
         unit = score.unit
         values = [unit.code, unit.name, unit.kind, unit.proposed, unit.current or "-"]
         values += [score.nodes[c.path] for c in columns]
         values += [score.self_assessment.total, len(score.changed), caution_text(score)]
-        values += [eligibility(score), len(score.proposed_shortfalls), len(score.without_evidence),
+        values += [decision_cell(decided.get(unit.code)), eligibility(score), len(score.proposed_shortfalls), len(score.without_evidence),
                    unit.result or NOT_ANNOUNCED]
         for col, value in enumerate(values, start=1):
             cell = put(ws, row, col, value)  # names and codes from the inputs: text, never formulas
@@ -85,12 +90,12 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
         for offset, column in enumerate(columns):
             cell = ws.cell(row, first_score + offset)
             cell.number_format = NUMBER_FORMAT
-            if column.below(cell.value):
+            if against_column(against, decided.get(unit.code), column, offset).below(cell.value):
                 cell.fill = BELOW_FILL
             elif "/".join(column.path) in weak_halves(score):
                 cell.fill = CAUTION_FILL
         ws.cell(row, first_score + len(columns)).number_format = NUMBER_FORMAT
-        for offset in (1, 2):  # the shortfalls, the indicators without evidence
+        for offset in (2, 3):  # the shortfalls, the indicators without evidence
             counted = ws.cell(row, first_score + len(columns) + len(REVIEW_HEADERS) + offset)
             if counted.value:
                 counted.fill = BELOW_FILL
@@ -123,9 +128,9 @@ def _title_block(ws: Worksheet, year: AwardYear, edition: Edition | None) -> int
     if edition is not None:
         lines.append(f"Edisi LKE: {edition.title or edition.name} (aturan '{edition.name}')")
         lines += thresholds(edition)
-        wbk = lowest_predicate(edition).name
-        lines.append(f"Sel berwarna merah muda berada di bawah batas minimal {wbk}. "
-                     "Nilai disimpan tanpa pembulatan dan ditampilkan dua desimal.")
+        lines.append("Sel berwarna merah muda berada di bawah batas minimal predikat yang diusulkan bagi unit itu "
+                     "(atau yang dituju, bila tidak diusulkan). "
+                     "Nilai disimpan tanpa pembulatan dan ditampilkan dua desimal (dibulatkan ke atas dari 5).")
     for row, text in enumerate(lines, start=1):
         cell = put(ws, row, 1, text)
         cell.font = Font(bold=True, size=13) if row == 1 else Font(italic=row == len(lines), color="404040")
@@ -165,7 +170,7 @@ def _averages_sheet(ws: Worksheet, scores: list[UnitScore], columns: list[ScoreC
 
 def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
     """Every shortfall of every unit against the predicate it is proposed for: area, minimum, reached, gap."""
-    headers = ["Kode", "Nama Unit", "Predikat Diusulkan", "Syarat (Area)", "Batas Minimal", "Capaian", "Kekurangan"]
+    headers = ["Kode", "Nama Unit", "Predikat Dituju", "Syarat (Area)", "Batas Minimal", "Capaian", "Kekurangan"]
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(1, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
@@ -189,7 +194,7 @@ def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
             if shortfall is not None and shortfall.gap is not None:
                 ws.cell(row, 7).fill = BELOW_FILL
             row += 1
-    ws.row_dimensions[1].height = 30  # two lines: "Predikat / Diusulkan", "Batas / Minimal"
+    ws.row_dimensions[1].height = 30  # two lines: "Predikat / Dituju", "Batas / Minimal"
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(row - 1, 1)}"
     _size_columns(ws, 1, len(headers), {2: 40, 4: 44})

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dossier.config import Settings
+from dossier.decision import decide_year
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.i18n import N_
 from dossier.model import AwardYear, Quote, Unit
@@ -49,20 +50,6 @@ def status(units: list[Unit]) -> str:
 def winners(units: list[Unit]) -> list[Unit]:
     """The units given a predicate (a result other than empty or 'Tidak')."""
     return [u for u in units if u.result.strip() and u.result.strip().lower() != NOT_AWARDED]
-
-
-def proposed_as(score: UnitScore) -> str:
-    """The predicate a unit is proposed for: the one asked when it meets it, else the highest it meets below; '' if none.
-
-    (A unit asked for WBBM that meets only WBK is proposed for WBK.)
-    """
-    eligible = score.eligible
-    if score.unit.proposed in eligible:
-        return score.unit.proposed
-    order = score.edition.predicate_names
-    asked = order.index(score.unit.proposed) if score.unit.proposed in order else len(order)
-    below = [p for p in eligible if p in order and order.index(p) < asked]
-    return below[-1] if below else ""
 
 
 def title_words(count: int) -> str:
@@ -112,13 +99,11 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
     short = award.ministry_short.strip() or award.ministry.strip()
     ministry = award.ministry.strip()
     when = award.ceremony_date
-    by_unit = {s.unit.code: s for s in scores}
-    # Before the results: the units proposed and the predicate each is proposed for (never one it misses).
-    proposed = []
-    for unit in units:
-        predicate = proposed_as(by_unit[unit.code]) if unit.code in by_unit else unit.proposed
-        if predicate:
-            proposed.append({"name": unit.name, "kind": unit.kind, "predicate": predicate})
+    # The year's decision (dossier.decision): only the units proposed, each for the predicate it is proposed for.
+    decided = decide_year(units, scores)
+    proposed = [{"name": d.name, "kind": d.kind, "predicate": d.predicate, "lowered": d.lowered}
+                for d in decided.proposed]
+    proposed_codes = {d.code for d in decided.proposed}
     all_units = award.release_all_units.strip().lower() in YES
     groups: dict[tuple[str, str], list[str]] = {}
     for unit in won:
@@ -138,6 +123,7 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "release_date": fmt.long_date(when) if when and state != PRE else DATE_PLACEHOLDER,
         "ceremony_date": fmt.long_date(when) if when else "",
         "weekday": fmt.weekday(when) if when else "",
+        "ceremony_day": f"{fmt.weekday(when)} ({when.day}/{when.month}/{when.year})" if when else "",
         "place": award.ceremony_place.strip(),
         "opened_by": award.opened_by.strip(),
         "attended_by": award.attended_by.strip(),
@@ -147,20 +133,24 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "proposed_words": fmt.words(len(proposed)),
         "proposed_title_words": title_words(len(proposed)),
         "proposed_predicates": fmt.join_list(predicates_in_order([p["predicate"] for p in proposed], order)),
-        "proposed_kinds": kinds([u for u in units if any(p["name"] == u.name for p in proposed)]),
+        "proposed_kinds": kinds([u for u in units if u.code in proposed_codes]),
         # after the results
         "winners": [{"name": u.name, "predicate": u.result.strip(), "category": u.category.strip(),
-                     "recipient": u.recipient.strip()} for u in won],
+                     "recipient": u.recipient.strip(), "wbk_year": u.wbk_year.strip()} for u in won],
+        "national_evaluated": award.national_evaluated.strip(),
+        "national_awarded": award.national_awarded.strip(),
         "winner_names": fmt.join_list([u.name for u in won]),
         "winner_count": len(won),
         "winner_words": fmt.words(len(won)),
         "winner_title_words": title_words(len(won)),
         "groups": [{"by": by, "label": label, "names": fmt.join_list(names)} for (by, label), names in groups.items()],
         "all_units": all_units,
-        "unit_count": len(units),
-        "unit_words": fmt.words(len(units)),
-        "not_awarded": [u.name for u in units if u not in won] if all_units else [],
-        "asked_predicates": fmt.join_list(predicates_in_order([u.proposed for u in units], order), "maupun"),
+        # Counted among the units proposed: a unit not proposed (a WBK holder that missed WBBM) is not "not awarded".
+        "unit_count": len(proposed),
+        "unit_words": fmt.words(len(proposed)),
+        "not_awarded": [u.name for u in units if u.code in proposed_codes and u not in won] if all_units else [],
+        "asked_predicates": fmt.join_list(predicates_in_order([p["predicate"] for p in proposed], order), "maupun")
+        or "WBK maupun WBBM",
         "quotes": [quote_sentence(q, i) for i, q in enumerate(quotes_for(year.quotes, state))],
         "pr_bureau": settings.pr_bureau,
         "pr_contact": settings.pr_contact,

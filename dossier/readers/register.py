@@ -193,7 +193,27 @@ class _RegisterReader:
                 nmsg("the documents will leave it blank", "the documents will leave them blank", len(empty)),
             )
         fields: dict[str, Any] = dict.fromkeys(AWARD_FIELDS.values(), "") | {"year": self.year} | dict.fromkeys(AWARD_DATES)
-        return Award(**(fields | values))
+        award = Award(**(fields | values))
+        self.check_dates(award, {AWARD_FIELDS[n]: Place(self.rel, title, ref(r, 2)) for n, (r, _v) in found.items()})
+        return award
+
+    def check_dates(self, award: Award, where: dict[str, Place]) -> None:
+        """Warn about a date of the year outside the award year, or out of order (evaluation, proposal, ceremony)."""
+        labels = {label.key: label.text for label in AWARD_LABELS}
+        dated = [(key, getattr(award, key)) for key in ("evaluation_date", "proposal_date", "ceremony_date")
+                 if getattr(award, key)]
+        for key, day in dated:
+            if day.year != self.year:
+                self.warning(where.get(key, Place(self.rel)), "register.award.date_other_year",
+                             msg("{name} {date} is not in award year {year}", name=labels[key], date=day.isoformat(),
+                                 year=self.year),
+                             msg("each document is dated with it: write a date of {year}", year=self.year))
+        for (first, early), (then, late) in zip(dated, dated[1:]):
+            if late < early:
+                self.warning(where.get(then, Place(self.rel)), "register.award.dates_out_of_order",
+                             msg("{later} {late} comes before {earlier} {early}", later=labels[then],
+                                 late=late.isoformat(), earlier=labels[first], early=early.isoformat()),
+                             msg("the evaluation comes first, then the proposal, then the ceremony: check both dates"))
 
     def award_year(self, where: Place, value, label: str) -> int:
         written = text(value)

@@ -651,6 +651,20 @@ class _Context:
     width_mm: float = 160.0
 
 
+def _keep_together(elements: list) -> None:
+    """Keep body paragraphs and table rows with the next, up to the last paragraph (Word's keep_with_next)."""
+    paragraphs = [p for el in elements for p in ([el] if el.tag == qn("w:p") else el.iter(qn("w:p")))]
+    for row in (r for el in elements if el.tag == qn("w:tbl") for r in el.iter(qn("w:tr"))):
+        props = row.find(qn("w:trPr"))
+        if props is None:
+            props = OxmlElement("w:trPr")
+            row.insert(0, props)
+        if props.find(qn("w:cantSplit")) is None:
+            props.append(OxmlElement("w:cantSplit"))
+    for p in paragraphs[:-1]:
+        Paragraph(p, None).paragraph_format.keep_with_next = True
+
+
 class _Flow:
     """A place paragraphs go: the body, a table cell, a header or footer.
 
@@ -829,6 +843,12 @@ class _Writer:
                 flow.paragraph(ctx.style)  # an empty styled paragraph is space: room to sign
             else:
                 self.flush(pieces, flow, ctx, style="Caption" if tag in ("caption", "figcaption") else None)
+        elif "signature-block" in classes and flow.body:
+            # The closing, place and date, position, room to sign, name and NIP stay on one page.
+            before = len(flow.element)
+            self.children(el, flow, ctx)
+            _keep_together([child for child in list(flow.element)[before - (flow.end is not None):]
+                            if child is not flow.end])
         else:
             self.children(el, flow, ctx)
         if tag == "section" and "cover" in classes and flow.body:

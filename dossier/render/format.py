@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
@@ -12,65 +12,35 @@ from num2words import num2words
 LOCALE = "id"
 
 
+# Scores are sums of float products: two equal true values may differ in the last bits of
+# their floats (4.2646000000000001 and 4.2645999999999997). They are taken to this many
+# places first, far below anything printed, so that equal values always print alike.
+TRUE_PLACES = 9
+
+
 def rounded(value: float | Decimal, places: int = 2) -> Decimal:
-    """Round half up, as Excel shows it (Babel alone rounds half to even: 78,125 -> 78,12)."""
+    """Round half up, once, as the official workbook shows it (Babel alone rounds half to even: 78,125 -> 78,12).
+
+    Every printed value is its own true value rounded this way; nothing is apportioned, so a
+    printed total may differ by 0,01 from the sum of its printed parts (the tables say so).
+    """
     exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    exact = exact.quantize(Decimal(1).scaleb(-TRUE_PLACES), rounding=ROUND_HALF_UP)
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def apportion(parts: list[float], total: Decimal | None = None, places: int = 2) -> list[Decimal]:
-    """Round parts so that the rounded parts add up to the rounded total (largest remainder).
-
-    `total` is the printed total the parts must add up to (default: their sum, rounded).
-    Each part moves by less than one unit of the last place: 26,555 + 27,165 = 53,72
-    prints 26,56 + 27,16, never 26,56 + 27,17.
-    """
-    if not parts:
-        return []
-    unit = Decimal(1).scaleb(-places)
-    exact = [Decimal(repr(float(p))) for p in parts]
-    target = rounded(sum(exact, Decimal(0)), places) if total is None else total
-    floors = [e.quantize(unit, rounding=ROUND_FLOOR) for e in exact]
-    steps = int((target - sum(floors, Decimal(0))) / unit)
-    # The parts with the largest remainders take the units still missing (or, if the total
-    # was set lower, the smallest give one back); ties go to the earlier part.
-    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - floors[i]), i))
-    result = list(floors)
-    if steps >= 0:
-        for n in range(steps):
-            result[order[n % len(order)]] += unit
-    else:
-        for n in range(-steps):
-            result[order[::-1][n % len(order)]] -= unit
-    return result
-
-
 def rounded_tree(nodes: dict[tuple[str, ...], float], places: int = 2) -> dict[tuple[str, ...], Decimal]:
-    """Round a score tree top down, so that every printed node is the sum of its printed children.
-
-    `nodes` maps paths to scores, ("",) the total, ("Pengungkit",) a component, and so on.
-    """
-    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for path in nodes:
-        if path != ("",):
-            children.setdefault(path[:-1] or ("",), []).append(path)
-    result = {("",): rounded(nodes[("",)], places)} if ("",) in nodes else {}
-    pending = list(result) or [p for p in nodes if len(p) == 1]
-    for path in pending:
-        result.setdefault(path, rounded(nodes[path], places))
-    while pending:
-        path = pending.pop()
-        below = children.get(path, [])
-        if below:
-            for child, value in zip(below, apportion([nodes[c] for c in below], result[path], places)):
-                result[child] = value
-            pending.extend(below)
-    return result
+    """Every node of a score tree as printed: each rounded on its own (see rounded)."""
+    return {path: rounded(value, places) for path, value in nodes.items()}
 
 
 def printed_gap(required: float | Decimal, reached: float | Decimal, places: int = 2) -> Decimal:
-    """The gap a reader computes from the printed numbers: printed minimum - printed reached."""
-    return max(rounded(required, places) - rounded(reached, places), Decimal(0))
+    """How much is missing, as printed: computed from the values, then rounded (never below 0)."""
+    exact = Decimal(repr(float(required))) - Decimal(repr(float(reached)))
+    return max(rounded(exact, places), Decimal(0))
+
+
+ROUNDING_NOTE = "Angka dibulatkan dua desimal; jumlah bagian dapat berbeda 0,01 dari total yang tercetak."
 
 
 def number(value: float | Decimal | None, places: int = 2, locale: str = LOCALE) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.digests import digest
-from dossier.documents.claims import proposal
+from dossier.documents.claims import decision, proposal
 from dossier.errors import Problem
 from dossier.i18n import language
 from dossier.model import AwardYear
@@ -92,6 +92,7 @@ class Season:
             "total": round(score.total, 2) if score and lke else None,
             "eligible": list(score.eligible) if score and lke else [],
             "proposal": (proposal(score) if score and lke else None),
+            "decision": decision(score).to_json() if score and lke else None,  # the year's one decision (issue 23)
             "without_evidence": len(score.without_evidence) if score and lke else None,
             "documents": [d["path"] for d in self.documents(code)],
             "documents_current": self.current(code),

@@ -287,6 +287,7 @@ def default_toml(values: dict[str, object] | None = None) -> str:
                 lines.append(f"# Contoh: {declared.key} = {declared.example}")
             value = given.get(name, declared.default)
             if declared.kind == "members":  # (name, NIP) pairs are written back as "Nama; NIP"
+                assert isinstance(value, (tuple, list)), "a members setting holds (name, NIP) pairs"
                 value = tuple("; ".join(member) for member in value)
             lines.append(f"{declared.key} = {_toml(value)}")
     return "\n".join(lines) + "\n"

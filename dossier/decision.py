@@ -15,6 +15,7 @@ keeps its WBK.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from dossier.errors import Place, Problem, msg
 from dossier.model import Unit
@@ -113,25 +114,25 @@ class Decision:
 
 def decide(unit: Unit, score: UnitScore | None) -> Decision:
     """Decide one unit from its register row and its score (None: not assessed)."""
-    base = {"code": unit.code, "name": unit.name, "kind": unit.kind, "target": unit.proposed, "current": unit.current}
+    base = partial(Decision, code=unit.code, name=unit.name, kind=unit.kind, target=unit.proposed, current=unit.current)
     if score is None:
-        return Decision(**base, assessed=False, reason=NOT_ASSESSED)
+        return base(assessed=False, reason=NOT_ASSESSED)
     order = score.edition.predicate_names
     missed = tuple(score.shortfalls.get(unit.proposed, ()))
     if unit.proposed not in order:
-        return Decision(**base, assessed=True, reason=NO_TARGET)
+        return base(assessed=True, reason=NO_TARGET)
     held = order.index(unit.current) if unit.current in order else -1
     open_ = [p for p in order[: order.index(unit.proposed) + 1] if order.index(p) > held]
     met = [p for p in open_ if p in score.eligible]
     if met:
-        return Decision(**base, assessed=True, predicate=met[-1], shortfalls=missed)
+        return base(assessed=True, predicate=met[-1], shortfalls=missed)
     if not open_:
         reason = HOLDS
     elif missed and all(s.rule == "requires_current" for s in missed):
         reason = PREREQUISITE
     else:
         reason = SHORTFALL
-    return Decision(**base, assessed=True, reason=reason, shortfalls=missed)
+    return base(assessed=True, reason=reason, shortfalls=missed)
 
 
 def decide_score(score: UnitScore) -> Decision:

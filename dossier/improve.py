@@ -192,6 +192,7 @@ def _thresholds(score: UnitScore, predicate: Predicate) -> list[_Threshold]:
         found.append(_Threshold(key, (edition.nodes[key],), minimum, missed.get(key)))
     if predicate.area_share:
         for part in score.area_parts(predicate.area_share_level, predicate.area_share_component):
+            nodes: tuple[NodePath, ...]
             if predicate.area_share_level == "area":
                 component, area = part.path
                 nodes = tuple(p for p in edition.weights if len(p) == 3 and p[0] == component and p[2] == area)

@@ -182,7 +182,7 @@ class UnitScore:
     def _scores_json(self) -> dict:
         unit = self.unit
         named = {key: self.nodes[node] for key, node in self.edition.nodes.items()}
-        areas = {}
+        areas: dict[str, dict] = {}
         for part in self.area_parts():
             _, part_name, area = part.path
             entry = areas.setdefault(area, {"area": area})
@@ -217,8 +217,10 @@ def score_question(indicator: Indicator, answer: Answer | None, edition: Edition
     if answer is None or answer.missing:
         return QuestionScore(indicator, answer, 0.0)
     if indicator.kind == "index":
+        assert answer.index is not None, "the reader sets an index question's index, or nothing"
         return QuestionScore(indicator, answer, _clamp(answer.index / edition.index_max))
     if indicator.kind == "count":
+        assert indicator.count is not None, "the edition has a [counts] rule for every count question"
         return QuestionScore(indicator, answer, count_fraction(indicator.count, answer.counts or {}))
     option = indicator.option(answer.choice or "")
     return QuestionScore(indicator, answer, option.score or 0.0 if option else 0.0, option)

@@ -173,3 +173,26 @@ def test_a_template_reaching_outside_fails_with_render_error(rendered, tmp_path)
     env = environment(folder)
     with pytest.raises(RenderError, match="/etc/passwd"):
         dossier.pdf(env, rendered["ctx"], allowed_roots=[*static_dirs(folder), rendered["year"].bukti], created=CREATED)
+
+
+@pytest.mark.parametrize("which", [0, 1, -1])
+def test_source_data_keeps_a_tpi_note_on_an_unanswered_question(which):
+    """The LKE reader keeps a TPI note on a question the unit left blank; the source JSON carries it (it used to crash)."""
+    import json
+
+    from dossier.sample import sample_answers, sample_units
+
+    edition = load_edition()
+    unit = sample_units()[0]
+    answers = dict(sample_answers(edition)[unit.code])
+    code = list(edition.indicators)[which]
+    answers[code] = Answer(code, tpi_note="Belum dijawab; lengkapi.")
+    score = score_unit(unit, Lke(unit.code, "lke.xlsx", answers), edition)
+    entry = json.loads(dossier.source_data(score))["answers"][code]
+    assert entry["tpi"] == {"choice": None, "counts": None, "index": None, "note": "Belum dijawab; lengkapi."}
+    assert (entry["choice"], entry["counts"], entry["index"], entry["fraction"]) == (None, None, None, 0.0)
+    # An answer neither given nor noted stays null, as before.
+    other = list(edition.indicators)[which + 1 if which >= 0 else which - 1]
+    del answers[other]
+    score = score_unit(unit, Lke(unit.code, "lke.xlsx", answers), edition)
+    assert json.loads(dossier.source_data(score))["answers"][other] is None

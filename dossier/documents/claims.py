@@ -54,6 +54,7 @@ def printed_tree(score: UnitScore) -> dict:
 
 def caution(c: Shortfall) -> dict:
     """A half below its share in an area that meets the minimum: eligible, but worth attention."""
+    assert not isinstance(c.reached, str) and not isinstance(c.required, str), "a caution is a share, a number"
     reached, required, gap = distinct(c.reached, c.required)
     part, area = c.rule.removeprefix("area_part_share:").split("/")[1:]
     places = len(gap.rpartition(",")[2])
@@ -80,7 +81,8 @@ def answer_text(indicator, answer) -> str:
 def review(score: UnitScore) -> dict:
     """The TPI's review: both totals and eligibility, the answers it changed, with its notes, and its other notes."""
     own = score.self_assessment
-    changed, noted = [], []
+    changed: list[dict] = []
+    noted: list[dict] = []
     for code, q in score.questions.items():
         if q.review is None:
             continue
@@ -166,6 +168,7 @@ def shortfall_row(s: Shortfall, score: UnitScore | None = None) -> dict:
     if s.rule.startswith("area_share:"):
         label = " – ".join(title_case(n) for n in s.rule.removeprefix("area_share:").split("/")[1:])
     # Each value rounded once; the gap from the values (distinct adds places where they would print alike).
+    assert not isinstance(s.reached, str) and not isinstance(s.required, str), "only requires_current is not a number"
     reached, required, gap = distinct(s.reached, s.required)
     # The values themselves too, for a workbook that stores numbers as numbers (shown with the same places).
     places = len(gap.rpartition(",")[2])

@@ -10,6 +10,7 @@ import dataclasses
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -62,7 +63,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         "status": state,
         "draft_mark": (HELD_MARK if decided.reason == HOLDS else DRAFT_MARK) if state == DRAFT else "",
         "proposal": predicate or "",
-        "proposal_name": PREDICATE_NAMES.get(predicate, predicate or ""),
+        "proposal_name": PREDICATE_NAMES.get(predicate or "", predicate or ""),
         "decision": {"sentence": decided.sentence(), "why_not": decided.why_not(), "keeps": decided.keeps,
                      "reason": decided.reason},
         "ministry": award.ministry,
@@ -177,7 +178,9 @@ def docx(
 
 def _static_roots(env: jinja2.Environment) -> list[Path]:
     """The static folders the environment's templates may read (fonts): all a layout for page numbers needs."""
-    return [Path(place) / "static" for place in env.globals.get("search_path", ())]
+    search_path = env.globals.get("search_path", ())
+    assert isinstance(search_path, tuple), "environment() sets a tuple"
+    return [Path(place) / "static" for place in search_path]
 
 
 def source_data(score: UnitScore, year: int | None = None) -> bytes:
@@ -189,10 +192,14 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
     left_out = ("innovations", "where", "lke_file", "lke_tpi_file")
     register = {f.name: getattr(unit, f.name) for f in dataclasses.fields(unit) if f.name not in left_out}
     register["innovations"] = [dataclasses.asdict(i) for i in unit.innovations]
-    answers = {}
+    answers: dict[str, dict[str, Any] | None] = {}
     for code, q in score.questions.items():
         a = q.review or q.answer  # the unit's answer as read, with the TPI's beside it
-        answers[code] = None if a is None or (a.missing and not a.reviewed) else {
+        if a is None or (a.missing and not a.reviewed and not a.tpi_note):
+            answers[code] = None
+            continue
+        # An unanswered question the TPI only noted keeps its entry, for the note (it used to fail here).
+        entry: dict[str, Any] = {
             "choice": a.choice,
             "counts": {str(k): v for k, v in sorted((a.counts or {}).items())} or None,
             "index": a.index,
@@ -200,14 +207,15 @@ def source_data(score: UnitScore, year: int | None = None) -> bytes:
             "evidence": [e.entry for e in a.evidence],
             "fraction": q.fraction,
         }
-        if a is not None and (a.reviewed or a.tpi_note):
-            answers[code]["tpi"] = {
+        answers[code] = entry
+        if a.reviewed or a.tpi_note:
+            entry["tpi"] = {
                 "choice": a.tpi_choice,
                 "counts": {str(k): v for k, v in sorted((a.tpi_counts or {}).items())} or None,
                 "index": a.tpi_index,
                 "note": a.tpi_note,
             }
-    data = {
+    data: dict[str, Any] = {
         "format": "dossier-source/1",
         "edition": score.edition.name,
         "unit": register,

@@ -100,7 +100,7 @@ def context(year: AwardYear, score: UnitScore, settings: Settings) -> dict:
         bare = [q.indicator.code for q in questions if not q.missing and not (q.answer and q.answer.evidence)]
         if bare:
             advice.append(f"Lengkapi bukti dukung untuk: {', '.join(bare)}.")
-        changed = sum(n["changed"] for n in notes)
+        changed = sum(q.changed for q in questions if q.review is not None)  # the notes marked changed
         if changed:
             advice.append(f"Tindak lanjuti {changed} koreksi TPI pada area ini sebelum penilaian berikutnya.")
         if not advice and not below:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dossier.documents.claims import after_key, answer_text, printed_tree
 from dossier.errors import worded
 from dossier.model import Evidence
@@ -14,9 +16,10 @@ SURVEYS = (("HBA", "ipak", "Indeks Persepsi Anti Korupsi (IPAK)"), ("HPA", "ipkp
 def _answer(q: QuestionScore) -> dict:
     """How an answer reads in the LKE table: letter and option text, counts, or the survey index."""
     indicator, answer = q.indicator, q.answer
-    result = {"missing": q.missing, "choice": None, "text": "", "counts": [], "index": None}
+    result: dict[str, Any] = {"missing": q.missing, "choice": None, "text": "", "counts": [], "index": None}
     if q.missing:
         return result
+    assert answer is not None, "an answer that is not missing is there"
     if indicator.kind == "index":
         result["index"] = answer.index
     elif indicator.kind == "count":
@@ -24,6 +27,7 @@ def _answer(q: QuestionScore) -> dict:
             {"label": o.text, "value": (answer.counts or {}).get(int(o.key))} for o in indicator.options
         ]
     else:
+        assert answer.choice is not None, "an option question's answer that is not missing is a choice"
         result["choice"] = answer.choice
         result["text"] = after_key(answer.choice, q.option.text if q.option else "")
     return result
@@ -76,7 +80,7 @@ def lke(score: UnitScore) -> list[dict]:
                     "answer": _answer(q),
                     "fraction": q.fraction,
                     "changed": q.changed,
-                    "unit_answer": answer_text(q.indicator, q.review.own()) if q.changed else "",
+                    "unit_answer": answer_text(q.indicator, q.review.own()) if q.changed and q.review else "",
                     "tpi_note": q.tpi_note,
                     "note": q.answer.note if q.answer else "",
                     "evidence": _evidence(q.answer.evidence if q.answer else ()),
@@ -128,7 +132,7 @@ def surveys(score: UnitScore) -> list[dict]:
         surveys.append({
             "code": code,
             "name": name,
-            "index": None if q.missing else q.answer.index,
+            "index": q.answer.index if q.answer else None,  # a missing answer's index is None
             "score": score[key],
             "weight": weight,
             "minimums": minimums,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -128,12 +129,14 @@ def make_packet(
         divider_start += area.divider_pages
         for document in area.documents:
             if document.kind == PDF:
-                digest.update(document.data or b"")
+                assert document.data is not None, "a PDF keeps its checked bytes until appended (else: unreadable)"
+                digest.update(document.data)
                 start = len(writer.pages)
                 writer.append(PdfReader(io.BytesIO(document.data)), import_outline=False, excluded_fields=["/AA"])
                 sent_pages.update(range(start, len(writer.pages)))
                 document.data = None  # appended: let the bytes go
             elif document.kind == IMAGE:
+                assert image_pages is not None, "an image document is one of `images`, so they are rendered"
                 index = image_index[id(document)]
                 writer.append(image_pages, pages=(index, index + 1), import_outline=False)
     # Bookmarks last: an outline item can only point at a page that is already there. They run
@@ -196,7 +199,7 @@ def page_label(number: int, total: int) -> str:
     return f"Paket · hlm. {number} dari {total}"
 
 
-def number_pages(writer: PdfWriter, added_strip: set[int] = frozenset()) -> None:
+def number_pages(writer: PdfWriter, added_strip: Container[int] = frozenset()) -> None:
     """Stamp "hlm. X dari Y" on every page; the pages in `added_strip` (0-based) get a strip below first."""
     from pypdf import PageObject
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, RectangleObject
@@ -264,6 +267,7 @@ def _render_images(env, common: dict, images: list[Document], year: AwardYear, r
 
     pages = []
     for document in images:
+        assert document.source is not None, "an image found in bukti/ names its source"
         width, height = document.size
         orientation = "landscape" if width > height else "portrait"
         box_w, box_h = IMAGE_BOX[orientation]
@@ -370,7 +374,12 @@ def _file_bytes(url: str) -> bytes:
 def _pages_per_divider(data: bytes, dividers: int) -> list[int]:
     """How many pages each divider took, from the PDF's bookmarks (one top-level per divider heading)."""
     reader = PdfReader(io.BytesIO(data))
-    starts = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
+    starts: list[int] = []
+    for item in reader.outline:
+        if not isinstance(item, list):
+            page = reader.get_destination_page_number(item)
+            assert page is not None, "WeasyPrint's bookmarks point at its own pages"
+            starts.append(page)
     if len(starts) != dividers:
         raise RenderError(_("{template}: expected one <h1> per divider ({dividers}), found {found} bookmarks; "
                             "keep exactly one <h1> in each divider section.")

@@ -84,10 +84,10 @@ def score_columns(edition: Edition, predicate: Predicate | None = None) -> list[
             share = wbk.area_share * weight if wbk.area_share_level == "area-part" else None
             columns.append(ScoreColumn("/".join(path), f"{path[1]} – {path[2]}", path[1], numbers[path[2]], path, share))
     for key in SUM_NODES:
-        path = edition.nodes.get(key)
-        if path is not None:
+        node = edition.nodes.get(key)
+        if node is not None:
             label = edition.label(key)
-            columns.append(ScoreColumn(key, label, "", label, path, _minimum(edition, wbk, path)))
+            columns.append(ScoreColumn(key, label, "", label, node, _minimum(edition, wbk, node)))
     return columns
 
 
@@ -115,6 +115,7 @@ def caution_text(score: UnitScore) -> str:
     """'Reform – Penguatan Pengawasan 2,10 < 4,50' per caution, or ''."""
     lines = []
     for c in score.proposed_cautions:
+        assert not isinstance(c.reached, str) and not isinstance(c.required, str), "a caution is a share, a number"
         reached, required, _ = fmt.distinct(c.reached, c.required)
         _, part, area = c.rule.removeprefix("area_part_share:").split("/")
         lines.append(f"{area} – {part} {reached} < {required}")
@@ -145,7 +146,7 @@ def thresholds(edition: Edition) -> list[str]:
     return lines
 
 
-def summary(scores: list[UnitScore], edition: Edition, units=None) -> str:
+def summary(scores: list[UnitScore], edition: Edition | None, units=None) -> str:
     """'6 unit dinilai, 4 diusulkan (3 WBK, 1 WBBM)': the year's decision, as every document counts it."""
     return decide_year(units or [s.unit for s in scores], scores).summary()
 

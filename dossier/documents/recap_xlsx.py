@@ -7,6 +7,7 @@ every text from the inputs is written through dossier.cells.put, so it stays tex
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -34,7 +35,7 @@ from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.reproducible import naive_utc, normalize_package
 from dossier.rules import Edition
-from dossier.scoring import UnitScore
+from dossier.scoring import Shortfall, UnitScore
 
 SHEET = "Rekapitulasi"
 AVERAGES_SHEET = "Rata-rata"
@@ -78,7 +79,7 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
     against = {p.name: score_columns(edition, p) for p in edition.predicates} if edition else {}
     for row, score in enumerate(scores, start=header_row + 1):
         unit = score.unit
-        values = [unit.code, unit.name, unit.kind, unit.proposed, unit.current or "-"]
+        values: list[str | float] = [unit.code, unit.name, unit.kind, unit.proposed, unit.current or "-"]
         values += [score.nodes[c.path] for c in columns]
         values += [score.self_assessment.total, len(score.changed), caution_text(score)]
         values += [decision_cell(decided.get(unit.code)), eligibility(score), len(score.proposed_shortfalls), len(score.without_evidence),
@@ -178,10 +179,11 @@ def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
     row = 2
     for score in scores:
         unit = score.unit
-        found = score.proposed_shortfalls or [None]
+        found: Sequence[Shortfall | None] = score.proposed_shortfalls or [None]
         for shortfall in found:
             if shortfall is None:
-                cells = [unit.code, unit.name, unit.proposed, "Tidak ada kekurangan", None, None, None]
+                cells: list[str | float | None] = [unit.code, unit.name, unit.proposed, "Tidak ada kekurangan",
+                                                   None, None, None]
             else:
                 cells = [unit.code, unit.name, unit.proposed, shortfall.label, shortfall.required, shortfall.reached,
                          shortfall.gap]

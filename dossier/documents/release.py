@@ -132,7 +132,7 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "proposed_count": len(proposed),
         "proposed_words": fmt.words(len(proposed)),
         "proposed_title_words": title_words(len(proposed)),
-        "proposed_predicates": fmt.join_list(predicates_in_order([p["predicate"] for p in proposed], order)),
+        "proposed_predicates": fmt.join_list(predicates_in_order([d.predicate for d in decided.proposed], order)),
         "proposed_kinds": kinds([u for u in units if u.code in proposed_codes]),
         # after the results
         "winners": [{"name": u.name, "predicate": u.result.strip(), "category": u.category.strip(),
@@ -149,7 +149,7 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         "unit_count": len(proposed),
         "unit_words": fmt.words(len(proposed)),
         "not_awarded": [u.name for u in units if u.code in proposed_codes and u not in won] if all_units else [],
-        "asked_predicates": fmt.join_list(predicates_in_order([p["predicate"] for p in proposed], order), "maupun")
+        "asked_predicates": fmt.join_list(predicates_in_order([d.predicate for d in decided.proposed], order), "maupun")
         or "WBK maupun WBBM",
         "quotes": [quote_sentence(q, i) for i, q in enumerate(quotes_for(year.quotes, state))],
         "pr_bureau": settings.pr_bureau,

@@ -662,7 +662,7 @@ def _keep_together(elements: list) -> None:
         if props.find(qn("w:cantSplit")) is None:
             props.append(OxmlElement("w:cantSplit"))
     for p in paragraphs[:-1]:
-        Paragraph(p, None).paragraph_format.keep_with_next = True
+        p.get_or_add_pPr().keepNext_val = True  # exactly what ParagraphFormat.keep_with_next = True writes
 
 
 class _Flow:

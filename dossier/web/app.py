@@ -35,7 +35,7 @@ from starlette.staticfiles import StaticFiles
 from dossier.console import shortfall_text, way_lines
 from dossier.documents import dossier
 from dossier.errors import DossierError
-from dossier.i18n import _, decimal, ngettext
+from dossier.i18n import N_, _, decimal, ngettext
 from dossier.improve import way_to
 from dossier.incremental import unit_problems
 from dossier.render.format import long_date, number
@@ -55,6 +55,15 @@ AFTER_UPLOAD = ("build-unit-dossier", "build-unit-pdf")
 PREVIEW_SCREEN = ("@media screen { html { background: #e5e8ec; } body { max-width: 210mm; margin: 1rem auto; "
                   "padding: 14mm 16mm; background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.25); } "
                   ".running-header, .running-footer { display: none; } }")
+# The board's filter by state (`?keadaan=`): the value in the address, its label, which rows it keeps.
+BOARD_STATES = {
+    "kesalahan": (N_("with errors"), lambda r: r["errors"] > 0),
+    "tidak-layak": (N_("not eligible for the proposed predicate"),
+                    lambda r: r["total"] is not None and r["proposed"] not in r["eligible"]),
+    "tanpa-lke": (N_("no LKE yet"), lambda r: not r["lke_received"]),
+    "belum-direviu": (N_("not reviewed by the TPI"), lambda r: not r["reviewed"]),
+    "dokumen-usang": (N_("documents not built or not current"), lambda r: r["documents_current"] is not True),
+}
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -203,12 +212,19 @@ class Site:
         query = request.query_params.get("cari", "").strip().casefold()
         if query:
             rows = [r for r in rows if query in r["code"].casefold() or query in r["name"].casefold()]
+        state = request.query_params.get("keadaan", "")
+        if state in BOARD_STATES:
+            rows = [r for r in rows if BOARD_STATES[state][1](r)]
+        else:
+            state = ""
         order = request.query_params.get("urut", "kode")
         keys = {"kode": lambda r: r["code"], "nilai": lambda r: -(r["total"] or -1), "kesalahan": lambda r: -r["errors"]}
         rows.sort(key=keys.get(order, keys["kode"]))
         award = season.award_year.award
         template = "papan_tabel.html" if request.headers.get("hx-request") else "papan.html"
         return self.page(request, template, session, year=year, rows=rows, award=award, query=query, order=order,
+                         state=state, states=[(k, label) for k, (label, _test) in BOARD_STATES.items()],
+                         units=len(season.award_year.units),
                          results=sum(1 for u in season.award_year.units if u.result),
                          year_documents=season.documents(None), problems=len(season.award_year.errors))
 
@@ -452,6 +468,23 @@ class Site:
         self.store.record(session.user.name, "unduh", f"{year}/{rel}")
         return FileResponse(path, filename=path.name, media_type=mimetypes.guess_type(path.name)[0])
 
+    async def year_page(self, request: Request) -> Response:
+        """The year's documents: the recap, letter and release, the archive index, every unit's own (a unit: its own)."""
+        session = self.who(request)
+        year = self.year(request)
+        try:
+            season = await self.season(year)
+        except DossierError as exc:
+            return self.page(request, "kesalahan.html", session, 200, year=year, message=exc.message)
+        user = session.user
+        units = [{"code": u.code, "name": u.name, "current": season.current(u.code),
+                  "documents": [_document(d) for d in season.documents(u.code)]}
+                 for u in season.award_year.units if auth.may_read(user, u.code)]
+        year_documents = [_document(d) for d in season.documents(None)] if auth.sees_all(user) else []
+        archived = auth.sees_all(user) and (self.ws.archive_dir(year) / "daftar-arsip.pdf").is_file()
+        return self.page(request, "tahun.html", session, year=year, units=units, year_documents=year_documents,
+                         year_current=season.current(None), archived=archived, sees_all=auth.sees_all(user))
+
     async def archive_index(self, request: Request) -> Response:
         session = self.who(request)
         if not auth.sees_all(session.user):
@@ -611,6 +644,25 @@ class Site:
                          message=message or _http_phrase(exc.status_code), code=exc.status_code)
 
 
+# What each kind of document is called on the pages.
+DOCUMENT_NAMES = {
+    "dossier-pdf": N_("Dossier"), "dossier-docx": N_("Dossier"), "packet-pdf": N_("Packet with the evidence"),
+    "lhe-pdf": N_("Evaluation report (LHE)"), "lhe-docx": N_("Evaluation report (LHE)"),
+    "feedback-pdf": N_("Feedback"), "feedback-xlsx": N_("Feedback"),
+    "recap-pdf": N_("Recapitulation"), "recap-xlsx": N_("Recapitulation"),
+    "letter-pdf": N_("Proposal letter"), "letter-docx": N_("Proposal letter"),
+    "release-pdf": N_("Press release"), "release-docx": N_("Press release"),
+}
+
+
+def _document(entry: dict) -> dict:
+    """A manifest entry as the pages list it: its name, format, file and size."""
+    path = str(entry.get("path", ""))
+    return {"path": path, "name": _(DOCUMENT_NAMES.get(entry.get("kind", ""), path)),
+            "format": Path(path).suffix.lstrip(".").upper(), "bytes": entry.get("bytes") or 0,
+            "pages": entry.get("pages")}
+
+
 def _http_phrase(status: int) -> str:
     return HTTPStatus(status).phrase
 
@@ -679,6 +731,7 @@ def create_app(root: Path, *, proxy_header: str | None = None, proxy_from: str |
         Route("/unit/{code}/pratinjau", site.preview),
         Route("/dokumen-statis/{path:path}", site.document_static),
         Route("/unduh/{year}/{path:path}", site.download),
+        Route("/tahun", site.year_page),
         Route("/arsip", site.archive_index),
         Route("/pekerjaan", site.job_list, methods=["GET"]),
         Route("/pekerjaan", site.job_start, methods=["POST"]),

@@ -202,3 +202,24 @@ def test_the_register_is_read_again_only_when_its_bytes_change(client, built, mo
     client.get("/")
     assert len(reads) == first + 1
     assert "Nama Lain" in client.get("/").text
+
+
+@pytest.mark.parametrize("name", ["sek", "pim", "tpi", "bp1"])
+def test_the_year_page_lists_the_documents_each_role_may_download(built, name):
+    with TestClient(create_app(built), follow_redirects=False) as client:
+        sign_in(client, name)
+        page = client.get(f"/tahun?tahun={YEAR}")
+        assert page.status_code == 200
+        links = set(re.findall(r'href="/unduh/\d+/([^"]+)"', page.text))
+        manifest = json.loads((built / "build" / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+        if name == "bp1":
+            assert links == {f["path"] for f in manifest["files"] if f["unit"] == "BP01"}
+            assert "/arsip" not in page.text
+        else:
+            assert links == {f["path"] for f in manifest["files"]}
+        for rel in links:  # every link listed downloads
+            answer = client.get(f"/unduh/{YEAR}/{rel}")
+            assert answer.status_code == 200 and answer.content == (built / "build" / str(YEAR) / rel).read_bytes()
+        if name == "bp1":  # and nothing else does
+            others = {f["path"] for f in manifest["files"]} - links
+            assert others and all(client.get(f"/unduh/{YEAR}/{rel}").status_code == 403 for rel in others)

@@ -226,7 +226,7 @@ class Site:
                          state=state, states=[(k, label) for k, (label, _test) in BOARD_STATES.items()],
                          units=len(season.award_year.units),
                          results=sum(1 for u in season.award_year.units if u.result),
-                         year_documents=season.documents(None), problems=len(season.award_year.errors))
+                         year_documents=[_document(d) for d in season.documents(None)], problems=len(season.award_year.errors))
 
     async def status(self, request: Request) -> Response:
         session = self.who(request)
@@ -303,7 +303,7 @@ class Site:
             "row": season.row(code), "score": score if lke else None, "workbooks": workbooks, "problems": problems,
             "areas": areas, "shortfalls": [shortfall_text(s) for s in score.proposed_shortfalls] if lke else [],
             "way": way, "without_evidence": score.without_evidence if lke else [], "missing_files": missing_files,
-            "evidence_files": evidence_files, "documents": season.documents(code),
+            "evidence_files": evidence_files, "documents": [_document(d) for d in season.documents(code)],
             "indicators": sorted(lke.answers) if lke else [],
             "limits": {"lke": uploads.LKE_LIMIT // uploads.MB, "evidence": uploads.EVIDENCE_LIMIT // uploads.MB},
         }

@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import jinja2
 from starlette.applications import Starlette
@@ -48,6 +49,7 @@ from dossier.workspace import Workspace
 
 HERE = Path(__file__).parent
 LOGIN_COOKIE = "dossier_masuk"
+NOTICE_COOKIE = "dossier_pesan"  # what an upload just did, said once on the page it leads back to
 # The whole request may be a little more than the largest file (the form's other fields, the boundaries).
 BODY_LIMIT = uploads.EVIDENCE_LIMIT + 1024 * 1024
 # The jobs a clean workbook upload queues, in order: the dossier PDF alone first, then the rest.
@@ -265,7 +267,13 @@ class Site:
             return self.page(request, "kesalahan.html", session, 200, year=year, message=exc.message)
         unit = self.unit_or_refuse(session, season, code)
         context = await run_in_threadpool(self.unit_context, season, code)
-        return self.page(request, "unit.html", session, status, year=year, unit=unit, message=message, **context)
+        notice = request.cookies.get(NOTICE_COOKIE) if request.method == "GET" else None
+        if message is None and notice:
+            message = {"ok": True, "text": unquote(notice)}
+        response = self.page(request, "unit.html", session, status, year=year, unit=unit, message=message, **context)
+        if notice:
+            response.delete_cookie(NOTICE_COOKIE, path=f"/unit/{code}")
+        return response
 
     def unit_context(self, season: Season, code: str) -> dict:
         score = season.scores[code]
@@ -353,7 +361,17 @@ class Site:
             season = await self.season(year)
             if not season.row(code)["errors"]:
                 self.queue_unit_build(year, code, user.name)
-        return await self.unit_page(request, {"ok": True, "text": text})
+        return self.done(code, year, text)
+
+    def done(self, code: str, year: int, text: str) -> Response:
+        """After a change that succeeded: back to the unit's page by GET (post/redirect/get).
+
+        Reloading the page then only reloads it: it never sends the upload again (and queues no
+        second build). What was done is said once, through a short-lived cookie.
+        """
+        response = RedirectResponse(f"/unit/{code}?tahun={year}", 303)
+        response.set_cookie(NOTICE_COOKIE, quote(text), max_age=60, path=f"/unit/{code}", httponly=True, samesite="lax")
+        return response
 
     def queue_unit_build(self, year: int, code: str, user: str) -> None:
         """After a clean workbook arrives, build the unit's dossier PDF, then its other PDFs.
@@ -390,8 +408,8 @@ class Site:
         except DossierError as exc:
             return await self.unit_page(request, {"ok": False, "text": exc.message}, 422)
         self.store.record(session.user.name, "lampirkan-bukti", f"{year}/{code}/{indicator}", entry)
-        return await self.unit_page(request, {"ok": True, "text": _("{entry} is now named for {indicator} in {file}")
-                                              .format(entry=entry, indicator=indicator, file=path.name)})
+        return self.done(code, year, _("{entry} is now named for {indicator} in {file}")
+                         .format(entry=entry, indicator=indicator, file=path.name))
 
     async def evidence_file(self, request: Request) -> Response:
         session = self.who(request)

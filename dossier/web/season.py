@@ -19,7 +19,7 @@ from dossier.digests import digest, sha256
 from dossier.documents.claims import proposal
 from dossier.errors import Problem
 from dossier.i18n import language
-from dossier.incremental import Dependencies, read_cache
+from dossier.incremental import CACHE, Dependencies, read_cache
 from dossier.layout import REGISTER
 from dossier.model import AwardYear
 from dossier.output import read_manifest
@@ -49,6 +49,7 @@ class Season:
     manifest: dict = field(default_factory=dict)
     _current: dict = field(default_factory=dict, repr=False)  # unit code (None: the year) -> current, per manifest
     _recorded: dict | None = field(default=None, repr=False)  # the build's cache: each output's key, by path
+    _built: tuple = field(default=(), repr=False)  # the build cache file as _current was worked out against
 
     def unit(self, code: str):
         return next((u for u in self.award_year.units if u.code == code), None)
@@ -107,11 +108,12 @@ class Season:
     def current(self, code: str | None) -> bool | None:
         """Whether the unit's (None: the year's) built documents are still those of the inputs as they are now.
 
-        True only when every document the manifest lists for it is there and was built (say the
-        build's cache, .dossier-cache.json) under the key `dossier build` would give it now: the same key that decides what a build keeps
-        (dossier/incremental.py: the unit's register row, answers, TPI review, problems and the
-        content of its evidence; the settings, the edition, the templates). A workbook changed
-        after the build changes the key, whatever the files' times say. None: nothing built yet.
+        True only when every document the manifest lists for it is there and was built (says the
+        build's cache, .dossier-cache.json) under the key `dossier build` would give it now: the
+        key that decides what a build keeps (dossier/incremental.py: the unit's register row,
+        answers, TPI review, problems and, for the kinds that use it, the content of its evidence;
+        the settings, the edition, the templates). A workbook changed after the build changes the
+        key, whatever the files' times say. None: nothing built yet.
         """
         entries = self.documents(code)
         if not entries:
@@ -244,8 +246,9 @@ class Seasons:
             if kept and kept[0] == state:
                 season = kept[1]
                 manifest = read_manifest(self.ws.build_dir(year) / "manifest.json") or {}
-                if manifest != season.manifest:
-                    season.manifest, season._current, season._recorded = manifest, {}, None
+                built = _build_state(self.ws.build_dir(year))
+                if manifest != season.manifest or built != season._built:
+                    season.manifest, season._built, season._current, season._recorded = manifest, built, {}, None
                 return season
             edition = self.ws.edition(year)
             cache = Remembered(self.ws, year, self.reads.setdefault(year, {}), _bukti_state(state))
@@ -255,9 +258,18 @@ class Seasons:
             before = kept[1] if kept else None
             scores = {u.code: _score(before, u, award_year.lke.get(u.code), edition) for u in award_year.units}
             manifest = read_manifest(self.ws.build_dir(year) / "manifest.json") or {}
-            season = Season(self.ws, year, award_year, scores, manifest)
+            season = Season(self.ws, year, award_year, scores, manifest, _built=_build_state(self.ws.build_dir(year)))
             self.kept[year] = (state, season)
             return season
+
+
+def _build_state(build: Path) -> tuple:
+    """Whether the build's cache (the keys the outputs were built under) was written again since."""
+    try:
+        stat = (build / CACHE).stat()
+    except OSError:
+        return ()
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _bukti_state(state: tuple) -> str:

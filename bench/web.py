@@ -115,7 +115,7 @@ def main() -> None:
             change_answer(changed)
             data = changed.read_bytes()
             started = uploaded = time.perf_counter()
-            response = client.post("/unit/U001/unggah/lke", data={"csrf": token},
+            response = client.post("/unit/U001/unggah/lke", data={"csrf": token}, follow_redirects=True,
                                    files={"berkas": (lke.name, data, "application/octet-stream")})
             assert response.status_code == 200 and 'id="nilai"' in response.text, response.status_code
             times["upload -> new score and problems"] = time.perf_counter() - started

@@ -211,6 +211,21 @@ def test_the_season_in_a_browser(season, tmp_path):
         assert (root / "archive" / str(YEAR) / "manifest.json").is_file()
         secretariat.goto(f"{base}/")
         shot(secretariat, "10-papan-selesai")
+        # Filtered by state with htmx: the table alone is swapped, the address keeps the filter.
+        secretariat.select_option("select[name=keadaan]", "kesalahan")  # both workbooks are clean now
+        deadline = time.time() + 10
+        while not secretariat.locator("table.board tbody td[colspan]").count() and time.time() < deadline:
+            time.sleep(0.1)
+        assert secretariat.locator("table.board tbody tr").count() == 1
+        assert secretariat.locator("table.board tbody td[colspan]").count() == 1
+        assert "keadaan=kesalahan" in secretariat.url
+        shot(secretariat, "10b-papan-disaring")
+        secretariat.goto(f"{base}/tahun")
+        assert secretariat.locator("a[href*='/arsip']").count() == 1
+        shot(secretariat, "12-dokumen-tahun")
+        u1.goto(f"{base}/tahun")
+        assert u1.locator("a[href*='/unduh/']").count() and not u1.locator("a[href*='UPT02']").count()
+        shot(u1, "13-dokumen-unit")
         secretariat.goto(f"{base}/jejak")
         shot(secretariat, "11-jejak")
         browser.close()

@@ -71,7 +71,9 @@ def read_award_year(inputs: Path, year: int, edition: Edition, *, mapper=map, ca
               "inputs/{year}/{register} (run 'dossier init' to create a blank one)")
             .format(path=register_path, year=year, register=REGISTER)
         )
-    register = read_register(register_path, year, REGISTER)
+    # A cache may keep the register too (the web server's, by content): `register(path, year)`.
+    kept = getattr(cache, "register", None)
+    register = kept(register_path, year) if kept else read_register(register_path, year, REGISTER)
     problems: list[Problem] = list(register.problems)
     problems.extend(newer_copies(register_path, others))
     paths = lke_files(inputs / "lke", problems)

@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import jinja2
 from starlette.applications import Starlette
@@ -35,7 +36,7 @@ from starlette.staticfiles import StaticFiles
 from dossier.console import shortfall_text, way_lines
 from dossier.documents import dossier
 from dossier.errors import DossierError
-from dossier.i18n import _, decimal, ngettext
+from dossier.i18n import N_, _, decimal, ngettext
 from dossier.improve import way_to
 from dossier.incremental import unit_problems
 from dossier.render.format import long_date, number
@@ -48,6 +49,7 @@ from dossier.workspace import Workspace
 
 HERE = Path(__file__).parent
 LOGIN_COOKIE = "dossier_masuk"
+NOTICE_COOKIE = "dossier_pesan"  # what an upload just did, said once on the page it leads back to
 # The whole request may be a little more than the largest file (the form's other fields, the boundaries).
 BODY_LIMIT = uploads.EVIDENCE_LIMIT + 1024 * 1024
 # The jobs a clean workbook upload queues, in order: the dossier PDF alone first, then the rest.
@@ -55,6 +57,15 @@ AFTER_UPLOAD = ("build-unit-dossier", "build-unit-pdf")
 PREVIEW_SCREEN = ("@media screen { html { background: #e5e8ec; } body { max-width: 210mm; margin: 1rem auto; "
                   "padding: 14mm 16mm; background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.25); } "
                   ".running-header, .running-footer { display: none; } }")
+# The board's filter by state (`?keadaan=`): the value in the address, its label, which rows it keeps.
+BOARD_STATES = {
+    "kesalahan": (N_("with errors"), lambda r: r["errors"] > 0),
+    "tidak-layak": (N_("not eligible for the proposed predicate"),
+                    lambda r: r["total"] is not None and r["proposed"] not in r["eligible"]),
+    "tanpa-lke": (N_("no LKE yet"), lambda r: not r["lke_received"]),
+    "belum-direviu": (N_("not reviewed by the TPI"), lambda r: not r["reviewed"]),
+    "dokumen-usang": (N_("documents not built or not current"), lambda r: r["documents_current"] is not True),
+}
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -210,14 +221,21 @@ class Site:
         query = request.query_params.get("cari", "").strip().casefold()
         if query:
             rows = [r for r in rows if query in r["code"].casefold() or query in r["name"].casefold()]
+        state = request.query_params.get("keadaan", "")
+        if state in BOARD_STATES:
+            rows = [r for r in rows if BOARD_STATES[state][1](r)]
+        else:
+            state = ""
         order = request.query_params.get("urut", "kode")
         keys = {"kode": lambda r: r["code"], "nilai": lambda r: -(r["total"] or -1), "kesalahan": lambda r: -r["errors"]}
         rows.sort(key=keys.get(order, keys["kode"]))
         award = season.award_year.award
         template = "papan_tabel.html" if request.headers.get("hx-request") else "papan.html"
         return self.page(request, template, session, year=year, rows=rows, award=award, query=query, order=order,
+                         state=state, states=[(k, label) for k, (label, _test) in BOARD_STATES.items()],
+                         units=len(season.award_year.units),
                          results=sum(1 for u in season.award_year.units if u.result),
-                         year_documents=season.documents(None), problems=len(season.award_year.errors))
+                         year_documents=[_document(d) for d in season.documents(None)], problems=len(season.award_year.errors))
 
     async def status(self, request: Request) -> Response:
         session = self.who(request)
@@ -256,7 +274,13 @@ class Site:
             return self.page(request, "kesalahan.html", session, 200, year=year, message=exc.message)
         unit = self.unit_or_refuse(session, season, code)
         context = await run_in_threadpool(self.unit_context, season, code)
-        return self.page(request, "unit.html", session, status, year=year, unit=unit, message=message, **context)
+        notice = request.cookies.get(NOTICE_COOKIE) if request.method == "GET" else None
+        if message is None and notice:
+            message = {"ok": True, "text": unquote(notice)}
+        response = self.page(request, "unit.html", session, status, year=year, unit=unit, message=message, **context)
+        if notice:
+            response.delete_cookie(NOTICE_COOKIE, path=f"/unit/{code}")
+        return response
 
     def unit_context(self, season: Season, code: str) -> dict:
         score = season.scores[code]
@@ -294,7 +318,7 @@ class Site:
             "row": season.row(code), "score": score if lke else None, "workbooks": workbooks, "problems": problems,
             "areas": areas, "shortfalls": [shortfall_text(s) for s in score.proposed_shortfalls] if lke else [],
             "way": way, "without_evidence": score.without_evidence if lke else [], "missing_files": missing_files,
-            "evidence_files": evidence_files, "documents": season.documents(code),
+            "evidence_files": evidence_files, "documents": [_document(d) for d in season.documents(code)],
             "indicators": sorted(lke.answers) if lke else [],
             "limits": {"lke": uploads.LKE_LIMIT // uploads.MB, "evidence": uploads.EVIDENCE_LIMIT // uploads.MB},
         }
@@ -344,7 +368,17 @@ class Site:
             season = await self.season(year)
             if not season.row(code)["errors"]:
                 self.queue_unit_build(year, code, user.name)
-        return await self.unit_page(request, {"ok": True, "text": text})
+        return self.done(code, year, text)
+
+    def done(self, code: str, year: int, text: str) -> Response:
+        """After a change that succeeded: back to the unit's page by GET (post/redirect/get).
+
+        Reloading the page then only reloads it: it never sends the upload again (and queues no
+        second build). What was done is said once, through a short-lived cookie.
+        """
+        response = RedirectResponse(f"/unit/{code}?tahun={year}", 303)
+        response.set_cookie(NOTICE_COOKIE, quote(text), max_age=60, path=f"/unit/{code}", httponly=True, samesite="lax")
+        return response
 
     def queue_unit_build(self, year: int, code: str, user: str) -> None:
         """After a clean workbook arrives, build the unit's dossier PDF, then its other PDFs.
@@ -381,8 +415,8 @@ class Site:
         except DossierError as exc:
             return await self.unit_page(request, {"ok": False, "text": exc.message}, 422)
         self.store.record(session.user.name, "lampirkan-bukti", f"{year}/{code}/{indicator}", entry)
-        return await self.unit_page(request, {"ok": True, "text": _("{entry} is now named for {indicator} in {file}")
-                                              .format(entry=entry, indicator=indicator, file=path.name)})
+        return self.done(code, year, _("{entry} is now named for {indicator} in {file}")
+                         .format(entry=entry, indicator=indicator, file=path.name))
 
     async def evidence_file(self, request: Request) -> Response:
         session = self.who(request)
@@ -458,6 +492,23 @@ class Site:
             raise HTTPException(404)
         self.store.record(session.user.name, "unduh", f"{year}/{rel}")
         return FileResponse(path, filename=path.name, media_type=mimetypes.guess_type(path.name)[0])
+
+    async def year_page(self, request: Request) -> Response:
+        """The year's documents: the recap, letter and release, the archive index, every unit's own (a unit: its own)."""
+        session = self.who(request)
+        year = self.year(request)
+        try:
+            season = await self.season(year)
+        except DossierError as exc:
+            return self.page(request, "kesalahan.html", session, 200, year=year, message=exc.message)
+        user = session.user
+        units = [{"code": u.code, "name": u.name, "current": season.current(u.code),
+                  "documents": [_document(d) for d in season.documents(u.code)]}
+                 for u in season.award_year.units if auth.may_read(user, u.code)]
+        year_documents = [_document(d) for d in season.documents(None)] if auth.sees_all(user) else []
+        archived = auth.sees_all(user) and (self.ws.archive_dir(year) / "daftar-arsip.pdf").is_file()
+        return self.page(request, "tahun.html", session, year=year, units=units, year_documents=year_documents,
+                         year_current=season.current(None), archived=archived, sees_all=auth.sees_all(user))
 
     async def archive_index(self, request: Request) -> Response:
         session = self.who(request)
@@ -619,6 +670,25 @@ class Site:
                          message=message or _http_phrase(exc.status_code), code=exc.status_code)
 
 
+# What each kind of document is called on the pages.
+DOCUMENT_NAMES = {
+    "dossier-pdf": N_("Dossier"), "dossier-docx": N_("Dossier"), "packet-pdf": N_("Packet with the evidence"),
+    "lhe-pdf": N_("Evaluation report (LHE)"), "lhe-docx": N_("Evaluation report (LHE)"),
+    "feedback-pdf": N_("Feedback"), "feedback-xlsx": N_("Feedback"),
+    "recap-pdf": N_("Recapitulation"), "recap-xlsx": N_("Recapitulation"),
+    "letter-pdf": N_("Proposal letter"), "letter-docx": N_("Proposal letter"),
+    "release-pdf": N_("Press release"), "release-docx": N_("Press release"),
+}
+
+
+def _document(entry: dict) -> dict:
+    """A manifest entry as the pages list it: its name, format, file and size."""
+    path = str(entry.get("path", ""))
+    return {"path": path, "name": _(DOCUMENT_NAMES.get(entry.get("kind", ""), path)),
+            "format": Path(path).suffix.lstrip(".").upper(), "bytes": entry.get("bytes") or 0,
+            "pages": entry.get("pages")}
+
+
 def _http_phrase(status: int) -> str:
     return HTTPStatus(status).phrase
 
@@ -687,6 +757,7 @@ def create_app(root: Path, *, proxy_header: str | None = None, proxy_from: str |
         Route("/unit/{code}/pratinjau", site.preview),
         Route("/dokumen-statis/{path:path}", site.document_static),
         Route("/unduh/{year}/{path:path}", site.download),
+        Route("/tahun", site.year_page),
         Route("/arsip", site.archive_index),
         Route("/pekerjaan", site.job_list, methods=["GET"]),
         Route("/pekerjaan", site.job_start, methods=["POST"]),

@@ -8,19 +8,24 @@ workbooks unchanged since the last read are taken from the server's own read cac
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from dossier.digests import digest
+from dossier.digests import digest, sha256
 from dossier.documents.claims import decision, proposal
 from dossier.errors import Problem
 from dossier.i18n import language
+from dossier.incremental import CACHE, Dependencies, read_cache
+from dossier.layout import REGISTER
 from dossier.model import AwardYear
 from dossier.output import read_manifest
 from dossier.readers import starts_with_code
 from dossier.readers.cache import LkeCache
+from dossier.readers.register import Register, read_register
 from dossier.scoring import UnitScore, score_unit
 from dossier.web.store import FOLDER
 from dossier.workspace import Workspace
@@ -42,6 +47,9 @@ class Season:
     award_year: AwardYear
     scores: dict[str, UnitScore]
     manifest: dict = field(default_factory=dict)
+    _current: dict = field(default_factory=dict, repr=False)  # unit code (None: the year) -> current, per manifest
+    _recorded: dict | None = field(default=None, repr=False)  # the build's cache: each output's key, by path
+    _built: tuple = field(default=(), repr=False)  # the build cache file as _current was worked out against
 
     def unit(self, code: str):
         return next((u for u in self.award_year.units if u.code == code), None)
@@ -98,14 +106,54 @@ class Season:
             "documents_current": self.current(code),
         }
 
-    def current(self, code: str) -> bool | None:
-        """Whether the unit's built documents are newer than its workbooks (None: nothing built yet)."""
-        built = [self.ws.build_dir(self.year) / d["path"] for d in self.documents(code)]
-        times = [p.stat().st_mtime for p in built if p.is_file()]
-        if not times:
+    def current(self, code: str | None) -> bool | None:
+        """Whether the unit's (None: the year's) built documents are still those of the inputs as they are now.
+
+        True only when every document the manifest lists for it is there and was built (says the
+        build's cache, .dossier-cache.json) under the key `dossier build` would give it now: the
+        key that decides what a build keeps (dossier/incremental.py: the unit's register row,
+        answers, TPI review, problems and, for the kinds that use it, the content of its evidence;
+        the settings, the edition, the templates). A workbook changed after the build changes the
+        key, whatever the files' times say. None: nothing built yet.
+        """
+        entries = self.documents(code)
+        if not entries:
             return None
-        sources = [p.stat().st_mtime for p in self.lke_files(code)]
-        return min(times) >= max(sources, default=0)
+        if code not in self._current:
+            self._current[code] = self._keys_match(code, entries)
+        return self._current[code]
+
+    def _keys_match(self, code: str | None, entries: list[dict]) -> bool:
+        from dossier.documents import registry
+
+        build = self.ws.build_dir(self.year)
+        if self.manifest.get("edition") not in (None, self.award_year.edition):
+            return False
+        kinds = {k.kind: k for k in registry.KINDS}
+        score = self.scores.get(code) if code else None
+        if code and score is None:
+            return False
+        if self._recorded is None:
+            self._recorded = read_cache(build)["files"]
+        for entry in entries:
+            kind = kinds.get(entry.get("kind"))
+            # The key each output was built under is in the build's cache beside the manifest.
+            recorded = self._recorded.get(entry.get("path"))
+            if kind is None or not recorded or recorded.get("sha256") != entry.get("sha256"):
+                return False
+            try:
+                if (build / entry["path"]).stat().st_size != entry.get("bytes"):
+                    return False
+            except OSError:
+                return False
+            if self.dependencies.key(kind, score) != recorded["key"]:
+                return False
+        return True
+
+    @cached_property
+    def dependencies(self) -> Dependencies:
+        """The build's keys over this season as read (the templates and settings hashed once per read)."""
+        return Dependencies(self.ws, self.award_year, self.ws.edition(self.year), list(self.scores.values()))
 
 
 class Remembered:
@@ -155,13 +203,24 @@ class Remembered:
         if key:
             self.memory[key] = read
 
+    def register(self, path: Path, year: int) -> Register:
+        """The register as read from these very bytes before; read again only when its content changed."""
+        data = path.read_bytes()
+        key = ("register", self.scope[:2], sha256(data))
+        if key not in self.memory:
+            for old in [k for k in self.memory if k[0] == "register"]:
+                del self.memory[old]
+            self.memory[key] = read_register(path, year, REGISTER)
+        # The year's read builds on the register's lists: each read gets its own copy.
+        return copy.deepcopy(self.memory[key])
+
     def save(self) -> None:
         if self.disk is not None:
             self.disk.save()
 
     def forget_others(self) -> None:
         """Drop from memory the workbooks gone or replaced, and reads under an older scope."""
-        for key in [k for k in self.memory if k[0] != self.scope or k[1] not in self.seen]:
+        for key in [k for k in self.memory if k[0] != "register" and (k[0] != self.scope or k[1] not in self.seen)]:
             del self.memory[key]
 
 
@@ -187,7 +246,10 @@ class Seasons:
             kept = self.kept.get(year)
             if kept and kept[0] == state:
                 season = kept[1]
-                season.manifest = read_manifest(self.ws.build_dir(year) / "manifest.json") or {}
+                manifest = read_manifest(self.ws.build_dir(year) / "manifest.json") or {}
+                built = _build_state(self.ws.build_dir(year))
+                if manifest != season.manifest or built != season._built:
+                    season.manifest, season._built, season._current, season._recorded = manifest, built, {}, None
                 return season
             edition = self.ws.edition(year)
             cache = Remembered(self.ws, year, self.reads.setdefault(year, {}), _bukti_state(state))
@@ -197,9 +259,18 @@ class Seasons:
             before = kept[1] if kept else None
             scores = {u.code: _score(before, u, award_year.lke.get(u.code), edition) for u in award_year.units}
             manifest = read_manifest(self.ws.build_dir(year) / "manifest.json") or {}
-            season = Season(self.ws, year, award_year, scores, manifest)
+            season = Season(self.ws, year, award_year, scores, manifest, _built=_build_state(self.ws.build_dir(year)))
             self.kept[year] = (state, season)
             return season
+
+
+def _build_state(build: Path) -> tuple:
+    """Whether the build's cache (the keys the outputs were built under) was written again since."""
+    try:
+        stat = (build / CACHE).stat()
+    except OSError:
+        return ()
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _bukti_state(state: tuple) -> str:

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from dossier.digests import digest, sha256
+from dossier.documents import registry
 from dossier.documents.claims import decision, proposal
 from dossier.errors import Problem
 from dossier.i18n import language
@@ -124,8 +125,6 @@ class Season:
         return self._current[code]
 
     def _keys_match(self, code: str | None, entries: list[dict]) -> bool:
-        from dossier.documents import registry
-
         build = self.ws.build_dir(self.year)
         if self.manifest.get("edition") not in (None, self.award_year.edition):
             return False
@@ -136,9 +135,9 @@ class Season:
         if self._recorded is None:
             self._recorded = read_cache(build)["files"]
         for entry in entries:
-            kind = kinds.get(entry.get("kind"))
+            kind = kinds.get(entry.get("kind", ""))
             # The key each output was built under is in the build's cache beside the manifest.
-            recorded = self._recorded.get(entry.get("path"))
+            recorded = self._recorded.get(entry.get("path", ""))
             if kind is None or not recorded or recorded.get("sha256") != entry.get("sha256"):
                 return False
             try:

@@ -101,7 +101,7 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
     kinds = archived_kinds()
     entries = _final_pdfs(ws, build_dir, build, year, kinds)
     inputs_hash = _source_hash_for(ws, year, build)  # taken before the inputs are read again just below
-    _check_against_inputs(ws, year, build_dir, build, entries)
+    _check_against_inputs(ws, year, build_dir, build, entries, kinds)
     _check_converted(ws, build_dir, year)
 
     try:
@@ -284,7 +284,8 @@ def _source_hash_for(ws: Workspace, year: int, build: dict) -> str:
     return current
 
 
-def _check_against_inputs(ws: Workspace, year: int, build_dir: Path, build: dict, entries: list[Output]) -> None:
+def _check_against_inputs(ws: Workspace, year: int, build_dir: Path, build: dict, entries: list[Output],
+                          kinds: dict[str, DocumentKind]) -> None:
     """Read and score the inputs as they are now; every dossier's embedded source data must be what comes out.
 
     Nothing a build kept (its read cache, its manifest) is trusted here: the register's every row
@@ -304,14 +305,16 @@ def _check_against_inputs(ws: Workspace, year: int, build_dir: Path, build: dict
     if build.get("edition") != edition.name:
         problems.append("  " + _("the build used LKE edition {built}, dossier.toml now names {now}")
                         .format(built=build.get("edition"), now=edition.name))
-    dossiers = {e.unit: e for e in entries if e.kind == "dossier-pdf"}
+    # The unit's documents that embed its source data (the dossier PDF), as their kinds declare.
+    dossiers = {e.unit: e for e in entries if e.unit and kinds[e.kind].source_data}
     codes = {u.code for u in award_year.units}
     problems += ["  " + _("unit {unit}: its dossier is built, but the register no longer has the unit").format(unit=code)
                  for code in sorted(set(dossiers) - codes)]
     for unit in award_year.units:
         entry, lke = dossiers.get(unit.code), award_year.lke.get(unit.code)
         if entry is None:
-            problems.append("  " + _("unit {unit}: in the register, but no dossier of it is built").format(unit=unit.code))
+            if any(k.source_data and k.per_unit for k in kinds.values()):
+                problems.append("  " + _("unit {unit}: in the register, but no dossier of it is built").format(unit=unit.code))
             continue
         if lke is None:
             problems.append("  " + _("unit {unit}: its LKE workbook cannot be read now").format(unit=unit.code))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import os
 import re
@@ -141,7 +142,8 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         write_manifest(tmp / MANIFEST, year, files, header)
         manifest = (tmp / MANIFEST).read_bytes()
         fingerprint = hashlib.sha256(manifest).hexdigest()
-        write_atomic(tmp / INDEX, _sign(ws, render_index(ws, year, header, files, manifest, kinds)))
+        proposed = _proposed(build_dir, entries, kinds)
+        write_atomic(tmp / INDEX, _sign(ws, render_index(ws, year, header, files, manifest, kinds, proposed)))
         _check_inputs_held_still(ws, year, inputs_hash)
         # mkdtemp makes the folder its owner's alone; an archive gets the usual permissions.
         os.chmod(tmp, 0o777 & ~UMASK)
@@ -332,6 +334,25 @@ def _check_against_inputs(ws: Workspace, year: int, build_dir: Path, build: dict
         )
 
 
+def _proposed(build_dir: Path, entries: list[Output], kinds: dict[str, DocumentKind]) -> dict[str, bool]:
+    """Whether the year proposes each unit, as its file carrying source data records the decision.
+
+    _check_against_inputs has just found that data to be what the inputs decide today (when they
+    are still there); a unit whose decision cannot be read is left out (unknown).
+    """
+    found = {}
+    for entry in entries:
+        if not (entry.unit and kinds[entry.kind].source_data):
+            continue
+        try:
+            decision = json.loads(_embedded(build_dir / entry.path, SOURCE_DATA) or b"{}").get("decision")
+        except ValueError:
+            continue
+        if isinstance(decision, dict) and isinstance(decision.get("proposed"), bool):
+            found[entry.unit] = decision["proposed"]
+    return found
+
+
 def _embedded(path: Path, name: str) -> bytes | None:
     """A PDF's embedded file `name`, or None when it has none or cannot be read."""
     from pypdf import PdfReader
@@ -397,12 +418,18 @@ def _difference(entry: Output, size: int, digest: str) -> str:
 
 
 def render_index(ws: Workspace, year: int, header: dict, files: list[Output], manifest: bytes,
-                 kinds: dict[str, DocumentKind] | None = None) -> bytes:
+                 kinds: dict[str, DocumentKind] | None = None, proposed: dict[str, bool] | None = None) -> bytes:
     """Render daftar-arsip.pdf (PDF/A-3b): every archived file with its hash, the fingerprint, the manifest inside.
 
-    Each file is named by its kind's label (the kind's own name when it has none).
+    Each file is named as its kind calls it (DocumentKind.index_label): a unit's file by whether
+    the year proposes the unit (`proposed`, by unit code; a unit left out is taken as proposed).
     """
-    labels = {name: kind.label for name, kind in (kinds or archived_kinds()).items()}
+    kinds = kinds or archived_kinds()
+    proposed = proposed or {}
+
+    def label(f: Output) -> str:
+        kind = kinds.get(f.kind)
+        return kind.index_label(proposed.get(f.unit) if f.unit else None) if kind else f.kind
     from dossier.render.pdf import html_to_pdf  # WeasyPrint takes a second to load: only when an index is made
 
     fingerprint = hashlib.sha256(manifest).hexdigest()
@@ -410,7 +437,7 @@ def render_index(ws: Workspace, year: int, header: dict, files: list[Output], ma
         "year": year,
         **header,
         "fingerprint": fingerprint,
-        "files": [{**f.to_json(), "label": labels.get(f.kind) or f.kind} for f in sorted(files, key=lambda f: f.path)],
+        "files": [{**f.to_json(), "label": label(f)} for f in sorted(files, key=lambda f: f.path)],
         "total_bytes": sum(f.bytes for f in files),
     }
     html = render(environment(ws.templates), TEMPLATE, context)

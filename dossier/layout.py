@@ -243,6 +243,7 @@ GUIDE = [
     ("", "Tulis lokasi berkas relatif terhadap folder bukti, misalnya UPT01/sk-tim-zi.pdf, atau alamat https://..."),
     ("", "Untuk pertanyaan jumlah, tulis catatan dan bukti dukung pada baris input pertama."),
     ("5. Kolom Nilai dan sel Nilai Total dihitung otomatis dengan rumus, sebagai gambaran bagi unit:", None),
+    ("", "tiap pertanyaan dinilai dari Jawaban TPI bila kolom itu terisi, selain itu dari Jawaban unit;"),
     ("", "nilai tiap pertanyaan 0 sampai 1; nilai sub-area = rata-rata nilai pertanyaannya x bobot;"),
     ("", "nilai area, bagian dan komponen = jumlah nilai di bawahnya. Jawaban yang kosong bernilai 0."),
     ("", "Nilai resmi tetap dihitung sekretariat dari jawaban menurut aturan penilaian."),
@@ -250,5 +251,7 @@ GUIDE = [
     ("7. Nama berkas LKE bebas. Simpan sebagai .xlsx dan kirim ke sekretariat.", None),
     ("8. Kolom Jawaban TPI dan Catatan TPI (sel hijau) diisi oleh Tim Penilai Internal, bukan oleh unit.", None),
     ("", "TPI mengisi Jawaban TPI hanya bila jawabannya berbeda dari jawaban unit; nilai resmi memakai jawaban TPI."),
-    ("", "Kolom Nilai menghitung jawaban unit sendiri (penilaian mandiri)."),
+    ("", "Kolom Nilai memakai Jawaban TPI pada baris yang diisi TPI, dan jawaban unit pada baris lainnya."),
+    ("", "Sebelum TPI mengisi, kolom Nilai adalah penilaian mandiri unit; mengosongkan Jawaban TPI mengembalikan "
+         "jawaban unit."),
 ]

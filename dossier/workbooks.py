@@ -271,7 +271,8 @@ def _lke_title(ws: Worksheet, edition: Edition, code: str, name: str, year: int,
     ws.cell(
         7, 1,
         f"Isi kolom {header('answer')} (sel kuning), {header('note')} dan {header('evidence')}. "
-        f"Kolom {header('score')} dihitung otomatis. Kolom {header('tpi_answer')} dan {header('tpi_note')} (sel hijau) diisi TPI. "
+        f"Kolom {header('score')} dihitung otomatis, dari {header('tpi_answer')} bila terisi, selain itu dari "
+        f"{header('answer')}. Kolom {header('tpi_answer')} dan {header('tpi_note')} (sel hijau) diisi TPI. "
         f"Petunjuk lengkap: lembar {GUIDE_SHEET}.",
     ).font = Font(italic=True, color="7F7F7F")
 

@@ -105,6 +105,7 @@ def pdfs() -> dict[str, bytes]:
     return {
         "dossier/UPT01.pdf": dossier,
         "paket/UPT01.pdf": packet.getvalue(),
+        "lhe/UPT01.pdf": _pdfa("<h1>Laporan Hasil Evaluasi UPT01</h1>"),
         "rekapitulasi.pdf": year_document,
         "rilis.pdf": year_document + b"\n",
     }
@@ -114,6 +115,7 @@ KINDS = {
     "dossier/UPT01.pdf": ("dossier-pdf", "UPT01"),
     "dossier/UPT01.docx": ("dossier-docx", "UPT01"),
     "paket/UPT01.pdf": ("packet-pdf", "UPT01"),
+    "lhe/UPT01.pdf": ("lhe-pdf", "UPT01"),
     "rekapitulasi.pdf": ("recap-pdf", ""),
     "rekapitulasi.xlsx": ("recap-xlsx", ""),
     "rilis.pdf": ("release-pdf", ""),
@@ -507,12 +509,14 @@ def two_units_once(tmp_path_factory, pdfs) -> Workspace:
     """A workspace with units UPT01 and UPT02, archived once per module."""
     second = _dossier_pdf("UPT02", "Loka Contoh Makmur", source_data("UPT02", "Loka Contoh Makmur"))
     ws = make_workspace(tmp_path_factory.mktemp("two") / "kerja",
-                        {**pdfs, "dossier/UPT02.pdf": second, "paket/UPT02.pdf": second + b"\n"})
+                        {**pdfs, "dossier/UPT02.pdf": second, "paket/UPT02.pdf": second + b"\n",
+                         "lhe/UPT02.pdf": pdfs["lhe/UPT01.pdf"] + b"\n"})
     archive_year(ws, YEAR)
     return ws
 
 
-KINDS.update({"dossier/UPT02.pdf": ("dossier-pdf", "UPT02"), "paket/UPT02.pdf": ("packet-pdf", "UPT02")})
+KINDS.update({"dossier/UPT02.pdf": ("dossier-pdf", "UPT02"), "paket/UPT02.pdf": ("packet-pdf", "UPT02"),
+              "lhe/UPT02.pdf": ("lhe-pdf", "UPT02")})
 
 
 @pytest.fixture
@@ -609,6 +613,7 @@ def test_verify_refuses_a_unit_removed_with_its_manifest_entries(two_units):
     manifest["files"] = [f for f in manifest["files"] if f["unit"] != "UPT02"]
     (folder / "dossier" / "UPT02.pdf").unlink()
     (folder / "paket" / "UPT02.pdf").unlink()
+    (folder / "lhe" / "UPT02.pdf").unlink()
     _rewrite_manifest(two_units, manifest)
 
     findings = verify_year(two_units, YEAR)
@@ -758,3 +763,39 @@ def test_writing_into_a_read_only_build_folder_gets_a_message(tmp_path, read_onl
 
     with pytest.raises(RenderError, match=r"build/2024: cannot write there \(.*\)\. Make the folder writable"):
         write_atomic(tmp_path / "build" / "2024" / "rilis.pdf", b"%PDF")
+
+
+def _index_text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def test_the_index_lists_the_lhe_and_calls_a_dossier_of_a_unit_not_proposed_a_draft(archived):
+    """Issue 23: the archive holds what was decided and sent; a draft is not listed as a proposal."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    decision = json.loads(source_data("UPT01", NAMES["UPT01"]))["decision"]
+    assert decision["proposed"] is False  # the synthetic unit misses WBK: its dossier is an evaluation draft
+    folder = archived.archive_dir(YEAR)
+    assert (folder / "lhe" / "UPT01.pdf").is_file()
+    text = _index_text((folder / "daftar-arsip.pdf").read_bytes())
+    rows = {line.split()[1]: line for line in text.splitlines() if re.match(r"\s*\d+\s+\S+\.pdf", line)}
+    assert "Draf evaluasi" in rows["dossier/UPT01.pdf"]
+    assert "Laporan hasil evaluasi" in rows["lhe/UPT01.pdf"]
+    assert "Dokumen usulan unit" not in text
+    assert verify_year(archived, YEAR) == []
+
+
+@pytest.mark.parametrize("proposed, label", [(True, "Dokumen usulan unit"), (False, "Draf evaluasi"),
+                                             (None, "Dokumen usulan unit")])
+def test_the_index_labels_each_unit_s_dossier_by_the_decision(archived, proposed, label):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    manifest = (archived.archive_dir(YEAR) / "manifest.json").read_bytes()
+    files = [Output(f["path"], f["kind"], f["unit"], f["bytes"], f["sha256"]) for f in json.loads(manifest)["files"]]
+    decided = {} if proposed is None else {"UPT01": proposed}
+    text = _index_text(archive.render_index(archived, YEAR, {"edition": "2021", "tool": __version__, "build_tool": None,
+                                                              "source_hash": ""},
+                                            files, manifest, proposed=decided))
+    row = next(line for line in text.splitlines() if "dossier/UPT01.pdf" in line)
+    assert label in row
+    assert "Laporan hasil evaluasi" in text and "Paket usulan" in text  # the other kinds keep their labels

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from dossier.config import Settings
 from dossier.documents import letter, recap, recap_xlsx
@@ -304,18 +306,35 @@ def test_a_rebuild_renders_again_only_the_parts_that_changed(tmp_path, monkeypat
     assert again == recap.pdf(env, ctx, allowed_roots=roots, created=CREATED)  # the same bytes as rendered afresh
 
 
-def test_every_sheet_prints_readably_on_a4_landscape(year_and_scores):
+def test_every_sheet_prints_on_a4_one_page_wide_with_numbers_stored_as_numbers(year_and_scores):
+    """Issue 23 §5: A4, one page wide per sheet (landscape when wide), numbers as numbers, titles intact."""
     year, scores = year_and_scores
     wb = load_workbook(io.BytesIO(recap_xlsx.xlsx(year, scores, created=CREATED)))
+    orientations = {}
     for ws in wb.worksheets:
         setup = ws.page_setup
-        assert (setup.orientation, int(setup.paperSize)) == ("landscape", int(ws.PAPERSIZE_A4)), ws.title
-        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title  # fitting would shrink the type
-        assert ws.print_title_rows and ws.print_title_cols, ws.title
+        assert int(setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0), ws.title
+        assert setup.scale is None, ws.title  # no fixed scale: the width decides it
+        widths = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1))
+        orientations[ws.title] = setup.orientation
+        assert setup.orientation == ("landscape" if widths > recap_xlsx.PORTRAIT_WIDTH else "portrait"), ws.title
+        assert ws.print_title_rows, ws.title
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-        scale = int(setup.scale) / 100
-        smallest = min((c.font.sz or 11) for row in ws.iter_rows() for c in row if c.value is not None)
-        assert smallest * scale >= 8, (ws.title, smallest, scale)
+        assert ws.oddHeader.left.text.startswith(f"Rekapitulasi Penilaian Zona Integritas Tahun {year.year}")
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):  # no number written as text ("75,00", "75.00", "75")
+                    assert not re.fullmatch(r"-?\d+(?:[.,]\d+)?", cell.value.strip()), (ws.title, cell.coordinate)
+    assert orientations[recap_xlsx.SHEET] == "landscape"  # the recap's many score columns
+    main = wb[recap_xlsx.SHEET]
+    numbers = [c for row in main.iter_rows() for c in row if isinstance(c.value, (int, float))
+               and not isinstance(c.value, bool)]
+    assert numbers and all(c.data_type == "n" for c in numbers)
+    assert any(c.number_format == recap_xlsx.NUMBER_FORMAT for c in numbers)
+    title = f"Rekapitulasi Penilaian Zona Integritas Tahun {year.year} — {year.award.ministry}".rstrip(" —")
+    assert main["A1"].value == title and not main.merged_cells.ranges  # whole, in one cell, overflowing freely
 
 
 def test_shortfall_sheet_lists_every_shortfall_of_every_unit(year_and_scores):

@@ -169,3 +169,16 @@ def test_each_command_names_what_it_writes_in_the_language_spoken(speak):
     build_help = runner.invoke(cli, ["build", "--help"]).output
     assert "dokumen usulan setiap unit: dossier/<kode>.pdf, dossier/<kode>.docx" in build_help
     assert "laporan hasil evaluasi (LHE) TPI atas setiap unit: lhe/<kode>.pdf" in build_help
+
+
+def test_a_kind_names_its_draft_in_the_archive_index_and_only_an_archived_per_unit_kind_has_one():
+    kinds = registry.archived_kinds()
+    dossier_pdf = kinds["dossier-pdf"]
+    assert [dossier_pdf.index_label(p) for p in (True, False, None)] == ["Dokumen usulan unit", "Draf evaluasi",
+                                                                         "Dokumen usulan unit"]
+    assert kinds["lhe-pdf"].index_label(False) == kinds["lhe-pdf"].label  # the LHE is the evaluation either way
+    assert kinds["lhe-pdf"].required and kinds["lhe-pdf"].label
+    with pytest.raises(ValueError, match="only an archived kind"):
+        DocumentKind("x", "x/{unit}.txt", "txt", (), per_unit=True, render=render_note, draft_label="Draf")
+    with pytest.raises(ValueError, match="only a per-unit kind"):
+        DocumentKind("x", "x.txt", "txt", (), per_unit=False, render=render_note, archived=True, draft_label="Draf")

@@ -279,3 +279,30 @@ def test_normalize_package_fixes_member_times_and_core_dates(tmp_path):
     assert {i.date_time for i in out.infolist()} == {(2024, 1, 1, 0, 0, 0)}
     assert b">2024-01-01T00:00:00Z<" in out.read("docProps/core.xml")
     assert out.read("xl/workbook.xml") == b"<workbook/>"
+
+
+def test_the_lke_s_own_instructions_say_its_nilai_uses_the_tpi_answer_where_there_is_one(tmp_path, edition):
+    """Issue 23 §5: the guide and the note above the table say what the formulas do, and the formulas do it."""
+    import re
+
+    from openpyxl.utils import get_column_letter
+
+    from dossier.lke_formulas import ANSWER, SCORE, TPI_ANSWER
+
+    path = tmp_path / "lke.xlsx"
+    write_lke_template(path, edition, unit_code="U1", unit_name="Unit", year=2024, ministry="K")
+    book = load_workbook(path)
+    guide = " ".join(str(c.value) for row in book["Petunjuk"].iter_rows() for c in row if c.value)
+    assert "tiap pertanyaan dinilai dari Jawaban TPI bila kolom itu terisi, selain itu dari Jawaban unit" in guide
+    assert "Kolom Nilai memakai Jawaban TPI pada baris yang diisi TPI, dan jawaban unit pada baris lainnya" in guide
+    assert "jawaban unit sendiri" not in guide  # what it said before, and the formulas never did
+    lke = book["LKE"]
+    assert "Nilai dihitung otomatis, dari Jawaban TPI bila terisi, selain itu dari Jawaban" in lke.cell(7, 1).value
+    answer, tpi = get_column_letter(ANSWER), get_column_letter(TPI_ANSWER)
+    checked = 0
+    for row in range(LKE_HEADER_ROW + 1, lke.max_row + 1):
+        formula = re.sub(r"COUNT\([^)]*\)", "", str(lke.cell(row, SCORE).value or ""))  # whether any is filled
+        for n in re.findall(rf"\b{answer}(\d+)\b", formula):  # every answer a Nilai reads, it reads through the TPI's
+            assert f'IF({tpi}{n}="",{answer}{n},{tpi}{n})' in formula, (row, formula)
+            checked += 1
+    assert checked >= len(edition.indicators)

@@ -383,6 +383,6 @@ def render_docx(job: Job) -> Made:
 DESCRIPTION = N_("each unit's nomination dossier")
 PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
                         description=DESCRIPTION, archived=True, required=True, label="Dokumen usulan unit",
-                        source_data=True)
+                        draft_label="Draf evaluasi", source_data=True)
 DOCX_KIND = DocumentKind("dossier-docx", "dossier/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
                          render=render_docx, description=DESCRIPTION)

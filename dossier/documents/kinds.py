@@ -53,9 +53,12 @@ class DocumentKind:
     # 'dossier archive' copies it into archive/<year>/, where the printable index calls it `label`
     # (Indonesian, as every document is). A `required` kind must be in the build (for every unit,
     # when per_unit) before a year can be archived: a nomination is not complete without it.
+    # A per-unit kind with a `draft_label` is called that instead for a unit the year does not
+    # propose (dossier.decision): its file is an evaluation draft, not a proposal.
     archived: bool = False
     required: bool = False
     label: str = ""
+    draft_label: str = ""
     pdfa: bool = True  # claims PDF/A; archiving warns when it does not (the packet keeps its evidence as sent)
     source_data: bool = False  # embeds sumber-data.json, which 'archive verify' scores again
     # Year-level kinds of one group render in one task, sharing their work; the group names
@@ -72,11 +75,19 @@ class DocumentKind:
     def path_for(self, unit: str) -> str:
         return self.path.format(unit=unit)
 
+    def index_label(self, proposed: bool | None = None) -> str:
+        """What the archive index calls a file of this kind; `proposed`: whether the year proposes its unit (None: unknown)."""
+        if proposed is False and self.draft_label:
+            return self.draft_label
+        return self.label or self.kind
+
     def __post_init__(self) -> None:
         if "build" not in self.commands:
             raise ValueError(f"{self.kind}: 'dossier build' writes every kind; its commands must include 'build'")
-        if (self.required or self.label) and not self.archived:
+        if (self.required or self.label or self.draft_label) and not self.archived:
             raise ValueError(f"{self.kind}: only an archived kind is required for the archive or labelled in its index")
+        if self.draft_label and not self.per_unit:
+            raise ValueError(f"{self.kind}: only a per-unit kind is a draft for a unit not proposed")
 
 
 @dataclass

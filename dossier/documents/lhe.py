@@ -196,6 +196,7 @@ def _context(job: Job) -> dict:
 
 DESCRIPTION = N_("each unit's evaluation report by the TPI (LHE)")
 PDF_KIND = DocumentKind("lhe-pdf", "lhe/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True,
-                        render=FromHtml("lhe", _context, html, "pdf"), description=DESCRIPTION)
+                        render=FromHtml("lhe", _context, html, "pdf"), description=DESCRIPTION,
+                        archived=True, required=True, label="Laporan hasil evaluasi (LHE)")
 DOCX_KIND = DocumentKind("lhe-docx", "lhe/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
                          render=FromHtml("lhe", _context, html, "docx"), description=DESCRIPTION)

@@ -40,9 +40,10 @@ from dossier.scoring import Shortfall, UnitScore
 SHEET = "Rekapitulasi"
 AVERAGES_SHEET = "Rata-rata"
 SHORTFALL_SHEET = "Kekurangan"
-# Printing: A4 landscape at this scale keeps the workbook's 11 pt type at 8.25 pt on paper;
-# wide tables continue on the next page with the first columns repeated, never shrunk to fit.
-PRINT_SCALE = 75
+# Printing: A4, one page wide (as many pages down as needed), the header row on every page;
+# landscape when the columns are wider than a portrait page holds (in Excel's character widths,
+# about 100 between margins of 0.5 inch).
+PORTRAIT_WIDTH = 100
 PRINT_FOOTER = "Halaman &P dari &N"
 NUMBER_FORMAT = "0.00"
 NOT_GIVEN = "belum diisi"  # a prerequisite the register leaves empty (the workbook's wording; the PDF dots it)
@@ -105,11 +106,11 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
     _size_columns(ws, header_row, len(headers), {2: 40})
     title = f"Rekapitulasi Penilaian Zona Integritas Tahun {year.year}"
-    _print_setup(ws, title, header_row, columns="A:B")
+    _print_setup(ws, title, header_row)
     _averages_sheet(wb.create_sheet(AVERAGES_SHEET), scores, columns)
-    _print_setup(wb[AVERAGES_SHEET], f"{title} — Rata-rata", 1, columns="A:A")
+    _print_setup(wb[AVERAGES_SHEET], f"{title} — Rata-rata", 1)
     _shortfall_sheet(wb.create_sheet(SHORTFALL_SHEET), scores)
-    _print_setup(wb[SHORTFALL_SHEET], f"{title} — Kekurangan setiap Unit", 1, columns="A:B")
+    _print_setup(wb[SHORTFALL_SHEET], f"{title} — Kekurangan setiap Unit", 1)
     wb.properties.creator = "dossier"
     wb.properties.lastModifiedBy = "dossier"
     when = naive_utc(created)
@@ -202,14 +203,14 @@ def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
     _size_columns(ws, 1, len(headers), {2: 40, 4: 44})
 
 
-def _print_setup(ws: Worksheet, title: str, header_row: int, *, columns: str) -> None:
-    """A4 landscape at PRINT_SCALE, the header row and the first columns on every page, title and page numbers."""
-    ws.page_setup.orientation = "landscape"
+def _print_setup(ws: Worksheet, title: str, header_row: int) -> None:
+    """A4, one page wide, landscape if wide, the header row on every page, title and page numbers."""
+    wide = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1))
+    ws.page_setup.orientation = "landscape" if wide > PORTRAIT_WIDTH else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.scale = PRINT_SCALE
-    ws.sheet_properties.pageSetUpPr.fitToPage = False  # fitting to the width would shrink the type below 8 pt
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_title_cols = columns
     ws.oddHeader.left.text = title
     ws.oddFooter.center.text = PRINT_FOOTER
     ws.evenHeader.left.text = title

@@ -92,7 +92,7 @@ def test_the_main_commands_speak_both_languages(tmp_path):
     said = both("score", cwd=root)
     assert_languages(said)
     table = {lang: said[lang].splitlines()[0].split() for lang in said}
-    assert table["en"][:3] == ["Code", "Unit", "Proposed"] and table["id"][0] == "Kode"
+    assert table["en"][:3] == ["Code", "Unit", "Target"] and table["id"][0] == "Kode"
     scores = {lang: json.loads(dossier("score", "--json", cwd=root, lang=lang).stdout) for lang in ("id", "en")}
     assert scores["id"] == scores["en"]  # keys and values are for programs, never translated
 

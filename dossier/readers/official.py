@@ -28,12 +28,11 @@ over several indicators is reported at its cells. Findings about the form's own 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 
 from dossier.errors import Message, Numeral, Place, Problem, msg
 from dossier.model import Lke
@@ -46,6 +45,7 @@ from dossier.readers.safety import (
     UNCACHED,
     checked_rows,
     is_error_value,
+    merged_down,
     name_key,
     ref,
     text,
@@ -463,7 +463,7 @@ class _OfficialReader(LkeReader):
     def check_merged(self, ws, found: dict, answer_col: int) -> None:
         """An answer cell merged over several indicator rows gives its answer to the first only: reported at its cells."""
         rows_of = {r.number: code for code, rs in found.items() for r in rs}
-        for first, last in _merged_down(ws, answer_col):
+        for first, last in merged_down(ws, answer_col):
             inside = [number for number in range(first, last + 1) if number in rows_of]
             if len(inside) < 2:
                 continue
@@ -580,20 +580,6 @@ class _OfficialReader(LkeReader):
                 msg("scored {ratio}", ratio=_percent_shown(ratio)),
                 indicator=indicator.code,
             )
-
-
-def _merged_down(ws, column: int) -> list[tuple[int, int]]:
-    """The (first, last) rows of cells merged down over `column` of a read-only sheet (from the package)."""
-    try:
-        data = ws.parent._archive.read(ws._worksheet_path)
-    except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
-        return []
-    spans = []
-    for match in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', data):
-        first_col, first_row, last_col, last_row = range_boundaries(match.group(1).decode())
-        if first_col <= column <= last_col and last_row > first_row:
-            spans.append((first_row, last_row))
-    return spans
 
 
 def _headlines(block: list[_Line]) -> set[int]:

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from openpyxl.utils.cell import range_boundaries
+
 from dossier.errors import DossierError, Message, Place, Problem, WorkbookError, msg
 from dossier.i18n import _
 
@@ -236,8 +238,8 @@ def checked_rows(ws, where: Place) -> Iterator[tuple]:
         yield row
 
 
-def merged_across(ws, row: int) -> list[tuple[int, int]]:
-    """The (first, last) columns of cells merged across columns in `row` of a read-only sheet.
+def merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+    """Every merged range of a read-only sheet as (first column, first row, last column, last row).
 
     Read-only sheets do not expose merged cells, so the sheet's <mergeCell> list is read
     from the package (already guarded by `guard_package`).
@@ -246,14 +248,20 @@ def merged_across(ws, row: int) -> list[tuple[int, int]]:
         data = ws.parent._archive.read(ws._worksheet_path)
     except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
         return []
-    from openpyxl.utils.cell import range_boundaries
+    return [range_boundaries(match.group(1).decode())
+            for match in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', data)]
 
-    spans = []
-    for match in re.finditer(rb'<mergeCell\b[^>]*\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', data):
-        first_col, first_row, last_col, last_row = range_boundaries(match.group(1).decode())
-        if first_row <= row <= last_row and last_col > first_col:
-            spans.append((first_col, last_col))
-    return spans
+
+def merged_across(ws, row: int) -> list[tuple[int, int]]:
+    """The (first, last) columns of cells merged across columns in `row`."""
+    return [(first_col, last_col) for first_col, first_row, last_col, last_row in merged_ranges(ws)
+            if first_row <= row <= last_row and last_col > first_col]
+
+
+def merged_down(ws, column: int) -> list[tuple[int, int]]:
+    """The (first, last) rows of cells merged down over `column`."""
+    return [(first_row, last_row) for first_col, first_row, last_col, last_row in merged_ranges(ws)
+            if first_col <= column <= last_col and last_row > first_row]
 
 
 def _describe(exc: BaseException) -> str:

@@ -212,7 +212,7 @@ def test_the_built_sample_archives_as_pdfa_with_its_source_data_and_verifies(cop
     assert "warning" not in result.output
     archive = copy_of_built_sample / f"archive/{SAMPLE_YEAR}"
     entries = json.loads((archive / "manifest.json").read_text())["files"]
-    assert {e["kind"] for e in entries} == {"dossier-pdf", "packet-pdf", "recap-pdf", "release-pdf", "letter-pdf"}  # the index embeds it
+    assert {e["kind"] for e in entries} == {"dossier-pdf", "packet-pdf", "lhe-pdf", "recap-pdf", "release-pdf", "letter-pdf"}  # the index embeds it
     assert (archive / "daftar-arsip.pdf").exists()
 
     reader = PdfReader(archive / "dossier/UPT04.pdf")

@@ -7,18 +7,15 @@ read back from the LKE read cache, or shown in the other language, would then sa
 
 from __future__ import annotations
 
-import io
 import json
-import zlib
 
 import pytest
-from pypdf import PdfWriter
-from pypdf.generic import EncodedStreamObject, NameObject
 
 from dossier.errors import Place, Problem
 from dossier.readers.evidence import PDF, Document, _check_pdf
 from dossier.readers.evidence_safety import MAX_INFLATED, PdfTooLarge
 
+from .test_evidence_safety import bomb_pdf
 from .test_official import REAL, fill_form, random_answers, read
 
 
@@ -40,28 +37,13 @@ def test_a_row_that_is_no_indicator_keeps_its_text_as_a_value(tmp_path, speak, t
         assert f"{said}: '{text}'" in str(kept) and str(kept) == str(problem)
 
 
-def bomb(pages: int, inflated: int) -> bytes:
-    """Pages whose content streams are small packed and `inflated` bytes each unpacked."""
-    packed = zlib.compress(b" " * inflated, 9)
-    writer = PdfWriter()
-    for _ in range(pages):
-        page = writer.add_blank_page(595, 842)
-        stream = EncodedStreamObject()
-        stream._data = packed
-        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-        page[NameObject("/Contents")] = writer._add_object(stream)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("made_in", ["en", "id"])
 def test_a_refused_pdf_bomb_says_why_in_the_language_spoken_whichever_it_was_read_in(speak, made_in):
     speak(made_in)
     problems: list[Problem] = []
     document = Document("PPA1A", "UPT01/bom.pdf", PDF)
     _check_pdf(document, Place("lke/LKE UPT01.xlsx", "LKE", "F10"), "UPT01", problems,
-               data=bomb(2, MAX_INFLATED // 2 + 1024 * 1024))
+               data=bomb_pdf(2, MAX_INFLATED // 2 + 1024 * 1024))
     [problem] = problems
     assert problem.code == "evidence.packet.pdf_unreadable" and document.data is None
     reason = dict(problem.what.params)["reason"]

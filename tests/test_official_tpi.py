@@ -137,13 +137,8 @@ def test_a_file_named_in_berkas_lke_is_the_units_own_even_with_tpi_in_its_name(t
     assert year.errors == [] and year.lke["BP01"].source == "lke/Form TPI Balai.xlsx"
 
 
-@pytest.mark.parametrize("code, own_tpi, review, said", [
-    ("HBA", {"HBA": 1}, {"HBA": 3}, ("'1.0' here", "but '3.0'")),
-    ("HPA", {"HPA": 4}, {"HPA": 1.5}, ("'4.0' here", "but '1.5'")),
-    ("PRA1A", {"PRA1A.1": 0}, {"PRA1A.1": 1}, ("'1: 0' here", "but '1: 1'")),  # a count of 0 too
-    ("PRA1A", {"PRA1A.2": 1}, {"PRA1A.2": 0}, ("'2: 1' here", "but '2: 0'")),
-])
-def test_a_tpi_index_or_count_in_both_workbooks_is_compared_in_the_field_of_its_kind_zero_included(tmp_path, code, own_tpi, review, said):
+def read_with_review(tmp_path, own_tpi: dict, review: dict):
+    """A year whose unit's own workbook holds `own_tpi` as Jawaban TPI, and a TPI workbook answering `review`."""
     inputs = write_year(tmp_path, units=("BP01",))
     own = inputs / "lke" / "LKE BP01.xlsx"
     own_layout_with_tpi(own, own_tpi)
@@ -152,7 +147,17 @@ def test_a_tpi_index_or_count_in_both_workbooks_is_compared_in_the_field_of_its_
     for row_code, value in review.items():
         ws.cell(row_of(ws, row_code), 4, value)  # the TPI's workbook: its answer in the Jawaban column
     book.save(inputs / "lke" / "LKE BP01 TPI.xlsx")
-    year = read_award_year(inputs, YEAR, EDITION)
+    return read_award_year(inputs, YEAR, EDITION)
+
+
+@pytest.mark.parametrize("code, own_tpi, review, said", [
+    ("HBA", {"HBA": 1}, {"HBA": 3}, ("'1.0' here", "but '3.0'")),
+    ("HPA", {"HPA": 4}, {"HPA": 1.5}, ("'4.0' here", "but '1.5'")),
+    ("PRA1A", {"PRA1A.1": 0}, {"PRA1A.1": 1}, ("'1: 0' here", "but '1: 1'")),  # a count of 0 too
+    ("PRA1A", {"PRA1A.2": 1}, {"PRA1A.2": 0}, ("'2: 1' here", "but '2: 0'")),
+])
+def test_a_tpi_index_or_count_in_both_workbooks_is_compared_in_the_field_of_its_kind_zero_included(tmp_path, code, own_tpi, review, said):
+    year = read_with_review(tmp_path, own_tpi, review)
     [warning] = [p for p in year.problems if p.code == "match.tpi.answered_in_both"]
     assert warning.indicator == code and warning.where.startswith("lke/LKE BP01.xlsx, LKE!G")
     assert all(s in warning.message for s in said), warning.message
@@ -161,14 +166,6 @@ def test_a_tpi_index_or_count_in_both_workbooks_is_compared_in_the_field_of_its_
 @pytest.mark.parametrize("own_tpi, review", [({"HBA": 2}, {"HBA": 2}), ({"PRA1A.1": 0}, {"PRA1A.1": 0}),
                                              ({"PRA1A.2": 0}, {}), ({"HBA": 2}, {})])
 def test_the_same_tpi_answer_of_zero_in_both_workbooks_says_nothing(tmp_path, own_tpi, review):
-    inputs = write_year(tmp_path, units=("BP01",))
-    own = inputs / "lke" / "LKE BP01.xlsx"
-    own_layout_with_tpi(own, own_tpi)
-    book = openpyxl.load_workbook(own)
-    ws = book["LKE"]
-    for row_code, value in review.items():
-        ws.cell(row_of(ws, row_code), 4, value)
-    book.save(inputs / "lke" / "LKE BP01 TPI.xlsx")
-    year = read_award_year(inputs, YEAR, EDITION)
+    year = read_with_review(tmp_path, own_tpi, review)
     assert year.errors == []
     assert not [p for p in year.problems if p.code == "match.tpi.answered_in_both"]

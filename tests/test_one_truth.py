@@ -26,6 +26,7 @@ from dossier.decision import decide_year
 from dossier.readers.register import read_register
 
 from .conftest import REPO, SAMPLE_YEAR, needs
+from .test_build import docx_text as document_text
 
 PROPOSED = {"UPT02": "WBK", "UPT03": "WBBM", "BD01": "WBK"}
 NOT_PROPOSED = ("UPT01", "BD02")
@@ -49,12 +50,7 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def docx_text(path: Path) -> str:
-    document = python_docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return flat("\n".join(parts))
+    return flat(document_text(path))
 
 
 def edit_register(path: Path, units: dict[str, dict[str, str]], award: dict[str, object] | None = None,

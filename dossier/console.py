@@ -123,10 +123,15 @@ def score_table(scores: list[UnitScore], ways: dict[str, dict[str, Way]] | None 
         way = (ways or {}).get(s.unit.code, {}).get(s.unit.proposed)
         if way is not None:
             out.extend(way_lines(way, {f.rule: f.label for f in s.shortfalls.get(way.predicate, [])}))
-        if s.missing:
+        total = len(s.edition.indicators)  # a list of every code says less than "all"
+        if len(s.missing) == total:
+            out.append("    " + _("none of the {total} indicators is answered yet, all scored 0").format(total=total))
+        elif s.missing:
             out.append("    " + _("{count} answer(s) missing, scored 0: {codes}").format(
                 count=len(s.missing), codes=", ".join(s.missing)))
-        if s.without_evidence:
+        if len(s.without_evidence) == total:
+            out.append("    " + _("all {total} indicators without evidence (Bukti Dukung)").format(total=total))
+        elif s.without_evidence:
             out.append("    " + _("{count} indicator(s) without evidence (Bukti Dukung): {codes}").format(
                 count=len(s.without_evidence), codes=", ".join(s.without_evidence)))
     out.append(_("Total is the counting score (the TPI's answer where it gave one); Self is the unit's self-assessment."))

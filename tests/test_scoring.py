@@ -244,3 +244,22 @@ def test_score_table_shows_the_caution_of_an_eligible_unit():
     assert lines[2].rstrip().endswith("WBK")
     assert lines[3] == ("    caution for WBK: Reform / Penguatan Pengawasan 2.00 < 4.50: "
                         "this half is below the share, its area as a whole meets it")
+
+
+@pytest.mark.parametrize("bare", [len(EDITION.indicators), 3])
+def test_score_table_says_all_indicators_rather_than_listing_every_code(bare):
+    """A list of all 113 codes says less than "all 113" (issue 22); a shorter list keeps its codes."""
+    from dataclasses import replace
+
+    from dossier.console import score_table
+    from dossier.model import Evidence
+
+    lke = best_answers()
+    codes = list(EDITION.indicators)[:bare]
+    link = (Evidence("https://example.go.id/zi", url=True),)
+    lke = replace(lke, answers={c: a if c in codes else replace(a, evidence=link) for c, a in lke.answers.items()})
+    table = score_table([score_unit(unit(), lke, EDITION)])
+    if bare == len(EDITION.indicators):
+        assert f"all {bare} indicators without evidence (Bukti Dukung)" in table and codes[-1] not in table
+    else:
+        assert f"3 indicator(s) without evidence (Bukti Dukung): {', '.join(codes)}" in table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import io
@@ -56,7 +57,9 @@ def _written_inputs(codes: tuple[str, ...]) -> Path:
 
     from tests.workbook_factory import write_year
 
-    inputs = write_year(Path(tempfile.mkdtemp(prefix="archive-inputs-")), units=codes)
+    folder = tempfile.mkdtemp(prefix="archive-inputs-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # kept for the session, like the cache
+    inputs = write_year(Path(folder), units=codes)
     book = load_workbook(inputs / "nominasi.xlsx")
     for row in book["Unit"].iter_rows(min_row=2):
         row[1].value = NAMES[row[0].value]

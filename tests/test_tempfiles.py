@@ -65,3 +65,32 @@ def test_a_terminated_build_leaves_nothing_in_the_temp_folder(workspace):
     process.terminate()  # SIGTERM to the command only, as a service manager stops it
     process.communicate(timeout=120)
     assert list(temp.iterdir()) == []
+
+
+RENDER_TWICE = """
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from dossier.render.pdf import html_to_pdf
+
+FONT = "<style>@font-face {font-family: T; src: url(%s)} body {font-family: T}</style><p>Teks</p>"
+
+def render(_):
+    return len(html_to_pdf(FONT, base_url=Path.cwd(), allowed_roots=[Path.cwd()]))
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(1) as pool:  # in a worker process, which ends without running __del__
+        assert list(pool.map(render, [1]))[0] > 0
+    assert render(0) > 0  # and in this process
+"""
+
+
+def test_rendering_outside_a_command_leaves_no_font_copies_behind(tmp_path):
+    """WeasyPrint copies @font-face files into a folder of its own; the library removes it at exit too."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    font = REPO / "templates" / "static" / "fonts" / "LiberationSans-Regular.ttf"
+    script = tmp_path / "render.py"
+    script.write_text(RENDER_TWICE % font.as_uri(), encoding="utf-8")
+    subprocess.run([sys.executable, str(script)], cwd=font.parent, env={**os.environ, "TMPDIR": str(temp)},
+                   check=True, timeout=120)
+    assert not list(temp.iterdir())

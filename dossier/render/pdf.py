@@ -12,7 +12,9 @@ from __future__ import annotations
 import io
 import logging
 import os
+import shutil
 from datetime import UTC, datetime
+from multiprocessing.util import Finalize
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -34,6 +36,7 @@ ARCHIVAL = "pdf/a-3b"
 # Built once per process: loading fontconfig and the bundled @font-face files
 # costs more than laying out a short document. The image cache is keyed by URL.
 _FONT_CONFIG: FontConfiguration | None = None
+_FONT_CONFIG_PID = 0
 _IMAGE_CACHE: dict = {}
 
 # WeasyPrint reports unsupported CSS and the like as warnings on its logger;
@@ -92,9 +95,6 @@ def html_to_pdf(
     `attachments` are (file name, bytes, description) embedded as source data
     (AFRelationship /Data, as PDF/A-3 allows), dated `created`, never the clock.
     """
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
-        _FONT_CONFIG = FontConfiguration()
     if len(_IMAGE_CACHE) > 16:  # evidence photos differ per unit: keep a long build's memory flat
         _IMAGE_CACHE.clear()
     stamp = w3c_date(created)
@@ -105,7 +105,7 @@ def html_to_pdf(
     try:
         with source_date_epoch(stamp):
             document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
-                font_config=_FONT_CONFIG, cache=_IMAGE_CACHE, pdf_variant=pdf_variant
+                font_config=_font_config(), cache=_IMAGE_CACHE, pdf_variant=pdf_variant
             )
             metadata = document.metadata
             metadata.title = title or metadata.title
@@ -129,6 +129,24 @@ def html_to_pdf(
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ if exc.__cause__ is not None else exc
         raise RenderError(_("could not read a resource while making the PDF: {cause}").format(cause=cause)) from None
+
+
+def _font_config() -> FontConfiguration:
+    """This process's font configuration, made on first use; its copies of the fonts are removed at exit."""
+    global _FONT_CONFIG, _FONT_CONFIG_PID
+    if _FONT_CONFIG is None or _FONT_CONFIG_PID != os.getpid():
+        _FONT_CONFIG, _FONT_CONFIG_PID = FontConfiguration(), os.getpid()
+        # WeasyPrint copies each @font-face file into a temporary folder that it removes only in a
+        # __del__, which does not run in an ended worker process. Finalize with a priority runs at the
+        # exit of the main process and of a pool's worker alike.
+        Finalize(None, _remove_font_copies, args=(_FONT_CONFIG, _FONT_CONFIG_PID), exitpriority=0)
+    return _FONT_CONFIG
+
+
+def _remove_font_copies(config: FontConfiguration, owner: int) -> None:
+    folder = getattr(config, "_folder", None)
+    if folder and os.getpid() == owner:  # not a forked child's copy of its parent's configuration
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _content_type(path: Path) -> str:

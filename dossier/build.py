@@ -277,15 +277,28 @@ def _stale(plan: Plan, tasks: list[Keyed], result: BuildResult) -> list[Keyed]:
     for task, keys in tasks:
         fresh = {k.kind for k in task.kinds
                  if not plan.force and reusable(plan.out_dir, k.path_for(task.unit), keys[k.kind], plan.previous)}
+        # A kind that uses another's file (the packet embeds the dossier PDF) is given that file as
+        # the last build wrote it when it is fresh (its bytes checked again), or renders it again.
+        needed = {n for k in task.kinds if k.kind not in fresh for n in k.needs}
+        kept = {k.kind: data for k in task.kinds if k.kind in needed & fresh
+                if (data := _kept(plan, k.path_for(task.unit))) is not None}
+        fresh -= needed - kept.keys()
         for kind in sorted(task.kinds, key=lambda k: k.kind):
             if kind.kind in fresh:
                 result.reused.append(recorded(plan.previous[kind.path_for(task.unit)]))
-        # A kind that uses another's file (the packet embeds the dossier PDF) renders with it.
-        needed = {n for k in task.kinds if k.kind not in fresh for n in k.needs}
-        missing = tuple(k for k in task.kinds if k.kind not in fresh or k.kind in needed)
+        missing = tuple(k for k in task.kinds if k.kind not in fresh)
         if missing:
-            todo.append((dataclasses.replace(task, kinds=missing), keys))
+            todo.append((dataclasses.replace(task, kinds=missing, kept=kept), keys))
     return todo
+
+
+def _kept(plan: Plan, rel: str) -> bytes | None:
+    """The bytes of a file the last build wrote, or None when they are no longer the ones it recorded."""
+    try:
+        data = (plan.out_dir / rel).read_bytes()
+    except OSError:
+        return None
+    return data if sha256(data) == plan.previous[rel].get("sha256") else None
 
 
 def _task(code: str, kinds: tuple[DocumentKind, ...], award_year: AwardYear, scores: tuple[UnitScore, ...],

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dossier.config import Settings
-from dossier.documents.kinds import DocumentKind, Job
+from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.errors import DossierError, Problem
 from dossier.i18n import _
 from dossier.model import AwardYear
@@ -54,6 +54,7 @@ class Task:
     created: datetime
     timeout: int = DEFAULT_TIMEOUT
     parts_dir: Path | None = None  # where year-level documents keep their rendered parts
+    kept: dict[str, bytes] = field(default_factory=dict)  # files of kinds it needs, as built before (not rendered)
 
     @property
     def label(self) -> str:
@@ -127,6 +128,7 @@ def _render(task: Task) -> tuple[dict[str, tuple[bytes, int | None]], list[Probl
     """Render each kind of the task in turn; later kinds see what earlier ones made."""
     job = Job(task.unit, task.award_year, task.scores, task.settings, task.templates, task.created,
               environment(task.templates), task.parts_dir)
+    job.made.update({kind: Made(data) for kind, data in task.kept.items()})
     files, problems = {}, []
     for kind in task.kinds:
         made = kind.render(job)

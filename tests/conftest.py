@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from contextlib import contextmanager
@@ -84,14 +85,16 @@ class StandIn:
     """A cheap render function in place of a kind's real one, for tests of the build's logic, not of WeasyPrint.
 
     It loads the kind's HTML templates (so a broken one still fails the kind) and writes the
-    kind, the unit and the scores it was given: what the build decides from stays the kind's
-    own (its templates, evidence, group, order), only the rendering is skipped. A class at
+    kind, the unit and the scores it was given, and the digest of each file it needs (as the packet
+    embeds the dossier PDF): what the build decides from stays the kind's own (its templates,
+    evidence, group, order), only the rendering is skipped. A class at
     module level, so that it pickles to a worker process.
     """
 
     kind: str
     format: str
     templates: tuple[str, ...]
+    needs: tuple[str, ...] = ()
 
     def __call__(self, job):
         from dossier.documents.kinds import Made
@@ -99,7 +102,9 @@ class StandIn:
         for name in self.templates:
             if name.endswith(".html"):
                 job.env.get_template(name)
-        text = f"{self.kind} {job.unit} " + " ".join(f"{s.unit.code}={s.total:.3f}" for s in job.scores) + "\n"
+        text = f"{self.kind} {job.unit} " + " ".join(f"{s.unit.code}={s.total:.3f}" for s in job.scores)
+        # The files of the kinds it needs, as the real packet embeds the dossier PDF.
+        text += "".join(f" {kind}:{hashlib.sha256(job.made[kind].data).hexdigest()}" for kind in self.needs) + "\n"
         data = (b"%PDF-1.7\n% " if self.format == "pdf" else b"") + text.encode()
         return Made(data.ljust(1024, b"."), pages=1 if self.format == "pdf" else None)  # long enough to corrupt a middle
 
@@ -110,7 +115,7 @@ def kinds_standing_in(*real: str):
     from dossier.documents import registry
 
     before = list(registry.KINDS)
-    registry.KINDS[:] = [k if k.kind in real or isinstance(k.render, StandIn) else replace(k, render=StandIn(k.kind, k.format, k.templates))
+    registry.KINDS[:] = [k if k.kind in real or isinstance(k.render, StandIn) else replace(k, render=StandIn(k.kind, k.format, k.templates, k.needs))
                          for k in before]
     try:
         yield registry.KINDS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -213,3 +214,29 @@ def test_template_dependencies_follow_extends_include_import_and_from():
 {%- include 'static/x.css' %}{% include name_in_a_variable %}{# {% include "commented.html" %} #}"""
     assert sorted(referenced_templates(source)) == ["base.html", "macros.html", "parts.html", "static/x.css"]
     assert referenced_templates("{% include 'broken.html' ") == []  # the rendering reports the mistake
+
+
+def test_a_kind_needing_a_fresh_file_is_given_it_without_rendering_it_again(ws):
+    """The packet embeds the dossier PDF: an up-to-date dossier is read back, not rendered a second time."""
+    out = ws.build_dir(SAMPLE_YEAR)
+    dossier = (out / f"dossier/{OTHER}.pdf").read_bytes()
+    (out / f"paket/{OTHER}.pdf").unlink()
+    built, reused = rebuild(ws)
+    assert built == {(OTHER, "packet-pdf")}
+    assert reused == ALL - built
+    assert (out / f"dossier/{OTHER}.pdf").read_bytes() == dossier
+    assert f"dossier-pdf:{hashlib.sha256(dossier).hexdigest()}".encode() in (out / f"paket/{OTHER}.pdf").read_bytes()
+
+
+def test_a_needed_file_changed_on_disk_is_rendered_again_with_the_kind_needing_it(ws):
+    out = ws.build_dir(SAMPLE_YEAR)
+    dossier = out / f"dossier/{OTHER}.pdf"
+    good = dossier.read_bytes()
+    stat = dossier.stat()
+    (out / f"paket/{OTHER}.pdf").unlink()
+    dossier.write_bytes(good.replace(b"dossier-pdf", b"dossier-PDF"))  # same size and time, other bytes
+    os.utime(dossier, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    built, reused = rebuild(ws)
+    assert built == {(OTHER, "packet-pdf"), (OTHER, "dossier-pdf")}
+    assert dossier.read_bytes() == good
+    assert f"dossier-pdf:{hashlib.sha256(good).hexdigest()}".encode() in (out / f"paket/{OTHER}.pdf").read_bytes()

@@ -438,6 +438,66 @@ def test_a_job_runs_the_cli_and_keeps_its_log(client, workspace):
     assert "event: line" in events and "event: end" in events
 
 
+def _waiting_processes(workspace: Path) -> set[int]:
+    """The job processes started ahead for this workspace (dossier/web/warm.py) that are alive now."""
+    found = set()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"dossier.web.warm" in args and str(workspace).encode() in args:
+            found.add(int(cmdline.parent.name))
+    return found
+
+
+def _until(predicate, seconds: float = 60):
+    end = time.time() + seconds
+    while not (found := predicate()) and time.time() < end:
+        time.sleep(0.1)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads the process table from /proc")
+def test_a_job_runs_in_a_process_started_before_it_was_asked_for(workspace):
+    with TestClient(create_app(workspace), follow_redirects=False) as client:
+        waiting = _until(lambda: _waiting_processes(workspace))
+        assert len(waiting) == 1  # started with the server, before any job
+        sign_in(client, "sek")
+        response = client.post("/pekerjaan", data={"csrf": token(client, "/pekerjaan"), "perintah": "validate"})
+        job = int(response.headers["location"].split("/")[2].split("?")[0])
+        assert _wait(client, job) == "selesai"
+        assert "2 unit(s), 2 LKE workbook(s): 0 error(s)" in (workspace / ".dossier" / "pekerjaan" / f"{job}.log").read_text()
+        # That process ran the job and ended; another waits for the next one.
+        following = _until(lambda: _waiting_processes(workspace) - waiting)
+        assert len(following) == 1 and not _waiting_processes(workspace) & waiting
+    assert _until(lambda: not _waiting_processes(workspace), 10)  # the server's stop ends it
+
+
+@pytest.mark.parametrize("line", ["", "\n", "not json\n", '{"a": 1}\n', '["validate", 3]\n'])
+def test_a_waiting_job_process_runs_nothing_but_a_list_of_arguments(workspace, line):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "dossier.web.warm", "-C", str(workspace)], input=line, text=True,
+                          capture_output=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert not (workspace / ".dossier" / "pekerjaan").exists()
+
+
+def test_a_waiting_job_process_runs_its_command_as_the_command_line_would(workspace):
+    import subprocess
+    import sys
+
+    line = json.dumps(["validate", "--year", str(YEAR), "--json"]) + "\n"
+    warm = subprocess.run([sys.executable, "-m", "dossier.web.warm", "-C", str(workspace)], input=line, text=True,
+                          capture_output=True, timeout=60)
+    cold = subprocess.run([sys.executable, "-m", "dossier", "-C", str(workspace), "validate", "--year", str(YEAR), "--json"],
+                          text=True, capture_output=True, timeout=60)
+    assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
+    assert json.loads(warm.stdout) is not None
+
+
 def test_a_queued_job_can_be_cancelled_and_a_running_one_is_interrupted_by_a_restart(workspace):
     store = Store(workspace)
     running = store.add_job(("validate",), "sek")

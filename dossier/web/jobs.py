@@ -1,7 +1,10 @@
 """Jobs: CLI commands the secretariat starts with a button, run one at a time per workspace.
 
-A job is a child process, `python -m dossier -C <workspace> <command>` (a build changes
-process-wide state, and a crash must not take the server with it). Jobs wait in the
+A job is a child process running `dossier -C <workspace> <command>` (a build changes
+process-wide state, and a crash must not take the server with it). The process is started
+ahead, while the runner is idle (dossier/web/warm.py), so a job starts with Python, the
+readers and WeasyPrint already loaded: a unit's dossier PDF is ready a second or two sooner
+after its upload. Jobs wait in the
 database's queue and run in the order they were asked for; their output (the build's
 `--progress jsonl` events among it) goes to `.dossier/pekerjaan/<id>.log`, which the job's
 page follows live. A job still marked running when the server starts again was cut off
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -70,6 +74,7 @@ class Runner:
         self.root = root
         self.wake = asyncio.Event()
         self.process: asyncio.subprocess.Process | None = None
+        self.spare: asyncio.subprocess.Process | None = None  # the next job's process, started ahead
         self.running: int | None = None
         self.cancelled: set[int] = set()
 
@@ -86,12 +91,18 @@ class Runner:
         self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await self.task
+        if self.spare is not None:
+            self._kill(self.spare)
+            with contextlib.suppress(Exception):
+                await self.spare.wait()
 
     def poke(self) -> None:
         self.wake.set()
 
     async def work(self) -> None:
         while True:
+            if self.spare is None or self.spare.returncode is not None:
+                self.spare = await self._start()
             job = self.store.next_job()
             if job is None:
                 self.wake.clear()
@@ -103,20 +114,21 @@ class Runner:
     async def run(self, job_id: int, args: tuple[str, ...]) -> None:
         self.running = job_id
         self.store.set_job(job_id, "berjalan", started=time.time())
-        env = dict(os.environ, NO_COLOR="1", PYTHONUNBUFFERED="1")
         log = self.store.log_path(job_id)
         with log.open("ab", buffering=0) as out:
             try:
-                self.process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "dossier", "-C", str(self.root), *args,
-                    stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-                    env=env, start_new_session=True,  # its own process group: cancel ends its workers too
-                )
-                assert self.process.stdout is not None
-                async for line in self.process.stdout:
+                process, self.spare = self.spare, None
+                if process is None or process.returncode is not None:
+                    process = await self._start()
+                self.process = process
+                assert process.stdin is not None and process.stdout is not None
+                process.stdin.write(json.dumps(args).encode() + b"\n")
+                await process.stdin.drain()
+                process.stdin.close()
+                async for line in process.stdout:
                     out.write(line)
-                code = await self.process.wait()
-            except OSError as exc:
+                code = await process.wait()
+            except OSError as exc:  # the process could not start, or ended before it was given the job
                 out.write(f"{exc}\n".encode())
                 code = -1
         job = self.store.job(job_id)
@@ -124,6 +136,15 @@ class Runner:
             state = "dibatalkan" if job_id in self.cancelled else "selesai" if code == 0 else "gagal"
             self.store.set_job(job_id, state, ended=time.time(), exit_code=code)
         self.process, self.running = None, None
+
+    async def _start(self) -> asyncio.subprocess.Process:
+        """A job's process, loaded and waiting for its arguments (dossier/web/warm.py)."""
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "dossier.web.warm", "-C", str(self.root),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            env=dict(os.environ, NO_COLOR="1", PYTHONUNBUFFERED="1"),
+            start_new_session=True,  # its own process group: cancel ends its workers too
+        )
 
     def cancel(self, job_id: int) -> bool:
         """Cancel a queued job, or end the running one; False when it had already ended."""
@@ -138,7 +159,8 @@ class Runner:
             self._kill()
         return True
 
-    def _kill(self) -> None:
-        if self.process is not None and self.process.returncode is None:
+    def _kill(self, process: asyncio.subprocess.Process | None = None) -> None:
+        process = process or self.process
+        if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
+                os.killpg(process.pid, signal.SIGTERM)

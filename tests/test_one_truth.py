@@ -150,6 +150,7 @@ def test_validate_warns_of_a_date_outside_the_year_or_out_of_order(tmp_path, dat
     assert sum("comes before" in p or "is not in award year" in p for p in problems) == len(warned)
 
 
+@pytest.mark.render
 @needs("pdftotext")
 def test_every_document_states_the_same_decision(built):
     folder = out(built)
@@ -197,6 +198,7 @@ def test_every_document_states_the_same_decision(built):
         **PROPOSED, "UPT01": "Tidak (tetap WBK)", "BD02": "Tidak"}
 
 
+@pytest.mark.render
 @needs("pdftotext")
 def test_the_lhe_is_dated_with_the_evaluation_never_the_ceremony(built):
     for path in sorted((out(built) / "lhe").glob("*.pdf")):
@@ -205,6 +207,7 @@ def test_the_lhe_is_dated_with_the_evaluation_never_the_ceremony(built):
         assert "12 Desember 2024" not in text, path
 
 
+@pytest.mark.render
 @needs("pdftotext")
 def test_no_signature_block_stands_alone_on_a_page(built):
     """On every page of every built PDF that holds a signature (a NIP line), the closing and the position are there too."""
@@ -222,6 +225,7 @@ def test_no_signature_block_stands_alone_on_a_page(built):
     assert checked >= 5 * 3
 
 
+@pytest.mark.render
 @needs("pdftotext")
 def test_the_release_after_the_results_names_every_proposed_unit_and_every_fact(built, tmp_path):
     root = tmp_path / "after"
@@ -249,6 +253,7 @@ def test_the_release_after_the_results_names_every_proposed_unit_and_every_fact(
         assert "Hadir dalam acara tersebut" in text and "Turut hadir" not in text
 
 
+@pytest.mark.render
 def test_a_docx_signature_block_keeps_its_closing_with_the_signatures(built):
     """Word keeps the closing paragraph with the signature table, and no signature row splits across pages."""
     for name in ("dossier/UPT02.docx", "lhe/UPT02.docx", "surat-usulan.docx"):

@@ -247,6 +247,7 @@ def test_the_cache_keeps_no_language(year, tmp_path):
     assert again.lke["BP01"].answers["PPA3A"].evidence[0].problem.code == "evidence.link_scheme"
 
 
+@pytest.mark.render
 @needs("pdftotext")
 def test_the_feedback_pdf_keeps_each_message_and_its_fix_in_their_columns(year, tmp_path, speak):
     from dossier.config import Settings

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,24 +19,44 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from dossier.web import season as web_season  # noqa: E402
 from dossier.web.app import create_app  # noqa: E402
+from dossier.web.store import DATABASE  # noqa: E402
 
 from .test_web_routes import PASSWORD, run, sign_in, token, xlsx  # noqa: E402
 from .workbook_factory import UNITS, YEAR, full_answers, lke_book, write_year  # noqa: E402
 
 
-@pytest.fixture
-def built(tmp_path: Path) -> Path:
-    """A valid year built for real (the DOCX documents: every unit's dossier and LHE, the year's letter and release)."""
-    write_year(tmp_path)
-    (tmp_path / "dossier.toml").write_text("", encoding="utf-8")
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> tuple[Path, Path]:
+    """A valid year built for real (the DOCX documents: every unit's dossier and LHE, the year's letter and release),
+    once for the module, and a pristine copy of it.
+
+    Tests never work in the copy: each gets the workspace restored from it (`built`).
+    """
+    root = tmp_path_factory.mktemp("web-board")
+    ws = root / "ws"
+    write_year(ws)
+    (ws / "dossier.toml").write_text("", encoding="utf-8")
     for name, role, unit in (("sek", "sekretariat", ""), ("bp1", "unit", "BP01"), ("pim", "pimpinan", ""),
                              ("tpi", "tpi", "")):
-        result = run("-C", str(tmp_path), "pengguna", "tambah", name, "--peran", role,
+        result = run("-C", str(ws), "pengguna", "tambah", name, "--peran", role,
                      *(("--unit", unit) if unit else ()), input=PASSWORD + "\n")
         assert result.exit_code == 0, result.output
-    result = run("-C", str(tmp_path), "build", "--format", "docx")
+    result = run("-C", str(ws), "build", "--format", "docx")
     assert result.exit_code == 0, result.output
-    return tmp_path
+    # Only the accounts are kept in .dossier/: no server has run here (no cookie key, read cache, job or log),
+    # so no test inherits one from another.
+    assert {p.name for p in (ws / ".dossier").iterdir()} == {DATABASE}
+    shutil.copytree(ws, root / "pristine")  # copy2: the mtimes the build's cache recorded are kept
+    return ws, root / "pristine"
+
+
+@pytest.fixture
+def built(built_once: tuple[Path, Path]) -> Path:
+    """The built workspace, fresh for each test: restored from the pristine copy at the same path (keys hold absolute paths)."""
+    ws, pristine = built_once
+    shutil.rmtree(ws)
+    shutil.copytree(pristine, ws)
+    return ws
 
 
 @pytest.fixture

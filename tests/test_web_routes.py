@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -25,7 +26,7 @@ from dossier.output import Output, write_manifest  # noqa: E402
 from dossier.web import app as web_app  # noqa: E402
 from dossier.web import uploads  # noqa: E402
 from dossier.web.app import create_app  # noqa: E402
-from dossier.web.store import Store, check_password  # noqa: E402
+from dossier.web.store import DATABASE, Store, check_password  # noqa: E402
 
 from .workbook_factory import YEAR, edition, full_answers, lke_book, write_year  # noqa: E402
 
@@ -37,16 +38,21 @@ def run(*args: str, input: str | None = None):
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    write_year(tmp_path)
-    (tmp_path / "dossier.toml").write_text("", encoding="utf-8")
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    """The year, its accounts and its documents, made once for the module: the accounts' scrypt hashes are slow.
+
+    Tests never work in it: each gets a copy of its own (`workspace`).
+    """
+    root = tmp_path_factory.mktemp("web-routes") / "pristine"
+    write_year(root)
+    (root / "dossier.toml").write_text("", encoding="utf-8")
     for name, (role, unit) in ACCOUNTS.items():
-        result = run("-C", str(tmp_path), "pengguna", "tambah", name, "--peran", role,
+        result = run("-C", str(root), "pengguna", "tambah", name, "--peran", role,
                      *(("--unit", unit) if unit else ()), input=PASSWORD + "\n")
         assert result.exit_code == 0, result.output
     # A built document per unit and one for the year, listed in the manifest as a build lists them.
-    out = tmp_path / "build" / str(YEAR)
+    out = root / "build" / str(YEAR)
     entries = []
     for rel, unit in (("dossier/BP01.pdf", "BP01"), ("dossier/BP02.pdf", "BP02"), ("rekapitulasi.pdf", "")):
         data = b"%PDF-1.7 " + rel.encode()
@@ -54,7 +60,18 @@ def workspace(tmp_path: Path) -> Path:
         (out / rel).write_bytes(data)
         entries.append(Output(rel, "dossier-pdf", unit, len(data), sha256(data)))
     write_manifest(out / "manifest.json", YEAR, entries)
-    return tmp_path
+    # Only the accounts are kept in .dossier/: no server has run here (no cookie key, read cache, job or log),
+    # so no copy shares one with another.
+    assert {p.name for p in (root / ".dossier").iterdir()} == {DATABASE}
+    return root
+
+
+@pytest.fixture
+def workspace(pristine: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the module's workspace for each test, at a path of its own (jobs' processes are found by it)."""
+    root = tmp_path / "ws"
+    shutil.copytree(pristine, root)  # copy2: the files' times are kept, as written
+    return root
 
 
 @pytest.fixture
@@ -523,8 +540,9 @@ def test_unknown_jobs_are_refused(client):
 
 @pytest.mark.render
 def test_build_progress_jsonl_is_one_json_object_per_line(workspace):
-    result = CliRunner().invoke(cli, ["-C", str(workspace), "build", "--unit", "BP01", "--format", "pdf", "-j", "1",
-                                      "--progress", "jsonl"], catch_exceptions=False)
+    # One unit's one PDF (the first job an upload queues): the events of any build, with one document to render.
+    result = CliRunner().invoke(cli, ["-C", str(workspace), "build", "--unit", "BP01", "--format", "pdf",
+                                      "--kind", "dossier-pdf", "-j", "1", "--progress", "jsonl"], catch_exceptions=False)
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [e["event"] for e in events][0] == "started" and events[-1]["event"] == "finished"
     assert any(e["event"] == "done" and e["unit"] == "BP01" and "dossier-pdf" in e["kinds"] for e in events)

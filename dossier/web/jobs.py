@@ -1,10 +1,10 @@
 """Jobs: CLI commands the secretariat starts with a button, run one at a time per workspace.
 
 A job is a child process running `dossier -C <workspace> <command>` (a build changes
-process-wide state, and a crash must not take the server with it). The process is started
-ahead, while the runner is idle (dossier/web/warm.py), so a job starts with Python, the
-readers and WeasyPrint already loaded: a unit's dossier PDF is ready a second or two sooner
-after its upload. Jobs wait in the
+process-wide state, and a crash must not take the server with it). Once the runner has been
+idle for two seconds, the next job's process is started ahead (dossier/web/warm.py), so a job
+starts with Python, the readers and WeasyPrint already loaded: a unit's dossier PDF is ready
+about a second sooner after its upload. Jobs wait in the
 database's queue and run in the order they were asked for; their output (the build's
 `--progress jsonl` events among it) goes to `.dossier/pekerjaan/<id>.log`, which the job's
 page follows live. A job still marked running when the server starts again was cut off
@@ -101,13 +101,14 @@ class Runner:
 
     async def work(self) -> None:
         while True:
-            if self.spare is None or self.spare.returncode is not None:
-                self.spare = await self._start()
             job = self.store.next_job()
             if job is None:
                 self.wake.clear()
-                with contextlib.suppress(asyncio.TimeoutError):
+                try:
                     await asyncio.wait_for(self.wake.wait(), timeout=2)
+                except TimeoutError:  # idle: the next job's process is started and loads meanwhile
+                    if self.spare is None or self.spare.returncode is not None:
+                        self.spare = await self._start()
                 continue
             await self.run(job.id, job.command)
 

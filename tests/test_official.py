@@ -3,10 +3,14 @@ as a unit would fill it, scored against the regulation computed here from the re
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import random
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import openpyxl
 import pytest
@@ -26,6 +30,7 @@ REAL = DATA / "gratifikasi-app-Export_Template_LKE.xlsx"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "lke-zi-2021.csv"  # the shared/ beside the repository
 CSV = REFERENCE if REFERENCE.is_file() else Path(__file__).parent.parent / "dossier/rules/editions/lke-2021.csv"
 OPTION_KINDS = {"ya/tidak", "a/b/c", "a/b/c/d", "a/b/c/d/e", "nilai (0-4)"}
+T = TypeVar("T")
 
 
 def key(value) -> str:
@@ -80,6 +85,15 @@ def fill_form(source: Path, target: Path, answers: dict[str, Answer], *, answer_
               typed_totals: bool = True) -> openpyxl.Workbook:
     """Fill the form through openpyxl, indicator by indicator in the regulation's order."""
     book = openpyxl.load_workbook(source)
+    fill(book, answers, answer_col=answer_col, choices_col=choices_col, typed_totals=typed_totals)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return book
+
+
+def fill(book: openpyxl.Workbook, answers: dict[str, Answer], *, answer_col: int = 11, choices_col: int = 10,
+         typed_totals: bool = True) -> None:
+    """What fill_form does to the workbook it loaded, before it saves it."""
     ws = book[[n for n in book.sheetnames if n in ("Jawaban", "LKE ZI")][0]]
     rows = form_rows(ws, choices_col)
     indicators = list(edition().indicators.values())
@@ -94,9 +108,30 @@ def fill_form(source: Path, target: Path, answers: dict[str, Answer], *, answer_
                 ws.cell(r, answer_col, answer.counts[1] + answer.counts[2] + answer.counts[3])
         else:
             ws.cell(row, answer_col, answer.index if indicator.kind == "index" else answer.choice)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    book.save(target)
-    return book
+
+
+# -- A workbook loaded, worked on and saved once ---------------------------------------------------
+
+
+def on_a_copy(source: Path, work: Callable[[openpyxl.Workbook], T], *, save_as: Path | None = None) -> T:
+    """Load `source` with openpyxl, let `work` read or change it, save it as `save_as`; what `work` returned."""
+    book = openpyxl.load_workbook(source)
+    result = work(book)
+    if save_as is not None:
+        save_as.parent.mkdir(parents=True, exist_ok=True)
+        book.save(save_as)
+    return result
+
+
+def filled_copy(source: Path, target: Path, answers: dict[str, Answer],
+                change: Callable[[openpyxl.Workbook], T] | None = None) -> T | None:
+    """fill_form, and `change` on the filled workbook before it is saved once; what `change` returned."""
+
+    def work(book: openpyxl.Workbook) -> T | None:
+        fill(book, answers)
+        return None if change is None else change(book)
+
+    return on_a_copy(source, work, save_as=target)
 
 
 # -- The regulation, computed independently from the reference CSV ------------------------------
@@ -165,8 +200,7 @@ def test_the_real_official_form_is_recognised_and_every_indicator_found():
     assert set(result.lke.answers) == set(edition().indicators)
     assert all(a.missing for a in result.lke.answers.values())
     # The row each indicator was found on is the one the form's own order gives.
-    book = openpyxl.load_workbook(REAL)
-    rows = form_rows(book["Jawaban"])
+    rows = on_a_copy(REAL, lambda book: form_rows(book["Jawaban"]))
     for (row, inputs, _), code in zip(rows, edition().indicators):
         where = result.lke.answers[code].where
         assert where.endswith(f"Jawaban!K{inputs[0] if inputs else row}"), (code, where)
@@ -176,7 +210,7 @@ def test_the_real_official_form_is_recognised_and_every_indicator_found():
 def test_a_filled_real_form_scores_as_the_regulation_and_as_our_template(tmp_path, seed):
     answers = random_answers(seed)
     filled = tmp_path / "lke" / "UPT01 LKE ZI.xlsx"
-    fill_form(REAL, filled, answers)
+    filled_copy(REAL, filled, answers)
     result = read(filled, "lke/UPT01 LKE ZI.xlsx")
     assert list(result.problems) == []
     read_back = {c: (a.choice, a.counts, a.index) for c, a in result.lke.answers.items()}
@@ -191,9 +225,11 @@ def test_a_filled_real_form_scores_as_the_regulation_and_as_our_template(tmp_pat
 def test_a_wrong_answer_is_reported_at_the_official_cell(tmp_path):
     answers = random_answers(4)
     filled = tmp_path / "UPT01 LKE ZI.xlsx"
-    book = fill_form(REAL, filled, answers)
-    book["Jawaban"]["K23"] = "F"  # PPB1A, A/B/C/D
-    book.save(filled)
+
+    def wrong_answer(book):
+        book["Jawaban"]["K23"] = "F"  # PPB1A, A/B/C/D
+
+    filled_copy(REAL, filled, answers, wrong_answer)
     messages = [str(p) for p in read(filled, "lke/UPT01 LKE ZI.xlsx").problems]
     assert messages == ["lke/UPT01 LKE ZI.xlsx, Jawaban!K23: answer 'F' for PPB1A is not an option; expected one of A, B, C, D"]
 
@@ -201,15 +237,17 @@ def test_a_wrong_answer_is_reported_at_the_official_cell(tmp_path):
 def test_inserted_rows_typos_extra_columns_and_a_deleted_row(tmp_path):
     answers = random_answers(5)
     filled = tmp_path / "UPT01 LKE ZI.xlsx"
-    book = fill_form(REAL, filled, answers)
-    ws = book["Jawaban"]
-    assert ws["G24"].value.startswith("Prosedur operasional tetap (SOP) telah diterapkan")
-    ws["G24"] = "Prosedur operasonal tetap (SOP) telah diterapakan"  # typos
-    ws.delete_rows(68)  # PPD2D, "Indikator kinerja telah memenuhi kriteria SMART"
-    ws.insert_rows(40, 2)  # two empty rows inside Penataan Sistem Manajemen SDM
-    ws.insert_cols(9)  # an extra column before Penjelasan: Pilihan Jawaban moves to K, Jawaban to L
-    ws["I1"] = "Keterangan Tambahan"
-    book.save(filled)
+
+    def edit(book):
+        ws = book["Jawaban"]
+        assert ws["G24"].value.startswith("Prosedur operasional tetap (SOP) telah diterapkan")
+        ws["G24"] = "Prosedur operasonal tetap (SOP) telah diterapakan"  # typos
+        ws.delete_rows(68)  # PPD2D, "Indikator kinerja telah memenuhi kriteria SMART"
+        ws.insert_rows(40, 2)  # two empty rows inside Penataan Sistem Manajemen SDM
+        ws.insert_cols(9)  # an extra column before Penjelasan: Pilihan Jawaban moves to K, Jawaban to L
+        ws["I1"] = "Keterangan Tambahan"
+
+    filled_copy(REAL, filled, answers, edit)
     result = read(filled, "lke/UPT01 LKE ZI.xlsx")
     assert [p.message for p in result.problems if p.severity == "error"] == []
     assert [p.message for p in result.problems if "no row" in p.message] == [
@@ -222,11 +260,13 @@ def test_inserted_rows_typos_extra_columns_and_a_deleted_row(tmp_path):
 
 def test_a_row_that_is_no_indicator_is_a_problem_naming_its_row(tmp_path):
     filled = tmp_path / "UPT01 LKE ZI.xlsx"
-    book = fill_form(REAL, filled, random_answers(6))
-    ws = book["Jawaban"]
-    ws.insert_rows(22)
-    ws["F22"], ws["G22"], ws["J22"], ws["K22"] = "e.", "Kantin kejujuran tersedia di lobi kantor", "Ya/Tidak", "Ya"
-    book.save(filled)
+
+    def add_a_row(book):
+        ws = book["Jawaban"]
+        ws.insert_rows(22)
+        ws["F22"], ws["G22"], ws["J22"], ws["K22"] = "e.", "Kantin kejujuran tersedia di lobi kantor", "Ya/Tidak", "Ya"
+
+    filled_copy(REAL, filled, random_answers(6), add_a_row)
     errors = [str(p) for p in read(filled, "lke/UPT01 LKE ZI.xlsx").problems if p.severity == "error"]
     assert len(errors) == 1
     assert errors[0].startswith("lke/UPT01 LKE ZI.xlsx, Jawaban!G22: row 22 is not an indicator of LKE edition 2021: "
@@ -238,9 +278,11 @@ def test_a_typed_lhkasn_total_that_disagrees_with_its_parts_is_a_warning_and_the
     answers = random_answers(7)
     answers["PRE3B"] = Answer("PRE3B", counts={1: 2, 2: 5, 3: 10, 4: 15})
     filled = tmp_path / "UPT01 LKE ZI.xlsx"
-    book = fill_form(REAL, filled, answers)
-    book["Jawaban"]["K182"] = 20  # Jumlah yang harus melaporkan; its parts K183:K185 add up to 17
-    book.save(filled)
+
+    def type_the_total(book):
+        book["Jawaban"]["K182"] = 20  # Jumlah yang harus melaporkan; its parts K183:K185 add up to 17
+
+    filled_copy(REAL, filled, answers, type_the_total)
     result = read(filled, "lke/UPT01 LKE ZI.xlsx")
     assert [str(p) for p in result.problems] == [
         "lke/UPT01 LKE ZI.xlsx, Jawaban!K182: the total 'Jumlah yang harus melaporkan (tidak wajib LHKPN)' for PRE3B is 20 but its "
@@ -292,12 +334,14 @@ def test_a_typed_lhkpn_total_over_empty_parts_is_scored_as_their_sum(tmp_path):
     answers = random_answers(10)
     answers["PRE3A"] = Answer("PRE3A", counts={1: 12, 2: 0, 3: 0, 4: 11})
     filled = tmp_path / "UPT01 LKE ZI.xlsx"
-    book = fill_form(REAL, filled, answers)
-    ws = book["Jawaban"]
-    for row in (176, 177, 178):
-        ws.cell(row, 11).value = None
-    ws["K175"] = 12
-    book.save(filled)
+
+    def only_the_total(book):
+        ws = book["Jawaban"]
+        for row in (176, 177, 178):
+            ws.cell(row, 11).value = None
+        ws["K175"] = 12
+
+    filled_copy(REAL, filled, answers, only_the_total)
     result = read(filled, "lke/UPT01 LKE ZI.xlsx")
     assert [(p.severity, p.where) for p in result.problems] == [("warning", "lke/UPT01 LKE ZI.xlsx, Jawaban!K175")]
     assert result.lke.answers["PRE3A"].counts == {1: 12, 2: 0, 3: 0, 4: 11}
@@ -306,10 +350,12 @@ def test_a_typed_lhkpn_total_over_empty_parts_is_scored_as_their_sum(tmp_path):
 
 def test_notes_and_links_of_the_official_form_are_read(tmp_path):
     filled = tmp_path / "UPT01 LKE ZI.xlsx"
-    book = fill_form(REAL, filled, random_answers(11))
-    ws = book["Jawaban"]
-    ws["L6"], ws["M6"], ws["N6"] = "Tim dibentuk Januari", "SK Kepala Balai No. 1/2024", "https://example.go.id/sk-tim.pdf"
-    book.save(filled)
+
+    def notes_and_a_link(book):
+        ws = book["Jawaban"]
+        ws["L6"], ws["M6"], ws["N6"] = "Tim dibentuk Januari", "SK Kepala Balai No. 1/2024", "https://example.go.id/sk-tim.pdf"
+
+    filled_copy(REAL, filled, random_answers(11), notes_and_a_link)
     answer = read(filled, "lke/UPT01 LKE ZI.xlsx").lke.answers["PPA1A"]
     assert answer.note == "Tim dibentuk Januari\nSK Kepala Balai No. 1/2024"
     assert [(e.entry, e.url) for e in answer.evidence] == [("https://example.go.id/sk-tim.pdf", True)]
@@ -325,6 +371,11 @@ NOT_IN_REVISED = ("PPB1A", "PPD1C", "PPF2B", "PPF2E")
 
 def answers_in(path: Path, codes: list[str]) -> tuple[dict[str, Answer], dict[str, int]]:
     """The answers as openpyxl reads them (cached values), row by row in the regulation's order; and each code's first row."""
+    return copy.deepcopy(_answers_in(path, tuple(codes)))  # the data files never change: read once per process
+
+
+@cache
+def _answers_in(path: Path, codes: tuple[str, ...]) -> tuple[dict[str, Answer], dict[str, int]]:
     ws = openpyxl.load_workbook(path, data_only=True)["LKE ZI"]
     rows = form_rows(ws)
     assert len(rows) == len(codes)

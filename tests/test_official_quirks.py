@@ -4,7 +4,9 @@ its rule: scored as the regulation says, with a message naming the quirk at its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -23,6 +25,7 @@ from .test_official import (
     REVISED,
     answers_in,
     fill_form,
+    filled_copy,
     form_rows,
     random_answers,
     read,
@@ -45,11 +48,12 @@ def rows_saying(ws, start: str, column: int = 7) -> list[int]:
     return found
 
 
-def filled_real(tmp_path: Path, seed: int = 21) -> tuple[Path, openpyxl.Workbook, dict[str, Answer]]:
+def filled_real(tmp_path: Path, change: Callable[[openpyxl.Workbook], Any] | None = None,
+                seed: int = 21) -> tuple[Path, Any, dict[str, Answer]]:
+    """The real form filled with the seed's answers and changed by `change`, saved; what `change` returned."""
     answers = random_answers(seed)
     path = tmp_path / "UPT01 LKE ZI.xlsx"
-    book = fill_form(REAL, path, answers)
-    return path, book, answers
+    return path, filled_copy(REAL, path, answers, change), answers
 
 
 def errors(result) -> list[str]:
@@ -61,18 +65,19 @@ def errors(result) -> list[str]:
 
 @pytest.mark.parametrize("variant", ["dash-in-text", "no-dash", "sudah-unmarked", "everything-in-text"])
 def test_a_total_row_is_known_by_its_text_wherever_its_dash_sits(tmp_path, variant):
-    path, book, answers = filled_real(tmp_path)
-    ws = book["Jawaban"]
-    totals = rows_saying(ws, "Jumlah yang harus melaporkan")
-    reported = rows_saying(ws, "Jumlah yang sudah melaporkan")
-    assert len(totals) == len(reported) == 2
-    moved = {"dash-in-text": totals, "no-dash": totals, "sudah-unmarked": reported,
-             "everything-in-text": totals + reported}[variant]
-    for row in moved:
-        ws.cell(row, 6).value = None
-        text = ws.cell(row, 7).value.lstrip("- ")
-        ws.cell(row, 7).value = text if variant == "no-dash" else f"- {text}"
-    book.save(path)
+    def move_the_dashes(book):
+        ws = book["Jawaban"]
+        totals = rows_saying(ws, "Jumlah yang harus melaporkan")
+        reported = rows_saying(ws, "Jumlah yang sudah melaporkan")
+        assert len(totals) == len(reported) == 2
+        moved = {"dash-in-text": totals, "no-dash": totals, "sudah-unmarked": reported,
+                 "everything-in-text": totals + reported}[variant]
+        for row in moved:
+            ws.cell(row, 6).value = None
+            text = ws.cell(row, 7).value.lstrip("- ")
+            ws.cell(row, 7).value = text if variant == "no-dash" else f"- {text}"
+
+    path, _, answers = filled_real(tmp_path, move_the_dashes)
     result = read(path, REL)
     assert result.problems == []
     assert result.lke.answers["PRE3A"].counts == answers["PRE3A"].counts
@@ -81,15 +86,19 @@ def test_a_total_row_is_known_by_its_text_wherever_its_dash_sits(tmp_path, varia
 
 
 def test_the_total_is_checked_against_its_parts_only_never_with_the_reported_row(tmp_path):
-    path, book, answers = filled_real(tmp_path, seed=22)
-    ws = book["Jawaban"]
-    reported = rows_saying(ws, "Jumlah yang sudah melaporkan")
-    for row in reported:  # no marker: the row still closes the parts above it
-        ws.cell(row, 6).value = None
-    total = rows_saying(ws, "Jumlah yang harus melaporkan")[0]
+    answers = random_answers(22)
     parts = answers["PRE3A"].counts[1] + answers["PRE3A"].counts[2] + answers["PRE3A"].counts[3]
-    ws.cell(total, 11).value = parts + 1
-    book.save(path)
+
+    def unmark_and_mistype(book):
+        ws = book["Jawaban"]
+        reported = rows_saying(ws, "Jumlah yang sudah melaporkan")
+        for row in reported:  # no marker: the row still closes the parts above it
+            ws.cell(row, 6).value = None
+        total = rows_saying(ws, "Jumlah yang harus melaporkan")[0]
+        ws.cell(total, 11).value = parts + 1
+        return total
+
+    path, total, _ = filled_real(tmp_path, unmark_and_mistype, seed=22)
     [problem] = read(path, REL).problems
     assert problem.where.endswith(f"Jawaban!K{total}") and problem.kind == FORM
     assert f"is {parts + 1} but its parts K{total + 1}:K{total + 3} add up to {parts};" in problem.message
@@ -115,11 +124,13 @@ def test_the_revised_real_form_with_its_dashes_typed_into_the_text_scores_the_sa
 @pytest.mark.parametrize("question", ["Persentase penyampaian LHKPN", "Persentase penyampaian Non LHKPN",
                                       "Persentase penanganan pengaduan"])
 def test_a_percent_row_one_column_left_is_read_as_its_indicator_with_a_warning(tmp_path, question):
-    path, book, answers = filled_real(tmp_path, seed=23)
-    ws = book["Jawaban"]
-    [row] = rows_saying(ws, question)
-    ws.cell(row, 5).value, ws.cell(row, 6).value, ws.cell(row, 7).value = "-", ws.cell(row, 7).value, None
-    book.save(path)
+    def shift_left(book):
+        ws = book["Jawaban"]
+        [row] = rows_saying(ws, question)
+        ws.cell(row, 5).value, ws.cell(row, 6).value, ws.cell(row, 7).value = "-", ws.cell(row, 7).value, None
+        return row
+
+    path, row, answers = filled_real(tmp_path, shift_left, seed=23)
     result = read(path, REL)
     [problem] = result.problems
     assert problem.severity == "warning" and problem.where.endswith(f"Jawaban!F{row}")
@@ -129,14 +140,16 @@ def test_a_percent_row_one_column_left_is_read_as_its_indicator_with_a_warning(t
 
 @pytest.mark.parametrize("row_text", ["Unit kerja telah membentuk tim", "Terdapat dokumen rencana kerja"])
 def test_a_row_with_pilihan_jawaban_and_an_answer_is_never_read_as_a_title_unsaid(tmp_path, row_text):
-    path, book, answers = filled_real(tmp_path, seed=24)
-    ws = book["Jawaban"]
-    [row] = rows_saying(ws, row_text)
+    def title_like(book):
+        ws = book["Jawaban"]
+        [row] = rows_saying(ws, row_text)
+        # Its text one column left, and a Pilihan Jawaban the form does not know: nothing says it asks.
+        ws.cell(row, 5).value, ws.cell(row, 6).value, ws.cell(row, 7).value = "a.", ws.cell(row, 7).value, None
+        ws.cell(row, 10).value = "Ya"
+        return row
+
+    path, row, answers = filled_real(tmp_path, title_like, seed=24)
     code = next(c for c, i in edition().indicators.items() if i.question.startswith(row_text))
-    # Its text one column left, and a Pilihan Jawaban the form does not know: nothing says it asks.
-    ws.cell(row, 5).value, ws.cell(row, 6).value, ws.cell(row, 7).value = "a.", ws.cell(row, 7).value, None
-    ws.cell(row, 10).value = "Ya"
-    book.save(path)
     result = read(path, REL)
     [error] = errors(result)
     assert error.startswith(f"{REL}, Jawaban!K{row}: row {row} has Pilihan Jawaban 'Ya' and the answer")
@@ -212,15 +225,16 @@ def test_unlabelled_columns_right_of_the_notes_are_evidence_with_a_warning():
 
 @pytest.mark.parametrize("columns", [("Catatan", None), ("Catatan", None, None), ("Keterangan", None)])
 def test_unlabelled_evidence_columns_in_another_copy(tmp_path, columns):
-    path, book, answers = filled_real(tmp_path, seed=26)
-    ws = book["Jawaban"]
-    ws.delete_cols(12, 3)  # the copy's own notes and evidence columns L-N, and the TPI's after them
-    ws.delete_cols(12, 20)
-    for i, header in enumerate(columns):
-        ws.cell(1, 12 + i).value = header
-    ws.cell(6, 12).value = "Tim dibentuk"
-    ws.cell(6, 11 + len(columns)).value = "https://drive.example.id/sk"
-    book.save(path)
+    def other_columns(book):
+        ws = book["Jawaban"]
+        ws.delete_cols(12, 3)  # the copy's own notes and evidence columns L-N, and the TPI's after them
+        ws.delete_cols(12, 20)
+        for i, header in enumerate(columns):
+            ws.cell(1, 12 + i).value = header
+        ws.cell(6, 12).value = "Tim dibentuk"
+        ws.cell(6, 11 + len(columns)).value = "https://drive.example.id/sk"
+
+    path, _, answers = filled_real(tmp_path, other_columns, seed=26)
     result = read(path, REL)
     [warning] = result.problems
     assert warning.where.endswith(f"Jawaban!{openpyxl.utils.get_column_letter(11 + len(columns))}1")
@@ -252,11 +266,8 @@ def test_a_hidden_draft_sheet_is_not_read_where_a_visible_one_is_filled(tmp_path
 
 @pytest.mark.parametrize("rows", [(6, 7), (7, 9), (9, 10)])
 def test_an_answer_cell_merged_over_two_indicators_is_reported_at_its_cells(tmp_path, rows):
-    path, book, answers = filled_real(tmp_path, seed=27)
-    ws = book["Jawaban"]
     first, last = rows
-    ws.merge_cells(f"K{first}:K{last}")
-    book.save(path)
+    path, _, answers = filled_real(tmp_path, lambda book: book["Jawaban"].merge_cells(f"K{first}:K{last}"), seed=27)
     result = read(path, REL)
     [error] = errors(result)
     assert error.startswith(f"{REL}, Jawaban!K{first}:K{last}: the answer cell K{first}:K{last} is merged over the rows of")
@@ -270,7 +281,7 @@ def test_every_indicator_without_evidence_is_said_in_words_not_113_codes(tmp_pat
     inputs = write_year(tmp_path, units=("UPT01",))
     for old in (inputs / "lke").iterdir():
         old.unlink()
-    fill_form(REAL, inputs / "lke" / "UPT01 LKE ZI.xlsx", random_answers(28))
+    filled_copy(REAL, inputs / "lke" / "UPT01 LKE ZI.xlsx", random_answers(28))
     year = read_award_year(inputs, YEAR, edition())
     [bare] = [p for p in year.problems if "evidence" in p.message]
     assert "all 113 indicators" in bare.message and "PPA1A" not in bare.message
@@ -346,11 +357,13 @@ def test_a_form_with_no_answer_at_all_says_so_in_words_not_113_codes(tmp_path, f
 
 
 def test_a_titles_own_percentage_is_said_as_a_warning_not_an_error(tmp_path):
-    path, book, answers = filled_real(tmp_path, seed=29)
-    ws = book["Jawaban"]
-    [row] = [r for r in rows_saying(ws, "Penyampaian Laporan Harta Kekayaan", column=6) if ws.cell(r, 10).value == "%"]
-    ws.cell(row, 11).value = "92%"
-    book.save(path)
+    def answer_the_title(book):
+        ws = book["Jawaban"]
+        [row] = [r for r in rows_saying(ws, "Penyampaian Laporan Harta Kekayaan", column=6) if ws.cell(r, 10).value == "%"]
+        ws.cell(row, 11).value = "92%"
+        return row
+
+    path, row, answers = filled_real(tmp_path, answer_the_title, seed=29)
     result = read(path, REL)
     assert errors(result) == []
     [said] = result.problems
@@ -363,13 +376,15 @@ def test_a_titles_own_percentage_is_said_as_a_warning_not_an_error(tmp_path):
     ("Terdapat dokumen rencana kerja", 2, "TAMBAHAN"),
 ])
 def test_a_row_read_as_a_title_with_no_likely_indicator_still_says_what_would_be_right(tmp_path, row_text, heading_row, heading):
-    path, book, _answers = filled_real(tmp_path, seed=24)
-    ws = book["Jawaban"]
-    [row] = rows_saying(ws, row_text)
-    ws.cell(heading_row, 3).value = heading  # a component no indicator of the edition belongs to: no candidate at all
-    ws.cell(row, 5).value, ws.cell(row, 6).value, ws.cell(row, 7).value = "a.", ws.cell(row, 7).value, None
-    ws.cell(row, 10).value = "Ya"
-    book.save(path)
+    def title_like_under_another_heading(book):
+        ws = book["Jawaban"]
+        [row] = rows_saying(ws, row_text)
+        ws.cell(heading_row, 3).value = heading  # a component no indicator of the edition belongs to: no candidate at all
+        ws.cell(row, 5).value, ws.cell(row, 6).value, ws.cell(row, 7).value = "a.", ws.cell(row, 7).value, None
+        ws.cell(row, 10).value = "Ya"
+        return row
+
+    path, row, _answers = filled_real(tmp_path, title_like_under_another_heading, seed=24)
     result = read(path, REL)
     [problem] = [p for p in result.problems if p.code == "official.row.read_as_title"]
     assert problem.where.endswith(f"Jawaban!K{row}") and problem.severity == "error"
@@ -380,16 +395,19 @@ def test_a_row_read_as_a_title_with_no_likely_indicator_still_says_what_would_be
 @pytest.mark.parametrize("source, sheet, state", [("revised", "LKE ZI", "hidden"), ("revised", "LKE ZI", "veryHidden"),
                                                   ("real", "Jawaban", "hidden")])
 def test_the_only_official_sheet_hidden_is_read_with_a_warning(tmp_path, source, sheet, state):
+    def hide(book):
+        book[sheet].sheet_state = state
+
     if source == "revised":
         book = openpyxl.load_workbook(REVISED)
         book.create_sheet("Petunjuk")  # Excel keeps one sheet visible: the unit's notes
         path = tmp_path / "PKM01 LKE ZI.xlsx"
         rel = "lke/PKM01 LKE ZI.xlsx"
+        hide(book)
+        book.save(path)
     else:
-        path, book, _answers = filled_real(tmp_path, seed=29)
+        path, _, _answers = filled_real(tmp_path, hide, seed=29)
         rel = REL
-    book[sheet].sheet_state = state
-    book.save(path)
     result = read(path, rel)
     [hidden] = [p for p in result.problems if p.code == "official.sheet.hidden"]
     assert hidden.severity == "warning" and hidden.where == f"{rel}, {sheet}"
@@ -405,7 +423,7 @@ def test_the_only_official_sheet_visible_says_nothing_of_hidden_sheets(tmp_path,
         path.write_bytes(REVISED.read_bytes())
         rel = "lke/PKM01 LKE ZI.xlsx"
     else:
-        path, _book, _answers = filled_real(tmp_path, seed=29)
+        path, _, _answers = filled_real(tmp_path, seed=29)
         rel = REL
     result = read(path, rel)
     assert not [p for p in result.problems if p.code in ("official.sheet.hidden", "official.sheet.several")]

@@ -68,6 +68,7 @@ def test_a_terminated_build_leaves_nothing_in_the_temp_folder(workspace):
 
 
 RENDER_TWICE = """
+import gc
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from dossier.render.pdf import html_to_pdf
@@ -75,17 +76,25 @@ from dossier.render.pdf import html_to_pdf
 FONT = "<style>@font-face {font-family: T; src: url(%s)} body {font-family: T}</style><p>Teks</p>"
 
 def render(_):
-    return len(html_to_pdf(FONT, base_url=Path.cwd(), allowed_roots=[Path.cwd()]))
+    size = len(html_to_pdf(FONT, base_url=Path.cwd(), allowed_roots=[Path.cwd()]))
+    gc.collect()  # as a long build's worker would, sooner or later: what nothing holds is deleted
+    return size
+
+def in_a_worker():
+    with ProcessPoolExecutor(1) as pool:  # a worker process ends without running __del__
+        assert list(pool.map(render, [1]))[0] > 0
 
 if __name__ == "__main__":
-    with ProcessPoolExecutor(1) as pool:  # in a worker process, which ends without running __del__
-        assert list(pool.map(render, [1]))[0] > 0
-    assert render(0) > 0  # and in this process
+    in_a_worker()  # its own configuration
+    assert render(0) > 0  # this process's
+    in_a_worker()  # forked from a process that rendered: it must leave that process's fonts in place
+    assert render(0) > 0
 """
 
 
 def test_rendering_outside_a_command_leaves_no_font_copies_behind(tmp_path):
-    """WeasyPrint copies @font-face files into a folder of its own; the library removes it at exit too."""
+    """WeasyPrint copies @font-face files into a folder of its own; the library removes it at exit too, and a
+    worker forked from a process that rendered leaves that process's folder in place."""
     temp = tmp_path / "tmp"
     temp.mkdir()
     font = REPO / "templates" / "static" / "fonts" / "LiberationSans-Regular.ttf"

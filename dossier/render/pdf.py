@@ -134,11 +134,12 @@ def html_to_pdf(
 def _font_config() -> FontConfiguration:
     """This process's font configuration, made on first use; its copies of the fonts are removed at exit."""
     global _FONT_CONFIG, _FONT_CONFIG_PID
-    if _FONT_CONFIG is None or _FONT_CONFIG_PID != os.getpid():
+    if _FONT_CONFIG is None:
         _FONT_CONFIG, _FONT_CONFIG_PID = FontConfiguration(), os.getpid()
         # WeasyPrint copies each @font-face file into a temporary folder that it removes only in a
         # __del__, which does not run in an ended worker process. Finalize with a priority runs at the
-        # exit of the main process and of a pool's worker alike.
+        # exit of the main process and of a pool's worker alike. A worker forked from a process that
+        # rendered uses that process's configuration, and its folder is that process's to remove.
         Finalize(None, _remove_font_copies, args=(_FONT_CONFIG, _FONT_CONFIG_PID), exitpriority=0)
     return _FONT_CONFIG
 

@@ -37,21 +37,19 @@ def cluster():
 
 def _workspace(root: Path) -> Workspace:
     shutil.copytree(REPO / "inputs", root / "inputs")
+    shutil.copy(REPO / "dossier.toml", root / "dossier.toml")  # as the shared sample build (conftest)
     return Workspace(root)
 
 
-def _hashes(ws: Workspace) -> dict[str, str]:
-    manifest = json.loads((ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_text(encoding="utf-8"))
+def _hashes(root: Path) -> dict[str, str]:
+    manifest = json.loads((root / "build" / str(SAMPLE_YEAR) / "manifest.json").read_text(encoding="utf-8"))
     return {entry["path"]: entry["sha256"] for entry in manifest["files"]}
 
 
-@pytest.fixture(scope="module")
-def local(tmp_path_factory) -> Workspace:
-    """The unit and the year-level documents built in local worker processes."""
-    ws = _workspace(tmp_path_factory.mktemp("local"))
-    result = build(ws, SAMPLE_YEAR, units=[UNIT], jobs=2)
-    assert result.ok, result.failed
-    return ws
+@pytest.fixture
+def local(built_sample) -> Path:
+    """The sample year built in local worker processes (once for the run, conftest's built_sample)."""
+    return built_sample
 
 
 @pytest.mark.render
@@ -60,14 +58,14 @@ def test_dask_build_is_byte_identical_to_local(cluster, local, tmp_path):
     ws = _workspace(tmp_path)
     result = build(ws, SAMPLE_YEAR, units=[UNIT], executor=client.get_executor())
     assert result.ok, result.failed
-    remote, here = _hashes(ws), _hashes(local)
+    remote, here = _hashes(ws.root), _hashes(local)
     kinds = {o.kind for o in result.built}
     assert kinds == {"dossier-pdf", "packet-pdf", "dossier-docx", "recap-pdf", "recap-xlsx", "release-pdf", "release-docx",
                      "letter-pdf", "letter-docx", "feedback-pdf", "feedback-xlsx", "lhe-pdf", "lhe-docx"}
-    assert remote == here
+    assert remote == {rel: here[rel] for rel in remote}
     # The sha256 in the manifest is of the file on disk, not only of what the worker sent.
     for rel in remote:
-        assert (ws.build_dir(SAMPLE_YEAR) / rel).read_bytes() == (local.build_dir(SAMPLE_YEAR) / rel).read_bytes(), rel
+        assert (ws.build_dir(SAMPLE_YEAR) / rel).read_bytes() == (local / "build" / str(SAMPLE_YEAR) / rel).read_bytes(), rel
 
 
 @pytest.mark.render
@@ -81,7 +79,7 @@ def test_cli_executor_dask_address(cluster, local, tmp_path):
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     assert result.exit_code == 0, result.output
-    remote, here = _hashes(ws), _hashes(local)
+    remote, here = _hashes(ws.root), _hashes(local)
     assert f"dossier/{UNIT}.docx" in remote  # with the unit's other DOCX and XLSX documents
     assert remote == {rel: here[rel] for rel in remote}
 

@@ -131,8 +131,10 @@ def stand_ins():
 
 
 # A test that builds real documents (WeasyPrint, LibreOffice) or a whole year is marked `render`
-# (`@pytest.mark.render`), so that `pytest -m "not render"` runs the readers, scoring, command line
-# and the build's logic (on stand-in kinds) quickly. A test reading the shared built sample renders.
+# (`@pytest.mark.render`); one that takes half a second or more otherwise (the real official form read
+# in full, dossier run in a subprocess, the web server) is marked `slow`. `pytest -m "not render and
+# not slow"` then runs the readers, scoring, command line and the build's logic (on stand-in kinds)
+# in seconds. A test reading the shared built sample renders.
 def pytest_collection_modifyitems(items):
     for item in items:
         if "built_sample" in item.fixturenames:

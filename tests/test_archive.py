@@ -559,6 +559,7 @@ def _kinds(findings) -> list[tuple[str, str]]:
     return [(f.where, f.kind) for f in findings]
 
 
+@pytest.mark.slow
 def test_archive_prints_its_fingerprint_and_the_index_carries_the_manifest(two_units):
     folder = two_units.archive_dir(YEAR)
     manifest = (folder / "manifest.json").read_bytes()

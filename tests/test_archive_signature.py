@@ -77,6 +77,7 @@ def signed(tmp_path, pdfs) -> Workspace:
     return ws
 
 
+@pytest.mark.slow
 def test_the_index_is_signed_and_verifies(signed):
     from pyhanko.pdf_utils.reader import PdfFileReader
 

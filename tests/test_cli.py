@@ -74,6 +74,7 @@ def test_validate_reports_every_problem_and_fails(sample):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_score_json_agrees_with_scoring(sample):
     result = run("-C", str(sample), "score", "--json")
     assert result.exit_code == 0, result.output
@@ -117,6 +118,7 @@ def test_no_inputs_is_a_clear_error(tmp_path):
     assert "no award year found" in result.output
 
 
+@pytest.mark.slow
 def test_lke_template_writes_a_workbook_per_unit_named(sample, tmp_path):
     out = tmp_path / "out"
     assert "already has an LKE" in run("-C", str(sample), "lke-template", "-o", str(out)).output
@@ -143,6 +145,7 @@ def test_bad_settings_are_named(sample):
     assert "Available editions: 2021" in result.output
 
 
+@pytest.mark.slow
 def test_score_json_gives_the_way_to_each_predicate_not_yet_met(sample):
     from dossier.improve import Step, apply_steps
 

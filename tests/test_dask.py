@@ -84,6 +84,7 @@ def test_cli_executor_dask_address(cluster, local, tmp_path):
     assert remote == {rel: here[rel] for rel in remote}
 
 
+@pytest.mark.slow
 def test_executor_address_must_be_dask_url():
     with pytest.raises(DossierError, match=r"expected dask://HOST:PORT"):
         with remote_executor("tcp://127.0.0.1:8786"):

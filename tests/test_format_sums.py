@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from tests.test_improve import EDITION, WBK_UNIT, lke, random_answers
 CENT = Decimal("0.01")
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=random_answers)
 def test_every_printed_node_is_its_own_value_rounded_half_up(values):

@@ -49,6 +49,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_help_is_indonesian_by_default_on_an_english_machine(tmp_path):
     result = dossier("--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -61,6 +62,7 @@ def test_help_is_indonesian_by_default_on_an_english_machine(tmp_path):
     assert "Usage" not in out and "Show this message" not in out and "workbook" not in out
 
 
+@pytest.mark.slow
 def test_command_help_is_indonesian(tmp_path):
     out = flat(dossier("init", "--help", cwd=tmp_path).stdout)
     assert "Cara pakai: dossier init" in out
@@ -70,6 +72,7 @@ def test_command_help_is_indonesian(tmp_path):
     assert "[bawaan: dossier]" in out  # Click's "default" too
 
 
+@pytest.mark.slow
 def test_english_with_dossier_lang(tmp_path):
     out = dossier("--help", cwd=tmp_path, lang="en").stdout
     assert out.startswith("Usage: dossier")
@@ -80,6 +83,7 @@ def test_english_with_dossier_lang(tmp_path):
     assert "Cara pakai" not in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["cwd", "-C"])
 def test_english_with_the_workspace_setting(tmp_path, where):
     (tmp_path / "dossier.toml").write_text('[antarmuka]\nbahasa = "en"\n', encoding="utf-8")
@@ -89,6 +93,7 @@ def test_english_with_the_workspace_setting(tmp_path, where):
     assert "Show this message and exit." in result.stdout
 
 
+@pytest.mark.slow
 def test_dossier_lang_wins_over_the_workspace_setting(tmp_path):
     (tmp_path / "dossier.toml").write_text('[antarmuka]\nbahasa = "en"\n', encoding="utf-8")
     assert dossier("--help", cwd=tmp_path, lang="id").stdout.startswith("Cara pakai: dossier")
@@ -105,6 +110,7 @@ def test_an_unknown_language_setting_is_a_clear_error(tmp_path):
     load_settings(tmp_path)  # known
 
 
+@pytest.mark.slow
 def test_clicks_usage_errors_are_translated(tmp_path):
     result = dossier("--bogus", cwd=tmp_path)
     assert result.returncode == 2
@@ -117,6 +123,7 @@ def test_clicks_usage_errors_are_translated(tmp_path):
     assert "Nilai untuk '--format' tidak sah" in result.stderr
 
 
+@pytest.mark.slow
 def test_init_speaks_both_languages(tmp_path):
     result = dossier("init", "ws", "--year", "2025", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -130,6 +137,7 @@ def test_init_speaks_both_languages(tmp_path):
     assert "Created a workspace in" in result.stderr and "Folder kerja" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_next_year_carries_the_units_forward_in_indonesian(sample):
     shutil.copy(Path(__file__).parent.parent / "dossier.toml", sample / "dossier.toml")
     result = dossier("-C", str(sample), "init", "--year", "2025", cwd=sample)
@@ -223,6 +231,7 @@ def test_speaking_a_language_for_a_block_then_as_before(speak):
     assert i18n._("Say only what went wrong.") == "Say only what went wrong."
 
 
+@pytest.mark.slow
 def test_the_version_in_both_languages(tmp_path):
     from dossier import __version__
 
@@ -230,6 +239,7 @@ def test_the_version_in_both_languages(tmp_path):
     assert dossier("--version", cwd=tmp_path, lang="en").stdout == f"dossier, version {__version__}\n"
 
 
+@pytest.mark.slow
 def test_a_number_option_says_what_it_wants_in_both_languages(tmp_path):
     assert "'abc' bukan bilangan bulat yang sah" in dossier("build", "-j", "abc", cwd=tmp_path).stderr
     assert "'abc' is not a valid whole number" in dossier("build", "-j", "abc", cwd=tmp_path, lang="en").stderr

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from dossier import i18n
 from dossier.build import BuildResult
@@ -22,6 +23,8 @@ from dossier.errors import InputErrors, Problem
 from dossier.workspace import HOWTO
 
 from .conftest import SAMPLE_YEAR
+
+pytestmark = pytest.mark.slow  # each test runs dossier in a subprocess, as a user does
 
 # Words of the English messages that must not be left in their Indonesian.
 ENGLISH = re.compile(r"\b(error|warning|workbook|answer|shortfall|caution|way to|eligible|proposed|"

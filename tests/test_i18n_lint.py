@@ -17,6 +17,7 @@ import builtins
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -106,6 +107,7 @@ def findings() -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_message_shown_is_marked_for_translation():
     found = findings()
     assert not found, "mark these with _() or ngettext() (dossier.i18n):\n" + "\n".join(found)
@@ -150,6 +152,7 @@ def _marked() -> set[str]:
     return ids
 
 
+@pytest.mark.slow
 def test_every_marked_message_has_its_indonesian():
     with PO.open("rb") as handle:
         catalog = read_po(handle)

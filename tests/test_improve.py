@@ -94,6 +94,7 @@ def exhaustive(score, predicate: str, candidates: list[str]) -> int | None:
     lowered=st.lists(st.sampled_from(CHOICES), min_size=3, max_size=8, unique=True),
     counts=st.lists(st.integers(0, 6), min_size=len(COUNTS), max_size=len(COUNTS)),
 )
+@pytest.mark.slow
 def test_small_cases_are_never_longer_than_an_exhaustive_search(data, lowered, counts):
     # Weak counts and IPAK at its minimum keep the unit near the thresholds, so the few lowered answers matter.
     answers = base_answers(hba=3.6) | {c: counts_at(c, n) for c, n in zip(COUNTS, counts)}
@@ -240,6 +241,7 @@ def test_an_unanswered_question_is_raised_from_blank():
     assert "WBBM" in apply_steps(score, way.steps).eligible
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("without_rows", [("PPB1A", "PPD1C", "PPF2B", "PPF2E"), ("PPA1A", "PPA1B", "PPA2A")])
 def test_the_way_never_raises_an_indicator_without_a_row_in_the_units_form(without_rows):
     answers = base_answers()

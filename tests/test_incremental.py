@@ -88,6 +88,7 @@ def lke_of(ws: Workspace, code: str) -> Path:
     raise AssertionError(f"no LKE workbook for {code}")
 
 
+@pytest.mark.slow
 def test_no_change_reuses_every_output_and_touches_no_file(ws):
     before = mtimes(ws)
     manifest = (ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_bytes()
@@ -99,6 +100,7 @@ def test_no_change_reuses_every_output_and_touches_no_file(ws):
     assert (ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_bytes() == manifest
 
 
+@pytest.mark.slow
 def test_one_changed_lke_rebuilds_that_unit_and_the_year_documents(ws):
     change_answer(lke_of(ws, CHANGED), "PPA1A")
     built, reused = rebuild(ws)
@@ -106,6 +108,7 @@ def test_one_changed_lke_rebuilds_that_unit_and_the_year_documents(ws):
     assert reused == {(OTHER, k) for k in UNIT_KINDS}
 
 
+@pytest.mark.slow
 def test_longest_task_first_and_short_year_documents_last(ws):
     """The recap PDF (longest in a large year) starts first; a changed unit does not wait behind the release."""
     from dossier.build import Progress
@@ -127,6 +130,7 @@ def test_changed_release_template_rebuilds_only_the_release(ws):
     assert reused == ALL - built
 
 
+@pytest.mark.slow
 def test_force_rebuilds_everything(ws):
     # DOCX and XLSX only: --force takes the same path for every kind, and PDFs are the slow ones.
     built, reused = rebuild(ws, force=True, formats=("docx", "xlsx"))
@@ -197,6 +201,7 @@ def test_a_touched_input_falls_back_to_the_keys(ws):
     assert built_now == set() and reused == ALL
 
 
+@pytest.mark.slow
 def test_a_failed_build_is_not_taken_as_up_to_date(ws):
     templates = Path(ws.root) / "templates"
     templates.mkdir()

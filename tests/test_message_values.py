@@ -21,6 +21,7 @@ from .test_official import REAL, fill_form, random_answers, read
 
 @pytest.mark.parametrize("text", ["Kantin kejujuran tersedia di lobi kantor", "Ruang laktasi {baru} 100%",
                                   "Pojok baca; perpustakaan mini, lantai 2 - sayap timur"])
+@pytest.mark.slow
 def test_a_row_that_is_no_indicator_keeps_its_text_as_a_value(tmp_path, speak, text):
     filled = tmp_path / "UPT01 LKE ZI.xlsx"
     book = fill_form(REAL, filled, random_answers(6))
@@ -37,6 +38,7 @@ def test_a_row_that_is_no_indicator_keeps_its_text_as_a_value(tmp_path, speak, t
         assert f"{said}: '{text}'" in str(kept) and str(kept) == str(problem)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("made_in", ["en", "id"])
 def test_a_refused_pdf_bomb_says_why_in_the_language_spoken_whichever_it_was_read_in(speak, made_in):
     speak(made_in)

@@ -93,6 +93,7 @@ def test_a_year_just_started_says_so_and_names_the_previous_one(tmp_path, comman
     assert "Traceback" not in result.output and not (root / "build" / "2025").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["validate"], ["score"], ["lke-template"]])
 def test_every_command_says_its_year_on_its_first_line(tmp_path, command):
     root = season_workspace(tmp_path)

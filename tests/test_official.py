@@ -25,6 +25,8 @@ from dossier.workbooks import write_lke_template
 
 from .workbook_factory import YEAR, edition, write_year
 
+pytestmark = pytest.mark.slow  # each test reads the real official form (48,000 styled cells) in full
+
 DATA = Path(__file__).parent / "data" / "official"
 REAL = DATA / "gratifikasi-app-Export_Template_LKE.xlsx"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "lke-zi-2021.csv"  # the shared/ beside the repository

@@ -35,6 +35,8 @@ from .test_official import (
 )
 from .workbook_factory import YEAR, edition, write_year
 
+pytestmark = pytest.mark.slow  # each test reads the real official form (48,000 styled cells) in full
+
 REL = "lke/UPT01 LKE ZI.xlsx"
 
 

@@ -13,6 +13,8 @@ from .test_official import form_rows
 from .test_tpi import EDITION, official_pair
 from .workbook_factory import YEAR, row_of, write_year
 
+pytestmark = pytest.mark.slow  # each test reads the real official form (48,000 styled cells) in full
+
 NOTES = 14  # the resmi form's Catatan column (N)
 
 

@@ -100,6 +100,7 @@ def out(root: Path) -> Path:
     return root / "build" / str(SAMPLE_YEAR)
 
 
+@pytest.mark.slow
 def test_the_decision_proposes_the_three_that_pass_and_keeps_the_holder_out(tmp_path):
     from dossier.scoring import score_unit
     from dossier.workspace import Workspace

@@ -93,6 +93,7 @@ def one(found: list[dict], **wanted) -> dict:
     return matching[0]
 
 
+@pytest.mark.slow
 def test_validate_json_gives_each_problem_with_its_file_sheet_and_cell(year):
     found = records(year, "en")
     ws = openpyxl.load_workbook(year / f"inputs/{YEAR}/{OWN}")["LKE"]
@@ -143,6 +144,7 @@ def test_validate_json_gives_each_problem_with_its_file_sheet_and_cell(year):
     assert rows["fix"] == "give it one Jumlah row per input, in that order, each with its own number"
 
 
+@pytest.mark.slow
 def test_validate_json_words_the_same_records_in_indonesian(year):
     english, indonesian = records(year, "en"), records(year, "id")
     place = ("file", "sheet", "cell", "row", "unit", "indicator", "severity", "code")
@@ -160,6 +162,7 @@ def test_validate_json_words_the_same_records_in_indonesian(year):
     assert rows["fix"].startswith("buat satu baris Jumlah untuk setiap isian")
 
 
+@pytest.mark.slow
 def test_validate_without_json_prints_the_lines_it_always_has(year):
     result = dossier("validate", cwd=year, lang="en")
     ws = openpyxl.load_workbook(year / f"inputs/{YEAR}/{OWN}")["LKE"]
@@ -211,6 +214,7 @@ def test_places_read_as_the_command_line_has_always_shown_them():
     assert Problem("dossier.toml, [penandatangan] nip_ketua_tpi", "x").place.spot == "[penandatangan] nip_ketua_tpi"
 
 
+@pytest.mark.slow
 def test_the_cache_keeps_no_language(year, tmp_path):
     root = tmp_path / "ws"
     shutil.copytree(year / "inputs", root / "inputs")

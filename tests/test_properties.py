@@ -7,6 +7,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -119,6 +120,7 @@ def fraction(indicator: Indicator, answer: Answer | None) -> float:
     return indicator.option(answer.choice).score or 0.0
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(values=answers, code=st.sampled_from(CODES), data=st.data())
 def test_a_better_answer_never_lowers_any_score(values, code, data):
@@ -131,6 +133,7 @@ def test_a_better_answer_never_lowers_any_score(values, code, data):
     assert set(before.eligible) <= set(after.eligible)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(values=answers)
 def test_every_node_within_its_weight_and_the_sum_of_its_parts(values):
@@ -176,6 +179,7 @@ def weak_halves(result, predicate) -> set[str]:
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(values=answers, current=st.sampled_from(["", "WBK"]))
 def test_eligible_exactly_when_every_threshold_holds(values, current):

@@ -44,6 +44,7 @@ def counting(monkeypatch) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 def test_a_cached_read_equals_a_fresh_read_and_reads_nothing_again(year_dir, tmp_path, monkeypatch):
     cache = tmp_path / "cache.json"
     fresh = read_award_year(year_dir, SAMPLE_YEAR, EDITION)
@@ -54,6 +55,7 @@ def test_a_cached_read_equals_a_fresh_read_and_reads_nothing_again(year_dir, tmp
     assert fresh == first == second
 
 
+@pytest.mark.slow
 def test_only_the_changed_workbook_is_read_again(year_dir, tmp_path, monkeypatch):
     cache = tmp_path / "cache.json"
     cached(year_dir, cache)
@@ -67,6 +69,7 @@ def test_only_the_changed_workbook_is_read_again(year_dir, tmp_path, monkeypatch
     assert seen == [changed.relative_to(year_dir).as_posix()]
 
 
+@pytest.mark.slow
 def test_a_change_in_bukti_reads_every_workbook_again(year_dir, tmp_path, monkeypatch):
     cache = tmp_path / "cache.json"
     cached(year_dir, cache)
@@ -78,6 +81,7 @@ def test_a_change_in_bukti_reads_every_workbook_again(year_dir, tmp_path, monkey
     assert after == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'{"format": "dossier-lke-cache/2", "scope": 1}', b"\xff\x00", b'{"format": "dossier-lke-cache/2", "scope": "x", "entries": {"a": 5}}'])
 def test_an_unreadable_cache_is_ignored(year_dir, tmp_path, garbage):
     cache = tmp_path / "cache.json"
@@ -85,6 +89,7 @@ def test_an_unreadable_cache_is_ignored(year_dir, tmp_path, garbage):
     assert cached(year_dir, cache) == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
 
 
+@pytest.mark.slow
 def test_damaged_entries_are_read_again(year_dir, tmp_path):
     import json
 
@@ -97,6 +102,7 @@ def test_damaged_entries_are_read_again(year_dir, tmp_path):
     assert cached(year_dir, cache) == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
 
 
+@pytest.mark.slow
 def test_a_moved_workspace_reads_its_cache_and_its_evidence_in_the_new_place(year_dir, tmp_path, monkeypatch):
     cache = tmp_path / "cache.json"
     cached(year_dir, cache)
@@ -112,6 +118,7 @@ def test_a_moved_workspace_reads_its_cache_and_its_evidence_in_the_new_place(yea
     assert "elsewhere" not in cache.read_text()  # no absolute path is stored
 
 
+@pytest.mark.slow
 def test_an_edited_cache_entry_is_not_trusted(year_dir, tmp_path):
     import json
 
@@ -129,6 +136,7 @@ def test_an_edited_cache_entry_is_not_trusted(year_dir, tmp_path):
     assert cached(year_dir, cache) == fresh == read_award_year(year_dir, SAMPLE_YEAR, EDITION)
 
 
+@pytest.mark.slow
 def test_a_file_replaced_by_another_of_the_same_size_and_time_is_noticed(year_dir, tmp_path, monkeypatch):
     cache = tmp_path / "cache.json"
     cached(year_dir, cache)

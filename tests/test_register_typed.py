@@ -56,6 +56,7 @@ def test_a_copy_newer_than_the_register_is_said_and_an_older_one_is_not(tmp_path
     assert not [p for p in read_award_year(inputs, YEAR, edition()).problems if p.where == copy]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("file_name", ["LKE ZI Phala Martha revisi.xlsx", "phala martha.xlsx", "Form LKE - PHALA-MARTHA final.xlsx"])
 def test_a_workbook_named_by_its_units_name_is_suggested_for_that_unit(tmp_path, file_name):
     inputs = write_year(tmp_path)
@@ -68,6 +69,7 @@ def test_a_workbook_named_by_its_units_name_is_suggested_for_that_unit(tmp_path,
                for m in messages), messages
 
 
+@pytest.mark.slow
 def test_a_name_two_units_left_share_is_no_suggestion(tmp_path):
     inputs = write_year(tmp_path)
     set_unit_cells(inputs, {(2, 2): "Balai Rehabilitasi Sosial Phala Martha", (3, 2): "Balai Rehabilitasi Sosial Budi Luhur"})

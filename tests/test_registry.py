@@ -38,6 +38,7 @@ def note_kind():
     registry.unregister(NOTE.kind)
 
 
+@pytest.mark.slow
 def test_a_kind_registered_alone_is_built_and_listed_in_the_manifest(sample, note_kind):
     ws = Workspace(sample)
     result = build(ws, SAMPLE_YEAR, formats=("txt",), year_documents=False, jobs=2)
@@ -100,6 +101,7 @@ def only_the_note_kind():
     registry.KINDS[:] = kept
 
 
+@pytest.mark.slow
 def test_a_new_kind_is_built_archived_verified_and_named_in_the_help(sample, only_the_note_kind):
     (sample / "templates").mkdir()
     (sample / "templates" / "catatan.html").write_text(NOTE_TEMPLATE, encoding="utf-8")

@@ -375,6 +375,7 @@ def test_a_close_code_says_which_unit_was_meant(tmp_path, written):
             f"the workbook of '{written}' is probably this unit's") in errors
 
 
+@pytest.mark.slow
 def test_an_official_workbook_is_matched_by_its_file_name_or_berkas_lke(tmp_path):
     from dossier.official_template import write_official_template
     from dossier.rules import load_edition

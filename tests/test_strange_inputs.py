@@ -49,6 +49,7 @@ def lkes(workspace: Path) -> list[Path]:
     return sorted((workspace / "inputs" / str(SAMPLE_YEAR) / "lke").glob("*.xlsx"))
 
 
+@pytest.mark.slow
 def test_a_strict_open_xml_workbook_is_named_with_what_to_do(workspace):
     def strict(_name, data):
         for old, new in STRICT.items():
@@ -62,6 +63,7 @@ def test_a_strict_open_xml_workbook_is_named_with_what_to_do(workspace):
     assert "Traceback" not in said and "UserWarning" not in said
 
 
+@pytest.mark.slow
 def test_openpyxl_warnings_never_reach_the_user(workspace):
     rewrite(lkes(workspace)[0], lambda name, data: data.replace(b"</worksheet>", EXTENSIONS)
             if name.startswith("xl/worksheets/") else data)
@@ -70,6 +72,7 @@ def test_openpyxl_warnings_never_reach_the_user(workspace):
     assert "Warning" not in run.stdout + run.stderr and "warn(" not in run.stderr
 
 
+@pytest.mark.slow
 def test_a_dossier_toml_with_a_byte_order_mark_is_read(workspace):
     (workspace / "dossier.toml").write_bytes(b"\xef\xbb\xbf" + b'[penandatangan]\nkota = "Makassar"\n')
     assert load_settings(workspace).signing_city == "Makassar"
@@ -98,6 +101,7 @@ def test_a_year_out_of_range_or_in_other_digits_is_refused_with_a_message(worksp
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_a_folder_named_like_a_huge_year_is_not_taken_as_the_newest_year(workspace):
     (workspace / "inputs" / "99999").mkdir()
     run = dossier(workspace, "score", "--json")
@@ -105,6 +109,7 @@ def test_a_folder_named_like_a_huge_year_is_not_taken_as_the_newest_year(workspa
     assert f'"year": {SAMPLE_YEAR}' in run.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("epoch", ["99999999999999", "-5", "١٧٠٠٠٠٠٠٠٠"])
 def test_an_out_of_range_source_date_epoch_gets_a_message(workspace, epoch):
     run = dossier(workspace, "build", "--format", "docx", SOURCE_DATE_EPOCH=epoch)

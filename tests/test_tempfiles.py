@@ -92,6 +92,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.slow
 def test_rendering_outside_a_command_leaves_no_font_copies_behind(tmp_path):
     """WeasyPrint copies @font-face files into a folder of its own; the library removes it at exit too, and a
     worker forked from a process that rendered leaves that process's folder in place."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -107,6 +108,7 @@ def reviewed_answer(code: str):
 reviewed_answers = st.fixed_dictionaries({c: reviewed_answer(c) for c in EDITION.indicators})
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers=reviewed_answers, unit=st.sampled_from([WBK_UNIT, WBBM_UNIT]))
 def test_counting_score_and_self_assessment_agree_with_an_independent_computation(answers, unit):
@@ -353,6 +355,7 @@ def lower_every_choice(path) -> set[str]:
 # --- the command line ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_score_shows_both_scores_and_validate_counts_missing_answers(sample):
     import json
 

@@ -48,6 +48,7 @@ BAD_CODES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(BAD_CODES))
 def test_dropped_rows_a_bad_register_code_fails_report_naming_the_row(sample, variant):
     set_cell(sample, "Unit", 3, 1, BAD_CODES[variant])  # UPT02's row
@@ -67,6 +68,7 @@ def test_dropped_rows_the_message_names_the_invisible_character(sample):
     assert "U+200B ZERO WIDTH SPACE" in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["repeated code", "no code, a name", "no Unit sheet header"])
 def test_dropped_rows_other_rows_that_are_no_unit_fail_too(sample, variant):
     if variant == "repeated code":
@@ -801,6 +803,7 @@ def test_commands_a_second_command_on_the_same_year_is_told_to_wait(sample, hold
     assert not (sample / "archive").exists()
 
 
+@pytest.mark.slow
 def test_commands_a_lock_left_by_a_killed_command_does_not_block(sample):
     import os
     import signal
@@ -819,6 +822,7 @@ def test_commands_a_lock_left_by_a_killed_command_does_not_block(sample):
     assert "another 'dossier" not in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output", ["/proc/1", "/sys/kernel/dossier-test", "a file"])
 def test_commands_lke_template_into_a_folder_it_cannot_write_says_so(sample, output):
     if output == "a file":
@@ -831,6 +835,7 @@ def test_commands_lke_template_into_a_folder_it_cannot_write_says_so(sample, out
     assert "check that the folder exists and may be written" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["latin-1", "ascii", "cp1252"])
 @pytest.mark.parametrize("command", ["score", "validate"])
 def test_commands_a_narrow_terminal_encoding_shows_an_emoji_name_without_a_traceback(sample, encoding, command):
@@ -872,6 +877,7 @@ def test_commands_ctrl_c_stops_a_build_within_two_seconds_and_says_it_is_safe(sa
     assert not left  # no worker, no LibreOffice left behind
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("language", "expected", "unexpected"), [("en", "88.49", "88,49"), ("id", "88,49", "88.49")])
 def test_commands_numbers_print_as_the_language_spoken_writes_them(sample, language, expected, unexpected, speak):
     speak(language)

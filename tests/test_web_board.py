@@ -24,6 +24,8 @@ from dossier.web.store import DATABASE  # noqa: E402
 from .test_web_routes import PASSWORD, run, sign_in, token, xlsx  # noqa: E402
 from .workbook_factory import UNITS, YEAR, full_answers, lke_book, write_year  # noqa: E402
 
+pytestmark = pytest.mark.render  # one real build of the year's Word documents, shared by the module
+
 
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory) -> tuple[Path, Path]:

@@ -30,6 +30,8 @@ from dossier.web.store import DATABASE, Store, check_password  # noqa: E402
 
 from .workbook_factory import YEAR, edition, full_answers, lke_book, write_year  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the web workspace's server, its accounts (scrypt) and its jobs' processes
+
 PASSWORD = "sandi-rahasia-1"
 ACCOUNTS = {"sek": ("sekretariat", ""), "tpi": ("tpi", ""), "pim": ("pimpinan", ""), "bp1": ("unit", "BP01")}
 

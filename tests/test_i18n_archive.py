@@ -21,15 +21,23 @@ YEAR = str(SAMPLE_YEAR)
 ENGLISH_WORDS = re.compile(r"\b(changed|missing|extra|expected|found|finding|findings|listed|manifest|folder but)\b")
 
 
-@pytest.fixture
-def archived(built_sample, tmp_path) -> Path:
-    """A copy of the built sample year, archived with `dossier archive` (in Indonesian, the default)."""
-    root = tmp_path / "ws"
+@pytest.fixture(scope="module")
+def archived_once(built_sample, tmp_path_factory) -> Path:
+    """A copy of the built sample year, archived with `dossier archive` (in Indonesian, the default), once."""
+    root = tmp_path_factory.mktemp("i18n-archive") / "ws"
     # Without the archive another test may have made in the shared built sample (test_build does).
     shutil.copytree(built_sample, root, symlinks=True,
                     ignore=lambda folder, names: ["archive"] if Path(folder) == built_sample else [])
-    result = dossier("-C", str(root), "archive", "--year", YEAR, cwd=tmp_path)
+    result = dossier("-C", str(root), "archive", "--year", YEAR, cwd=root.parent)
     assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def archived(archived_once, tmp_path) -> Path:
+    """The archived year, copied to another folder for each test (an archive is checked where it was moved to)."""
+    root = tmp_path / "ws"
+    shutil.copytree(archived_once, root, symlinks=True)
     return root
 
 

@@ -80,6 +80,16 @@ def copy_of_built_sample(built_sample: Path, tmp_path: Path) -> Path:
     return root
 
 
+def restore(root: Path, pristine: Path) -> Path:
+    """`root` made again from its pristine copy, at the same path: a test may change it, the next gets it as built.
+
+    At the same path, because a build's keys hold absolute paths; copy2 keeps the mtimes its cache recorded.
+    """
+    shutil.rmtree(root)
+    shutil.copytree(pristine, root, symlinks=True)
+    return root
+
+
 @dataclass(frozen=True)
 class StandIn:
     """A cheap render function in place of a kind's real one, for tests of the build's logic, not of WeasyPrint.

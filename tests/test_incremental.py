@@ -16,7 +16,7 @@ from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.render.templates import default_templates_dir
 from dossier.workbooks import LKE_COLUMNS, LKE_HEADER_ROW
 from dossier.workspace import Workspace
-from tests.conftest import REPO, SAMPLE_YEAR
+from tests.conftest import REPO, SAMPLE_YEAR, restore
 
 # Two units (the one with the fewest evidence files, and one more) and the year-level documents:
 # enough to see which unit is rebuilt, fast enough to build once per module.
@@ -46,11 +46,8 @@ def built(tmp_path_factory, stand_ins) -> tuple[Path, Path]:
 
 @pytest.fixture
 def ws(built: tuple[Path, Path]) -> Workspace:
-    """The built workspace, restored from the pristine copy at the same path (keys hold absolute paths)."""
-    root, pristine = built
-    shutil.rmtree(root)
-    shutil.copytree(pristine, root)
-    return Workspace(root)
+    """The built workspace, fresh for each test."""
+    return Workspace(restore(*built))
 
 
 def rebuild(ws: Workspace, **options):

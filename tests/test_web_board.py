@@ -21,6 +21,7 @@ from dossier.web import season as web_season  # noqa: E402
 from dossier.web.app import create_app  # noqa: E402
 from dossier.web.store import DATABASE  # noqa: E402
 
+from .conftest import restore  # noqa: E402
 from .test_web_routes import PASSWORD, run, sign_in, token, xlsx  # noqa: E402
 from .workbook_factory import UNITS, YEAR, full_answers, lke_book, write_year  # noqa: E402
 
@@ -54,11 +55,8 @@ def built_once(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def built(built_once: tuple[Path, Path]) -> Path:
-    """The built workspace, fresh for each test: restored from the pristine copy at the same path (keys hold absolute paths)."""
-    ws, pristine = built_once
-    shutil.rmtree(ws)
-    shutil.copytree(pristine, ws)
-    return ws
+    """The built workspace, fresh for each test."""
+    return restore(*built_once)
 
 
 @pytest.fixture

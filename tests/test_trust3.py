@@ -849,7 +849,7 @@ def test_commands_a_narrow_terminal_encoding_shows_an_emoji_name_without_a_trace
 
 
 @pytest.mark.render
-@pytest.mark.parametrize(("jobs", "after"), [("1", 1), ("2", 1), ("1", 3)])
+@pytest.mark.parametrize(("jobs", "after"), [("1", 1), ("2", 1), ("1", 2)])
 def test_commands_ctrl_c_stops_a_build_within_two_seconds_and_says_it_is_safe(sample, jobs, after):
     """Ctrl-C once `after` tasks are built (each says "built ...": the others are being rendered)."""
     import os

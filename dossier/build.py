@@ -115,9 +115,17 @@ class Plan:
     only: tuple[str, ...] = ()  # only these kinds (e.g. the feedback), when given
 
     def kinds(self, per_unit: bool) -> list[DocumentKind]:
-        """The registered kinds of one level in the formats asked for, in the order they render."""
+        """The registered kinds of one level in the formats asked for, in the order they render.
+
+        With `only`, the kinds asked for and those they need (the packet embeds the dossier PDF):
+        a needed file that is up to date is read from disk (see _stale), else it is built too.
+        """
+        wanted = set(self.only)
+        for kind in reversed(registry.KINDS):  # a kind comes after those it needs
+            if kind.kind in wanted:
+                wanted.update(kind.needs)
         return [k for k in registry.KINDS if k.per_unit == per_unit and k.format in self.formats
-                and (not self.only or k.kind in self.only)]
+                and (not self.only or k.kind in wanted)]
 
 
 @holding_year_lock("build")  # one command at a time per year (dossier/locking.py)

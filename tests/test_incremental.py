@@ -242,3 +242,12 @@ def test_a_needed_file_changed_on_disk_is_rendered_again_with_the_kind_needing_i
     assert built == {(OTHER, "packet-pdf"), (OTHER, "dossier-pdf")}
     assert dossier.read_bytes() == good
     assert f"dossier-pdf:{hashlib.sha256(good).hexdigest()}".encode() in (out / f"paket/{OTHER}.pdf").read_bytes()
+
+
+def test_a_kind_asked_for_alone_is_built_with_the_kinds_it_needs(ws):
+    """`build --kind packet-pdf`: the packet embeds the dossier PDF, rendered with it or read from disk."""
+    built, _ = rebuild(ws, only=("packet-pdf",), force=True)
+    assert built == {(u, k) for u in UNITS for k in ("dossier-pdf", "packet-pdf")}
+    (ws.build_dir(SAMPLE_YEAR) / f"paket/{OTHER}.pdf").unlink()
+    built, reused = rebuild(ws, only=("packet-pdf",))
+    assert built == {(OTHER, "packet-pdf")} and (OTHER, "dossier-pdf") in reused

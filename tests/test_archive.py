@@ -234,7 +234,7 @@ def test_index_is_a_pdfa_listing_every_file_and_its_hash(archived, pdfs):
     for rel, data in pdfs.items():
         assert rel in text
         assert hashlib.sha256(data).hexdigest() in flat
-    assert "Paket usulan" in text and "Rekapitulasi penilaian" in text
+    assert "Paket evaluasi" in text and "Rekapitulasi penilaian" in text  # UPT01's packet, as its dossier (not proposed)
     assert _xmp(index.read_bytes()).count('pdfaid:part="3"') == 1
 
 
@@ -784,8 +784,9 @@ def test_the_index_lists_the_lhe_and_calls_a_dossier_of_a_unit_not_proposed_a_dr
     text = _index_text((folder / "daftar-arsip.pdf").read_bytes())
     rows = {line.split()[1]: line for line in text.splitlines() if re.match(r"\s*\d+\s+\S+\.pdf", line)}
     assert "Draf evaluasi" in rows["dossier/UPT01.pdf"]
+    assert "Paket evaluasi" in rows["paket/UPT01.pdf"]
     assert "Laporan hasil evaluasi" in rows["lhe/UPT01.pdf"]
-    assert "Dokumen usulan unit" not in text
+    assert "Dokumen usulan unit" not in text and "Paket usulan" not in text
     assert verify_year(archived, YEAR) == []
 
 
@@ -802,4 +803,6 @@ def test_the_index_labels_each_unit_s_dossier_by_the_decision(archived, proposed
                                             files, manifest, proposed=decided))
     row = next(line for line in text.splitlines() if "dossier/UPT01.pdf" in line)
     assert label in row
-    assert "Laporan hasil evaluasi" in text and "Paket usulan" in text  # the other kinds keep their labels
+    packet = next(line for line in text.splitlines() if "paket/UPT01.pdf" in line)
+    assert ("Paket evaluasi" if proposed is False else "Paket usulan") in packet  # as its dossier
+    assert "Laporan hasil evaluasi" in text  # the LHE is the evaluation either way

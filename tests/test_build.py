@@ -104,8 +104,23 @@ def test_packet_pages_are_the_dossier_plus_evidence_plus_dividers(built_sample):
         assert pages[("packet-pdf", code)] == len(packet.pages)
         assert len(packet.pages) > dossier_pages
         top = [item.title for item in packet.outline if not isinstance(item, list)]
-        assert top[0] == "Dokumen Usulan"
+        assert top[0] == {"UPT01": "Dokumen Usulan", "BD02": "Dokumen Evaluasi"}[code]  # BD02 is not proposed
         assert len(top) > 1  # then one bookmark per area with evidence
+
+
+def test_a_packet_is_titled_as_the_dossier_it_embeds(built_sample):
+    """A unit the year does not propose has an evaluation dossier, and so an evaluation packet, never a proposal."""
+    out = built_sample / f"build/{SAMPLE_YEAR}"
+    seen = set()
+    for dossier in sorted((out / "dossier").glob("*.pdf")):
+        title = PdfReader(dossier).metadata["/Title"]
+        kind = "Usulan" if title.startswith("Dokumen Usulan ") else "Evaluasi"
+        assert title.startswith(f"Dokumen {kind} Zona Integritas – "), title
+        packet = PdfReader(out / "paket" / dossier.name)
+        assert packet.metadata["/Title"] == title.replace("Dokumen", "Paket", 1)
+        assert packet.outline[0].title == f"Dokumen {kind}"
+        seen.add(kind)
+    assert seen == {"Usulan", "Evaluasi"}  # the sample has both (BD02 and UPT04 are not proposed)
 
 
 @needs("qpdf")

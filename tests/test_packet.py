@@ -180,7 +180,7 @@ def test_images_are_fitted_to_a4_in_their_orientation(packet):
 def test_outline_is_dossier_then_area_indicator_document(packet):
     tree = outline_tree(packet.data)
     assert [title for title, _ in tree] == [
-        "Dokumen Usulan",
+        "Dokumen Evaluasi",  # the unit is not proposed: its dossier is an evaluation
         "Pemenuhan – Manajemen Perubahan",
         "Pemenuhan – Penataan Tatalaksana",
         "Reform – Manajemen Perubahan",
@@ -297,7 +297,8 @@ def test_unit_without_evidence_gets_dividers_listing_every_indicator(workspace):
     result = make(workspace, {"PPA1A": ()})
     assert result.evidence_pages == 0 and result.divider_pages > 1
     assert "113 indikator" in text_of(result.data, 4) and "tidak mencantumkan bukti dukung" in text_of(result.data, 4)
-    assert [title for title, _ in outline_tree(result.data)] == ["Dokumen Usulan", "Indikator Tanpa Bukti Dukung"]
+    # The unit answers a few indicators: not proposed, its dossier and packet are evaluations.
+    assert [title for title, _ in outline_tree(result.data)] == ["Dokumen Evaluasi", "Indikator Tanpa Bukti Dukung"]
 
 
 @pytest.mark.render
@@ -331,7 +332,7 @@ def test_two_builds_give_the_same_bytes(workspace, packet):
 def test_packet_metadata_comes_from_created_not_the_clock(packet):
     reader = PdfReader(io.BytesIO(packet.data))
     assert reader.metadata["/CreationDate"] == "D:20240101000000Z"
-    assert reader.metadata["/Title"] == 'Paket Usulan Zona Integritas – Sentra <b>"Maju" & Co</b>'
+    assert reader.metadata["/Title"] == 'Paket Evaluasi Zona Integritas – Sentra <b>"Maju" & Co</b>'  # not proposed
     assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
 
 

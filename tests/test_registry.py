@@ -179,6 +179,7 @@ def test_a_kind_names_its_draft_in_the_archive_index_and_only_an_archived_per_un
     assert [dossier_pdf.index_label(p) for p in (True, False, None)] == ["Dokumen usulan unit", "Draf evaluasi",
                                                                          "Dokumen usulan unit"]
     assert kinds["lhe-pdf"].index_label(False) == kinds["lhe-pdf"].label  # the LHE is the evaluation either way
+    assert kinds["packet-pdf"].index_label(False) == "Paket evaluasi beserta bukti dukung"  # as the dossier it embeds
     assert kinds["lhe-pdf"].required and kinds["lhe-pdf"].label
     with pytest.raises(ValueError, match="only an archived kind"):
         DocumentKind("x", "x/{unit}.txt", "txt", (), per_unit=True, render=render_note, draft_label="Draf")

@@ -29,6 +29,7 @@ import jinja2
 from pypdf import PdfReader, PdfWriter
 
 from dossier import __version__
+from dossier.documents.claims import DRAFT, status
 from dossier.documents.dossier import PDF_KIND as DOSSIER_PDF
 from dossier.documents.dossier import TEMPLATE as DOSSIER_TEMPLATE
 from dossier.documents.kinds import DocumentKind, Job, Made
@@ -58,6 +59,9 @@ DIVIDER_TEMPLATE = "packet-divider.html"
 IMAGE_TEMPLATE = "packet-image.html"
 TITLE = "Paket Usulan Zona Integritas"
 DOSSIER_BOOKMARK = "Dokumen Usulan"
+# A unit the year does not propose: its dossier is an evaluation (dossier.DRAFT_TITLE), and so is its packet.
+DRAFT_TITLE = "Paket Evaluasi Zona Integritas"
+DRAFT_DOSSIER_BOOKMARK = "Dokumen Evaluasi"
 WITHOUT_TITLE = "Indikator Tanpa Bukti Dukung"
 # The box an image is fitted into (mm): A4 inside the margins of document.css (172 x 253,
 # landscape 259 x 166), less room for the caption (at most 11 mm + 3 mm, see packet-image.html).
@@ -118,7 +122,8 @@ def make_packet(
     for part in (dossier_pdf, divider_pdf, image_pdf):
         digest.update(hashlib.sha256(part).digest())
     writer = PdfWriter()
-    writer.append(dossier, outline_item=DOSSIER_BOOKMARK, import_outline=True)
+    draft = status(score) == DRAFT
+    writer.append(dossier, outline_item=DRAFT_DOSSIER_BOOKMARK if draft else DOSSIER_BOOKMARK, import_outline=True)
     dividers = PdfReader(io.BytesIO(divider_pdf))
     image_pages = PdfReader(io.BytesIO(image_pdf)) if images else None
     image_index = {id(d): i for i, d in enumerate(images)}
@@ -169,7 +174,7 @@ def make_packet(
     stamp = pdf_date(created)
     writer.add_metadata(
         {
-            "/Title": f"{TITLE} – {score.unit.name}",
+            "/Title": common["title"],
             "/Author": year.award.ministry,
             "/Creator": "dossier",
             "/Producer": "dossier",
@@ -252,9 +257,10 @@ def _without_evidence(score: UnitScore) -> Area:
 
 def _common_context(score: UnitScore, year: AwardYear) -> dict:
     unit = score.unit
+    title = DRAFT_TITLE if status(score) == DRAFT else TITLE
     return {
-        "title": f"{TITLE} – {unit.name}",
-        "document_title": TITLE,
+        "title": f"{title} – {unit.name}",
+        "document_title": title,
         "ministry": year.award.ministry,
         "year": year.year,
         "unit": {"code": unit.code, "name": unit.name},
@@ -464,4 +470,5 @@ def render_pdf(job: Job) -> Made:
 KIND = DocumentKind("packet-pdf", "paket/{unit}.pdf", "pdf", (DOSSIER_TEMPLATE, DIVIDER_TEMPLATE, IMAGE_TEMPLATE),
                     per_unit=True, render=render_pdf, needs=(DOSSIER_PDF.kind,), evidence=True,
                     description=N_("each unit's packet (its dossier with its evidence)"),
-                    archived=True, required=True, label="Paket usulan beserta bukti dukung", pdfa=False)
+                    archived=True, required=True, label="Paket usulan beserta bukti dukung",
+                    draft_label="Paket evaluasi beserta bukti dukung", pdfa=False)

@@ -493,6 +493,28 @@ def test_a_job_runs_in_a_process_started_before_it_was_asked_for(workspace):
     assert _until(lambda: not _waiting_processes(workspace), 10)  # the server's stop ends it
 
 
+def test_a_process_started_ahead_that_dies_is_not_started_again_and_again(workspace, monkeypatch):
+    """A broken install whose job process dies at once costs one start per job, not one every idle moment."""
+    import asyncio
+    import sys
+
+    from dossier.web import jobs
+
+    starts = []
+
+    async def dying(self):
+        starts.append(time.monotonic())
+        return await asyncio.create_subprocess_exec(sys.executable, "-c", "raise SystemExit(1)",
+                                                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+
+    monkeypatch.setattr(jobs.Runner, "_start", dying)
+    monkeypatch.setattr(jobs.Runner, "idle", 0.05)
+    with TestClient(create_app(workspace), follow_redirects=False):
+        assert _until(lambda: starts)
+        time.sleep(2.5)  # fifty idle moments (and longer than the runner waited before it looked again)
+    assert len(starts) == 1
+
+
 @pytest.mark.parametrize("line", ["", "\n", "not json\n", '{"a": 1}\n', '["validate", 3]\n'])
 def test_a_waiting_job_process_runs_nothing_but_a_list_of_arguments(workspace, line):
     import subprocess

@@ -69,6 +69,8 @@ def command(name: str, year: int, unit: str = "") -> tuple[str, ...]:
 class Runner:
     """Run the queued jobs of one workspace, one at a time."""
 
+    idle = 2.0  # seconds without a job before the next job's process is started ahead
+
     def __init__(self, store: Store, root: Path) -> None:
         self.store = store
         self.root = root
@@ -100,17 +102,19 @@ class Runner:
         self.wake.set()
 
     async def work(self) -> None:
+        started_ahead = False  # one process started ahead per job at most: one that dies is not restarted in a loop
         while True:
             job = self.store.next_job()
             if job is None:
                 self.wake.clear()
                 try:
-                    await asyncio.wait_for(self.wake.wait(), timeout=2)
+                    await asyncio.wait_for(self.wake.wait(), timeout=self.idle)
                 except TimeoutError:  # idle: the next job's process is started and loads meanwhile
-                    if self.spare is None or self.spare.returncode is not None:
-                        self.spare = await self._start()
+                    if not started_ahead:
+                        self.spare, started_ahead = await self._start(), True
                 continue
             await self.run(job.id, job.command)
+            started_ahead = False
 
     async def run(self, job_id: int, args: tuple[str, ...]) -> None:
         self.running = job_id

@@ -283,11 +283,39 @@ def listener():
     server.shutdown()
 
 
+def _repacked(package: bytes, change, added: dict[str, str] | None = None) -> bytes:
+    """An Office package (DOCX, XLSX) with each part passed through change(name, bytes), and `added` parts."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item, change(item.filename, zin.read(item.filename)))
+        for name, text in (added or {}).items():
+            zout.writestr(name, text)
+    return out.getvalue()
+
+
+def _with_remote_template(docx: bytes, target: str, change=lambda _name, part: part) -> bytes:
+    """A DOCX attached to a template at `target` (settings.xml and its relationships), its other parts changed."""
+
+    def attach(name: str, part: bytes) -> bytes:
+        if name == "word/settings.xml":
+            part = part.replace(b"<w:zoom", b'<w:attachedTemplate r:id="rIdT"/><w:zoom', 1)
+        return change(name, part)
+
+    return _repacked(docx, attach, {"word/_rels/settings.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdT" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+        f'Target="{target}" TargetMode="External"/></Relationships>')})
+
+
 def _docx_linking(tmp: Path, target: str, rels_part: str = "word/_rels/document.xml.rels") -> bytes:
     """A DOCX whose picture is linked (r:link, TargetMode External) to `target` instead of embedded."""
     import io
     import re
-    import zipfile
 
     from docx import Document
 
@@ -296,16 +324,15 @@ def _docx_linking(tmp: Path, target: str, rels_part: str = "word/_rels/document.
     document.add_picture(io.BytesIO(_png("red")))
     base = io.BytesIO()
     document.save(base)
-    out = io.BytesIO()
-    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b'r:embed="', b'r:link="')
-            if item.filename == rels_part:
-                data = re.sub(rb'Target="media/image1\.png"', f'Target="{target}" TargetMode="External"'.encode(), data)
-            zout.writestr(item, data)
-    return out.getvalue()
+
+    def link(name: str, part: bytes) -> bytes:
+        if name == "word/document.xml":
+            part = part.replace(b'r:embed="', b'r:link="')
+        if name == rels_part:
+            part = re.sub(rb'Target="media/image1\.png"', f'Target="{target}" TargetMode="External"'.encode(), part)
+        return part
+
+    return _repacked(base.getvalue(), link)
 
 
 def _odt_linking(target: str, text: str = "Bukti ODT") -> bytes:
@@ -359,23 +386,7 @@ def test_evidence_office_conversion_reaches_no_server_and_no_file_outside(tmp_pa
               "template": f"{url}/template.dotx", "relative": "../../di-luar/rahasia.png"}[how]
     if kind == "docx":
         if how == "template":  # a remote attached template, in settings.xml's relationships
-            import io
-            import zipfile
-
-            data = _docx_linking(tmp_path, f"{url}/gambar.png")
-            out = io.BytesIO()
-            with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
-                for item in zin.infolist():
-                    part = zin.read(item.filename)
-                    if item.filename == "word/settings.xml":
-                        part = part.replace(b"<w:zoom", b'<w:attachedTemplate r:id="rIdT"/><w:zoom')
-                    zout.writestr(item, part)
-                zout.writestr("word/_rels/settings.xml.rels", (
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
-                    'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdT" '
-                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
-                    f'Target="{target}" TargetMode="External"/></Relationships>'))
-            data = out.getvalue()
+            data = _with_remote_template(_docx_linking(tmp_path, f"{url}/gambar.png"), target)
         else:
             data = _docx_linking(tmp_path, target)
         source = bukti / "bukti.docx"
@@ -668,7 +679,6 @@ def _hostile_reference(url: str, outside: Path) -> bytes:
     """A reference.docx with header text, a header picture linked by address and by path, and a remote template."""
     import io
     import re
-    import zipfile
 
     from docx import Document
 
@@ -681,25 +691,17 @@ def _hostile_reference(url: str, outside: Path) -> bytes:
     header.add_paragraph().add_run().add_picture(io.BytesIO(_png("blue")))
     data = io.BytesIO()
     document.save(data)
-    out = io.BytesIO()
-    with zipfile.ZipFile(data) as zin, zipfile.ZipFile(out, "w") as zout:
-        for item in zin.infolist():
-            part = zin.read(item.filename)
-            if item.filename.startswith("word/_rels/header") and item.filename.endswith(".rels"):
-                targets = iter([f"{url}/kop.png", outside.as_uri()])
-                part = re.sub(rb'Target="media/[^"]+"',
-                              lambda _m, t=targets: f'Target="{next(t)}" TargetMode="External"'.encode(), part)
-            if item.filename.startswith("word/header") and item.filename.endswith(".xml"):
-                part = part.replace(b'r:embed="', b'r:link="')
-            if item.filename == "word/settings.xml":
-                part = part.replace(b"<w:zoom", b'<w:attachedTemplate r:id="rIdT"/><w:zoom', 1)
-            zout.writestr(item, part)
-        zout.writestr("word/_rels/settings.xml.rels", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
-            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdT" '
-            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
-            f'Target="{url}/normal.dotm" TargetMode="External"/></Relationships>'))
-    return out.getvalue()
+
+    def link_outside(name: str, part: bytes) -> bytes:
+        if name.startswith("word/_rels/header") and name.endswith(".rels"):
+            targets = iter([f"{url}/kop.png", outside.as_uri()])
+            part = re.sub(rb'Target="media/[^"]+"',
+                          lambda _m, t=targets: f'Target="{next(t)}" TargetMode="External"'.encode(), part)
+        if name.startswith("word/header") and name.endswith(".xml"):
+            part = part.replace(b'r:embed="', b'r:link="')
+        return part
+
+    return _with_remote_template(data.getvalue(), f"{url}/normal.dotm", link_outside)
 
 
 def test_templates_a_reference_docx_keeps_its_header_text_and_loses_every_outside_link(tmp_path):
@@ -900,7 +902,6 @@ def test_commands_documents_keep_indonesian_numbers_in_english(speak):
 @pytest.mark.parametrize("kind", ["xlsx", "docx", "odt", "xlsx with an external link"])
 def test_evidence_office_the_content_inside_the_package_still_converts(tmp_path, kind):
     import io
-    import zipfile
 
     from openpyxl import Workbook
     from pypdf import PdfReader
@@ -913,17 +914,16 @@ def test_evidence_office_the_content_inside_the_package_still_converts(tmp_path,
         book.active["A1"] = "Rekap SKM triwulan"
         book.save(source)
         if kind == "xlsx with an external link":  # a link to another workbook on a server, in the workbook's rels
-            data = io.BytesIO()
-            with zipfile.ZipFile(source) as zin, zipfile.ZipFile(data, "w") as zout:
-                for item in zin.infolist():
-                    part = zin.read(item.filename)
-                    if item.filename == "xl/_rels/workbook.xml.rels":
-                        part = part.replace(b"</Relationships>", (
-                            b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                            b'relationships/externalLinkPath" Target="http://198.51.100.7/lain.xlsx" '
-                            b'TargetMode="External"/></Relationships>'))
-                    zout.writestr(item, part)
-            source.write_bytes(data.getvalue())
+
+            def link(name: str, part: bytes) -> bytes:
+                if name != "xl/_rels/workbook.xml.rels":
+                    return part
+                return part.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/externalLinkPath" Target="http://198.51.100.7/lain.xlsx" '
+                    b'TargetMode="External"/></Relationships>'))
+
+            source.write_bytes(_repacked(source.read_bytes(), link))
     elif kind == "docx":
         from docx import Document
 

@@ -17,7 +17,7 @@ from dossier import __version__
 from dossier.digests import digest, files_digest
 from dossier.documents.kinds import DocumentKind
 from dossier.errors import DossierError
-from dossier.model import AwardYear
+from dossier.model import AwardYear, Unit
 from dossier.output import Output, read_manifest, write_if_changed
 from dossier.reproducible import build_timestamp
 from dossier.scoring import UnitScore
@@ -68,7 +68,7 @@ class Dependencies:
             {
                 "common": self.common,
                 "kind": kind.kind,
-                "unit": repr(score.unit),
+                "unit": _shown(score.unit),
                 "answers": [
                     (a.code, a.choice, sorted((a.counts or {}).items()), a.index, a.note,
                      [(e.entry, e.url, e.present, e.problem) for e in a.evidence],
@@ -93,10 +93,16 @@ class Dependencies:
                 "kind": kind.kind,
                 "scores": self.scores_json,
                 "quotes": repr(self.award_year.quotes),
-                "units": repr(self.award_year.units),  # the release names categories and recipients
+                "units": [_shown(u) for u in self.award_year.units],  # the release names categories and recipients
                 "templates": self.templates.for_kind(kind),
             }
         )
+
+
+def _shown(unit: Unit) -> str:
+    """The unit as documents show it: its register row (`where`) is for messages only, so a row inserted
+    above it in the register renders none of its documents again."""
+    return repr(dataclasses.replace(unit, where=""))
 
 
 class TemplateDigests:

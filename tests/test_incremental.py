@@ -181,6 +181,21 @@ def test_moved_workspace_reuses_outputs(built, tmp_path):
     assert built_now == set()
 
 
+@pytest.mark.slow
+def test_a_register_row_removed_above_a_unit_renders_none_of_its_documents_again(ws):
+    """A unit's row number (where a message points) is in none of its documents: a row removed above it
+    in the register, moving it up, changes only the year's documents."""
+    from tests.test_one_truth import edit_register
+
+    inputs = ws.inputs(SAMPLE_YEAR)
+    edit_register(inputs / "nominasi.xlsx", {}, drop=("UPT04",))  # above BD02, below UPT02
+    lke_of(ws, "UPT04").unlink()
+    shutil.rmtree(inputs / "bukti" / "UPT04", ignore_errors=True)
+    built_now, reused = rebuild(ws)
+    assert built_now == {("", k) for k in YEAR_KINDS}
+    assert reused == {(u, k) for u in UNITS for k in UNIT_KINDS}
+
+
 def test_no_change_rebuild_does_not_even_read_the_workbooks(ws, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the workbooks were read although nothing changed")

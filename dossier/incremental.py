@@ -145,9 +145,9 @@ class TemplateDigests:
 
 
 def read_cache(out_dir: Path) -> dict:
-    """The last build's fingerprint and its entries by path (with key, size, mtime and hash); empty if unreadable."""
+    """The last build's fingerprint and its entries by path (with key, size and hash); empty if unreadable."""
     data = read_manifest(out_dir / CACHE)
-    fields = {"path": str, "kind": str, "bytes": int, "sha256": str, "key": str, "mtime_ns": int}
+    fields = {"path": str, "kind": str, "bytes": int, "sha256": str, "key": str}
     files = {
         e["path"]: e
         for e in (data["files"] if data else [])
@@ -158,27 +158,23 @@ def read_cache(out_dir: Path) -> dict:
 
 
 def write_cache(out_dir: Path, entries: list[Output], fingerprint: str) -> None:
-    """Write how to reuse the outputs: each with its key and the modification time it was written with."""
-    cache = []
-    for e in entries:
-        stat = (out_dir / e.path).stat()
-        cache.append({**e.to_json(), "mtime_ns": stat.st_mtime_ns})
-    data = {"fingerprint": fingerprint, "files": cache}
+    """Write how to reuse the outputs: each with its key, size and hash."""
+    data = {"fingerprint": fingerprint, "files": [e.to_json() for e in entries]}
     write_if_changed(out_dir / CACHE, (json.dumps(data, indent=1) + "\n").encode())
 
 
 def intact(out_dir: Path, entry: dict) -> bool:
-    """The file is exactly the one the last build wrote: same size and time, and same content.
+    """The file is exactly the one the last build wrote: same size and same content.
 
-    The content is checked too: a file replaced by another of the same size and time is
-    not the one recorded (and `archive`, which hashes every file, would refuse it).
+    The content decides, never the time: a file replaced by another of the same size and time is
+    not the one recorded (and `archive`, which hashes every file, would refuse it), and a workspace
+    copied without its times (to another drive, from a shared folder) keeps its outputs.
     """
     from dossier.digests import file_sha256
 
     path = out_dir / entry["path"]
     try:
-        stat = path.stat()
-        if stat.st_size != entry.get("bytes") or stat.st_mtime_ns != entry.get("mtime_ns"):
+        if path.stat().st_size != entry.get("bytes"):
             return False
         return file_sha256(path) == entry.get("sha256")
     except OSError:

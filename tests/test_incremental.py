@@ -196,6 +196,15 @@ def test_a_register_row_removed_above_a_unit_renders_none_of_its_documents_again
     assert reused == {(u, k) for u in UNITS for k in UNIT_KINDS}
 
 
+def test_a_workspace_copied_without_its_times_reuses_outputs(built, tmp_path):
+    """Copied as a file manager or a sync client may copy it, every file new-dated: the content decides."""
+    shutil.copytree(built[1], tmp_path / "copied", copy_function=shutil.copyfile)
+    out = tmp_path / "copied" / "build" / str(SAMPLE_YEAR)
+    assert (out / "rilis.docx").stat().st_mtime_ns != (built[1] / "build" / str(SAMPLE_YEAR) / "rilis.docx").stat().st_mtime_ns
+    built_now, reused = rebuild(Workspace(tmp_path / "copied"))
+    assert built_now == set() and reused == ALL
+
+
 def test_no_change_rebuild_does_not_even_read_the_workbooks(ws, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the workbooks were read although nothing changed")

@@ -1,7 +1,8 @@
 """The season board of `dossier serve`: documents current by the build's own keys, filters, the register read once.
 
-Starlette's test client over a real workspace (workbooks written with openpyxl), real builds
-by the CLI (`build --format docx`: real documents without a PDF render) and real accounts.
+Starlette's test client over a real workspace (workbooks written with openpyxl), builds by the
+CLI (`build --format docx`) and real accounts. The board reads the build's keys and manifest, never
+the documents' content, so the kinds render as stand-ins (conftest's StandIn): the keys are the kinds' own.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from .conftest import restore  # noqa: E402
 from .test_web_routes import PASSWORD, run, sign_in, token, xlsx  # noqa: E402
 from .workbook_factory import UNITS, YEAR, full_answers, lke_book, write_year  # noqa: E402
 
-pytestmark = pytest.mark.render  # one real build of the year's Word documents, shared by the module
+pytestmark = pytest.mark.slow  # real accounts (scrypt) and the web app
 
 
 @pytest.fixture(scope="module")
-def built_once(tmp_path_factory) -> tuple[Path, Path]:
-    """A valid year built for real (the DOCX documents: every unit's dossier and LHE, the year's letter and release),
+def built_once(tmp_path_factory, stand_ins) -> tuple[Path, Path]:
+    """A valid year built (the DOCX documents: every unit's dossier and LHE, the year's letter and release),
     once for the module, and a pristine copy of it.
 
     Tests never work in the copy: each gets the workspace restored from it (`built`).

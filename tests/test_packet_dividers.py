@@ -45,15 +45,32 @@ def packet(root: Path, answers=ALL, *, choice: str = "A", dossier_pages: int = 3
 
 @pytest.fixture
 def renders(monkeypatch):
-    """The markups WeasyPrint was given (the real renderer still renders each)."""
+    """The markups WeasyPrint was given to lay out (the real renderer still renders each)."""
     seen: list[str] = []
-    real = dossier.documents.packet.html_to_pdf
+    for name in ("html_to_pdf", "lay_out"):
+        real = getattr(dossier.documents.packet, name)
 
-    def counting(html, **options):
-        seen.append(html)
-        return real(html, **options)
+        def counting(html, real=real, **options):
+            seen.append(html)
+            return real(html, **options)
 
-    monkeypatch.setattr(dossier.documents.packet, "html_to_pdf", counting)
+        monkeypatch.setattr(dossier.documents.packet, name, counting)
+    return seen
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """The markups of the laid-out documents written as PDF."""
+    from dossier.render.pdf import LaidOut
+
+    seen: list[str] = []
+    real = LaidOut.pdf
+
+    def counting(self, **options):
+        seen.append(self.html)
+        return real(self, **options)
+
+    monkeypatch.setattr(LaidOut, "pdf", counting)
     return seen
 
 
@@ -72,6 +89,14 @@ def test_a_rebuild_where_only_answers_changed_renders_no_divider(workspace, tmp_
     fresh = packet(workspace, choice=choice, folder=tmp_path / "empty")
     assert again.data == fresh.data
     assert again.divider_pages == first.divider_pages
+
+
+def test_dividers_laid_out_again_for_their_page_numbers_are_written_once(workspace, renders, writes):  # noqa: F811
+    """The first layout finds how long each divider is; only the layout with the right numbers becomes PDF."""
+    made = packet(workspace, dossier_pages=3)
+    assert divider_renders(renders) == 2  # a divider of more than one page: its numbers moved once
+    assert divider_renders(writes) == 1 and writes[-1] == [h for h in renders if "Pembatas Bukti Dukung" in h][-1]
+    assert len(PdfReader(io.BytesIO(made.data)).pages) == made.pages
 
 
 @pytest.mark.parametrize("pages", [4, 7])

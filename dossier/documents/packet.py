@@ -50,7 +50,7 @@ from dossier.readers.evidence import (
 )
 from dossier.readers.office import office_cache_dir
 from dossier.render.kept import KeptRenderings
-from dossier.render.pdf import html_to_pdf
+from dossier.render.pdf import html_to_pdf, lay_out
 from dossier.render.templates import render
 from dossier.reproducible import fix_identifier, pdf_date
 from dossier.scoring import UnitScore
@@ -269,8 +269,6 @@ def _common_context(score: UnitScore, year: AwardYear) -> dict:
 
 def _render_images(env, common: dict, images: list[Document], year: AwardYear, roots, created) -> bytes:
     """Render every image of the unit as one page each, fitted to A4 (portrait or landscape)."""
-    from dossier.render.pdf import html_to_pdf
-
     pages = []
     for document in images:
         assert document.source is not None, "an image found in bukti/ names its source"
@@ -315,8 +313,9 @@ def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: Awa
     """Number every page of the packet and render the divider pages that list them.
 
     The dividers show page numbers that depend on how many pages the dividers
-    themselves take, so lay out, render, and repeat until the count is stable.
-    Each rendering is looked up in `kept` first: the same markup gives the same pages.
+    themselves take, so lay out and repeat until the count is stable; only the final
+    layout is written as PDF. Each rendering is looked up in `kept` first: the same
+    markup gives the same pages.
     """
     for _attempt in range(4):
         page = dossier_pages + 1
@@ -328,11 +327,16 @@ def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: Awa
                     document.first_page = page
                     page += document.pages
         html = render(env, DIVIDER_TEMPLATE, {**common, "dividers": [_divider(a, i) for i, a in enumerate(areas)]})
-        data = kept.pdf(env, html, base_url=year.bukti, allowed_roots=roots, title=common["title"],
-                        author=common["ministry"], created=created)
-        counts = _pages_per_divider(data, len(areas))
+        key = kept.key(env, html, title=common["title"], author=common["ministry"], created=created)
+        data = kept.find(key)
+        if data is not None:
+            counts = _pages_per_divider(*_heading_pages(data), len(areas))
+        else:
+            laid = lay_out(html, base_url=year.bukti, allowed_roots=roots)
+            counts = _pages_per_divider(laid.heading_pages(), laid.pages, len(areas))
         if counts == [a.divider_pages for a in areas]:
-            return data
+            return data if data is not None else kept.keep(
+                key, laid.pdf(title=common["title"], author=common["ministry"], created=created))
         for area, count in zip(areas, counts):
             area.divider_pages = count
     raise RenderError(_("{template}: the divider pages did not settle on a page count.").format(template=DIVIDER_TEMPLATE))
@@ -360,12 +364,6 @@ class DividerCache(KeptRenderings):
             digest.update(hashlib.sha256(part.encode()).digest())
         return digest.hexdigest()[:40]
 
-    def pdf(self, env, html: str, *, base_url: Path, allowed_roots: list[Path], title: str, author: str,
-            created: datetime) -> bytes:
-        return self.get(self.key(env, html, title=title, author=author, created=created),
-                        lambda: html_to_pdf(html, base_url=base_url, allowed_roots=allowed_roots, title=title,
-                                            author=author, created=created))
-
 
 def _file_bytes(url: str) -> bytes:
     """The bytes of a file the markup loads (a font), or none when it cannot be read (WeasyPrint will say so)."""
@@ -377,20 +375,25 @@ def _file_bytes(url: str) -> bytes:
         return b""
 
 
-def _pages_per_divider(data: bytes, dividers: int) -> list[int]:
-    """How many pages each divider took, from the PDF's bookmarks (one top-level per divider heading)."""
+def _heading_pages(data: bytes) -> tuple[list[int], int]:
+    """The page of each top-level bookmark of a rendered PDF, as LaidOut.heading_pages gives them, and its page count."""
     reader = PdfReader(io.BytesIO(data))
-    starts: list[int] = []
+    starts = []
     for item in reader.outline:
         if not isinstance(item, list):
             page = reader.get_destination_page_number(item)
             assert page is not None, "WeasyPrint's bookmarks point at its own pages"
             starts.append(page)
+    return starts, len(reader.pages)
+
+
+def _pages_per_divider(starts: list[int], pages: int, dividers: int) -> list[int]:
+    """How many pages each divider took, from the page of each top-level bookmark (one per divider heading)."""
     if len(starts) != dividers:
         raise RenderError(_("{template}: expected one <h1> per divider ({dividers}), found {found} bookmarks; "
                             "keep exactly one <h1> in each divider section.")
                           .format(template=DIVIDER_TEMPLATE, dividers=dividers, found=len(starts)))
-    ends = starts[1:] + [len(reader.pages)]
+    ends = starts[1:] + [pages]
     return [end - start for start, end in zip(starts, ends)]
 
 

@@ -24,6 +24,11 @@ class KeptRenderings:
 
     def get(self, key: str, render: Callable[[], bytes]) -> bytes:
         """The rendering kept under `key` while it carries its seal, else `render()` kept anew."""
+        data = self.find(key)
+        return data if data is not None else self.keep(key, render())
+
+    def find(self, key: str) -> bytes | None:
+        """The rendering kept under `key` while it carries its seal; None when there is none (or not sealed)."""
         self.used.add(key)
         if self.folder is not None:
             for path in self.folder.glob(key + ".*.pdf"):
@@ -33,8 +38,12 @@ class KeptRenderings:
                     continue
                 if path.name == file_name(key, data):
                     return data
-                path.unlink(missing_ok=True)  # damaged, changed or forged: rendered again below
-        data = render()
+                path.unlink(missing_ok=True)  # damaged, changed or forged: rendered again by the caller
+        return None
+
+    def keep(self, key: str, data: bytes) -> bytes:
+        """Keep `data` under `key` (sealed); the data back."""
+        self.used.add(key)
         if self.folder is not None:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,9 @@ import io
 import logging
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -20,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import HTML, Attachment
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -95,33 +99,73 @@ def html_to_pdf(
     `attachments` are (file name, bytes, description) embedded as source data
     (AFRelationship /Data, as PDF/A-3 allows), dated `created`, never the clock.
     """
+    return lay_out(html, base_url=base_url, allowed_roots=allowed_roots, pdf_variant=pdf_variant).pdf(
+        title=title, author=author, created=created, attachments=attachments)
+
+
+def lay_out(html: str, *, base_url: str | Path, allowed_roots: list[Path], pdf_variant: str | None = ARCHIVAL) -> LaidOut:
+    """Lay HTML out in pages, not yet written: a caller may look where its headings fell first (see LaidOut)."""
     if len(_IMAGE_CACHE) > 16:  # evidence photos differ per unit: keep a long build's memory flat
         _IMAGE_CACHE.clear()
-    stamp = w3c_date(created)
-    fetcher = ConfinedFetcher(list(allowed_roots))
     base = str(base_url)
     if isinstance(base_url, Path) and base_url.is_dir():
         base = base_url.resolve().as_uri() + "/"
-    try:
-        with source_date_epoch(stamp):
-            document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
-                font_config=_font_config(), cache=_IMAGE_CACHE, pdf_variant=pdf_variant
-            )
-            metadata = document.metadata
+    with _refusals():
+        document = HTML(string=html, base_url=base, url_fetcher=ConfinedFetcher(list(allowed_roots))).render(
+            font_config=_font_config(), cache=_IMAGE_CACHE, pdf_variant=pdf_variant)
+    return LaidOut(document, html, base, list(allowed_roots), pdf_variant)
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A document laid out by WeasyPrint: where its headings fell, and its PDF bytes when asked for.
+
+    Laying out is most of a rendering; writing the PDF (painting, fonts) the rest. A document
+    whose layout may still change (the packet's dividers, numbered by their own length)
+    is written only once its layout is final.
+    """
+
+    document: Document
+    html: str
+    base: str
+    allowed_roots: list[Path]
+    pdf_variant: str | None
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def heading_pages(self) -> list[int]:
+        """The page (counted from 0) of each top-level bookmark (an <h1>), as the PDF's outline lists them."""
+        return [target[0] for _label, target, _children, _state in self.document.make_bookmark_tree()]
+
+    def pdf(self, *, title: str = "", author: str = "", created: datetime | None = None,
+            attachments: tuple[tuple[str, bytes, str], ...] = ()) -> bytes:
+        """The PDF bytes, with its metadata and attachments; the same inputs give the same bytes."""
+        stamp = w3c_date(created)
+        with _refusals(), source_date_epoch(stamp):
+            metadata = self.document.metadata
             metadata.title = title or metadata.title
             metadata.authors = [author] if author else []
             metadata.created = stamp
             metadata.modified = stamp
-            folders = [*allowed_roots, Path(url2pathname(urlsplit(base).path))]
-            identifier = html_identifier(html, folders, title, author, stamp)
+            folders = [*self.allowed_roots, Path(url2pathname(urlsplit(self.base).path))]
+            identifier = html_identifier(self.html, folders, title, author, stamp)
             moment = datetime.strptime(stamp, W3C).replace(tzinfo=UTC)
             files = [
                 Attachment(file_obj=io.BytesIO(data), name=name, description=description,
                            created=moment, modified=moment, relationship="Data")
                 for name, data, description in attachments
             ]
-            return document.write_pdf(pdf_identifier=identifier, pdf_variant=pdf_variant, uncompressed_pdf=False,
-                                      attachments=files or None)
+            return self.document.write_pdf(pdf_identifier=identifier, pdf_variant=self.pdf_variant,
+                                           uncompressed_pdf=False, attachments=files or None)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A URL refused or unreadable while laying out or writing, as a RenderError that says what to do."""
+    try:
+        yield
     except RefusedURL as exc:
         raise RenderError(_("refused to read {url} while making the PDF ({reason}). Use data: URIs or files in "
                             "the templates' static folder or the year's bukti folder.")

@@ -91,12 +91,22 @@ def test_a_rebuild_where_only_answers_changed_renders_no_divider(workspace, tmp_
     assert again.divider_pages == first.divider_pages
 
 
-def test_dividers_laid_out_again_for_their_page_numbers_are_written_once(workspace, renders, writes):  # noqa: F811
+def test_dividers_laid_out_again_for_their_page_numbers_are_written_once(workspace, tmp_path, renders,  # noqa: F811
+                                                                           writes):
     """The first layout finds how long each divider is; only the layout with the right numbers becomes PDF."""
-    made = packet(workspace, dossier_pages=3)
-    assert divider_renders(renders) == 2  # a divider of more than one page: its numbers moved once
+    # Sixty files not found, then one embedded: the first divider takes pages, so the file's page number moves.
+    listed = tuple(f"BP01/tidak-ada-{i}.pdf" for i in range(60)) + ("BP01/sk-tim.pdf",)
+    made = packet(workspace, answers={"PPA1A": listed}, folder=tmp_path / "numbered")
+    assert made.areas[0].divider_pages > 1
+    assert divider_renders(renders) == 2
     assert divider_renders(writes) == 1 and writes[-1] == [h for h in renders if "Pembatas Bukti Dukung" in h][-1]
     assert len(PdfReader(io.BytesIO(made.data)).pages) == made.pages
+    renders.clear()
+    writes.clear()
+    # Nothing embedded, so no number to move: the first layout is the final one, laid out once.
+    bare = packet(workspace, answers={"PPA1A": ()}, folder=tmp_path / "bare")
+    assert bare.divider_pages > 1
+    assert divider_renders(renders) == 1 and divider_renders(writes) == 1
 
 
 @pytest.mark.parametrize("pages", [4, 7])

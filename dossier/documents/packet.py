@@ -50,7 +50,7 @@ from dossier.readers.evidence import (
 )
 from dossier.readers.office import office_cache_dir
 from dossier.render.kept import KeptRenderings
-from dossier.render.pdf import html_to_pdf, lay_out
+from dossier.render.pdf import LaidOut, html_to_pdf, lay_out
 from dossier.render.templates import render
 from dossier.reproducible import fix_identifier, pdf_date
 from dossier.scoring import UnitScore
@@ -315,8 +315,9 @@ def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: Awa
     The dividers show page numbers that depend on how many pages the dividers
     themselves take, so lay out and repeat until the count is stable; only the final
     layout is written as PDF. Each rendering is looked up in `kept` first: the same
-    markup gives the same pages.
+    markup gives the same pages (and the same markup as the last pass, its layout).
     """
+    laid: tuple[str, LaidOut] | None = None
     for _attempt in range(4):
         page = dossier_pages + 1
         for area in areas:
@@ -328,15 +329,18 @@ def _lay_out(env, common: dict, areas: list[Area], dossier_pages: int, year: Awa
                     page += document.pages
         html = render(env, DIVIDER_TEMPLATE, {**common, "dividers": [_divider(a, i) for i, a in enumerate(areas)]})
         key = kept.key(env, html, title=common["title"], author=common["ministry"], created=created)
+        guessed = [a.divider_pages for a in areas]
         data = kept.find(key)
         if data is not None:
             counts = _pages_per_divider(*_heading_pages(data), len(areas))
+            if counts == guessed:
+                return data
         else:
-            laid = lay_out(html, base_url=year.bukti, allowed_roots=roots)
-            counts = _pages_per_divider(laid.heading_pages(), laid.pages, len(areas))
-        if counts == [a.divider_pages for a in areas]:
-            return data if data is not None else kept.keep(
-                key, laid.pdf(title=common["title"], author=common["ministry"], created=created))
+            if laid is None or laid[0] != key:  # else no page number moved since the last pass: its layout holds
+                laid = key, lay_out(html, base_url=year.bukti, allowed_roots=roots)
+            counts = _pages_per_divider(laid[1].heading_pages(), laid[1].pages, len(areas))
+            if counts == guessed:
+                return kept.keep(key, laid[1].pdf(title=common["title"], author=common["ministry"], created=created))
         for area, count in zip(areas, counts):
             area.divider_pages = count
     raise RenderError(_("{template}: the divider pages did not settle on a page count.").format(template=DIVIDER_TEMPLATE))

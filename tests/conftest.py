@@ -76,14 +76,15 @@ def built_sample(tmp_path_factory) -> Path:
 def copy_of_built_sample(built_sample: Path, tmp_path: Path) -> Path:
     """A copy of the built sample year for a test that writes into it (archives it, damages it)."""
     root = tmp_path / "ws"
-    shutil.copytree(built_sample, root, symlinks=True)  # copy2: the mtimes the build cache recorded are kept
+    shutil.copytree(built_sample, root, symlinks=True)
     return root
 
 
 def restore(root: Path, pristine: Path) -> Path:
     """`root` made again from its pristine copy, at the same path: a test may change it, the next gets it as built.
 
-    At the same path, because a build's keys hold absolute paths; copy2 keeps the mtimes its cache recorded.
+    At the same path: the fingerprint that lets a build with nothing changed return at once, without reading
+    the workbooks, holds the workspace's folders.
     """
     shutil.rmtree(root)
     shutil.copytree(pristine, root, symlinks=True)

@@ -40,7 +40,7 @@ def built(tmp_path_factory, stand_ins) -> tuple[Path, Path]:
     result = build(Workspace(ws), SAMPLE_YEAR, units=UNITS, jobs=2)
     assert result.ok, result.failed
     assert {(o.unit, o.kind) for o in result.built} == ALL
-    shutil.copytree(ws, root / "pristine")  # copy2: the mtimes the cache recorded are kept
+    shutil.copytree(ws, root / "pristine")
     return ws, root / "pristine"
 
 

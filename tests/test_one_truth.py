@@ -97,7 +97,7 @@ def built(built_sample, tmp_path_factory) -> Path:
 
     root = five_unit_year(tmp_path_factory.mktemp("truth"))
     shutil.copy(built_sample / "dossier.toml", root / "dossier.toml")
-    shutil.copytree(built_sample / "build", root / "build", symlinks=True)  # copy2: the recorded mtimes are kept
+    shutil.copytree(built_sample / "build", root / "build", symlinks=True)
     result = build(Workspace(root), SAMPLE_YEAR, jobs=2)
     assert result.ok, result.failed
     made = {output.unit or output.kind.split("-")[0] for output in result.built}

@@ -38,7 +38,7 @@ def pristine(tmp_path_factory, real_kinds) -> Path:
 
 @pytest.fixture
 def ws(pristine, tmp_path) -> Workspace:
-    shutil.copytree(pristine, tmp_path / "ws")  # copy2 keeps the times the caches recorded
+    shutil.copytree(pristine, tmp_path / "ws")
     return Workspace(tmp_path / "ws")
 
 

@@ -50,7 +50,7 @@ def built_once(tmp_path_factory, stand_ins) -> tuple[Path, Path]:
     # Only the accounts are kept in .dossier/: no server has run here (no cookie key, read cache, job or log),
     # so no test inherits one from another.
     assert {p.name for p in (ws / ".dossier").iterdir()} == {DATABASE}
-    shutil.copytree(ws, root / "pristine")  # copy2: the mtimes the build's cache recorded are kept
+    shutil.copytree(ws, root / "pristine")
     return ws, root / "pristine"
 
 

@@ -25,7 +25,7 @@ from dossier.digests import sha256, source_hash
 from dossier.documents import registry
 from dossier.documents.kinds import DocumentKind
 from dossier.documents.packet import DIVIDER_CACHE
-from dossier.errors import DossierError, Problem
+from dossier.errors import DossierError, Place, Problem, msg
 from dossier.i18n import _
 from dossier.incremental import (
     CACHE,
@@ -225,7 +225,9 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
     if source_hash(award_year.inputs) != plan.inputs_hash:
         _inputs_changed(plan, result)
         return result
-    _write_manifest(plan, extra, result, plan.fingerprint if clean else "")
+    # A register read with errors may lack a unit only for a typo: its documents are kept until it reads clean.
+    registered = None if award_year.errors else {u.code for u in award_year.units}
+    _write_manifest(plan, extra, result, plan.fingerprint if clean else "", registered)
     result.seconds = time.monotonic() - plan.started
     return result
 
@@ -374,13 +376,28 @@ def _inputs_changed(plan: Plan, result: BuildResult) -> None:
     result.seconds = time.monotonic() - plan.started
 
 
-def _write_manifest(plan: Plan, extra: dict, result: BuildResult, fingerprint: str) -> None:
-    """Write manifest.json (what is in the build folder) and the cache (how to reuse it)."""
+def _write_manifest(plan: Plan, extra: dict, result: BuildResult, fingerprint: str, units: set[str] | None) -> None:
+    """Write manifest.json (what is in the build folder) and the cache (how to reuse it).
+
+    Outputs of units not part of this build (`--unit`) stay listed while their files are intact;
+    those of a unit the register (`units`, when read without errors) no longer has are removed,
+    so that the folder, the manifest and the archive agree with the register.
+    """
     current = {o.path: o for o in result.reused + result.built}
-    # Outputs of units not part of this build stay listed while their files are intact.
+    gone: dict[str, int] = {}
     for rel, entry in plan.previous.items():
-        if rel not in current and intact(plan.out_dir, entry):
+        if rel in current or not intact(plan.out_dir, entry):
+            continue
+        if units is not None and entry.get("unit") and entry["unit"] not in units:
+            (plan.out_dir / rel).unlink(missing_ok=True)
+            gone[entry["unit"]] = gone.get(entry["unit"], 0) + 1
+        else:
             current[rel] = recorded(entry)
+    result.problems += [
+        Problem(Place(REGISTER, "Unit"), msg("unit {unit} is no longer in the register: its {count} document(s) "
+                                              "were removed from build/{year}", unit=code, count=count, year=plan.year),
+                "warning", code="build.unit_removed", unit=code)
+        for code, count in sorted(gone.items())]
     entries = list(current.values())
     write_manifest(plan.out_dir / "manifest.json", plan.year, [dataclasses.replace(e, key="") for e in entries], extra)
     write_cache(plan.out_dir, entries, fingerprint)

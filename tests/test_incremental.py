@@ -196,6 +196,41 @@ def test_a_register_row_removed_above_a_unit_renders_none_of_its_documents_again
     assert reused == {(u, k) for u in UNITS for k in UNIT_KINDS}
 
 
+@pytest.mark.slow
+def test_a_unit_removed_from_the_register_has_its_documents_removed(ws):
+    """Its files were kept listed as a unit not in this build; the archive then refused the year, and build could not fix it."""
+    import json
+
+    from tests.test_one_truth import edit_register
+
+    inputs = ws.inputs(SAMPLE_YEAR)
+    edit_register(inputs / "nominasi.xlsx", {}, drop=(OTHER,))
+    lke_of(ws, OTHER).unlink()
+    shutil.rmtree(inputs / "bukti" / OTHER, ignore_errors=True)
+    result = build(ws, SAMPLE_YEAR, units=[CHANGED], jobs=2)
+    assert result.ok, result.failed
+    out = ws.build_dir(SAMPLE_YEAR)
+    listed = {f["path"] for f in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    assert {(CHANGED, k) for k in UNIT_KINDS} <= {(o.unit, o.kind) for o in result.reused}
+    assert not [p for p in listed if OTHER in p] and not list(out.rglob(f"{OTHER}.*"))
+    said = [p for p in result.problems if p.code == "build.unit_removed"]
+    assert [(p.unit, p.severity, p.place.file) for p in said] == [(OTHER, "warning", "nominasi.xlsx")]
+    assert f"{len(UNIT_KINDS)} document(s) were removed from build/{SAMPLE_YEAR}" in str(said[0])
+
+
+@pytest.mark.slow
+def test_a_unit_whose_register_row_has_an_error_keeps_its_documents(ws):
+    """A code mistyped in the register is an error to correct, not a unit gone: nothing of it is removed."""
+    book = load_workbook(ws.inputs(SAMPLE_YEAR) / "nominasi.xlsx")
+    sheet = book["Unit"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == OTHER)
+    sheet.cell(row, 1, OTHER[:3] + "\u200b" + OTHER[3:])
+    book.save(ws.inputs(SAMPLE_YEAR) / "nominasi.xlsx")
+    result = build(ws, SAMPLE_YEAR, units=[CHANGED], jobs=2)
+    assert not [p for p in result.problems if p.code == "build.unit_removed"]
+    assert len(list(ws.build_dir(SAMPLE_YEAR).rglob(f"{OTHER}.*"))) == len(UNIT_KINDS)
+
+
 def test_a_workspace_copied_without_its_times_reuses_outputs(built, tmp_path):
     """Copied as a file manager or a sync client may copy it, every file new-dated: the content decides."""
     shutil.copytree(built[1], tmp_path / "copied", copy_function=shutil.copyfile)

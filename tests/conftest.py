@@ -1,4 +1,4 @@
-"""Shared fixtures: a copy of the bundled sample award year, and tool checks."""
+"""Shared fixtures: the bundled sample award year (copied, or built once by a wheel install), stand-in kinds, tool checks."""
 
 from __future__ import annotations
 
@@ -43,33 +43,51 @@ def sample(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture(scope="session")
-def built_sample(tmp_path_factory) -> Path:
-    """The sample year built once for the whole run, shared by every test that only reads it.
+def _once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """The folder `name`, made by `make(folder)` once for the whole run and shared by every xdist worker.
 
-    Under pytest-xdist each worker is its own session: the first worker to get here builds
-    into the run's shared temporary folder while holding a lock, and the others wait and
-    read the same build. A test that writes into the workspace works on a copy
-    (`copy_of_built_sample`).
+    Under pytest-xdist each worker is its own session: the first worker to get here makes the
+    folder in the run's shared temporary folder while holding a lock; the others wait, then use it.
     """
     from filelock import FileLock
-
-    from dossier.build import build
-    from dossier.workspace import Workspace
 
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the folder above the workers' own, one per run
-    root, done = shared / "built-sample", shared / "built-sample.done"
-    with FileLock(str(shared / "built-sample.lock")):
+    folder, done = shared / name, shared / f"{name}.done"
+    with FileLock(str(shared / f"{name}.lock")):
         if not done.exists():
-            shutil.rmtree(root, ignore_errors=True)  # a worker that died mid-build
-            shutil.copytree(REPO / "inputs", root / "inputs")
-            shutil.copy(REPO / "dossier.toml", root / "dossier.toml")  # the repository's, as `dossier build` there
-            result = build(Workspace(root), SAMPLE_YEAR, jobs=2)
-            assert result.ok, result.failed
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that died while making it
+            folder.mkdir()
+            make(folder)
             done.touch()
-    return root
+    return folder
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory) -> Path:
+    """The bin folder of a venv outside the checkout with dossier installed from a wheel of the sources (tests/installed.py)."""
+    from tests.installed import install_wheel
+
+    return _once_per_run(tmp_path_factory, "installed", install_wheel) / "venv" / "bin"
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory, installed_wheel) -> Path:
+    """The sample year built once for the whole run, shared by every test that only reads it.
+
+    Built as a user of an installed dossier builds it: `dossier build` of the wheel install,
+    outside the checkout, in a workspace holding the sample inputs and the repository's
+    dossier.toml. A test that writes into the workspace works on a copy (`copy_of_built_sample`).
+    """
+    from tests.installed import run
+
+    def make(root: Path) -> None:
+        shutil.copytree(REPO / "inputs", root / "inputs")
+        shutil.copy(REPO / "dossier.toml", root / "dossier.toml")  # the repository's, as `dossier build` there
+        run([installed_wheel / "dossier", "-C", root, "build", "--jobs", "2"], cwd=root)
+
+    return _once_per_run(tmp_path_factory, "built-sample", make)
 
 
 @pytest.fixture

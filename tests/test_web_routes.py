@@ -553,6 +553,29 @@ def test_a_queued_job_can_be_cancelled_and_a_running_one_is_interrupted_by_a_res
         assert store.job(queued).state in ("dibatalkan", "selesai")  # the runner may have picked it first
 
 
+def test_the_servers_stop_ends_and_reaps_the_running_jobs_process(workspace, monkeypatch):
+    """Killed and waited for: one left to the garbage collector after the event loop closed was never reaped
+    (Python said "Event loop is closed" as the server stopped)."""
+    from dossier.web import jobs
+
+    started = []
+    real = jobs.Runner._start
+
+    async def recorded(self):
+        started.append(await real(self))
+        return started[-1]
+
+    monkeypatch.setattr(jobs.Runner, "_start", recorded)
+    store = Store(workspace)
+    with TestClient(create_app(workspace), follow_redirects=False) as client:
+        sign_in(client, "sek")
+        response = client.post("/pekerjaan", data={"csrf": token(client, "/pekerjaan"), "perintah": "build"})
+        job = int(response.headers["location"].split("/")[2].split("?")[0])
+        assert _until(lambda: store.job(job).state == "berjalan")
+    assert store.job(job).state == "terputus"
+    assert started and all(process.returncode is not None for process in started)
+
+
 def test_unknown_jobs_are_refused(client):
     sign_in(client, "sek")
     tok = token(client, "/pekerjaan")

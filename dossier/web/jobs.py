@@ -86,17 +86,23 @@ class Runner:
         self.task = asyncio.get_running_loop().create_task(self.work())
 
     async def stop(self) -> None:
-        """Called as the server stops: end the running job (marked interrupted) and the loop."""
-        if self.process and self.process.returncode is None and self.running is not None:
+        """Called as the server stops: end the running job (marked interrupted), the loop and the process waiting.
+
+        Both processes are waited for: one left to the garbage collector after the event loop
+        closes could not be reaped (Python reports "Event loop is closed").
+        """
+        running = self.process
+        if running and running.returncode is None and self.running is not None:
             self.store.set_job(self.running, "terputus", ended=time.time())
             self._kill()
         self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await self.task
-        if self.spare is not None:
-            self._kill(self.spare)
-            with contextlib.suppress(Exception):
-                await self.spare.wait()
+        for process in (running, self.spare):
+            if process is not None:
+                self._kill(process)
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(process.wait(), timeout=5)
 
     def poke(self) -> None:
         self.wake.set()

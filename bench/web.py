@@ -4,7 +4,7 @@ Run by hand (never in the test suite):
 
     python bench/web.py --units 200 --workdir /tmp/bench-web
 
-A real server (`dossier -C WS serve`, a child process) is driven over HTTP with httpx, signed in
+A real server (`dossier -C WS serve`, a child process) is driven over HTTP with httpx2, signed in
 as a unit account. Timed: the first board (every workbook read), the same board again (nothing
 changed), the upload of U001's workbook with one answer changed until the unit's page with its
 new score and problems comes back, and then the dossier's HTML preview. Issue 24 aims at the
@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synth import YEAR, change_answer, write_year  # noqa: E402
@@ -93,7 +93,7 @@ def main() -> None:
                     break
             time.sleep(0.2)
         times = {}
-        with httpx.Client(base_url=base, timeout=600) as client:
+        with httpx2.Client(base_url=base, timeout=600) as client:
             page = client.get("/masuk")
             token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
             client.post("/masuk", data={"nama": "sek", "sandi": PASSWORD, "csrf": token})
@@ -103,7 +103,7 @@ def main() -> None:
             started = time.perf_counter()
             assert client.get("/").status_code == 200
             times["board again (nothing changed)"] = time.perf_counter() - started
-        with httpx.Client(base_url=base, timeout=600) as client:
+        with httpx2.Client(base_url=base, timeout=600) as client:
             page = client.get("/masuk")
             token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
             client.post("/masuk", data={"nama": "u001", "sandi": PASSWORD, "csrf": token})

@@ -620,12 +620,18 @@ def main() -> None:
             stream.reconfigure(errors="replace")
     try:
         from dossier.readers.safety import check_xml_safety
-        from dossier.workers import private_temp_folder
+        from dossier.workers import interruption, private_temp_folder
 
         check_xml_safety()
         use_workspace(Path("."))  # Indonesian unless DOSSIER_LANG or dossier.toml asks for English; -C may change it
         with private_temp_folder():  # nothing of ours is left in the temp folder, however the command ends
-            cli(obj=Context(), prog_name="dossier")
+            try:
+                cli(obj=Context(), prog_name="dossier")
+            except Exception as exc:  # raised in place of a Ctrl-C or SIGTERM as it unwound: that is what it is
+                stop = interruption(exc)
+                if stop is None:
+                    raise
+                raise stop from None
     except OSError as exc:  # a folder we may not write, a disk full, a file gone: said, never a traceback
         _fail(_("Error: {file}: {reason}; check that the folder exists and may be written, and that the disk has "
                 "room, then run the command again.").format(file=exc.filename or "", reason=exc.strerror or exc))

@@ -295,5 +295,27 @@ def _collect(future: Future, task: Task, remote: bool) -> Rendered:
         return Rendered(task.unit, error=_("stopped after {seconds} s (the per-document time limit)")
                         .format(seconds=task.timeout))
     except Exception as exc:  # e.g. BrokenProcessPool when the system killed a worker for memory
+        stop = interruption(exc)
+        if stop is not None:
+            raise stop from None
         return Rendered(task.unit, error=_("the worker rendering it stopped ({kind}: {detail})")
                         .format(kind=type(exc).__name__, detail=exc))
+
+
+def interruption(exc: BaseException) -> BaseException | None:
+    """The Ctrl-C or SIGTERM that `exc` was raised while unwinding, if any.
+
+    A signal's handler raises in the middle of whatever the main thread runs. Landing inside the
+    wait for a result, between a lock's release and its `try`, the interruption unwinds past the
+    re-acquire and the lock's release then raises RuntimeError ("cannot release un-acquired lock")
+    in its place. Caught as a failed unit, the build would carry on as if no key was pressed; left to
+    the top, it would be a traceback. Both places (`_collect`, the command's `main`) ask this instead.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if not isinstance(cause, Exception):  # KeyboardInterrupt, SystemExit, the command's Interrupted
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None

@@ -49,9 +49,10 @@ def test_an_interrupted_build_leaves_nothing_in_the_temp_folder(workspace):
     while not list(temp.rglob("weasyprint-*")) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.1)
     assert list(temp.rglob("weasyprint-*")), "the build never started rendering"
+    assert process.poll() is None, "the build ended before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the whole process group
-    process.communicate(timeout=120)
-    assert process.returncode != 0
+    out, err = process.communicate(timeout=120)
+    assert process.returncode != 0, (out.decode(), err.decode())  # what it said, should it ever finish instead
     assert list(temp.iterdir()) == []
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from dossier.build import RECAP_PARTS, build
 from dossier.digests import source_hash
 from dossier.workspace import Workspace
-from tests.conftest import REPO, SAMPLE_YEAR, kinds_standing_in
+from tests.conftest import SAMPLE_YEAR, kinds_standing_in
 from tests.test_incremental import change_answer, lke_of
 
 UNIT = "BD02"  # the unit with the fewest evidence files
@@ -27,12 +27,10 @@ def real_kinds():
 
 
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory, real_kinds) -> Path:
-    """The sample year's BD02 and year-level PDFs, built once."""
+def pristine(tmp_path_factory, built_sample) -> Path:
+    """The sample year as built, copied once for these tests (each works on a copy of this copy)."""
     root = tmp_path_factory.mktemp("trust") / "ws"
-    shutil.copytree(REPO / "inputs", root / "inputs")
-    result = build(Workspace(root), SAMPLE_YEAR, units=[UNIT], formats=("pdf",), jobs=2)
-    assert result.ok, result.failed
+    shutil.copytree(built_sample, root, symlinks=True)
     return root
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
+import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -107,6 +109,17 @@ def restore(root: Path, pristine: Path) -> Path:
     shutil.rmtree(root)
     shutil.copytree(pristine, root, symlinks=True)
     return root
+
+
+def dossier_process(root: Path, *args: str, env: dict | None = None, **options) -> subprocess.Popen:
+    """`dossier -C root args` started as from a terminal of its own: its own session, so that a test can
+    signal it and its workers as a group, and Ctrl-C not ignored even when the tests run in the
+    background (a shell's background job ignores SIGINT, and passes that on to what it starts)."""
+    command = REPO / ".venv" / "bin" / "dossier"
+    return subprocess.Popen(
+        [str(command) if command.exists() else "dossier", "-C", str(root), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "DOSSIER_LANG": "en", **(env or {})},
+        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **options)
 
 
 @dataclass(frozen=True)

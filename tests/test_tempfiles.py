@@ -12,15 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE_YEAR
+from tests.conftest import REPO, SAMPLE_YEAR, dossier_process
 
 UNITS = ["--unit", "BD02", "--unit", "UPT02"]  # two tasks, so the worker processes render them
 
 
 def start(workspace: Path, temp: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "TMPDIR": str(temp)}
-    return subprocess.Popen([sys.executable, "-m", "dossier", "-C", str(workspace), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    return dossier_process(workspace, *args, env={"TMPDIR": str(temp)})
 
 
 @pytest.fixture
@@ -35,8 +33,8 @@ def workspace(tmp_path) -> tuple[Path, Path]:
 def test_a_build_with_two_workers_leaves_nothing_in_the_temp_folder(workspace):
     ws, temp = workspace
     process = start(ws, temp, "build", "--year", str(SAMPLE_YEAR), "--jobs", "2", "--format", "pdf", *UNITS)
-    out, err = process.communicate(timeout=300)
-    assert process.returncode == 0, err.decode()
+    out, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, out.decode()
     assert (ws / "build" / str(SAMPLE_YEAR) / "paket" / "BD02.pdf").is_file()
     assert list(temp.iterdir()) == []
 
@@ -51,8 +49,8 @@ def test_an_interrupted_build_leaves_nothing_in_the_temp_folder(workspace):
     assert list(temp.rglob("weasyprint-*")), "the build never started rendering"
     assert process.poll() is None, "the build ended before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the whole process group
-    out, err = process.communicate(timeout=120)
-    assert process.returncode != 0, (out.decode(), err.decode())  # what it said, should it ever finish instead
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode != 0, out.decode()  # what it said, should it ever finish instead
     assert list(temp.iterdir()) == []
 
 

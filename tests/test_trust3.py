@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from dossier.cli import cli
 from dossier.digests import source_hash
-from tests.conftest import REPO, SAMPLE_YEAR, needs
+from tests.conftest import REPO, SAMPLE_YEAR, dossier_process, needs
 
 REGISTER = Path("inputs", str(SAMPLE_YEAR), "nominasi.xlsx")
 
@@ -775,20 +775,6 @@ def test_templates_a_replaced_logo_changes_the_build_fingerprint(tmp_path, where
 
 
 # --- 5. Two commands at once, and the faulty machine --------------------------------------------
-
-DOSSIER = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "dossier"
-
-
-def dossier_process(root: Path, *args: str, env: dict | None = None, **options):
-    import os
-    import signal
-    import subprocess
-
-    return subprocess.Popen(
-        [str(DOSSIER) if DOSSIER.exists() else "dossier", "-C", str(root), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "DOSSIER_LANG": "en", **(env or {})},
-        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **options)
-
 
 @pytest.mark.parametrize(("holder", "second"), [("archive", "build"), ("build", "archive"), ("build", "report"),
                                                 ("archive", "archive")])

@@ -86,3 +86,42 @@ def workspace_copy(tmp_path) -> Path:
 
     (tmp_path / "dossier.pdf").write_bytes(pdf_pages()["dossier"])
     return tmp_path
+
+
+# A file refused before LibreOffice runs, or LibreOffice missing: the warning is worded in the
+# language of whoever reads it (the command line, `validate --json`, the web workspace), whatever
+# the language of the process that tried to convert it.
+REFUSED = {
+    "not an office document": ("laporan.doc", b"<html><body><img src='http://x/y.png'></body></html>",
+                               "holds no office document", "isinya bukan dokumen perkantoran"),
+    "an RTF with a link": ("surat.rtf", rb'{\rtf1 {\field{\*\fldinst INCLUDEPICTURE "http://x/y.png"}}}',
+                           "links to other files or addresses", "menautkan ke berkas atau alamat lain"),
+    "a damaged package": ("rekap.docx", b"PK\x03\x04 not a zip after all",
+                          "not a readable office package", "bukan paket dokumen perkantoran"),
+    "LibreOffice missing": ("notulen.docx", None, "LibreOffice (soffice) is not installed",
+                            "LibreOffice (soffice) belum terpasang"),
+}
+
+
+@pytest.mark.parametrize("converted_in", ["en", "id"])
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_a_conversion_warning_is_worded_in_the_language_it_is_read_in(case, converted_in, tmp_path, speak,
+                                                                      monkeypatch):
+    from dossier.errors import Place
+    from dossier.readers.evidence import OTHER, Document, _convert
+
+    name, data, english, indonesian = REFUSED[case]
+    source = tmp_path / name
+    if data is None:
+        monkeypatch.setattr("shutil.which", lambda name: None)
+        _docx(source, "Notulen")
+    else:
+        source.write_bytes(data)
+    speak(converted_in)
+    problems: list = []
+    document = _convert(Document("PPA1A", name, OTHER, source=source), "DOCX", Place("lke/UPT01.xlsx"), "UPT01",
+                        problems, None)
+    assert document.note.startswith("tidak disematkan: ")  # the divider, a document: Bahasa Indonesia always
+    for reader, said in (("en", english), ("id", indonesian)):
+        speak(reader)
+        assert said in str(problems[0].message), (reader, str(problems[0].message))

@@ -12,7 +12,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from dossier.i18n import _
+from dossier.errors import Message, msg
 from dossier.model import AwardYear
 from dossier.sealing import seal, sealed
 
@@ -25,12 +25,13 @@ class ConversionFailed(Exception):
     """Raised when an office file cannot be turned into PDF.
 
     `reason` is for the packet's divider page, a document: always in Bahasa Indonesia.
-    `detail` is for the user's warning, in the language spoken.
+    `detail` is for the user's warning: worded in the language of whoever reads the warning
+    (the command line, `validate --json`, the web workspace), not of the process that converted.
     """
 
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(detail or reason)
-        self.reason, self.detail = reason, detail or reason
+    def __init__(self, reason: str, detail: Message):
+        super().__init__(str(detail))
+        self.reason, self.detail = reason, detail
 
 
 def office_cache_dir(year: AwardYear) -> Path:
@@ -62,7 +63,7 @@ def office_to_pdf(source: Path, cache: Path | None = None, *, seconds: float | N
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ConversionFailed("LibreOffice tidak terpasang untuk mengubahnya ke PDF",
-                               _("LibreOffice (soffice) is not installed; scripts/setup installs it"))
+                               msg("LibreOffice (soffice) is not installed; scripts/setup installs it"))
     with tempfile.TemporaryDirectory(prefix="dossier-office-") as tmp:
         folder = Path(tmp)
         # A plain name: LibreOffice names its output after the input, and the entry may hold any characters.
@@ -82,16 +83,16 @@ def office_to_pdf(source: Path, cache: Path | None = None, *, seconds: float | N
         except subprocess.TimeoutExpired:
             _kill_group(process, signal.SIGKILL)
             raise ConversionFailed(f"konversi ke PDF melebihi batas waktu {seconds:g} detik",
-                                   _("LibreOffice took longer than {seconds} s").format(seconds=f"{seconds:g}")) from None
+                                   msg("LibreOffice took longer than {seconds} s", seconds=f"{seconds:g}")) from None
         finally:
             _kill_group(process, signal.SIGKILL)  # a helper left behind would keep the profile busy
             RUNNING.discard(process.pid)
         made = folder / "out" / "bukti.pdf"
         if process.returncode != 0 or not made.is_file() or not made.read_bytes().startswith(b"%PDF-"):
             said = " ".join((output or b"").decode("utf-8", "replace").split())[-200:]
-            exited = _("LibreOffice exited with {code}").format(code=process.returncode)
             raise ConversionFailed("LibreOffice tidak dapat mengubahnya ke PDF (berkas rusak atau tidak didukung)",
-                                   f"{exited}: {said}" if said else exited)
+                                   msg("LibreOffice exited with {code}: {output}", code=process.returncode, output=said)
+                                   if said else msg("LibreOffice exited with {code}", code=process.returncode))
         pdf = made.read_bytes()
     if kept is not None:
         try:
@@ -152,12 +153,12 @@ def contained(data: bytes, suffix: str) -> bytes:
     if data.lstrip().startswith(RTF):
         if RTF_LINKS.search(data):
             raise ConversionFailed("tidak dikonversi: berkas RTF ini memuat tautan ke berkas atau alamat lain",
-                                   _("the RTF file links to other files or addresses; it is not converted"))
+                                   msg("the RTF file links to other files or addresses; it is not converted"))
         return data
     raise ConversionFailed(
         f"tidak dikonversi: isi berkas bukan dokumen perkantoran (misalnya halaman web yang diberi nama {suffix})",
-        _("the file is named {suffix} but holds no office document (a web page or text saved under that name); "
-          "it is not converted. Open it in an office program and save it as DOCX or PDF.").format(suffix=suffix))
+        msg("the file is named {suffix} but holds no office document (a web page or text saved under that name); "
+            "it is not converted. Open it in an office program and save it as DOCX or PDF.", suffix=suffix))
 
 
 def _contained_package(data: bytes) -> bytes:
@@ -175,8 +176,8 @@ def _contained_package(data: bytes) -> bytes:
                 unpacked += item.file_size
                 if unpacked > MAX_INFLATED:
                     raise ConversionFailed("tidak dikonversi: isi berkas terlalu besar setelah dibuka",
-                                           _("the file unpacks to more than {mb} MB; it is not converted")
-                                           .format(mb=MAX_INFLATED // 2**20))
+                                           msg("the file unpacks to more than {mb} MB; it is not converted",
+                                               mb=MAX_INFLATED // 2**20))
                 part = package.read(item)
                 if len(part) > item.file_size:  # a size that lied
                     raise zipfile.BadZipFile("size")
@@ -189,7 +190,7 @@ def _contained_package(data: bytes) -> bytes:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError,
             NotImplementedError, zlib.error):
         raise ConversionFailed("LibreOffice tidak dapat mengubahnya ke PDF (berkas rusak atau tidak didukung)",
-                               _("the file is not a readable office package")) from None
+                               msg("the file is not a readable office package")) from None
     return out.getvalue()
 
 

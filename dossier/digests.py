@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 from dossier.errors import ArchiveError
@@ -21,6 +22,18 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """The digest of dossier's own code (every .py file of the package): the tool, in the keys.
+
+    The version alone would keep documents made by other code of the same version: a checkout
+    updated with `git pull`, a fix installed over the same version number. The templates, rules
+    and settings are in the keys on their own.
+    """
+    package = Path(__file__).resolve().parent
+    return files_digest(sorted((p.relative_to(package).as_posix(), p) for p in package.rglob("*.py")))
 
 
 def source_hash(inputs_dir: Path) -> str:

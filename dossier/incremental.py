@@ -1,7 +1,7 @@
 """Incremental state: what the last build left, and the keys that say whether an output is still good.
 
 Each output has a key that changes exactly when something it depends on changes (the
-tool, the edition, the settings, the unit's answers, the templates it renders...). An
+tool's code, the edition, the settings, the unit's answers, the templates it renders...). An
 output whose key matches and whose file is exactly the one the last build wrote is kept.
 A fingerprint of every file a build reads lets a build with nothing changed return at once.
 """
@@ -13,8 +13,7 @@ import json
 from functools import cached_property
 from pathlib import Path
 
-from dossier import __version__
-from dossier.digests import digest, files_digest
+from dossier.digests import code_digest, digest, files_digest
 from dossier.documents.kinds import DocumentKind
 from dossier.errors import DossierError
 from dossier.model import AwardYear, Unit
@@ -40,7 +39,7 @@ class Dependencies:
         self.award_year = award_year
         self.scores = scores
         common = {
-            "tool": __version__,
+            "tool": code_digest(),
             "edition": files_digest((p.name, p) for p in sorted(edition.source.parent.glob(edition.source.stem + ".*"))),
             # Paths are left out of every key, so a moved or copied workspace keeps its outputs; so are the
             # warnings about settings set aside, which are in the language spoken and name paths too.
@@ -209,7 +208,7 @@ def fingerprint(ws: Workspace, year: int, edition, options: list) -> str:
     files.append(("dossier.toml", file_sha256(settings) if settings.is_file() else ""))
     # Every other file the settings name (the logo, wherever it lies): a replaced logo is a change too.
     files.append(("settings files", files_digest(sorted(_setting_files(ws)))))
-    return digest({"tool": __version__, "options": repr(options), "files": files, "folders": [str(f) for f in folders]})
+    return digest({"tool": code_digest(), "options": repr(options), "files": files, "folders": [str(f) for f in folders]})
 
 
 def _setting_files(ws: Workspace) -> list[tuple[str, Path]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+import dossier as dossier_package
 from dossier.build import CACHE, RECAP_PARTS, build
 from dossier.locking import LOCK
 from dossier.readers.cache import FILENAME as LKE_CACHE
@@ -95,6 +96,29 @@ def test_no_change_reuses_every_output_and_touches_no_file(ws):
     assert len(before) == len(ALL)
     assert mtimes(ws) == before
     assert (ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_bytes() == manifest
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["nothing else changed", "an answer changed too"])
+def test_other_code_of_the_same_version_renders_every_output_again(ws, monkeypatch, fast_path):
+    """A checkout updated with `git pull`, or a fix installed over the same version number."""
+    import dossier.incremental
+
+    if not fast_path:
+        change_answer(lke_of(ws, CHANGED), "PPA1A")
+    monkeypatch.setattr(dossier.incremental, "code_digest", lambda: "other code, same version")
+    built, reused = rebuild(ws)
+    assert built == ALL and reused == set()
+    built, reused = rebuild(ws)  # that code again: everything is kept
+    assert built == set() and reused == ALL
+
+
+def test_the_code_digest_is_of_every_source_file_of_the_package():
+    from dossier.digests import code_digest, files_digest
+
+    package = Path(dossier_package.__file__).parent
+    sources = sorted(package.rglob("*.py"))
+    assert {p.relative_to(package).as_posix() for p in sources} >= {"build.py", "render/pdf.py", "documents/packet.py"}
+    assert code_digest() == files_digest((p.relative_to(package).as_posix(), p) for p in sources)
 
 
 @pytest.mark.slow

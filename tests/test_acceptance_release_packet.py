@@ -3,7 +3,6 @@ evidence file and one indicator without evidence, read back from the built PDF, 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import docx
@@ -13,6 +12,7 @@ from openpyxl import load_workbook
 
 from dossier.cli import cli
 from tests.conftest import needs
+from tests.reading import flat, pdf_text
 from tests.workbook_factory import YEAR, edition, lke_book, register_book
 
 UNITS = ("BP01", "BP02", "BP03")
@@ -91,14 +91,6 @@ def best_answers() -> dict[str, object]:
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.mark.render

@@ -28,6 +28,7 @@ from dossier.output import Output, write_manifest
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
 from dossier.workspace import Workspace
+from tests.reading import pdf_text
 
 YEAR = 2024
 CREATED = datetime(YEAR, 1, 1, tzinfo=UTC)
@@ -227,7 +228,7 @@ def test_index_is_a_pdfa_listing_every_file_and_its_hash(archived, pdfs):
         pytest.skip("pdftotext (poppler-utils) is not installed")
     index = archived.archive_dir(YEAR) / "daftar-arsip.pdf"
 
-    text = subprocess.run(["pdftotext", "-layout", str(index), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(index, "-layout")
     assert "Daftar Arsip Dokumen Zona Integritas Tahun 2024" in text
     assert re.search(r"Halaman 1 dari 1", text)
     flat = re.sub(r"\s+", "", text)
@@ -770,7 +771,7 @@ def test_writing_into_a_read_only_build_folder_gets_a_message(tmp_path, read_onl
 
 
 def _index_text(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return pdf_text(pdf, "-layout")
 
 
 def test_the_index_lists_the_lhe_and_calls_a_dossier_of_a_unit_not_proposed_a_draft(archived):

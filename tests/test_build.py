@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
-import docx as python_docx
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -21,6 +19,7 @@ from dossier.render.format import number
 from dossier.workspace import Workspace
 
 from .conftest import REPO, SAMPLE_YEAR, kinds_standing_in, needs
+from .reading import docx_text, flat, pdf_text
 
 KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "recap-xlsx", "recap-pdf", "release-docx", "release-pdf",
          "feedback-xlsx", "feedback-pdf", "lhe-pdf", "lhe-docx",
@@ -29,19 +28,6 @@ KINDS = {"dossier-pdf", "dossier-docx", "packet-pdf", "recap-xlsx", "recap-pdf",
 
 def manifest(root: Path) -> dict:
     return json.loads((root / f"build/{SAMPLE_YEAR}/manifest.json").read_text())
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def docx_text(path: Path) -> str:
-    document = python_docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
 
 
 def test_manifest_lists_every_output_with_its_hash(built_sample):
@@ -69,8 +55,8 @@ def test_pdf_and_docx_of_a_unit_carry_the_same_facts(built_sample):
     nodes = {u.code: score_unit(u, year.lke.get(u.code), ws.edition(SAMPLE_YEAR)).nodes for u in year.units}
     out = built_sample / f"build/{SAMPLE_YEAR}/dossier"
     for unit in scores["units"]:
-        pdf = re.sub(r"\s+", " ", pdf_text(out / f"{unit['code']}.pdf"))
-        word = re.sub(r"\s+", " ", docx_text(out / f"{unit['code']}.docx"))
+        pdf = flat(pdf_text(out / f"{unit['code']}.pdf", "-layout"))
+        word = flat(docx_text(out / f"{unit['code']}.docx"))
         # As printed: rounded top down, so each printed sum is the sum of its printed parts.
         tree = rounded_tree(nodes[unit["code"]])
         facts = [unit["name"], number(tree[("",)])]

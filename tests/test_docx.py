@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from dossier.errors import RenderError
 from dossier.render.docx import REFERENCE_NAME, build_reference, html_to_docx
 from dossier.render.templates import default_templates_dir
+from tests.reading import pdf_text
 
 HOSTILE = 'Sentra <b>"Maju" & Co</b>'
 HOSTILE_HTML = "Sentra &lt;b&gt;&#34;Maju&#34; &amp; Co&lt;/b&gt;"  # as Jinja's autoescape writes it
@@ -363,7 +364,7 @@ def test_libreoffice_converts_it_to_a_pdf_with_the_text(converted):
     )
     pdf = out / "ST01.pdf"
     assert result.returncode == 0 and pdf.is_file(), result.stderr
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = pdf_text(pdf, "-layout")
     pages = text.split("\f")
     assert HOSTILE in pages[0] and "Halaman" not in pages[0]  # the cover has no header or footer
     total = len([p for p in pages if p.strip()])

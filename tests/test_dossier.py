@@ -18,6 +18,7 @@ from dossier.render.format import number
 from dossier.render.templates import environment, static_dirs
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
+from tests.reading import flat, pdf_text
 
 EDITION = load_edition("2021")
 HOSTILE = 'Sentra <b>"Maju" & Co</b>'
@@ -75,8 +76,7 @@ def rendered(tmp_path_factory):
 def text_of(path: Path) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return re.sub(r"\s+", " ", out)
+    return flat(pdf_text(path, "-layout"))
 
 
 def outline_titles(reader: PdfReader) -> list[str]:

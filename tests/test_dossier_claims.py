@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -27,6 +26,7 @@ from dossier.model import Answer, Award, AwardYear, Evidence, Lke, Unit
 from dossier.render.templates import environment, static_dirs
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
+from tests.reading import docx_text, pdf_text
 
 EDITION = load_edition("2021")
 CREATED = datetime(2024, 1, 1, tzinfo=UTC)
@@ -77,19 +77,6 @@ def make_year(tmp: Path, proposal_date: date | None = date(2024, 11, 20)) -> tup
     return year, [score_unit(u, lke[u.code], EDITION) for u in units]
 
 
-def pdf_text(pdf: bytes, *args: str) -> str:
-    return subprocess.run(["pdftotext", *args, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
-
-def docx_text(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    for section in document.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-    return "\n".join(parts)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +16,7 @@ from dossier.render.templates import environment, static_dirs
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
 
+from . import reading
 from .conftest import REPO, SAMPLE_YEAR
 
 CREATED = datetime(2024, 12, 1, tzinfo=UTC)
@@ -34,10 +34,8 @@ def scored(year, code):
     return award_year, score_unit(unit, award_year.lke[code], edition)
 
 
-def pdf_text(data: bytes, tmp_path) -> str:
-    path = tmp_path / "x.pdf"
-    path.write_bytes(data)
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+def pdf_text(data: bytes) -> str:
+    return " ".join(reading.pdf_text(data).split())
 
 
 def test_feedback_workbook_has_every_section_for_an_ineligible_unit_with_tpi_corrections(year):
@@ -121,7 +119,7 @@ def test_feedback_pdf_has_every_section(year, tmp_path):
     award_year, score = scored(year, "BD02")
     ctx = feedback.context(award_year, score, Settings())
     data = feedback.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
-    text = pdf_text(data, tmp_path)
+    text = pdf_text(data)
     for _, title, columns in feedback.SECTIONS:
         if columns:
             assert title in text, title
@@ -149,7 +147,7 @@ def test_lhe_shows_per_area_both_scores_notes_and_recommendations_in_pdf_and_doc
     assert first["name"] == "Manajemen Perubahan" and {n["code"] for n in first["notes"]} == {"PPA2B"}
     assert first["tpi"] < first["own"]
     env = environment(None)
-    text = pdf_text(lhe.pdf(env, ctx, allowed_roots=static_dirs(None), created=CREATED), tmp_path)
+    text = pdf_text(lhe.pdf(env, ctx, allowed_roots=static_dirs(None), created=CREATED))
     assert "Laporan Hasil Evaluasi Tim Penilai Internal" in text and "Rekomendasi" in text
     assert "Bukti rencana kerja hanya memuat sebagian kegiatan." in text
     document = Document(io.BytesIO(lhe.docx(env, ctx, created=CREATED)))

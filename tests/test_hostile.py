@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
 import threading
 import zipfile
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from dossier.cli import cli
+from tests.reading import docx_text, pdf_text
 from tests.workbook_factory import YEAR, write_year
 
 LKE = "lke/LKE BP01.xlsx"
@@ -499,19 +499,8 @@ def hostile_workspace(root: Path, port: int) -> Path:
     return year
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def docx_text(path: Path) -> str:
-    from docx import Document
-
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    for section in document.sections:
-        parts += [p.text for p in section.header.paragraphs] + [p.text for p in section.footer.paragraphs]
-    return "\n".join(parts)
+def raw_pdf_text(path: Path) -> str:
+    return pdf_text(path, "-raw")
 
 
 def xlsx_text(path: Path) -> str:
@@ -535,17 +524,17 @@ class HostileBuild:
 
 
 OUTPUTS = {
-    "dossier-pdf": ("dossier/BP01.pdf", pdf_text),
+    "dossier-pdf": ("dossier/BP01.pdf", raw_pdf_text),
     "dossier-docx": ("dossier/BP01.docx", docx_text),
-    "packet-pdf": ("paket/BP01.pdf", pdf_text),
-    "dossier2-pdf": ("dossier/BP02.pdf", pdf_text),
+    "packet-pdf": ("paket/BP01.pdf", raw_pdf_text),
+    "dossier2-pdf": ("dossier/BP02.pdf", raw_pdf_text),
     "dossier2-docx": ("dossier/BP02.docx", docx_text),
-    "packet2-pdf": ("paket/BP02.pdf", pdf_text),
-    "recap-pdf": ("rekapitulasi.pdf", pdf_text),
+    "packet2-pdf": ("paket/BP02.pdf", raw_pdf_text),
+    "recap-pdf": ("rekapitulasi.pdf", raw_pdf_text),
     "recap-xlsx": ("rekapitulasi.xlsx", xlsx_text),
-    "release-pdf": ("rilis.pdf", pdf_text),
+    "release-pdf": ("rilis.pdf", raw_pdf_text),
     "release-docx": ("rilis.docx", docx_text),
-    "letter-pdf": ("surat-usulan.pdf", pdf_text),
+    "letter-pdf": ("surat-usulan.pdf", raw_pdf_text),
     "letter-docx": ("surat-usulan.docx", docx_text),
 }
 

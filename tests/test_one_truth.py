@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -25,8 +24,9 @@ from dossier.cli import cli
 from dossier.decision import decide_year
 from dossier.readers.register import read_register
 
+from . import reading
 from .conftest import REPO, SAMPLE_YEAR, needs
-from .test_build import docx_text as document_text
+from .reading import flat
 
 PROPOSED = {"UPT02": "WBK", "UPT03": "WBBM", "BD01": "WBK"}
 NOT_PROPOSED = ("UPT01", "BD02")
@@ -36,21 +36,17 @@ HOLDER_SENTENCE = "tidak diusulkan tahun ini: belum memenuhi syarat WBBM; tetap 
 NO_PREDICATE = ("belum berpredikat", "Predikat saat ini Belum ada", "belum memperoleh predikat")
 
 
-def flat(text: str) -> str:
-    return " ".join(text.replace("\u00ad", "").replace("\u00a0", " ").split())
-
-
 def pdf_text(path: Path, *args: str) -> str:
-    return flat(subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout)
+    return flat(reading.pdf_text(path, *args))
 
 
 def pdf_pages(path: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = reading.pdf_text(path, "-layout")
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
 def docx_text(path: Path) -> str:
-    return flat(document_text(path))
+    return flat(reading.docx_text(path))
 
 
 def edit_register(path: Path, units: dict[str, dict[str, str]], award: dict[str, object] | None = None,

@@ -21,6 +21,7 @@ from dossier.render.pdf import html_to_pdf
 from dossier.render.templates import environment, static_dirs
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
+from tests.reading import pdf_text
 
 CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 UNIT = Unit("BP01", 'Sentra <b>"Maju" & Co</b>', "Balai", "Bandung", "Jawa Barat", "Dr. Sari", "WBK", "", "", "")
@@ -236,7 +237,7 @@ def test_pages_the_unit_sent_get_a_strip_for_the_number(packet):
 def test_divider_lists_bad_foreign_and_missing_files(packet, tmp_path):
     path = tmp_path / "paket.pdf"
     path.write_bytes(packet.data)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path)
     # In reading order, spaces collapsed: a status may wrap within its fixed-width column.
     dividers = [" ".join(p.split()) for p in text.split("\f") if "Pembatas Bukti Dukung" in p]
     assert len(dividers) == 7

@@ -7,7 +7,6 @@ import hashlib
 import io
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from dossier.render.templates import environment, render, static_dirs
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
 
+from .reading import pdf_text
 from .test_packet import ALL, CREATED, UNIT, award_year, pdf_pages, workspace  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.render
@@ -184,19 +184,16 @@ def test_the_key_is_what_the_pages_show_and_what_makes_their_bytes(tmp_path):
     assert cache.key(environment(templates), html, **meta) != key
 
 
-def x_of(data: bytes, page: int, word: str, tmp_path: Path) -> float:
+def x_of(data: bytes, page: int, word: str) -> float:
     """Where `word` starts on a page (1-based), in points from the left, as poppler lays the text out."""
-    pdf = tmp_path / "x.pdf"
-    pdf.write_bytes(data)
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    out = pdf_text(data, "-bbox", "-f", str(page), "-l", str(page))
     found = re.findall(r'<word xMin="([0-9.]+)"[^>]*>' + re.escape(word) + "</word>", out)
     assert found, (word, out[:2000])
     return round(float(found[0]), 1)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
-def test_divider_tables_have_fixed_column_widths_whatever_their_contents(workspace, tmp_path):  # noqa: F811
+def test_divider_tables_have_fixed_column_widths_whatever_their_contents(workspace):  # noqa: F811
     html = render(environment(None), "packet-divider.html", {
         "title": "T", "document_title": "T", "ministry": "M", "year": 2024, "unit": {"code": "X", "name": "X"},
         "dividers": [],
@@ -205,8 +202,8 @@ def test_divider_tables_have_fixed_column_widths_whatever_their_contents(workspa
     short = packet(workspace, answers={"PPA1A": ("BP01/sk-tim.pdf",)})
     long = packet(workspace, answers={"PPA1A": ("BP01/" + "nama-berkas-yang-sangat-panjang-" * 6 + ".pdf",)})
     bare = packet(workspace, answers={"PPA1A": ()})
-    columns = [(x_of(p.data, 4, "Dokumen", tmp_path), x_of(p.data, 4, "Keterangan", tmp_path)) for p in (short, long)]
+    columns = [(x_of(p.data, 4, "Dokumen"), x_of(p.data, 4, "Keterangan")) for p in (short, long)]
     assert columns[0] == columns[1]
     # The list of indicators without evidence has its own, narrower status column.
-    question, status = x_of(bare.data, 4, "Pertanyaan", tmp_path), x_of(bare.data, 4, "Keterangan", tmp_path)
+    question, status = x_of(bare.data, 4, "Pertanyaan"), x_of(bare.data, 4, "Keterangan")
     assert question == columns[0][0] and status > columns[0][1]

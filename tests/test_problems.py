@@ -25,6 +25,7 @@ from dossier.readers import read_award_year
 from dossier.readers.cache import FILENAME, LkeCache
 
 from .conftest import needs
+from .reading import pdf_text
 from .workbook_factory import YEAR, edition, lke_book, register_book, row_of, write_year
 
 OFFICIAL = Path(__file__).parent / "data" / "official" / "kspstk2024_lke_zi_from_html.xlsx"
@@ -279,7 +280,7 @@ def test_the_feedback_pdf_keeps_each_message_and_its_fix_in_their_columns(year, 
             assert what in rows, sorted(rows)
             assert fix is None or rows[what] == fix
         data = feedback.pdf(environment(None), ctx, allowed_roots=static_dirs(None))
-        columns = _columns(data, tmp_path / f"{code}.pdf", "Yang salah", "Cara memperbaiki")
+        columns = _columns(data, "Yang salah", "Cara memperbaiki")
         for what, _fix in wanted:  # compared without spaces: a line may break after the hyphen of "masing-masing"
             assert _bare(what) in _bare(columns["Yang salah"])
             assert _bare(rows[what]) in _bare(columns["Cara memperbaiki"])
@@ -291,13 +292,12 @@ def _bare(text: str) -> str:
     return "".join(text.split())
 
 
-def _columns(data: bytes, path: Path, *headers: str) -> dict[str, str]:
+def _columns(data: bytes, *headers: str) -> dict[str, str]:
     """The words of the PDF under each header, in reading order: one text per column of the problems table."""
     import html
     import re
 
-    path.write_bytes(data)
-    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = pdf_text(data, "-bbox")
     words = []
     for page, body in enumerate(out.split("<page ")[1:]):
         for x0, y0, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', body):

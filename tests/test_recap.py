@@ -19,6 +19,7 @@ from dossier.documents import letter, recap, recap_xlsx
 from dossier.model import Answer, Award, AwardYear, Lke, Unit
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
+from tests.reading import pdf_text
 
 EDITION = load_edition("2021")
 CREATED = datetime(2024, 12, 12, 9, 0, 0)
@@ -194,7 +195,7 @@ def test_pdf_is_landscape_with_summary_table_and_literal_hostile_text(year_and_s
     assert page.mediabox.width > page.mediabox.height
     path = tmp_path / "rekapitulasi.pdf"
     path.write_bytes(data)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path, "-layout")
     assert "3 unit dinilai, 2 diusulkan (1 WBK, 1 WBBM)" in " ".join(text.split())
     assert 'Balai <b>"Maju" & Co</b>' in text
     assert "UPT02" in text and "Penguatan Pengawasan" in text
@@ -245,7 +246,7 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(large_recap, tmp_p
     assert len(pages) == len(charts) + len(ctx["area_charts"])  # none split or dropped
     assert len(set(pages[:len(charts)])) == len(charts)  # each chart of the totals on a page of its own
     assert pages[-1] == len(PdfReader(io.BytesIO(data)).pages)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path)
     assert f"Unit ke-{2 * recap.CHART_ROWS + 1} sampai ke-{len(units)} dari {len(units)} (lanjutan)" in text
 
 
@@ -277,7 +278,7 @@ def test_pdf_in_parts_reads_as_one_document(large_recap, tmp_path):
     path.write_bytes(data)
     if shutil.which("qpdf"):
         assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path)
     assert all(u.name in text for u in year.units)
 
 
@@ -386,7 +387,7 @@ def test_recap_shows_the_institution_prerequisites_from_the_register(year_and_sc
     path = tmp_path / "rekapitulasi.pdf"
     path.write_bytes(recap.pdf(environment(None), recap.context(year, scores, Settings()),
                                allowed_roots=static_dirs(None), created=CREATED))
-    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = " ".join(pdf_text(path).split())
     assert "Opini BPK atas laporan keuangan: Wajar Tanpa Pengecualian (WTP)" in text
     assert "Nilai SAKIP: =BB (78,12)" in text
 

@@ -6,7 +6,6 @@ import html
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime
@@ -20,6 +19,7 @@ from dossier.model import Answer, Award, AwardYear, Lke, Quote, Unit
 from dossier.render.templates import environment, static_dirs
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
+from tests import reading
 from tests.test_scoring import best_answers
 
 EDITION = load_edition("2021")
@@ -233,7 +233,7 @@ def test_a_title_ending_in_a_full_stop_gets_no_second_one():
 def _pdf_text(c: dict, tmp_path: Path) -> str:
     path = tmp_path / "rilis.pdf"
     path.write_bytes(release.pdf(environment(None), c, allowed_roots=static_dirs(None), created=CREATED))
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    return " ".join(reading.pdf_text(path).split())
 
 
 @pytest.mark.render

@@ -198,17 +198,20 @@ def fingerprint(ws: Workspace, year: int, edition, options: list) -> str:
     from dossier.digests import file_sha256
     from dossier.render.templates import default_templates_dir
 
-    folders = [ws.inputs(year), ws.root / "rules", ws.root / "templates", default_templates_dir(), edition.source.parent]
+    # Each folder by its role, not its path: a workspace moved or copied elsewhere (or dossier
+    # installed elsewhere) with the same files is no change.
+    folders = {"inputs": ws.inputs(year), "rules": ws.root / "rules", "templates": ws.root / "templates",
+               "bundled templates": default_templates_dir(), "edition": edition.source.parent}
     files = []
-    for folder in folders:
+    for role, folder in folders.items():
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():
-                files.append((str(path.relative_to(folder)), file_sha256(path)))
+                files.append((role, str(path.relative_to(folder)), file_sha256(path)))
     settings = ws.root / "dossier.toml"
-    files.append(("dossier.toml", file_sha256(settings) if settings.is_file() else ""))
+    files.append(("settings", "dossier.toml", file_sha256(settings) if settings.is_file() else ""))
     # Every other file the settings name (the logo, wherever it lies): a replaced logo is a change too.
-    files.append(("settings files", files_digest(sorted(_setting_files(ws)))))
-    return digest({"tool": code_digest(), "options": repr(options), "files": files, "folders": [str(f) for f in folders]})
+    files.append(("settings", "the files it names", files_digest(sorted(_setting_files(ws)))))
+    return digest({"tool": code_digest(), "options": repr(options), "files": files})
 
 
 def _setting_files(ws: Workspace) -> list[tuple[str, Path]]:

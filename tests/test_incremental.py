@@ -290,13 +290,40 @@ def test_outputs_given_new_times_in_place_are_reused(ws):
     assert built_now == set() and reused == ALL
 
 
-def test_no_change_rebuild_does_not_even_read_the_workbooks(ws, monkeypatch):
+def refuse_reading(monkeypatch) -> None:
     def refuse(*_args, **_kwargs):
         raise AssertionError("the workbooks were read although nothing changed")
 
     monkeypatch.setattr(Workspace, "load", refuse)
+
+
+def test_no_change_rebuild_does_not_even_read_the_workbooks(ws, monkeypatch):
+    refuse_reading(monkeypatch)
     built_now, reused = rebuild(ws)
     assert built_now == set() and reused == ALL
+
+
+@pytest.mark.parametrize("how", ["moved", "copied"])
+def test_a_workspace_moved_or_copied_elsewhere_does_not_read_its_workbooks_again(ws, tmp_path, monkeypatch, how):
+    """Taken to another PC or a shared drive, nothing in it changed: the build returns at once, as in place."""
+    elsewhere = tmp_path / "another drive" / "zi"
+    (shutil.move if how == "moved" else shutil.copytree)(ws.root, elsewhere)
+    refuse_reading(monkeypatch)
+    built_now, reused = rebuild(Workspace(elsewhere))
+    assert built_now == set() and reused == ALL
+
+
+def test_a_file_moved_between_the_workspaces_folders_is_a_change(ws):
+    """The folders count by their role: the same file under templates/ instead of rules/ is not the same build."""
+    from dossier.incremental import fingerprint
+
+    options = [UNITS, ("pdf",)]
+    (ws.root / "rules").mkdir(exist_ok=True)
+    (ws.root / "rules" / "catatan.txt").write_text("x", encoding="utf-8")
+    before = fingerprint(ws, SAMPLE_YEAR, ws.edition(SAMPLE_YEAR), options)
+    (ws.root / "templates").mkdir(exist_ok=True)
+    shutil.move(ws.root / "rules" / "catatan.txt", ws.root / "templates" / "catatan.txt")
+    assert fingerprint(ws, SAMPLE_YEAR, ws.edition(SAMPLE_YEAR), options) != before
 
 
 def test_a_touched_input_falls_back_to_the_keys(ws):

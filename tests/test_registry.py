@@ -62,7 +62,7 @@ def test_the_build_the_archive_and_the_command_line_name_no_kind():
     import dossier.build as build_module
 
     for kind in registry.KINDS:
-        for module in ("build", "workers", "incremental", "archive", "archive_verify", "cli"):
+        for module in ("build", "workers", "incremental", "archive", "archive_verify", "cli", "web/app", "web/season"):
             source = (Path(build_module.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
             assert f'"{kind.kind}"' not in source, f"dossier/{module}.py names the kind {kind.kind}"
     index = (Path(build_module.__file__).parents[1] / "templates" / "daftar-arsip.html").read_text(encoding="utf-8")
@@ -87,7 +87,7 @@ def note_html(env: jinja2.Environment, ctx: dict) -> str:
 
 
 NOTE_PDF = DocumentKind("note-pdf", "catatan/{unit}.pdf", "pdf", ("catatan.html",), per_unit=True,
-                        render=FromHtml("note", note_context, note_html, "pdf"), description="each unit's note",
+                        render=FromHtml("note", note_context, note_html, "pdf"), name="Note", description="each unit's note",
                         archived=True, required=True, label="Catatan penilaian unit")
 
 
@@ -133,6 +133,12 @@ def test_a_new_kind_is_built_archived_verified_and_named_in_the_help(sample, onl
     for command, named in (("build", True), ("report", False), ("umpan-balik", False)):
         shown = CliRunner().invoke(cli, [command, "--help"]).output
         assert ("each unit's note: catatan/<code>.pdf" in shown) is named, (command, shown)
+    # The web workspace lists each unit's file under the kind's name.
+    from dossier.web.app import _documents
+
+    manifest = json.loads((ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    listed = _documents([f for f in manifest["files"] if f["unit"] == codes[0]])
+    assert [(d["name"], d["format"], d["path"]) for d in listed] == [("Note", "PDF", f"catatan/{codes[0]}.pdf")]
 
 
 def test_a_year_without_a_required_kind_is_not_archived(sample, only_the_note_kind):

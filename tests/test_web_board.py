@@ -226,6 +226,33 @@ def test_the_register_is_read_again_only_when_its_bytes_change(client, built, mo
     assert "Nama Lain" in client.get("/").text
 
 
+def test_the_pages_name_each_document_as_its_kind_does_in_the_registrys_order(client, built):
+    """The names and their order come from the registry: a file is listed under its kind's name, in the
+    registry's order (the kinds of one document side by side), whatever order the manifest has them in."""
+    from dossier.documents import registry
+    from dossier.i18n import _
+
+    sign_in(client, "sek")
+    manifest = json.loads((built / "build" / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    kinds = {k.kind: (i, k) for i, k in enumerate(registry.KINDS)}
+    manifest["files"].reverse()  # the pages follow the registry, not the manifest
+    (built / "build" / str(YEAR) / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    def expected(unit: str | None) -> list[tuple[str, str]]:
+        files = sorted((f for f in manifest["files"] if (f["unit"] or None) == unit), key=lambda f: kinds[f["kind"]][0])
+        return [(f["path"], _(kinds[f["kind"]][1].name)) for f in files]
+
+    def listed(page: str) -> list[tuple[str, str]]:
+        links = re.findall(r'href="/unduh/\d+/([^"]+)"[^>]*>([^<]+)</a>', page)
+        return [(path, re.sub(r" \((PDF|DOCX|XLSX)[^)]*\)$", "", text).strip()) for path, text in links]
+
+    year = expected(None)
+    assert [path for path, _name in year] == ["rekapitulasi.xlsx", "rilis.docx", "surat-usulan.docx"]
+    assert listed(client.get("/").text)[:len(year)] == year
+    assert listed(client.get(f"/unit/BP01?tahun={YEAR}").text) == expected("BP01")
+    assert listed(client.get(f"/tahun?tahun={YEAR}").text) == year + [pair for u in UNITS for pair in expected(u)]
+
+
 @pytest.mark.parametrize("name", ["sek", "pim", "tpi", "bp1"])
 def test_the_year_page_lists_the_documents_each_role_may_download(built, name):
     with TestClient(create_app(built), follow_redirects=False) as client:

@@ -380,9 +380,10 @@ def render_docx(job: Job) -> Made:
     return Made(docx(job.env, ctx, created=job.created, markup=markup, reference=job.reference, pdf=made.data))
 
 
+NAME = N_("Dossier")
 DESCRIPTION = N_("each unit's nomination dossier")
 PDF_KIND = DocumentKind("dossier-pdf", "dossier/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
-                        description=DESCRIPTION, archived=True, required=True, label="Dokumen usulan unit",
+                        name=NAME, description=DESCRIPTION, archived=True, required=True, label="Dokumen usulan unit",
                         draft_label="Draf evaluasi", source_data=True)
 DOCX_KIND = DocumentKind("dossier-docx", "dossier/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
-                         render=render_docx, description=DESCRIPTION)
+                         render=render_docx, name=NAME, description=DESCRIPTION)

@@ -285,9 +285,10 @@ def render_pdf(job: Job) -> Made:
     return Made(pdf(job.env, _prepared(job), allowed_roots=job.allowed_roots, created=job.created))
 
 
+NAME = N_("Feedback")
 DESCRIPTION = N_("the feedback to each unit")
 XLSX_KIND = DocumentKind("feedback-xlsx", "umpan-balik/{unit}.xlsx", "xlsx", (), per_unit=True, render=render_xlsx,
-                         problems=True, description=DESCRIPTION, commands=("build", "umpan-balik"))
+                         problems=True, name=NAME, description=DESCRIPTION, commands=("build", "umpan-balik"))
 PDF_KIND = DocumentKind("feedback-pdf", "umpan-balik/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True, render=render_pdf,
-                        problems=True, description=DESCRIPTION, commands=("build", "umpan-balik"))
+                        problems=True, name=NAME, description=DESCRIPTION, commands=("build", "umpan-balik"))
 KINDS = (XLSX_KIND, PDF_KIND)

@@ -49,6 +49,9 @@ class DocumentKind:
     render: Callable[[Job], Made]
     # What it is, for the help of the commands that write it: an English msgid marked N_, shown translated.
     description: str = ""
+    # What the web workspace's lists call a file of this kind, beside its format ("Dossier (PDF)"): an
+    # English msgid marked N_, shown translated. The kinds of one document in two formats share it.
+    name: str = ""
     commands: tuple[str, ...] = ("build",)  # the commands that write it ('dossier build' writes every kind)
     # 'dossier archive' copies it into archive/<year>/, where the printable index calls it `label`
     # (Indonesian, as every document is). A `required` kind must be in the build (for every unit,

@@ -194,9 +194,11 @@ def _context(job: Job) -> dict:
     return context(job.award_year, job.score, job.settings)
 
 
+NAME = N_("Evaluation report (LHE)")
 DESCRIPTION = N_("each unit's evaluation report by the TPI (LHE)")
 PDF_KIND = DocumentKind("lhe-pdf", "lhe/{unit}.pdf", "pdf", (TEMPLATE,), per_unit=True,
-                        render=FromHtml("lhe", _context, html, "pdf"), description=DESCRIPTION,
+                        render=FromHtml("lhe", _context, html, "pdf"), name=NAME, description=DESCRIPTION,
                         archived=True, required=True, label="Laporan hasil evaluasi (LHE)")
 DOCX_KIND = DocumentKind("lhe-docx", "lhe/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
-                         render=FromHtml("lhe", _context, html, "docx"), description=DESCRIPTION)
+                         render=FromHtml("lhe", _context, html, "docx"), name=NAME,
+                         description=DESCRIPTION)

@@ -373,5 +373,5 @@ def render_pdf(job: Job) -> Made:
 
 # The recap PDF of a large year takes longer than a unit's documents: its own task, first.
 PDF_KIND = DocumentKind("recap-pdf", "rekapitulasi.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
-                        group=N_("recap PDF"), slow=True, description=N_("the recap for the leadership"),
+                        group=N_("recap PDF"), slow=True, name=N_("Recapitulation"), description=N_("the recap for the leadership"),
                         commands=("build", "report"), archived=True, required=True, label="Rekapitulasi penilaian")

@@ -241,5 +241,5 @@ def render_xlsx(job: Job) -> Made:
 
 
 XLSX_KIND = DocumentKind("recap-xlsx", "rekapitulasi.xlsx", "xlsx", (), per_unit=False, render=render_xlsx,
-                         group=N_("recap workbook"), description=N_("the recap for the leadership"),
+                         group=N_("recap workbook"), name=N_("Recapitulation"), description=N_("the recap for the leadership"),
                          commands=("build", "report"))

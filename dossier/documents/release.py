@@ -205,10 +205,11 @@ def render_docx(job: Job) -> Made:
     return Made(docx(job.env, _context(job), created=job.created, reference=job.reference))
 
 
+NAME = N_("Press release")
 DESCRIPTION = N_("the press-release draft")
 PDF_KIND = DocumentKind("release-pdf", "rilis.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
-                        group=N_("press release"), description=DESCRIPTION, commands=("build", "report"),
-                        archived=True, required=True, label="Rilis pers")
+                        group=N_("press release"), name=NAME, description=DESCRIPTION,
+                        commands=("build", "report"), archived=True, required=True, label="Rilis pers")
 DOCX_KIND = DocumentKind("release-docx", "rilis.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
-                         render=render_docx, group=N_("press release"), description=DESCRIPTION,
+                         render=render_docx, group=N_("press release"), name=NAME, description=DESCRIPTION,
                          commands=("build", "report"))

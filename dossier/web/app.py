@@ -34,7 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from dossier.console import shortfall_text, way_lines
-from dossier.documents import dossier
+from dossier.documents import dossier, registry
 from dossier.errors import DossierError
 from dossier.i18n import N_, _, decimal, ngettext
 from dossier.improve import way_to
@@ -235,7 +235,7 @@ class Site:
                          state=state, states=[(k, label) for k, (label, _test) in BOARD_STATES.items()],
                          units=len(season.award_year.units),
                          results=sum(1 for u in season.award_year.units if u.result),
-                         year_documents=[_document(d) for d in season.documents(None)], problems=len(season.award_year.errors))
+                         year_documents=_documents(season.documents(None)), problems=len(season.award_year.errors))
 
     async def status(self, request: Request) -> Response:
         session = self.who(request)
@@ -318,7 +318,7 @@ class Site:
             "row": season.row(code), "score": score if lke else None, "workbooks": workbooks, "problems": problems,
             "areas": areas, "shortfalls": [shortfall_text(s) for s in score.proposed_shortfalls] if lke else [],
             "way": way, "without_evidence": score.without_evidence if lke else [], "missing_files": missing_files,
-            "evidence_files": evidence_files, "documents": [_document(d) for d in season.documents(code)],
+            "evidence_files": evidence_files, "documents": _documents(season.documents(code)),
             "indicators": sorted(lke.answers) if lke else [],
             "limits": {"lke": uploads.LKE_LIMIT // uploads.MB, "evidence": uploads.EVIDENCE_LIMIT // uploads.MB},
         }
@@ -503,9 +503,9 @@ class Site:
             return self.page(request, "kesalahan.html", session, 200, year=year, message=exc.message)
         user = session.user
         units = [{"code": u.code, "name": u.name, "current": season.current(u.code),
-                  "documents": [_document(d) for d in season.documents(u.code)]}
+                  "documents": _documents(season.documents(u.code))}
                  for u in season.award_year.units if auth.may_read(user, u.code)]
-        year_documents = [_document(d) for d in season.documents(None)] if auth.sees_all(user) else []
+        year_documents = _documents(season.documents(None)) if auth.sees_all(user) else []
         archived = auth.sees_all(user) and (self.ws.archive_dir(year) / "daftar-arsip.pdf").is_file()
         return self.page(request, "tahun.html", session, year=year, units=units, year_documents=year_documents,
                          year_current=season.current(None), archived=archived, sees_all=auth.sees_all(user))
@@ -670,23 +670,17 @@ class Site:
                          message=message or _http_phrase(exc.status_code), code=exc.status_code)
 
 
-# What each kind of document is called on the pages.
-DOCUMENT_NAMES = {
-    "dossier-pdf": N_("Dossier"), "dossier-docx": N_("Dossier"), "packet-pdf": N_("Packet with the evidence"),
-    "lhe-pdf": N_("Evaluation report (LHE)"), "lhe-docx": N_("Evaluation report (LHE)"),
-    "feedback-pdf": N_("Feedback"), "feedback-xlsx": N_("Feedback"),
-    "recap-pdf": N_("Recapitulation"), "recap-xlsx": N_("Recapitulation"),
-    "letter-pdf": N_("Proposal letter"), "letter-docx": N_("Proposal letter"),
-    "release-pdf": N_("Press release"), "release-docx": N_("Press release"),
-}
-
-
-def _document(entry: dict) -> dict:
-    """A manifest entry as the pages list it: its name, format, file and size."""
-    path = str(entry.get("path", ""))
-    return {"path": path, "name": _(DOCUMENT_NAMES.get(entry.get("kind", ""), path)),
-            "format": Path(path).suffix.lstrip(".").upper(), "bytes": entry.get("bytes") or 0,
-            "pages": entry.get("pages")}
+def _documents(entries: list[dict]) -> list[dict]:
+    """Manifest entries as the pages list them, in the registry's order: each with its name, format, file and size."""
+    order = {k.kind: i for i, k in enumerate(registry.KINDS)}
+    names = {k.kind: k.name for k in registry.KINDS if k.name}
+    listed = []
+    for entry in sorted(entries, key=lambda e: (order.get(e.get("kind", ""), len(order)), str(e.get("path", "")))):
+        path, kind = str(entry.get("path", "")), entry.get("kind", "")
+        listed.append({"path": path, "name": _(names[kind]) if kind in names else path,
+                       "format": Path(path).suffix.lstrip(".").upper(), "bytes": entry.get("bytes") or 0,
+                       "pages": entry.get("pages")})
+    return listed
 
 
 def _http_phrase(status: int) -> str:

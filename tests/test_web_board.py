@@ -253,6 +253,17 @@ def test_the_pages_name_each_document_as_its_kind_does_in_the_registrys_order(cl
     assert listed(client.get(f"/tahun?tahun={YEAR}").text) == year + [pair for u in UNITS for pair in expected(u)]
 
 
+def test_the_formats_of_one_document_share_its_line():
+    from dossier.web.app import _by_document, _documents
+
+    entries = [{"path": path, "kind": kind} for path, kind in (
+        ("surat-usulan.docx", "letter-docx"), ("rilis.docx", "release-docx"), ("rekapitulasi.xlsx", "recap-xlsx"),
+        ("rilis.pdf", "release-pdf"), ("rekapitulasi.pdf", "recap-pdf"), ("lain.txt", "not-a-kind"))]
+    lines = [[d["path"] for d in line] for line in _by_document(_documents(entries))]
+    assert lines == [["rekapitulasi.pdf", "rekapitulasi.xlsx"], ["rilis.pdf", "rilis.docx"], ["surat-usulan.docx"],
+                     ["lain.txt"]]  # a kind no longer registered: last, under its file name
+
+
 @pytest.mark.parametrize("name", ["sek", "pim", "tpi", "bp1"])
 def test_the_year_page_lists_the_documents_each_role_may_download(built, name):
     with TestClient(create_app(built), follow_redirects=False) as client:

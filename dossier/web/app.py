@@ -235,7 +235,7 @@ class Site:
                          state=state, states=[(k, label) for k, (label, _test) in BOARD_STATES.items()],
                          units=len(season.award_year.units),
                          results=sum(1 for u in season.award_year.units if u.result),
-                         year_documents=_documents(season.documents(None)), problems=len(season.award_year.errors))
+                         year_documents=_by_document(_documents(season.documents(None))), problems=len(season.award_year.errors))
 
     async def status(self, request: Request) -> Response:
         session = self.who(request)
@@ -505,7 +505,7 @@ class Site:
         units = [{"code": u.code, "name": u.name, "current": season.current(u.code),
                   "documents": _documents(season.documents(u.code))}
                  for u in season.award_year.units if auth.may_read(user, u.code)]
-        year_documents = _documents(season.documents(None)) if auth.sees_all(user) else []
+        year_documents = _by_document(_documents(season.documents(None))) if auth.sees_all(user) else []
         archived = auth.sees_all(user) and (self.ws.archive_dir(year) / "daftar-arsip.pdf").is_file()
         return self.page(request, "tahun.html", session, year=year, units=units, year_documents=year_documents,
                          year_current=season.current(None), archived=archived, sees_all=auth.sees_all(user))
@@ -681,6 +681,17 @@ def _documents(entries: list[dict]) -> list[dict]:
                        "format": Path(path).suffix.lstrip(".").upper(), "bytes": entry.get("bytes") or 0,
                        "pages": entry.get("pages")})
     return listed
+
+
+def _by_document(listed: list[dict]) -> list[list[dict]]:
+    """The files of `_documents` in one list per document: its formats side by side (the release's PDF and DOCX)."""
+    groups: list[list[dict]] = []
+    for document in listed:
+        if groups and groups[-1][0]["name"] == document["name"]:
+            groups[-1].append(document)
+        else:
+            groups.append([document])
+    return groups
 
 
 def _http_phrase(status: int) -> str:

@@ -62,7 +62,8 @@ def test_the_build_the_archive_and_the_command_line_name_no_kind():
     import dossier.build as build_module
 
     for kind in registry.KINDS:
-        for module in ("build", "workers", "incremental", "archive", "archive_verify", "cli", "web/app", "web/season"):
+        for module in ("build", "workers", "incremental", "archive", "archive_verify", "cli", "web/app", "web/season",
+                       "web/jobs"):
             source = (Path(build_module.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
             assert f'"{kind.kind}"' not in source, f"dossier/{module}.py names the kind {kind.kind}"
     index = (Path(build_module.__file__).parents[1] / "templates" / "daftar-arsip.html").read_text(encoding="utf-8")

@@ -211,6 +211,12 @@ EXPECTED = {  # path -> status per role (sekretariat, tpi, pimpinan, unit BP01)
     "/unduh/2024/dossier/BP01.pdf": (200, 200, 200, 200),
     "/unduh/2024/dossier/BP02.pdf": (200, 200, 200, 403),
     "/unduh/2024/rekapitulasi.pdf": (200, 200, 200, 403),
+    # Not built: a unit is told so for its own documents, of every kind, and refused for others'.
+    "/unduh/2024/dossier/BP01.docx": (404, 404, 404, 404),
+    "/unduh/2024/paket/BP01.pdf": (404, 404, 404, 404),
+    "/unduh/2024/umpan-balik/BP01.xlsx": (404, 404, 404, 404),
+    "/unduh/2024/lhe/BP02.pdf": (404, 404, 404, 403),
+    "/unduh/2024/rilis.pdf": (404, 404, 404, 403),
     "/unduh/2024/../../dossier.toml": (404, 404, 404, 404),  # normalised to /dossier.toml: no such route
     "/unduh/2024/dossier/..%2F..%2F..%2Fdossier.toml": (404, 404, 404, 403),
     "/unduh/1999/dossier/BP01.pdf": (404, 404, 404, 404),

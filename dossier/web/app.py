@@ -484,7 +484,8 @@ class Site:
             self.store.record(session.user.name, "unduh-ditolak", f"{year}/{rel}")
             raise HTTPException(403, _("this account may not download {path}").format(path=rel))
         if entry is None:
-            if session.user.role == "unit" and not rel.startswith(f"dossier/{session.user.unit}."):
+            if session.user.role == "unit" and rel not in {kind.path_for(session.user.unit) for kind in registry.KINDS
+                                                           if kind.per_unit}:  # not its own: not even whether it exists
                 raise HTTPException(403, _("this account may not download {path}").format(path=rel))
             raise HTTPException(404, _("{path} is not a built document of {year}").format(path=rel, year=year))
         path = (self.ws.build_dir(season.year) / rel).resolve()

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from dossier.documents import dossier
 from dossier.i18n import N_
 from dossier.web.store import Store
 
@@ -32,7 +33,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "build-unit": ("build", "--year", "{year}", "--unit", "{unit}", "--progress", "jsonl"),
     # Queued by themselves, in this order, after a unit's workbook without errors is uploaded: its
     # dossier PDF first (ready in seconds), then its other PDFs (the packet, the LHE, the feedback).
-    "build-unit-dossier": ("build", "--year", "{year}", "--unit", "{unit}", "--kind", "dossier-pdf",
+    "build-unit-dossier": ("build", "--year", "{year}", "--unit", "{unit}", "--kind", dossier.PDF_KIND.kind,
                            "--progress", "jsonl"),
     "build-unit-pdf": ("build", "--year", "{year}", "--unit", "{unit}", "--format", "pdf", "--progress", "jsonl"),
     "report": ("report", "--year", "{year}"),

@@ -170,7 +170,7 @@ class AtLeastOne(click.IntRange):
 
 
 class KindChoice(click.Choice):
-    """A kind of document as the registry names it (dossier-pdf, packet-pdf, ...).
+    """A kind of document as the registry and manifest.json name it.
 
     The registry imports every document module: it is read when the option is used or its
     help shown, not when the command line starts.

@@ -58,16 +58,20 @@ def test_a_kind_registered_alone_is_built_and_listed_in_the_manifest(sample, not
     assert not again.built and len(again.reused) == len(codes)
 
 
-def test_the_build_the_archive_and_the_command_line_name_no_kind():
-    import dossier.build as build_module
+def test_nothing_outside_the_documents_names_a_kind_or_its_files():
+    """The build, the archive, the command line, the web workspace...: every module outside documents/ and
+    every template reads the kinds from the registry, never a kind's name or the folder its files go to."""
+    import dossier
 
+    package = Path(dossier.__file__).parent
+    sources = [p for p in package.rglob("*.py") if package / "documents" not in p.parents]
+    sources += list((package.parent / "templates").glob("*.html")) + list((package / "web" / "templates").glob("*.html"))
     for kind in registry.KINDS:
-        for module in ("build", "workers", "incremental", "archive", "archive_verify", "cli", "web/app", "web/season",
-                       "web/jobs"):
-            source = (Path(build_module.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
-            assert f'"{kind.kind}"' not in source, f"dossier/{module}.py names the kind {kind.kind}"
-    index = (Path(build_module.__file__).parents[1] / "templates" / "daftar-arsip.html").read_text(encoding="utf-8")
-    assert not any(kind.kind in index for kind in registry.KINDS)
+        folder = kind.path.split("{unit}")[0] if kind.per_unit else None  # "dossier/", "paket/"...
+        for source in sources:
+            text = source.read_text(encoding="utf-8")
+            assert kind.kind not in text, f"{source.relative_to(package.parent)} names the kind {kind.kind}"
+            assert not folder or f'"{folder}' not in text, f"{source.relative_to(package.parent)} names {folder}"
 
 
 # A new kind as a maintainer would add it: this module (its context and HTML), one template

@@ -101,19 +101,18 @@ class Workspace:
 
     def settings_problems(self) -> list[Problem]:
         """Warnings for empty settings a document needs: better said now than found as dotted lines in print."""
-        from dossier.config import FILENAME
+        from dossier.config import FILENAME, schema
 
+        declared = dict(schema())
         needed = (
-            ("ketua_tpi", self.settings.tpi_lead,
-             msg("write the TPI lead who signs each dossier, or the dossiers print a dotted line in its place")),
-            ("nip_ketua_tpi", self.settings.tpi_nip,
-             msg("write the NIP under that signature, or the dossiers print a dotted line in its place")),
+            ("tpi_lead", msg("write the TPI lead who signs each dossier, or the dossiers print a dotted line in its place")),
+            ("tpi_nip", msg("write the NIP under that signature, or the dossiers print a dotted line in its place")),
         )
         return [
-            Problem(Place(FILENAME, spot=f"[penandatangan] {key}"), msg("empty"), "warning", fix=fix,
+            Problem(Place(FILENAME, spot=declared[name].name), msg("empty"), "warning", fix=fix,
                     code="settings.signer.empty")
-            for key, value, fix in needed
-            if not value.strip()
+            for name, fix in needed
+            if not getattr(self.settings, name).strip()
         ]
 
 

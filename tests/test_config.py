@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from pathlib import Path
 
@@ -118,3 +119,21 @@ def test_a_new_setting_is_one_field(tmp_path, monkeypatch):
     assert load_settings(write(tmp_path, default_toml())).lhe_team == "Tim Penilai Internal"
     with pytest.raises(ConfigError, match=r"\[lhe\] tim must be text in quotes"):
         load_settings(write(tmp_path, "[lhe]\ntim = 1\n"))
+
+
+
+def test_no_module_but_config_spells_where_a_setting_is():
+    """A setting's section and key are declared once: a module that names one ('[penandatangan] ketua_tpi',
+    for a message or a place) takes it from the declaration, so a renamed key cannot leave a stale name behind.
+    Keys such as ketua_tpi are looked for as strings too; one-word keys (logo, kota) are everyday names."""
+    import dossier
+
+    package = Path(dossier.__file__).parent
+    for source in package.rglob("*.py"):
+        if source.name == "config.py":
+            continue
+        code = re.sub(r'""".*?"""|#.*', "", source.read_text(encoding="utf-8"), flags=re.DOTALL)  # examples aside
+        for _name, declared in schema():
+            where = source.relative_to(package.parent)
+            assert f"[{declared.section}] {declared.key}" not in code, f"{where} spells {declared.name}"
+            assert "_" not in declared.key or f'"{declared.key}"' not in code, f"{where} spells {declared.name}"

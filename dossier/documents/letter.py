@@ -126,7 +126,8 @@ NAME = N_("Proposal letter")
 DESCRIPTION = N_("the cover letter (surat usulan)")
 PDF_KIND = DocumentKind("letter-pdf", "surat-usulan.pdf", "pdf", (TEMPLATE,), per_unit=False,
                         render=FromHtml("letter", _context, html, "pdf"), group=N_("cover letter"),
-                        name=NAME, description=DESCRIPTION, commands=("build", "report"), archived=True, label="Surat usulan")
+                        name=NAME, description=DESCRIPTION, commands=("build", "report"), archived=True,
+                        label="Surat usulan")
 DOCX_KIND = DocumentKind("letter-docx", "surat-usulan.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=False,
                          render=FromHtml("letter", _context, html, "docx"), group=N_("cover letter"),
                          name=NAME, description=DESCRIPTION, commands=("build", "report"))

@@ -200,5 +200,4 @@ PDF_KIND = DocumentKind("lhe-pdf", "lhe/{unit}.pdf", "pdf", (TEMPLATE,), per_uni
                         render=FromHtml("lhe", _context, html, "pdf"), name=NAME, description=DESCRIPTION,
                         archived=True, required=True, label="Laporan hasil evaluasi (LHE)")
 DOCX_KIND = DocumentKind("lhe-docx", "lhe/{unit}.docx", "docx", (TEMPLATE, DOCX_REFERENCE), per_unit=True,
-                         render=FromHtml("lhe", _context, html, "docx"), name=NAME,
-                         description=DESCRIPTION)
+                         render=FromHtml("lhe", _context, html, "docx"), name=NAME, description=DESCRIPTION)

@@ -476,6 +476,7 @@ def render_pdf(job: Job) -> Made:
 
 KIND = DocumentKind("packet-pdf", "paket/{unit}.pdf", "pdf", (DOSSIER_TEMPLATE, DIVIDER_TEMPLATE, IMAGE_TEMPLATE),
                     per_unit=True, render=render_pdf, needs=(DOSSIER_PDF.kind,), evidence=True,
-                    name=N_("Packet with the evidence"), description=N_("each unit's packet (its dossier with its evidence)"),
+                    name=N_("Packet with the evidence"),
+                    description=N_("each unit's packet (its dossier with its evidence)"),
                     archived=True, required=True, label="Paket usulan beserta bukti dukung",
                     draft_label="Paket evaluasi beserta bukti dukung", pdfa=False)

@@ -371,7 +371,9 @@ def render_pdf(job: Job) -> Made:
     return Made(pdf(job.env, ctx, allowed_roots=job.allowed_roots, created=job.created, parts_dir=job.parts_dir))
 
 
+NAME = N_("Recapitulation")
+DESCRIPTION = N_("the recap for the leadership")
 # The recap PDF of a large year takes longer than a unit's documents: its own task, first.
 PDF_KIND = DocumentKind("recap-pdf", "rekapitulasi.pdf", "pdf", (TEMPLATE,), per_unit=False, render=render_pdf,
-                        group=N_("recap PDF"), slow=True, name=N_("Recapitulation"), description=N_("the recap for the leadership"),
+                        group=N_("recap PDF"), slow=True, name=NAME, description=DESCRIPTION,
                         commands=("build", "report"), archived=True, required=True, label="Rekapitulasi penilaian")

@@ -20,6 +20,8 @@ from dossier.decision import decide_year
 from dossier.documents.claims import prerequisites
 from dossier.documents.kinds import DocumentKind, Job, Made
 from dossier.documents.recap import (
+    DESCRIPTION,
+    NAME,
     NOT_ANNOUNCED,
     ScoreColumn,
     against_column,
@@ -241,5 +243,5 @@ def render_xlsx(job: Job) -> Made:
 
 
 XLSX_KIND = DocumentKind("recap-xlsx", "rekapitulasi.xlsx", "xlsx", (), per_unit=False, render=render_xlsx,
-                         group=N_("recap workbook"), name=N_("Recapitulation"), description=N_("the recap for the leadership"),
+                         group=N_("recap workbook"), name=NAME, description=DESCRIPTION,
                          commands=("build", "report"))

@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from dossier import __version__
-from dossier.digests import sha256, source_hash
+from dossier.digests import input_listing, sha256, source_hash
 from dossier.documents import registry
 from dossier.documents.kinds import DocumentKind
 from dossier.documents.packet import DIVIDER_CACHE
@@ -151,10 +151,13 @@ def build(
         leftover.unlink(missing_ok=True)
     cache = read_cache(out_dir)
     edition = ws.edition(year)
+    # The inputs as they are before anything is read: a workbook saved while the build runs must not
+    # be recorded as the source of documents made from its previous content (see _write_manifest).
+    inputs = input_listing(ws.inputs(year))
     plan = Plan(ws, year, units, formats, year_documents, unit_documents, force, timeout, progress, started,
                 edition, previous=cache["files"],
                 fingerprint=fingerprint(ws, year, edition, [units, formats, year_documents, unit_documents, only,
-                                                            build_timestamp(year)]),
+                                                            build_timestamp(year)], inputs),
                 only=only)
     if not force and plan.fingerprint == cache["fingerprint"] and all(intact(out_dir, e) for e in plan.previous.values()):
         # Nothing the last (successful) build read has changed: skip reading the workbooks too.
@@ -163,9 +166,7 @@ def build(
             progress.start(0, len(result.reused))
         result.seconds = time.monotonic() - started
         return result
-    # The inputs as they are before anything is read: a workbook saved while the build runs must not
-    # be recorded as the source of documents made from its previous content (see _write_manifest).
-    plan.inputs_hash = source_hash(ws.inputs(year))
+    plan.inputs_hash = source_hash(ws.inputs(year), inputs)
     jobs = jobs or os.cpu_count() or 1
     remembered = None if force else LkeCache(out_dir / LKE_CACHE, edition.name, ws.inputs(year) / "bukti")
     if force:  # everything rendered afresh, the recap's parts and the evidence converted to PDF too

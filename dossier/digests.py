@@ -36,21 +36,25 @@ def code_digest() -> str:
     return files_digest(sorted((p.relative_to(package).as_posix(), p) for p in package.rglob("*.py")))
 
 
-def source_hash(inputs_dir: Path) -> str:
+def input_listing(inputs_dir: Path) -> list[tuple[str, str]]:
+    """(path relative to inputs_dir, SHA-256 of its content) of every file under it, sorted by path."""
+    if not inputs_dir.is_dir():
+        raise ArchiveError(_("{folder}: the inputs folder of the year is missing; the archive records a hash of it.")
+                           .format(folder=inputs_dir))
+    files = sorted((p.relative_to(inputs_dir).as_posix(), p) for p in inputs_dir.rglob("*") if p.is_file())
+    return [(rel, file_sha256(path)) for rel, path in files]
+
+
+def source_hash(inputs_dir: Path, listing: list[tuple[str, str]] | None = None) -> str:
     """Hash every file under inputs/<year>/: the SHA-256 of a sha256sum-style listing.
 
     The listing has one line '<sha256 of the file>  <path relative to inputs_dir>' per file,
     sorted by path, so it can be checked by hand:
     cd inputs/2024 && find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum
+    `listing`: input_listing(inputs_dir) taken a moment before, when the caller has it.
     """
-    if not inputs_dir.is_dir():
-        raise ArchiveError(_("{folder}: the inputs folder of the year is missing; the archive records a hash of it.")
-                           .format(folder=inputs_dir))
-    files = sorted(
-        (p.relative_to(inputs_dir).as_posix(), p) for p in inputs_dir.rglob("*") if p.is_file()
-    )
-    listing = "".join(f"{file_sha256(path)}  {rel}\n" for rel, path in files)
-    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+    lines = "".join(f"{sha}  {rel}\n" for rel, sha in (input_listing(inputs_dir) if listing is None else listing))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def digest(data: object) -> str:

@@ -50,6 +50,7 @@ class Dependencies:
         }
         self.common = digest(common)
         self.templates = TemplateDigests(ws.templates)
+        self._units: dict[str, str] = {}
 
     def key(self, kind: DocumentKind, score: UnitScore | None) -> str:
         """The key of one output: of a unit's document (with its score), or of a year-level one."""
@@ -60,25 +61,37 @@ class Dependencies:
 
     def unit_key(self, kind: DocumentKind, score: UnitScore) -> str:
         code = score.unit.code
-        lke = self.award_year.lke.get(code)
-        answers = lke.answers.values() if lke else ()
-        evidence = {e.entry: e.path for a in answers for e in a.evidence if e.path and e.present}
         return digest(
             {
                 "common": self.common,
                 "kind": kind.kind,
-                "unit": _shown(score.unit),
+                "unit": self._unit(score.unit),
+                "problems": [repr(p) for p in unit_problems(self.award_year, code)] if kind.problems else [],
+                "evidence": self._evidence(code) if kind.evidence else "",
+                "templates": self.templates.for_kind(kind),
+            }
+        )
+
+    def _unit(self, unit: Unit) -> str:
+        """The digest of the unit's row and answers, made once for all its kinds."""
+        if unit.code not in self._units:
+            lke = self.award_year.lke.get(unit.code)
+            self._units[unit.code] = digest({
+                "unit": _shown(unit),
                 "answers": [
                     (a.code, a.choice, sorted((a.counts or {}).items()), a.index, a.note,
                      [(e.entry, e.url, e.present, e.problem) for e in a.evidence],
                      (a.tpi_choice, sorted((a.tpi_counts or {}).items()), a.tpi_index, a.tpi_note))
-                    for a in sorted(answers, key=lambda a: a.code)
+                    for a in sorted(lke.answers.values() if lke else (), key=lambda a: a.code)
                 ],
-                "problems": [repr(p) for p in unit_problems(self.award_year, code)] if kind.problems else [],
-                "evidence": files_digest(sorted(evidence.items())) if kind.evidence else "",
-                "templates": self.templates.for_kind(kind),
-            }
-        )
+            })
+        return self._units[unit.code]
+
+    def _evidence(self, code: str) -> str:
+        """The digest of the contents of the unit's evidence files that are there."""
+        lke = self.award_year.lke.get(code)
+        found = {e.entry: e.path for a in (lke.answers.values() if lke else ()) for e in a.evidence if e.path and e.present}
+        return files_digest(sorted(found.items()))
 
     @cached_property
     def scores_json(self) -> str:
@@ -115,6 +128,7 @@ class TemplateDigests:
             sorted((str(p.relative_to(d)), p) for d in self.dirs for p in (d / "static").rglob("*") if p.is_file())
         )
         self.cache: dict[str, str] = {}
+        self.referenced: dict[str, list[str]] = {}  # each template's own references, parsed once for every kind
 
     def for_kind(self, kind: DocumentKind) -> str:
         if kind.kind not in self.cache:
@@ -137,9 +151,11 @@ class TemplateDigests:
             if name in seen:
                 continue
             seen.add(name)
-            path = self._find(name)
-            if path and path.suffix == ".html":
-                todo.extend(referenced_templates(path.read_text(encoding="utf-8", errors="replace")))
+            if name not in self.referenced:
+                path = self._find(name)
+                self.referenced[name] = referenced_templates(path.read_text(encoding="utf-8", errors="replace")) \
+                    if path and path.suffix == ".html" else []
+            todo.extend(self.referenced[name])
         return seen
 
 
@@ -188,25 +204,26 @@ def reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bo
     return entry.get("key") == key and intact(out_dir, entry)
 
 
-def fingerprint(ws: Workspace, year: int, edition, options: list) -> str:
-    """A digest of the content of every file a build reads, and of its options.
+def fingerprint(ws: Workspace, year: int, edition, options: list, inputs: list[tuple[str, str]] | None = None) -> str:
+    """A digest of the content of every file a build reads, and of its options; `inputs`: the year's
+    digests.input_listing when the caller has it (the build records its hash too).
 
     Equal to the last successful build's: nothing changed, and the build can skip even
     reading the workbooks. By content, not size and time: a file replaced by another of
     the same size and time is a change (and `archive`, which hashes the inputs, agrees).
     """
-    from dossier.digests import file_sha256
+    from dossier.digests import file_sha256, input_listing
     from dossier.render.templates import default_templates_dir
 
     # Each folder by its role, not its path: a workspace moved or copied elsewhere (or dossier
     # installed elsewhere) with the same files is no change.
-    folders = {"inputs": ws.inputs(year), "rules": ws.root / "rules", "templates": ws.root / "templates",
+    files = [("inputs", rel, sha) for rel, sha in (input_listing(ws.inputs(year)) if inputs is None else inputs)]
+    folders = {"rules": ws.root / "rules", "templates": ws.root / "templates",
                "bundled templates": default_templates_dir(), "edition": edition.source.parent}
-    files = []
     for role, folder in folders.items():
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():
-                files.append((role, str(path.relative_to(folder)), file_sha256(path)))
+                files.append((role, path.relative_to(folder).as_posix(), file_sha256(path)))
     settings = ws.root / "dossier.toml"
     files.append(("settings", "dossier.toml", file_sha256(settings) if settings.is_file() else ""))
     # Every other file the settings name (the logo, wherever it lies): a replaced logo is a change too.

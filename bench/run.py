@@ -27,8 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import YEAR, change_answer, write_year  # noqa: E402
 
 from dossier.documents.registry import KINDS  # noqa: E402
+from dossier.i18n import _  # noqa: E402
 
-YEAR_TASKS = {k.group for k in KINDS if not k.per_unit}
+# The year-level tasks as the build's progress names them: each group, worded in the language spoken.
+YEAR_TASKS = {_(k.group) for k in KINDS if not k.per_unit}
 
 PHASES = ("full", "nochange", "oneunit", "pdfonly", "floor", "libreoffice")
 CHANGED_UNIT = "U001"
@@ -132,7 +134,7 @@ def phase_pdfonly(root: Path, jobs: int) -> dict:
     started = time.perf_counter()
     pages, failed = 0, 0
     with local_pool(jobs) as pool:
-        for rendered in render_all(tasks, pool):
+        for _task, rendered in render_all(tasks, pool):
             failed += bool(rendered.error)
             pages += sum(p or 0 for _, p in rendered.files.values())
     return {"wall_s": time.perf_counter() - started, "pages": pages, "failed": failed, "documents": len(tasks)}

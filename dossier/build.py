@@ -202,7 +202,9 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
     if plan.progress:
         plan.progress.start(len(todo), len(result.reused), [task.label for task, _keys in todo])
     held: list[tuple[Keyed, Rendered]] = []  # the year documents, written once every unit is built
-    for (task, keys), rendered in zip(todo, render_all([t for t, _keys in todo], pool)):
+    keyed = {id(task): keys for task, keys in todo}
+    for task, rendered in render_all([t for t, _keys in todo], pool):
+        keys = keyed[id(task)]
         result.problems.extend(rendered.problems)
         if rendered.error:
             result.failed[task.label] = rendered.error

@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -261,35 +261,46 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
                 process.kill()
 
 
-def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[Rendered]:
-    """Render tasks in order, in the pool when there is one and more than one task.
+def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[tuple[Task, Rendered]]:
+    """Render tasks, each yielded with its result as soon as it is done (in order without a pool).
 
-    At most two tasks per worker are in flight, so memory does not grow with the
-    number of units: each result is written and dropped before more are sent.
+    At most two tasks per worker are in flight, so memory does not grow with the number of
+    units: each result is written and dropped before more are sent. The next task is sent when
+    any task ends, not only the oldest: a long first task (the recap of a large year) does not
+    hold back the tasks after it while a worker is free.
     """
     if pool is None:  # a caller that asked for no pool (the memory limit is then the caller's own)
-        yield from map(render_task, tasks)
+        for task in tasks:
+            yield task, render_task(task)
         return
     remote = not isinstance(pool, ProcessPoolExecutor)
     window = 2 * max(1, getattr(pool, "_max_workers", 2))
-    pending: list[tuple[Future, Task]] = []
+    pending: dict[Future, tuple[Task, float]] = {}  # each task sent, with when a remote one is past its limit
     queue = iter(tasks)
-    for task in queue:
-        pending.append((pool.submit(render_task, task), task))
-        if len(pending) >= window:
-            break
+
+    def send() -> None:
+        task = next(queue, None)
+        if task is not None:
+            pending[pool.submit(render_task, task)] = (task, time.monotonic() + task.timeout + 30)
+
+    for _slot in range(window):
+        send()
     while pending:
-        future, task = pending.pop(0)
-        yield _collect(future, task, remote)
-        following = next(queue, None)
-        if following is not None:
-            pending.append((pool.submit(render_task, following), following))
+        limit = min(deadline for _task, deadline in pending.values()) if remote else None
+        done, _running = wait(pending, timeout=None if limit is None else max(0.0, limit - time.monotonic()),
+                              return_when=FIRST_COMPLETED)
+        # None done in time: the remote task sent first is past its limit.
+        for future in sorted(done, key=lambda f: pending[f][1]) or [min(pending, key=lambda f: pending[f][1])]:
+            task, deadline = pending.pop(future)
+            yield task, _collect(future, task, max(0.0, deadline - time.monotonic()) if remote else None)
+            send()
 
 
-def _collect(future: Future, task: Task, remote: bool) -> Rendered:
-    """Wait for one task's result; a worker that died or a remote task past its limit is a failure, not a crash."""
+def _collect(future: Future, task: Task, timeout: float | None) -> Rendered:
+    """Wait for one task's result (a remote one `timeout` seconds at most); a worker that died or a
+    remote task past its limit is a failure, not a crash."""
     try:
-        return future.result(timeout=task.timeout + 30 if remote else None)
+        return future.result(timeout=timeout)
     except TimeoutError:
         future.cancel()
         return Rendered(task.unit, error=_("stopped after {seconds} s (the per-document time limit)")

@@ -624,9 +624,11 @@ def test_evidence_the_worker_memory_limit_holds_for_every_render(monkeypatch, jo
 
     monkeypatch.setenv("DOSSIER_WORKER_MEMORY_MB", "600")
     with local_pool(jobs) as pool:
-        results = list(render_all([_task("A", _hog)] + [_task(f"B{i}", _pid) for i in range(tasks - 1)], pool))
-    assert "more than the 600 MB of memory a worker may use" in results[0].error
-    for result in results[1:]:
+        results = {t.unit: rendered for t, rendered in
+                   render_all([_task("A", _hog)] + [_task(f"B{i}", _pid) for i in range(tasks - 1)], pool)}
+    assert "more than the 600 MB of memory a worker may use" in results.pop("A").error
+    assert len(results) == tasks - 1
+    for result in results.values():
         assert int(result.files[f"{result.unit}-kind"][0]) != os.getpid()  # rendered in a bounded worker
 
 

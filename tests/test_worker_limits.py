@@ -34,17 +34,42 @@ def task(unit: str, render) -> Task:
 def test_a_task_past_the_worker_memory_limit_fails_alone(monkeypatch):
     monkeypatch.setenv("DOSSIER_WORKER_MEMORY_MB", "600")
     with local_pool(2) as pool:
-        results = list(render_all([task("A", hog), task("B", small)], pool))
-    assert "more than the 600 MB of memory a worker may use" in results[0].error
-    assert not results[1].error and results[1].files["B-kind"][0] == b"fine"
+        results = {t.unit: rendered for t, rendered in render_all([task("A", hog), task("B", small)], pool)}
+    assert "more than the 600 MB of memory a worker may use" in results["A"].error
+    assert not results["B"].error and results["B"].files["B-kind"][0] == b"fine"
+
+
+def slow(job) -> Made:
+    import time
+
+    time.sleep(2)
+    return Made(b"%.6f" % time.monotonic(), 1, [])
+
+
+def quick(job) -> Made:
+    import time
+
+    return Made(b"%.6f" % time.monotonic(), 1, [])
+
+
+def test_a_long_first_task_does_not_hold_back_the_tasks_after_it():
+    """Two workers, four tasks in flight: the fifth is sent as soon as a quick one ends, not when the
+    long first one does (a large year's recap used to hold back the cover letter so)."""
+    tasks = [task("long", slow)] + [task(f"q{i}", quick) for i in range(4)]
+    with local_pool(2) as pool:
+        results = [(t.unit, float(rendered.files[f"{t.unit}-kind"][0])) for t, rendered in render_all(tasks, pool)]
+    ended = dict(results)
+    assert ended["q3"] < ended["long"]  # the fifth task ran while the first still did
+    assert [unit for unit, _ended in results][-1] == "long"  # and each is yielded as it ends
 
 
 class WaitRaising(Future):
-    """A result that raises `exc` while it is waited for."""
+    """A result that raises `exc` while it is waited for (done at once, so that waiting for the first done ends)."""
 
     def __init__(self, exc: BaseException, amid_lock: bool):
         super().__init__()
         self.exc, self.amid_lock = exc, amid_lock
+        self.set_result(None)
 
     def result(self, timeout=None):
         if not self.amid_lock:
@@ -76,8 +101,9 @@ def test_an_interruption_while_a_result_is_awaited_stops_the_build(interruption,
 
 @pytest.mark.parametrize("failure", [BrokenProcessPool("a worker was killed"), RuntimeError("no interruption")])
 def test_a_worker_that_stops_fails_its_unit_and_the_build_goes_on(failure):
-    results = list(render_all([task("A", small), task("B", small)], Waiting(failure, amid_lock=False)))
-    assert [r.unit for r in results] == ["A", "B"]
+    results = [rendered for _task, rendered in render_all([task("A", small), task("B", small)],
+                                                          Waiting(failure, amid_lock=False))]
+    assert sorted(r.unit for r in results) == ["A", "B"]
     assert all(f"the worker rendering it stopped ({type(failure).__name__}" in r.error for r in results)
 
 

@@ -307,6 +307,33 @@ def test_a_rebuild_renders_again_only_the_parts_that_changed(tmp_path, monkeypat
     assert again == recap.pdf(env, ctx, allowed_roots=roots, created=CREATED)  # the same bytes as rendered afresh
 
 
+@pytest.mark.render
+def test_a_font_replaced_under_the_same_name_renders_the_kept_parts_again(tmp_path, year_and_scores, monkeypatch):
+    """A part is kept by the bytes of the files its markup loads, not by their paths: the workspace's own
+    font replaced by another under the same name is never shown by a part kept from before."""
+    from dossier.render import pdf as pdf_module
+    from dossier.render.templates import environment, static_dirs
+
+    templates = tmp_path / "templates"
+    fonts = templates / "static" / "fonts"
+    fonts.mkdir(parents=True)
+    bundled = static_dirs(None)[-1] / "fonts"
+    shutil.copy(bundled / "LiberationSans-Regular.ttf", fonts / "LiberationSans-Regular.ttf")
+    env, roots, parts = environment(templates), static_dirs(templates), tmp_path / "parts"
+    year, scores = year_and_scores
+    ctx = recap.context(year, scores, Settings())
+    first = recap.pdf(env, ctx, allowed_roots=roots, created=CREATED, parts_dir=parts)
+
+    rendered = []
+    real = pdf_module.html_to_pdf
+    monkeypatch.setattr(pdf_module, "html_to_pdf", lambda html, **kw: rendered.append(html) or real(html, **kw))
+    assert recap.pdf(env, ctx, allowed_roots=roots, created=CREATED, parts_dir=parts) == first and not rendered
+    shutil.copy(bundled / "LiberationSans-Bold.ttf", fonts / "LiberationSans-Regular.ttf")
+    again = recap.pdf(env, ctx, allowed_roots=roots, created=CREATED, parts_dir=parts)
+    assert rendered and all(fonts.as_uri() in html for html in rendered)  # the parts that load it, again
+    assert again == recap.pdf(env, ctx, allowed_roots=roots, created=CREATED)  # as rendered afresh
+
+
 def test_every_sheet_prints_on_a4_one_page_wide_with_numbers_stored_as_numbers(year_and_scores):
     """Issue 23 §5: A4, one page wide per sheet (landscape when wide), numbers as numbers, titles intact."""
     year, scores = year_and_scores

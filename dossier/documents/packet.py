@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +27,6 @@ from pathlib import Path
 import jinja2
 from pypdf import PdfReader, PdfWriter
 
-from dossier import __version__
 from dossier.documents.claims import DRAFT, status
 from dossier.documents.dossier import PDF_KIND as DOSSIER_PDF
 from dossier.documents.dossier import TEMPLATE as DOSSIER_TEMPLATE
@@ -67,7 +65,7 @@ WITHOUT_TITLE = "Indikator Tanpa Bukti Dukung"
 # landscape 259 x 166), less room for the caption (at most 11 mm + 3 mm, see packet-image.html).
 IMAGE_BOX = {"portrait": (172.0, 236.0), "landscape": (259.0, 149.0)}
 DIVIDER_CACHE = ".paket-pembatas"  # in build/<year>/: rendered divider pages, per unit, by their content
-FILE_URL = re.compile(r"file://[^\"')\s]+")
+
 
 @dataclass(frozen=True)
 class Packet:
@@ -352,31 +350,13 @@ class DividerCache(KeptRenderings):
     The key is the markup as rendered (the divider template and document.css, which it
     inlines, with every page number and status it shows), the sources of the templates it
     is made from, the bytes of every file the markup loads (the fonts) in place of their
-    paths, the metadata, and the versions of dossier and WeasyPrint; each rendering is kept
-    sealed (render/kept.py). `folder` None keeps nothing.
+    paths, the metadata, dossier's code and WeasyPrint's version (KeptRenderings.markup_key);
+    each rendering is kept sealed (render/kept.py). `folder` None keeps nothing.
     """
 
     def key(self, env, html: str, *, title: str, author: str, created: datetime) -> str:
-        import weasyprint  # deferred: only its version is needed, and importing it costs a second
-
-        # A file the markup loads (a font) counts by its bytes, not its path: a moved workspace
-        # finds its dividers again.
-        shown = FILE_URL.sub(lambda url: hashlib.sha256(_file_bytes(url.group(0))).hexdigest(), html)
         sources = [env.loader.get_source(env, name)[0] for name in (DIVIDER_TEMPLATE, "base.html")]
-        digest = hashlib.sha256()
-        for part in [shown, *sources, title, author, str(created), __version__, weasyprint.__version__]:
-            digest.update(hashlib.sha256(part.encode()).digest())
-        return digest.hexdigest()[:40]
-
-
-def _file_bytes(url: str) -> bytes:
-    """The bytes of a file the markup loads (a font), or none when it cannot be read (WeasyPrint will say so)."""
-    from urllib.parse import unquote, urlparse
-
-    try:
-        return Path(unquote(urlparse(url).path)).read_bytes()
-    except OSError:
-        return b""
+        return self.markup_key(html, *sources, title, author, str(created))
 
 
 def _heading_pages(data: bytes) -> tuple[list[int], int]:

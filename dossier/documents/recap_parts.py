@@ -9,13 +9,10 @@ rebuild after one corrected unit renders again only the parts whose content chan
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 from datetime import datetime
 from pathlib import Path
 
-from dossier import __version__
 from dossier.errors import RenderError
 from dossier.i18n import ngettext
 from dossier.render.kept import KeptRenderings
@@ -52,14 +49,11 @@ class PartCache(KeptRenderings):
         self.template = template
 
     def render(self, env, ctx: dict, allowed_roots: list[Path], title: str, created: datetime | None) -> bytes:
-        import weasyprint  # deferred: only its version is needed, and importing it costs a second
-
         from dossier.render.pdf import html_to_pdf
         from dossier.render.templates import default_templates_dir, render
 
         html = render(env, self.template, ctx)
-        key = json.dumps([html, str(created), title, ctx["ministry"], __version__, weasyprint.__version__])
-        return self.get(hashlib.sha256(key.encode()).hexdigest()[:40],
+        return self.get(self.markup_key(html, str(created), title, ctx["ministry"]),
                         lambda: html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
                                             title=title, author=ctx["ministry"], created=created))
 

@@ -7,12 +7,16 @@ replaced or forged file (one renamed to its own SHA-256, say) is rendered again,
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from dossier.errors import DossierError
 from dossier.output import write_atomic
 from dossier.sealing import seal
+
+FILE_URL = re.compile(r"file://[^\"')\s]+")
 
 
 class KeptRenderings:
@@ -21,6 +25,24 @@ class KeptRenderings:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
+
+    @staticmethod
+    def markup_key(html: str, *more: str) -> str:
+        """The key of a rendering of `html` (and of `more`: its metadata, the sources it is made from).
+
+        Every file the markup loads (a font) counts by its bytes in place of its path: a replaced
+        font renders again, a moved workspace finds its renderings. dossier's own code and
+        WeasyPrint's version count too: other code of the same version renders again.
+        """
+        import weasyprint  # deferred: only its version is needed, and importing it costs a second
+
+        from dossier.digests import code_digest
+
+        shown = FILE_URL.sub(lambda url: hashlib.sha256(_file_bytes(url.group(0))).hexdigest(), html)
+        digest = hashlib.sha256()
+        for part in [shown, *more, code_digest(), weasyprint.__version__]:
+            digest.update(hashlib.sha256(part.encode()).digest())
+        return digest.hexdigest()[:40]
 
     def get(self, key: str, render: Callable[[], bytes]) -> bytes:
         """The rendering kept under `key` while it carries its seal, else `render()` kept anew."""
@@ -63,3 +85,13 @@ def file_name(key: str, data: bytes) -> str:
     """The name a kept rendering carries: its key and the seal of its key and bytes."""
     mac = seal(key.encode() + b"\0" + data)
     return f"{key}.{mac}.pdf"
+
+
+def _file_bytes(url: str) -> bytes:
+    """The bytes of a file the markup loads (a font), or none when it cannot be read (WeasyPrint will say so)."""
+    from urllib.parse import unquote, urlparse
+
+    try:
+        return Path(unquote(urlparse(url).path)).read_bytes()
+    except OSError:
+        return b""

@@ -289,8 +289,9 @@ def render_all(tasks: list[Task], pool: Executor | None) -> Iterator[tuple[Task,
         limit = min(deadline for _task, deadline in pending.values()) if remote else None
         done, _running = wait(pending, timeout=None if limit is None else max(0.0, limit - time.monotonic()),
                               return_when=FIRST_COMPLETED)
-        # None done in time: the remote task sent first is past its limit.
-        for future in sorted(done, key=lambda f: pending[f][1]) or [min(pending, key=lambda f: pending[f][1])]:
+        if not done:  # none in time: the remote task sent first is past its limit
+            done = {min(pending, key=lambda f: pending[f][1])}
+        for future in sorted(done, key=lambda f: pending[f][1]):  # those ended together, in the order sent
             task, deadline = pending.pop(future)
             yield task, _collect(future, task, max(0.0, deadline - time.monotonic()) if remote else None)
             send()

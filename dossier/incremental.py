@@ -13,7 +13,7 @@ import json
 from functools import cached_property
 from pathlib import Path
 
-from dossier.digests import code_digest, digest, files_digest
+from dossier.digests import code_digest, digest, file_sha256, files_digest, input_listing
 from dossier.documents.kinds import DocumentKind
 from dossier.errors import DossierError
 from dossier.model import AwardYear, Unit
@@ -185,8 +185,6 @@ def intact(out_dir: Path, entry: dict) -> bool:
     not the one recorded (and `archive`, which hashes every file, would refuse it), and a workspace
     copied without its times (to another drive, from a shared folder) keeps its outputs.
     """
-    from dossier.digests import file_sha256
-
     path = out_dir / entry["path"]
     try:
         if path.stat().st_size != entry.get("bytes"):
@@ -212,7 +210,6 @@ def fingerprint(ws: Workspace, year: int, edition, options: list, inputs: list[t
     reading the workbooks. By content, not size and time: a file replaced by another of
     the same size and time is a change (and `archive`, which hashes the inputs, agrees).
     """
-    from dossier.digests import file_sha256, input_listing
     from dossier.render.templates import default_templates_dir
 
     # Each folder by its role, not its path: a workspace moved or copied elsewhere (or dossier

@@ -11,7 +11,9 @@ import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
+from dossier.digests import code_digest, file_sha256
 from dossier.errors import DossierError
 from dossier.output import write_atomic
 from dossier.sealing import seal
@@ -36,9 +38,7 @@ class KeptRenderings:
         """
         import weasyprint  # deferred: only its version is needed, and importing it costs a second
 
-        from dossier.digests import code_digest
-
-        shown = FILE_URL.sub(lambda url: hashlib.sha256(_file_bytes(url.group(0))).hexdigest(), html)
+        shown = FILE_URL.sub(lambda url: _file_digest(url.group(0)), html)
         digest = hashlib.sha256()
         for part in [shown, *more, code_digest(), weasyprint.__version__]:
             digest.update(hashlib.sha256(part.encode()).digest())
@@ -87,11 +87,9 @@ def file_name(key: str, data: bytes) -> str:
     return f"{key}.{mac}.pdf"
 
 
-def _file_bytes(url: str) -> bytes:
-    """The bytes of a file the markup loads (a font), or none when it cannot be read (WeasyPrint will say so)."""
-    from urllib.parse import unquote, urlparse
-
+def _file_digest(url: str) -> str:
+    """The SHA-256 of a file the markup loads (a font); empty when it cannot be read (WeasyPrint will say so)."""
     try:
-        return Path(unquote(urlparse(url).path)).read_bytes()
+        return file_sha256(Path(unquote(urlparse(url).path)))
     except OSError:
-        return b""
+        return ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import shutil
@@ -17,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from dossier.config import Settings
 from dossier.documents import letter, recap, recap_xlsx
 from dossier.model import Answer, Award, AwardYear, Lke, Unit
+from dossier.render.charts import BarChart
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
 from tests.reading import pdf_text
@@ -178,7 +178,8 @@ def test_summary_counts_units_and_eligibility(year_and_scores):
     ctx = recap.context(year, scores, Settings())
     assert ctx["summary"] == "3 unit dinilai, 2 diusulkan (1 WBK, 1 WBBM)"
     assert ctx["announced"] == "Hasil penetapan: 1 WBBM, 1 WBK, 1 tidak mendapat predikat."
-    assert [c["uri"][:22] for c in ctx["charts"]] == ["data:image/png;base64,"]
+    assert [c["uri"] for c in ctx["charts"]] == [c["picture"].src for c in ctx["charts"]]
+    assert [c["picture"].png()[:8] for c in ctx["charts"]] == [b"\x89PNG\r\n\x1a\n"]
 
 
 @pytest.mark.render
@@ -235,7 +236,7 @@ def test_a_large_year_gets_one_chart_per_page_with_every_unit(large_recap, tmp_p
         (1, recap.CHART_ROWS), (recap.CHART_ROWS + 1, 2 * recap.CHART_ROWS), (2 * recap.CHART_ROWS + 1, len(units))
     ]
     for chart in charts:
-        image = Image.open(io.BytesIO(base64.b64decode(chart["uri"].split(",", 1)[1])))
+        image = Image.open(io.BytesIO(chart["picture"].png()))
         assert image.height * 230 / image.width < 150  # mm, shown 230 mm wide; the page leaves 176 mm
 
     path = tmp_path / "rekapitulasi.pdf"
@@ -298,11 +299,17 @@ def test_a_rebuild_renders_again_only_the_parts_that_changed(tmp_path, monkeypat
     assert len(list(parts.glob("*.pdf"))) == 11
 
     rendered.clear()
+    drawn = []
+    draw = BarChart.png
+    monkeypatch.setattr(BarChart, "png", lambda chart: drawn.append(chart) or draw(chart))
     year, scores = large_year(weak="U030")  # in the second block (rows 28-42) and the second chart (26-50)
     ctx = recap.context(year, scores, Settings())
     again = recap.pdf(env, ctx, allowed_roots=roots, created=CREATED, parts_dir=parts)
     assert len(rendered) == 4  # the title with the summary, the block of U030, its charts (same pages: same footers)
     assert any("U030" in html and "<h1" not in html and "<img" not in html for html in rendered)
+    # Only the charts that show U030 are drawn, each once: the others' parts are kept, named by what they show.
+    charts = [c["picture"] for c in ctx["charts"] + ctx["area_charts"]]
+    assert drawn and len(drawn) == len(set(drawn)) == sum("U030" in dict(c.rows) for c in charts) < len(charts)
     assert len(list(parts.glob("*.pdf"))) == 11  # the parts no longer used are gone
     assert again == recap.pdf(env, ctx, allowed_roots=roots, created=CREATED)  # the same bytes as rendered afresh
 

@@ -3,6 +3,7 @@
 import io
 import os
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from dossier.errors import RenderError, TemplateError
-from dossier.render.charts import WARN, area_share_chart, data_uri
+from dossier.render.charts import WARN, BarChart, area_share_chart, data_uri, with_pictures
 from dossier.render.pdf import html_to_pdf
 from dossier.render.templates import default_templates_dir, environment, export_defaults, render, static_dirs
 
@@ -183,6 +184,32 @@ def test_chart_is_a_deterministic_png_of_the_expected_size():
     assert image.format == "PNG"
     assert image.width == round(170 / 25.4 * 200)  # 170 mm at 200 dpi
     assert data_uri(png).startswith("data:image/png;base64,iVBOR")
+
+
+def test_a_charts_name_holds_everything_it_shows_and_only_its_src_is_drawn():
+    """A chart is named in markup before it is drawn (a recap part kept needs no drawing): the same chart the
+    same name, any change to what it shows another; only an <img src> holding it becomes the picture."""
+    chart = BarChart.of([("UPT01", 80.0), ("UPT02", 60.5)], [("Batas minimal WBK (75)", 75.0)], maximum=100.0,
+                        ticks=[(0, "0"), (100, "100")], value_label=lambda v: f"{v:.2f}", warn_label="Belum",
+                        marks=["memenuhi WBK", ""], failed=[False, True])
+    again = BarChart.of([("UPT01", 80.0), ("UPT02", 60.5)], [("Batas minimal WBK (75)", 75.0)], maximum=100.0,
+                        ticks=[(0, "0"), (100, "100")], value_label=lambda v: f"{v:.2f}", warn_label="Belum",
+                        marks=["memenuhi WBK", ""], failed=[False, True])
+    assert chart.src == again.src and chart.src.startswith("chart:")
+    changed = [replace(chart, rows=(("UPT01", 80.0), ("UPT02", 60.51))), replace(chart, rows=(("UPT01", 80.0), ("UPT03", 60.5))),
+               replace(chart, lines=(("Batas minimal WBK (75)", 75.5),)), replace(chart, maximum=1.0),
+               replace(chart, ticks=((0, "0"), (100, "100 %"))), replace(chart, values=("80,00", "60,50")),
+               replace(chart, warn_label="Di bawah"), replace(chart, width_mm=200), replace(chart, label_mm=(15, 41)),
+               replace(chart, row_mm=4.6), replace(chart, marks=("memenuhi WBBM", "")), replace(chart, failed=None)]
+    assert len({c.src for c in [chart, *changed]}) == 1 + len(changed)
+    assert all(c.png() != chart.png() for c in changed[:3])
+
+    html = (f'<p>{chart.src}</p><p title="{chart.src}">x</p><img src="{chart.src}"><img src="{again.src}">'
+            f'<img src="{changed[0].src}">')
+    shown = with_pictures(html, [chart])
+    picture = data_uri(chart.png())
+    assert shown == (f'<p>{chart.src}</p><p title="{chart.src}">x</p><img src="{picture}"><img src="{picture}">'
+                     f'<img src="{changed[0].src}">')  # a chart not given stays named: WeasyPrint refuses it
 
 
 def test_chart_draws_bars_under_the_lowest_line_in_the_warning_colour():

@@ -26,7 +26,7 @@ from dossier.documents.recap_parts import PartCache, join, part, split
 from dossier.i18n import N_
 from dossier.model import AwardYear
 from dossier.render import format as fmt
-from dossier.render.charts import bar_chart, data_uri, text_mm
+from dossier.render.charts import BarChart, text_mm
 from dossier.rules import Edition, Predicate, load_edition
 from dossier.scoring import UnitScore
 
@@ -297,14 +297,14 @@ def totals_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
 
     Each bar is marked with the highest predicate the unit meets (every minimum, not only the
     total), and drawn in the warning colour when it meets none. Each chart is
-    {"uri": PNG data URI, "first": n, "last": m} (1-based positions in the table).
+    {"picture": BarChart, "uri": its src, "first": n, "last": m} (1-based positions in the table).
     """
     lines = [(f"Batas minimal {p.name} ({fmt.number(p.minimums['total'], 0)})", p.minimums["total"])
              for p in edition.predicates if "total" in p.minimums]
     charts = []
     for start in range(0, len(scores), CHART_ROWS):
         part = scores[start:start + CHART_ROWS]
-        png = bar_chart(
+        picture = BarChart.of(
             [(s.unit.code, s.total) for s in part],
             lines,
             maximum=100.0,
@@ -317,7 +317,7 @@ def totals_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
             marks=[eligible_mark(s) for s in part],
             failed=[not s.eligible for s in part],
         )
-        charts.append({"uri": data_uri(png), "first": start + 1, "last": start + len(part)})
+        charts.append({"picture": picture, "uri": picture.src, "first": start + 1, "last": start + len(part)})
     return charts
 
 
@@ -334,7 +334,7 @@ def area_minimums(edition: Edition) -> str:
 def area_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
     """One chart per area (and per CHART_ROWS units): each unit's share of the area's weight against the minimums.
 
-    Each is {"title": "1. Manajemen Perubahan", "uri", "first", "last"}.
+    Each is {"title": "1. Manajemen Perubahan", "picture", "uri", "first", "last"}, as totals_charts gives.
     """
     checked = [p for p in edition.predicates if p.area_share]
     if not checked:
@@ -347,7 +347,7 @@ def area_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
         for start in range(0, len(scores), CHART_ROWS):
             part = scores[start:start + CHART_ROWS]
             shares = [s.area_parts(level, component)[index].share for s in part]
-            png = bar_chart(
+            picture = BarChart.of(
                 [(s.unit.code, share) for s, share in zip(part, shares)],
                 lines,
                 maximum=1.0,
@@ -358,7 +358,7 @@ def area_charts(scores: list[UnitScore], edition: Edition) -> list[dict]:
                 label_mm=(15, 40),
                 row_mm=4.6,
             )
-            charts.append({"title": f"{index + 1}. {name}", "uri": data_uri(png), "first": start + 1,
+            charts.append({"title": f"{index + 1}. {name}", "picture": picture, "uri": picture.src, "first": start + 1,
                            "last": start + len(part)})
     return charts
 

@@ -4,7 +4,8 @@ The parts are the title with the first rows, blocks of rows, and each chart; the
 numbers ("Halaman X dari Y") come from one document of footers laid over the pages. So
 memory stays that of one part however many units a year has, and with a parts folder a
 rebuild after one corrected unit renders again only the parts whose content changed
-(each part is kept by its content, and checked against its digest before it is used).
+(each part is kept by its content, and checked against its digest before it is used). A
+chart is named in the markup by what it shows, and drawn only for a part rendered again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from dossier.errors import RenderError
 from dossier.i18n import ngettext
+from dossier.render.charts import with_pictures
 from dossier.render.kept import KeptRenderings
 from dossier.reproducible import fix_identifier, parts_digest
 
@@ -52,10 +54,12 @@ class PartCache(KeptRenderings):
         from dossier.render.pdf import html_to_pdf
         from dossier.render.templates import default_templates_dir, render
 
-        html = render(env, self.template, ctx)
+        html = render(env, self.template, ctx)  # its charts named by what they show, not yet drawn
+        pictures = [chart["picture"] for chart in ctx["part"]["charts"] + ctx["part"]["area_charts"]]
         return self.get(self.markup_key(html, str(created), title, ctx["ministry"]),
-                        lambda: html_to_pdf(html, base_url=default_templates_dir(), allowed_roots=allowed_roots,
-                                            title=title, author=ctx["ministry"], created=created))
+                        lambda: html_to_pdf(with_pictures(html, pictures), base_url=default_templates_dir(),
+                                            allowed_roots=allowed_roots, title=title, author=ctx["ministry"],
+                                            created=created))
 
 
 def join(parts: list[bytes], readers: list, footers: bytes) -> bytes:

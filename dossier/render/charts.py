@@ -47,19 +47,14 @@ def text_mm(text: str, size_pt: float, bold: bool = False) -> float:
 
 def area_share_chart(parts: list[tuple[str, float]], lines: tuple[float, ...] = (0.60, 0.75)) -> bytes:
     """Draw each area-part's share of its weight (0..1) as a bar, with the predicate minimums as lines."""
-    return bar_chart(
+    return BarChart.of(
         parts,
         [(f"Batas minimal {_line_name(j)} ({percent(share)})", share) for j, share in enumerate(lines)],
         maximum=1.0,
         ticks=[(t / 100, f"{t}%") for t in range(0, 101, 20)],
         value_label=lambda share: percent(share, 1),
         warn_label=f"Di bawah {percent(min(lines, default=0.0))}",
-    )
-
-
-def bar_chart(rows: list[tuple[str, float]], lines: list[tuple[str, float]], *, value_label, **options) -> bytes:
-    """Draw horizontal bars (label, value) with dashed minimum lines and a legend: PNG bytes (see BarChart)."""
-    return BarChart.of(rows, lines, value_label=value_label, **options).png()
+    ).png()
 
 
 @dataclass(frozen=True)

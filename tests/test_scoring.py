@@ -127,6 +127,14 @@ def test_wbbm_scores_without_wbk_are_not_wbbm_eligible():
     assert (shortfall.rule, shortfall.required, shortfall.reached) == ("requires_current", "WBK", "-")
 
 
+@pytest.mark.parametrize("current, eligible", [("WBK", ["WBK", "WBBM"]), ("WBBM", ["WBK", "WBBM"]), ("", ["WBK"])])
+def test_wbbm_asks_for_wbk_or_a_higher_predicate_held(current, eligible):
+    """Regression: a unit holding WBBM was told it lacked WBK ("harus sudah berpredikat WBK")."""
+    score = score_unit(unit("WBBM", current), best_answers(), EDITION)
+    assert score.eligible == eligible
+    assert not score.shortfalls["WBBM"] if current else score.shortfalls["WBBM"]
+
+
 def test_value_exactly_at_threshold_passes():
     # IPKP 3.20 -> 14.00 exactly, the WBK minimum for Pelayanan publik prima.
     score = score_unit(unit(), best_answers(HPA=Answer("HPA", index=3.2)), EDITION)

@@ -25,7 +25,7 @@ from dossier.digests import input_listing, sha256, source_hash
 from dossier.documents import registry
 from dossier.documents.kinds import DocumentKind
 from dossier.documents.packet import DIVIDER_CACHE
-from dossier.errors import DossierError, Place, Problem, msg
+from dossier.errors import DossierError, InputErrors, Place, Problem, msg
 from dossier.i18n import _
 from dossier.incremental import (
     CACHE,
@@ -184,7 +184,15 @@ def build(
 
 
 def _check_units(plan: Plan, award_year: AwardYear) -> None:
-    """Refuse unit codes the register does not have, before anything is built."""
+    """Refuse, before anything is built, unit codes the register does not have and a register whose errors every
+    document would show: the award's facts (its dates, the ministry), its innovations and quotes (the release).
+
+    An error in a unit's own row stops only that unit (`_blocked_units`), as an error in its LKE does.
+    """
+    codes = {u.code for u in award_year.units}
+    register = [p for p in award_year.errors if p.file == REGISTER]
+    if any(p.kind != UNUSABLE_ROW and p.unit not in codes for p in register):
+        raise InputErrors(register)  # with the rows that are no unit: an innovation of one is an error too
     unknown = [c for c in plan.units or [] if c not in {u.code for u in award_year.units}]
     if unknown:
         known = ", ".join(u.code for u in award_year.units)
@@ -263,14 +271,16 @@ def _tasks(plan: Plan, award_year: AwardYear, scores: list[UnitScore], result: B
             year_tasks.append((_task("", tuple(group), award_year, tuple(scores), plan.ws, created, plan.timeout), keys))
     unit_tasks: list[Keyed] = []
     unit_kinds = tuple(plan.kinds(per_unit=True))
+    row_errors = _row_errors(award_year)
     for score in scores:
         code = score.unit.code
         if not plan.unit_documents or (plan.units and code not in plan.units):
             continue
         kinds = unit_kinds
         if code in blocked:
-            # Its feedback says what blocks the rest, so it is built all the same.
-            kinds = tuple(k for k in unit_kinds if k.problems)
+            # Its feedback says what blocks the rest (its LKE's errors), so it is built all the same; never
+            # from a register row with errors, which it would show as the unit's facts.
+            kinds = () if code in row_errors else tuple(k for k in unit_kinds if k.problems)
             if len(kinds) < len(unit_kinds):
                 result.failed[code] = blocked[code]
             if not kinds:
@@ -362,7 +372,20 @@ def _blocked_units(award_year: AwardYear) -> dict[str, str]:
         if code and problem.kind != "evidence":
             blocked.setdefault(code, _("not built: the LKE has errors ({problem}); run 'dossier validate'")
                                .format(problem=problem))
+    for code, problem in _row_errors(award_year).items():
+        blocked.setdefault(code, _("not built: its row of the register has errors ({problem}); run "
+                                   "'dossier validate'").format(problem=problem))
     return blocked
+
+
+def _row_errors(award_year: AwardYear) -> dict[str, Problem]:
+    """The first error in each unit's own row of the register (Predikat Saat Ini 'Sudah WBK', say), by unit:
+    every document of the unit would state that value as a fact."""
+    found: dict[str, Problem] = {}
+    for problem in award_year.errors:
+        if problem.file == REGISTER and problem.kind != UNUSABLE_ROW and problem.unit:
+            found.setdefault(problem.unit, problem)
+    return found
 
 
 def _inputs_changed(plan: Plan, result: BuildResult) -> None:

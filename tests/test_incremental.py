@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 import dossier as dossier_package
 from dossier.build import CACHE, RECAP_PARTS, build
+from dossier.errors import InputErrors
 from dossier.locking import LOCK
 from dossier.readers.cache import FILENAME as LKE_CACHE
 from dossier.render.templates import default_templates_dir
@@ -270,6 +271,49 @@ def test_a_unit_whose_register_row_has_an_error_keeps_its_documents(ws):
     result = build(ws, SAMPLE_YEAR, units=[CHANGED], jobs=2)
     assert not [p for p in result.problems if p.code == "build.unit_removed"]
     assert len(list(ws.build_dir(SAMPLE_YEAR).rglob(f"{OTHER}.*"))) == len(UNIT_KINDS)
+
+
+def type_in_register(ws: Workspace, sheet_name: str, row_label: str, column: str, value) -> None:
+    """Type `value` in the register: in sheet Unit at `column` of the row of unit `row_label`, or in sheet
+    Penghargaan beside the label `column`, as a person would in Excel."""
+    path = ws.inputs(SAMPLE_YEAR) / "nominasi.xlsx"
+    book = load_workbook(path)
+    sheet = book[sheet_name]
+    if sheet_name == "Unit":
+        columns = {c.value: c.column for c in sheet[1]}
+        row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == row_label)
+        sheet.cell(row, columns[column], value)
+    else:
+        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == column)
+        sheet.cell(row, 2, value)
+    book.save(path)
+
+
+@pytest.mark.parametrize("column, value", [("Predikat Saat Ini", "Sudah WBK"), ("Predikat Diusulkan", "W.B.K"),
+                                           ("Hasil Penetapan", "WBK (baru)")])
+def test_an_error_in_a_units_register_row_stops_that_unit_and_the_years_documents(ws, column, value):
+    """Regression: validate said the value was no choice, yet build wrote it as a fact (the letter proposed a
+    unit for WBK whose dossier said 'Predikat saat ini Sudah WBK'; the release hailed 'Predikat WBK (baru)')."""
+    type_in_register(ws, "Unit", CHANGED, column, value)
+    result = build(ws, SAMPLE_YEAR, units=UNITS, jobs=2)
+    assert not result.ok
+    assert CHANGED in result.failed and "its row of the register has errors" in result.failed[CHANGED]
+    assert value in result.failed[CHANGED]
+    assert {o.unit for o in result.built + result.reused} == {OTHER}  # no year-level document either
+
+
+@pytest.mark.parametrize("label, value", [("Tanggal Usulan", "20/05/2025"),
+                                          ("Tanggal Penyerahan", "Rabu, 10 Desember 2025"),
+                                          ("Tanggal Evaluasi", "45797")])
+def test_an_error_in_the_awards_facts_stops_the_build_before_anything_is_written(ws, label, value):
+    """Regression: a date typed as text was an error to validate, but build and report went on and printed a
+    dotted line where the date goes. The award's facts are in every document: nothing is built."""
+    type_in_register(ws, "Penghargaan", "", label, value)
+    before = mtimes(ws)
+    with pytest.raises(InputErrors) as refused:
+        build(ws, SAMPLE_YEAR, units=UNITS, jobs=2)
+    assert "nominasi.xlsx, Penghargaan!B" in str(refused.value) and repr(value)[1:-1] in str(refused.value)
+    assert mtimes(ws) == before
 
 
 def test_a_workspace_copied_without_its_times_reuses_outputs(built, tmp_path):

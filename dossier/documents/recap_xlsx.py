@@ -72,7 +72,7 @@ def xlsx(year: AwardYear, scores: list[UnitScore], *, created: datetime) -> byte
     headers += [c.header for c in columns] + [*REVIEW_HEADERS, "Diusulkan", "Memenuhi Syarat", "Jumlah Kekurangan",
                                               "Indikator Tanpa Bukti Dukung", "Hasil Penetapan"]
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(header_row, col, text)
+        cell = put(ws, header_row, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[header_row].height = 64
@@ -145,7 +145,7 @@ def _averages_sheet(ws: Worksheet, scores: list[UnitScore], columns: list[ScoreC
     """Averages, lowest and highest of every score column across the units."""
     headers = ["Komponen", "Bobot", "Rata-rata", "Terendah", "Tertinggi", "Batas Minimal WBK", "Unit di Bawah Batas"]
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(1, col, text)
+        cell = put(ws, 1, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row, column in enumerate(columns, start=2):
@@ -176,7 +176,7 @@ def _shortfall_sheet(ws: Worksheet, scores: list[UnitScore]) -> None:
     """Every shortfall of every unit against the predicate it is proposed for: area, minimum, reached, gap."""
     headers = ["Kode", "Nama Unit", "Predikat Dituju", "Syarat (Area)", "Batas Minimal", "Capaian", "Kekurangan"]
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(1, col, text)
+        cell = put(ws, 1, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     row = 2

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import openpyxl
 
+from dossier.cells import put
 from dossier.errors import DossierError
 from dossier.i18n import _
 from dossier.readers import TPI_NAME, read_lke
@@ -152,10 +153,9 @@ def attach_evidence(season: Season, code: str, indicator: str, entry: str) -> Pa
     if column is None:
         raise UploadError(_("{file}, sheet {sheet}: no Bukti Dukung column in the header rows; name the evidence in the workbook "
                             "itself").format(file=lke.source, sheet=sheet.title))
-    target = sheet.cell(row, column)
-    entries = split_entries(target.value)
+    entries = split_entries(sheet.cell(row, column).value)
     if entry not in entries:
-        target.value = "\n".join([*entries, entry])
+        put(sheet, row, column, "\n".join([*entries, entry]))  # text, however the cell began ('=HYPERLINK(...)')
     out = io.BytesIO()
     book.save(out)
     _keep_previous(path)

@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from dossier import __version__
+from dossier.decision import register_warnings
 from dossier.digests import input_listing, sha256, source_hash
 from dossier.documents import registry
 from dossier.documents.kinds import DocumentKind
@@ -204,8 +205,11 @@ def _check_units(plan: Plan, award_year: AwardYear) -> None:
 
 def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> BuildResult:
     """Score, plan, render and write, once the award year has been read."""
-    result = BuildResult(plan.year, problems=list(award_year.problems))
     scores = [score_unit(u, award_year.lke.get(u.code), plan.edition) for u in award_year.units]
+    # A result above the predicate proposed is an error of the unit's row, as a value that is no choice is.
+    decided = [p for p in register_warnings(award_year.units, scores) if p.severity == "error"]
+    award_year = dataclasses.replace(award_year, problems=[*award_year.problems, *decided])
+    result = BuildResult(plan.year, problems=list(award_year.problems))
     todo = _stale(plan, _tasks(plan, award_year, scores, result), result)
     if plan.progress:
         plan.progress.start(len(todo), len(result.reused), [task.label for task, _keys in todo])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from dossier.errors import Place, Problem, msg
+from dossier.layout import REGISTER, UNIT
 from dossier.model import Unit
 from dossier.scoring import Shortfall, UnitScore
 
@@ -187,20 +188,49 @@ def decide_year(units: list[Unit], scores: list[UnitScore]) -> YearDecision:
 
 
 def register_warnings(units: list[Unit], scores: list[UnitScore], where: str = "") -> list[Problem]:
-    """What `validate` warns about the decision: a WBK holder aiming at WBK, a result for a unit not proposed."""
+    """What the decision says of the register: a unit aiming at a predicate it holds (or a lower one), a result
+    for a unit not proposed (warnings), a result above the predicate proposed (an error: the release would say it),
+    and results entered for only some of the units proposed (the release waits for all)."""
     found = []
     year = decide_year(units, scores)
+    order = list(year.order)
     for unit, decision in zip(units, year.decisions):
         place = Place.parse(unit.where or where)
-        if unit.current and unit.current == unit.proposed:
-            found.append(Problem(place, msg("unit {code} already holds {predicate} and is proposed for it again",
-                                            code=unit.code, predicate=unit.current), "warning",
-                                 fix=msg("a unit is never proposed for a predicate it holds: write the next "
-                                         "predicate (WBBM) in Predikat Diusulkan"),
-                                 code="decision.proposed_for_held", unit=unit.code))
-        elif unit.result.strip() and decision.assessed and not decision.proposed:
+        result = unit.result.strip()
+        if unit.current in order and unit.proposed in order and order.index(unit.current) >= order.index(unit.proposed):
+            higher = order[order.index(unit.current) + 1:]
+            found.append(Problem(
+                place,
+                msg("unit {code} already holds {predicate} and is proposed for it again", code=unit.code,
+                    predicate=unit.current) if unit.current == unit.proposed else
+                msg("unit {code} already holds {held}, above the {predicate} it is proposed for", code=unit.code,
+                    held=unit.current, predicate=unit.proposed),
+                "warning",
+                fix=msg("a unit is never proposed for a predicate it holds: write the next predicate ({predicate}) in "
+                        "Predikat Diusulkan", predicate=higher[0]) if higher else
+                msg("a unit holding {predicate}, the highest predicate, is not proposed: clear its Predikat Diusulkan",
+                    predicate=unit.current),
+                code="decision.proposed_for_held", unit=unit.code))
+        if result and decision.assessed and not decision.proposed:
             found.append(Problem(place, msg("unit {code} has a Hasil Penetapan ({result}) but was not proposed this year",
                                             code=unit.code, result=unit.result), "warning",
-                                 fix=msg("clear the result, or check the unit's LKE and its predicates"),
+                                 fix=msg("clear the result, or check the unit's LKE and its predicates; the press "
+                                         "release names only the units proposed"),
                                  code="decision.result_not_proposed", unit=unit.code))
+        elif decision.proposed and result in order and order.index(result) > order.index(decision.predicate):
+            found.append(Problem(place, msg("unit {code} was proposed for {predicate}, yet its Hasil Penetapan is {result}",
+                                            code=unit.code, predicate=decision.predicate, result=result),
+                                 fix=msg("a unit is awarded at most the predicate it was proposed for: write {predicate} "
+                                         "or Tidak, as announced", predicate=decision.predicate),
+                                 code="decision.result_above_proposal", unit=unit.code))
+    proposed = [u for u, d in zip(units, year.decisions) if d.proposed]
+    waiting = [u.code for u in proposed if not u.result.strip()]
+    if waiting and len(waiting) < len(proposed):
+        found.append(Problem(Place(REGISTER, UNIT.sheet),
+                             msg("results are entered for {entered} of the {count} units proposed; none yet for {codes}",
+                                 entered=len(proposed) - len(waiting), count=len(proposed), codes=", ".join(waiting)),
+                             "warning",
+                             fix=msg("the press release stays the one before the announcement until every unit proposed "
+                                     "has its Hasil Penetapan (WBK, WBBM or Tidak)"),
+                             code="decision.results_partial"))
     return found

@@ -281,7 +281,7 @@ def _shortfalls(predicate, unit: Unit, nodes: dict[Path, float], edition: Editio
     # Labels stay Indonesian whatever the interface language: they are printed in the documents
     # and are values of `score --json`, which never depend on the language.
     found = []
-    if predicate.requires_current and not _holds(unit.current, predicate.requires_current, edition):
+    if predicate.requires_current and not edition.holds(unit.current, predicate.requires_current):
         found.append(
             Shortfall(predicate.name, "requires_current", "Predikat saat ini", predicate.requires_current, unit.current or "-")
         )
@@ -295,14 +295,6 @@ def _shortfalls(predicate, unit: Unit, nodes: dict[Path, float], edition: Editio
         if part.score < required - 1e-9:
             found.append(Shortfall(predicate.name, "area_share:" + "/".join(part.path), part.name, required, part.score))
     return found
-
-
-def _holds(current: str, required: str, edition: Edition) -> bool:
-    """Whether a unit holding `current` holds `required` or a higher predicate (WBBM holds WBK)."""
-    names = [p.name for p in edition.predicates]
-    if current in names and required in names:
-        return names.index(current) >= names.index(required)
-    return current == required
 
 
 def _cautions(predicate, unit: Unit, nodes: dict[Path, float], edition: Edition) -> list[Shortfall]:

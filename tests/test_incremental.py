@@ -267,6 +267,8 @@ def test_a_unit_whose_register_row_has_an_error_keeps_its_documents(ws):
     sheet = book["Unit"]
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == OTHER)
     sheet.cell(row, 1, OTHER[:3] + "\u200b" + OTHER[3:])
+    innovations = book["Inovasi"]  # its innovation would name no unit now: an error that stops the whole build
+    innovations.delete_rows(next(r for r in range(2, innovations.max_row + 1) if innovations.cell(r, 1).value == OTHER))
     book.save(ws.inputs(SAMPLE_YEAR) / "nominasi.xlsx")
     result = build(ws, SAMPLE_YEAR, units=[CHANGED], jobs=2)
     assert not [p for p in result.problems if p.code == "build.unit_removed"]

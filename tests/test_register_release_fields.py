@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dossier.readers.register import read_register
 from tests.workbook_factory import YEAR, register_book
 
@@ -58,3 +60,51 @@ def test_the_public_relations_sign_off_comes_from_the_settings(tmp_path):
     (tmp_path / "dossier.toml").write_text('[humas]\ntelepon = "021"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[humas\] telepon is not a known setting"):
         load_settings(tmp_path)
+
+
+@pytest.mark.parametrize("evaluated, awarded, wrong", [
+    (-5, None, "B"), (1e20, None, "B"), (True, None, "B"), ("banyak sekali", None, "B"), (2023.5, None, "B"),
+    (10, 500, "awarded"), (None, "12 unit", "awarded"),
+])
+def test_the_national_counts_are_whole_numbers_and_the_awarded_among_the_evaluated(tmp_path, evaluated, awarded, wrong):
+    """Regression: -5, 1e20, TRUE or 'banyak sekali' were printed in the release as the units evaluated nationwide
+    ('mengevaluasi -5 unit kerja'), and 500 awarded of 10 evaluated was accepted."""
+    book = register_book()
+    for label, value in (("Unit Dievaluasi Nasional", evaluated), ("Unit Berpredikat Nasional", awarded)):
+        if value is not None:
+            book["Penghargaan"].append([label, value])
+    register = _read(tmp_path, book)
+    rows = {c.value: c.row for c in book["Penghargaan"]["A"]}
+    cell = rows["Unit Berpredikat Nasional" if wrong == "awarded" else "Unit Dievaluasi Nasional"]
+    assert [(p.where, p.severity) for p in register.problems] == [(f"nominasi.xlsx, Penghargaan!B{cell}", "error")]
+    assert register.award.national_evaluated in ("", "10") and register.award.national_awarded in ("", "500")
+
+
+def test_plain_national_counts_are_read_as_numbers(tmp_path):
+    book = register_book()
+    book["Penghargaan"].append(["Unit Dievaluasi Nasional", 1250.0])
+    book["Penghargaan"].append(["Unit Berpredikat Nasional", "425"])
+    register = _read(tmp_path, book)
+    assert register.problems == [] and (register.award.national_evaluated, register.award.national_awarded) == ("1250", "425")
+
+
+@pytest.mark.parametrize("written, current, expected", [
+    (2022, "WBK", ("2022", [])), (2022.0, "WBK", ("2022", [])), ("2021", "WBBM", ("2021", [])),
+    (True, "WBK", ("", ["error"])), (2023.5, "WBK", ("", ["error"])), (YEAR + 5, "WBK", ("", ["error"])),
+    (YEAR, "WBK", ("", ["error"])), ("dua ribu", "WBK", ("", ["error"])), (1999, "WBK", ("", ["error"])),
+    (2022, "", ("2022", ["warning"])),
+])
+def test_tahun_wbk_is_a_year_before_the_award_year_of_a_unit_holding_a_predicate(tmp_path, written, current, expected):
+    """Regression: TRUE, 2023.5 or a later year were printed in the release ('meraih predikat WBK pada tahun True'),
+    and a unit holding nothing was said to have held WBK since 2022."""
+    book = register_book()
+    sheet = book["Unit"]
+    headers = {c.value: c.column for c in sheet[1]}
+    column = headers.get("Tahun WBK") or sheet.max_column + 1
+    sheet.cell(1, column, "Tahun WBK")
+    sheet.cell(2, column, written)
+    sheet.cell(2, headers["Predikat Saat Ini"], current or None)
+    register = _read(tmp_path, book)
+    said = [(p.severity, p.where) for p in register.problems if p.unit == register.units[0].code]
+    assert (register.units[0].wbk_year, [s for s, _ in said]) == expected
+    assert all(where.endswith(f"Unit!{sheet.cell(2, column).coordinate}") for _, where in said)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dossier.config import Settings
+from dossier.decision import register_warnings
 from dossier.documents import release
 from dossier.model import Answer, Award, AwardYear, Lke, Quote, Unit
 from dossier.render.templates import environment, static_dirs
@@ -91,6 +92,72 @@ def test_eligibility_is_real():
 @pytest.mark.parametrize("variant,expected", [("pre", "pre"), ("none", "none"), ("one", "awarded"), ("several", "awarded")])
 def test_status_follows_the_announced_results(variant, expected):
     assert ctx(variant)["status"] == expected
+
+
+@pytest.mark.parametrize("results", [["WBK", "", "", ""], ["Tidak", "", "", "Tidak"], ["", "WBBM", "Tidak", ""]])
+def test_results_of_only_some_units_proposed_announce_nothing_yet(results):
+    """Regression: with results for some units proposed, the release said of the others 'belum memperoleh predikat'
+    (or 'belum ada yang memperoleh') though nobody had entered that: it stays the one before the announcement."""
+    year, scores = award_year(results)
+    c = release.context(year, scores, SETTINGS)
+    text = text_of(c)
+    assert c["status"] == "pre" and c["winners"] == [] and c["release_date"] == release.DATE_PLACEHOLDER
+    assert not any(word in text for word in AWARD_WORDS) and "belum" not in text
+
+
+@pytest.mark.parametrize("results, proposed", [
+    (["Tidak", "Tidak", "WBK", "Tidak"], "UPT Riset Contoh Ambon"),  # misses the minimums: not proposed
+    (["WBK", "Tidak", "Tidak", "WBBM"], None),
+])
+def test_a_result_of_a_unit_not_proposed_is_never_announced(results, proposed):
+    """Regression: a unit never proposed (below the minimums, or a WBK holder aiming at WBK) was hailed as a winner
+    when its result cell was filled; only the units proposed can be awarded."""
+    units = list(UNITS)
+    if proposed is None:  # BD01 already holds WBK and aims at WBK again: not proposed
+        units[3] = UNITS[3][:4] + ("WBK",) + UNITS[3][5:]
+    year, scores = award_year(results, units=units)
+    c = release.context(year, scores, SETTINGS)
+    not_proposed = proposed or 'Balai Diklat <b>"Maju" & Co</b>'
+    assert not_proposed not in [w["name"] for w in c["winners"]] and not_proposed not in text_of(c)
+
+
+def said(results, units=UNITS) -> list[tuple[str, str, str]]:
+    """What validate says of the decision and the results: (severity, code, words), in English."""
+    year, scores = award_year(results, units=units)
+    return [(p.severity, p.code, str(p)) for p in register_warnings(year.units, scores)]
+
+
+@pytest.mark.parametrize("current, proposed, words, fix", [
+    ("WBK", "WBK", "unit UPT01 already holds WBK and is proposed for it again", "write the next predicate (WBBM)"),
+    ("WBBM", "WBBM", "unit UPT01 already holds WBBM and is proposed for it again", "WBBM, the highest predicate"),
+    ("WBBM", "WBK", "unit UPT01 already holds WBBM, above the WBK it is proposed for", "WBBM, the highest predicate"),
+])
+def test_a_unit_aiming_at_a_predicate_it_holds_or_a_lower_one_is_told_what_to_write(current, proposed, words, fix):
+    """Regression: a WBBM holder was told to write 'the next predicate (WBBM)', the one it already holds."""
+    units = [UNITS[0][:3] + (proposed, current) + UNITS[0][5:], *UNITS[1:]]
+    [(severity, code, text)] = said(["", "", "", ""], units)
+    assert (severity, code) == ("warning", "decision.proposed_for_held") and words in text and fix in text
+
+
+@pytest.mark.parametrize("results", [["WBBM", "WBBM", "", "Tidak"], ["WBBM", "WBBM", "", "WBBM"]])
+def test_a_result_above_the_predicate_proposed_is_an_error(results):
+    """Regression: UPT01, proposed for WBK, given WBBM in its result: the release said it won WBBM, the letter
+    proposed it for WBK, and next year's register made it a WBBM holder."""
+    found = said(results)
+    above = [(s, t) for s, c, t in found if c == "decision.result_above_proposal"]
+    assert above[0] == ("error", "unit UPT01 was proposed for WBK, yet its Hasil Penetapan is WBBM; "
+                                 "a unit is awarded at most the predicate it was proposed for: write WBK or Tidak, "
+                                 "as announced")
+    assert len(above) == results.count("WBBM") - 1  # UPT02 was proposed for WBBM: its WBBM is no error
+
+
+def test_results_of_only_some_units_proposed_are_said():
+    found = [(s, c, t) for s, c, t in said(["WBK", "", "Tidak", ""]) if c == "decision.results_partial"]
+    assert found == [("warning", "decision.results_partial", "nominasi.xlsx, Unit: results are entered for 1 of the "
+                      "3 units proposed; none yet for UPT02, BD01; the press release stays the one before the "
+                      "announcement until every unit proposed has its Hasil Penetapan (WBK, WBBM or Tidak)")]
+    assert not [c for _, c, _ in said(["WBK", "WBBM", "", "Tidak"]) + said(["", "", "", ""])
+                if c == "decision.results_partial"]
 
 
 def test_pre_announcement_names_only_the_units_proposed_and_no_result():

@@ -40,11 +40,12 @@ YES = ("ya", "y", "yes", "true", "1")
 HEADLINE = re.compile(r'<h1 id="judul">(.*?)</h1>', re.DOTALL)
 
 
-def status(units: list[Unit]) -> str:
-    """'pre' before the announcement (every result empty), 'none' when nobody won, else 'awarded'."""
-    if not any(u.result.strip() for u in units):
+def status(proposed: list[Unit]) -> str:
+    """'pre' until every unit proposed has its result (none proposed: 'pre'), then 'none' when nobody won, else
+    'awarded'. A result of a unit not proposed, or results of only some, announce nothing (validate says so)."""
+    if not proposed or any(not u.result.strip() for u in proposed):
         return PRE
-    return AWARDED if winners(units) else NONE
+    return AWARDED if winners(proposed) else NONE
 
 
 def winners(units: list[Unit]) -> list[Unit]:
@@ -94,16 +95,16 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
     award = year.award
     units = list(year.units) or [s.unit for s in scores]
     order = scores[0].edition.predicate_names if scores else []  # without scores: register order
-    state = status(units)
-    won = winners(units)
-    short = award.ministry_short.strip() or award.ministry.strip()
-    ministry = award.ministry.strip()
-    when = award.ceremony_date
     # The year's decision (dossier.decision): only the units proposed, each for the predicate it is proposed for.
     decided = decide_year(units, scores)
     proposed = [{"name": d.name, "kind": d.kind, "predicate": d.predicate, "lowered": d.lowered}
                 for d in decided.proposed]
     proposed_codes = {d.code for d in decided.proposed}
+    state = status([u for u in units if u.code in proposed_codes])
+    won = winners([u for u in units if u.code in proposed_codes]) if state != PRE else []
+    short = award.ministry_short.strip() or award.ministry.strip()
+    ministry = award.ministry.strip()
+    when = award.ceremony_date
     all_units = award.release_all_units.strip().lower() in YES
     groups: dict[tuple[str, str], list[str]] = {}
     for unit in won:

@@ -49,6 +49,9 @@ UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 # Problem.kind of an error that makes a register row unusable (no code, a bad or repeated code):
 # even 'dossier lke-template' cannot go on, as it cannot tell which unit the row is.
 UNUSABLE_ROW = "unusable-row"
+NATIONAL_COUNTS = ("national_evaluated", "national_awarded")  # numbers of units the release states, nationwide
+MAX_UNITS = 100_000  # more units than any year evaluates: a number pasted in the wrong cell
+FIRST_AWARDS = 2013  # the first WBK predicates were awarded for 2013
 
 
 @dataclass
@@ -172,8 +175,19 @@ class _RegisterReader:
                         msg("{name} '{written}' is not a date", name=name, written=text(value)),
                         msg("write an Excel date, or text such as 2024-12-12 or 12 Desember 2024"),
                     )
+            elif field_name in NATIONAL_COUNTS:
+                values[field_name] = self.count(where, value, name)
             else:
                 values[field_name] = text(value)
+        evaluated, awarded = (str(values.get(key, "")) for key in NATIONAL_COUNTS)
+        if evaluated and awarded and int(awarded) > int(evaluated):
+            labels = {key: name for name, key in AWARD_FIELDS.items()}
+            self.error(Place(self.rel, title, ref(found[labels[NATIONAL_COUNTS[1]]][0], 2)),
+                       "register.award.awarded_over_evaluated",
+                       msg("{awarded_label} {awarded} is more than {evaluated_label} {evaluated}",
+                           awarded_label=labels[NATIONAL_COUNTS[1]], awarded=awarded,
+                           evaluated_label=labels[NATIONAL_COUNTS[0]], evaluated=evaluated),
+                       msg("the units awarded nationwide are among those evaluated: check both numbers"))
         formulas = self.check_formulas(title)
         empty = [n for n in empty if AWARD_FIELDS[n] != "year" and (found[n][0], 2) not in formulas]
         if PROPOSAL_DATE in empty or PROPOSAL_DATE not in found:
@@ -214,6 +228,18 @@ class _RegisterReader:
                              msg("{later} {late} comes before {earlier} {early}", later=labels[then],
                                  late=late.isoformat(), earlier=labels[first], early=early.isoformat()),
                              msg("the evaluation comes first, then the proposal, then the ceremony: check both dates"))
+
+    def count(self, where: Place, value, label: str) -> str:
+        """A number of units the release states ('128'): a whole number of 0 or more, else an error and ''."""
+        number = value if isinstance(value, int) and not isinstance(value, bool) else (
+            int(value) if isinstance(value, float) and value.is_integer() else
+            int(text(value)) if isinstance(value, str) and text(value).isdigit() else None)
+        if number is None or number < 0 or number > MAX_UNITS:
+            self.error(where, "register.award.not_a_count", msg("{label} '{written}' is not a number of units",
+                                                                label=label, written=text(value)),
+                       msg("write a whole number, such as 128, or leave it empty"))
+            return ""
+        return str(number)
 
     def award_year(self, where: Place, value, label: str) -> int:
         written = text(value)
@@ -279,6 +305,7 @@ class _RegisterReader:
             values["result"] = self.choice(
                 table, number, "result", values, code, msg("empty until the announcement, then WBK, WBBM or Tidak")
             )
+            values["wbk_year"] = self.wbk_year(table, row, number, code, values)
             blank = [header(key) for key in UNIT_RECOMMENDED if not values[key]]
             if blank:
                 self.warning(where, "register.unit.empty", msg("unit {code} has no {columns} yet", code=code, columns=", ".join(blank)),
@@ -290,6 +317,30 @@ class _RegisterReader:
             units.append(Unit(code=code, **values, where=str(where)))
         self.check_formulas(table.title)
         return units
+
+    def wbk_year(self, table: Table, row, number: int, code: str, values: dict) -> str:
+        """Tahun WBK, which the release states of a WBBM winner: empty, or a year before the award year."""
+        raw, written = table.get(row, "wbk_year"), values["wbk_year"]
+        if not written:
+            return ""
+        year = raw if isinstance(raw, int) and not isinstance(raw, bool) else (
+            int(raw) if isinstance(raw, float) and raw.is_integer() else
+            int(written) if isinstance(raw, str) and written.isdigit() else None)
+        where = table.where(self.rel, number, "wbk_year")
+        if year is None or not FIRST_AWARDS <= year < self.year:
+            self.error(where, "register.unit.wbk_year",
+                       msg("{column} of unit {code} is '{written}'", column=UNIT.header("wbk_year"), code=code,
+                           written=written),
+                       msg("write the year the unit was awarded WBK, before {year} (e.g. {example}), or leave it empty",
+                           year=self.year, example=self.year - 2), unit=code)
+            return ""
+        if not values["current"]:
+            self.warning(where, "register.unit.wbk_year_without_predicate",
+                         msg("unit {code} has a {column} ({written}) but no {current}", code=code,
+                             column=UNIT.header("wbk_year"), written=written, current=UNIT.header("current")),
+                         msg("write the predicate it holds (WBK or WBBM) in {current}, or clear the year",
+                             current=UNIT.header("current")), unit=code)
+        return str(year)
 
     def choice(self, table: Table, number: int, key: str, values: dict, code: str, expected: Message) -> str:
         written = values[key]

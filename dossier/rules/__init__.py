@@ -119,6 +119,13 @@ class Edition:
     def predicate_names(self) -> list[str]:
         return [p.name for p in self.predicates]
 
+    def holds(self, held: str, predicate: str) -> bool:
+        """Whether a unit holding `held` holds `predicate` or a higher one (WBBM holds WBK)."""
+        names = self.predicate_names
+        if held in names and predicate in names:
+            return names.index(held) >= names.index(predicate)
+        return held == predicate
+
     def label(self, node: str) -> str:
         return self.labels.get(node) or " / ".join(self.nodes[node]) or node
 

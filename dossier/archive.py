@@ -40,6 +40,7 @@ from dossier.documents.kinds import DocumentKind
 from dossier.documents.registry import archived_kinds
 from dossier.errors import ArchiveError
 from dossier.i18n import _, ngettext
+from dossier.incremental import Dependencies, outdated, read_cache
 from dossier.locking import holding_year_lock
 from dossier.output import UMASK, Output, read_manifest, write_atomic, write_manifest
 from dossier.render.templates import environment, render, static_dirs
@@ -292,7 +293,10 @@ def _check_against_inputs(ws: Workspace, year: int, build_dir: Path, build: dict
 
     Nothing a build kept (its read cache, its manifest) is trusted here: the register's every row
     must be a unit with an archived dossier, and each dossier must say what its unit's workbook
-    says today, as `archive verify` checks it against its own answers later.
+    says today, as `archive verify` checks it against its own answers later. Every other file
+    must have been made under the key the inputs give today (incremental.outdated): one made before
+    a change, when only one unit or one format was built since, would contradict the dossiers. Those
+    keys are the build's record (its cache), compared with keys made afresh from the inputs.
     """
     from dossier.documents.dossier import source_data
     from dossier.readers.register import UNUSABLE_ROW
@@ -312,6 +316,11 @@ def _check_against_inputs(ws: Workspace, year: int, build_dir: Path, build: dict
     codes = {u.code for u in award_year.units}
     problems += ["  " + _("unit {unit}: its dossier is built, but the register no longer has the unit").format(unit=code)
                  for code in sorted(set(dossiers) - codes)]
+    scores = {u.code: score_unit(u, award_year.lke.get(u.code), edition) for u in award_year.units}
+    depends = Dependencies(ws, award_year, edition, list(scores.values()))
+    problems += ["  " + _("{file}: made before the inputs, the settings or the templates changed, and not made "
+                          "again since (a build of one unit or one format?)").format(file=shown_path(ws, build_dir / path))
+                 for path in outdated([e.to_json() for e in entries], read_cache(build_dir)["files"], depends, kinds)]
     for unit in award_year.units:
         entry, lke = dossiers.get(unit.code), award_year.lke.get(unit.code)
         if entry is None:
@@ -321,7 +330,7 @@ def _check_against_inputs(ws: Workspace, year: int, build_dir: Path, build: dict
         if lke is None:
             problems.append("  " + _("unit {unit}: its LKE workbook cannot be read now").format(unit=unit.code))
             continue
-        expected = source_data(score_unit(unit, lke, edition), year)
+        expected = source_data(scores[unit.code], year)
         if _embedded(build_dir / entry.path, SOURCE_DATA) != expected:
             problems.append("  " + _("{file}: its {name} is not what the register and the unit's workbook give "
                                      "today (read and scored again)")

@@ -34,6 +34,7 @@ from dossier.incremental import (
     Dependencies,
     fingerprint,
     intact,
+    outdated,
     read_cache,
     recorded,
     reusable,
@@ -55,6 +56,8 @@ from dossier.workers import DEFAULT_TIMEOUT, Rendered, Task, local_pool, remote_
 from dossier.workspace import Workspace
 
 __all__ = ["CACHE", "RECAP_PARTS", "BuildResult", "Plan", "Progress", "build", "remote_executor"]
+
+SHOWN = 6  # documents named in a message; the others counted
 
 
 class Progress:
@@ -210,7 +213,8 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
     decided = [p for p in register_warnings(award_year.units, scores) if p.severity == "error"]
     award_year = dataclasses.replace(award_year, problems=[*award_year.problems, *decided])
     result = BuildResult(plan.year, problems=list(award_year.problems))
-    todo = _stale(plan, _tasks(plan, award_year, scores, result), result)
+    depends = Dependencies(plan.ws, award_year, plan.edition, scores)
+    todo = _stale(plan, _tasks(plan, award_year, scores, result, depends), result)
     if plan.progress:
         plan.progress.start(len(todo), len(result.reused), [task.label for task, _keys in todo])
     held: list[tuple[Keyed, Rendered]] = []  # the year documents, written once every unit is built
@@ -242,7 +246,7 @@ def _build_loaded(plan: Plan, award_year: AwardYear, pool: Executor | None) -> B
         return result
     # A register read with errors may lack a unit only for a typo: its documents are kept until it reads clean.
     registered = None if award_year.errors else {u.code for u in award_year.units}
-    _write_manifest(plan, extra, result, plan.fingerprint if clean else "", registered)
+    _write_manifest(plan, extra, result, plan.fingerprint if clean else "", registered, depends)
     result.seconds = time.monotonic() - plan.started
     return result
 
@@ -258,11 +262,11 @@ def _write(plan: Plan, task: Task, keys: dict[str, str], rendered: Rendered, res
         result.built.append(Output(paths[kind], kind, task.unit, len(data), sha256(data), keys[kind], pages))
 
 
-def _tasks(plan: Plan, award_year: AwardYear, scores: list[UnitScore], result: BuildResult) -> list[Keyed]:
+def _tasks(plan: Plan, award_year: AwardYear, scores: list[UnitScore], result: BuildResult,
+           depends: Dependencies) -> list[Keyed]:
     """Every task the request asks for, longest first, each with its outputs' keys."""
     blocked = _blocked_units(award_year)
     created = build_timestamp(plan.year)
-    depends = Dependencies(plan.ws, award_year, plan.edition, scores)
     year_tasks: list[Keyed] = []
     if plan.year_documents and blocked:
         _leave_out_year_documents(plan, blocked, result)
@@ -406,15 +410,18 @@ def _inputs_changed(plan: Plan, result: BuildResult) -> None:
     result.seconds = time.monotonic() - plan.started
 
 
-def _write_manifest(plan: Plan, extra: dict, result: BuildResult, fingerprint: str, units: set[str] | None) -> None:
+def _write_manifest(plan: Plan, extra: dict, result: BuildResult, fingerprint: str, units: set[str] | None,
+                    depends: Dependencies) -> None:
     """Write manifest.json (what is in the build folder) and the cache (how to reuse it).
 
     Outputs of units not part of this build (`--unit`) stay listed while their files are intact;
     those of a unit the register (`units`, when read without errors) no longer has are removed,
-    so that the folder, the manifest and the archive agree with the register.
+    so that the folder, the manifest and the archive agree with the register. Those kept that the
+    inputs no longer give (a register cell changed, then only one unit or one format built) are said.
     """
     current = {o.path: o for o in result.reused + result.built}
     gone: dict[str, int] = {}
+    kept = []
     for rel, entry in plan.previous.items():
         if rel in current or not intact(plan.out_dir, entry):
             continue
@@ -423,6 +430,16 @@ def _write_manifest(plan: Plan, extra: dict, result: BuildResult, fingerprint: s
             gone[entry["unit"]] = gone.get(entry["unit"], 0) + 1
         else:
             current[rel] = recorded(entry)
+            kept.append(entry)
+    stale = outdated(kept, plan.previous, depends, {k.kind: k for k in registry.KINDS})
+    if stale:
+        shown = ", ".join(stale[:SHOWN]) + (f", … (+{len(stale) - SHOWN})" if len(stale) > SHOWN else "")
+        result.problems.append(Problem(
+            Place(f"build/{plan.year}"),
+            msg("{count} document(s) were made before the inputs or the settings changed, and this build did not "
+                "make them again: {paths}", count=len(stale), paths=shown), "warning",
+            fix=msg("run 'dossier build' (every unit, every format) before sending or archiving them"),
+            code="build.outdated"))
     result.problems += [
         Problem(Place(REGISTER, "Unit"), msg("unit {unit} is no longer in the register: its {count} document(s) "
                                               "were removed from build/{year}", unit=code, count=count, year=plan.year),

@@ -27,6 +27,7 @@ class Setting:
     meaning: str  # English, for the README
     comment: str  # Indonesian: the comment above it in the dossier.toml that `init` writes
     example: str = ""  # a value to show in that comment, as TOML
+    documents: bool = True  # whether it shapes what the documents show (the archive's signature does not)
 
     @property
     def name(self) -> str:
@@ -34,9 +35,9 @@ class Setting:
 
 
 def setting(section: str, key: str, default: object, meaning: str, comment: str, *, kind: str = "text",
-            example: str = "") -> Any:
+            example: str = "", documents: bool = True) -> Any:
     """A Settings field read from `[section] key` of dossier.toml."""
-    declared = Setting(section, key, kind, default, meaning, comment, example)
+    declared = Setting(section, key, kind, default, meaning, comment, example, documents)
     if isinstance(default, dict):
         return field(default_factory=dict, metadata={"setting": declared})
     return field(default=default, metadata={"setting": declared})
@@ -117,14 +118,15 @@ class Settings:
     signing_certificate: Path | None = setting(
         "arsip", "sertifikat", None, "a PEM certificate that signs daftar-arsip.pdf (PAdES), with `kunci`",
         "Sertifikat (PEM) untuk menandatangani daftar-arsip.pdf (PAdES) saat pengarsipan; perlu "
-        "pip install 'dossier[pades]'. Berkas di folder ini.", kind="file", example='"tanda-tangan/sertifikat.pem"')
+        "pip install 'dossier[pades]'. Berkas di folder ini.", kind="file", example='"tanda-tangan/sertifikat.pem"',
+        documents=False)
     signing_key: Path | None = setting(
         "arsip", "kunci", None, "its private key (PEM); a passphrase comes from DOSSIER_KUNCI_SANDI",
         "Kunci privat (PEM) sertifikat itu; kata sandinya dibaca dari variabel lingkungan DOSSIER_KUNCI_SANDI.",
-        kind="file", example='"tanda-tangan/kunci.pem"')
+        kind="file", example='"tanda-tangan/kunci.pem"', documents=False)
     signing_ca: Path | None = setting("arsip", "ca", None, "the CA that 'dossier archive verify' trusts for that signature",
                                       "CA yang dipercaya 'dossier archive verify' untuk tanda tangan itu.",
-                                      kind="file", example='"tanda-tangan/ca.pem"')
+                                      kind="file", example='"tanda-tangan/ca.pem"', documents=False)
     language: str = setting(
         "antarmuka", "bahasa", "id", 'the language of the command line: "id" or "en"; DOSSIER_LANG overrides it',
         'Bahasa perintah: "id" (Bahasa Indonesia) atau "en" (Inggris). Variabel lingkungan DOSSIER_LANG=en '

@@ -12,7 +12,9 @@ import dataclasses
 import json
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+from dossier.config import schema
 from dossier.digests import code_digest, digest, file_sha256, files_digest, input_listing
 from dossier.documents.kinds import DocumentKind
 from dossier.errors import DossierError
@@ -42,8 +44,9 @@ class Dependencies:
             "tool": code_digest(),
             "edition": files_digest((p.name, p) for p in sorted(edition.source.parent.glob(edition.source.stem + ".*"))),
             # Paths are left out of every key, so a moved or copied workspace keeps its outputs; so are the
-            # warnings about settings set aside, which are in the language spoken and name paths too.
-            "settings": repr(dataclasses.replace(ws.settings, logo=None, source=None, warnings=())),
+            # warnings about settings set aside, which are in the language spoken and name paths too, and
+            # the settings no document shows (the archive's signature: set up before archiving, not a change).
+            "settings": repr(dataclasses.replace(ws.settings, logo=None, source=None, warnings=(), **_unshown())),
             "logo": files_digest([("logo", ws.settings.logo)] if ws.settings.logo else []),
             "award": repr(award_year.award),
             "created": str(build_timestamp(award_year.year)),  # SOURCE_DATE_EPOCH dates every output
@@ -109,6 +112,11 @@ class Dependencies:
                 "templates": self.templates.for_kind(kind),
             }
         )
+
+
+def _unshown() -> dict[str, Any]:
+    """The settings no document shows, at their defaults (see config.Setting.documents)."""
+    return {name: declared.default for name, declared in schema() if not declared.documents}
 
 
 def _shown(unit: Unit) -> str:
@@ -192,6 +200,27 @@ def intact(out_dir: Path, entry: dict) -> bool:
         return file_sha256(path) == entry.get("sha256")
     except OSError:
         return False
+
+
+def outdated(entries: list[dict], recorded: dict[str, dict], depends: Dependencies,
+             kinds: dict[str, DocumentKind]) -> list[str]:
+    """The paths of `entries` (files a manifest lists) that are not what `dossier build` would make now.
+
+    A file is current while the build recorded it (`recorded`: its cache) with the bytes the manifest
+    lists, made under the key the build would give it now: its unit's register row, answers, TPI
+    review, problems and evidence; the settings, the edition, the templates and dossier's own code.
+    A workbook changed after the build changes the key, whatever the files' times say. Whether the
+    file on disk is still those bytes is the caller's to check (`intact`, or the archive's hashes).
+    """
+    scores = {s.unit.code: s for s in depends.scores}
+    stale = []
+    for entry in entries:
+        path, unit = str(entry.get("path", "")), entry.get("unit") or None
+        kind, record, score = kinds.get(str(entry.get("kind", ""))), recorded.get(path), scores.get(unit or "")
+        if (kind is None or not record or record.get("sha256") != entry.get("sha256") or (unit and score is None)
+                or depends.key(kind, score) != record.get("key")):
+            stale.append(path)
+    return stale
 
 
 def reusable(out_dir: Path, rel: str, key: str, previous: dict[str, dict]) -> bool:

@@ -11,10 +11,12 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML, Attachment
 
@@ -23,7 +25,9 @@ from dossier.archive import archive_year, source_hash
 from dossier.archive_verify import format_findings, verify_year
 from dossier.digests import sha256
 from dossier.documents import dossier as documents
+from dossier.documents import registry
 from dossier.errors import ArchiveError
+from dossier.incremental import CACHE, Dependencies, write_cache
 from dossier.output import Output, write_manifest
 from dossier.rules import load_edition
 from dossier.scoring import score_unit
@@ -127,7 +131,8 @@ KINDS = {
 
 
 def make_workspace(root: Path, pdfs: dict[str, bytes], *, extra_build: dict | None = None) -> Workspace:
-    """A workspace with inputs/2024 and a finished build/2024 (PDFs, a DOCX, an XLSX and the manifest)."""
+    """A workspace with inputs/2024 and a finished build/2024 (PDFs, a DOCX, an XLSX and the manifest), and the
+    build's record of the key each file was made under (its cache), as `dossier build` gives them for these inputs."""
     real_inputs(root, sorted({rel.split("/")[1].removesuffix(".pdf") for rel in pdfs if rel.startswith("dossier/")}))
     build = root / "build" / str(YEAR)
     files = {**pdfs, "dossier/UPT01.docx": b"PK docx", "rekapitulasi.xlsx": b"PK xlsx"}
@@ -138,7 +143,13 @@ def make_workspace(root: Path, pdfs: dict[str, bytes], *, extra_build: dict | No
         kind, unit = KINDS[rel]
         entries.append(Output(rel, kind, unit, len(data), sha256(data), pages=1 if rel.endswith(".pdf") else None))
     write_manifest(build / "manifest.json", YEAR, entries, {"edition": "2021", "tool": __version__, **(extra_build or {})})
-    return Workspace(root)
+    workspace = Workspace(root)
+    year, edition = workspace.load(YEAR), workspace.edition(YEAR)
+    scores = {u.code: score_unit(u, year.lke.get(u.code), edition) for u in year.units}
+    depends = Dependencies(workspace, year, edition, list(scores.values()))
+    kinds = {k.kind: k for k in registry.KINDS}
+    write_cache(build, [replace(e, key=depends.key(kinds[e.kind], scores.get(e.unit))) for e in entries], "")
+    return workspace
 
 
 @pytest.fixture
@@ -307,6 +318,33 @@ def test_inputs_changed_since_the_build_are_refused(tmp_path, pdfs):
         archive_year(ws, YEAR)
 
 
+@pytest.mark.parametrize("sheet, label, value", [("Unit", "Kota", "Bitung Timur"), ("Penghargaan", "Tempat Penyerahan",
+                                                                                  "Gedung Baru, Jakarta")])
+def test_documents_made_before_the_inputs_changed_are_refused_though_the_manifest_says_otherwise(tmp_path, pdfs, sheet,
+                                                                                                 label, value):
+    """Regression: the register changed, then only the dossier and the year's documents were built (each build
+    writes the manifest's source hash anew): archive sealed the old LHE and packet beside them, which still
+    named the earlier predicate and date. Each file must have been made under the key the inputs give now."""
+    ws = make_workspace(tmp_path, pdfs)
+    register = ws.inputs(YEAR) / "nominasi.xlsx"
+    book = load_workbook(register)
+    rows = book[sheet]
+    if sheet == "Unit":
+        rows.cell(2, [c.value for c in rows[1]].index(label) + 1, value)
+    else:
+        rows.cell(next(r for r in range(1, rows.max_row + 1) if rows.cell(r, 1).value == label), 2, value)
+    book.save(register)
+    manifest = json.loads((ws.build_dir(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    manifest["source_hash"] = source_hash(ws.inputs(YEAR))  # as a build of one unit or one kind writes it
+    (ws.build_dir(YEAR) / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    with pytest.raises(ArchiveError) as refused:
+        archive_year(ws, YEAR)
+    named = re.findall(r"build/2024/(\S+): made before the inputs", str(refused.value))
+    assert set(named) == {"lhe/UPT01.pdf", "paket/UPT01.pdf", "rekapitulasi.pdf", "rilis.pdf", "dossier/UPT01.pdf"}
+    assert not (ws.root / "archive").exists()
+
+
 def test_an_unmarked_pdf_is_archived_with_a_warning(tmp_path, pdfs):
     ws = make_workspace(tmp_path, {**pdfs, "rilis.pdf": HTML(string="<p>Rilis</p>").write_pdf()})
 
@@ -333,14 +371,15 @@ def test_force_keeps_the_previous_year_under_a_dated_name(archived, pdfs):
     (old / "catatan.txt").write_bytes(b"added by hand")
     before = tree(old)
     rebuilt = archived.build_dir(YEAR) / "rilis.pdf"
-    manifest_path = archived.build_dir(YEAR) / "manifest.json"
     new_release = _pdfa("<h1>Rilis Pers, revisi</h1>")
     rebuilt.write_bytes(new_release)
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    for entry in manifest["files"]:
-        if entry["path"] == "rilis.pdf":
-            entry.update(bytes=len(new_release), sha256=sha256(new_release))
-    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    for listing in ("manifest.json", CACHE):  # as a build rewrites both
+        path = archived.build_dir(YEAR) / listing
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        for entry in manifest["files"]:
+            if entry["path"] == "rilis.pdf":
+                entry.update(bytes=len(new_release), sha256=sha256(new_release))
+        path.write_text(json.dumps(manifest), encoding="utf-8")
 
     result = archive_year(archived, YEAR, force=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -316,6 +317,37 @@ def test_an_error_in_the_awards_facts_stops_the_build_before_anything_is_written
         build(ws, SAMPLE_YEAR, units=UNITS, jobs=2)
     assert "nominasi.xlsx, Penghargaan!B" in str(refused.value) and repr(value)[1:-1] in str(refused.value)
     assert mtimes(ws) == before
+
+
+@pytest.mark.parametrize("change, options, left_behind", [
+    # A unit's row changed, then only the other unit built: the first's documents still say the old row.
+    (("Unit", CHANGED, "Kota", "Sorong Barat"), {"units": [OTHER]}, {(CHANGED, k) for k in UNIT_KINDS}),
+    # The award's facts changed, then only the Word files built: every PDF and workbook says the old ones.
+    (("Penghargaan", "", "Tempat Penyerahan", "Gedung Baru"), {"formats": ("docx",)},
+     {(u, k) for u, k in ALL if not k.endswith("docx")}),
+    (None, {"units": [OTHER]}, set()),  # nothing changed: nothing to say
+])
+def test_documents_a_partial_build_leaves_behind_the_inputs_are_said(ws, change, options, left_behind):
+    """Regression: after a register change, `build --unit` or `build --format docx` wrote the manifest anew and said
+    nothing of the documents it did not make again, which contradicted the ones it made."""
+    if change:
+        type_in_register(ws, *change)
+    result = build(ws, SAMPLE_YEAR, **{"units": UNITS, **options}, jobs=2)
+    assert result.ok, result.failed
+    [said] = [p for p in result.problems if p.code == "build.outdated"] or [None]
+    paths = {ws_path(kind, unit) for unit, kind in left_behind}
+    if not left_behind:
+        assert said is None
+        return
+    assert said is not None and said.severity == "warning" and f"{len(paths)} document(s)" in str(said)
+    named = re.search(r"make them again: (.*?); run", str(said)).group(1).split(", ")
+    assert set(named[:6]) <= paths and len(named) == min(len(paths), 6) + (len(paths) > 6)
+
+
+def ws_path(kind: str, unit: str) -> str:
+    from dossier.documents import registry
+
+    return next(k for k in registry.KINDS if k.kind == kind).path_for(unit)
 
 
 def test_a_workspace_copied_without_its_times_reuses_outputs(built, tmp_path):

@@ -20,7 +20,7 @@ from dossier.documents import registry
 from dossier.documents.claims import decision, proposal
 from dossier.errors import Problem
 from dossier.i18n import language
-from dossier.incremental import CACHE, Dependencies, read_cache
+from dossier.incremental import CACHE, Dependencies, outdated, read_cache
 from dossier.layout import REGISTER
 from dossier.model import AwardYear
 from dossier.output import read_manifest
@@ -128,26 +128,15 @@ class Season:
         build = self.ws.build_dir(self.year)
         if self.manifest.get("edition") not in (None, self.award_year.edition):
             return False
-        kinds = {k.kind: k for k in registry.KINDS}
-        score = self.scores.get(code) if code else None
-        if code and score is None:
-            return False
         if self._recorded is None:
-            self._recorded = read_cache(build)["files"]
+            self._recorded = read_cache(build)["files"]  # the key each output was built under, beside the manifest
         for entry in entries:
-            kind = kinds.get(entry.get("kind", ""))
-            # The key each output was built under is in the build's cache beside the manifest.
-            recorded = self._recorded.get(entry.get("path", ""))
-            if kind is None or not recorded or recorded.get("sha256") != entry.get("sha256"):
-                return False
             try:
                 if (build / entry["path"]).stat().st_size != entry.get("bytes"):
                     return False
             except OSError:
                 return False
-            if self.dependencies.key(kind, score) != recorded["key"]:
-                return False
-        return True
+        return not outdated(entries, self._recorded, self.dependencies, {k.kind: k for k in registry.KINDS})
 
     @cached_property
     def dependencies(self) -> Dependencies:

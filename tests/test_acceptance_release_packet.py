@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from dossier.cli import cli
 from tests.conftest import needs
 from tests.reading import flat, pdf_text
-from tests.workbook_factory import YEAR, edition, lke_book, register_book
+from tests.workbook_factory import YEAR, best_answers, edition, lke_book, register_book
 
 UNITS = ("BP01", "BP02", "BP03")
 BARE = "PPA2B"  # the one indicator that names no evidence
@@ -69,24 +69,6 @@ def year(tmp_path_factory) -> Path:
         answers = best_answers() if code != "BP03" else None
         lke_book(code, answers, evidence=evidence).save(inputs / "lke" / f"LKE {code}.xlsx")
     return root
-
-
-def best_answers() -> dict[str, object]:
-    """Every indicator at its best answer (as tests/test_scoring.py's best_answers), by LKE row code."""
-    values: dict[str, object] = {}
-    for code, indicator in edition().indicators.items():
-        if indicator.kind == "index":
-            values[code] = 4.0
-        elif indicator.kind == "count":
-            counts = {int(o.key): 10 for o in indicator.options}
-            if code == "PRC3A":
-                counts = {1: 10, 2: 0, 3: 0}
-            if code in ("PRE3A", "PRE3B"):
-                counts = {1: 1, 2: 5, 3: 4, 4: 10}
-            values.update({f"{code}.{key}": value for key, value in counts.items()})
-        else:
-            values[code] = max(indicator.options, key=lambda o: o.score or 0.0).key
-    return values
 
 
 def run(*args: str):

@@ -80,12 +80,15 @@ def test_the_national_counts_are_whole_numbers_and_the_awarded_among_the_evaluat
     assert register.award.national_evaluated in ("", "10") and register.award.national_awarded in ("", "500")
 
 
-def test_plain_national_counts_are_read_as_numbers(tmp_path):
+@pytest.mark.parametrize("evaluated, awarded, read", [(1250.0, "425", ("1250", "425")), ("3.124", "1.176", ("3124", "1176")),
+                                                      (3124, 0, ("3124", "0"))])
+def test_plain_national_counts_are_read_as_numbers(tmp_path, evaluated, awarded, read):
+    """Typed as numbers or as text, with the dots Indonesian writes between thousands."""
     book = register_book()
-    book["Penghargaan"].append(["Unit Dievaluasi Nasional", 1250.0])
-    book["Penghargaan"].append(["Unit Berpredikat Nasional", "425"])
+    book["Penghargaan"].append(["Unit Dievaluasi Nasional", evaluated])
+    book["Penghargaan"].append(["Unit Berpredikat Nasional", awarded])
     register = _read(tmp_path, book)
-    assert register.problems == [] and (register.award.national_evaluated, register.award.national_awarded) == ("1250", "425")
+    assert register.problems == [] and (register.award.national_evaluated, register.award.national_awarded) == read
 
 
 @pytest.mark.parametrize("written, current, expected", [

@@ -76,6 +76,24 @@ def full_answers(ed: Edition | None = None) -> dict[str, object]:
     return values
 
 
+def best_answers() -> dict[str, object]:
+    """Every indicator at its best answer (as tests/test_scoring.py's best_answers), by LKE row code: eligible for WBK and WBBM."""
+    values: dict[str, object] = {}
+    for code, indicator in edition().indicators.items():
+        if indicator.kind == "index":
+            values[code] = 4.0
+        elif indicator.kind == "count":
+            counts = {int(o.key): 10 for o in indicator.options}
+            if code == "PRC3A":
+                counts = {1: 10, 2: 0, 3: 0}
+            if code in ("PRE3A", "PRE3B"):
+                counts = {1: 1, 2: 5, 3: 4, 4: 10}
+            values.update({f"{code}.{key}": value for key, value in counts.items()})
+        else:
+            values[code] = max(indicator.options, key=lambda o: o.score or 0.0).key
+    return values
+
+
 def lke_book(code: str, answers: dict[str, object] | None = None, ed: Edition | None = None,
              header_row: int = LKE_HEADER_ROW, header=LKE_HEADER, evidence: dict[str, str] | None = None) -> Workbook:
     """An LKE workbook laid out like the template: title block, Kode Unit, header, heading rows."""

@@ -138,8 +138,9 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
         # after the results
         "winners": [{"name": u.name, "predicate": u.result.strip(), "category": u.category.strip(),
                      "recipient": u.recipient.strip(), "wbk_year": u.wbk_year.strip()} for u in won],
-        "national_evaluated": award.national_evaluated.strip(),
-        "national_awarded": award.national_awarded.strip(),
+        # Whole numbers as the register reader checked them, written the Indonesian way: 3124 -> '3.124'.
+        "national_evaluated": fmt.number(int(award.national_evaluated), 0) if award.national_evaluated else "",
+        "national_awarded": fmt.number(int(award.national_awarded), 0) if award.national_awarded else "",
         "winner_names": fmt.join_list([u.name for u in won]),
         "winner_count": len(won),
         "winner_words": fmt.words(len(won)),

@@ -50,6 +50,7 @@ UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 # even 'dossier lke-template' cannot go on, as it cannot tell which unit the row is.
 UNUSABLE_ROW = "unusable-row"
 NATIONAL_COUNTS = ("national_evaluated", "national_awarded")  # numbers of units the release states, nationwide
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+|\d+")  # 3124 or 3.124, as Indonesian writes thousands
 MAX_UNITS = 100_000  # more units than any year evaluates: a number pasted in the wrong cell
 FIRST_AWARDS = 2013  # the first WBK predicates were awarded for 2013
 
@@ -230,13 +231,15 @@ class _RegisterReader:
                              msg("the evaluation comes first, then the proposal, then the ceremony: check both dates"))
 
     def count(self, where: Place, value, label: str) -> str:
-        """A number of units the release states ('128'): a whole number of 0 or more, else an error and ''."""
+        """A number of units the release states: a whole number of 0 or more ('3124', typed as text the
+        Indonesian way too: '3.124'), as digits; else an error and ''."""
+        written = text(value)
         number = value if isinstance(value, int) and not isinstance(value, bool) else (
             int(value) if isinstance(value, float) and value.is_integer() else
-            int(text(value)) if isinstance(value, str) and text(value).isdigit() else None)
+            int(written.replace(".", "")) if isinstance(value, str) and THOUSANDS.fullmatch(written) else None)
         if number is None or number < 0 or number > MAX_UNITS:
             self.error(where, "register.award.not_a_count", msg("{label} '{written}' is not a number of units",
-                                                                label=label, written=text(value)),
+                                                                label=label, written=written),
                        msg("write a whole number, such as 128, or leave it empty"))
             return ""
         return str(number)

@@ -162,6 +162,30 @@ def test_lke_without_sheet_or_kode_unit(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("layout", ["cleared, a label beside it", "cleared, nothing beside it", "label merged"])
+def test_kode_unit_is_read_from_the_cell_right_of_its_label_only(tmp_path, layout):
+    """Regression: with Kode Unit's cell cleared, the reader took the next filled cell on the row, the label
+    'Nilai Total' in E3, and said "Kode Unit is 'Nilai Total'" at E3."""
+    inputs = write_year(tmp_path, units=("BP01",))
+    book = lke_book("BP01")
+    sheet = book["LKE"]
+    sheet["E3"] = "Nilai Total"
+    if layout == "label merged":  # the label over B3:C3, the code to the right of both
+        sheet["D3"], sheet["C3"] = "BP01", None
+        sheet.merge_cells("B3:C3")
+    else:
+        sheet["C3"] = None
+        if layout == "cleared, nothing beside it":
+            sheet["E3"] = None
+    book.save(inputs / LKE)
+    found = [p for p in errors(inputs) if p.file == LKE]
+    if layout == "label merged":
+        assert found == []
+    else:
+        assert found == [Problem(f"{LKE}, LKE!C3", "Kode Unit is empty; write the unit's code, as in nominasi.xlsx, "
+                                 "sheet Unit")]
+
+
 # --- LKE against the register ----------------------------------------------------------------
 
 

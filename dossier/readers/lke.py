@@ -150,8 +150,10 @@ class LkeReader(AnswerValues):
             keys = [name_key(v) for v in row]
             if unit_cell is None and UNIT_LABEL in keys:
                 column = keys.index(UNIT_LABEL) + 1
-                # The cell to the right; if the label is merged over several cells, the next filled one.
-                value_column = next((c for c in range(column + 1, len(row) + 1) if text(value_at(row, c))), column + 1)
+                # The cell to the right of the label, or of the cells the label is merged over; never the next
+                # filled one further on (with the code cleared, that was the label 'Nilai Total' beside it).
+                value_column = max([last for first, last in merged_across(self.book[self.title], number)
+                                    if first <= column <= last] + [column]) + 1
                 unit_cell = (number, value_column, value_at(row, value_column))
             if all(h.casefold() in keys for h in REQUIRED):
                 columns = {k: keys.index(LKE.header(k).casefold()) + 1 for k in READ if LKE.header(k).casefold() in keys}

@@ -53,6 +53,10 @@ def resolve_evidence(entry: str, bukti: Path) -> Evidence:
     if _URL.match(entry):
         return Evidence(entry, url=True)
     scheme = _SCHEME.match(entry)
+    if scheme and scheme.group(1).lower() in ("http", "https"):  # a web address _URL refused: a space in it
+        return Evidence(entry, problem=_refused(
+            "evidence.url_space", msg("is a web address with a space in it"),
+            msg("write each space in a web address as %20, or put each address on a line of its own")))
     if scheme and len(scheme.group(1)) > 1:  # one letter is a Windows drive, handled as absolute below
         return Evidence(entry, problem=_refused(
             "evidence.link_scheme", msg("uses a '{scheme}:' link, which is not accepted", scheme=scheme.group(1)),
@@ -82,6 +86,12 @@ def resolve_evidence(entry: str, bukti: Path) -> Evidence:
     if resolved.is_dir():
         return Evidence(entry, path=resolved, problem=_refused("evidence.folder", msg("is a folder"),
                                                                msg("name a file inside it")))
+    if resolved.exists() and not resolved.is_file():
+        return Evidence(entry, path=resolved, problem=_refused("evidence.not_a_file",
+                                                               msg("is not a regular file (a pipe or a device)"),
+                                                               msg("save the document itself in bukti/")))
+    if not resolved.exists() and (twin := _composed_twin(resolved)) is not None:
+        resolved = twin  # the same name, its accents stored apart (as macOS writes them): the file meant
     return Evidence(entry, path=resolved, present=resolved.is_file())
 
 
@@ -129,6 +139,17 @@ def absent_message(evidence: Evidence, bukti: Path) -> tuple[Message, Message | 
         return what, msg("did you mean '{similar}'? (names must match exactly)",
                          similar=similar.relative_to(bukti.resolve()).as_posix())
     return what, None
+
+
+def _composed_twin(path: Path) -> Path | None:
+    """The file in the same folder whose name is `path`'s once accents are composed alike (NFC): a name typed
+    in Excel ('é') and a file copied from a Mac ('e' and an accent) look the same and are the same name."""
+    folder, wanted = path.parent, unicodedata.normalize("NFC", path.name)
+    try:
+        return next((p for p in sorted(folder.iterdir()) if unicodedata.normalize("NFC", p.name) == wanted
+                     and p.is_file()), None)
+    except OSError:
+        return None
 
 
 def _case_twin(path: Path) -> Path | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import UTC, datetime
 
@@ -70,6 +71,26 @@ def test_feedback_workbook_has_every_section_for_an_ineligible_unit_with_tpi_cor
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0
 
 
+@pytest.mark.parametrize("code, proposed, current", [("BD02", None, None), ("UPT01", "WBBM", "WBK"),
+                                                     ("UPT01", "WBBM", "")])
+def test_the_steps_are_titled_by_the_predicate_they_lead_to(year, code, proposed, current):
+    """Regression: under 'Langkah menuju predikat yang diusulkan' a unit proposed for WBK (it aimed at WBBM and met
+    only WBK) was shown the steps to WBBM. Each format titles them by the predicate they lead to."""
+    import dataclasses
+
+    award_year, score = scored(year, code)
+    if proposed:
+        unit = dataclasses.replace(score.unit, proposed=proposed, current=current)
+        score = score_unit(unit, award_year.lke[code], year[1])
+    ctx = feedback.context(award_year, score, Settings())
+    assert ctx["way"], "a unit short of its aim is shown a way"
+    title = f"Langkah menuju {ctx['way']['predicate']}"
+    book = load_workbook(io.BytesIO(feedback.xlsx(ctx, created=CREATED)))
+    assert str(book["Langkah"]["A1"].value).startswith(title + " – ")
+    assert re.search(rf"\d\. {title}</h2>", feedback.html(environment(None), ctx))
+    assert "predikat yang diusulkan" not in str(book["Langkah"]["A1"].value)
+
+
 def test_feedback_lists_workbook_problems_by_cell_in_indonesian(year, tmp_path):
     from dossier.errors import Place, Problem, msg
 
@@ -120,7 +141,7 @@ def test_feedback_pdf_has_every_section(year, tmp_path):
     ctx = feedback.context(award_year, score, Settings())
     data = feedback.pdf(environment(None), ctx, allowed_roots=static_dirs(None), created=CREATED)
     text = pdf_text(data)
-    for _, title, columns in feedback.SECTIONS:
+    for _, title, columns in feedback.titled(ctx):
         if columns:
             assert title in text, title
     assert "Laporan monitoring triwulan III dan IV belum ada" in text

@@ -46,10 +46,18 @@ SECTIONS = (
       ("Catatan TPI", "note", 50))),
     ("Kekurangan", "Syarat yang belum terpenuhi", (("Syarat", "label", 50), ("Minimal", "required", 14),
                                                    ("Dicapai", "reached", 14), ("Kekurangan", "gap", 20))),
-    ("Langkah", "Langkah menuju predikat yang diusulkan",
+    ("Langkah", "Langkah menuju predikat yang dituju",  # titled by its predicate when there is a way (`titled`)
      (("Kode", "code", 10), ("Indikator", "question", 60), ("Dari", "from", 26), ("Menjadi", "to", 26),
       ("Tambahan nilai", "adds", 14), ("Memenuhi syarat", "fixes", 40))),
 )
+
+def titled(ctx: dict) -> list[tuple]:
+    """SECTIONS with the steps titled by the predicate they lead to: a unit proposed for WBK that aimed at WBBM
+    is shown the way to WBBM, which is not the predicate it is proposed for."""
+    way_ = ctx["way"]
+    return [(sheet, f"Langkah menuju {way_['predicate']}" if sheet == "Langkah" and way_ else title, columns)
+            for sheet, title, columns in SECTIONS]
+
 
 def context(year: AwardYear, score: UnitScore, settings: Settings | None = None) -> dict:
     """Everything the feedback shows for one unit, worded for the unit."""
@@ -175,7 +183,7 @@ def xlsx(ctx: dict, *, created: datetime) -> bytes:
 
     wb = Workbook()
     first = True
-    for sheet, title, columns in SECTIONS:
+    for sheet, title, columns in titled(ctx):
         ws = wb.active if first else wb.create_sheet(sheet)
         ws.title = sheet
         first = False
@@ -251,7 +259,7 @@ def _fit_height(ws, row: int, columns) -> None:
 def html(env: jinja2.Environment, ctx: dict) -> str:
     return render(env, TEMPLATE, {**ctx, "summary": summary_lines(ctx), "sections": [
         {"sheet": sheet, "title": title, "columns": [{"header": h, "key": k} for h, k, _ in columns], "rows": rows(ctx, sheet)}
-        for sheet, title, columns in SECTIONS if columns
+        for sheet, title, columns in titled(ctx) if columns
     ]})
 
 

@@ -235,21 +235,6 @@ def test_evidence_absent_and_outside_bukti(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("stored", ["NFD", "NFC"])
-def test_a_file_name_whose_accents_are_stored_apart_is_the_file_named(tmp_path, stored):
-    """Regression: 'BP/Évaluasi.pdf' typed in Excel, the file copied from a Mac with 'E' and an accent apart:
-    "not found; did you mean 'BP/Évaluasi.pdf'?", the same name to the eye. It is the file named."""
-    import unicodedata
-
-    inputs = write_year(tmp_path, units=("BP01",))
-    (inputs / "bukti" / "BP" / unicodedata.normalize(stored, "Évaluasi ZI.pdf")).write_bytes(b"%PDF-1.4 test")
-    lke_book("BP01", evidence={"PPA1A": unicodedata.normalize("NFC", "BP/Évaluasi ZI.pdf")}).save(inputs / LKE)
-    year = read_award_year(inputs, YEAR, edition())
-    assert [p for p in year.problems if p.severity == "error"] == []
-    [evidence] = year.lke["BP01"].answers["PPA1A"].evidence
-    assert evidence.present and evidence.path.name == unicodedata.normalize(stored, "Évaluasi ZI.pdf")
-
-
 @pytest.mark.parametrize("entry, said", [
     ("https://zi.example.go.id/bukti dukung/sk.pdf", "is a web address with a space in it; write each space in a web "
                                                      "address as %20, or put each address on a line of its own"),

@@ -153,8 +153,8 @@ def _composed_twin(path: Path) -> Path | None:
 
 
 def _case_twin(path: Path) -> Path | None:
-    """A file in the same folder whose name differs only in case (Windows users never notice) or in how
-    its accents are composed (macOS writes 'é' as 'e' and an accent)."""
+    """A file in the same folder whose name differs only in case (Windows users never notice), its accents
+    composed alike (a name differing only in how they are stored is the file itself: _composed_twin)."""
     folder = path.parent
     if not folder.is_dir():
         return None

@@ -113,6 +113,13 @@ class Decision:
         }
 
 
+def named_predicate(category: str) -> str:
+    """The predicate a Kategori Penghargaan names by its own name ('Wilayah Bebas dari Korupsi' is WBK), else ''."""
+    said = " ".join(category.split()).casefold()
+    return next((p for p, name in PREDICATE_NAMES.items() if said in (name.casefold(), name.removesuffix(f" ({p})").casefold())),
+                "")
+
+
 def decide(unit: Unit, score: UnitScore | None) -> Decision:
     """Decide one unit from its register row and its score (None: not assessed)."""
     base = partial(Decision, code=unit.code, name=unit.name, kind=unit.kind, target=unit.proposed, current=unit.current)
@@ -217,7 +224,14 @@ def register_warnings(units: list[Unit], scores: list[UnitScore], where: str = "
                                  fix=msg("clear the result, or check the unit's LKE and its predicates; the press "
                                          "release names only the units proposed"),
                                  code="decision.result_not_proposed", unit=unit.code))
-        elif decision.proposed and result in order and order.index(result) > order.index(decision.predicate):
+        elif decision.proposed and result in order and (other := named_predicate(unit.category)) and other != result:
+            found.append(Problem(place, msg("unit {code} has the Kategori Penghargaan '{category}', the name of {other}, "
+                                            "yet its Hasil Penetapan is {result}", code=unit.code,
+                                            category=unit.category.strip(), other=other, result=result),
+                                 fix=msg("make them agree: the category of {result} is '{name}'", result=result,
+                                         name=PREDICATE_NAMES.get(result, result).removesuffix(f" ({result})")),
+                                 code="decision.category_not_result", unit=unit.code))
+        if decision.proposed and result in order and order.index(result) > order.index(decision.predicate):
             found.append(Problem(place, msg("unit {code} was proposed for {predicate}, yet its Hasil Penetapan is {result}",
                                             code=unit.code, predicate=decision.predicate, result=result),
                                  fix=msg("a unit is awarded at most the predicate it was proposed for: write {predicate} "

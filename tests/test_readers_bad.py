@@ -106,6 +106,18 @@ def test_formula_without_a_stored_value(tmp_path):
     assert year.warnings == []  # not also reported as a missing answer
 
 
+def test_a_bukti_dukung_formula_without_a_stored_value_is_said_not_taken_for_empty(tmp_path):
+    """Regression: =HYPERLINK(...) in Bukti Dukung, written by a program and never calculated, read as no
+    evidence at all, unsaid. It is a warning (evidence does not touch the scores) at its cell."""
+    inputs = write_year(tmp_path, units=("BP01",))
+    edit_lke(inputs, lambda ws: ws.cell(row_of(ws, "PPA1B"), 6, '=HYPERLINK("https://zi.example.go.id/sk.pdf","SK")'))
+    year = read_award_year(inputs, YEAR, edition())
+    assert year.errors == []
+    said = [p for p in year.warnings if p.code == "cell.formula_not_calculated"]
+    assert [(p.where, p.indicator) for p in said] == [(f"{LKE}, LKE!F11", "PPA1B")]
+    assert "open and save it in Excel/LibreOffice" in str(said[0])
+
+
 # --- Codes in the LKE ------------------------------------------------------------------------
 
 

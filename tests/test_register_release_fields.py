@@ -111,3 +111,15 @@ def test_tahun_wbk_is_a_year_before_the_award_year_of_a_unit_holding_a_predicate
     said = [(p.severity, p.where) for p in register.problems if p.unit == register.units[0].code]
     assert (register.units[0].wbk_year, [s for s, _ in said]) == expected
     assert all(where.endswith(f"Unit!{sheet.cell(2, column).coordinate}") for _, where in said)
+
+
+def test_a_label_of_the_award_written_twice_is_an_error_naming_both_rows(tmp_path):
+    """Regression: a second 'Instansi' row was silently ignored, the first taken, whichever was meant."""
+    book = register_book()
+    first = next(c.row for c in book["Penghargaan"]["A"] if c.value == "Instansi")
+    book["Penghargaan"].append(["Instansi", "Kementerian Lain"])
+    register = _read(tmp_path, book)
+    row = book["Penghargaan"].max_row
+    assert [(p.where, p.severity, p.code) for p in register.problems] == [
+        (f"nominasi.xlsx, Penghargaan!A{row}", "error", "register.award.label_repeated")]
+    assert f"the label Instansi is in rows {first} and {row}" in str(register.problems[0])

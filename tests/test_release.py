@@ -121,7 +121,7 @@ def test_a_result_of_a_unit_not_proposed_is_never_announced(results, proposed):
     assert not_proposed not in [w["name"] for w in c["winners"]] and not_proposed not in text_of(c)
 
 
-def said(results, units=UNITS) -> list[tuple[str, str, str]]:
+def said_of(results, units=UNITS) -> list[tuple[str, str, str]]:
     """What validate says of the decision and the results: (severity, code, words), in English."""
     year, scores = award_year(results, units=units)
     return [(p.severity, p.code, str(p)) for p in register_warnings(year.units, scores)]
@@ -135,7 +135,7 @@ def said(results, units=UNITS) -> list[tuple[str, str, str]]:
 def test_a_unit_aiming_at_a_predicate_it_holds_or_a_lower_one_is_told_what_to_write(current, proposed, words, fix):
     """Regression: a WBBM holder was told to write 'the next predicate (WBBM)', the one it already holds."""
     units = [UNITS[0][:3] + (proposed, current) + UNITS[0][5:], *UNITS[1:]]
-    [(severity, code, text)] = said(["", "", "", ""], units)
+    [(severity, code, text)] = said_of(["", "", "", ""], units)
     assert (severity, code) == ("warning", "decision.proposed_for_held") and words in text and fix in text
 
 
@@ -143,7 +143,7 @@ def test_a_unit_aiming_at_a_predicate_it_holds_or_a_lower_one_is_told_what_to_wr
 def test_a_result_above_the_predicate_proposed_is_an_error(results):
     """Regression: UPT01, proposed for WBK, given WBBM in its result: the release said it won WBBM, the letter
     proposed it for WBK, and next year's register made it a WBBM holder."""
-    found = said(results)
+    found = said_of(results)
     above = [(s, t) for s, c, t in found if c == "decision.result_above_proposal"]
     assert above[0] == ("error", "unit UPT01 was proposed for WBK, yet its Hasil Penetapan is WBBM; "
                                  "a unit is awarded at most the predicate it was proposed for: write WBK or Tidak, "
@@ -152,12 +152,36 @@ def test_a_result_above_the_predicate_proposed_is_an_error(results):
 
 
 def test_results_of_only_some_units_proposed_are_said():
-    found = [(s, c, t) for s, c, t in said(["WBK", "", "Tidak", ""]) if c == "decision.results_partial"]
+    found = [(s, c, t) for s, c, t in said_of(["WBK", "", "Tidak", ""]) if c == "decision.results_partial"]
     assert found == [("warning", "decision.results_partial", "nominasi.xlsx, Unit: results are entered for 1 of the "
                       "3 units proposed; none yet for UPT02, BD01; the press release stays the one before the "
                       "announcement until every unit proposed has its Hasil Penetapan (WBK, WBBM or Tidak)")]
-    assert not [c for _, c, _ in said(["WBK", "WBBM", "", "Tidak"]) + said(["", "", "", ""])
+    assert not [c for _, c, _ in said_of(["WBK", "WBBM", "", "Tidak"]) + said_of(["", "", "", ""])
                 if c == "decision.results_partial"]
+
+
+def test_an_award_is_named_once_when_only_some_of_its_winners_have_its_category_written():
+    """Regression: one WBK winner with the category 'Wilayah Bebas dari Korupsi', another with none: the headline
+    read 'Penghargaan Wilayah Bebas dari Korupsi ... Predikat WBK', one award named twice."""
+    units = [UNITS[0], UNITS[1], UNITS[2], UNITS[3][:5] + ("",) + UNITS[3][6:]]  # BD01: WBK, no category
+    year, scores = award_year(["WBK", "Tidak", "Tidak", "WBK"], units=units)
+    c = release.context(year, scores, SETTINGS)
+    assert [(g["by"], g["label"]) for g in c["groups"]] == [("kategori", "Wilayah Bebas dari Korupsi")]
+    assert "Predikat WBK" not in headline(c) and headline(c).count("Wilayah Bebas dari Korupsi") == 1
+
+
+@pytest.mark.parametrize("category, said", [
+    ("Wilayah Birokrasi Bersih dan Melayani", "the name of WBBM"),
+    ("wilayah birokrasi  bersih dan melayani (WBBM)", "the name of WBBM"),
+    ("Wilayah Bebas dari Korupsi", None), ("Unit Pelayanan Terbaik", None), ("", None),
+])
+def test_a_category_naming_another_predicate_than_the_result_is_an_error(category, said):
+    """Regression: result WBK, category 'Wilayah Birokrasi Bersih dan Melayani': the headline said the unit won the
+    WBBM category, the deck '(WBK)'."""
+    units = [UNITS[0][:5] + (category,) + UNITS[0][6:], *UNITS[1:]]
+    found = [t for _, c, t in said_of(["WBK", "Tidak", "Tidak", "Tidak"], units) if c == "decision.category_not_result"]
+    assert (found and said in found[0] and "the category of WBK is 'Wilayah Bebas dari Korupsi'" in found[0]) if said \
+        else found == []
 
 
 def test_pre_announcement_names_only_the_units_proposed_and_no_result():

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dossier.config import Settings
-from dossier.decision import decide_year
+from dossier.decision import decide_year, named_predicate
 from dossier.documents.kinds import DOCX_REFERENCE, DocumentKind, Job, Made
 from dossier.i18n import N_
 from dossier.model import AwardYear, Quote, Unit
@@ -107,8 +107,11 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
     when = award.ceremony_date
     all_units = award.release_all_units.strip().lower() in YES
     groups: dict[tuple[str, str], list[str]] = {}
+    # A category that is a predicate's own name ("Wilayah Bebas dari Korupsi") is that predicate's award: a winner
+    # of it with no category written joins it, so that the headline names each award once.
+    named = {u.result.strip(): u.category.strip() for u in won if named_predicate(u.category) == u.result.strip()}
     for unit in won:
-        category = unit.category.strip()
+        category = unit.category.strip() or named.get(unit.result.strip(), "")
         key = ("kategori", category) if category else ("predikat", unit.result.strip())
         groups.setdefault(key, []).append(unit.name)
     city = award.release_city.strip()

@@ -130,10 +130,15 @@ class LkeReader(AnswerValues):
         empty = {(r.number, columns["answer"]) for rs in found.values() for r in rs if r.value is None}
         if unit_cell and unit_cell[2] is None:
             empty.add(unit_cell[:2])
-        formulas = uncached_formulas(self.path, self.rel, self.title, empty)
+        # A Bukti Dukung cell that reads empty may be a formula never calculated (=HYPERLINK(...) written by a
+        # program): said, as a warning, since the evidence does not touch the scores.
+        cited = {(r.number, columns["evidence"]) for rs in found.values() for r in rs
+                 if not r.evidence} if "evidence" in columns else set()
+        formulas = uncached_formulas(self.path, self.rel, self.title, empty | cited)
         rows_of = {r.number: code for code, rs in found.items() for r in rs}
         for (row, column), formula in sorted(formulas.items()):
-            self.error(self.at(row, column), UNCACHED, *uncached_message(formula), indicator=rows_of.get(row, ""))
+            said = self.warning if (row, column) in cited - empty else self.error
+            said(self.at(row, column), UNCACHED, *uncached_message(formula), indicator=rows_of.get(row, ""))
         unit_code = self.unit_code(unit_cell, header_row, formulas)
         answers = self.answers(found, columns)
         self.report_missing(answers, found)

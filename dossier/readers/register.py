@@ -137,6 +137,11 @@ class _RegisterReader:
             for name in AWARD_FIELDS:
                 if label == name.casefold() and name not in found:
                     found[name] = (number, value_at(row, 2))
+                elif label == name.casefold():  # which of the two is meant cannot be told: neither is taken silently
+                    self.error(Place(self.rel, title, ref(number, 1)), "register.award.label_repeated",
+                               msg("the label {label} is in rows {first} and {row}", label=name,
+                                   first=found[name][0], row=number),
+                               msg("keep one row for {label}, with its value in column B", label=name))
         missing = [n for n in AWARD_REQUIRED if n not in found]
         if missing:
             self.error(

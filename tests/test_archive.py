@@ -133,7 +133,8 @@ KINDS = {
 def make_workspace(root: Path, pdfs: dict[str, bytes], *, extra_build: dict | None = None) -> Workspace:
     """A workspace with inputs/2024 and a finished build/2024 (PDFs, a DOCX, an XLSX and the manifest), and the
     build's record of the key each file was made under (its cache), as `dossier build` gives them for these inputs."""
-    real_inputs(root, sorted({rel.split("/")[1].removesuffix(".pdf") for rel in pdfs if rel.startswith("dossier/")}))
+    codes = tuple(sorted({rel.split("/")[1].removesuffix(".pdf") for rel in pdfs if rel.startswith("dossier/")}))
+    real_inputs(root, codes)
     build = root / "build" / str(YEAR)
     files = {**pdfs, "dossier/UPT01.docx": b"PK docx", "rekapitulasi.xlsx": b"PK xlsx"}
     entries = []
@@ -144,12 +145,24 @@ def make_workspace(root: Path, pdfs: dict[str, bytes], *, extra_build: dict | No
         entries.append(Output(rel, kind, unit, len(data), sha256(data), pages=1 if rel.endswith(".pdf") else None))
     write_manifest(build / "manifest.json", YEAR, entries, {"edition": "2021", "tool": __version__, **(extra_build or {})})
     workspace = Workspace(root)
-    year, edition = workspace.load(YEAR), workspace.edition(YEAR)
-    scores = {u.code: score_unit(u, year.lke.get(u.code), edition) for u in year.units}
-    depends = Dependencies(workspace, year, edition, list(scores.values()))
-    kinds = {k.kind: k for k in registry.KINDS}
-    write_cache(build, [replace(e, key=depends.key(kinds[e.kind], scores.get(e.unit))) for e in entries], "")
+    keys = _keys(workspace, codes, tuple((e.kind, e.unit) for e in entries))
+    write_cache(build, [replace(e, key=keys[e.kind, e.unit]) for e in entries], "")
     return workspace
+
+
+_KEYS: dict[tuple, dict[tuple[str, str], str]] = {}
+
+
+def _keys(workspace: Workspace, codes: tuple[str, ...], outputs: tuple[tuple[str, str], ...]) -> dict[tuple[str, str], str]:
+    """The key `dossier build` gives each (kind, unit) over these inputs, made once per set of units: every
+    workspace of them holds the same bytes (real_inputs), and no settings or templates of its own."""
+    if (codes, outputs) not in _KEYS:
+        year, edition = workspace.load(YEAR), workspace.edition(YEAR)
+        scores = {u.code: score_unit(u, year.lke.get(u.code), edition) for u in year.units}
+        depends = Dependencies(workspace, year, edition, list(scores.values()))
+        kinds = {k.kind: k for k in registry.KINDS}
+        _KEYS[codes, outputs] = {(kind, unit): depends.key(kinds[kind], scores.get(unit)) for kind, unit in outputs}
+    return _KEYS[codes, outputs]
 
 
 @pytest.fixture

@@ -90,6 +90,7 @@ def test_score_json_agrees_with_scoring(sample):
         assert unit["eligible"] == score.eligible
 
 
+@pytest.mark.slow  # reads and scores the whole sample year
 def test_sample_shows_every_outcome(sample):
     data = json.loads(run("-C", str(sample), "score", "--json").output)
     outcomes = {u["code"]: (u["proposed"], u["eligible"], len(u["shortfalls"])) for u in data["units"]}

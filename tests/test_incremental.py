@@ -100,6 +100,7 @@ def test_no_change_reuses_every_output_and_touches_no_file(ws):
     assert (ws.build_dir(SAMPLE_YEAR) / "manifest.json").read_bytes() == manifest
 
 
+@pytest.mark.slow  # two builds of every kind
 @pytest.mark.parametrize("fast_path", [True, False], ids=["nothing else changed", "an answer changed too"])
 def test_other_code_of_the_same_version_renders_every_output_again(ws, monkeypatch, fast_path):
     """A checkout updated with `git pull`, or a fix installed over the same version number."""

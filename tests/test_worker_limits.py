@@ -52,6 +52,7 @@ def quick(job) -> Made:
     return Made(b"%.6f" % time.monotonic(), 1, [])
 
 
+@pytest.mark.slow  # its first task sleeps 2 s
 def test_a_long_first_task_does_not_hold_back_the_tasks_after_it():
     """Two workers, four tasks in flight: the fifth is sent as soon as a quick one ends, not when the
     long first one does (a large year's recap used to hold back the cover letter so)."""

@@ -76,11 +76,11 @@ class Dependencies:
         )
 
     def _unit(self, unit: Unit) -> str:
-        """The digest of the unit's row and answers, made once for all its kinds."""
+        """The digest of the unit's row (as nominated: not its results) and answers, made once for all its kinds."""
         if unit.code not in self._units:
             lke = self.award_year.lke.get(unit.code)
             self._units[unit.code] = digest({
-                "unit": _shown(unit),
+                "unit": _shown(unit.as_nominated()),
                 "answers": [
                     (a.code, a.choice, sorted((a.counts or {}).items()), a.index, a.note,
                      [(e.entry, e.url, e.present, e.problem) for e in a.evidence],

@@ -83,6 +83,12 @@ class Unit:
     lke_tpi_file: str = ""  # the register's optional `Berkas LKE TPI`: the file under lke/ holding the TPI's answers
     wbk_year: str = ""  # Tahun WBK: the year the unit earned WBK (the release names it for a WBBM winner)
 
+    def as_nominated(self) -> Unit:
+        """The unit as its own documents know it: without what is filled in after the ceremony (Hasil
+        Penetapan, Kategori Penghargaan, Penerima), which only the year's documents show. So entering the
+        results changes the recap, the release and the letter, and no unit's dossier, LHE or feedback."""
+        return replace(self, result="", category="", recipient="")
+
 
 @dataclass(frozen=True)
 class Evidence:

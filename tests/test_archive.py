@@ -358,6 +358,29 @@ def test_documents_made_before_the_inputs_changed_are_refused_though_the_manifes
     assert not (ws.root / "archive").exists()
 
 
+def test_the_results_entered_after_the_build_leave_the_year_archivable(tmp_path, pdfs):
+    """The dossiers are the nomination: a Hasil Penetapan, Kategori or Penerima entered after the ceremony is no
+    part of them (and the year's documents, rebuilt by `report`, are stood in for here by the same bytes)."""
+    ws = make_workspace(tmp_path, pdfs)
+    register = ws.inputs(YEAR) / "nominasi.xlsx"
+    book = load_workbook(register)
+    headers = [c.value for c in book["Unit"][1]]
+    for column, value in (("Hasil Penetapan", "WBK"), ("Kategori Penghargaan", "Wilayah Bebas dari Korupsi")):
+        book["Unit"].cell(2, headers.index(column) + 1, value)
+    book.save(register)
+    cache = json.loads((ws.build_dir(YEAR) / CACHE).read_text(encoding="utf-8"))
+    year, edition = ws.load(YEAR), ws.edition(YEAR)
+    scores = {u.code: score_unit(u, year.lke.get(u.code), edition) for u in year.units}
+    depends = Dependencies(ws, year, edition, list(scores.values()))
+    kinds = {k.kind: k for k in registry.KINDS}
+    for entry in cache["files"]:  # as `report` makes the year's documents again, under their new keys
+        if not entry.get("unit"):
+            entry["key"] = depends.key(kinds[entry["kind"]], None)
+    (ws.build_dir(YEAR) / CACHE).write_text(json.dumps(cache), encoding="utf-8")
+
+    assert archive_year(ws, YEAR).files
+
+
 def test_an_unmarked_pdf_is_archived_with_a_warning(tmp_path, pdfs):
     ws = make_workspace(tmp_path, {**pdfs, "rilis.pdf": HTML(string="<p>Rilis</p>").write_pdf()})
 

@@ -345,6 +345,18 @@ def test_documents_a_partial_build_leaves_behind_the_inputs_are_said(ws, change,
     assert set(named[:6]) <= paths and len(named) == min(len(paths), 6) + (len(paths) > 6)
 
 
+def test_the_results_entered_after_the_ceremony_change_only_the_years_documents(ws):
+    """Regression: Hasil Penetapan, Kategori and Penerima were part of every unit's documents (the dossier's
+    embedded source data), so `report` after the ceremony left each unit's dossier behind, and archive refused
+    them. No unit document shows them: only the recap, the release and the letter are made again."""
+    for column, value in (("Hasil Penetapan", "WBK"), ("Kategori Penghargaan", "Wilayah Bebas dari Korupsi")):
+        type_in_register(ws, "Unit", OTHER, column, value)
+    result = build(ws, SAMPLE_YEAR, units=UNITS, unit_documents=False, jobs=2)  # what `report` asks for
+    assert result.ok and not [p for p in result.problems if p.code == "build.outdated"]
+    built_now, reused = rebuild(ws)
+    assert built_now == set() and reused == ALL
+
+
 def ws_path(kind: str, unit: str) -> str:
     from dossier.documents import registry
 

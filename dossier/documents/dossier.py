@@ -186,9 +186,11 @@ def _static_roots(env: jinja2.Environment) -> list[Path]:
 def source_data(score: UnitScore, year: int | None = None) -> bytes:
     """The unit's register row, LKE answers and scores as JSON: the dossier explains itself without the workbooks.
 
-    `year` (the award year) lets `archive verify` check that a dossier is filed under its own year.
+    `year` (the award year) lets `archive verify` check that a dossier is filed under its own year. The
+    unit is as nominated (Unit.as_nominated): the results entered after the ceremony are no part of it.
     """
-    unit = score.unit
+    unit = score.unit.as_nominated()
+    score = dataclasses.replace(score, unit=unit, own=score.own and dataclasses.replace(score.own, unit=unit))
     left_out = ("innovations", "where", "lke_file", "lke_tpi_file")
     register = {f.name: getattr(unit, f.name) for f in dataclasses.fields(unit) if f.name not in left_out}
     register["innovations"] = [dataclasses.asdict(i) for i in unit.innovations]

@@ -77,20 +77,15 @@ def full_answers(ed: Edition | None = None) -> dict[str, object]:
 
 
 def best_answers() -> dict[str, object]:
-    """Every indicator at its best answer (as tests/test_scoring.py's best_answers), by LKE row code: eligible for WBK and WBBM."""
+    """tests/test_scoring.py's best answers (eligible for WBK and WBBM) as the LKE's cells hold them, by row code."""
+    from tests.test_scoring import best_answers as scored
+
     values: dict[str, object] = {}
-    for code, indicator in edition().indicators.items():
-        if indicator.kind == "index":
-            values[code] = 4.0
-        elif indicator.kind == "count":
-            counts = {int(o.key): 10 for o in indicator.options}
-            if code == "PRC3A":
-                counts = {1: 10, 2: 0, 3: 0}
-            if code in ("PRE3A", "PRE3B"):
-                counts = {1: 1, 2: 5, 3: 4, 4: 10}
-            values.update({f"{code}.{key}": value for key, value in counts.items()})
+    for code, answer in scored().answers.items():
+        if answer.counts:
+            values.update({f"{code}.{key}": value for key, value in answer.counts.items()})
         else:
-            values[code] = max(indicator.options, key=lambda o: o.score or 0.0).key
+            values[code] = answer.index if answer.index is not None else answer.choice
     return values
 
 

@@ -24,7 +24,7 @@ from dossier.web.store import DATABASE  # noqa: E402
 
 from .conftest import restore  # noqa: E402
 from .test_web_routes import PASSWORD, run, sign_in, token, xlsx  # noqa: E402
-from .workbook_factory import UNITS, YEAR, full_answers, lke_book, write_year  # noqa: E402
+from .workbook_factory import UNITS, YEAR, best_answers, full_answers, lke_book, write_year  # noqa: E402
 
 pytestmark = pytest.mark.slow  # real accounts (scrypt) and the web app
 
@@ -164,6 +164,24 @@ def test_the_board_filters_by_state_with_and_without_htmx(client, built):
         if state == "kesalahan":
             assert f'value="{state}" selected' in full.text
             assert f"{len(codes)} of {len(UNITS)} units shown" in full.text
+
+
+@pytest.mark.parametrize("best, entered", [(False, "0/0"), (True, "1/2")])
+def test_the_board_counts_the_results_the_release_waits_for(client, built, best, entered):
+    """Regression: 'Hasil terisi 1/2' counted a result of a unit never proposed, which the release ignores;
+    the board counts the results of the units proposed, as the release waits for them."""
+    from openpyxl import load_workbook
+
+    inputs = built / "inputs" / str(YEAR)
+    if best:  # both proposed for WBK
+        for code in UNITS:
+            lke_book(code, best_answers()).save(inputs / "lke" / f"LKE {code}.xlsx")
+    book = load_workbook(inputs / "nominasi.xlsx")
+    book["Unit"]["I2"] = "WBK"  # BP01's Hasil Penetapan
+    book.save(inputs / "nominasi.xlsx")
+    sign_in(client, "sek")
+    page = client.get(f"/?tahun={YEAR}").text
+    assert f"Results of the units proposed: <b>{entered}</b>" in page
 
 
 def test_not_eligible_filter_follows_the_scores(client, built):

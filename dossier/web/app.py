@@ -214,6 +214,8 @@ class Site:
         except DossierError as exc:
             return self.page(request, "kesalahan.html", session, 200, year=year, message=exc.message)
         rows = [season.row(u.code) for u in season.award_year.units]
+        # The results the release waits for: those of the units proposed (documents/release.status).
+        proposed = [u for u, r in zip(season.award_year.units, rows) if r["decision"] and r["decision"]["proposed"]]
         received = self.received(year)
         for row in rows:
             row["received"] = received.get(row["code"])
@@ -233,8 +235,8 @@ class Site:
         template = "papan_tabel.html" if request.headers.get("hx-request") else "papan.html"
         return self.page(request, template, session, year=year, rows=rows, award=award, query=query, order=order,
                          state=state, states=[(k, label) for k, (label, _test) in BOARD_STATES.items()],
-                         units=len(season.award_year.units),
-                         results=sum(1 for u in season.award_year.units if u.result),
+                         units=len(season.award_year.units), proposed=len(proposed),
+                         results=sum(1 for u in proposed if u.result.strip()),
                          year_documents=_by_document(_documents(season.documents(None))), problems=len(season.award_year.errors))
 
     async def status(self, request: Request) -> Response:

@@ -38,7 +38,7 @@ from dossier import __version__
 from dossier.digests import source_hash
 from dossier.documents.kinds import DocumentKind
 from dossier.documents.registry import archived_kinds
-from dossier.errors import ArchiveError
+from dossier.errors import ArchiveError, os_reason
 from dossier.i18n import _, ngettext
 from dossier.incremental import Dependencies, outdated, read_cache
 from dossier.locking import holding_year_lock
@@ -114,7 +114,7 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         raise ArchiveError(
             _("{folder}: cannot write there ({reason}); nothing was changed. "
               "Make the folder writable (or free disk space), then archive again.")
-            .format(folder=shown_path(ws, target.parent), reason=exc.strerror or exc)
+            .format(folder=shown_path(ws, target.parent), reason=os_reason(exc))
         ) from None
     try:
         files, mismatched = [], []
@@ -153,7 +153,7 @@ def archive_year(ws: Workspace, year: int, *, force: bool = False) -> ArchiveRes
         raise ArchiveError(
             _("{folder}: could not write the archive ({reason}); nothing was changed. "
               "Check free disk space and permissions, then archive again.")
-            .format(folder=shown_path(ws, target), reason=exc.strerror or exc)
+            .format(folder=shown_path(ws, target), reason=os_reason(exc))
         ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # gone after a rename; removed after any failure
@@ -187,7 +187,7 @@ def _swap_in(ws: Workspace, tmp: Path, target: Path, force: bool) -> Path | None
                 raise ArchiveError(
                     _("{folder}: the new archive could not be moved in, nor the previous one back "
                       "({reason}); the previous one is intact as {previous}.")
-                    .format(folder=shown_path(ws, target), reason=exc.strerror or exc, previous=shown_path(ws, replaced))
+                    .format(folder=shown_path(ws, target), reason=os_reason(exc), previous=shown_path(ws, replaced))
                 ) from None
         raise
     return replaced

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from dossier import __version__
+from dossier.errors import os_reason
 from dossier.i18n import TranslatedCommand, TranslatedHelp, _, click_text, ngettext, use_workspace
 
 
@@ -634,7 +635,7 @@ def main() -> None:
                 raise stop from None
     except OSError as exc:  # a folder we may not write, a disk full, a file gone: said, never a traceback
         _fail(_("Error: {file}: {reason}; check that the folder exists and may be written, and that the disk has "
-                "room, then run the command again.").format(file=exc.filename or "", reason=exc.strerror or exc))
+                "room, then run the command again.").format(file=exc.filename or "", reason=os_reason(exc)))
         sys.exit(1)
     except Interrupted:
         # Workers are stopped and temporary files removed on the way out (local_pool, private_temp_folder).

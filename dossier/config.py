@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import ConfigError
+from dossier.errors import ConfigError, os_reason
 from dossier.i18n import _
 
 FILENAME = "dossier.toml"
@@ -221,7 +221,10 @@ def _file(read: Reading, declared: Setting, value: object) -> Path | None:
     if not name:
         return None
     path = read.workspace / name
-    if not path.is_file():
+    if path.is_dir():
+        read.problems.append(_("[{section}] {key}: {path} is a folder; name a file in it, or empty the setting")
+                             .format(section=declared.section, key=declared.key, path=path))
+    elif not path.is_file():
         read.problems.append(_("[{section}] {key}: the file {path} does not exist; put it there or empty the setting")
                              .format(section=declared.section, key=declared.key, path=path))
     return path
@@ -332,7 +335,7 @@ def _logo_problem(logo: Path, workspace: Path) -> str:
         with real.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        return _("{path} cannot be read ({reason})").format(path=logo, reason=exc.strerror or exc)
+        return _("{path} cannot be read ({reason})").format(path=logo, reason=os_reason(exc))
     if not any(head.startswith(signature) for signature in IMAGE_SIGNATURES):
         return _("{path} is not a PNG or JPEG image").format(path=logo)
     return _damaged_image(real)

@@ -13,12 +13,13 @@ keeps one copy for every language, and nothing reads a problem's text back.
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass, replace
 
 import click
 
-from dossier.i18n import _, decimal, ngettext, speaking
+from dossier.i18n import N_, _, decimal, ngettext, speaking
 
 
 class DossierError(click.ClickException):
@@ -110,6 +111,30 @@ class Message:
     def from_data(cls, data: dict) -> Message:
         return cls(data["id"], tuple(sorted((k, _value_from(v)) for k, v in data["params"].items())),
                    data.get("plural", ""), int(data.get("n", 0)), bool(data.get("literal", False)))
+
+
+# Why an operation on a file failed, in words of our own: the system's (strerror) are English whatever the
+# language spoken ("Is a directory" inside an Indonesian sentence).
+OS_REASONS = {
+    errno.ENOENT: N_("it does not exist"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.ENOTDIR: N_("a part of its path is a file, not a folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.ELOOP: N_("its links lead round in a circle"),
+    errno.EBUSY: N_("another program is using it"),
+    errno.EEXIST: N_("it exists already"),
+}
+
+
+def os_reason(exc: OSError) -> Message:
+    """Why an operation on a file failed, worded when shown (the system's own words for a rarer one)."""
+    reason = OS_REASONS.get(exc.errno or 0)
+    return msg(reason) if reason else literal(exc.strerror or str(exc))
 
 
 def msg(msgid: str, /, **params) -> Message:

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from dossier.errors import RenderError
+from dossier.errors import RenderError, os_reason
 from dossier.i18n import _
 
 
@@ -57,7 +57,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:  # a read-only or full folder: say so, not a traceback
         raise RenderError(_("{folder}: cannot write there ({reason}). "
                             "Make the folder writable (or free disk space), then run again.")
-                          .format(folder=path.parent, reason=exc.strerror or exc)) from None
+                          .format(folder=path.parent, reason=os_reason(exc))) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -71,7 +71,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise RenderError(_("{path}: could not write the file ({reason}). "
                             "Check free disk space and permissions, then build again.")
-                          .format(path=path, reason=exc.strerror or exc)) from None
+                          .format(path=path, reason=os_reason(exc))) from None
 
 
 def write_manifest(path: Path, year: int, entries: list[Output], extra: dict | None = None) -> None:

@@ -63,6 +63,8 @@ def test_the_sample_dossier_toml_is_the_declared_file_with_its_values():
     ('[surat_usulan]\nkop = ["A", 2]\n', "[surat_usulan] kop must be a list of lines in quotes"),
     ('[arsip]\nca = "tidak-ada.pem"\n', "[arsip] ca: the file "),
     ('[dokumen]\nlogo = "tidak-ada.png"\n', "[dokumen] logo: the file "),
+    ('[dokumen]\nlogo = "."\n', "[dokumen] logo: "),  # the workspace itself: a folder, not a file that is missing
+    ('[arsip]\nca = "."\n', "is a folder; name a file in it, or empty the setting"),
     ('[lke]\neditions = { abc = "2014" }\n', '[lke] editions: expected year = "edition"'),
     ('[lke]\neditions = "2014"\n', '[lke] editions: expected year = "edition"'),
     ('[antarmuka]\nbahasa = "fr"\n', '[antarmuka] bahasa must be "id"'),

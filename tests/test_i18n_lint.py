@@ -177,3 +177,32 @@ def test_placeholders_are_kept_in_the_translation():
         wanted = set(re.findall(r"\{[^{}]*\}", ids[-1]))
         for string in strings:
             assert set(re.findall(r"\{[^{}]*\}", string)) == wanted, (entry.id, string)
+
+
+def test_no_message_carries_the_systems_english_for_a_file_error():
+    """Regression: "Is a directory" or "Not a directory" (the system's strerror, English whatever the language
+    spoken) appeared inside Indonesian messages. Every module words an OSError through errors.os_reason."""
+    package = Path(__file__).resolve().parent.parent / "dossier"
+    using = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")
+                   if ".strerror" in p.read_text(encoding="utf-8") and p.name != "errors.py")
+    assert using == []
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: p.mkdir(), "itu folder, bukan berkas"),
+    (lambda p: None, "tidak ada"),
+])
+def test_a_file_error_is_worded_in_the_language_spoken(tmp_path, speak, make, words):
+    import errno as codes
+
+    from dossier.errors import os_reason
+
+    path = tmp_path / "logo.png"
+    make(path)
+    speak("id")
+    try:
+        path.read_bytes()
+    except OSError as exc:
+        assert str(os_reason(exc)) == words
+    assert str(os_reason(OSError(codes.ENOSPC, "No space left on device"))) == "disk penuh"
+    assert str(os_reason(OSError(codes.EXDEV, "Invalid cross-device link"))) == "Invalid cross-device link"  # rare: as said

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from dossier.errors import Message, Place, Problem, msg
+from dossier.errors import Message, Place, Problem, msg, os_reason
 from dossier.model import AwardYear, Evidence, Lke
 from dossier.readers.office import OFFICE_SUFFIXES, ConversionFailed, office_to_pdf
 
@@ -334,7 +334,7 @@ def _check_file(evidence: Evidence, code: str, real: Path, where: Place, unit: s
     except OSError as exc:
         problems.append(_warning(where, code, unit, "evidence.packet.cannot_open",
                                  msg("cannot open this file ({error}), so it is not embedded in the "
-                                     "packet of {unit}. Check its permissions.", error=exc.strerror, unit=unit)))
+                                     "packet of {unit}. Check its permissions.", error=os_reason(exc), unit=unit)))
         return Document(code, entry, UNREADABLE, "tidak disematkan: berkas tidak dapat dibuka", real)
     kind = _sniff(head)
     if kind == PDF:

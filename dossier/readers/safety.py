@@ -20,7 +20,7 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl.utils.cell import range_boundaries
 
-from dossier.errors import DossierError, Message, Place, Problem, WorkbookError, msg
+from dossier.errors import DossierError, Message, Place, Problem, WorkbookError, msg, os_reason
 from dossier.i18n import _
 
 # Tunable limits. A filled LKE is ~100 KB packed, ~1 MB unpacked, ~15 members.
@@ -96,7 +96,7 @@ def guard_package(path: Path, rel: str) -> None:
             head = handle.read(8)
     except OSError as exc:
         raise UnreadableWorkbook(rel, "workbook.unreadable",
-                                 msg("cannot be read: {reason}", reason=exc.strerror or exc)) from None
+                                 msg("cannot be read: {reason}", reason=os_reason(exc))) from None
     if size == 0:
         raise UnreadableWorkbook(rel, "workbook.empty", msg("the file is empty (0 bytes)"),
                                  msg("save the workbook again from Excel or LibreOffice"))

@@ -306,8 +306,8 @@ def test_an_error_in_a_units_register_row_stops_that_unit_and_the_years_document
     assert {o.unit for o in result.built + result.reused} == {OTHER}  # no year-level document either
 
 
-@pytest.mark.parametrize("label, value", [("Tanggal Usulan", "20/05/2025"),
-                                          ("Tanggal Penyerahan", "Rabu, 10 Desember 2025"),
+@pytest.mark.parametrize("label, value", [("Tanggal Usulan", "20/05/25"),
+                                          ("Tanggal Penyerahan", "Rabu, 11 Desember 2025"),  # a Thursday
                                           ("Tanggal Evaluasi", "45797")])
 def test_an_error_in_the_awards_facts_stops_the_build_before_anything_is_written(ws, label, value):
     """Regression: a date typed as text was an error to validate, but build and report went on and printed a

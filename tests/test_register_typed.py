@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from datetime import date
 
 import openpyxl
 import pytest
@@ -107,3 +108,23 @@ def test_an_evidence_file_in_the_other_unicode_form_is_the_file_named(tmp_path, 
     assert [p for p in year.problems if "kegiatan" in p.message] == []
     [evidence] = [e for e in year.lke["BP01"].answers["PPA1A"].evidence if "kegiatan" in e.entry]
     assert evidence.present and evidence.path.name == on_disk.split("/")[1]
+
+
+@pytest.mark.parametrize("written, read", [
+    ("20/05/2025", date(2025, 5, 20)), ("20-05-2025", date(2025, 5, 20)), ("20.05.2025", date(2025, 5, 20)),
+    ("5/12/2025", date(2025, 12, 5)),  # day first, as Indonesian writes it
+    ("Selasa, 20 Mei 2025", date(2025, 5, 20)), ("Jum'at, 12/12/2025", date(2025, 12, 12)),
+    ("Friday 12 December 2025", date(2025, 12, 12)),
+    ("Rabu, 20 Mei 2025", None),  # 20 Mei 2025 is a Tuesday: which of the two is meant cannot be told
+    ("31/02/2025", None), ("20/05/25", None), ("Bulan, 20 Mei 2025", None),
+])
+def test_a_date_typed_as_text_the_indonesian_way_is_read(written, read):
+    """Regression: '20/05/2025' and 'Selasa, 20 Mei 2025', as a secretariat types them where Excel keeps text,
+    were errors ("is not a date"). A weekday that is not the date's own is still one."""
+    from dossier.readers.register import parse_date
+
+    if read is None:
+        with pytest.raises(ValueError):
+            parse_date(written)
+    else:
+        assert parse_date(written) == read

@@ -517,10 +517,13 @@ def _odd_characters(code: str) -> str:
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _LONG_DATE = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\.?\s+(\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")  # 20/05/2025: day first, as Indonesian writes it
+_WEEKDAY = re.compile(r"^([^\W\d_]+'?[^\W\d_]*),?\s+(?=\d)")  # 'Selasa, ' before '20 Mei 2025'
 
 
 def parse_date(value) -> date:
-    """Read a date: an Excel date, an Excel serial number, '2024-12-12' or '12 Desember 2024'."""
+    """Read a date: an Excel date, an Excel serial number, '2024-12-12', '12/12/2024' (day first) or
+    '12 Desember 2024', that last two after a weekday too ('Kamis, 12 Desember 2024')."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -530,15 +533,34 @@ def parse_date(value) -> date:
             raise ValueError(value)
         return (datetime(1899, 12, 30) + timedelta(days=int(value))).date()
     written = " ".join(str(value).split())
+    weekday = _WEEKDAY.match(written)
+    if weekday and weekday.group(1).casefold() in _weekday_names():
+        day = parse_date(written[weekday.end():])
+        if weekday.group(1).casefold() not in _weekday_names(day.weekday()):  # 'Rabu' for a Tuesday: which is meant?
+            raise ValueError(written)
+        return day
     iso = _ISO_DATE.match(written)
     if iso:
         return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    day_first = _DAY_FIRST.match(written)
+    if day_first:
+        return date(int(day_first.group(3)), int(day_first.group(2)), int(day_first.group(1)))
     long = _LONG_DATE.match(written)
     if long:
         month = _month_numbers().get(long.group(2).casefold())
         if month:
             return date(int(long.group(3)), month, int(long.group(1)))
     raise ValueError(written)
+
+
+@cache
+def _weekday_names(weekday: int | None = None) -> set[str]:
+    """The names of a weekday (0 Monday; None: every one), Indonesian and English, full and abbreviated, lower case."""
+    from babel.dates import get_day_names
+
+    return {name.casefold().rstrip(".") for locale in ("id", "en") for width in ("wide", "abbreviated")
+            for number, name in get_day_names(width, locale=locale).items() if weekday in (None, number)} | (
+        {"jum'at"} if weekday in (None, 4) else set())
 
 
 @cache

@@ -100,8 +100,9 @@ def context(year: AwardYear, scores: list[UnitScore], settings: Settings) -> dic
     proposed = [{"name": d.name, "kind": d.kind, "predicate": d.predicate, "lowered": d.lowered}
                 for d in decided.proposed]
     proposed_codes = {d.code for d in decided.proposed}
-    state = status([u for u in units if u.code in proposed_codes])
-    won = winners([u for u in units if u.code in proposed_codes]) if state != PRE else []
+    in_play = [u for u in units if u.code in proposed_codes]  # only their results count
+    state = status(in_play)
+    won = winners(in_play) if state != PRE else []
     short = award.ministry_short.strip() or award.ministry.strip()
     ministry = award.ministry.strip()
     when = award.ceremony_date

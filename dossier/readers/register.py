@@ -21,6 +21,7 @@ from dossier.errors import Message, Place, Problem, msg, nmsg
 from dossier.layout import AWARD_DATES, AWARD_LABELS, AWARD_SHEET, INNOVATION, QUOTE, REGISTER, UNIT, UNIT_RECOMMENDED
 from dossier.layout import Table as Layout
 from dossier.model import Award, Innovation, Quote, Unit
+from dossier.readers.answer_values import whole_number
 from dossier.readers.safety import (
     READ_ERRORS,
     UNCACHED,
@@ -50,7 +51,7 @@ UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 # even 'dossier lke-template' cannot go on, as it cannot tell which unit the row is.
 UNUSABLE_ROW = "unusable-row"
 NATIONAL_COUNTS = ("national_evaluated", "national_awarded")  # numbers of units the release states, nationwide
-THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+|\d+")  # 3124 or 3.124, as Indonesian writes thousands
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")  # 3.124, as Indonesian writes thousands
 MAX_UNITS = 100_000  # more units than any year evaluates: a number pasted in the wrong cell
 FIRST_AWARDS = 2013  # the first WBK predicates were awarded for 2013
 
@@ -239,10 +240,10 @@ class _RegisterReader:
         """A number of units the release states: a whole number of 0 or more ('3124', typed as text the
         Indonesian way too: '3.124'), as digits; else an error and ''."""
         written = text(value)
-        number = value if isinstance(value, int) and not isinstance(value, bool) else (
-            int(value) if isinstance(value, float) and value.is_integer() else
-            int(written.replace(".", "")) if isinstance(value, str) and THOUSANDS.fullmatch(written) else None)
-        if number is None or number < 0 or number > MAX_UNITS:
+        number = whole_number(value)
+        if number is None and isinstance(value, str) and THOUSANDS.fullmatch(written):
+            number = int(written.replace(".", ""))
+        if number is None or number > MAX_UNITS:
             self.error(where, "register.award.not_a_count", msg("{label} '{written}' is not a number of units",
                                                                 label=label, written=written),
                        msg("write a whole number, such as 128, or leave it empty"))
@@ -328,12 +329,10 @@ class _RegisterReader:
 
     def wbk_year(self, table: Table, row, number: int, code: str, values: dict) -> str:
         """Tahun WBK, which the release states of a WBBM winner: empty, or a year before the award year."""
-        raw, written = table.get(row, "wbk_year"), values["wbk_year"]
+        written = values["wbk_year"]
         if not written:
             return ""
-        year = raw if isinstance(raw, int) and not isinstance(raw, bool) else (
-            int(raw) if isinstance(raw, float) and raw.is_integer() else
-            int(written) if isinstance(raw, str) and written.isdigit() else None)
+        year = whole_number(table.get(row, "wbk_year"))
         where = table.where(self.rel, number, "wbk_year")
         if year is None or not FIRST_AWARDS <= year < self.year:
             self.error(where, "register.unit.wbk_year",
